@@ -1,0 +1,143 @@
+// The spine of the extension: every build-file parser turns one file into this shape,
+// and the tree, hovers, CodeLenses, diagnostics, pinning and the CLI all read it.
+// Pure data: no `vscode`, no I/O.
+
+import type { ImageRef, ReferenceError } from '../reference/imageReference';
+import type { Message } from './messages';
+
+/** Zero-based line and UTF-16 character, as in LSP and VS Code. */
+export interface Position {
+  readonly line: number;
+  readonly character: number;
+}
+
+export interface Range {
+  readonly start: Position;
+  readonly end: Position;
+}
+
+export type BuildFileKind = 'dockerfile' | 'compose' | 'bake-hcl' | 'bake-json';
+
+export interface BuildFile {
+  /** The path or URI the file was parsed under; the model does not interpret it. */
+  readonly path: string;
+  readonly kind: BuildFileKind;
+  /** Stages, services, targets, in source order. */
+  readonly units: readonly Unit[];
+  /** Every image use, in source order. */
+  readonly uses: readonly ImageUse[];
+  /** Problems found while reading; a broken file still yields what could be read. */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export type UnitKind = 'stage' | 'service' | 'target' | 'group';
+
+export interface Unit {
+  readonly kind: UnitKind;
+  /** Position among the file's units of the same kind (a Dockerfile stage's index, as in `--from=0`). */
+  readonly index: number;
+  /** The name as written (`AS Builder` → `Builder`), when the unit has one. */
+  readonly name?: string;
+  /** The instruction or key that opens the unit. */
+  readonly range: Range;
+}
+
+export type ImageUseKind =
+  | 'from' // Dockerfile FROM
+  | 'copy-from' // Dockerfile COPY --from=<image>
+  | 'mount-from' // Dockerfile RUN --mount=…,from=<image>
+  | 'syntax' // Dockerfile `# syntax=` parser directive
+  | 'compose-image' // Compose services.*.image
+  | 'compose-context' // Compose build.additional_contexts docker-image://
+  | 'bake-context' // Bake contexts docker-image://
+  | 'bake-arg'; // Bake args value that feeds a FROM
+
+export interface ImageUse {
+  readonly kind: ImageUseKind;
+  /** Where the reference text stands in the file. */
+  readonly range: Range;
+  /** The reference text exactly as written, variables and all (`${BASE}:22`). */
+  readonly text: string;
+  /** The text after variable substitution, when every variable had a value. */
+  readonly resolved?: string;
+  /** The parsed reference, when `resolved` is a valid image reference. */
+  readonly reference?: ImageRef;
+  /** The unit (index into `BuildFile.units`) the use belongs to; none for file-level uses like `# syntax=`. */
+  readonly unit?: number;
+  /** The `--platform` flag's value as written, if any (`$BUILDPLATFORM`). */
+  readonly platform?: string;
+  /** Where a digest would be written, or why none can be. */
+  readonly pin: PinSite | NotPinnable;
+}
+
+/** The exact text a pin edits: the reference itself, or the ARG default it comes from. */
+export interface PinSite {
+  readonly pinnable: true;
+  readonly range: Range;
+  /** The text now at `range` (the reference as written, or the ARG default). */
+  readonly text: string;
+  /** Set when the edit goes into an ARG's default rather than the reference itself. */
+  readonly viaArg?: string;
+}
+
+export interface NotPinnable {
+  readonly pinnable: false;
+  readonly reason: NotPinnableReason;
+}
+
+export type NotPinnableReason =
+  /** `FROM scratch`: the empty image, nothing to pull. */
+  | { readonly kind: 'scratch' }
+  /** A build stage of the same file (`FROM builder`, `COPY --from=0`). */
+  | { readonly kind: 'stage'; readonly stage: string }
+  /**
+   * A variable without a value: an ARG without default (`noValue`), a name never declared, a global
+   * ARG used in a stage that did not redeclare it (`globalOnly`), a platform ARG whose value comes
+   * from the build (`platform`), or `${X:?message}` on an unset X (`error`).
+   */
+  | {
+      readonly kind: 'unresolved';
+      readonly variable: string;
+      readonly cause: 'noValue' | 'undeclared' | 'globalOnly' | 'platform' | 'error';
+    }
+  /** The text after substitution is not a valid reference. */
+  | { readonly kind: 'invalid'; readonly error: ReferenceError }
+  /** The reference comes from an ARG default that other images use too: editing it would change them all. */
+  | { readonly kind: 'sharedArg'; readonly arg: string; readonly users: number }
+  /** Only part of the reference comes from variables (`node:${VERSION}`): no single place holds it. */
+  | { readonly kind: 'partialArg'; readonly arg: string }
+  /** The value comes from a build-arg override outside this file. */
+  | { readonly kind: 'overridden'; readonly arg: string }
+  /** A Compose `image:` next to `build:` names the output, not a base. */
+  | { readonly kind: 'buildOutput' };
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+export interface Diagnostic {
+  readonly range: Range;
+  readonly severity: Severity;
+  readonly message: Message;
+  /** Stable identifier, for filtering and tests. */
+  readonly code: string;
+}
+
+/** What the tree and hovers show for a use, derived from the model. */
+export type ImageUseState = 'pinned' | 'unpinned' | 'unresolved' | 'notPinnable';
+
+export function imageUseState(use: ImageUse): ImageUseState {
+  if (use.pin.pinnable) return use.reference?.digest ? 'pinned' : 'unpinned';
+  switch (use.pin.reason.kind) {
+    case 'unresolved':
+      return 'unresolved';
+    case 'sharedArg':
+    case 'partialArg':
+    case 'overridden':
+      // The image is known; only the place to write the digest is missing.
+      return use.reference?.digest ? 'pinned' : 'notPinnable';
+    case 'scratch':
+    case 'stage':
+    case 'invalid':
+    case 'buildOutput':
+      return 'notPinnable';
+  }
+}

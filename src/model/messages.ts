@@ -1,0 +1,48 @@
+// User-facing text produced by the pure core. The core never formats for a locale: it returns a
+// template and its arguments, and the VS Code edge passes both to `vscode.l10n.t`, whose keys are
+// these English templates. Keeping every template here lets a unit test check that each one has a
+// translation in every l10n bundle.
+
+export interface Message {
+  readonly template: string;
+  readonly args: readonly (string | number)[];
+}
+
+export function message(template: string, ...args: (string | number)[]): Message {
+  return { template, args };
+}
+
+/** English rendering, for logs, the CLI and tests. Placeholders are `{0}`, `{1}`, … as in `vscode.l10n.t`. */
+export function formatMessage(m: Message): string {
+  return m.template.replace(/\{(\d+)\}/g, (whole, i: string) => {
+    const arg = m.args[Number(i)];
+    return arg === undefined ? whole : String(arg);
+  });
+}
+
+export const Messages = {
+  // Image references
+  referenceEmpty: 'The image reference is empty.',
+  referenceWhitespace: 'An image reference cannot contain white space.',
+  referenceUppercase: 'The repository name must be lowercase: "{0}".',
+  referenceInvalidName: 'Invalid repository name "{0}".',
+  referenceInvalidRegistry: 'Invalid registry host "{0}".',
+  referenceInvalidTag: 'Invalid tag "{0}": a tag is 1 to 128 letters, digits, "_", "." or "-", and cannot start with "." or "-".',
+  referenceInvalidDigest: 'Invalid digest "{0}": expected "sha256:" followed by 64 lowercase hex digits.',
+  referenceUnsupportedDigest: 'Unsupported digest algorithm "{0}".',
+  referenceNameTooLong: 'The repository name is longer than 255 characters.',
+
+  // Dockerfile
+  dockerfileUnterminatedHeredoc: 'The heredoc "{0}" is never closed: everything after it is read as its body.',
+  dockerfileFromWithoutImage: 'FROM needs an image: FROM [--platform=<platform>] <image> [AS <name>].',
+  dockerfileFromExtraArguments: 'Unexpected text after the image in FROM: "{0}".',
+  dockerfileInvalidStageName: 'Invalid stage name "{0}": use letters, digits, "-", "_" and ".", starting with a letter.',
+  dockerfileDuplicateStageName: 'The stage name "{0}" is already used by stage {1}.',
+  dockerfileInstructionBeforeFrom: '{0} before the first FROM: only ARG may come before FROM.',
+  dockerfileUnterminatedVariable: 'Unterminated variable reference "{0}".',
+  dockerfileBadSubstitution: 'Unsupported substitution "{0}".',
+  dockerfileRequiredVariable: 'Variable {0} is required: {1}',
+  dockerfileDuplicateDirective: 'Duplicate parser directive "{0}": only the first one counts.',
+  dockerfileInvalidEscape: 'Invalid escape directive "{0}": only "\\" and "`" are allowed.',
+  dockerfileEmptyContinuation: 'The file ends in a line continuation.',
+} as const;
