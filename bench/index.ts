@@ -1,0 +1,35 @@
+// `npm run bench` — every benchmark of the project, as a table or (with --json) one JSON object
+// whose keys name each measurement. Each measurement is reported next to a baseline measured in
+// the same run, because the machine is shared and noisy: ratios travel, milliseconds don't.
+import { indexingBench } from './indexing';
+import type { Measurement } from './measure';
+
+const suites: (() => Promise<Measurement[]>)[] = [indexingBench];
+
+async function main(): Promise<void> {
+  const json = process.argv.includes('--json');
+  const results: Measurement[] = [];
+  for (const suite of suites) results.push(...(await suite()));
+  if (json) {
+    const out: Record<string, number> = {};
+    for (const m of results) out[m.key] = round(m.value);
+    console.log(JSON.stringify(out));
+    return;
+  }
+  const rows = results.map((m) => [m.key, `${round(m.value)} ${m.unit}`, m.target ?? '', m.note ?? '']);
+  const header = ['measurement', 'value', 'target', 'baseline / note'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows) console.log(line(r));
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
