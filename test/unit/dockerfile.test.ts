@@ -300,6 +300,7 @@ const cases: Case[] = [
       'from "${IMG:+busybox}:1" @7:5-7:22 → busybox:1 | not partialArg(IMG)',
       'from "${UNSET+busybox}alpine" @8:5-8:27 → alpine | pin "alpine" @8:21-8:27',
     ],
+    diagnostics: ['invalid-reference @3:5-3:25'],
   },
   {
     name: '${X:?message} on an unset variable',
