@@ -23,12 +23,13 @@ export class BuildFileIndex {
   private readonly byPath = new Map<string, BuildFile>();
   private readonly listeners = new Set<IndexListener>();
   private sorted: BuildFile[] | undefined;
+  private groups: ImageGroup[] | undefined;
 
   /** Parses `text` as the build file at `path`, replacing what was there. */
   set(path: string, text: string, kind: BuildFileKind = 'dockerfile'): BuildFile {
     const file = parse(path, text, kind);
     this.byPath.set(path, file);
-    this.sorted = undefined;
+    this.invalidate();
     this.emit([path]);
     return file;
   }
@@ -36,7 +37,7 @@ export class BuildFileIndex {
   delete(path: string): boolean {
     const had = this.byPath.delete(path);
     if (had) {
-      this.sorted = undefined;
+      this.invalidate();
       this.emit([path]);
     }
     return had;
@@ -46,7 +47,7 @@ export class BuildFileIndex {
   clear(): void {
     const paths = [...this.byPath.keys()];
     this.byPath.clear();
-    this.sorted = undefined;
+    this.invalidate();
     if (paths.length) this.emit(paths);
   }
 
@@ -69,7 +70,12 @@ export class BuildFileIndex {
   }
 
   /** Uses grouped by image, sorted by key; stage references and `scratch` are not images and are left out. */
-  byImage(): ImageGroup[] {
+  byImage(): readonly ImageGroup[] {
+    this.groups ??= this.groupByImage();
+    return this.groups;
+  }
+
+  private groupByImage(): ImageGroup[] {
     const groups = new Map<string, UseInFile[]>();
     for (const file of this.files()) {
       for (const use of file.uses) {
@@ -87,6 +93,11 @@ export class BuildFileIndex {
   onDidChange(listener: IndexListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  private invalidate(): void {
+    this.sorted = undefined;
+    this.groups = undefined;
   }
 
   private emit(paths: readonly string[]): void {

@@ -1,0 +1,81 @@
+// ESLint 9 flat config. TypeScript is linted with typescript-eslint's recommended rules (not the
+// type-checked set, to keep linting fast); the only JavaScript linted is the build scripts and this
+// file. The pure core (model, reference, dockerfile, workspace, unit tests, bench) must not import
+// `vscode`, so it can run and be tested under plain Node.
+import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+
+const pureCore = [
+  'src/model/**',
+  'src/reference/**',
+  'src/dockerfile/**',
+  'src/workspace/**',
+  'test/unit/**',
+  'bench/**',
+];
+
+export default defineConfig(
+  {
+    ignores: [
+      '**/node_modules/',
+      'dist/',
+      'out/',
+      '.cache/',
+      '.vscode-test/',
+      'examples/',
+      '**/*.js',
+      '**/*.cjs',
+      '**/*.mjs',
+      '!scripts/*.mjs',
+      '!eslint.config.mjs',
+    ],
+  },
+  {
+    files: ['scripts/*.mjs', 'eslint.config.mjs'],
+    extends: [js.configs.recommended],
+    languageOptions: {
+      ecmaVersion: 'latest',
+      sourceType: 'module',
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        Buffer: 'readonly',
+      },
+    },
+  },
+  {
+    files: ['**/*.ts'],
+    extends: [tseslint.configs.recommended],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      eqeqeq: ['error', 'smart'],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.name=/^(describe|it)$/][callee.property.name='only']",
+          message: 'no .only in tests',
+        },
+      ],
+    },
+  },
+  {
+    files: pureCore,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'vscode',
+              message: 'The pure core must not import vscode; put VS Code code in src/editor.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+);

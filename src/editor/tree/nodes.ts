@@ -1,0 +1,137 @@
+// The Images tree's nodes: small, stable descriptions of what a row shows. Rows are built from the
+// index when VS Code asks for them, so a node never holds stale parse results.
+
+import * as vscode from 'vscode';
+import { imageUseState, type BuildFile, type ImageUse, type NotPinnableReason, type Range } from '../../model/buildFile';
+import { shortDigest } from '../../reference/imageReference';
+import { describeKind, describeReason, describeState, displayReference } from '../localize';
+import { Commands } from '../context';
+
+export type TreeNode =
+  | { readonly type: 'file'; readonly path: string }
+  | { readonly type: 'unit'; readonly path: string; readonly unit: number }
+  | { readonly type: 'image'; readonly key: string }
+  /** `image` is set when the use is listed under an image (grouped by image), not under its file. */
+  | { readonly type: 'use'; readonly path: string; readonly use: number; readonly image?: string };
+
+export type UseNode = Extract<TreeNode, { type: 'use' }>;
+
+export function nodeId(node: TreeNode): string {
+  switch (node.type) {
+    case 'file':
+      return `file:${node.path}`;
+    case 'unit':
+      return `unit:${node.unit}:${node.path}`;
+    case 'image':
+      return `image:${node.key}`;
+    case 'use':
+      return `use:${node.use}:${node.path}` + (node.image !== undefined ? `:in:${node.image}` : '');
+  }
+}
+
+export function toRange(range: Range): vscode.Range {
+  return new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
+}
+
+export function fileItem(file: BuildFile, expanded: boolean): vscode.TreeItem {
+  const uri = vscode.Uri.parse(file.path);
+  const relative = vscode.workspace.asRelativePath(uri);
+  const slash = relative.lastIndexOf('/');
+  const item = new vscode.TreeItem(uri, expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+  item.description = slash > 0 ? relative.slice(0, slash) : '';
+  item.tooltip = relative;
+  item.contextValue = 'buildFile';
+  const problems = file.diagnostics.length;
+  if (problems) {
+    item.description += (item.description ? ' · ' : '') + vscode.l10n.t('{0} problem(s)', problems);
+    item.tooltip += '\n' + vscode.l10n.t('{0} problem(s): see the Problems panel.', problems);
+  }
+  return item;
+}
+
+export function unitItem(file: BuildFile, unitIndex: number): vscode.TreeItem {
+  const unit = file.units[unitIndex];
+  const label = unit?.name ?? vscode.l10n.t('stage {0}', unit?.index ?? unitIndex);
+  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
+  if (unit?.name !== undefined) item.description = vscode.l10n.t('stage {0}', unit.index);
+  item.iconPath = new vscode.ThemeIcon('layers');
+  item.contextValue = 'stage';
+  return item;
+}
+
+export function imageItem(key: string, count: number): vscode.TreeItem {
+  const item = new vscode.TreeItem(key, vscode.TreeItemCollapsibleState.Expanded);
+  item.description = count === 1 ? vscode.l10n.t('1 use') : vscode.l10n.t('{0} uses', count);
+  item.iconPath = new vscode.ThemeIcon('package');
+  item.contextValue = 'image';
+  return item;
+}
+
+const STATE_ICONS = {
+  pinned: new vscode.ThemeIcon('lock', new vscode.ThemeColor('charts.green')),
+  unpinned: new vscode.ThemeIcon('unlock', new vscode.ThemeColor('charts.yellow')),
+  unresolved: new vscode.ThemeIcon('question'),
+  notPinnable: new vscode.ThemeIcon('circle-slash'),
+} as const;
+
+/** A use's row: its reference, where it is used, and its state with the reason in the tooltip. */
+export function useItem(node: UseNode, file: BuildFile, use: ImageUse): vscode.TreeItem {
+  const state = imageUseState(use);
+  const underImage = node.image !== undefined;
+  const unit = use.unit !== undefined ? file.units[use.unit] : undefined;
+  const stage = unit ? (unit.name ?? vscode.l10n.t('stage {0}', unit.index)) : undefined;
+  const label = underImage ? vscode.workspace.asRelativePath(vscode.Uri.parse(file.path)) : displayReference(use);
+  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
+
+  const parts = [underImage ? stage : undefined, describeKind(use.kind), shortState(use)].filter((p): p is string => !!p);
+  item.description = parts.join(' · ');
+  item.iconPath = STATE_ICONS[state];
+  item.tooltip = tooltip(use, stage);
+  item.accessibilityInformation = { label: `${label}, ${item.description}` };
+  item.command = { command: Commands.reveal, title: vscode.l10n.t('Go to Reference'), arguments: [node] };
+  // Tokens for `viewItem =~ /\btoken\b/` menus of later features (pin, update, unpin).
+  item.contextValue = ['imageUse', `kind-${use.kind}`, state, use.pin.pinnable ? 'pinnable' : 'notPinnable'].join(' ');
+  return item;
+}
+
+function shortState(use: ImageUse): string {
+  const state = imageUseState(use);
+  if (state === 'pinned' && use.reference?.digest) return vscode.l10n.t('pinned {0}', shortDigest(use.reference.digest));
+  if (use.pin.pinnable) return describeState(state);
+  return shortReason(use.pin.reason);
+}
+
+function shortReason(reason: NotPinnableReason): string {
+  switch (reason.kind) {
+    case 'scratch':
+      return vscode.l10n.t('empty image');
+    case 'stage':
+      return vscode.l10n.t('build stage');
+    case 'unresolved':
+      return vscode.l10n.t('${0} has no value', reason.variable);
+    case 'invalid':
+      return vscode.l10n.t('invalid reference');
+    case 'sharedArg':
+      return vscode.l10n.t('shared ARG {0}', reason.arg);
+    case 'partialArg':
+      return vscode.l10n.t('partly from ARG {0}', reason.arg);
+    case 'overridden':
+      return vscode.l10n.t('set by build argument {0}', reason.arg);
+    case 'buildOutput':
+      return vscode.l10n.t('build output');
+  }
+}
+
+/** Plain text, never Markdown: the text comes from files the user may not have written. */
+function tooltip(use: ImageUse, stage: string | undefined): string {
+  const lines = [`${describeKind(use.kind)} ${use.text}`];
+  if (use.resolved !== undefined && use.resolved !== use.text) lines.push(vscode.l10n.t('Resolves to: {0}', use.resolved));
+  if (stage !== undefined) lines.push(vscode.l10n.t('Stage: {0}', stage));
+  if (use.platform !== undefined) lines.push(vscode.l10n.t('Platform: {0}', use.platform));
+  const state = imageUseState(use);
+  if (state === 'pinned' && use.reference?.digest) lines.push(vscode.l10n.t('Pinned to {0}', use.reference.digest));
+  else if (state === 'unpinned') lines.push(vscode.l10n.t('Not pinned: the tag can move to different content.'));
+  if (!use.pin.pinnable) lines.push(describeReason(use.pin.reason));
+  else if (use.pin.viaArg !== undefined) lines.push(vscode.l10n.t('A pin goes into the default of ARG {0}.', use.pin.viaArg));
+  return lines.join('\n');
+}

@@ -1,0 +1,223 @@
+// Keeps the BuildFileIndex in step with the workspace: a cancellable scan in batches that yield to the
+// extension host, file watchers for create / change / delete on disk, and the text of open editors
+// (unsaved edits win over disk). Honors `files.exclude`.
+
+import picomatch from 'picomatch';
+import * as vscode from 'vscode';
+import type { BuildFileIndex } from '../workspace/buildFileIndex';
+import { BuildFileMatcher, DOCKERFILE_GLOB } from '../workspace/buildFilePatterns';
+import { filesExclude, readSettings, SECTION } from './config';
+import { ContextKeys, IMAGES_VIEW } from './context';
+
+/** Files read and parsed between two yields to the extension host. */
+const BATCH = 64;
+/** Typing pauses shorter than this re-index once. */
+const EDIT_DEBOUNCE_MS = 150;
+
+interface FolderRules {
+  readonly folder: vscode.WorkspaceFolder;
+  readonly matcher: BuildFileMatcher;
+  readonly globs: readonly string[];
+  readonly excluded: (relativePath: string) => boolean;
+}
+
+export class WorkspaceIndexer implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private watchers: vscode.Disposable[] = [];
+  private rules: FolderRules[] = [];
+  private scanSource: vscode.CancellationTokenSource | undefined;
+  private scanning: Promise<void> = Promise.resolve();
+  private readonly pendingEdits = new Map<string, { timer: NodeJS.Timeout; run: () => void }>();
+  private readonly decoder = new TextDecoder('utf-8');
+  private hasBuildFiles: boolean | undefined;
+
+  constructor(private readonly index: BuildFileIndex) {}
+
+  start(): void {
+    this.disposables.push(
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.refresh()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(`${SECTION}.dockerfileGlobs`) || e.affectsConfiguration('files.exclude')) void this.refresh();
+      }),
+      vscode.workspace.onDidOpenTextDocument((doc) => this.documentChanged(doc)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.documentChanged(e.document)),
+      vscode.workspace.onDidCloseTextDocument((doc) => this.documentClosed(doc)),
+    );
+    const unsubscribe = this.index.onDidChange(() => this.updateHasBuildFiles());
+    this.disposables.push({ dispose: unsubscribe });
+    void this.refresh();
+  }
+
+  /** Re-reads the folders' rules and re-scans; a scan still running is cancelled. */
+  refresh(): Promise<void> {
+    this.scanSource?.cancel();
+    const source = (this.scanSource = new vscode.CancellationTokenSource());
+    this.rules = (vscode.workspace.workspaceFolders ?? []).map(folderRules);
+    this.watch();
+    const previous = this.scanning;
+    this.scanning = (async () => {
+      await previous.catch(() => undefined);
+      await vscode.window.withProgress({ location: { viewId: IMAGES_VIEW } }, () => this.scan(source.token));
+      if (!source.token.isCancellationRequested) {
+        await vscode.commands.executeCommand('setContext', ContextKeys.indexed, true);
+        this.updateHasBuildFiles();
+      }
+      source.dispose();
+    })();
+    return this.scanning;
+  }
+
+  /** Resolves once the current scan and any pending editor changes are in the index. */
+  async whenIndexed(): Promise<void> {
+    let scanning: Promise<void>;
+    do {
+      scanning = this.scanning;
+      await scanning;
+    } while (scanning !== this.scanning);
+    for (const [key, pending] of this.pendingEdits) {
+      clearTimeout(pending.timer);
+      this.pendingEdits.delete(key);
+      pending.run();
+    }
+  }
+
+  private async scan(token: vscode.CancellationToken): Promise<void> {
+    const found = new Set<string>();
+    for (const rules of this.rules) {
+      const uris = new Map<string, vscode.Uri>();
+      for (const glob of rules.globs) {
+        // `undefined` exclude applies `files.exclude`, as the Explorer does.
+        for (const uri of await vscode.workspace.findFiles(new vscode.RelativePattern(rules.folder, glob), undefined, undefined, token)) {
+          if (this.isBuildFile(uri, rules)) uris.set(uri.toString(), uri);
+        }
+        if (token.isCancellationRequested) return;
+      }
+      const all = [...uris.values()];
+      for (let i = 0; i < all.length; i += BATCH) {
+        const batch = all.slice(i, i + BATCH);
+        const texts = await Promise.all(batch.map((uri) => this.readText(uri)));
+        if (token.isCancellationRequested) return;
+        batch.forEach((uri, k) => {
+          const text = texts[k];
+          if (text === undefined) return;
+          found.add(uri.toString());
+          this.index.set(uri.toString(), text);
+        });
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    }
+    for (const file of this.index.files()) if (!found.has(file.path)) this.index.delete(file.path);
+  }
+
+  /** Open editors win over disk: they may hold unsaved edits. */
+  private async readText(uri: vscode.Uri): Promise<string | undefined> {
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (open) return open.getText();
+    try {
+      return this.decoder.decode(await vscode.workspace.fs.readFile(uri));
+    } catch {
+      return undefined; // deleted meanwhile: the watcher's delete event follows
+    }
+  }
+
+  private watch(): void {
+    for (const w of this.watchers) w.dispose();
+    this.watchers = [];
+    for (const rules of this.rules) {
+      for (const glob of rules.globs) {
+        const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(rules.folder, glob));
+        watcher.onDidCreate((uri) => this.diskChanged(uri));
+        watcher.onDidChange((uri) => this.diskChanged(uri));
+        this.watchers.push(watcher);
+      }
+      // Deleting or renaming a folder reports only the folder: drop every build file under it.
+      const deletions = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(rules.folder, '**'), true, true, false);
+      deletions.onDidDelete((uri) => this.deleted(uri));
+      this.watchers.push(deletions);
+    }
+  }
+
+  private deleted(uri: vscode.Uri): void {
+    const key = uri.toString();
+    const prefix = key.endsWith('/') ? key : `${key}/`;
+    for (const file of this.index.files()) {
+      if (file.path === key || file.path.startsWith(prefix)) this.index.delete(file.path);
+    }
+  }
+
+  private diskChanged(uri: vscode.Uri): void {
+    const rules = this.rulesFor(uri);
+    if (!rules || !this.isBuildFile(uri, rules)) return;
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (open?.isDirty) return; // the editor's text stays authoritative until saved or reverted
+    void this.readText(uri).then((text) => {
+      if (text !== undefined) this.index.set(uri.toString(), text);
+    });
+  }
+
+  private documentChanged(doc: vscode.TextDocument): void {
+    const rules = this.rulesFor(doc.uri);
+    if (!rules || !this.isBuildFile(doc.uri, rules)) return;
+    const key = doc.uri.toString();
+    const run = (): void => {
+      this.pendingEdits.delete(key);
+      if (!doc.isClosed) this.index.set(key, doc.getText());
+    };
+    const pending = this.pendingEdits.get(key);
+    if (pending) clearTimeout(pending.timer);
+    this.pendingEdits.set(key, { timer: setTimeout(run, EDIT_DEBOUNCE_MS), run });
+  }
+
+  /** A closed editor may have discarded unsaved edits: disk is the truth again. */
+  private documentClosed(doc: vscode.TextDocument): void {
+    const key = doc.uri.toString();
+    const pending = this.pendingEdits.get(key);
+    if (pending) clearTimeout(pending.timer);
+    this.pendingEdits.delete(key);
+    if (!this.index.has(key)) return;
+    void vscode.workspace.fs.readFile(doc.uri).then(
+      (bytes) => this.index.set(key, this.decoder.decode(bytes)),
+      () => this.index.delete(key),
+    );
+  }
+
+  private rulesFor(uri: vscode.Uri): FolderRules | undefined {
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    return folder && this.rules.find((r) => r.folder.uri.toString() === folder.uri.toString());
+  }
+
+  private isBuildFile(uri: vscode.Uri, rules: FolderRules): boolean {
+    const relative = vscode.workspace.asRelativePath(uri, false);
+    return rules.matcher.kindOf(relative) !== undefined && !rules.excluded(relative);
+  }
+
+  private updateHasBuildFiles(): void {
+    const has = this.index.size > 0;
+    if (has === this.hasBuildFiles) return;
+    this.hasBuildFiles = has;
+    void vscode.commands.executeCommand('setContext', ContextKeys.hasBuildFiles, has);
+  }
+
+  dispose(): void {
+    this.scanSource?.cancel();
+    for (const pending of this.pendingEdits.values()) clearTimeout(pending.timer);
+    for (const d of [...this.watchers, ...this.disposables]) d.dispose();
+  }
+}
+
+function folderRules(folder: vscode.WorkspaceFolder): FolderRules {
+  const { dockerfileGlobs } = readSettings(folder.uri);
+  const exclude = filesExclude(folder.uri);
+  const isExcluded = exclude.length ? picomatch(exclude, { dot: true }) : () => false;
+  return {
+    folder,
+    matcher: new BuildFileMatcher(dockerfileGlobs),
+    globs: [DOCKERFILE_GLOB, ...dockerfileGlobs.filter((g) => g.trim() !== '')],
+    // A file is excluded when it or any folder above it matches (`**/node_modules` hides what is inside).
+    excluded: (relative) => {
+      const parts = relative.split('/');
+      for (let i = 1; i <= parts.length; i++) if (isExcluded(parts.slice(0, i).join('/'))) return true;
+      return false;
+    },
+  };
+}

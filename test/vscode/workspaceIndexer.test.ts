@@ -1,0 +1,76 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { api, eventually, row, rows, workspaceUri } from './helpers';
+
+const encode = (text: string) => new TextEncoder().encode(text);
+
+describe('workspace indexing', () => {
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('follows files created, changed and deleted on disk', async () => {
+    const a = await api();
+    const uri = workspaceUri('added/Dockerfile');
+    await vscode.workspace.fs.writeFile(uri, encode('FROM redis:7.4\n'));
+    await eventually(() => a.index.get(uri.toString())?.uses[0]?.text === 'redis:7.4', 'the new Dockerfile to be indexed');
+    await eventually(async () => (await rows(a)).some((r) => r.label === 'Dockerfile' && r.description === 'added'), 'the new file to show in the tree');
+
+    await vscode.workspace.fs.writeFile(uri, encode('FROM redis:7.4 AS cache\nFROM valkey/valkey:8\n'));
+    await eventually(() => a.index.get(uri.toString())?.uses.length === 2, 'the change on disk to be indexed');
+
+    await vscode.workspace.fs.delete(uri, { recursive: false });
+    await eventually(() => !a.index.has(uri.toString()), 'the deleted Dockerfile to leave the index');
+    await vscode.workspace.fs.delete(workspaceUri('added'), { recursive: true });
+  });
+
+  it('shows unsaved edits of an open editor, and disk again after revert', async () => {
+    const a = await api();
+    const uri = workspaceUri('worker/worker.Dockerfile');
+    const editor = await vscode.window.showTextDocument(uri);
+    // "FROM alpine:3.20": the tag 3.20 is at 12..16
+    await editor.edit((e) => e.replace(new vscode.Range(0, 12, 0, 16), '3.21'));
+    assert.ok(editor.document.isDirty);
+    await a.whenIndexed();
+    const worker = row(await rows(a), 'worker.Dockerfile');
+    const stage = (await rows(a, worker.node))[0]!;
+    assert.deepEqual((await rows(a, stage.node)).map((r) => r.label), ['alpine:3.21']);
+
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await eventually(() => a.index.get(uri.toString())?.uses[0]?.text === 'alpine:3.20', 'the reverted text to be indexed');
+  });
+
+  it('keeps what a broken Dockerfile says, with diagnostics at the broken text', async () => {
+    const a = await api();
+    const uri = workspaceUri('broken/Dockerfile');
+    // Line 1, "FROM alpine:${V": the variable is never closed.
+    await vscode.workspace.fs.writeFile(uri, encode('FROM node:22 AS base\nFROM alpine:${V\n'));
+    await eventually(() => a.index.has(uri.toString()), 'the broken Dockerfile to be indexed');
+    assert.deepEqual(a.index.get(uri.toString())!.uses.map((u) => u.text), ['node:22', 'alpine:${V']);
+    await eventually(() => vscode.languages.getDiagnostics(uri).length === 2, 'diagnostics for the broken file');
+    const diagnostics = vscode.languages.getDiagnostics(uri).map((d) => [d.code, d.range.start.line, d.range.start.character, d.range.end.character, d.source]);
+    assert.deepEqual(diagnostics, [
+      ['bad-substitution', 1, 12, 15, 'Image Provenance'],
+      ['invalid-reference', 1, 5, 15, 'Image Provenance'],
+    ]);
+    const broken = (await rows(a)).find((r) => r.description.startsWith('broken'));
+    assert.equal(broken?.description, 'broken · 2 problem(s)');
+    await vscode.workspace.fs.delete(workspaceUri('broken'), { recursive: true });
+    await eventually(() => vscode.languages.getDiagnostics(uri).length === 0, 'diagnostics to go with the file');
+  });
+
+  it('re-scans on refresh and when the extra globs change', async () => {
+    const a = await api();
+    const config = vscode.workspace.getConfiguration('imageProvenance');
+    await config.update('dockerfileGlobs', [], vscode.ConfigurationTarget.Workspace);
+    try {
+      await eventually(() => !a.index.has(workspaceUri('build/base.containerfile').toString()), 'the containerfile to leave with its glob');
+    } finally {
+      await config.update('dockerfileGlobs', ['build/*.containerfile'], vscode.ConfigurationTarget.Workspace);
+    }
+    await eventually(() => a.index.has(workspaceUri('build/base.containerfile').toString()), 'the containerfile to come back');
+    await vscode.commands.executeCommand('imageProvenance.refresh');
+    await a.whenIndexed();
+    assert.equal(a.index.size, 3);
+  });
+});
