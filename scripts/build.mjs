@@ -43,13 +43,14 @@ if (!production) {
   // Tests, hosts and benchmarks keep their npm dependencies external: they run from this checkout.
   const programs = { ...node, packages: 'external', outbase: '.', outdir: 'out' };
   builds.push(
-    { ...programs, entryPoints: ['test/unit/**/*.test.ts', 'test/host/*.ts', 'bench/*.ts'] },
+    { ...programs, entryPoints: ['test/unit/**/*.test.ts', 'test/host/*.ts', 'test/e2e/*.ts', 'bench/*.ts'] },
     // The extension tests run inside VS Code's extension host, where `vscode` is provided.
     { ...programs, entryPoints: ['test/vscode/index.ts'], external: ['vscode'] },
   );
 }
 
-rmSync('out', { recursive: true, force: true });
+// A production build (for the .vsix) leaves the test programs in out/ alone.
+if (!production) rmSync('out', { recursive: true, force: true });
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();
   console.log('esbuild: watching for changes');

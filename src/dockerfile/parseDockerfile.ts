@@ -9,7 +9,7 @@ import { LineIndex } from '../model/lineIndex';
 import { Messages, message } from '../model/messages';
 import { parseImageReference } from '../reference/imageReference';
 import { expandWord } from './expand';
-import type { Expansion, Lookup, Variable } from './expand';
+import type { Expansion, Variable } from './expand';
 import { readInstructions } from './instructions';
 import type { Instruction } from './instructions';
 import { mountFields, splitFlags, splitWords } from './words';

@@ -44,5 +44,4 @@ export const Messages = {
   dockerfileRequiredVariable: 'Variable {0} is required: {1}',
   dockerfileDuplicateDirective: 'Duplicate parser directive "{0}": only the first one counts.',
   dockerfileInvalidEscape: 'Invalid escape directive "{0}": only "\\" and "`" are allowed.',
-  dockerfileEmptyContinuation: 'The file ends in a line continuation.',
 } as const;

@@ -38,9 +38,9 @@ export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, reporter: LineReporter, forbidOnly: true });
   // Bundled test files register their suites on import, so the BDD globals must exist first.
   mocha.suite.emit('pre-require', globalThis, 'bundle', mocha);
-  await import('./extension.test');
-  await import('./imagesTree.test');
-  await import('./workspaceIndexer.test');
+  await import('./extension.test.js');
+  await import('./imagesTree.test.js');
+  await import('./workspaceIndexer.test.js');
   await new Promise<void>((resolve, reject) => {
     mocha.run((failures) => (failures ? reject(new Error(`${failures} extension test(s) failed`)) : resolve()));
   });

@@ -54,7 +54,7 @@ describe('workspace indexing', () => {
       ['invalid-reference', 1, 5, 15, 'Image Provenance'],
     ]);
     const broken = (await rows(a)).find((r) => r.description.startsWith('broken'));
-    assert.equal(broken?.description, 'broken · 2 problem(s)');
+    assert.equal(broken?.description, 'broken · 2 problems');
     await vscode.workspace.fs.delete(workspaceUri('broken'), { recursive: true });
     await eventually(() => vscode.languages.getDiagnostics(uri).length === 0, 'diagnostics to go with the file');
   });

@@ -43,8 +43,8 @@ export function fileItem(file: BuildFile, expanded: boolean): vscode.TreeItem {
   item.contextValue = 'buildFile';
   const problems = file.diagnostics.length;
   if (problems) {
-    item.description += (item.description ? ' · ' : '') + vscode.l10n.t('{0} problem(s)', problems);
-    item.tooltip += '\n' + vscode.l10n.t('{0} problem(s): see the Problems panel.', problems);
+    item.description += (item.description ? ' · ' : '') + (problems === 1 ? vscode.l10n.t('1 problem') : vscode.l10n.t('{0} problems', problems));
+    item.tooltip += '\n' + vscode.l10n.t('See the Problems panel for what is wrong in this file.');
   }
   return item;
 }

@@ -1,0 +1,63 @@
+// `npm test`: every tier, in order, against real parts. Prints each tier's own output, then one line
+// totalled over all tiers: `N passed, N failed` (plus `, N skipped` if any).
+//   node scripts/test.mjs [typecheck|lint|unit|vscode|e2e]...
+import { spawn } from 'node:child_process';
+
+const tiers = {
+  // Whole-program checks count as one test each.
+  typecheck: { command: 'npm run --silent typecheck', single: true },
+  lint: { command: 'npm run --silent lint', single: true },
+  unit: { command: 'npx mocha --forbid-only "out/test/unit/**/*.test.js"' },
+  vscode: { command: 'node out/test/host/runVscodeTests.js' },
+  e2e: { command: 'npm run --silent package && npx mocha --forbid-only --timeout 120000 "out/test/e2e/**/*.test.js"' },
+};
+
+const chosen = process.argv.slice(2);
+for (const name of chosen) if (!(name in tiers)) throw new Error(`Unknown tier "${name}"; tiers: ${Object.keys(tiers).join(', ')}`);
+const run = chosen.length ? chosen : Object.keys(tiers);
+
+/** Runs a shell command, echoing its output; resolves with exit code and output. */
+function sh(command) {
+  return new Promise((resolve) => {
+    const child = spawn(command, { shell: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (process.stdout.write(d), (output += d)));
+    child.stderr.on('data', (d) => (process.stderr.write(d), (output += d)));
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+const count = (output, word) => [...output.matchAll(new RegExp(`^\\s*(\\d+) ${word}\\b`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const summary = [];
+const started = Date.now();
+
+console.log('\n=== build');
+const build = await sh('node scripts/build.mjs');
+if (build.code !== 0) {
+  totals.failed++;
+  summary.push('build: failed');
+} else {
+  for (const name of run) {
+    const tier = tiers[name];
+    const t0 = Date.now();
+    console.log(`\n=== ${name}`);
+    const { code, output } = await sh(tier.command);
+    let passed, failed, skipped;
+    if (tier.single) [passed, failed, skipped] = code === 0 ? [1, 0, 0] : [0, 1, 0];
+    else {
+      [passed, failed, skipped] = [count(output, 'passing'), count(output, 'failing'), count(output, 'pending')];
+      // A runner that crashed before its summary still counts as a failure.
+      if (code !== 0 && failed === 0) failed = 1;
+    }
+    totals.passed += passed;
+    totals.failed += failed;
+    totals.skipped += skipped;
+    summary.push(`${name}: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  }
+}
+
+console.log(`\n=== summary (${((Date.now() - started) / 1000).toFixed(0)} s)\n${summary.join('\n')}`);
+console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
+process.exit(totals.failed ? 1 : 0);
