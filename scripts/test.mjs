@@ -33,6 +33,14 @@ const totals = { passed: 0, failed: 0, skipped: 0 };
 const summary = [];
 const started = Date.now();
 
+// Installs whatever is missing (Debian packages, node_modules); a no-op when nothing changed.
+console.log('=== setup');
+const setup = await sh('scripts/setup.sh');
+if (setup.code !== 0) {
+  console.log('setup failed: the tests need its Debian packages and node_modules\n0 passed, 1 failed');
+  process.exit(1);
+}
+
 console.log('\n=== build');
 const build = await sh('node scripts/build.mjs');
 if (build.code !== 0) {

@@ -57,7 +57,8 @@ describe('Images view in the browser', function () {
   it('opens from the activity bar and shows the sample workspace grouped by file and stage', async () => {
     await page.locator('.activitybar .action-item a[aria-label^="Image Provenance"], .activitybar [role="tab"][aria-label^="Image Provenance"]').first().click();
     await view().locator('.monaco-list-row').first().waitFor({ timeout: 60_000 });
-    await page.waitForFunction(() => document.querySelectorAll('.monaco-list-row[aria-level="3"]').length >= 4, undefined, { timeout: 30_000 });
+    // Wait for the stages to be expanded: the fourth image row (level 3) is there.
+    await view().locator('.monaco-list-row[aria-level="3"]').nth(3).waitFor({ timeout: 30_000 });
     const rows = await visibleRows();
     // The first rows, as worked out from examples/api/Dockerfile: files sort by path, api first.
     assert.deepEqual(rows.slice(0, 8), [

@@ -22,6 +22,8 @@ export interface ServerOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Port to listen on; a free one when not given. */
   readonly port?: number;
+  /** Interface to listen on; loopback when not given. */
+  readonly host?: string;
   /** Echo the server's output (for `npm start`). */
   readonly verbose?: boolean;
   /** Keep the server's state folder in this place (for `npm start`); a fresh temporary one otherwise. */
@@ -64,7 +66,8 @@ export async function startVscodeServer(options: ServerOptions = {}): Promise<Vs
   }
 
   const port = options.port ?? (await freePort());
-  const args = [main, '--host', '127.0.0.1', '--port', String(port), '--without-connection-token', '--enable-smoke-test-driver', '--disable-telemetry', '--disable-workspace-trust', ...common];
+  const host = options.host ?? '127.0.0.1';
+  const args = [main, '--host', host, '--port', String(port), '--without-connection-token', '--enable-smoke-test-driver', '--disable-telemetry', '--disable-workspace-trust', ...common];
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (chunk: Buffer): void => {
@@ -84,7 +87,7 @@ export async function startVscodeServer(options: ServerOptions = {}): Promise<Vs
     }
     if (!options.root) rmSync(root, { recursive: true, force: true });
   };
-  return { port, origin: `http://127.0.0.1:${port}`, root, stop };
+  return { port, origin: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`, root, stop };
 }
 
 async function waitForListening(child: ChildProcess, port: number, output: () => string): Promise<void> {
