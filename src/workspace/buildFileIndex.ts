@@ -28,8 +28,12 @@ export class BuildFileIndex {
   /** Parses `text` as the build file at `path`, replacing what was there. */
   set(path: string, text: string, kind: BuildFileKind = 'dockerfile'): BuildFile {
     const file = parse(path, text, kind);
+    const replaced = this.byPath.has(path);
     this.byPath.set(path, file);
-    this.invalidate();
+    // A changed file keeps its place in the sorted list: no re-sort on every keystroke.
+    if (replaced && this.sorted) this.sorted[indexOfPath(this.sorted, path)] = file;
+    else this.sorted = undefined;
+    this.groups = undefined;
     this.emit([path]);
     return file;
   }
@@ -103,6 +107,18 @@ export class BuildFileIndex {
   private emit(paths: readonly string[]): void {
     for (const listener of this.listeners) listener(paths);
   }
+}
+
+/** Binary search in files sorted by path; the path must be present. */
+function indexOfPath(files: readonly BuildFile[], path: string): number {
+  let lo = 0;
+  let hi = files.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (files[mid]!.path < path) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function parse(path: string, text: string, kind: BuildFileKind): BuildFile {

@@ -46,6 +46,7 @@ describe('build file index', () => {
     assert.deepEqual(index.files().map((f) => f.path), ['/w/a/Dockerfile', '/w/b/Dockerfile']);
     index.set('/w/b/Dockerfile', 'FROM node:20\n');
     assert.equal(index.get('/w/b/Dockerfile')?.uses[0]?.text, 'node:20');
+    assert.deepEqual(index.files().map((f) => f.uses[0]?.text), ['alpine:3.20', 'node:20']);
     assert.ok(index.delete('/w/a/Dockerfile'));
     assert.ok(!index.delete('/w/a/Dockerfile'));
     unsubscribe();
