@@ -3,7 +3,7 @@
 // Needs `npm run package` first (scripts/test.mjs does it). Saves the README's screenshot.
 
 import * as assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -12,6 +12,7 @@ import { startVscodeServer, type VscodeServer } from '../host/vscodeServer';
 
 const VSIX = resolve('dist/image-provenance.vsix');
 const SCREENSHOT = resolve('docs/images/images-view.png');
+const ACTIVITY_BAR_ITEM = '.activitybar .action-item a[aria-label^="Image Provenance"], .activitybar [role="tab"][aria-label^="Image Provenance"]';
 
 describe('Images view in the browser', function () {
   this.timeout(120_000);
@@ -55,7 +56,7 @@ describe('Images view in the browser', function () {
   }
 
   it('opens from the activity bar and shows the sample workspace grouped by file and stage', async () => {
-    await page.locator('.activitybar .action-item a[aria-label^="Image Provenance"], .activitybar [role="tab"][aria-label^="Image Provenance"]').first().click();
+    await page.locator(ACTIVITY_BAR_ITEM).first().click();
     await view().locator('.monaco-list-row').first().waitFor({ timeout: 60_000 });
     // Wait for the stages to be expanded: the fourth image row (level 3) is there.
     await view().locator('.monaco-list-row[aria-level="3"]').nth(3).waitFor({ timeout: 30_000 });
@@ -95,5 +96,16 @@ describe('Images view in the browser', function () {
       await page.mouse.up();
     }
     await page.screenshot({ path: SCREENSHOT });
+  });
+
+  it('shows the welcome view in a workspace without build files', async () => {
+    const empty = join(scratch, 'empty');
+    mkdirSync(join(empty, 'src'), { recursive: true });
+    writeFileSync(join(empty, 'src', 'README.md'), 'no build files here\n');
+    await page.goto(`${server.origin}/?folder=${encodeURIComponent(empty)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator(ACTIVITY_BAR_ITEM).first().click();
+    await view().getByText('No Dockerfiles were found in this workspace.').waitFor({ timeout: 30_000 });
+    assert.ok(await view().getByRole('button', { name: 'Refresh' }).isVisible());
   });
 });
