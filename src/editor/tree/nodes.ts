@@ -108,7 +108,19 @@ function shortReason(reason: NotPinnableReason): string {
     case 'stage':
       return vscode.l10n.t('build stage');
     case 'unresolved':
-      return vscode.l10n.t('${0} has no value', reason.variable);
+      switch (reason.cause) {
+        case 'noValue':
+          return vscode.l10n.t('${0} has no value', reason.variable);
+        case 'undeclared':
+          return vscode.l10n.t('${0} is not declared', reason.variable);
+        case 'globalOnly':
+          return vscode.l10n.t('${0} not redeclared in this stage', reason.variable);
+        case 'platform':
+          return vscode.l10n.t('${0} is set per platform', reason.variable);
+        case 'error':
+          return vscode.l10n.t('${0} is required', reason.variable);
+      }
+      break;
     case 'invalid':
       return vscode.l10n.t('invalid reference');
     case 'sharedArg':
@@ -120,6 +132,7 @@ function shortReason(reason: NotPinnableReason): string {
     case 'buildOutput':
       return vscode.l10n.t('build output');
   }
+  return '';
 }
 
 /** Plain text, never Markdown: the text comes from files the user may not have written. */
