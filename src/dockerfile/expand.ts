@@ -8,6 +8,7 @@
 // at known positions, or a variable. That tells a pin where to write: into the reference itself,
 // into the default of the ARG it comes from, or nowhere.
 
+import type { Site } from '../model/buildFile';
 import { Messages, message } from '../model/messages';
 import type { Message } from '../model/messages';
 
@@ -34,6 +35,10 @@ export interface Variable {
   readonly value: string;
   readonly origin: 'arg' | 'env' | 'override' | 'platform';
   readonly site?: DefinitionSite;
+  /** For an override: where its value is written in the Compose or Bake file that passes it. */
+  readonly external?: Site;
+  /** For an override with a site: identifies it, so that several images fed by it can be counted. */
+  readonly externalId?: number;
 }
 
 export type Piece =

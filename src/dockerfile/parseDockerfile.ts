@@ -4,10 +4,10 @@
 // the cases that matter here right (heredocs, `RUN --mount=…,from=`, flags in any order); see the
 // README's architecture section.
 
-import type { BuildFile, Diagnostic, ImageUse, ImageUseKind, NotPinnable, NotPinnableReason, PinSite, Unit } from '../model/buildFile';
+import type { BuildArg, BuildFile, Diagnostic, ImageUse, ImageUseKind, NamedContext, NotPinnable, NotPinnableReason, PinSite, Unit } from '../model/buildFile';
 import { LineIndex } from '../model/lineIndex';
 import { Messages, message } from '../model/messages';
-import { parseImageReference } from '../reference/imageReference';
+import { familiarName, parseImageReference } from '../reference/imageReference';
 import { expandWord } from './expand';
 import type { Expansion, Variable } from './expand';
 import { readInstructions } from './instructions';
@@ -16,8 +16,13 @@ import { mountFields, splitFlags, splitWords } from './words';
 import type { Word } from './words';
 
 export interface DockerfileOptions {
-  /** Build-arg overrides (`--build-arg`, Compose `build.args`, Bake `args`); they replace declared ARG defaults. */
-  readonly buildArgs?: Readonly<Record<string, string>>;
+  /**
+   * Build-arg overrides (`--build-arg`, Compose `build.args`, Bake `args`); they replace declared ARG
+   * defaults. With a site, an image that comes wholly from one is pinned where the override is written.
+   */
+  readonly buildArgs?: Readonly<Record<string, string | BuildArg>>;
+  /** Named build contexts (Compose `additional_contexts`, Bake `contexts`), by name. */
+  readonly contexts?: Readonly<Record<string, NamedContext>>;
 }
 
 /** Set by the builder for every build; available to FROM without declaration, in stages once declared. */
@@ -51,7 +56,21 @@ interface DraftUse {
 }
 
 export function parseDockerfile(path: string, text: string, options: DockerfileOptions = {}): BuildFile {
-  return new DockerfileReader(path, text, options.buildArgs ?? {}).read();
+  return new DockerfileReader(path, text, options.buildArgs ?? {}, options.contexts ?? {}).read();
+}
+
+/**
+ * The named context that stands in for an image name, matched as BuildKit's dockerui.NamedContext does:
+ * by the familiar name without `:latest` (`docker.io/library/alpine:latest` → `alpine`).
+ */
+function contextFor(contexts: Readonly<Record<string, NamedContext>>, value: string): [string, NamedContext] | undefined {
+  const exact = contexts[value];
+  if (exact) return [value, exact];
+  const parsed = parseImageReference(value);
+  if (!parsed.ok) return undefined;
+  const key = familiarName(parsed.ref).replace(/:latest$/, '');
+  const found = contexts[key];
+  return found ? [key, found] : undefined;
 }
 
 class DockerfileReader {
@@ -66,10 +85,14 @@ class DockerfileReader {
   private escape = '\\';
   private nextDeclId = 0;
 
+  /** One id per override written in another file, for counting the images it feeds. */
+  private readonly externalIds = new Map<string, number>();
+
   constructor(
     private readonly path: string,
     private readonly text: string,
-    private readonly buildArgs: Readonly<Record<string, string>>,
+    private readonly buildArgs: Readonly<Record<string, string | BuildArg>>,
+    private readonly contexts: Readonly<Record<string, NamedContext>>,
   ) {
     this.lines = new LineIndex(text);
     for (const name of PLATFORM_ARGS) this.global.set(name, { name, state: 'platform', value: '', origin: 'platform' });
@@ -170,9 +193,12 @@ class DockerfileReader {
       const expansion = expandWord(image.text, (n) => this.global.get(n), this.escape);
       const parent = expansion.unresolved ? undefined : this.stages.find((s) => s.key !== undefined && s.key === expansion.value);
       if (parent) scope = new Map([...parent.scope].filter(([, v]) => v.origin === 'env'));
+      // A named context with the stage's own name replaces the whole stage (BuildKit checks it first).
+      const replacing = name ? this.contexts[name.text] : undefined;
       this.useIn(ins, 'from', image, expansion, index, platform, (value) =>
         // FROM can only build on a stage defined before it.
         this.stages.find((s) => s.key === value)?.unit.name,
+        replacing && name ? [name.text, replacing] : undefined,
       );
     }
     this.stages.push({ unit, ...(key ? { key } : {}), scope });
@@ -185,8 +211,12 @@ class DockerfileReader {
       const name = eq < 0 ? word.text : word.text.slice(0, eq);
       const override = this.buildArgs[name];
       let variable: Variable | undefined;
-      if (override !== undefined) {
+      if (typeof override === 'string') {
         variable = { name, state: 'value', value: override, origin: 'override' };
+      } else if (override !== undefined) {
+        const { value, site } = override;
+        if (site && !this.externalIds.has(name)) this.externalIds.set(name, this.nextDeclId++);
+        variable = site ? { name, state: 'value', value, origin: 'override', external: site, externalId: this.externalIds.get(name)! } : { name, state: 'value', value, origin: 'override' };
       } else if (PLATFORM_ARGS.has(name)) {
         variable = { name, state: 'platform', value: '', origin: 'platform' };
       } else if (eq >= 0) {
@@ -288,6 +318,7 @@ class DockerfileReader {
     unit: number,
     platform: string | undefined,
     stageOf: (value: string) => string | undefined,
+    replacedBy?: [string, NamedContext],
   ): void {
     this.expansionProblems(ins, word.start, expansion);
     const start = ins.offsetOf(word.start);
@@ -295,7 +326,7 @@ class DockerfileReader {
     this.addUse(kind, word.text, start, end, expansion, unit, platform, (relStart, relEnd) => ({
       start: ins.offsetOf(word.start + relStart),
       end: ins.offsetOf(word.start + relEnd - 1) + 1,
-    }), stageOf);
+    }), stageOf, replacedBy);
   }
 
   private addUse(
@@ -308,11 +339,13 @@ class DockerfileReader {
     platform?: string,
     within: (relStart: number, relEnd: number) => { start: number; end: number } = (s, e) => ({ start: start + s, end: start + e }),
     stageOf: (value: string) => string | undefined = () => undefined,
+    replacedBy?: [string, NamedContext],
   ): void {
     const range = this.lines.range(start, end);
+    let context: string | undefined;
     // One object literal of one shape per use: this runs for every image in the workspace.
     const push = (pin: ImageUse['pin'], resolved?: string, reference?: ImageUse['reference'], declId?: number, arg?: string): void => {
-      this.drafts.push({ use: { kind, range, text, resolved, reference, unit, platform, pin }, declId, arg });
+      this.drafts.push({ use: { kind, range, text, resolved, reference, unit, platform, context, pin }, declId, arg });
     };
     const notPinnable = (reason: NotPinnableReason): NotPinnable => ({ pinnable: false, reason });
 
@@ -324,11 +357,27 @@ class DockerfileReader {
       return;
     }
     const value = expansion.value;
+    // Stages win over named contexts, except a context named like the stage being defined.
+    const stage = replacedBy ? undefined : stageOf(value);
+    const named = replacedBy ?? (stage === undefined && kind !== 'syntax' ? contextFor(this.contexts, value) : undefined);
+    if (named) {
+      const [name, replacement] = named;
+      context = name;
+      if (replacement.kind !== 'image') {
+        const source = replacement.kind === 'build' ? replacement.name : replacement.value;
+        push(notPinnable({ kind: 'namedContext', name, source: replacement.kind, value: source }), source);
+        return;
+      }
+      const parsed = parseImageReference(replacement.value);
+      if (!parsed.ok) push(notPinnable({ kind: 'invalid', error: parsed.error }), replacement.value);
+      else if (!replacement.site) push(notPinnable({ kind: 'interpolated', variable: replacement.variable ?? name }), replacement.value, parsed.ref);
+      else push({ pinnable: true, range: replacement.site.range, text: replacement.site.text, file: replacement.site.file }, replacement.value, parsed.ref);
+      return;
+    }
     if (kind === 'from' && value === 'scratch') {
       push(notPinnable({ kind: 'scratch' }), value);
       return;
     }
-    const stage = stageOf(value);
     if (stage !== undefined) {
       push(notPinnable({ kind: 'stage', stage }), value);
       return;
@@ -350,7 +399,9 @@ class DockerfileReader {
       const site = only?.kind === 'literal' ? within(only.start, only.end) : { start, end };
       push({ pinnable: true, range: this.lines.range(site.start, site.end), text: this.text.slice(site.start, site.end) }, value, reference);
     } else if (only?.kind === 'variable' && only.variable.origin === 'override') {
-      push(notPinnable({ kind: 'overridden', arg: only.variable.name }), value, reference);
+      const { external, externalId, name } = only.variable;
+      if (external) push({ pinnable: true, range: external.range, text: external.text, viaArg: name, file: external.file }, value, reference, externalId, name);
+      else push(notPinnable({ kind: 'overridden', arg: name }), value, reference);
     } else if (only?.kind === 'variable' && only.variable.site) {
       const { site, name } = only.variable;
       const pin: PinSite = { pinnable: true, range: this.lines.range(site.start, site.end), text: this.text.slice(site.start, site.end), viaArg: name };

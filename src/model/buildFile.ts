@@ -28,6 +28,58 @@ export interface BuildFile {
   readonly uses: readonly ImageUse[];
   /** Problems found while reading; a broken file still yields what could be read. */
   readonly diagnostics: readonly Diagnostic[];
+  /** Compose services and Bake targets that build a Dockerfile, with what they pass to it. */
+  readonly builds?: readonly BuildDefinition[];
+  /** Other files whose content this file's model depends on (`.env`, included or extended files). */
+  readonly dependencies?: readonly string[];
+}
+
+/** Text in some build file where a value is written: where a pin edit would go. */
+export interface Site {
+  /** The file, as in `BuildFile.path`. */
+  readonly file: string;
+  readonly range: Range;
+  /** The text now at `range`. */
+  readonly text: string;
+}
+
+/** A build argument passed to a Dockerfile, and where its value is written when that is one literal. */
+export interface BuildArg {
+  readonly value: string;
+  readonly site?: Site;
+}
+
+/** What a named build context (Compose `additional_contexts`, Bake `contexts`) stands for. */
+export type NamedContext =
+  /** `docker-image://<ref>`: replaces `FROM <name>` (and `--from=<name>`) with that image. */
+  | {
+      readonly kind: 'image';
+      readonly value: string;
+      /** Where the reference is written, when it is written literally (a pin goes there). */
+      readonly site?: Site;
+      /** Otherwise, the first variable it is made of. */
+      readonly variable?: string;
+    }
+  /** `target:<name>` (Bake) or `service:<name>` (Compose): the output of another build. */
+  | { readonly kind: 'build'; readonly name: string }
+  /** A directory, Git or HTTP URL, or OCI layout: files, not a registry image. */
+  | { readonly kind: 'local'; readonly value: string };
+
+/** How a Compose service or Bake target builds: which Dockerfile, with which arguments and contexts. */
+export interface BuildDefinition {
+  /** The unit (service or target) that builds, index into `BuildFile.units`. */
+  readonly unit: number;
+  /** The Dockerfile's path, resolved like `BuildFile.path`; absent for an inline Dockerfile. */
+  readonly dockerfile?: string;
+  /** `dockerfile_inline` / `dockerfile-inline` text. */
+  readonly inline?: string;
+  /** Where the build definition is written (the `build:` key, the target block). */
+  readonly range: Range;
+  readonly args: Readonly<Record<string, BuildArg>>;
+  readonly contexts: Readonly<Record<string, NamedContext>>;
+  /** The stage to build (`target:`), if not the last. */
+  readonly target?: string;
+  readonly platforms?: readonly string[];
 }
 
 export type UnitKind = 'stage' | 'service' | 'target' | 'group';
@@ -66,6 +118,8 @@ export interface ImageUse {
   readonly unit?: number;
   /** The `--platform` flag's value as written, if any (`$BUILDPLATFORM`). */
   readonly platform?: string;
+  /** Set when a named build context replaced what the file says (`FROM golang` → `docker-image://golang:1.23`). */
+  readonly context?: string;
   /** Where a digest would be written, or why none can be. */
   readonly pin: PinSite | NotPinnable;
 }
@@ -76,8 +130,10 @@ export interface PinSite {
   readonly range: Range;
   /** The text now at `range` (the reference as written, or the ARG default). */
   readonly text: string;
-  /** Set when the edit goes into an ARG's default rather than the reference itself. */
+  /** Set when the edit goes into an ARG's default (or a build argument) rather than the reference itself. */
   readonly viaArg?: string;
+  /** Set when the edit goes into another file: the Compose or Bake file that passes the value. */
+  readonly file?: string;
 }
 
 export interface NotPinnable {
@@ -109,7 +165,11 @@ export type NotPinnableReason =
   /** The value comes from a build-arg override outside this file. */
   | { readonly kind: 'overridden'; readonly arg: string }
   /** A Compose `image:` next to `build:` names the output, not a base. */
-  | { readonly kind: 'buildOutput' };
+  | { readonly kind: 'buildOutput' }
+  /** A named build context stands in for it: another build's output (`target:`), or local files. */
+  | { readonly kind: 'namedContext'; readonly name: string; readonly source: 'build' | 'local'; readonly value: string }
+  /** Compose/Bake: written with variables whose values come from elsewhere (`${REGISTRY}/app:${TAG}`). */
+  | { readonly kind: 'interpolated'; readonly variable: string };
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -134,10 +194,13 @@ export function imageUseState(use: ImageUse): ImageUseState {
     case 'overridden':
       // The image is known; only the place to write the digest is missing.
       return use.reference?.digest ? 'pinned' : 'notPinnable';
+    case 'interpolated':
+      return use.reference?.digest ? 'pinned' : 'notPinnable';
     case 'scratch':
     case 'stage':
     case 'invalid':
     case 'buildOutput':
+    case 'namedContext':
       return 'notPinnable';
   }
 }

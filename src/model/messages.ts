@@ -44,4 +44,10 @@ export const Messages = {
   dockerfileRequiredVariable: 'Variable {0} is required: {1}',
   dockerfileDuplicateDirective: 'Duplicate parser directive "{0}": only the first one counts.',
   dockerfileInvalidEscape: 'Invalid escape directive "{0}": only "\\" and "`" are allowed.',
+
+  // Compose
+  composeYamlError: 'YAML error: {0}',
+  composeMissingFile: 'The file "{0}" does not exist.',
+  composeExtendsCycle: 'The service "{0}" extends itself through a cycle.',
+  composeUnknownService: 'No service "{0}" to extend.',
 } as const;

@@ -15,7 +15,7 @@ function at(r: Range): string {
 /** One line per use: `kind "text" @range → resolved | where the digest goes, or why not`. */
 function summarize(use: ImageUse): string {
   const pin = use.pin.pinnable
-    ? `pin "${use.pin.text}" @${at(use.pin.range)}${use.pin.viaArg ? ` via ${use.pin.viaArg}` : ''}`
+    ? `pin "${use.pin.text}" @${use.pin.file ? `${use.pin.file}:` : ''}${at(use.pin.range)}${use.pin.viaArg ? ` via ${use.pin.viaArg}` : ''}`
     : `not ${reasonText(use.pin.reason)}`;
   return `${use.kind} "${use.text}" @${at(use.range)} → ${use.resolved ?? '?'} | ${pin}`;
 }
@@ -33,6 +33,10 @@ function reasonText(reason: Extract<ImageUse['pin'], { pinnable: false }>['reaso
       return `${reason.kind}(${reason.arg})`;
     case 'invalid':
       return `invalid(${reason.error.reason})`;
+    case 'namedContext':
+      return `namedContext(${reason.name}, ${reason.source} ${reason.value})`;
+    case 'interpolated':
+      return `interpolated(${reason.variable})`;
     default:
       return reason.kind;
   }
@@ -346,6 +350,61 @@ const cases: Case[] = [
     name: 'ONBUILD instructions are not this build\'s images',
     lines: ['FROM alpine:3.20', 'ONBUILD COPY --from=busybox:1.36 / /'],
     uses: ['from "alpine:3.20" @0:5-0:16 → alpine:3.20 | pin "alpine:3.20" @0:5-0:16'],
+  },
+  {
+    name: 'build arguments written in a Bake or Compose file: the pin goes there, once per argument',
+    lines: [
+      'ARG BASE', //                    no default: only the override gives it a value
+      'ARG TOOLS=busybox:1.36',
+      'FROM ${BASE} AS a', //           ${BASE} at 5..12
+      'FROM ${TOOLS} AS b', //          overridden without a site (a computed value)
+      'FROM $BASE AS c',
+    ],
+    options: {
+      buildArgs: {
+        BASE: { value: 'golang:1.23', site: { file: 'docker-bake.hcl', range: { start: { line: 4, character: 16 }, end: { line: 4, character: 27 } }, text: 'golang:1.23' } },
+        TOOLS: 'busybox:1.37',
+      },
+    },
+    uses: [
+      'from "${BASE}" @2:5-2:12 → golang:1.23 | not sharedArg(BASE, 2)',
+      'from "${TOOLS}" @3:5-3:13 → busybox:1.37 | not overridden(TOOLS)',
+      'from "$BASE" @4:5-4:10 → golang:1.23 | not sharedArg(BASE, 2)',
+    ],
+  },
+  {
+    name: 'one build argument feeding one image is pinned in the file that passes it',
+    lines: ['ARG BASE=alpine:3.20', 'FROM ${BASE}'],
+    options: { buildArgs: { BASE: { value: 'golang:1.23', site: { file: 'compose.yaml', range: { start: { line: 6, character: 14 }, end: { line: 6, character: 25 } }, text: 'golang:1.23' } } } },
+    uses: ['from "${BASE}" @1:5-1:12 → golang:1.23 | pin "golang:1.23" @compose.yaml:6:14-6:25 via BASE'],
+  },
+  {
+    name: 'named contexts replace images by familiar name, never stages; a context named like a stage replaces it',
+    lines: [
+      'FROM docker.io/library/golang:latest AS build', // golang:latest → context "golang"
+      'FROM alpine:3.20 AS base', //                      context "base" replaces this stage
+      'FROM build AS test', //                            a stage: stages come before contexts
+      'COPY --from=tools /bin/x /bin/x', //               a local context: files, not an image
+      'RUN --mount=from=cache,target=/c true', //          another target's output
+      'FROM node:22',
+    ],
+    options: {
+      contexts: {
+        golang: { kind: 'image', value: 'golang:1.23', site: { file: 'docker-bake.hcl', range: { start: { line: 9, character: 32 }, end: { line: 9, character: 43 } }, text: 'golang:1.23' } },
+        base: { kind: 'image', value: 'alpine:3.21', variable: 'ALPINE' },
+        tools: { kind: 'local', value: './tools' },
+        cache: { kind: 'build', name: 'warm-cache' },
+        'node:22': { kind: 'image', value: 'node:22@sha256:' + 'd'.repeat(64), site: { file: 'compose.yaml', range: { start: { line: 3, character: 24 }, end: { line: 3, character: 102 } }, text: 'node:22@sha256:' + 'd'.repeat(64) } },
+      },
+    },
+    uses: [
+      'from "docker.io/library/golang:latest" @0:5-0:36 → golang:1.23 | pin "golang:1.23" @docker-bake.hcl:9:32-9:43',
+      'from "alpine:3.20" @1:5-1:16 → alpine:3.21 | not interpolated(ALPINE)',
+      'from "build" @2:5-2:10 → build | not stage(build)',
+      'copy-from "tools" @3:12-3:17 → ./tools | not namedContext(tools, local ./tools)',
+      'mount-from "cache" @4:17-4:22 → warm-cache | not namedContext(cache, build warm-cache)',
+      `from "node:22" @5:5-5:12 → node:22@sha256:${'d'.repeat(64)} | pin "node:22@sha256:${'d'.repeat(64)}" @compose.yaml:3:24-3:102`,
+    ],
   },
 ];
 

@@ -1,0 +1,418 @@
+// Compose files as the model sees them: services, the images they pull (`image:` without `build:`),
+// and the builds they define (Dockerfile, args, additional contexts), with exact ranges. Read with the
+// `yaml` package's document API, so ranges, comments, anchors and quoting are the file's own.
+//
+// A project is a base file plus its override file (`compose.override.yaml` next to `compose.yaml`):
+// services merge across them, so whether `image:` names a base or the build's output is decided on
+// the merged service, while each file lists only the uses written in it.
+
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import type { BuildArg, BuildDefinition, BuildFile, Diagnostic, ImageUse, NamedContext, NotPinnableReason, Range, Site, Unit } from '../model/buildFile';
+import { LineIndex } from '../model/lineIndex';
+import { Messages, message } from '../model/messages';
+import { basename, dirname, resolvePath } from '../model/paths';
+import { parseImageReference } from '../reference/imageReference';
+import { parseEnvFile } from './envFile';
+import { hasVariables, interpolate, type Lookup } from './interpolate';
+
+export interface ComposeOptions {
+  /** Reads another file of the project (override, `extends.file`, `.env`); undefined when it does not exist. */
+  readonly readFile?: (path: string) => string | undefined;
+  /** Values that win over `.env`, as the shell's environment does for `docker compose`. */
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+const BASE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+const DOCKER_IMAGE = 'docker-image://';
+
+/** `compose.override.yaml` → `compose.yaml` and `compose.yml`; undefined for a base file. */
+export function overrideBases(path: string): string[] | undefined {
+  const m = /^(compose|docker-compose)\.override\.ya?ml$/.exec(basename(path));
+  return m ? [`${m[1]}.yaml`, `${m[1]}.yml`].map((n) => resolvePath(dirname(path), n)) : undefined;
+}
+
+function overridesOf(path: string): string[] {
+  const m = /^(compose|docker-compose)\.ya?ml$/.exec(basename(path));
+  return m ? [`${m[1]}.override.yaml`, `${m[1]}.override.yml`].map((n) => resolvePath(dirname(path), n)) : [];
+}
+
+export function isComposeFileName(name: string): boolean {
+  return BASE_NAMES.includes(name) || /^(compose|docker-compose)\.override\.ya?ml$/.test(name) || /^(compose|docker-compose)\.[\w.-]+\.ya?ml$/.test(name);
+}
+
+/** A scalar written in some file of the project. */
+interface Written {
+  readonly file: SourceFile;
+  readonly node: Scalar;
+}
+
+interface SourceFile {
+  readonly path: string;
+  readonly text: string;
+  readonly lines: LineIndex;
+  readonly doc: Document.Parsed;
+}
+
+/** A service after merging the project's files: the last file to set a field wins; maps merge by key. */
+interface MergedService {
+  name: string;
+  image?: Written;
+  build?: {
+    context?: Written;
+    dockerfile?: Written;
+    inline?: Written;
+    target?: Written;
+    args: Map<string, { key: Written | undefined; value: Written | undefined; listForm: boolean; file: SourceFile; item?: Scalar }>;
+    contexts: Map<string, { value: Written; listForm: boolean }>;
+    platforms?: string[];
+    range: Range;
+    file: SourceFile;
+  };
+  profiles?: string[];
+}
+
+export function parseCompose(path: string, text: string, options: ComposeOptions = {}): BuildFile {
+  return new ComposeReader(path, text, options).read();
+}
+
+class ComposeReader {
+  private readonly diagnostics: Diagnostic[] = [];
+  private readonly dependencies = new Set<string>();
+  private readonly env: Lookup;
+  private readonly self: SourceFile;
+
+  constructor(
+    private readonly path: string,
+    text: string,
+    private readonly options: ComposeOptions,
+  ) {
+    this.self = this.load(path, text);
+    // The project directory is the base file's: `.env` is read from there.
+    const projectDir = dirname(path);
+    const envPath = resolvePath(projectDir, '.env');
+    const envText = this.readOther(envPath);
+    const dotenv = envText === undefined ? new Map<string, string>() : parseEnvFile(envText).values;
+    const environment = options.environment ?? {};
+    this.env = (name) => environment[name] ?? dotenv.get(name);
+  }
+
+  read(): BuildFile {
+    // The project's files in merge order; this file's own model decides which uses to list.
+    const bases = overrideBases(this.path);
+    const files: SourceFile[] = [];
+    if (bases) {
+      const base = bases.map((p) => [p, this.readOther(p)] as const).find(([, t]) => t !== undefined);
+      if (base) files.push(this.load(base[0], base[1]!));
+      files.push(this.self);
+    } else {
+      files.push(this.self);
+      for (const p of overridesOf(this.path)) {
+        const t = this.readOther(p);
+        if (t !== undefined) files.push(this.load(p, t));
+      }
+    }
+
+    const merged = new Map<string, MergedService>();
+    for (const file of files) this.mergeFile(file, merged);
+
+    const units: Unit[] = [];
+    const uses: ImageUse[] = [];
+    const builds: BuildDefinition[] = [];
+    const services = this.servicesMap(this.self);
+    for (const pair of services?.items ?? []) {
+      const name = isScalar(pair.key) ? String(pair.key.value) : undefined;
+      if (name === undefined) continue;
+      const service = merged.get(name);
+      if (!service) continue;
+      const unitIndex = units.length;
+      units.push({ kind: 'service', index: unitIndex, name, range: this.range(this.self, pair.key as Node) });
+      if (service.image && service.image.file === this.self) uses.push(this.imageUse(service, unitIndex));
+      if (service.build) {
+        for (const { value, listForm } of service.build.contexts.values()) {
+          if (value.file !== this.self) continue;
+          const use = this.contextUse(value, listForm, unitIndex);
+          if (use) uses.push(use);
+        }
+        builds.push(this.buildDefinition(service, unitIndex, units[unitIndex]!.range));
+      }
+    }
+    for (const file of files) if (file !== this.self) this.dependencies.add(file.path);
+    for (const p of bases ?? overridesOf(this.path)) this.dependencies.add(p);
+
+    return {
+      path: this.path,
+      kind: 'compose',
+      units,
+      uses,
+      diagnostics: this.diagnostics,
+      builds,
+      dependencies: [...this.dependencies],
+    };
+  }
+
+  // --- files ---------------------------------------------------------------------------------------
+
+  private readOther(path: string): string | undefined {
+    this.dependencies.add(path);
+    return this.options.readFile?.(path);
+  }
+
+  private load(path: string, text: string): SourceFile {
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(text, { keepSourceTokens: false, lineCounter, uniqueKeys: false, prettyErrors: false });
+    const file: SourceFile = { path, text, lines: new LineIndex(text), doc };
+    if (path === this.path) {
+      for (const e of doc.errors) {
+        const m = message(Messages.composeYamlError, e.message.split('\n')[0] ?? e.message);
+        this.diagnostics.push({ range: file.lines.range(e.pos[0], Math.max(e.pos[0], e.pos[1])), severity: 'error', code: 'yaml-syntax', message: m });
+      }
+    }
+    return file;
+  }
+
+  private servicesMap(file: SourceFile): YAMLMap | undefined {
+    const root = file.doc.contents;
+    if (!isMap(root)) return undefined;
+    const services = root.get('services', true);
+    return isMap(services) ? services : undefined;
+  }
+
+  private mergeFile(file: SourceFile, merged: Map<string, MergedService>): void {
+    const services = this.servicesMap(file);
+    for (const pair of services?.items ?? []) {
+      const name = isScalar(pair.key) ? String(pair.key.value) : undefined;
+      if (name === undefined || !isMap(pair.value)) continue;
+      let service = merged.get(name);
+      if (!service) merged.set(name, (service = { name }));
+      this.mergeService(file, pair.value, service, merged, new Set([name]));
+    }
+  }
+
+  /** Merges one service definition into `service`; `extends` first, so the service's own fields win. */
+  private mergeService(file: SourceFile, map: YAMLMap, service: MergedService, merged: Map<string, MergedService>, seen: Set<string>): void {
+    const extendsNode = map.get('extends', true) as Node | undefined;
+    if (extendsNode) this.extend(file, extendsNode, service, merged, seen);
+
+    const image = map.get('image', true);
+    if (isScalar(image) && image.value !== null) service.image = { file, node: image };
+    const profiles = map.get('profiles', true);
+    if (isSeq(profiles)) service.profiles = profiles.items.filter(isScalar).map((s) => String(s.value));
+
+    const buildPair = map.items.find((p) => isScalar(p.key) && p.key.value === 'build');
+    if (!buildPair) return;
+    service.build ??= { args: new Map(), contexts: new Map(), range: this.range(file, buildPair.key as Node), file };
+    const build = service.build;
+    build.range = this.range(file, buildPair.key as Node);
+    build.file = file;
+    const value = buildPair.value;
+    if (isScalar(value)) {
+      build.context = { file, node: value };
+      return;
+    }
+    if (!isMap(value)) return;
+    const scalar = (key: string): Written | undefined => {
+      const node = value.get(key, true);
+      return isScalar(node) && node.value !== null ? { file, node } : undefined;
+    };
+    build.context = scalar('context') ?? build.context;
+    build.dockerfile = scalar('dockerfile') ?? build.dockerfile;
+    build.inline = scalar('dockerfile_inline') ?? build.inline;
+    build.target = scalar('target') ?? build.target;
+    const platforms = value.get('platforms', true);
+    if (isSeq(platforms)) build.platforms = platforms.items.filter(isScalar).map((s) => String(s.value));
+
+    const args = value.get('args', true);
+    if (isMap(args)) {
+      for (const pair of args.items as Pair<Scalar, Scalar | null>[]) {
+        if (!isScalar(pair.key)) continue;
+        const v = isScalar(pair.value) && pair.value.value !== null ? { file, node: pair.value } : undefined;
+        build.args.set(String(pair.key.value), { key: { file, node: pair.key }, value: v, listForm: false, file });
+      }
+    } else if (isSeq(args)) {
+      for (const item of args.items) {
+        if (!isScalar(item)) continue;
+        const raw = String(item.value);
+        const eq = raw.indexOf('=');
+        build.args.set(eq < 0 ? raw : raw.slice(0, eq), { key: undefined, value: eq < 0 ? undefined : { file, node: item }, listForm: true, file, item });
+      }
+    }
+
+    const contexts = value.get('additional_contexts', true);
+    if (isMap(contexts)) {
+      for (const pair of contexts.items as Pair<Scalar, Scalar>[]) {
+        if (isScalar(pair.key) && isScalar(pair.value)) build.contexts.set(String(pair.key.value), { value: { file, node: pair.value }, listForm: false });
+      }
+    } else if (isSeq(contexts)) {
+      for (const item of contexts.items) {
+        if (!isScalar(item)) continue;
+        const raw = String(item.value);
+        const eq = raw.indexOf('=');
+        if (eq > 0) build.contexts.set(raw.slice(0, eq), { value: { file, node: item }, listForm: true });
+      }
+    }
+  }
+
+  private extend(file: SourceFile, node: Node, service: MergedService, merged: Map<string, MergedService>, seen: Set<string>): void {
+    let baseName: string | undefined;
+    let basePath: string | undefined;
+    if (isScalar(node)) baseName = String(node.value);
+    else if (isMap(node)) {
+      const s = node.get('service', true);
+      const f = node.get('file', true);
+      baseName = isScalar(s) ? String(s.value) : undefined;
+      basePath = isScalar(f) ? resolvePath(dirname(file.path), String(f.value)) : undefined;
+    }
+    if (baseName === undefined) return;
+    let baseFile = file;
+    if (basePath !== undefined) {
+      const text = this.readOther(basePath);
+      if (text === undefined) {
+        if (file === this.self) this.diagnose(file, node.range![0], node.range![1], 'warning', 'compose-missing-file', message(Messages.composeMissingFile, basePath));
+        return;
+      }
+      baseFile = this.load(basePath, text);
+    }
+    const key = `${baseFile.path}#${baseName}`;
+    if (seen.has(key)) {
+      if (file === this.self) this.diagnose(file, node.range![0], node.range![1], 'error', 'compose-extends-cycle', message(Messages.composeExtendsCycle, baseName));
+      return;
+    }
+    const baseMap = this.servicesMap(baseFile)?.get(baseName, true);
+    if (!isMap(baseMap)) {
+      if (file === this.self) this.diagnose(file, node.range![0], node.range![1], 'warning', 'compose-unknown-service', message(Messages.composeUnknownService, baseName));
+      return;
+    }
+    this.mergeService(baseFile, baseMap, service, merged, new Set([...seen, key]));
+  }
+
+  // --- uses ------------------------------------------------------------------------------------------
+
+  private imageUse(service: MergedService, unit: number): ImageUse {
+    const { node } = service.image!;
+    const range = this.range(this.self, node);
+    const text = this.self.text.slice(node.range![0], node.range![1]);
+    if (service.build) {
+      const resolved = interpolate(String(node.value), this.env).value;
+      return { kind: 'compose-image', range, text, resolved, unit, pin: { pinnable: false, reason: { kind: 'buildOutput' } } };
+    }
+    return this.referenceUse('compose-image', { file: this.self, node }, 0, unit);
+  }
+
+  /** `additional_contexts` entry `name: docker-image://ref` (or `- name=docker-image://ref`): an image use. */
+  private contextUse(value: Written, listForm: boolean, unit: number): ImageUse | undefined {
+    const raw = String(value.node.value);
+    const skip = listForm ? raw.indexOf('=') + 1 : 0;
+    if (!raw.startsWith(DOCKER_IMAGE, skip)) return undefined;
+    return this.referenceUse('compose-context', value, skip + DOCKER_IMAGE.length, unit);
+  }
+
+  /** A reference written in `written` from character `skip` of its value on: interpolated, parsed, pin site. */
+  private referenceUse(kind: ImageUse['kind'], written: Written, skip: number, unit: number): ImageUse {
+    const { node } = written;
+    const full = this.valueSite(written);
+    const raw = String(node.value).slice(skip);
+    const range = full.verbatim ? written.file.lines.range(full.start + skip, full.end) : this.range(written.file, node);
+    const text = full.verbatim ? raw : written.file.text.slice(node.range![0], node.range![1]);
+    const notPinnable = (reason: NotPinnableReason, resolved?: string, reference?: ImageUse['reference']): ImageUse => ({ kind, range, text, resolved, reference, unit, pin: { pinnable: false, reason } });
+
+    const interpolation = interpolate(raw, this.env);
+    if (interpolation.error) return notPinnable({ kind: 'unresolved', variable: interpolation.error.variable, cause: 'error' });
+    const missing = interpolation.unset[0];
+    if (missing !== undefined) return notPinnable({ kind: 'unresolved', variable: missing, cause: 'noValue' });
+    const value = interpolation.value;
+    const parsed = parseImageReference(value);
+    if (!parsed.ok) {
+      this.diagnose(written.file, node.range![0], node.range![1], 'error', 'invalid-reference', parsed.error.message);
+      return notPinnable({ kind: 'invalid', error: parsed.error }, value);
+    }
+    if (hasVariables(raw) || !full.verbatim) return notPinnable({ kind: 'interpolated', variable: interpolation.names[0] ?? '' }, value, parsed.ref);
+    return { kind, range, text, resolved: value, reference: parsed.ref, unit, pin: { pinnable: true, range, text: raw, ...(written.file === this.self ? {} : { file: written.file.path }) } };
+  }
+
+  /** Where a scalar's value is written, and whether the source text is the value itself (no escapes). */
+  private valueSite({ file, node }: Written): { start: number; end: number; verbatim: boolean } {
+    const [start, end] = node.range!;
+    const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
+    const inner = quoted ? { start: start + 1, end: end - 1 } : { start, end };
+    const source = file.text.slice(inner.start, inner.end);
+    const verbatim = (quoted || node.type === 'PLAIN') && source === String(node.value);
+    return { ...inner, verbatim };
+  }
+
+  private buildDefinition(service: MergedService, unit: number, unitRange: Range): BuildDefinition {
+    const build = service.build!;
+    const value = (w: Written | undefined): string | undefined => (w ? interpolate(String(w.node.value), this.env).value : undefined);
+    const baseDir = dirname(build.file.path);
+    const context = value(build.context) ?? '.';
+    const remote = /^(https?:\/\/|git@|github\.com\/|ssh:\/\/)/.test(context);
+    const inline = value(build.inline);
+    const dockerfileName = value(build.dockerfile) ?? 'Dockerfile';
+    const contextDir = resolvePath(baseDir, context);
+
+    const args: Record<string, BuildArg> = {};
+    for (const [name, arg] of build.args) {
+      if (!arg.value) {
+        // `KEY` alone or `KEY:` with no value: taken from the environment when set there.
+        const fromEnv = this.env(name);
+        if (fromEnv !== undefined) args[name] = { value: fromEnv };
+        continue;
+      }
+      const raw = String(arg.value.node.value);
+      const skip = arg.listForm ? raw.indexOf('=') + 1 : 0;
+      const text = raw.slice(skip);
+      const resolved = interpolate(text, this.env).value;
+      const site = this.literalSite(arg.value, skip);
+      args[name] = site && !hasVariables(text) ? { value: resolved, site } : { value: resolved };
+    }
+
+    const contexts: Record<string, NamedContext> = {};
+    for (const [name, { value: written, listForm }] of build.contexts) {
+      const raw = String(written.node.value);
+      const skip = listForm ? raw.indexOf('=') + 1 : 0;
+      const text = raw.slice(skip);
+      const resolved = interpolate(text, this.env).value;
+      if (resolved.startsWith(DOCKER_IMAGE)) {
+        const image = resolved.slice(DOCKER_IMAGE.length);
+        const site = hasVariables(text) ? undefined : this.literalSite(written, skip + DOCKER_IMAGE.length);
+        const variable = interpolate(text, this.env).names[0];
+        contexts[name] = { kind: 'image', value: image, ...(site ? { site } : {}), ...(variable ? { variable } : {}) };
+      } else if (resolved.startsWith('service:')) {
+        contexts[name] = { kind: 'build', name: resolved.slice('service:'.length) };
+      } else {
+        contexts[name] = { kind: 'local', value: resolved };
+      }
+    }
+
+    const target = value(build.target);
+    return {
+      unit,
+      ...(inline !== undefined ? { inline } : remote ? {} : { dockerfile: resolvePath(contextDir, dockerfileName) }),
+      // A build defined in the other file of the project is shown at the service's key here.
+      range: build.file === this.self ? build.range : unitRange,
+      args,
+      contexts,
+      ...(target !== undefined ? { target } : {}),
+      ...(build.platforms ? { platforms: build.platforms } : {}),
+    };
+  }
+
+  /** The site of a scalar's value from character `skip` on, when written verbatim. */
+  private literalSite(written: Written, skip: number): Site | undefined {
+    const site = this.valueSite(written);
+    if (!site.verbatim) return undefined;
+    const start = site.start + skip;
+    return { file: written.file.path, range: written.file.lines.range(start, site.end), text: written.file.text.slice(start, site.end) };
+  }
+
+  // --- positions ---------------------------------------------------------------------------------------
+
+  private range(file: SourceFile, node: Node): Range {
+    const [start, end] = node.range ?? [0, 0];
+    return file.lines.range(start, end);
+  }
+
+  private diagnose(file: SourceFile, start: number, end: number, severity: Diagnostic['severity'], code: string, m: Diagnostic['message']): void {
+    if (file !== this.self) return;
+    this.diagnostics.push({ range: file.lines.range(start, Math.max(start, end)), severity, code, message: m });
+  }
+}

@@ -1,0 +1,49 @@
+// Path arithmetic on `BuildFile.path` strings, which are plain paths in tests and the CLI and URI strings
+// (`file:///w/compose.yaml`, `vscode-remote://host/w/…`) in VS Code. Only the path part is touched.
+
+const URI_PREFIX = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/]*/;
+
+function split(path: string): [prefix: string, rest: string] {
+  const prefix = URI_PREFIX.exec(path)?.[0] ?? '';
+  return [prefix, path.slice(prefix.length)];
+}
+
+export function dirname(path: string): string {
+  const [prefix, rest] = split(path);
+  const slash = rest.lastIndexOf('/');
+  return prefix + (slash <= 0 ? '/' : rest.slice(0, slash));
+}
+
+export function basename(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** `rel` resolved against the directory `base`; an absolute `rel` replaces the base's path. */
+export function resolvePath(base: string, rel: string): string {
+  const [prefix, baseRest] = split(base);
+  // URI paths are percent-encoded; the relative paths written in build files are not.
+  const encoded = prefix ? rel.split('/').map((s) => encodeURIComponent(decodeURIComponent(safe(s)))).join('/') : rel;
+  const joined = encoded.startsWith('/') ? encoded : `${baseRest}/${encoded}`;
+  const out: string[] = [];
+  for (const segment of joined.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') out.pop();
+    else out.push(segment);
+  }
+  return `${prefix}/${out.join('/')}`;
+}
+
+function safe(segment: string): string {
+  try {
+    decodeURIComponent(segment);
+    return segment;
+  } catch {
+    return encodeURIComponent(segment);
+  }
+}
+
+/** `path` relative to the directory `from`, with `/` separators, when it lies inside it. */
+export function relativePath(from: string, path: string): string {
+  const base = from.endsWith('/') ? from : `${from}/`;
+  return path.startsWith(base) ? path.slice(base.length) : path;
+}
