@@ -22,18 +22,20 @@ export interface ComposeOptions {
   readonly environment?: Readonly<Record<string, string>>;
 }
 
-const BASE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+/** compose-go's default names, in its order. */
+const BASE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
 const DOCKER_IMAGE = 'docker-image://';
 
-/** `compose.override.yaml` → `compose.yaml` and `compose.yml`; undefined for a base file. */
+/** For an override file, the base files it may apply to, in compose-go's order; undefined for a base file. */
 export function overrideBases(path: string): string[] | undefined {
-  const m = /^(compose|docker-compose)\.override\.ya?ml$/.exec(basename(path));
-  return m ? [`${m[1]}.yaml`, `${m[1]}.yml`].map((n) => resolvePath(dirname(path), n)) : undefined;
+  if (!/^(compose|docker-compose)\.override\.ya?ml$/.test(basename(path))) return undefined;
+  return BASE_NAMES.map((n) => resolvePath(dirname(path), n));
 }
 
+/** The override file `docker compose` adds next to a base file: the first of these that exists (compose-go). */
 function overridesOf(path: string): string[] {
-  const m = /^(compose|docker-compose)\.ya?ml$/.exec(basename(path));
-  return m ? [`${m[1]}.override.yaml`, `${m[1]}.override.yml`].map((n) => resolvePath(dirname(path), n)) : [];
+  if (!BASE_NAMES.includes(basename(path))) return [];
+  return ['compose.override.yml', 'compose.override.yaml', 'docker-compose.override.yml', 'docker-compose.override.yaml'].map((n) => resolvePath(dirname(path), n));
 }
 
 export function isComposeFileName(name: string): boolean {
@@ -108,7 +110,9 @@ class ComposeReader {
       files.push(this.self);
       for (const p of overridesOf(this.path)) {
         const t = this.readOther(p);
-        if (t !== undefined) files.push(this.load(p, t));
+        if (t === undefined) continue;
+        files.push(this.load(p, t));
+        break;
       }
     }
 

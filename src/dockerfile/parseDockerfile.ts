@@ -64,6 +64,8 @@ export function parseDockerfile(path: string, text: string, options: DockerfileO
  * by the familiar name without `:latest` (`docker.io/library/alpine:latest` → `alpine`).
  */
 function contextFor(contexts: Readonly<Record<string, NamedContext>>, value: string): [string, NamedContext] | undefined {
+  // BuildKit never replaces these two names.
+  if (/^(scratch|context)$/i.test(value)) return undefined;
   const exact = contexts[value];
   if (exact) return [value, exact];
   const parsed = parseImageReference(value);

@@ -50,4 +50,7 @@ export const Messages = {
   composeMissingFile: 'The file "{0}" does not exist.',
   composeExtendsCycle: 'The service "{0}" extends itself through a cycle.',
   composeUnknownService: 'No service "{0}" to extend.',
+
+  // Builds (Compose services, Bake targets)
+  buildDockerfileNotFound: 'The Dockerfile "{0}" does not exist.',
 } as const;

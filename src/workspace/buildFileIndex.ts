@@ -1,13 +1,27 @@
 // The workspace's build files, parsed, keyed by path. Pure and synchronous: the VS Code edge feeds it
 // text (from disk or from an unsaved editor) and listens for changes.
+//
+// Files depend on other files: a Compose file on its `.env` and override file, a Compose service or Bake
+// target on the Dockerfile it builds. The index keeps the text of every such file it was given, re-parses
+// dependents when one changes, and says which files it still needs (`wanted()`), so the edge can read them.
 
-import type { BuildFile, BuildFileKind, ImageUse } from '../model/buildFile';
+import type { BuildDefinition, BuildFile, BuildFileKind, Diagnostic, ImageUse } from '../model/buildFile';
+import { Messages, message } from '../model/messages';
+import { parseCompose } from '../compose/parseCompose';
 import { parseDockerfile } from '../dockerfile/parseDockerfile';
 import { familiarName } from '../reference/imageReference';
 
 export interface UseInFile {
   readonly file: BuildFile;
   readonly use: ImageUse;
+  /** Set when `file` is a Dockerfile as built by a Compose service or Bake target. */
+  readonly via?: LinkKey;
+}
+
+/** A build definition: the Compose or Bake file and which of its builds. */
+export interface LinkKey {
+  readonly owner: string;
+  readonly build: number;
 }
 
 /** All uses of one image (by name and tag, pinned or not) across the workspace. */
@@ -17,32 +31,62 @@ export interface ImageGroup {
   readonly uses: readonly UseInFile[];
 }
 
+const NOT_PULLED = new Set(['stage', 'scratch', 'buildOutput', 'namedContext']);
+
 export type IndexListener = (changedPaths: readonly string[]) => void;
 
 export class BuildFileIndex {
   private readonly byPath = new Map<string, BuildFile>();
+  private readonly kinds = new Map<string, BuildFileKind>();
+  /** The text of every build file and every file one depends on; null when known not to exist. */
+  private readonly texts = new Map<string, string | null>();
+  /** Path → the build files whose model depends on it (re-parsed when it changes). */
+  private readonly dependents = new Map<string, Set<string>>();
+  /** Path → the build files that build it as a Dockerfile (their links change when it does). */
+  private readonly builders = new Map<string, Set<string>>();
+  /** Build file → what it was registered under in `dependents` and `builders`. */
+  private readonly registered = new Map<string, { readonly dependencies: readonly string[]; readonly dockerfiles: readonly string[] }>();
   private readonly listeners = new Set<IndexListener>();
+  private readonly links = new Map<string, BuildFile | undefined>();
+  private variables: Readonly<Record<string, string>> = {};
   private sorted: BuildFile[] | undefined;
   private groups: ImageGroup[] | undefined;
 
-  /** Parses `text` as the build file at `path`, replacing what was there. */
+  /** Parses `text` as the build file at `path`, replacing what was there; files that depend on it follow. */
   set(path: string, text: string, kind: BuildFileKind = 'dockerfile'): BuildFile {
-    const file = parse(path, text, kind);
-    const replaced = this.byPath.has(path);
-    this.byPath.set(path, file);
-    // A changed file keeps its place in the sorted list: no re-sort on every keystroke.
-    if (replaced && this.sorted) this.sorted[indexOfPath(this.sorted, path)] = file;
-    else this.sorted = undefined;
-    this.groups = undefined;
-    this.emit([path]);
+    this.texts.set(path, text);
+    this.kinds.set(path, kind);
+    const file = this.parse(path);
+    this.emit([path, ...this.reparseDependents(path)]);
     return file;
+  }
+
+  /** Gives the text of a file that build files depend on (`.env`, a linked Dockerfile); undefined: it does not exist. */
+  setResource(path: string, text: string | undefined): void {
+    if (this.texts.get(path) === (text ?? null)) return;
+    this.texts.set(path, text ?? null);
+    const changed = this.reparseDependents(path);
+    if (changed.length) this.emit(changed);
+  }
+
+  /** Values for `${VAR}` in Compose and Bake files (they win over `.env`, as the shell's environment does). */
+  setVariables(variables: Readonly<Record<string, string>>): void {
+    this.variables = variables;
+    const changed = [...this.byPath.values()].filter((f) => f.kind !== 'dockerfile').map((f) => f.path);
+    for (const path of changed) this.parse(path);
+    if (changed.length) this.emit(changed);
   }
 
   delete(path: string): boolean {
     const had = this.byPath.delete(path);
+    this.kinds.delete(path);
+    const needed = (this.dependents.get(path)?.size ?? 0) + (this.builders.get(path)?.size ?? 0);
+    if (needed) this.texts.set(path, null);
+    else this.texts.delete(path);
     if (had) {
+      this.forgetDependencies(path);
       this.invalidate();
-      this.emit([path]);
+      this.emit([path, ...this.reparseDependents(path)]);
     }
     return had;
   }
@@ -51,6 +95,11 @@ export class BuildFileIndex {
   clear(): void {
     const paths = [...this.byPath.keys()];
     this.byPath.clear();
+    this.kinds.clear();
+    this.texts.clear();
+    this.dependents.clear();
+    this.builders.clear();
+    this.registered.clear();
     this.invalidate();
     if (paths.length) this.emit(paths);
   }
@@ -73,7 +122,42 @@ export class BuildFileIndex {
     return this.sorted;
   }
 
-  /** Uses grouped by image, sorted by key; stage references and `scratch` are not images and are left out. */
+  /** Files that build files depend on and whose text the index has not been given yet. */
+  wanted(): string[] {
+    return [...this.dependents.keys(), ...this.builders.keys()].filter((p) => !this.texts.has(p));
+  }
+
+  /**
+   * The Dockerfile of a build definition as that build sees it: its args and named contexts applied.
+   * Undefined when the Dockerfile's text is not (yet) known.
+   */
+  linked(owner: string, build: number): BuildFile | undefined {
+    const key = `${build}:${owner}`;
+    if (this.links.has(key)) return this.links.get(key);
+    const definition = this.byPath.get(owner)?.builds?.[build];
+    let file: BuildFile | undefined;
+    if (definition) {
+      const text = definition.inline ?? (definition.dockerfile !== undefined ? this.texts.get(definition.dockerfile) : undefined);
+      const path = definition.dockerfile ?? `${owner}#${build}`;
+      if (typeof text === 'string') file = parseDockerfile(path, text, { buildArgs: definition.args, contexts: definition.contexts });
+    }
+    this.links.set(key, file);
+    return file;
+  }
+
+  /** The model's diagnostics for a file, plus those about what its builds point to. */
+  diagnostics(path: string): readonly Diagnostic[] {
+    const file = this.byPath.get(path);
+    if (!file) return [];
+    const missing = (file.builds ?? []).filter((b) => b.dockerfile !== undefined && this.texts.get(b.dockerfile) === null);
+    if (!missing.length) return file.diagnostics;
+    return [...file.diagnostics, ...missing.map((b) => linkMissing(b))];
+  }
+
+  /**
+   * Uses grouped by image, sorted by key; stage references, `scratch` and build outputs are left out.
+   * A use reached by several routes (its own file, a build, a named context) is listed once per image.
+   */
   byImage(): readonly ImageGroup[] {
     this.groups ??= this.groupByImage();
     return this.groups;
@@ -81,14 +165,27 @@ export class BuildFileIndex {
 
   private groupByImage(): ImageGroup[] {
     const groups = new Map<string, UseInFile[]>();
+    const seen = new Set<string>();
+    const add = (entry: UseInFile): void => {
+      const { use, file } = entry;
+      // Stages, scratch, build outputs and other builds' results are not images anyone pulls.
+      if (!use.pin.pinnable && NOT_PULLED.has(use.pin.reason.kind)) return;
+      const key = use.reference ? familiarName(use.reference, { withDigest: false }) : use.text;
+      // The same text to edit is the same use, however it was reached.
+      const where = use.pin.pinnable ? `${use.pin.file ?? file.path}@${rangeKey(use.pin.range)}` : `${file.path}@${rangeKey(use.range)}`;
+      const id = `${key}\n${where}`;
+      if (seen.has(id)) return;
+      seen.add(id);
+      let list = groups.get(key);
+      if (!list) groups.set(key, (list = []));
+      list.push(entry);
+    };
     for (const file of this.files()) {
-      for (const use of file.uses) {
-        if (!use.pin.pinnable && (use.pin.reason.kind === 'stage' || use.pin.reason.kind === 'scratch')) continue;
-        const key = use.reference ? familiarName(use.reference, { withDigest: false }) : use.text;
-        let list = groups.get(key);
-        if (!list) groups.set(key, (list = []));
-        list.push({ file, use });
-      }
+      for (const use of file.uses) add({ file, use });
+      (file.builds ?? []).forEach((_, build) => {
+        const linked = this.linked(file.path, build);
+        for (const use of linked?.uses ?? []) add({ file: linked!, use, via: { owner: file.path, build } });
+      });
     }
     return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, uses]) => ({ key, uses }));
   }
@@ -99,14 +196,90 @@ export class BuildFileIndex {
     return () => this.listeners.delete(listener);
   }
 
+  // --- internals ---------------------------------------------------------------------------------------
+
+  private parse(path: string): BuildFile {
+    const text = this.texts.get(path) ?? '';
+    const kind = this.kinds.get(path) ?? 'dockerfile';
+    const readFile = (p: string): string | undefined => this.texts.get(p) ?? undefined;
+    let file: BuildFile;
+    switch (kind) {
+      case 'dockerfile':
+        file = parseDockerfile(path, text);
+        break;
+      case 'compose':
+        file = parseCompose(path, text, { readFile, environment: this.variables });
+        break;
+      case 'bake-hcl':
+      case 'bake-json':
+        // Bake arrives with its own parser; until then such a file is known but empty.
+        file = { path, kind, units: [], uses: [], diagnostics: [] };
+        break;
+    }
+    const replaced = this.byPath.has(path);
+    this.byPath.set(path, file);
+    this.forgetDependencies(path);
+    const registration = { dependencies: file.dependencies ?? [], dockerfiles: (file.builds ?? []).flatMap((b) => (b.dockerfile !== undefined ? [b.dockerfile] : [])) };
+    if (registration.dependencies.length || registration.dockerfiles.length) {
+      this.registered.set(path, registration);
+      for (const dependency of registration.dependencies) addTo(this.dependents, dependency, path);
+      for (const dockerfile of registration.dockerfiles) addTo(this.builders, dockerfile, path);
+    }
+    // A changed file keeps its place in the sorted list: no re-sort on every keystroke.
+    if (replaced && this.sorted) this.sorted[indexOfPath(this.sorted, path)] = file;
+    else this.sorted = undefined;
+    this.groups = undefined;
+    this.links.clear();
+    return file;
+  }
+
+  /** Re-parses the files whose model reads `path`; returns them and the files whose builds use it. */
+  private reparseDependents(path: string): string[] {
+    const dependents = [...(this.dependents.get(path) ?? [])].filter((p) => p !== path && this.byPath.has(p));
+    for (const p of dependents) this.parse(p);
+    const builders = [...(this.builders.get(path) ?? [])];
+    if (builders.length) this.invalidate();
+    return [...new Set([...dependents, ...builders])];
+  }
+
+  private forgetDependencies(path: string): void {
+    const registration = this.registered.get(path);
+    if (!registration) return;
+    this.registered.delete(path);
+    for (const dependency of registration.dependencies) removeFrom(this.dependents, dependency, path);
+    for (const dockerfile of registration.dockerfiles) removeFrom(this.builders, dockerfile, path);
+  }
+
   private invalidate(): void {
     this.sorted = undefined;
     this.groups = undefined;
+    this.links.clear();
   }
 
   private emit(paths: readonly string[]): void {
     for (const listener of this.listeners) listener(paths);
   }
+}
+
+function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(value);
+}
+
+function removeFrom(map: Map<string, Set<string>>, key: string, value: string): void {
+  const set = map.get(key);
+  if (!set) return;
+  set.delete(value);
+  if (set.size === 0) map.delete(key);
+}
+
+function linkMissing(build: BuildDefinition): Diagnostic {
+  return { range: build.range, severity: 'warning', code: 'dockerfile-not-found', message: message(Messages.buildDockerfileNotFound, build.dockerfile ?? '') };
+}
+
+function rangeKey(r: { start: { line: number; character: number }; end: { line: number; character: number } }): string {
+  return `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
 }
 
 /** Binary search in files sorted by path; the path must be present. */
@@ -119,16 +292,4 @@ function indexOfPath(files: readonly BuildFile[], path: string): number {
     else hi = mid;
   }
   return lo;
-}
-
-function parse(path: string, text: string, kind: BuildFileKind): BuildFile {
-  switch (kind) {
-    case 'dockerfile':
-      return parseDockerfile(path, text);
-    case 'compose':
-    case 'bake-hcl':
-    case 'bake-json':
-      // Compose and Bake arrive with their own parsers; until then such a file is known but empty.
-      return { path, kind, units: [], uses: [], diagnostics: [] };
-  }
 }

@@ -68,3 +68,76 @@ describe('build file index', () => {
     ]);
   });
 });
+
+describe('build file index: Compose services linked to their Dockerfiles', () => {
+  const compose = [
+    'services:',
+    '  api:',
+    '    image: acme/api:${TAG}',
+    '    build:',
+    '      context: api',
+    '      args:',
+    '        BASE: golang:1.23-alpine', // 6: value at 14..32
+    '      additional_contexts:',
+    '        certs: docker-image://alpine:3.20', // 8: image at 30..41
+    '  cache:',
+    '    image: redis:7.4',
+  ].join('\n');
+  const dockerfile = ['ARG BASE=golang:1.22', 'FROM ${BASE} AS build', 'FROM certs AS certs-stage', 'FROM scratch', 'COPY --from=build /app /app'].join('\n');
+
+  it('asks for the files a Compose file depends on, and links its build once the Dockerfile arrives', () => {
+    const index = new BuildFileIndex();
+    index.set('/w/compose.yaml', compose, 'compose');
+    assert.deepEqual(index.wanted().sort(), ['/w/.env', '/w/api/Dockerfile', '/w/compose.override.yaml', '/w/compose.override.yml', '/w/docker-compose.override.yaml', '/w/docker-compose.override.yml']);
+    assert.equal(index.linked('/w/compose.yaml', 0), undefined);
+
+    const changes: string[][] = [];
+    index.onDidChange((paths) => changes.push([...paths]));
+    index.set('/w/api/Dockerfile', dockerfile);
+    // The Compose file changes too: its build now has a Dockerfile.
+    assert.deepEqual(changes, [['/w/api/Dockerfile', '/w/compose.yaml']]);
+    const linked = index.linked('/w/compose.yaml', 0)!;
+    assert.deepEqual(
+      linked.uses.map((u) => [u.text, u.resolved, u.context, u.pin.pinnable ? `${u.pin.file}@${u.pin.range.start.line}:${u.pin.range.start.character}` : u.pin.reason.kind]),
+      [
+        // the ARG default is replaced by the Compose arg, pinned where Compose writes it
+        ['${BASE}', 'golang:1.23-alpine', undefined, '/w/compose.yaml@6:14'],
+        // `FROM certs` is replaced by the named context, pinned in the Compose file
+        ['certs', 'alpine:3.20', 'certs', '/w/compose.yaml@8:30'],
+        ['scratch', 'scratch', undefined, 'scratch'],
+        ['build', 'build', undefined, 'stage'],
+      ],
+    );
+    // The Dockerfile on its own keeps its own default.
+    assert.equal(index.get('/w/api/Dockerfile')?.uses[0]?.resolved, 'golang:1.22');
+  });
+
+  it('re-reads a Compose file when its .env changes, and reports a missing Dockerfile', () => {
+    const index = new BuildFileIndex();
+    index.set('/w/compose.yaml', compose, 'compose');
+    assert.equal(index.get('/w/compose.yaml')?.uses[0]?.resolved, 'acme/api:');
+    index.setResource('/w/.env', 'TAG=1.4.2\n');
+    assert.equal(index.get('/w/compose.yaml')?.uses[0]?.resolved, 'acme/api:1.4.2');
+    index.setResource('/w/api/Dockerfile', undefined);
+    assert.deepEqual(index.diagnostics('/w/compose.yaml').map((d) => [d.code, d.range.start.line]), [['dockerfile-not-found', 3]]);
+    index.setVariables({ TAG: '2.0' });
+    assert.equal(index.get('/w/compose.yaml')?.uses[0]?.resolved, 'acme/api:2.0');
+  });
+
+  it('lists an image once per place it is written, whichever way it is reached', () => {
+    const index = new BuildFileIndex();
+    index.set('/w/compose.yaml', compose, 'compose');
+    index.set('/w/api/Dockerfile', dockerfile);
+    const groups = index.byImage().map((g) => [g.key, g.uses.map((u) => `${u.file.path}:${u.use.range.start.line}${u.via ? ' via build' : ''}`)]);
+    assert.deepEqual(groups, [
+      // the Compose context entry and the Dockerfile's `FROM certs` edit the same text: one use
+      ['alpine:3.20', ['/w/compose.yaml:8']],
+      // built on its own (`docker build api`), `FROM certs` would pull an image named certs
+      ['certs', ['/w/api/Dockerfile:2']],
+      // the Dockerfile's own default, and the value the Compose build passes in
+      ['golang:1.22', ['/w/api/Dockerfile:1']],
+      ['golang:1.23-alpine', ['/w/api/Dockerfile:1 via build']],
+      ['redis:7.4', ['/w/compose.yaml:10']],
+    ]);
+  });
+});
