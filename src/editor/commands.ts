@@ -27,7 +27,10 @@ async function reveal({ tree }: CommandDeps, node: TreeNode | undefined): Promis
   if (node?.type !== 'use') return;
   const found = tree.resolve(node);
   if (!found) return;
-  const range = toRange(found.use.range);
-  const editor = await vscode.window.showTextDocument(vscode.Uri.parse(found.file.path), { selection: range, preview: true });
+  // An inline Dockerfile has no file of its own: go to the build that writes it.
+  const inline = node.via ? tree.buildOf(node.via) : undefined;
+  const [path, modelRange] = inline?.inline !== undefined ? [node.via!.owner, inline.range] : [found.file.path, found.use.range];
+  const range = toRange(modelRange);
+  const editor = await vscode.window.showTextDocument(vscode.Uri.parse(path), { selection: range, preview: true });
   editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 }

@@ -17,14 +17,14 @@ export function publishDiagnostics(index: BuildFileIndex): vscode.Disposable {
   const collection = vscode.languages.createDiagnosticCollection('imageProvenance');
   const update = (path: string): void => {
     const uri = vscode.Uri.parse(path);
-    const file = index.get(path);
-    if (!file?.diagnostics.length) {
+    const diagnostics = index.diagnostics(path);
+    if (!diagnostics.length) {
       collection.delete(uri);
       return;
     }
     collection.set(
       uri,
-      file.diagnostics.map((d) => {
+      diagnostics.map((d) => {
         const diagnostic = new vscode.Diagnostic(toRange(d.range), localize(d.message), SEVERITY[d.severity]);
         diagnostic.source = 'Image Provenance';
         diagnostic.code = d.code;

@@ -40,6 +40,12 @@ export function describeReason(reason: NotPinnableReason): string {
       return vscode.l10n.t('ARG {0} is set by a build argument outside this file.', reason.arg);
     case 'buildOutput':
       return vscode.l10n.t('Names the image this service builds, not one it pulls.');
+    case 'namedContext':
+      return reason.source === 'build'
+        ? vscode.l10n.t('The named build context "{0}" is the output of {1}, built first.', reason.name, reason.value)
+        : vscode.l10n.t('The named build context "{0}" is local files ({1}), not an image.', reason.name, reason.value);
+    case 'interpolated':
+      return vscode.l10n.t('Written with ${0}, whose value comes from the environment or .env: pin it where that value is set.', reason.variable);
   }
   return '';
 }

@@ -5,7 +5,8 @@
 import picomatch from 'picomatch';
 import * as vscode from 'vscode';
 import type { BuildFileIndex } from '../workspace/buildFileIndex';
-import { BuildFileMatcher, DOCKERFILE_GLOB } from '../workspace/buildFilePatterns';
+import { BuildFileMatcher, BUILD_FILE_GLOB } from '../workspace/buildFilePatterns';
+import type { BuildFileKind } from '../model/buildFile';
 import { filesExclude, readSettings, SECTION } from './config';
 import { ContextKeys, IMAGES_VIEW } from './context';
 
@@ -38,12 +39,17 @@ export class WorkspaceIndexer implements vscode.Disposable {
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.refresh()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(`${SECTION}.dockerfileGlobs`) || e.affectsConfiguration('files.exclude')) void this.refresh();
+        else if (e.affectsConfiguration(`${SECTION}.buildVariables`)) this.index.setVariables(readSettings().buildVariables);
       }),
       vscode.workspace.onDidOpenTextDocument((doc) => this.documentChanged(doc)),
       vscode.workspace.onDidChangeTextDocument((e) => this.documentChanged(e.document)),
       vscode.workspace.onDidCloseTextDocument((doc) => this.documentClosed(doc)),
     );
-    const unsubscribe = this.index.onDidChange(() => this.updateHasBuildFiles());
+    this.index.setVariables(readSettings().buildVariables);
+    const unsubscribe = this.index.onDidChange(() => {
+      this.updateHasBuildFiles();
+      this.scheduleWanted();
+    });
     this.disposables.push({ dispose: unsubscribe });
     void this.refresh();
   }
@@ -84,29 +90,48 @@ export class WorkspaceIndexer implements vscode.Disposable {
   private async scan(token: vscode.CancellationToken): Promise<void> {
     const found = new Set<string>();
     for (const rules of this.rules) {
-      const uris = new Map<string, vscode.Uri>();
+      const uris = new Map<string, [vscode.Uri, BuildFileKind]>();
       for (const glob of rules.globs) {
         // `undefined` exclude applies `files.exclude`, as the Explorer does.
         for (const uri of await vscode.workspace.findFiles(new vscode.RelativePattern(rules.folder, glob), undefined, undefined, token)) {
-          if (this.isBuildFile(uri, rules)) uris.set(uri.toString(), uri);
+          const kind = this.kindOf(uri, rules);
+          if (kind) uris.set(uri.toString(), [uri, kind]);
         }
         if (token.isCancellationRequested) return;
       }
       const all = [...uris.values()];
       for (let i = 0; i < all.length; i += BATCH) {
         const batch = all.slice(i, i + BATCH);
-        const texts = await Promise.all(batch.map((uri) => this.readText(uri)));
+        const texts = await Promise.all(batch.map(([uri]) => this.readText(uri)));
         if (token.isCancellationRequested) return;
-        batch.forEach((uri, k) => {
+        batch.forEach(([uri, kind], k) => {
           const text = texts[k];
           if (text === undefined) return;
           found.add(uri.toString());
-          this.index.set(uri.toString(), text);
+          this.index.set(uri.toString(), text, kind);
         });
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     }
     for (const file of this.index.files()) if (!found.has(file.path)) this.index.delete(file.path);
+    await this.loadWanted();
+  }
+
+  /** Reads the files that build files depend on (`.env`, linked Dockerfiles, override files). */
+  private async loadWanted(): Promise<void> {
+    for (let wanted = this.index.wanted(), rounds = 0; wanted.length && rounds < 5; wanted = this.index.wanted(), rounds++) {
+      const texts = await Promise.all(wanted.map((path) => this.readText(vscode.Uri.parse(path))));
+      wanted.forEach((path, i) => this.index.setResource(path, texts[i]));
+    }
+  }
+
+  private wantedTimer: NodeJS.Timeout | undefined;
+
+  private scheduleWanted(): void {
+    this.wantedTimer ??= setTimeout(() => {
+      this.wantedTimer = undefined;
+      void this.loadWanted();
+    }, 20);
   }
 
   /** Open editors win over disk: they may hold unsaved edits. */
@@ -130,6 +155,13 @@ export class WorkspaceIndexer implements vscode.Disposable {
         watcher.onDidChange((uri) => this.diskChanged(uri));
         this.watchers.push(watcher);
       }
+      // `.env` files feed Compose interpolation.
+      const env = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(rules.folder, '**/.env'));
+      const reread = (uri: vscode.Uri): void => void this.readText(uri).then((text) => this.index.setResource(uri.toString(), text));
+      env.onDidCreate(reread);
+      env.onDidChange(reread);
+      env.onDidDelete((uri) => this.index.setResource(uri.toString(), undefined));
+      this.watchers.push(env);
       // Deleting or renaming a folder reports only the folder: drop every build file under it.
       const deletions = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(rules.folder, '**'), true, true, false);
       deletions.onDidDelete((uri) => this.deleted(uri));
@@ -147,21 +179,23 @@ export class WorkspaceIndexer implements vscode.Disposable {
 
   private diskChanged(uri: vscode.Uri): void {
     const rules = this.rulesFor(uri);
-    if (!rules || !this.isBuildFile(uri, rules)) return;
+    const kind = rules && this.kindOf(uri, rules);
+    if (!kind) return;
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (open?.isDirty) return; // the editor's text stays authoritative until saved or reverted
     void this.readText(uri).then((text) => {
-      if (text !== undefined) this.index.set(uri.toString(), text);
+      if (text !== undefined) this.index.set(uri.toString(), text, kind);
     });
   }
 
   private documentChanged(doc: vscode.TextDocument): void {
     const rules = this.rulesFor(doc.uri);
-    if (!rules || !this.isBuildFile(doc.uri, rules)) return;
+    const kind = rules && this.kindOf(doc.uri, rules);
+    if (!kind) return;
     const key = doc.uri.toString();
     const run = (): void => {
       this.pendingEdits.delete(key);
-      if (!doc.isClosed) this.index.set(key, doc.getText());
+      if (!doc.isClosed) this.index.set(key, doc.getText(), kind);
     };
     const pending = this.pendingEdits.get(key);
     if (pending) clearTimeout(pending.timer);
@@ -175,8 +209,9 @@ export class WorkspaceIndexer implements vscode.Disposable {
     if (pending) clearTimeout(pending.timer);
     this.pendingEdits.delete(key);
     if (!this.index.has(key)) return;
+    const kind = this.index.get(key)?.kind;
     void vscode.workspace.fs.readFile(doc.uri).then(
-      (bytes) => this.index.set(key, this.decoder.decode(bytes)),
+      (bytes) => this.index.set(key, this.decoder.decode(bytes), kind),
       () => this.index.delete(key),
     );
   }
@@ -186,9 +221,9 @@ export class WorkspaceIndexer implements vscode.Disposable {
     return folder && this.rules.find((r) => r.folder.uri.toString() === folder.uri.toString());
   }
 
-  private isBuildFile(uri: vscode.Uri, rules: FolderRules): boolean {
+  private kindOf(uri: vscode.Uri, rules: FolderRules): BuildFileKind | undefined {
     const relative = vscode.workspace.asRelativePath(uri, false);
-    return rules.matcher.kindOf(relative) !== undefined && !rules.excluded(relative);
+    return rules.excluded(relative) ? undefined : rules.matcher.kindOf(relative);
   }
 
   private updateHasBuildFiles(): void {
@@ -200,6 +235,7 @@ export class WorkspaceIndexer implements vscode.Disposable {
 
   dispose(): void {
     this.scanSource?.cancel();
+    clearTimeout(this.wantedTimer);
     for (const pending of this.pendingEdits.values()) clearTimeout(pending.timer);
     for (const d of [...this.watchers, ...this.disposables]) d.dispose();
   }
@@ -212,7 +248,7 @@ function folderRules(folder: vscode.WorkspaceFolder): FolderRules {
   return {
     folder,
     matcher: new BuildFileMatcher(dockerfileGlobs),
-    globs: [DOCKERFILE_GLOB, ...dockerfileGlobs.filter((g) => g.trim() !== '')],
+    globs: [BUILD_FILE_GLOB, ...dockerfileGlobs.filter((g) => g.trim() !== '')],
     // A file is excluded when it or any folder above it matches (`**/node_modules` hides what is inside).
     excluded: (relative) => {
       const parts = relative.split('/');

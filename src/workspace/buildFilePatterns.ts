@@ -1,4 +1,5 @@
-// Which files are build files. Pure: names and globs only, so the VS Code edge and the bench agree.
+// Which files are build files, and of which kind. Pure: names and globs only, so the VS Code edge and
+// the bench agree.
 
 import picomatch from 'picomatch';
 import type { BuildFileKind } from '../model/buildFile';
@@ -6,13 +7,21 @@ import type { BuildFileKind } from '../model/buildFile';
 /** Dockerfile names BuildKit and Podman users write, as globs over the file's base name. */
 export const DOCKERFILE_NAMES = ['Dockerfile', 'Dockerfile.*', '*.Dockerfile', '*.dockerfile', 'Containerfile', 'Containerfile.*'] as const;
 
-/** A workspace glob for `findFiles` and file watchers. */
-export const DOCKERFILE_GLOB = `**/{${DOCKERFILE_NAMES.join(',')}}`;
+/** Compose files: the default names, override files, and per-environment variants (`compose.prod.yaml`). */
+export const COMPOSE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml', 'compose.*.yaml', 'compose.*.yml', 'docker-compose.*.yaml', 'docker-compose.*.yml'] as const;
+
+/** Bake files: the default names and their overrides and variants (`docker-bake.override.hcl`). */
+export const BAKE_NAMES = ['docker-bake.hcl', 'docker-bake.json', 'docker-bake.*.hcl', 'docker-bake.*.json'] as const;
+
+/** A workspace glob for `findFiles` and file watchers: every build file name. */
+export const BUILD_FILE_GLOB = `**/{${[...DOCKERFILE_NAMES, ...COMPOSE_NAMES, ...BAKE_NAMES].join(',')}}`;
 
 /** `Dockerfile.dockerignore`, `app.Dockerfile.dockerignore`: BuildKit's per-Dockerfile ignore files. */
 const NOT_A_DOCKERFILE = /\.dockerignore$/i;
 
-const matchName = picomatch(DOCKERFILE_NAMES as unknown as string[], { dot: true });
+const matchDockerfile = picomatch([...DOCKERFILE_NAMES], { dot: true });
+const matchCompose = picomatch([...COMPOSE_NAMES], { dot: true });
+const matchBake = picomatch([...BAKE_NAMES], { dot: true });
 
 export function baseName(path: string): string {
   const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
@@ -33,8 +42,10 @@ export class BuildFileMatcher {
 
   kindOf(relativePath: string): BuildFileKind | undefined {
     const name = baseName(relativePath);
+    if (matchCompose(name)) return 'compose';
+    if (matchBake(name)) return name.endsWith('.json') ? 'bake-json' : 'bake-hcl';
     if (NOT_A_DOCKERFILE.test(name)) return undefined;
-    if (matchName(name) || this.extra(relativePath.replace(/\\/g, '/'))) return 'dockerfile';
+    if (matchDockerfile(name) || this.extra(relativePath.replace(/\\/g, '/'))) return 'dockerfile';
     return undefined;
   }
 }

@@ -31,6 +31,21 @@ describe('build file names', () => {
       assert.equal(matcher.kindOf(path), expected ? 'dockerfile' : undefined);
     });
   }
+  const kinds: [path: string, kind: string | undefined][] = [
+    ['compose.yaml', 'compose'],
+    ['deploy/compose.yml', 'compose'],
+    ['docker-compose.yml', 'compose'],
+    ['docker-compose.override.yaml', 'compose'],
+    ['compose.prod.yaml', 'compose'],
+    ['compose.json', undefined],
+    ['docker-bake.hcl', 'bake-hcl'],
+    ['docker-bake.override.hcl', 'bake-hcl'],
+    ['ci/docker-bake.json', 'bake-json'],
+    ['bake.hcl', undefined],
+  ];
+  for (const [path, kind] of kinds) {
+    it(`reads ${path} as ${kind ?? 'nothing'}`, () => assert.equal(matcher.kindOf(path), kind));
+  }
   it('ignores blank extra globs', () => {
     assert.equal(new BuildFileMatcher(['', '  ']).kindOf('README.md'), undefined);
   });

@@ -19,6 +19,7 @@ describe('Images tree', () => {
     assert.deepEqual(top.map((r) => [r.label, r.description]), [
       ['Dockerfile', 'app'],
       ['base.containerfile', 'build'],
+      ['compose.yaml', ''],
       ['worker.Dockerfile', 'worker'],
     ]);
   });
@@ -95,13 +96,17 @@ describe('Images tree', () => {
     assert.equal(a.imagesTree.groupBy, 'image');
     const images = await rows(a);
     // Stage references and scratch are not images; a use whose variable has no value is listed as written.
+    // app/Dockerfile is listed as it reads on its own and as compose.yaml builds it: the uses written in the
+    // Dockerfile are the same places either way, so they count once; BASE from Compose is another image.
     assert.deepEqual(images.map((r) => [r.label, r.description]), [
       ['alpine:3.20', '2 uses'],
       ['debian:12', '1 use'],
       ['docker/dockerfile:1.10', '1 use'],
       ['golang:1.23', '1 use'],
       ['nginx:1.27', '1 use'],
+      ['node:22-alpine', '1 use'],
       ['node:22-slim', '1 use'],
+      ['postgres:16', '1 use'],
       ['python:${VARIANT}', '1 use'],
     ]);
     const alpine = await rows(a, row(images, 'alpine:3.20').node);
@@ -117,5 +122,37 @@ describe('Images tree', () => {
     assert.equal(editor.selection.start.line, 0);
     // The parent chain (used by TreeView.reveal) leads back to the image.
     assert.deepEqual(a.imagesTree.getParent(alpine[1]!.node), { type: 'image', key: 'alpine:3.20' });
+  });
+
+  it('shows a Compose service with its image, or the Dockerfile it builds as it builds it', async () => {
+    const a = await api();
+    const compose = row(await rows(a), 'compose.yaml');
+    const services = await rows(a, compose.node);
+    assert.deepEqual(services.map((r) => [r.label, r.description]), [
+      ['app', 'service'],
+      ['db', 'service'],
+    ]);
+    const app = await rows(a, row(services, 'app').node);
+    // image: next to build: names the output; the build links to app/Dockerfile
+    assert.deepEqual(app.map((r) => [r.label, r.description]), [
+      ['acme/app:dev', 'image · build output'],
+      ['app/Dockerfile', ''],
+    ]);
+    assert.deepEqual((await rows(a, row(services, 'db').node)).map((r) => [r.label, r.description]), [['postgres:16', 'image · unpinned']]);
+
+    const stages = await rows(a, row(app, 'app/Dockerfile').node);
+    assert.deepEqual(stages.map((r) => r.label), ['docker/dockerfile:1.10', 'build', 'tools', 'py', 'stage 3']);
+    const build = await rows(a, row(stages, 'build').node);
+    // BASE comes from compose.yaml's build.args: the effective image, pinned where Compose writes it
+    const node = row(build, 'node:22-alpine');
+    assert.equal(node.description, 'FROM · unpinned');
+    assert.match(String(node.item.tooltip), /^FROM \$\{BASE\}\nResolves to: node:22-alpine\n/);
+    assert.match(String(node.item.tooltip), /A pin goes into compose\.yaml, where the value is written\./);
+    // Clicking it lands on the reference in the Dockerfile.
+    await vscode.commands.executeCommand(node.item.command!.command, ...(node.item.command!.arguments ?? []));
+    const editor = vscode.window.activeTextEditor!;
+    assert.equal(editor.document.uri.toString(), workspaceUri('app/Dockerfile').toString());
+    assert.equal(editor.document.getText(editor.selection), '${BASE}');
+    assert.deepEqual(a.imagesTree.getParent(node.node), { type: 'unit', path: workspaceUri('app/Dockerfile').toString(), unit: 0, via: { owner: workspaceUri('compose.yaml').toString(), build: 0 } });
   });
 });

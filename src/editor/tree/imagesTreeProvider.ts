@@ -1,10 +1,10 @@
 // The Images view: build file → stage → image use, or image → uses when grouped by image.
 
 import * as vscode from 'vscode';
-import type { BuildFile, ImageUse } from '../../model/buildFile';
-import type { BuildFileIndex } from '../../workspace/buildFileIndex';
+import type { BuildDefinition, BuildFile, ImageUse } from '../../model/buildFile';
+import type { BuildFileIndex, LinkKey } from '../../workspace/buildFileIndex';
 import { ContextKeys } from '../context';
-import { fileItem, imageItem, nodeId, unitItem, useItem, type TreeNode, type UseNode } from './nodes';
+import { fileItem, imageItem, linkItem, nodeId, unitItem, useItem, type TreeNode, type UseNode } from './nodes';
 
 export type GroupBy = 'file' | 'image';
 
@@ -52,11 +52,15 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     switch (node.type) {
       case 'file': {
         const file = this.index.get(node.path);
-        return file ? fileItem(file, this.index.size <= EXPAND_FILES_UP_TO) : new vscode.TreeItem(node.path);
+        return file ? fileItem(file, this.index.diagnostics(file.path).length, this.index.size <= EXPAND_FILES_UP_TO) : new vscode.TreeItem(node.path);
       }
       case 'unit': {
-        const file = this.index.get(node.path);
+        const file = this.fileOf(node);
         return file ? unitItem(file, node.unit) : new vscode.TreeItem('');
+      }
+      case 'link': {
+        const build = this.index.get(node.owner)?.builds?.[node.build];
+        return build ? linkItem(build, this.index.linked(node.owner, node.build)) : new vscode.TreeItem('');
       }
       case 'image':
         return imageItem(node.key, this.index.byImage().find((g) => g.key === node.key)?.uses.length ?? 0);
@@ -76,19 +80,24 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     switch (node.type) {
       case 'file': {
         const file = this.index.get(node.path);
-        if (!file) return [];
-        // File-level uses (`# syntax=`) first, then the stages in order.
-        const fileLevel = usesOf(file, undefined).map((i): TreeNode => ({ type: 'use', path: file.path, use: i }));
-        const units = file.units.map((_, i): TreeNode => ({ type: 'unit', path: file.path, unit: i }));
-        return [...fileLevel, ...units];
+        return file ? fileChildren(file) : [];
       }
       case 'unit': {
-        const file = this.index.get(node.path);
-        return file ? usesOf(file, node.unit).map((i) => ({ type: 'use', path: file.path, use: i })) : [];
+        const file = this.fileOf(node);
+        if (!file) return [];
+        const via = node.via;
+        const uses = usesOf(file, node.unit).map((i): TreeNode => ({ type: 'use', path: file.path, use: i, ...(via ? { via } : {}) }));
+        // A service or target that builds shows the Dockerfile it builds, as it builds it.
+        const links = via ? [] : (file.builds ?? []).flatMap((b, i): TreeNode[] => (b.unit === node.unit ? [{ type: 'link', owner: file.path, build: i }] : []));
+        return [...uses, ...links];
+      }
+      case 'link': {
+        const linked = this.index.linked(node.owner, node.build);
+        return linked ? fileChildren(linked, { owner: node.owner, build: node.build }) : [];
       }
       case 'image': {
         const group = this.index.byImage().find((g) => g.key === node.key);
-        return (group?.uses ?? []).map(({ file, use }) => ({ type: 'use', path: file.path, use: file.uses.indexOf(use), image: node.key }));
+        return (group?.uses ?? []).map(({ file, use, via }) => ({ type: 'use', path: file.path, use: file.uses.indexOf(use), image: node.key, ...(via ? { via } : {}) }));
       }
       case 'use':
         return [];
@@ -100,21 +109,35 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       case 'file':
       case 'image':
         return undefined;
+      case 'link': {
+        const unit = this.index.get(node.owner)?.builds?.[node.build]?.unit ?? 0;
+        return { type: 'unit', path: node.owner, unit };
+      }
       case 'unit':
-        return { type: 'file', path: node.path };
+        return node.via ? { type: 'link', ...node.via } : { type: 'file', path: node.path };
       case 'use': {
         if (node.image !== undefined) return { type: 'image', key: node.image };
         const unit = this.resolve(node)?.use.unit;
-        return unit === undefined ? { type: 'file', path: node.path } : { type: 'unit', path: node.path, unit };
+        if (unit !== undefined) return { type: 'unit', path: node.path, unit, ...(node.via ? { via: node.via } : {}) };
+        return node.via ? { type: 'link', ...node.via } : { type: 'file', path: node.path };
       }
     }
   }
 
   /** The file and use a node stands for, if they still exist. */
   resolve(node: UseNode): { file: BuildFile; use: ImageUse } | undefined {
-    const file = this.index.get(node.path);
+    const file = this.fileOf(node);
     const use = file?.uses[node.use];
     return file && use ? { file, use } : undefined;
+  }
+
+  buildOf(link: LinkKey): BuildDefinition | undefined {
+    return this.index.get(link.owner)?.builds?.[link.build];
+  }
+
+  /** A node's file: the Dockerfile as its build sees it, when the node is reached through a build. */
+  private fileOf(node: { path: string; via?: LinkKey }): BuildFile | undefined {
+    return node.via ? this.index.linked(node.via.owner, node.via.build) : this.index.get(node.path);
   }
 
   private scheduleRedraw(): void {
@@ -132,6 +155,14 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     this.unsubscribe();
     this.changed.dispose();
   }
+}
+
+/** A file's rows: file-level uses (`# syntax=`) first, then its units in order. */
+function fileChildren(file: BuildFile, via?: LinkKey): TreeNode[] {
+  const extra = via ? { via } : {};
+  const fileLevel = usesOf(file, undefined).map((i): TreeNode => ({ type: 'use', path: file.path, use: i, ...extra }));
+  const units = file.units.map((_, i): TreeNode => ({ type: 'unit', path: file.path, unit: i, ...extra }));
+  return [...fileLevel, ...units];
 }
 
 function usesOf(file: BuildFile, unit: number | undefined): number[] {

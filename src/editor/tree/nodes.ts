@@ -2,30 +2,41 @@
 // index when VS Code asks for them, so a node never holds stale parse results.
 
 import * as vscode from 'vscode';
-import { imageUseState, type BuildFile, type ImageUse, type NotPinnableReason, type Range } from '../../model/buildFile';
+import { imageUseState, type BuildDefinition, type BuildFile, type ImageUse, type NotPinnableReason, type Range } from '../../model/buildFile';
+import type { LinkKey } from '../../workspace/buildFileIndex';
 import { shortDigest } from '../../reference/imageReference';
 import { describeKind, describeReason, describeState, displayReference } from '../localize';
 import { Commands } from '../context';
 
+/**
+ * `via` marks a node inside a Dockerfile as a Compose service or Bake target builds it (its args and
+ * named contexts applied); without it, the Dockerfile as it reads on its own.
+ */
 export type TreeNode =
   | { readonly type: 'file'; readonly path: string }
-  | { readonly type: 'unit'; readonly path: string; readonly unit: number }
+  | { readonly type: 'unit'; readonly path: string; readonly unit: number; readonly via?: LinkKey }
+  /** The Dockerfile a service or target builds. */
+  | { readonly type: 'link'; readonly owner: string; readonly build: number }
   | { readonly type: 'image'; readonly key: string }
   /** `image` is set when the use is listed under an image (grouped by image), not under its file. */
-  | { readonly type: 'use'; readonly path: string; readonly use: number; readonly image?: string };
+  | { readonly type: 'use'; readonly path: string; readonly use: number; readonly image?: string; readonly via?: LinkKey };
 
 export type UseNode = Extract<TreeNode, { type: 'use' }>;
+
+const viaId = (via: LinkKey | undefined): string => (via ? `:via:${via.build}:${via.owner}` : '');
 
 export function nodeId(node: TreeNode): string {
   switch (node.type) {
     case 'file':
       return `file:${node.path}`;
     case 'unit':
-      return `unit:${node.unit}:${node.path}`;
+      return `unit:${node.unit}:${node.path}${viaId(node.via)}`;
+    case 'link':
+      return `link:${node.build}:${node.owner}`;
     case 'image':
       return `image:${node.key}`;
     case 'use':
-      return `use:${node.use}:${node.path}` + (node.image !== undefined ? `:in:${node.image}` : '');
+      return `use:${node.use}:${node.path}${viaId(node.via)}` + (node.image !== undefined ? `:in:${node.image}` : '');
   }
 }
 
@@ -33,7 +44,7 @@ export function toRange(range: Range): vscode.Range {
   return new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
 }
 
-export function fileItem(file: BuildFile, expanded: boolean): vscode.TreeItem {
+export function fileItem(file: BuildFile, problems: number, expanded: boolean): vscode.TreeItem {
   const uri = vscode.Uri.parse(file.path);
   const relative = vscode.workspace.asRelativePath(uri);
   const slash = relative.lastIndexOf('/');
@@ -41,7 +52,6 @@ export function fileItem(file: BuildFile, expanded: boolean): vscode.TreeItem {
   item.description = slash > 0 ? relative.slice(0, slash) : '';
   item.tooltip = relative;
   item.contextValue = 'buildFile';
-  const problems = file.diagnostics.length;
   if (problems) {
     item.description += (item.description ? ' · ' : '') + (problems === 1 ? vscode.l10n.t('1 problem') : vscode.l10n.t('{0} problems', problems));
     item.tooltip += '\n' + vscode.l10n.t('See the Problems panel for what is wrong in this file.');
@@ -49,13 +59,34 @@ export function fileItem(file: BuildFile, expanded: boolean): vscode.TreeItem {
   return item;
 }
 
+const UNIT_ICONS = { stage: 'layers', service: 'server-process', target: 'target', group: 'folder-library' } as const;
+
 export function unitItem(file: BuildFile, unitIndex: number): vscode.TreeItem {
   const unit = file.units[unitIndex];
+  const kind = unit?.kind ?? 'stage';
   const label = unit?.name ?? vscode.l10n.t('stage {0}', unit?.index ?? unitIndex);
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
-  if (unit?.name !== undefined) item.description = vscode.l10n.t('stage {0}', unit.index);
-  item.iconPath = new vscode.ThemeIcon('layers');
-  item.contextValue = 'stage';
+  if (kind === 'stage') {
+    if (unit?.name !== undefined) item.description = vscode.l10n.t('stage {0}', unit.index);
+  } else {
+    item.description = { service: vscode.l10n.t('service'), target: vscode.l10n.t('target'), group: vscode.l10n.t('group') }[kind];
+  }
+  item.iconPath = new vscode.ThemeIcon(UNIT_ICONS[kind]);
+  item.contextValue = kind;
+  return item;
+}
+
+/** The Dockerfile a service or target builds, or why it is missing. */
+export function linkItem(build: BuildDefinition, linked: BuildFile | undefined): vscode.TreeItem {
+  const uri = build.dockerfile !== undefined ? vscode.Uri.parse(build.dockerfile) : undefined;
+  const label = uri ? vscode.workspace.asRelativePath(uri) : vscode.l10n.t('inline Dockerfile');
+  const item = new vscode.TreeItem(label, linked ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+  if (uri) item.resourceUri = uri;
+  const details = [build.target !== undefined ? vscode.l10n.t('target {0}', build.target) : undefined, linked ? undefined : vscode.l10n.t('not found')];
+  item.description = details.filter((d): d is string => d !== undefined).join(' · ');
+  if (!linked) item.iconPath = new vscode.ThemeIcon('warning');
+  item.tooltip = [label, ...Object.entries(build.args).map(([k, v]) => `--build-arg ${k}=${v.value}`)].join('\n');
+  item.contextValue = 'buildLink';
   return item;
 }
 
@@ -131,6 +162,10 @@ function shortReason(reason: NotPinnableReason): string {
       return vscode.l10n.t('set by build argument {0}', reason.arg);
     case 'buildOutput':
       return vscode.l10n.t('build output');
+    case 'namedContext':
+      return reason.source === 'build' ? vscode.l10n.t('built by {0}', reason.value) : vscode.l10n.t('local context');
+    case 'interpolated':
+      return vscode.l10n.t('from ${0}', reason.variable);
   }
   return '';
 }
@@ -144,7 +179,9 @@ function tooltip(use: ImageUse, stage: string | undefined): string {
   const state = imageUseState(use);
   if (state === 'pinned' && use.reference?.digest) lines.push(vscode.l10n.t('Pinned to {0}', use.reference.digest));
   else if (state === 'unpinned') lines.push(vscode.l10n.t('Not pinned: the tag can move to different content.'));
+  if (use.context !== undefined) lines.push(vscode.l10n.t('Replaced by the named build context "{0}".', use.context));
   if (!use.pin.pinnable) lines.push(describeReason(use.pin.reason));
+  else if (use.pin.file !== undefined) lines.push(vscode.l10n.t('A pin goes into {0}, where the value is written.', vscode.workspace.asRelativePath(vscode.Uri.parse(use.pin.file))));
   else if (use.pin.viaArg !== undefined) lines.push(vscode.l10n.t('A pin goes into the default of ARG {0}.', use.pin.viaArg));
   return lines.join('\n');
 }
