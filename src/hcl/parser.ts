@@ -7,7 +7,7 @@
 // yields everything that could be read.
 
 import type { Attribute, Block, Body, Expr, HclDiagnostic, Span, TemplatePart } from './ast';
-import { lexHcl, type Token } from './lexer';
+import { isSpaceCode, lexHcl, type Token } from './lexer';
 
 /** Binding strength of the binary operators; higher binds tighter (spec: "Operations"). */
 const BINARY_PRECEDENCE = new Map<string, number>([
@@ -59,23 +59,6 @@ function isOpener(token: Token): boolean {
 
 function isCloser(token: Token): boolean {
   return (token.kind === 'punct' && CLOSERS.has(token.value)) || isTemplateCloser(token);
-}
-
-/** Unicode white space, as Go's unicode.IsSpace (used by hclsyntax for strip markers and `<<-`). */
-function isSpaceCode(c: number): boolean {
-  return (
-    c === 32 ||
-    (c >= 9 && c <= 13) ||
-    c === 0x85 ||
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000
-  );
 }
 
 class Parser {
@@ -225,6 +208,21 @@ class Parser {
     const second = this.tokens[index + 1];
     if (first?.kind !== 'ident' || second === undefined) return false;
     return this.isPunct(second, '=') || this.isPunct(second, '{') || second.kind === 'oquote';
+  }
+
+  /**
+   * Reports a bracketed list that went wrong at `token` and skips past it. When the list was simply left
+   * open (the next line starts an attribute or block, or a block's `}` follows), the diagnostic points at
+   * the opening bracket.
+   */
+  private listError(open: Token, token: Token, closer: string, what: string): void {
+    const unclosed =
+      token.kind === 'eof' ||
+      (this.isPunct(token, '}') && closer !== '}') ||
+      (this.tokens[this.pos - 1]?.kind === 'newline' && this.startsStatement(this.pos));
+    if (unclosed) this.error(open, `Unclosed ${what}: missing "${closer}"`);
+    else this.error(token, `Missing "," or "${closer}" in the ${what}, found ${this.describe(token)}`);
+    this.skipToCloser(closer);
   }
 
   /** Inside a template sequence that went wrong: skips past its `}`, or to the end of the template. */
@@ -443,8 +441,7 @@ class Parser {
     return this.withNewlines(false, () => {
       const expr = this.parseExpression();
       if (!this.isPunct(this.peek(), ')')) {
-        this.error(this.peek(), 'Missing ")" to close the parenthesized expression');
-        this.skipToCloser(')');
+        this.listError(open, this.peek(), ')', 'parenthesized expression');
       } else {
         this.next();
       }
@@ -453,7 +450,7 @@ class Parser {
   }
 
   private parseCall(nameToken: Token): Expr {
-    this.next(); // (
+    const open = this.next();
     return this.withNewlines(false, () => {
       const args: Expr[] = [];
       let expandFinal = false;
@@ -468,12 +465,8 @@ class Parser {
         if (this.isPunct(after, '...')) {
           this.next();
           expandFinal = true;
-          if (this.isPunct(this.peek(), ')')) {
-            this.next();
-          } else {
-            this.error(this.peek(), 'Missing ")": the argument expanded with "..." must be the last one');
-            this.skipToCloser(')');
-          }
+          if (this.isPunct(this.peek(), ')')) this.next();
+          else this.listError(open, this.peek(), ')', `arguments of ${nameToken.value}() (the one expanded with "..." must be last)`);
           break;
         }
         if (this.isPunct(after, ',')) {
@@ -481,8 +474,7 @@ class Parser {
           continue;
         }
         if (this.isPunct(after, ')')) continue;
-        this.error(after, `Missing "," or ")" in the arguments of ${nameToken.value}(), found ${this.describe(after)}`);
-        this.skipToCloser(')');
+        this.listError(open, after, ')', `arguments of ${nameToken.value}()`);
         break;
       }
       return {
@@ -514,8 +506,7 @@ class Parser {
           continue;
         }
         if (this.isPunct(after, ']')) continue;
-        this.error(after, `Missing "," or "]" in the list, found ${this.describe(after)}`);
-        this.skipToCloser(']');
+        this.listError(open, after, ']', 'list');
         break;
       }
       return { type: 'tuple', items, span: { start: open.start, end: this.lastEnd } };
@@ -543,8 +534,14 @@ class Parser {
           this.error(open, 'Unclosed object: missing "}"');
           break;
         }
-        let key: Expr;
         const following = this.peekAfter(1);
+        if (token.kind === 'ident' && (following.kind === 'oquote' || this.isPunct(following, '{'))) {
+          // `name "label" {` is a block, not an object item: this object was left open.
+          this.error(open, 'Unclosed object: missing "}"');
+          while (this.tokens[this.pos - 1]?.kind === 'newline') this.pos--;
+          break;
+        }
+        let key: Expr;
         if (token.kind === 'ident' && (this.isPunct(following, '=') || this.isPunct(following, ':'))) {
           // A bare name is the key itself, not a variable reference (spec: "Collection Values").
           this.next();
@@ -694,15 +691,11 @@ class Parser {
   }
 
   private parseIndex(expr: Expr): Expr {
-    this.next(); // [
+    const open = this.next();
     const key = this.withNewlines(false, () => {
       const inner = this.parseExpression();
-      if (this.isPunct(this.peek(), ']')) {
-        this.next();
-      } else {
-        this.error(this.peek(), `Missing "]" to close the index, found ${this.describe(this.peek())}`);
-        this.skipToCloser(']');
-      }
+      if (this.isPunct(this.peek(), ']')) this.next();
+      else this.listError(open, this.peek(), ']', 'index');
       return inner;
     });
     return { type: 'index', object: expr, key, span: { start: expr.span.start, end: this.lastEnd } };
@@ -869,8 +862,6 @@ function trimHeredocIndentation(flat: FlatTemplateItem[]): void {
         while (spaces < item.value.length && isSpaceCode(item.value.charCodeAt(spaces))) spaces++;
         const blank = spaces === item.value.length && item.value.endsWith('\n');
         if (!blank) {
-          // The line's newline is not indentation.
-          if (spaces === item.value.length && item.value.endsWith('\n')) spaces--;
           minimum = Math.min(minimum, spaces);
           lineStarts.push(item);
         }

@@ -92,6 +92,8 @@ export interface Unit {
   readonly name?: string;
   /** The instruction or key that opens the unit. */
   readonly range: Range;
+  /** A Bake group's targets, as indexes into `BuildFile.units` (those defined in the same file). */
+  readonly members?: readonly number[];
 }
 
 export type ImageUseKind =

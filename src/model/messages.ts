@@ -51,6 +51,20 @@ export const Messages = {
   composeExtendsCycle: 'The service "{0}" extends itself through a cycle.',
   composeUnknownService: 'No service "{0}" to extend.',
 
+  // Bake
+  bakeSyntaxError: 'HCL syntax error: {0}',
+  bakeEvaluationError: '{0}',
+  bakeNameWithoutMatrix: '"name" needs a "matrix" in the same target.',
+  bakeMatrixNotMap: '"matrix" must be a map of lists.',
+  bakeMatrixNotList: 'The matrix value "{0}" must be a list.',
+  bakeInvalidTargetName: 'Invalid target name "{0}": only letters, digits, "_" and "-" are allowed.',
+  bakeDuplicateTargetName: 'The matrix gives the name "{0}" more than once.',
+  bakeFunctionIncomplete: 'The function "{0}" needs "params" and "result".',
+  bakeVariableCycle: 'The variable {0} refers to itself.',
+  bakeInheritsCycle: 'The target "{0}" inherits from "{1}", which inherits back from it.',
+  bakeUnknownTarget: 'No target "{0}" to inherit from.',
+  bakeLinkCycle: 'The target "{0}" links to "{1}" through contexts, which leads back to it.',
+
   // Builds (Compose services, Bake targets)
   buildDockerfileNotFound: 'The Dockerfile "{0}" does not exist.',
 } as const;

@@ -7,6 +7,7 @@
 
 import type { BuildDefinition, BuildFile, BuildFileKind, Diagnostic, ImageUse } from '../model/buildFile';
 import { Messages, message } from '../model/messages';
+import { parseBake } from '../bake/parseBake';
 import { parseCompose } from '../compose/parseCompose';
 import { parseDockerfile } from '../dockerfile/parseDockerfile';
 import { familiarName } from '../reference/imageReference';
@@ -212,8 +213,7 @@ export class BuildFileIndex {
         break;
       case 'bake-hcl':
       case 'bake-json':
-        // Bake arrives with its own parser; until then such a file is known but empty.
-        file = { path, kind, units: [], uses: [], diagnostics: [] };
+        file = parseBake(path, text, { readFile, environment: this.variables });
         break;
     }
     const replaced = this.byPath.has(path);

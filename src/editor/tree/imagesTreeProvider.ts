@@ -85,15 +85,18 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       case 'unit': {
         const file = this.fileOf(node);
         if (!file) return [];
-        const via = node.via;
-        const uses = usesOf(file, node.unit).map((i): TreeNode => ({ type: 'use', path: file.path, use: i, ...(via ? { via } : {}) }));
+        // A Bake group lists its targets.
+        const members = file.units[node.unit]?.members;
+        if (members) return members.map((unit) => ({ type: 'unit', path: file.path, unit, group: node.unit }));
+        const extra = { ...(node.via ? { via: node.via } : {}), ...(node.group !== undefined ? { group: node.group } : {}) };
+        const uses = usesOf(file, node.unit).map((i): TreeNode => ({ type: 'use', path: file.path, use: i, ...extra }));
         // A service or target that builds shows the Dockerfile it builds, as it builds it.
-        const links = via ? [] : (file.builds ?? []).flatMap((b, i): TreeNode[] => (b.unit === node.unit ? [{ type: 'link', owner: file.path, build: i }] : []));
+        const links = node.via ? [] : (file.builds ?? []).flatMap((b, i): TreeNode[] => (b.unit === node.unit ? [{ type: 'link', owner: file.path, build: i, ...extra }] : []));
         return [...uses, ...links];
       }
       case 'link': {
         const linked = this.index.linked(node.owner, node.build);
-        return linked ? fileChildren(linked, { owner: node.owner, build: node.build }) : [];
+        return linked ? fileChildren(linked, { owner: node.owner, build: node.build }, node.group) : [];
       }
       case 'image': {
         const group = this.index.byImage().find((g) => g.key === node.key);
@@ -111,15 +114,16 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         return undefined;
       case 'link': {
         const unit = this.index.get(node.owner)?.builds?.[node.build]?.unit ?? 0;
-        return { type: 'unit', path: node.owner, unit };
+        return { type: 'unit', path: node.owner, unit, ...inGroup(node.group) };
       }
       case 'unit':
-        return node.via ? { type: 'link', ...node.via } : { type: 'file', path: node.path };
+        if (node.via) return { type: 'link', ...node.via, ...inGroup(node.group) };
+        return node.group !== undefined ? { type: 'unit', path: node.path, unit: node.group } : { type: 'file', path: node.path };
       case 'use': {
         if (node.image !== undefined) return { type: 'image', key: node.image };
         const unit = this.resolve(node)?.use.unit;
-        if (unit !== undefined) return { type: 'unit', path: node.path, unit, ...(node.via ? { via: node.via } : {}) };
-        return node.via ? { type: 'link', ...node.via } : { type: 'file', path: node.path };
+        if (unit !== undefined) return { type: 'unit', path: node.path, unit, ...(node.via ? { via: node.via } : {}), ...inGroup(node.group) };
+        return node.via ? { type: 'link', ...node.via, ...inGroup(node.group) } : { type: 'file', path: node.path };
       }
     }
   }
@@ -157,9 +161,11 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   }
 }
 
+const inGroup = (group: number | undefined) => (group !== undefined ? { group } : {});
+
 /** A file's rows: file-level uses (`# syntax=`) first, then its units in order. */
-function fileChildren(file: BuildFile, via?: LinkKey): TreeNode[] {
-  const extra = via ? { via } : {};
+function fileChildren(file: BuildFile, via?: LinkKey, group?: number): TreeNode[] {
+  const extra = { ...(via ? { via } : {}), ...inGroup(group) };
   const fileLevel = usesOf(file, undefined).map((i): TreeNode => ({ type: 'use', path: file.path, use: i, ...extra }));
   const units = file.units.map((_, i): TreeNode => ({ type: 'unit', path: file.path, unit: i, ...extra }));
   return [...fileLevel, ...units];

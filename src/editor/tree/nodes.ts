@@ -14,29 +14,32 @@ import { Commands } from '../context';
  */
 export type TreeNode =
   | { readonly type: 'file'; readonly path: string }
-  | { readonly type: 'unit'; readonly path: string; readonly unit: number; readonly via?: LinkKey }
+  /** `group` is set for a Bake target listed under a group (it is listed at the file's level too). */
+  | { readonly type: 'unit'; readonly path: string; readonly unit: number; readonly via?: LinkKey; readonly group?: number }
   /** The Dockerfile a service or target builds. */
-  | { readonly type: 'link'; readonly owner: string; readonly build: number }
+  | { readonly type: 'link'; readonly owner: string; readonly build: number; readonly group?: number }
   | { readonly type: 'image'; readonly key: string }
   /** `image` is set when the use is listed under an image (grouped by image), not under its file. */
-  | { readonly type: 'use'; readonly path: string; readonly use: number; readonly image?: string; readonly via?: LinkKey };
+  | { readonly type: 'use'; readonly path: string; readonly use: number; readonly image?: string; readonly via?: LinkKey; readonly group?: number };
 
 export type UseNode = Extract<TreeNode, { type: 'use' }>;
 
 const viaId = (via: LinkKey | undefined): string => (via ? `:via:${via.build}:${via.owner}` : '');
+/** Rows under a Bake group repeat rows listed at the file's level: the group keeps their ids apart. */
+const groupId = (group: number | undefined): string => (group !== undefined ? `:group:${group}` : '');
 
 export function nodeId(node: TreeNode): string {
   switch (node.type) {
     case 'file':
       return `file:${node.path}`;
     case 'unit':
-      return `unit:${node.unit}:${node.path}${viaId(node.via)}`;
+      return `unit:${node.unit}:${node.path}${viaId(node.via)}${groupId(node.group)}`;
     case 'link':
-      return `link:${node.build}:${node.owner}`;
+      return `link:${node.build}:${node.owner}${groupId(node.group)}`;
     case 'image':
       return `image:${node.key}`;
     case 'use':
-      return `use:${node.use}:${node.path}${viaId(node.via)}` + (node.image !== undefined ? `:in:${node.image}` : '');
+      return `use:${node.use}:${node.path}${viaId(node.via)}${groupId(node.group)}` + (node.image !== undefined ? `:in:${node.image}` : '');
   }
 }
 

@@ -1,0 +1,645 @@
+// Bake files as the model sees them: targets and groups, the Dockerfiles targets build with their
+// args and named contexts, and the images written in the file (`docker-image://` contexts) — evaluated
+// the way `docker buildx bake --print` would: variables with defaults and environment overrides,
+// user functions, the standard functions, `inherits`, `matrix` and `name`, and the project's files
+// merged in Bake's lookup order (Compose services with `build:` first, then HCL and JSON).
+//
+// A file's model lists the units and uses written in it; the values they get may come from any file of
+// the project. A value written as one literal string has a site, where a pin would go.
+
+import type { Attribute, Block, Expr, HclDiagnostic, Span } from '../hcl/ast';
+import { evaluate, standardFunctions, type Scope } from '../hcl/evaluate';
+import { isObject, isTuple, isUnknown, Unknown, valueToString, type HclFunction, type Value } from '../hcl/values';
+import type { BuildArg, BuildDefinition, BuildFile, Diagnostic, ImageUse, NamedContext, Range, Site, Unit } from '../model/buildFile';
+import { Messages, message, type Message } from '../model/messages';
+import { dirname, resolvePath } from '../model/paths';
+import { parseImageReference } from '../reference/imageReference';
+import { parseCompose } from '../compose/parseCompose';
+import { projectFiles, type ProjectFile } from './bakeProject';
+
+export interface BakeOptions {
+  /** Reads another file of the project; undefined when it does not exist. */
+  readonly readFile?: (path: string) => string | undefined;
+  /** The environment `docker buildx bake` would see: it overrides `variable` defaults. */
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+const DOCKER_IMAGE = 'docker-image://';
+const TARGET_LINK = 'target:';
+/** Set by buildx, not by the file. */
+const BUILTIN_VARIABLES: Record<string, Value> = {
+  BAKE_CMD_CONTEXT: 'cwd://',
+  BAKE_LOCAL_PLATFORM: new Unknown('BAKE_LOCAL_PLATFORM is the platform of the machine that runs the build'),
+};
+
+/** A value and, when it is one literal string in some file, where it is written. */
+interface Sited {
+  readonly value: string;
+  readonly site?: Site;
+  /** When the value is not literal: the first variable it comes from. */
+  readonly variable?: string;
+  /** The expression it was evaluated from. */
+  readonly origin?: { readonly file: string; readonly range: Range };
+}
+
+/** A target's attributes after evaluation, before or after inheritance. */
+interface TargetValue {
+  context?: Sited;
+  dockerfile?: Sited;
+  inline?: Sited;
+  target?: Sited;
+  args: Map<string, Sited>;
+  contexts: Map<string, Sited>;
+  platforms?: string[];
+  tags?: string[];
+  inherits: string[];
+}
+
+/** One block (or matrix combination, or Compose service) that defines a target. */
+interface TargetDefinition {
+  readonly name: string;
+  readonly file: ProjectFile;
+  readonly block?: Block;
+  readonly scope: Scope;
+  /** For a Compose service read as a target: its values, already known. */
+  readonly value?: TargetValue;
+}
+
+export function parseBake(path: string, text: string, options: BakeOptions = {}): BuildFile {
+  return new BakeReader(path, text, options).read();
+}
+
+class BakeReader {
+  private readonly diagnostics: Diagnostic[] = [];
+  private readonly evaluationProblems: HclDiagnostic[] = [];
+  private readonly dependencies = new Set<string>();
+  private readonly files: ProjectFile[];
+  private readonly self: ProjectFile;
+  private readonly variableBlocks = new Map<string, { block: Block; file: ProjectFile }>();
+  private readonly variableValues = new Map<string, Value>();
+  private readonly resolving = new Set<string>();
+  private readonly functions = new Map<string, HclFunction>(standardFunctions);
+  private readonly globals = new Map<string, { attribute: Attribute; file: ProjectFile }>();
+  private readonly root: Scope;
+  private readonly definitions = new Map<string, TargetDefinition[]>();
+  private readonly groups = new Map<string, { block: Block; file: ProjectFile }>();
+  /** Groups Bake adds for matrix targets: the block label → the generated names. */
+  private readonly matrixGroups = new Map<string, string[]>();
+  private readonly resolved = new Map<string, TargetValue | undefined>();
+  private readonly inProgress = new Set<string>();
+
+  constructor(
+    private readonly path: string,
+    text: string,
+    private readonly options: BakeOptions,
+  ) {
+    const readFile = (p: string): string | undefined => options.readFile?.(p);
+    const { files, consulted } = projectFiles(path, text, readFile);
+    for (const p of consulted) this.dependencies.add(p);
+    this.files = files;
+    this.self = files.find((f) => f.path === path)!;
+    for (const d of this.self.diagnostics) this.diagnose(this.self, d.span, 'error', 'hcl-syntax', message(Messages.bakeSyntaxError, d.message));
+    const variables = new LazyVariables((name) => this.variable(name));
+    this.root = { variables, functions: this.functions };
+  }
+
+  read(): BuildFile {
+    this.collect();
+    const units: Unit[] = [];
+    const uses: ImageUse[] = [];
+    const builds: BuildDefinition[] = [];
+    const unitOf = new Map<string, number>();
+
+    // Targets written in this file, one unit per name (a matrix block gives several).
+    for (const [name, definitions] of this.definitions) {
+      const own = definitions.find((d) => d.file === this.self && d.block);
+      if (!own?.block) continue;
+      const index = units.length;
+      unitOf.set(name, index);
+      units.push({ kind: 'target', index, name, range: this.headerRange(own.block) });
+    }
+    for (const [name, { block, file }] of this.groups) {
+      if (file !== this.self) continue;
+      units.push({ kind: 'group', index: units.length, name, range: this.headerRange(block) });
+    }
+    // Members are resolved once every unit has its index.
+    const withMembers = units.map((unit): Unit => {
+      if (unit.kind !== 'group' || unit.name === undefined) return unit;
+      const members = this.groupMembers(unit.name).flatMap((t) => (unitOf.has(t) ? [unitOf.get(t)!] : []));
+      return { ...unit, members };
+    });
+
+    for (const [name, unit] of unitOf) {
+      const target = this.target(name);
+      if (!target) continue;
+      // The images this file's targets name in `contexts` (inherited ones are listed where written).
+      for (const context of target.contexts.values()) {
+        if (context.value.startsWith(DOCKER_IMAGE) && context.origin?.file === this.path) uses.push(this.contextUse(context, unit));
+      }
+      builds.push(this.buildDefinition(target, unit, withMembers[unit]!.range));
+    }
+    this.checkLinks(unitOf);
+    this.reportEvaluationProblems();
+
+    return {
+      path: this.path,
+      kind: this.self.kind === 'json' ? 'bake-json' : 'bake-hcl',
+      units: withMembers,
+      uses,
+      diagnostics: this.diagnostics,
+      builds,
+      dependencies: [...this.dependencies],
+    };
+  }
+
+  // --- definitions ---------------------------------------------------------------------------------
+
+  private collect(): void {
+    // Compose files first: HCL always merges over them, whatever their order.
+    for (const file of this.files.filter((f) => f.kind === 'compose')) this.collectCompose(file);
+    for (const file of this.files.filter((f) => f.kind !== 'compose')) {
+      for (const item of file.body.items) {
+        if (item.kind === 'attribute') {
+          this.globals.set(item.name, { attribute: item, file });
+          continue;
+        }
+        const label = item.labels[0]?.value;
+        switch (item.type) {
+          case 'variable':
+            if (label !== undefined && !(label in BUILTIN_VARIABLES)) this.variableBlocks.set(label, { block: item, file });
+            break;
+          case 'function':
+            if (label !== undefined) this.defineFunction(label, item, file);
+            break;
+          case 'group':
+            if (label !== undefined) this.groups.set(label, { block: item, file });
+            break;
+          case 'target':
+            if (label !== undefined) this.defineTarget(label, item, file);
+            break;
+        }
+      }
+    }
+  }
+
+  private collectCompose(file: ProjectFile): void {
+    const compose = parseCompose(file.path, file.text, { readFile: (p) => this.options.readFile?.(p), environment: this.options.environment ?? {} });
+    for (const d of compose.dependencies ?? []) this.dependencies.add(d);
+    for (const build of compose.builds ?? []) {
+      const name = compose.units[build.unit]?.name;
+      if (name === undefined) continue;
+      const dir = dirname(file.path);
+      const args = new Map(Object.entries(build.args).map(([k, v]): [string, Sited] => [k, v]));
+      const contexts = new Map<string, Sited>();
+      for (const [k, c] of Object.entries(build.contexts)) {
+        if (c.kind === 'image') contexts.set(k, { value: DOCKER_IMAGE + c.value, ...(c.site ? { site: c.site } : {}) });
+        else if (c.kind === 'build') contexts.set(k, { value: TARGET_LINK + c.name });
+        else contexts.set(k, { value: c.value });
+      }
+      const value: TargetValue = {
+        args,
+        contexts,
+        inherits: [],
+        ...(build.dockerfile !== undefined ? { dockerfile: { value: build.dockerfile }, context: { value: dir } } : {}),
+        ...(build.inline !== undefined ? { inline: { value: build.inline } } : {}),
+        ...(build.target !== undefined ? { target: { value: build.target } } : {}),
+        ...(build.platforms ? { platforms: [...build.platforms] } : {}),
+      };
+      this.addDefinition({ name: name.replace(/\./g, '_'), file, scope: this.root, value });
+    }
+  }
+
+  private addDefinition(definition: TargetDefinition): void {
+    const list = this.definitions.get(definition.name);
+    if (list) list.push(definition);
+    else this.definitions.set(definition.name, [definition]);
+  }
+
+  private defineTarget(label: string, block: Block, file: ProjectFile): void {
+    const matrixAttr = attribute(block, 'matrix');
+    const nameAttr = attribute(block, 'name');
+    if (!matrixAttr) {
+      if (nameAttr) this.diagnose(file, nameAttr.span, 'error', 'bake-name-without-matrix', message(Messages.bakeNameWithoutMatrix));
+      this.addDefinition({ name: label, file, block, scope: this.root });
+      return;
+    }
+    const matrix = evaluate(matrixAttr.expr, this.root, this.sink(file));
+    if (!isObject(matrix)) {
+      this.diagnose(file, matrixAttr.span, 'error', 'bake-matrix', message(Messages.bakeMatrixNotMap));
+      this.addDefinition({ name: label, file, block, scope: this.root });
+      return;
+    }
+    // The Cartesian product of the matrix's lists, one scope per combination.
+    let combinations: Map<string, Value>[] = [new Map()];
+    for (const key of Object.keys(matrix).sort()) {
+      const values = matrix[key]!;
+      if (!isTuple(values)) {
+        this.diagnose(file, matrixAttr.span, 'error', 'bake-matrix', message(Messages.bakeMatrixNotList, key));
+        continue;
+      }
+      combinations = combinations.flatMap((c) => values.map((v) => new Map([...c, [key, v]])));
+    }
+    const names: string[] = [];
+    for (const variables of combinations) {
+      const scope: Scope = { variables, functions: this.functions, parent: this.root };
+      let name = label;
+      if (nameAttr) {
+        const value = valueToString(evaluate(nameAttr.expr, scope, this.sink(file)));
+        if (value === undefined || !/^[a-zA-Z0-9_-]+$/.test(value)) {
+          this.diagnose(file, nameAttr.span, 'error', 'bake-target-name', message(Messages.bakeInvalidTargetName, value ?? '?'));
+          continue;
+        }
+        name = value;
+      }
+      if (names.includes(name)) {
+        this.diagnose(file, (nameAttr ?? matrixAttr).span, 'error', 'bake-duplicate-name', message(Messages.bakeDuplicateTargetName, name));
+        continue;
+      }
+      names.push(name);
+      this.addDefinition({ name, file, block, scope });
+    }
+    if (names.length !== 1 || names[0] !== label) this.matrixGroups.set(label, names);
+  }
+
+  private defineFunction(name: string, block: Block, file: ProjectFile): void {
+    const params = attribute(block, 'params');
+    const variadic = attribute(block, 'variadic_params');
+    const result = attribute(block, 'result');
+    if (!params || !result) {
+      this.diagnose(file, block.span, 'error', 'bake-function', message(Messages.bakeFunctionIncomplete, name));
+      return;
+    }
+    const names = params.expr.type === 'tuple' ? params.expr.items.flatMap((e) => (e.type === 'variable' ? [e.name] : [])) : [];
+    const rest = variadic?.expr.type === 'variable' ? variadic.expr.name : undefined;
+    const calling = new Set<string>();
+    this.functions.set(name, (args) => {
+      if (calling.has(name)) return new Unknown(`function ${name} calls itself`);
+      calling.add(name);
+      try {
+        const variables = new Map<string, Value>(names.map((n, i) => [n, args[i] ?? null]));
+        if (rest !== undefined) variables.set(rest, args.slice(names.length));
+        return evaluate(result.expr, { variables, functions: this.functions, parent: this.root }, this.sink(file));
+      } finally {
+        calling.delete(name);
+      }
+    });
+  }
+
+  // --- variables ------------------------------------------------------------------------------------
+
+  private variable(name: string): Value | undefined {
+    if (name in BUILTIN_VARIABLES) return BUILTIN_VARIABLES[name];
+    if (this.variableValues.has(name)) return this.variableValues.get(name);
+    const definition = this.variableBlocks.get(name);
+    const global = this.globals.get(name);
+    if (!definition && !global) return undefined;
+    if (this.resolving.has(name)) {
+      const where = definition?.block.span ?? global!.attribute.span;
+      this.diagnose(definition?.file ?? global!.file, where, 'error', 'bake-variable-cycle', message(Messages.bakeVariableCycle, name));
+      return new Unknown(`variable ${name} refers to itself`);
+    }
+    this.resolving.add(name);
+    let value: Value;
+    if (!definition) {
+      value = evaluate(global!.attribute.expr, this.root, this.sink(global!.file));
+    } else {
+      const override = this.options.environment?.[name];
+      const defaultAttr = attribute(definition.block, 'default');
+      if (!defaultAttr) value = override ?? '';
+      else {
+        const fallback = evaluate(defaultAttr.expr, this.root, this.sink(definition.file));
+        value = override === undefined ? fallback : convertOverride(name, override, fallback);
+      }
+    }
+    this.resolving.delete(name);
+    this.variableValues.set(name, value);
+    return value;
+  }
+
+  /** Where a variable's value is written, when it is the literal default and no override replaces it. */
+  private variableSite(name: string): Site | undefined {
+    const definition = this.variableBlocks.get(name);
+    if (!definition || this.options.environment?.[name] !== undefined) return undefined;
+    const defaultAttr = attribute(definition.block, 'default');
+    return defaultAttr ? this.literalSite(defaultAttr.expr, definition.file, 0) : undefined;
+  }
+
+  // --- targets -------------------------------------------------------------------------------------
+
+  /** A target after merging its definitions and its parents (`inherits`); undefined if unknown. */
+  private target(name: string): TargetValue | undefined {
+    if (this.resolved.has(name)) return this.resolved.get(name);
+    const definitions = this.definitions.get(name);
+    if (!definitions) return undefined;
+    if (this.inProgress.has(name)) return undefined;
+    this.inProgress.add(name);
+    const own = emptyTarget();
+    for (const definition of definitions) merge(own, definition.value ?? this.evaluateBlock(definition));
+    const base = emptyTarget();
+    for (const parent of own.inherits) {
+      if (this.inProgress.has(parent)) {
+        this.reportInherits(name, 'bake-inherits-cycle', message(Messages.bakeInheritsCycle, name, parent));
+        continue;
+      }
+      const value = this.target(parent);
+      if (value) merge(base, value);
+      else if (!this.definitions.has(parent)) this.reportInherits(name, 'bake-unknown-target', message(Messages.bakeUnknownTarget, parent));
+    }
+    merge(base, own);
+    base.inherits = own.inherits;
+    this.inProgress.delete(name);
+    this.resolved.set(name, base);
+    return base;
+  }
+
+  private reportInherits(name: string, code: string, m: Message): void {
+    for (const definition of this.definitions.get(name) ?? []) {
+      const inherits = definition.block && attribute(definition.block, 'inherits');
+      if (inherits && definition.file === this.self) this.diagnose(this.self, inherits.span, 'error', code, m);
+    }
+  }
+
+  private evaluateBlock(definition: TargetDefinition): TargetValue {
+    const { block, file, scope } = definition;
+    const value = emptyTarget();
+    if (!block) return value;
+    const sink = this.sink(file);
+    const sited = (expr: Expr): Sited | undefined => this.sited(expr, file, scope, sink);
+    for (const item of block.body.items) {
+      if (item.kind !== 'attribute') continue;
+      switch (item.name) {
+        case 'context':
+        case 'dockerfile':
+        case 'target': {
+          const v = sited(item.expr);
+          if (v) value[item.name] = v;
+          break;
+        }
+        case 'dockerfile-inline': {
+          const v = sited(item.expr);
+          if (v) value.inline = v;
+          break;
+        }
+        case 'args':
+        case 'contexts':
+          for (const [key, v] of this.sitedMap(item.expr, file, scope, sink)) value[item.name].set(key, v);
+          break;
+        case 'platforms':
+        case 'tags':
+        case 'inherits': {
+          const list = evaluate(item.expr, scope, sink);
+          if (isTuple(list)) value[item.name] = list.flatMap((v) => (typeof valueToString(v) === 'string' ? [valueToString(v)!] : []));
+          break;
+        }
+      }
+    }
+    return value;
+  }
+
+  /** An attribute's string value, with its site when written as one literal. */
+  private sited(expr: Expr, file: ProjectFile, scope: Scope, sink: HclDiagnostic[]): Sited | undefined {
+    const value = evaluate(expr, scope, sink);
+    if (isUnknown(value)) return undefined;
+    const text = valueToString(value);
+    if (text === undefined) return undefined;
+    const origin = { file: file.path, range: file.lines.range(expr.span.start, expr.span.end) };
+    const site = this.literalSite(expr, file, 0);
+    if (site) return { value: text, site, origin };
+    const variable = referencedVariable(expr);
+    const variableSite = variable !== undefined ? this.variableSite(variable) : undefined;
+    if (variableSite) return { value: text, site: variableSite, variable, origin };
+    const first = firstVariable(expr);
+    return first !== undefined ? { value: text, variable: first, origin } : { value: text, origin };
+  }
+
+  /** An object attribute (`args`, `contexts`) key by key; `null` values are left out, as Bake does. */
+  private sitedMap(expr: Expr, file: ProjectFile, scope: Scope, sink: HclDiagnostic[]): [string, Sited][] {
+    if (expr.type !== 'object') {
+      const value = evaluate(expr, scope, sink);
+      if (!isObject(value)) return [];
+      return Object.entries(value).flatMap(([k, v]): [string, Sited][] => {
+        const text = valueToString(v);
+        return text === undefined ? [] : [[k, { value: text }]];
+      });
+    }
+    return expr.items.flatMap((item): [string, Sited][] => {
+      const key = valueToString(evaluate(item.key, scope, sink));
+      if (key === undefined) return [];
+      const value = this.sited(item.value, file, scope, sink);
+      return value ? [[key, value]] : [];
+    });
+  }
+
+  /** The site of a string written as one template text without escapes, from character `skip` on. */
+  private literalSite(expr: Expr, file: ProjectFile, skip: number): Site | undefined {
+    if (expr.type !== 'template' || expr.heredoc || expr.parts.length !== 1) return undefined;
+    const part = expr.parts[0]!;
+    if (part.type !== 'text' || !part.verbatim) return undefined;
+    const start = part.span.start + skip;
+    return { file: file.path, range: file.lines.range(start, part.span.end), text: file.text.slice(start, part.span.end) };
+  }
+
+  /** A group's targets, nested groups and matrix labels expanded (as `ResolveGroup` does; cycles cut). */
+  private groupMembers(name: string, seen = new Set<string>()): string[] {
+    if (seen.has(name)) return [];
+    seen.add(name);
+    const group = this.groups.get(name);
+    const names = group ? this.groupTargets(group) : (this.matrixGroups.get(name) ?? [name]);
+    if (group === undefined && !this.matrixGroups.has(name)) return names;
+    return [...new Set(names.flatMap((n) => this.groupMembers(n, seen)))];
+  }
+
+  private groupTargets(group: { block: Block; file: ProjectFile }): string[] {
+    const targets = attribute(group.block, 'targets');
+    const list = targets ? evaluate(targets.expr, this.root, this.sink(group.file)) : [];
+    return isTuple(list) ? list.flatMap((v) => valueToString(v) ?? []) : [];
+  }
+
+  // --- model ----------------------------------------------------------------------------------------
+
+  private contextUse(context: Sited, unit: number): ImageUse {
+    const image = context.value.slice(DOCKER_IMAGE.length);
+    const parsed = parseImageReference(image);
+    // Written literally here: the use is the reference after `docker-image://`, where a pin goes.
+    const site = context.site?.file === this.path ? shiftSite(context.site, DOCKER_IMAGE.length) : undefined;
+    const range = site && context.variable === undefined ? site.range : context.origin!.range;
+    const text = site && context.variable === undefined ? site.text : this.self.text.slice(this.self.lines.offset(range.start), this.self.lines.offset(range.end));
+    if (!parsed.ok) {
+      this.diagnostics.push({ range, severity: 'error', code: 'invalid-reference', message: parsed.error.message });
+      return { kind: 'bake-context', range, text, resolved: image, unit, pin: { pinnable: false, reason: { kind: 'invalid', error: parsed.error } } };
+    }
+    if (!site) {
+      return { kind: 'bake-context', range, text, resolved: image, reference: parsed.ref, unit, pin: { pinnable: false, reason: { kind: 'interpolated', variable: context.variable ?? '' } } };
+    }
+    // Through a variable's default, the pin goes there.
+    const viaVariable = context.variable !== undefined ? { viaArg: context.variable } : {};
+    return { kind: 'bake-context', range, text, resolved: image, reference: parsed.ref, unit, pin: { pinnable: true, range: site.range, text: site.text, ...viaVariable } };
+  }
+
+  private buildDefinition(target: TargetValue, unit: number, range: Range): BuildDefinition {
+    const dir = dirname(this.path);
+    const context = target.context?.value ?? '.';
+    const remote = /^(https?:\/\/|git@|github\.com\/|ssh:\/\/|git:\/\/)/.test(context) || context.startsWith(TARGET_LINK);
+    const contextDir = resolvePath(dir, context.replace(/^cwd:\/\//, ''));
+    const dockerfile = target.dockerfile?.value || 'Dockerfile';
+    const args: Record<string, BuildArg> = {};
+    for (const [k, v] of target.args) args[k] = v.site ? { value: v.value, site: v.site } : { value: v.value };
+    const contexts: Record<string, NamedContext> = {};
+    for (const [k, v] of target.contexts) {
+      if (v.value.startsWith(DOCKER_IMAGE)) {
+        const image = v.value.slice(DOCKER_IMAGE.length);
+        const site = v.site ? shiftSite(v.site, DOCKER_IMAGE.length) : undefined;
+        contexts[k] = { kind: 'image', value: image, ...(site ? { site } : {}), ...(v.variable !== undefined && !site ? { variable: v.variable } : {}) };
+      } else if (v.value.startsWith(TARGET_LINK)) {
+        contexts[k] = { kind: 'build', name: v.value.slice(TARGET_LINK.length) };
+      } else if (v.value !== '') {
+        contexts[k] = { kind: 'local', value: v.value };
+      }
+    }
+    return {
+      unit,
+      ...(target.inline !== undefined ? { inline: target.inline.value } : remote ? {} : { dockerfile: resolvePath(contextDir, dockerfile) }),
+      range,
+      args,
+      contexts,
+      ...(target.target !== undefined ? { target: target.target.value } : {}),
+      ...(target.platforms ? { platforms: target.platforms } : {}),
+    };
+  }
+
+  /** `contexts = { x = "target:y" }` chains targets: a chain back to the start never ends. */
+  private checkLinks(unitOf: Map<string, number>): void {
+    for (const name of unitOf.keys()) {
+      const seen = [name];
+      let current = name;
+      for (;;) {
+        const links = [...(this.target(current)?.contexts.values() ?? [])].filter((c) => c.value.startsWith(TARGET_LINK));
+        const next = links[0]?.value.slice(TARGET_LINK.length);
+        if (next === undefined) break;
+        if (seen.includes(next)) {
+          const attr = this.definitions.get(name)?.find((d) => d.file === this.self)?.block;
+          const contexts = attr && attribute(attr, 'contexts');
+          if (contexts) this.diagnose(this.self, contexts.span, 'error', 'bake-link-cycle', message(Messages.bakeLinkCycle, name, next));
+          break;
+        }
+        seen.push(next);
+        current = next;
+      }
+    }
+  }
+
+  private headerRange(block: Block): Range {
+    const last = block.labels[block.labels.length - 1];
+    return this.self.lines.range(block.span.start, last ? last.span.end : block.typeSpan.end);
+  }
+
+  /** Evaluation problems: collected for this file's own text, converted once at the end. */
+  private sink(file: ProjectFile): HclDiagnostic[] {
+    return file === this.self ? this.evaluationProblems : [];
+  }
+
+  private reportEvaluationProblems(): void {
+    const seen = new Set<string>();
+    for (const d of this.evaluationProblems) {
+      const key = `${d.span.start}:${d.span.end}:${d.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      this.diagnose(this.self, d.span, 'warning', 'bake-evaluation', message(Messages.bakeEvaluationError, d.message));
+    }
+  }
+
+  private diagnose(file: ProjectFile, span: Span, severity: Diagnostic['severity'], code: string, m: Message): void {
+    if (file !== this.self) return;
+    this.diagnostics.push({ range: file.lines.range(span.start, Math.max(span.start, span.end)), severity, code, message: m });
+  }
+}
+
+/** Variables resolved on first use, so defaults can refer to each other in any order. */
+class LazyVariables extends Map<string, Value> {
+  constructor(private readonly resolve: (name: string) => Value | undefined) {
+    super();
+  }
+  override get(name: string): Value | undefined {
+    return this.resolve(name);
+  }
+  override has(name: string): boolean {
+    return this.resolve(name) !== undefined;
+  }
+}
+
+function emptyTarget(): TargetValue {
+  return { args: new Map(), contexts: new Map(), inherits: [] };
+}
+
+/** Bake's `Target.Merge`: scalars replaced when set, `args` and `contexts` merged by key, lists replaced. */
+function merge(into: TargetValue, from: TargetValue): void {
+  if (from.context) into.context = from.context;
+  if (from.dockerfile) into.dockerfile = from.dockerfile;
+  if (from.inline) into.inline = from.inline;
+  if (from.target) into.target = from.target;
+  for (const [k, v] of from.args) into.args.set(k, v);
+  for (const [k, v] of from.contexts) into.contexts.set(k, v);
+  if (from.platforms) into.platforms = from.platforms;
+  if (from.tags) into.tags = from.tags;
+  into.inherits = [...into.inherits, ...from.inherits.filter((p) => !into.inherits.includes(p))];
+}
+
+function attribute(block: Block, name: string): Attribute | undefined {
+  let found: Attribute | undefined;
+  for (const item of block.body.items) if (item.kind === 'attribute' && item.name === name) found = item;
+  return found;
+}
+
+/** `BASE` or `"${BASE}"`: the expression is exactly one variable. */
+function referencedVariable(expr: Expr): string | undefined {
+  if (expr.type === 'variable') return expr.name;
+  if (expr.type === 'template' && expr.parts.length === 1 && expr.parts[0]!.type === 'interp' && expr.parts[0]!.expr.type === 'variable') return expr.parts[0]!.expr.name;
+  return undefined;
+}
+
+function firstVariable(expr: Expr): string | undefined {
+  switch (expr.type) {
+    case 'variable':
+      return expr.name;
+    case 'template':
+      for (const part of expr.parts) {
+        if (part.type === 'interp') {
+          const v = firstVariable(part.expr);
+          if (v !== undefined) return v;
+        }
+      }
+      return undefined;
+    case 'call':
+      for (const arg of expr.args) {
+        const v = firstVariable(arg);
+        if (v !== undefined) return v;
+      }
+      return undefined;
+    case 'conditional':
+      return firstVariable(expr.cond) ?? firstVariable(expr.then) ?? firstVariable(expr.else);
+    case 'binary':
+      return firstVariable(expr.left) ?? firstVariable(expr.right);
+    case 'paren':
+      return firstVariable(expr.expr);
+    default:
+      return undefined;
+  }
+}
+
+/** An environment override converted by the type of the default, as buildx does. */
+function convertOverride(name: string, override: string, fallback: Value): Value {
+  if (typeof fallback === 'boolean') {
+    const b = /^(1|t|true)$/i.test(override) ? true : /^(0|f|false)$/i.test(override) ? false : undefined;
+    return b ?? new Unknown(`failed to parse ${name} as bool`);
+  }
+  if (typeof fallback === 'number') {
+    const n = Number(override);
+    return override.trim() !== '' && Number.isFinite(n) ? n : new Unknown(`failed to parse ${name} as number`);
+  }
+  if (typeof fallback === 'string' || fallback === null) return override;
+  return new Unknown(`unsupported type for variable ${name}`);
+}
+
+function shiftSite(site: Site, by: number): Site {
+  return { file: site.file, range: { start: { line: site.range.start.line, character: site.range.start.character + by }, end: site.range.end }, text: site.text.slice(by) };
+}
