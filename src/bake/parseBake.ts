@@ -12,7 +12,7 @@ import { evaluate, standardFunctions, type Scope } from '../hcl/evaluate';
 import { isObject, isTuple, isUnknown, Unknown, valueToString, type HclFunction, type Value } from '../hcl/values';
 import type { BuildArg, BuildDefinition, BuildFile, Diagnostic, ImageUse, NamedContext, Range, Site, Unit } from '../model/buildFile';
 import { Messages, message, type Message } from '../model/messages';
-import { dirname, resolvePath } from '../model/paths';
+import { dirname, relativePath, resolvePath } from '../model/paths';
 import { parseImageReference } from '../reference/imageReference';
 import { parseCompose } from '../compose/parseCompose';
 import { projectFiles, type ProjectFile } from './bakeProject';
@@ -200,7 +200,9 @@ class BakeReader {
         args,
         contexts,
         inherits: [],
-        ...(build.dockerfile !== undefined ? { dockerfile: { value: build.dockerfile }, context: { value: dir } } : {}),
+        // Bake paths are relative to the project folder (where bake runs); the Dockerfile to the context.
+        ...(build.context !== undefined ? { context: { value: relativePath(dir, build.context) || '.' } } : {}),
+        ...(build.dockerfile !== undefined && build.context !== undefined ? { dockerfile: { value: relativePath(build.context, build.dockerfile) } } : {}),
         ...(build.inline !== undefined ? { inline: { value: build.inline } } : {}),
         ...(build.target !== undefined ? { target: { value: build.target } } : {}),
         ...(build.platforms ? { platforms: [...build.platforms] } : {}),
@@ -499,6 +501,7 @@ class BakeReader {
     return {
       unit,
       ...(target.inline !== undefined ? { inline: target.inline.value } : remote ? {} : { dockerfile: resolvePath(contextDir, dockerfile) }),
+      ...(remote ? {} : { context: contextDir }),
       range,
       args,
       contexts,

@@ -391,6 +391,7 @@ class ComposeReader {
     return {
       unit,
       ...(inline !== undefined ? { inline } : remote ? {} : { dockerfile: resolvePath(contextDir, dockerfileName) }),
+      ...(remote ? {} : { context: contextDir }),
       // A build defined in the other file of the project is shown at the service's key here.
       range: build.file === this.self ? build.range : unitRange,
       args,

@@ -325,7 +325,8 @@ class DockerfileReader {
     this.expansionProblems(ins, word.start, expansion);
     const start = ins.offsetOf(word.start);
     const end = ins.offsetOf(word.end - 1) + 1;
-    this.addUse(kind, word.text, start, end, expansion, unit, platform, (relStart, relEnd) => ({
+    // The text as written: a word continued over lines keeps its continuation, so it matches its range.
+    this.addUse(kind, this.text.slice(start, end), start, end, expansion, unit, platform, (relStart, relEnd) => ({
       start: ins.offsetOf(word.start + relStart),
       end: ins.offsetOf(word.start + relEnd - 1) + 1,
     }), stageOf, replacedBy);

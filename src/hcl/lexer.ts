@@ -250,7 +250,16 @@ class Lexer {
     const identLength = identStartLength(text, pos);
     if (identLength > 0) {
       pos += identLength;
-      for (let n = identContinueLength(text, pos); n > 0; n = identContinueLength(text, pos)) pos += n;
+      for (;;) {
+        const next = text.charCodeAt(pos);
+        if (isAsciiLetter(next) || isDigit(next) || next === UNDERSCORE || next === DASH) pos++;
+        else if (next < 0x80 || Number.isNaN(next)) break;
+        else {
+          const n = identContinueLength(text, pos);
+          if (n === 0) break;
+          pos += n;
+        }
+      }
       this.push('ident', start, pos, text.slice(start, pos));
       this.pos = pos;
       return;

@@ -216,13 +216,19 @@ class Parser {
    * the opening bracket.
    */
   private listError(open: Token, token: Token, closer: string, what: string): void {
-    const unclosed =
-      token.kind === 'eof' ||
-      (this.isPunct(token, '}') && closer !== '}') ||
-      (this.tokens[this.pos - 1]?.kind === 'newline' && this.startsStatement(this.pos));
-    if (unclosed) this.error(open, `Unclosed ${what}: missing "${closer}"`);
+    if (this.leftOpenAt(token, closer)) this.error(open, `Unclosed ${what}: missing "${closer}"`);
     else this.error(token, `Missing "," or "${closer}" in the ${what}, found ${this.describe(token)}`);
     this.skipToCloser(closer);
+  }
+
+  /** Whether `token` (the current one) shows that a list closed by `closer` was left open before it. */
+  private leftOpenAt(token: Token, closer: string): boolean {
+    return (
+      token.kind === 'eof' ||
+      isTemplateCloser(token) ||
+      (this.isPunct(token, '}') && closer !== '}') ||
+      (this.tokens[this.pos - 1]?.kind === 'newline' && this.startsStatement(this.pos))
+    );
   }
 
   /** Inside a template sequence that went wrong: skips past its `}`, or to the end of the template. */
@@ -460,6 +466,10 @@ class Parser {
           this.next();
           break;
         }
+        if (this.leftOpenAt(token, ')')) {
+          this.listError(open, token, ')', `arguments of ${nameToken.value}()`);
+          break;
+        }
         args.push(this.parseExpression());
         const after = this.peek();
         if (this.isPunct(after, '...')) {
@@ -497,6 +507,10 @@ class Parser {
         const token = this.peek();
         if (this.isPunct(token, ']')) {
           this.next();
+          break;
+        }
+        if (this.leftOpenAt(token, ']')) {
+          this.listError(open, token, ']', 'list');
           break;
         }
         items.push(this.parseExpression());
@@ -737,6 +751,23 @@ class Parser {
   /** A quoted template or heredoc, from its opening token to its closing one. */
   private parseTemplate(): Expr {
     const open = this.next();
+    // Most strings are plain text: take them without the general machinery below.
+    const first = this.tokens[this.pos];
+    if (open.kind === 'oquote' && first !== undefined) {
+      if (first.kind === 'cquote') {
+        this.pos++;
+        this.lastEnd = first.end;
+        return { type: 'template', parts: [], heredoc: false, span: { start: open.start, end: first.end } };
+      }
+      const close = this.tokens[this.pos + 1];
+      if (first.kind === 'lit' && close?.kind === 'cquote') {
+        this.pos += 2;
+        this.lastEnd = close.end;
+        const parts: TemplatePart[] =
+          first.value === '' ? [] : [{ type: 'text', value: first.value, span: { start: first.start, end: first.end }, verbatim: first.verbatim }];
+        return { type: 'template', parts, heredoc: false, span: { start: open.start, end: close.end } };
+      }
+    }
     const heredoc = open.kind === 'oheredoc';
     const closer = heredoc ? 'cheredoc' : 'cquote';
     const flat: FlatTemplateItem[] = [];

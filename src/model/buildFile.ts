@@ -71,6 +71,8 @@ export interface BuildDefinition {
   readonly unit: number;
   /** The Dockerfile's path, resolved like `BuildFile.path`; absent for an inline Dockerfile. */
   readonly dockerfile?: string;
+  /** The build context's folder, resolved like `BuildFile.path`, when it is local. */
+  readonly context?: string;
   /** `dockerfile_inline` / `dockerfile-inline` text. */
   readonly inline?: string;
   /** Where the build definition is written (the `build:` key, the target block). */

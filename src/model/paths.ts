@@ -44,6 +44,7 @@ function safe(segment: string): string {
 
 /** `path` relative to the directory `from`, with `/` separators, when it lies inside it. */
 export function relativePath(from: string, path: string): string {
+  if (path === from) return '';
   const base = from.endsWith('/') ? from : `${from}/`;
   return path.startsWith(base) ? path.slice(base.length) : path;
 }

@@ -8,7 +8,7 @@ describe('extension', () => {
   it('activates in the fixture workspace and indexes it', async () => {
     const a = await api();
     assert.ok(vscode.extensions.getExtension(EXTENSION_ID)?.isActive);
-    assert.equal(a.index.size, 4);
+    assert.equal(a.index.size, 5);
   });
 
   it('registers exactly the commands package.json contributes', async () => {

@@ -20,6 +20,7 @@ describe('Images tree', () => {
       ['Dockerfile', 'app'],
       ['base.containerfile', 'build'],
       ['compose.yaml', ''],
+      ['docker-bake.hcl', ''],
       ['worker.Dockerfile', 'worker'],
     ]);
   });
@@ -104,7 +105,9 @@ describe('Images tree', () => {
       ['docker/dockerfile:1.10', '1 use'],
       ['golang:1.23', '1 use'],
       ['nginx:1.27', '1 use'],
+      ['nginx:1.27-alpine', '1 use'],
       ['node:22-alpine', '1 use'],
+      ['node:22-bookworm', '1 use'],
       ['node:22-slim', '1 use'],
       ['postgres:16', '1 use'],
       ['python:${VARIANT}', '1 use'],
@@ -154,5 +157,36 @@ describe('Images tree', () => {
     assert.equal(editor.document.uri.toString(), workspaceUri('app/Dockerfile').toString());
     assert.equal(editor.document.getText(editor.selection), '${BASE}');
     assert.deepEqual(a.imagesTree.getParent(node.node), { type: 'unit', path: workspaceUri('app/Dockerfile').toString(), unit: 0, via: { owner: workspaceUri('compose.yaml').toString(), build: 0 } });
+  });
+
+  it('shows a Bake file as targets and groups, the Dockerfile as each target builds it', async () => {
+    const a = await api();
+    const bake = row(await rows(a), 'docker-bake.hcl');
+    const units = await rows(a, bake.node);
+    assert.deepEqual(units.map((r) => [r.label, r.description]), [
+      ['app', 'target'],
+      ['default', 'group'],
+    ]);
+    assert.deepEqual((await rows(a, row(units, 'default').node)).map((r) => [r.label, r.description]), [['app', 'target']]);
+    const app = await rows(a, row(units, 'app').node);
+    // contexts = { "nginx:1.27" = "docker-image://nginx:1.27-alpine" }: an image written in the Bake file
+    assert.deepEqual(app.map((r) => [r.label, r.description]), [
+      ['nginx:1.27-alpine', 'contexts · unpinned'],
+      ['app/Dockerfile', ''],
+    ]);
+    const stages = await rows(a, row(app, 'app/Dockerfile').node);
+    // args BASE = NODE, whose default is "node:22-bookworm"; compose.yaml's BASE for the same service loses to HCL
+    const build = row(await rows(a, row(stages, 'build').node), 'node:22-bookworm');
+    assert.equal(build.description, 'FROM · unpinned');
+    assert.match(String(build.item.tooltip), /A pin goes into docker-bake\.hcl, where the value is written\./);
+    // COPY --from=nginx:1.27 is replaced by the named context
+    const copy = row(await rows(a, row(stages, 'stage 3').node), 'nginx:1.27-alpine');
+    assert.equal(copy.description, 'COPY --from · unpinned');
+    assert.match(String(copy.item.tooltip), /Replaced by the named build context "nginx:1\.27"\./);
+    // Clicking the context row lands on the image in the Bake file: line 14, "docker-image://" ends at 35
+    await vscode.commands.executeCommand(row(app, 'nginx:1.27-alpine').item.command!.command, ...(row(app, 'nginx:1.27-alpine').item.command!.arguments ?? []));
+    const editor = vscode.window.activeTextEditor!;
+    assert.equal(editor.document.uri.toString(), workspaceUri('docker-bake.hcl').toString());
+    assert.deepEqual([editor.selection.start.line, editor.selection.start.character, editor.selection.end.character], [14, 35, 52]);
   });
 });

@@ -71,6 +71,6 @@ describe('workspace indexing', () => {
     await eventually(() => a.index.has(workspaceUri('build/base.containerfile').toString()), 'the containerfile to come back');
     await vscode.commands.executeCommand('imageProvenance.refresh');
     await a.whenIndexed();
-    assert.equal(a.index.size, 4);
+    assert.equal(a.index.size, 5);
   });
 });
