@@ -36,11 +36,11 @@ export function projectFiles(path: string, text: string, readFile: (path: string
   if (!(BAKE_LOOKUP as readonly string[]).includes(name)) return { files: [loadFile(path, text)], consulted };
   const files: ProjectFile[] = [];
   for (const candidate of BAKE_LOOKUP) {
-    const candidatePath = resolvePath(dirname(path), candidate);
-    if (candidatePath === path) {
+    if (candidate === name) {
       files.push(loadFile(path, text));
       continue;
     }
+    const candidatePath = resolvePath(dirname(path), candidate);
     consulted.push(candidatePath);
     const other = readFile(candidatePath);
     if (other !== undefined) files.push(loadFile(candidatePath, other));

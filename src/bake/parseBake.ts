@@ -110,13 +110,16 @@ class BakeReader {
     const builds: BuildDefinition[] = [];
     const unitOf = new Map<string, number>();
 
-    // Targets written in this file, one unit per name (a matrix block gives several).
-    for (const [name, definitions] of this.definitions) {
+    // Targets written in this file, in source order, one unit per name (a matrix block gives several).
+    const written = [...this.definitions].flatMap(([name, definitions]) => {
       const own = definitions.find((d) => d.file === this.self && d.block);
-      if (!own?.block) continue;
+      return own?.block ? [{ name, block: own.block }] : [];
+    });
+    written.sort((a, b) => a.block.span.start - b.block.span.start);
+    for (const { name, block } of written) {
       const index = units.length;
       unitOf.set(name, index);
-      units.push({ kind: 'target', index, name, range: this.headerRange(own.block) });
+      units.push({ kind: 'target', index, name, range: this.headerRange(block) });
     }
     for (const [name, { block, file }] of this.groups) {
       if (file !== this.self) continue;
@@ -129,6 +132,7 @@ class BakeReader {
       return { ...unit, members };
     });
 
+    const parents = new Set([...this.definitions.keys()].flatMap((n) => this.target(n)?.inherits ?? []));
     for (const [name, unit] of unitOf) {
       const target = this.target(name);
       if (!target) continue;
@@ -136,7 +140,10 @@ class BakeReader {
       for (const context of target.contexts.values()) {
         if (context.value.startsWith(DOCKER_IMAGE) && context.origin?.file === this.path) uses.push(this.contextUse(context, unit));
       }
-      builds.push(this.buildDefinition(target, unit, withMembers[unit]!.range));
+      // A parent that says nothing about what to build (`_release` with platforms and attest) is a
+      // template for its children, not a build of the project's root Dockerfile.
+      const abstract = parents.has(name) && !target.context && !target.dockerfile && !target.inline;
+      if (!abstract) builds.push(this.buildDefinition(target, unit, withMembers[unit]!.range));
     }
     this.checkLinks(unitOf);
     this.reportEvaluationProblems();
@@ -192,7 +199,8 @@ class BakeReader {
       const args = new Map(Object.entries(build.args).map(([k, v]): [string, Sited] => [k, v]));
       const contexts = new Map<string, Sited>();
       for (const [k, c] of Object.entries(build.contexts)) {
-        if (c.kind === 'image') contexts.set(k, { value: DOCKER_IMAGE + c.value, ...(c.site ? { site: c.site } : {}) });
+        // Compose's site points past `docker-image://`; here values keep their prefix, as in HCL.
+        if (c.kind === 'image') contexts.set(k, { value: DOCKER_IMAGE + c.value, ...(c.site ? { site: shiftSite(c.site, -DOCKER_IMAGE.length, DOCKER_IMAGE) } : {}) });
         else if (c.kind === 'build') contexts.set(k, { value: TARGET_LINK + c.name });
         else contexts.set(k, { value: c.value });
       }
@@ -643,6 +651,8 @@ function convertOverride(name: string, override: string, fallback: Value): Value
   return new Unknown(`unsupported type for variable ${name}`);
 }
 
-function shiftSite(site: Site, by: number): Site {
-  return { file: site.file, range: { start: { line: site.range.start.line, character: site.range.start.character + by }, end: site.range.end }, text: site.text.slice(by) };
+/** A site moved `by` characters at its start (a literal on one line): forward drops text, back adds `prefix`. */
+function shiftSite(site: Site, by: number, prefix = ''): Site {
+  const start = { line: site.range.start.line, character: site.range.start.character + by };
+  return { file: site.file, range: { start, end: site.range.end }, text: by >= 0 ? site.text.slice(by) : prefix + site.text };
 }

@@ -342,8 +342,12 @@ interface FormatVerb {
   precision: number | undefined;
 }
 
+/** Widths and indents beyond this are refused rather than built: they only come from mistakes. */
+const MAX_PADDING = 100_000;
+
 function padWidth(verb: FormatVerb, text: string, numeric: boolean): string {
   if (verb.width === undefined) return text;
+  if (verb.width > MAX_PADDING) fail(`the width in "${verb.raw}" is too large`);
   const length = graphemes(text).length;
   if (length >= verb.width) return text;
   const padding = verb.width - length;
@@ -731,8 +735,7 @@ const functions: Record<string, HclFunction> = {
     const text = asString(arg(args, 0), 'str');
     const search = asString(arg(args, 1), 'substr');
     const replacement = asString(arg(args, 2), 'replace');
-    // A substring wrapped in slashes is a regular expression, as in Terraform's replace().
-    if (search.length > 1 && search.startsWith('/') && search.endsWith('/')) return regexReplace(text, search.slice(1, -1), replacement);
+    // cty's replace, which Bake registers, is plain text only (Terraform's adds `/regex/`; Bake has regex_replace).
     if (search === '') return replacement + Array.from(text, (c) => c + replacement).join('');
     return text.split(search).join(replacement);
   },
@@ -786,6 +789,7 @@ const functions: Record<string, HclFunction> = {
   indent: (args) => {
     arity(args, 2);
     const spaces = asInteger(arg(args, 0), 'spaces');
+    if (spaces > MAX_PADDING) fail('spaces is too large');
     return asString(arg(args, 1), 'str').replaceAll('\n', `\n${' '.repeat(Math.max(0, spaces))}`);
   },
   substr: (args) => {
@@ -975,6 +979,7 @@ const functions: Record<string, HclFunction> = {
     let product: Value[][] = [[]];
     args.forEach((set, i) => {
       const items = asTuple(set, `set ${i + 1}`);
+      if (product.length * items.length > 100_000) fail('the product has too many elements');
       product = product.flatMap((prefix) => items.map((item) => [...prefix, item]));
     });
     return product;

@@ -161,6 +161,8 @@ class Lexer {
 
   run(): Token[] {
     const length = this.text.length;
+    // The spec rejects a byte order mark; editors on Windows add one, so it is skipped as whitespace.
+    if (this.text.charCodeAt(0) === 0xfeff) this.pos = 1;
     for (;;) {
       const mode = this.modes[this.modes.length - 1];
       if (mode === undefined) break;

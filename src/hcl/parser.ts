@@ -26,6 +26,9 @@ const BINARY_PRECEDENCE = new Map<string, number>([
   ['%', 6],
 ]);
 
+/** Deeper nesting than this is reported instead of parsed, so no input can overflow the call stack. */
+const MAX_NESTING = 256;
+
 const OPENERS = new Set(['{', '[', '(']);
 const CLOSERS = new Set(['}', ']', ')']);
 
@@ -68,6 +71,8 @@ class Parser {
   /** End offset of the last token consumed, for the end of spans. */
   private lastEnd = 0;
   private lastErrorAt = -1;
+  private nesting = 0;
+  private reportedTooDeep = false;
   readonly diagnostics: HclDiagnostic[];
 
   constructor(
@@ -87,7 +92,7 @@ class Parser {
     return tokens[this.pos] ?? tokens[tokens.length - 1]!;
   }
 
-  /** The token after the next one, not skipping newlines. */
+  /** The token `offset` places after the next one, counting newline tokens. */
   private peekAfter(offset: number): Token {
     this.peek();
     return this.tokens[this.pos + offset] ?? this.tokens[this.tokens.length - 1]!;
@@ -154,7 +159,10 @@ class Parser {
 
   // ---- recovery ----
 
-  /** Skips to just after the next newline at this nesting level, or to a `}` that closes the enclosing block. */
+  /**
+   * Skips to just after the next newline at this nesting level, or to a `}` that closes the enclosing block
+   * (or the end of the template around us).
+   */
   private skipToLineEnd(): void {
     let depth = 0;
     for (;;) {
@@ -165,7 +173,7 @@ class Parser {
           this.pos++;
           return;
         }
-        if (this.isPunct(token, '}')) return;
+        if (this.isPunct(token, '}') || isTemplateCloser(token)) return;
       }
       if (isOpener(token)) depth++;
       else if (isCloser(token) && depth > 0) depth--;
@@ -219,6 +227,20 @@ class Parser {
     if (this.leftOpenAt(token, closer)) this.error(open, `Unclosed ${what}: missing "${closer}"`);
     else this.error(token, `Missing "," or "${closer}" in the ${what}, found ${this.describe(token)}`);
     this.skipToCloser(closer);
+  }
+
+  /** Skips the rest of a block's content, up to (not including) its `}`. */
+  private skipBlockContent(): void {
+    let depth = 0;
+    for (;;) {
+      const token = this.tokens[this.pos];
+      if (token === undefined || token.kind === 'eof') return;
+      if (this.isPunct(token, '}') && depth === 0) return;
+      if (isOpener(token)) depth++;
+      else if (isCloser(token) && depth > 0) depth--;
+      this.pos++;
+      if (token.kind !== 'newline') this.lastEnd = token.end;
+    }
   }
 
   /** Whether `token` (the current one) shows that a list closed by `closer` was left open before it. */
@@ -282,7 +304,9 @@ class Parser {
       }
       if (token.kind !== 'ident') {
         this.error(token, `Argument or block definition required, found ${this.describe(token)}`);
+        const before = this.pos;
         this.skipToLineEnd();
+        if (this.pos === before) this.next();
         continue;
       }
       const item = this.parseBodyItem(openBrace !== undefined);
@@ -338,7 +362,15 @@ class Parser {
       return undefined;
     }
     this.next();
-    const items = this.parseBodyItems(openBrace);
+    let items: (Attribute | Block)[] = [];
+    if (this.nesting >= MAX_NESTING) {
+      this.tooDeep();
+      this.skipBlockContent();
+    } else {
+      this.nesting++;
+      items = this.parseBodyItems(openBrace);
+      this.nesting--;
+    }
     const closeBrace = this.peek();
     if (this.isPunct(closeBrace, '}')) this.next();
     const block: Block = {
@@ -378,7 +410,36 @@ class Parser {
 
   // ---- expressions ----
 
+  /** An expression that must make up the whole input (newlines around it are fine). */
+  parseStandaloneExpression(): Expr {
+    this.newlinesSignificant = false;
+    const expr = this.parseExpression();
+    const rest = this.peek();
+    if (rest.kind !== 'eof') this.error(rest, `Extra characters after the expression: ${this.describe(rest)}`);
+    return expr;
+  }
+
   parseExpression(): Expr {
+    if (this.nesting >= MAX_NESTING) return this.tooDeep();
+    this.nesting++;
+    try {
+      return this.parseConditional();
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  /** Past MAX_NESTING: report once and give up on this part, leaving the tokens to the callers' recovery. */
+  private tooDeep(): Expr {
+    const token = this.peek();
+    if (!this.reportedTooDeep) {
+      this.reportedTooDeep = true;
+      this.diagnostics.push({ span: { start: token.start, end: token.end }, message: `Nesting too deep: more than ${MAX_NESTING} levels` });
+    }
+    return { type: 'invalid', span: { start: token.start, end: token.start } };
+  }
+
+  private parseConditional(): Expr {
     const cond = this.parseBinary(1);
     if (!this.isPunct(this.peek(), '?')) return cond;
     this.next();
@@ -409,8 +470,11 @@ class Parser {
   private parseUnary(): Expr {
     const token = this.peek();
     if (token.kind === 'punct' && (token.value === '-' || token.value === '!')) {
+      if (this.nesting >= MAX_NESTING) return this.tooDeep();
       this.next();
+      this.nesting++;
       const operand = this.parseUnary();
+      this.nesting--;
       return { type: 'unary', op: token.value, operand, span: { start: token.start, end: this.lastEnd } };
     }
     return this.parsePostfix(this.parseTerm());
@@ -1038,6 +1102,7 @@ export function parseHcl(text: string): { body: Body; diagnostics: HclDiagnostic
 export function parseHclExpression(text: string): { expr: Expr; diagnostics: HclDiagnostic[] } {
   const { tokens, diagnostics } = lexHcl(text);
   const parser = new Parser(tokens, diagnostics);
-  const expr = parser.parseExpression();
+  const expr = parser.parseStandaloneExpression();
+  parser.diagnostics.sort((a, b) => a.span.start - b.span.start);
   return { expr, diagnostics: parser.diagnostics };
 }

@@ -39,7 +39,8 @@ describe('Bake model', () => {
       ],
     );
     const builds = Object.fromEntries((file.builds ?? []).map((b) => [file.units[b.unit]!.name, b]));
-    assert.equal(builds._common?.dockerfile, '/p/Dockerfile');
+    // _common only sets args and platforms for its children: a template, not a build of /p/Dockerfile
+    assert.equal(builds._common, undefined);
     assert.equal(builds.api?.dockerfile, '/p/api/Dockerfile');
     assert.equal(builds['worker-3-12']?.dockerfile, '/p/worker/Dockerfile.worker');
     // BASE_IMAGE = BASE_IMAGE, whose default "golang:${GO_VERSION}-alpine" is a template: a value, no site.
@@ -99,7 +100,8 @@ describe('Bake model', () => {
 
   it('merges the project files in lookup order: Compose services first, then HCL, then overrides', () => {
     const files = {
-      '/p/compose.yaml': 'services:\n  web:\n    build: ./web\n  db:\n    image: postgres:16\n',
+      // line 5: '        certs: docker-image://alpine:3.20', the image at 30..41
+      '/p/compose.yaml': 'services:\n  web:\n    build:\n      context: ./web\n      additional_contexts:\n        certs: docker-image://alpine:3.20\n  db:\n    image: postgres:16\n',
       [P]: 'target "web" {\n  args = { NODE = "node:22" }\n}\ntarget "tools" {\n  dockerfile = "tools.Dockerfile"\n}\n',
       '/p/docker-bake.override.hcl': 'target "tools" {\n  dockerfile = "Dockerfile.tools"\n}\n',
     };
@@ -108,6 +110,8 @@ describe('Bake model', () => {
     // web: context from compose.yaml (`build: ./web`), args from the HCL target of the same name
     assert.equal(builds.web?.dockerfile, '/p/web/Dockerfile');
     assert.equal(builds.web?.args.NODE?.value, 'node:22');
+    // the Compose context keeps its place in compose.yaml, where a pin would go
+    assert.deepEqual(builds.web?.contexts.certs, { kind: 'image', value: 'alpine:3.20', site: { file: '/p/compose.yaml', range: { start: { line: 5, character: 30 }, end: { line: 5, character: 41 } }, text: 'alpine:3.20' } });
     // the override file wins over docker-bake.hcl
     assert.equal(builds.tools?.dockerfile, '/p/Dockerfile.tools');
     assert.ok(file.dependencies?.includes('/p/docker-bake.override.hcl'));

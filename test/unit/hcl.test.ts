@@ -620,8 +620,9 @@ describe('hcl evaluate', () => {
       ['trim("?!hello?!", "!?")', 'hello'],
       [String.raw`chomp("hello\n\r\n")`, 'hello'],
       ['replace("1 + 2 + 3", "+", "-")', '1 - 2 - 3'],
-      ['replace("hello world", "/w.*d/", "everybody")', 'hello everybody'],
-      [String.raw`replace("v1.2.3", "/v(\\d+)\\.(\\d+).*/", "$1-$2")`, '1-2'],
+      // Bake's replace is cty's: plain text, slashes and all (regular expressions are regex_replace's)
+      ['replace("hello world", "/w.*d/", "everybody")', 'hello world'],
+      ['replace("a/w.*d/b", "/w.*d/", "-")', 'a-b'],
       ['regex_replace("a1b22c", "[0-9]+", "#")', 'a#b#c'],
       ['regex_replace("hello", "(l+)", "<$${1}>")', 'he<ll>o'],
       [String.raw`regex("(\\d+)-(\\d+)", "v12-34")`, ['12', '34']],
@@ -829,6 +830,15 @@ describe('hcl parser: error recovery', () => {
     );
   });
 
+  it('reports extra text after a standalone expression', () => {
+    const { expr: parsed, diagnostics } = parseHclExpression('1 + 2 3');
+    assert.equal(show(parsed), '(+ 1 2)');
+    assert.deepEqual(
+      diagnostics.map((d) => d.span),
+      [{ start: 6, end: 7 }],
+    );
+  });
+
   it('reports an unclosed block and an unterminated heredoc', () => {
     assert.match(parseHcl('target "a" {\n  x = 1\n').diagnostics[0]?.message ?? '', /Unclosed configuration block/);
     assert.match(parseHcl('x = <<EOT\nhello\n').diagnostics[0]?.message ?? '', /Unterminated heredoc/);
@@ -866,6 +876,22 @@ describe('hcl parser: properties', function () {
       fc.property(fc.array(fc.constantFrom(...HCL_PIECES), { maxLength: 60 }), (pieces) => assertSpansWithin(pieces.join(''))),
       { numRuns: 2000 },
     );
+  });
+
+  it('reports nesting too deep to parse instead of overflowing the stack', () => {
+    const deep = [
+      `x = ${'('.repeat(5000)}1${')'.repeat(5000)}`,
+      `x = ${'['.repeat(5000)}`,
+      'a {\n'.repeat(5000),
+      `x = ${'-'.repeat(5000)}1`,
+      `x = ${'"${'.repeat(2000)}`,
+      `x = ${'a ? b : '.repeat(5000)}c`,
+    ];
+    for (const text of deep) {
+      const { diagnostics } = parseHcl(text);
+      assert.ok(diagnostics.length > 0);
+      assertSpansWithin(text);
+    }
   });
 
   it('never throws on random mutations of a valid bake file', () => {
