@@ -1,10 +1,11 @@
 // `npm run bench` — every benchmark of the project, as a table or (with --json) one JSON object
 // whose keys name each measurement. Each measurement is reported next to a baseline measured in
 // the same run, because the machine is shared and noisy: ratios travel, milliseconds don't.
+import { composeBakeBench } from './composeBake';
 import { indexingBench } from './indexing';
 import type { Measurement } from './measure';
 
-const suites: (() => Promise<Measurement[]>)[] = [indexingBench];
+const suites: (() => Promise<Measurement[]>)[] = [indexingBench, composeBakeBench];
 
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');

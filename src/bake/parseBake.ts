@@ -22,10 +22,14 @@ export interface BakeOptions {
   readonly readFile?: (path: string) => string | undefined;
   /** The environment `docker buildx bake` would see: it overrides `variable` defaults. */
   readonly environment?: Readonly<Record<string, string>>;
+  /** A Compose file of the project, already parsed with the same environment (saves parsing it again). */
+  readonly parsedCompose?: (path: string) => BuildFile | undefined;
 }
 
 const DOCKER_IMAGE = 'docker-image://';
 const TARGET_LINK = 'target:';
+const STANDARD_SCOPE: Scope = { variables: new Map(), functions: standardFunctions };
+
 /** Set by buildx, not by the file. */
 const BUILTIN_VARIABLES: Record<string, Value> = {
   BAKE_CMD_CONTEXT: 'cwd://',
@@ -78,7 +82,8 @@ class BakeReader {
   private readonly variableBlocks = new Map<string, { block: Block; file: ProjectFile }>();
   private readonly variableValues = new Map<string, Value>();
   private readonly resolving = new Set<string>();
-  private readonly functions = new Map<string, HclFunction>(standardFunctions);
+  /** The file's own functions; the standard ones are looked up in the scope above. */
+  private readonly functions = new Map<string, HclFunction>();
   private readonly globals = new Map<string, { attribute: Attribute; file: ProjectFile }>();
   private readonly root: Scope;
   private readonly definitions = new Map<string, TargetDefinition[]>();
@@ -100,7 +105,7 @@ class BakeReader {
     this.self = files.find((f) => f.path === path)!;
     for (const d of this.self.diagnostics) this.diagnose(this.self, d.span, 'error', 'hcl-syntax', message(Messages.bakeSyntaxError, d.message));
     const variables = new LazyVariables((name) => this.variable(name));
-    this.root = { variables, functions: this.functions };
+    this.root = { variables, functions: this.functions, parent: STANDARD_SCOPE };
   }
 
   read(): BuildFile {
@@ -190,7 +195,7 @@ class BakeReader {
   }
 
   private collectCompose(file: ProjectFile): void {
-    const compose = parseCompose(file.path, file.text, { readFile: (p) => this.options.readFile?.(p), environment: this.options.environment ?? {} });
+    const compose = this.options.parsedCompose?.(file.path) ?? parseCompose(file.path, file.text, { readFile: (p) => this.options.readFile?.(p), environment: this.options.environment ?? {} });
     for (const d of compose.dependencies ?? []) this.dependencies.add(d);
     for (const build of compose.builds ?? []) {
       const name = compose.units[build.unit]?.name;

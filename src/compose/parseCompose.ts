@@ -6,7 +6,7 @@
 // services merge across them, so whether `image:` names a base or the build's output is decided on
 // the merged service, while each file lists only the uses written in it.
 
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { BuildArg, BuildDefinition, BuildFile, Diagnostic, ImageUse, NamedContext, NotPinnableReason, Range, Site, Unit } from '../model/buildFile';
 import { LineIndex } from '../model/lineIndex';
 import { Messages, message } from '../model/messages';
@@ -162,8 +162,7 @@ class ComposeReader {
   }
 
   private load(path: string, text: string): SourceFile {
-    const lineCounter = new LineCounter();
-    const doc = parseDocument(text, { keepSourceTokens: false, lineCounter, uniqueKeys: false, prettyErrors: false });
+    const doc = parseDocument(text, { keepSourceTokens: false, uniqueKeys: false, prettyErrors: false });
     const file: SourceFile = { path, text, lines: new LineIndex(text), doc };
     if (path === this.path) {
       for (const e of doc.errors) {
@@ -185,51 +184,55 @@ class ComposeReader {
     const services = this.servicesMap(file);
     for (const pair of services?.items ?? []) {
       const name = isScalar(pair.key) ? String(pair.key.value) : undefined;
-      if (name === undefined || !isMap(pair.value)) continue;
+      const value = deref(pair.value as Node | null, file.doc);
+      if (name === undefined || !isMap(value)) continue;
       let service = merged.get(name);
       if (!service) merged.set(name, (service = { name }));
-      this.mergeService(file, pair.value, service, merged, new Set([name]));
+      this.mergeService(file, value, service, merged, new Set([name]));
     }
   }
 
   /** Merges one service definition into `service`; `extends` first, so the service's own fields win. */
   private mergeService(file: SourceFile, map: YAMLMap, service: MergedService, merged: Map<string, MergedService>, seen: Set<string>): void {
-    const extendsNode = map.get('extends', true) as Node | undefined;
+    const fields = new Fields(map, file.doc);
+    const extendsNode = fields.get('extends');
     if (extendsNode) this.extend(file, extendsNode, service, merged, seen);
 
-    const image = map.get('image', true);
+    const image = fields.get('image');
     if (isScalar(image) && image.value !== null) service.image = { file, node: image };
-    const profiles = map.get('profiles', true);
+    const profiles = fields.get('profiles');
     if (isSeq(profiles)) service.profiles = profiles.items.filter(isScalar).map((s) => String(s.value));
 
-    const buildPair = map.items.find((p) => isScalar(p.key) && p.key.value === 'build');
+    const buildPair = fields.pair('build');
     if (!buildPair) return;
     service.build ??= { args: new Map(), contexts: new Map(), range: this.range(file, buildPair.key as Node), file };
     const build = service.build;
     build.range = this.range(file, buildPair.key as Node);
     build.file = file;
-    const value = buildPair.value;
+    const value = deref(buildPair.value as Node | null, file.doc);
     if (isScalar(value)) {
       build.context = { file, node: value };
       return;
     }
     if (!isMap(value)) return;
+    const buildFields = new Fields(value, file.doc);
     const scalar = (key: string): Written | undefined => {
-      const node = value.get(key, true);
+      const node = buildFields.get(key);
       return isScalar(node) && node.value !== null ? { file, node } : undefined;
     };
     build.context = scalar('context') ?? build.context;
     build.dockerfile = scalar('dockerfile') ?? build.dockerfile;
     build.inline = scalar('dockerfile_inline') ?? build.inline;
     build.target = scalar('target') ?? build.target;
-    const platforms = value.get('platforms', true);
+    const platforms = buildFields.get('platforms');
     if (isSeq(platforms)) build.platforms = platforms.items.filter(isScalar).map((s) => String(s.value));
 
-    const args = value.get('args', true);
+    const args = buildFields.get('args');
     if (isMap(args)) {
-      for (const pair of args.items as Pair<Scalar, Scalar | null>[]) {
+      for (const pair of new Fields(args, file.doc).pairs) {
         if (!isScalar(pair.key)) continue;
-        const v = isScalar(pair.value) && pair.value.value !== null ? { file, node: pair.value } : undefined;
+        const node = deref(pair.value as Node | null, file.doc);
+        const v = isScalar(node) && node.value !== null ? { file, node } : undefined;
         build.args.set(String(pair.key.value), { key: { file, node: pair.key }, value: v, listForm: false, file });
       }
     } else if (isSeq(args)) {
@@ -241,10 +244,11 @@ class ComposeReader {
       }
     }
 
-    const contexts = value.get('additional_contexts', true);
+    const contexts = buildFields.get('additional_contexts');
     if (isMap(contexts)) {
-      for (const pair of contexts.items as Pair<Scalar, Scalar>[]) {
-        if (isScalar(pair.key) && isScalar(pair.value)) build.contexts.set(String(pair.key.value), { value: { file, node: pair.value }, listForm: false });
+      for (const pair of new Fields(contexts, file.doc).pairs) {
+        const node = deref(pair.value as Node | null, file.doc);
+        if (isScalar(pair.key) && isScalar(node)) build.contexts.set(String(pair.key.value), { value: { file, node }, listForm: false });
       }
     } else if (isSeq(contexts)) {
       for (const item of contexts.items) {
@@ -419,5 +423,53 @@ class ComposeReader {
   private diagnose(file: SourceFile, start: number, end: number, severity: Diagnostic['severity'], code: string, m: Diagnostic['message']): void {
     if (file !== this.self) return;
     this.diagnostics.push({ range: file.lines.range(start, Math.max(start, end)), severity, code, message: m });
+  }
+}
+
+/** An alias (`*defaults`) stands for the node its anchor names. */
+function deref(node: Node | null | undefined, doc: Document.Parsed): Node | undefined {
+  if (!node) return undefined;
+  return isAlias(node) ? ((node.resolve(doc) as Node | undefined) ?? undefined) : node;
+}
+
+/**
+ * A mapping's entries with YAML merge keys expanded (`<<: *defaults`, `<<: [*a, *b]`), as Compose reads
+ * them: an entry written in the mapping itself wins over a merged one, an earlier merge source over a later.
+ */
+class Fields {
+  readonly pairs: Pair[];
+
+  constructor(
+    map: YAMLMap,
+    private readonly doc: Document.Parsed,
+    depth = 0,
+  ) {
+    const own: Pair[] = [];
+    const merged: Pair[] = [];
+    for (const pair of map.items) {
+      if (!(isScalar(pair.key) && pair.key.value === '<<')) {
+        own.push(pair);
+        continue;
+      }
+      if (depth > 8) continue; // an anchor merged into itself
+      const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+      // Earlier sources win: push them last.
+      for (const source of [...sources].reverse()) {
+        const target = deref(source as Node, doc);
+        if (isMap(target)) merged.push(...new Fields(target, doc, depth + 1).pairs);
+      }
+    }
+    this.pairs = [...merged, ...own];
+  }
+
+  pair(key: string): Pair | undefined {
+    let found: Pair | undefined;
+    for (const p of this.pairs) if (isScalar(p.key) && p.key.value === key) found = p;
+    return found;
+  }
+
+  get(key: string): Node | undefined {
+    const found = this.pair(key);
+    return found ? (deref(found.value as Node | null, this.doc) ?? undefined) : undefined;
   }
 }

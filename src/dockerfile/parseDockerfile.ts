@@ -55,8 +55,10 @@ interface DraftUse {
   arg?: string;
 }
 
+const NO_CONTEXTS: Readonly<Record<string, NamedContext>> = {};
+
 export function parseDockerfile(path: string, text: string, options: DockerfileOptions = {}): BuildFile {
-  return new DockerfileReader(path, text, options.buildArgs ?? {}, options.contexts ?? {}).read();
+  return new DockerfileReader(path, text, options.buildArgs ?? {}, options.contexts ?? NO_CONTEXTS).read();
 }
 
 /**
@@ -65,7 +67,7 @@ export function parseDockerfile(path: string, text: string, options: DockerfileO
  */
 function contextFor(contexts: Readonly<Record<string, NamedContext>>, value: string): [string, NamedContext] | undefined {
   // BuildKit never replaces these two names.
-  if (/^(scratch|context)$/i.test(value)) return undefined;
+  if (contexts === NO_CONTEXTS || /^(scratch|context)$/i.test(value)) return undefined;
   const exact = contexts[value];
   if (exact) return [value, exact];
   const parsed = parseImageReference(value);

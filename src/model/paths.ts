@@ -18,8 +18,13 @@ export function basename(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
+/** Relative paths that need no normalizing or encoding: `web`, `api/Dockerfile.prod`. */
+const PLAIN_RELATIVE = /^(?!\.\.?(?:\/|$))[A-Za-z0-9_~-][A-Za-z0-9._~-]*(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9._~-]+)*$/;
+
 /** `rel` resolved against the directory `base`; an absolute `rel` replaces the base's path. */
 export function resolvePath(base: string, rel: string): string {
+  // The common case, on every build file of the workspace: a plain name below a clean base.
+  if (PLAIN_RELATIVE.test(rel) && !base.endsWith('/') && !base.includes('/.')) return `${base}/${rel}`;
   const [prefix, baseRest] = split(base);
   // URI paths are percent-encoded; the relative paths written in build files are not.
   const encoded = prefix ? rel.split('/').map((s) => encodeURIComponent(decodeURIComponent(safe(s)))).join('/') : rel;

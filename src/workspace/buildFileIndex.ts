@@ -36,6 +36,14 @@ const NOT_PULLED = new Set(['stage', 'scratch', 'buildOutput', 'namedContext']);
 
 export type IndexListener = (changedPaths: readonly string[]) => void;
 
+export interface IndexOptions {
+  /**
+   * Paths the workspace scan covers (build file names, `.env`): when such a path is not in the index, it
+   * does not exist, so `wanted()` need not ask for it. By default every dependency is asked for.
+   */
+  readonly scanned?: (path: string) => boolean;
+}
+
 export class BuildFileIndex {
   private readonly byPath = new Map<string, BuildFile>();
   private readonly kinds = new Map<string, BuildFileKind>();
@@ -53,6 +61,8 @@ export class BuildFileIndex {
   private sorted: BuildFile[] | undefined;
   private groups: ImageGroup[] | undefined;
 
+  constructor(private readonly options: IndexOptions = {}) {}
+
   /** Parses `text` as the build file at `path`, replacing what was there; files that depend on it follow. */
   set(path: string, text: string, kind: BuildFileKind = 'dockerfile'): BuildFile {
     this.texts.set(path, text);
@@ -64,7 +74,11 @@ export class BuildFileIndex {
 
   /** Gives the text of a file that build files depend on (`.env`, a linked Dockerfile); undefined: it does not exist. */
   setResource(path: string, text: string | undefined): void {
-    if (this.texts.get(path) === (text ?? null)) return;
+    // Dependents were parsed seeing "no such file" for a path not given yet: only a change re-parses them.
+    if ((this.texts.get(path) ?? null) === (text ?? null)) {
+      this.texts.set(path, text ?? null);
+      return;
+    }
     this.texts.set(path, text ?? null);
     const changed = this.reparseDependents(path);
     if (changed.length) this.emit(changed);
@@ -125,7 +139,8 @@ export class BuildFileIndex {
 
   /** Files that build files depend on and whose text the index has not been given yet. */
   wanted(): string[] {
-    return [...this.dependents.keys(), ...this.builders.keys()].filter((p) => !this.texts.has(p));
+    const scanned = this.options.scanned ?? (() => false);
+    return [...this.dependents.keys(), ...this.builders.keys()].filter((p) => !this.texts.has(p) && !scanned(p));
   }
 
   /**
@@ -213,7 +228,7 @@ export class BuildFileIndex {
         break;
       case 'bake-hcl':
       case 'bake-json':
-        file = parseBake(path, text, { readFile, environment: this.variables });
+        file = parseBake(path, text, { readFile, environment: this.variables, parsedCompose: (p) => this.parsedCompose(p) });
         break;
     }
     const replaced = this.byPath.has(path);
@@ -231,6 +246,12 @@ export class BuildFileIndex {
     this.groups = undefined;
     this.links.clear();
     return file;
+  }
+
+  /** A Compose file's model, when the index has it parsed from the text it holds. */
+  private parsedCompose(path: string): BuildFile | undefined {
+    const file = this.byPath.get(path);
+    return file?.kind === 'compose' ? file : undefined;
   }
 
   /** Re-parses the files whose model reads `path`; returns them and the files whose builds use it. */

@@ -49,3 +49,9 @@ export class BuildFileMatcher {
     return undefined;
   }
 }
+
+/** Whether the workspace scan reads a file of this name (build files by name, and `.env`). */
+export function isScannedName(path: string): boolean {
+  const name = baseName(path);
+  return name === '.env' || (!NOT_A_DOCKERFILE.test(name) && (matchCompose(name) || matchBake(name) || matchDockerfile(name)));
+}

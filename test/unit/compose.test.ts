@@ -225,6 +225,37 @@ describe('Compose model', () => {
     assert.ok(file.dependencies?.includes('/p/common/compose.yaml'));
   });
 
+  it('expands YAML merge keys and aliases, as Compose files use them for shared settings', () => {
+    const text = [
+      'x-build: &build', //                          0
+      '  build:',
+      '    context: .',
+      '    args:',
+      '      BASE: node:22-slim', //                   4: value at 12..24
+      'x-image: &image redis:7.4', //                 5: the anchored scalar at 16..25
+      'services:',
+      '  web:',
+      '    <<: *build',
+      '    image: acme/web:dev',
+      '  cache:',
+      '    image: *image',
+      '  tools:',
+      '    <<: [*build]',
+      '    build:', //                                 own build wins over the merged one
+      '      context: tools',
+    ].join('\n');
+    const file = parseCompose('/p/compose.yaml', text);
+    assert.deepEqual(file.uses.map(summarize), [
+      'compose-image "acme/web:dev" @9:11-9:23 → acme/web:dev | not buildOutput',
+      // the alias's value is written at the anchor: that is where a pin goes
+      'compose-image "redis:7.4" @5:16-5:25 → redis:7.4 | pin "redis:7.4" @5:16-5:25',
+    ]);
+    assert.deepEqual(file.builds?.map((b) => [file.units[b.unit]?.name, b.dockerfile, b.args.BASE?.value, b.args.BASE?.site && at(b.args.BASE.site.range)]), [
+      ['web', '/p/Dockerfile', 'node:22-slim', '4:12-4:24'],
+      ['tools', '/p/tools/Dockerfile', undefined, undefined],
+    ]);
+  });
+
   it('keeps what a broken file says, with a diagnostic', () => {
     const text = 'services:\n  web:\n    image: nginx:1.27\n  db: [unclosed\n';
     const file = parseCompose('/p/compose.yaml', text);

@@ -1,0 +1,163 @@
+// Indexing Compose and Bake files: 2,000 projects, each with a compose.yaml, a docker-bake.hcl, the
+// Dockerfile they build and a .env — read, parsed, evaluated (variables, inherits, matrix) and linked
+// (each build's Dockerfile evaluated with its args and contexts). The baseline is reading the same files.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BuildFileKind } from '../src/model/buildFile';
+import { BuildFileIndex } from '../src/workspace/buildFileIndex';
+import { isScannedName } from '../src/workspace/buildFilePatterns';
+import { median, time } from './measure';
+import type { Measurement } from './measure';
+
+const PROJECTS = 2_000;
+
+const compose = (i: number) => `# shop ${i}
+name: shop-${i}
+services:
+  web:
+    build:
+      context: .
+      args:
+        NODE_IMAGE: node:${20 + (i % 3)}-alpine
+      additional_contexts:
+        certs: docker-image://alpine:3.${18 + (i % 3)}
+    image: registry.example.com/shop-${i}/web:\${TAG:-dev}
+    ports: ["${8000 + (i % 1000)}:80"]
+    depends_on: [api, cache]
+  api:
+    build:
+      context: .
+      target: api
+      args: [NODE_IMAGE=node:22-slim]
+    environment:
+      DATABASE_URL: postgres://shop:\${DB_PASSWORD:-shop}@db/shop
+  worker:
+    extends: api
+    profiles: [jobs]
+  db:
+    image: postgres:1${5 + (i % 3)}-alpine
+    volumes: [db:/var/lib/postgresql/data]
+  cache:
+    image: "redis:7.\${REDIS_MINOR:-4}-alpine"
+volumes:
+  db: {}
+`;
+
+const bake = (i: number) => `variable "TAG" {
+  default = "dev"
+}
+variable "REGISTRY" {
+  default = "ghcr.io/acme-${i}"
+}
+variable "NODE" {
+  default = "node:${20 + (i % 3)}-alpine"
+}
+function "tag" {
+  params = [name]
+  result = "\${REGISTRY}/\${name}:\${TAG}"
+}
+group "default" {
+  targets = ["web", "api"]
+}
+target "_base" {
+  platforms = ["linux/amd64", "linux/arm64"]
+  args = {
+    NODE_IMAGE = NODE
+  }
+}
+target "web" {
+  inherits = ["_base"]
+  contexts = {
+    certs = "docker-image://alpine:3.20"
+  }
+  tags = [tag("web")]
+}
+target "api" {
+  inherits = ["_base"]
+  target = "api"
+  matrix = {
+    flavor = ["slim", "full"]
+  }
+  name = "api-\${flavor}"
+  args = {
+    FLAVOR = flavor
+  }
+  tags = [tag("api-\${flavor}")]
+}
+`;
+
+const dockerfile = (i: number) => `# syntax=docker/dockerfile:1.10
+ARG NODE_IMAGE=node:22-alpine
+FROM \${NODE_IMAGE} AS base
+WORKDIR /app
+COPY package*.json ./
+RUN --mount=type=cache,target=/root/.npm npm ci
+FROM base AS api
+COPY . .
+CMD ["node", "api-${i}.js"]
+FROM certs AS certs
+FROM nginx:1.27-alpine
+COPY --from=certs /etc/ssl/certs /etc/ssl/certs
+COPY --from=base /app/dist /usr/share/nginx/html
+`;
+
+export async function composeBakeBench(): Promise<Measurement[]> {
+  const root = join(tmpdir(), 'image-provenance-bench', 'projects');
+  rmSync(root, { recursive: true, force: true });
+  const files: [path: string, kind: BuildFileKind | 'resource'][] = [];
+  for (let i = 0; i < PROJECTS; i++) {
+    const dir = join(root, `p${i}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'compose.yaml'), compose(i));
+    writeFileSync(join(dir, 'docker-bake.hcl'), bake(i));
+    writeFileSync(join(dir, 'Dockerfile'), dockerfile(i));
+    writeFileSync(join(dir, '.env'), `TAG=1.${i}\nDB_PASSWORD=secret\n`);
+    files.push([join(dir, 'compose.yaml'), 'compose'], [join(dir, 'docker-bake.hcl'), 'bake-hcl'], [join(dir, 'Dockerfile'), 'dockerfile']);
+  }
+  const readAll = (): number => {
+    let bytes = 0;
+    for (const [path] of files) bytes += readFileSync(path, 'utf8').length;
+    for (let i = 0; i < PROJECTS; i++) bytes += readFileSync(join(root, `p${i}`, '.env'), 'utf8').length;
+    return bytes;
+  };
+  readAll(); // page cache
+
+  // What the extension does: index the build files, read what they depend on, evaluate every build.
+  // As the extension's scan does: `.env` files are found with the build files and given first.
+  const buildIndex = (): BuildFileIndex => {
+    const index = new BuildFileIndex({ scanned: isScannedName });
+    for (let i = 0; i < PROJECTS; i++) {
+      const env = join(root, `p${i}`, '.env');
+      index.setResource(env, readFileSync(env, 'utf8'));
+    }
+    for (const [path, kind] of files) index.set(path, readFileSync(path, 'utf8'), kind as BuildFileKind);
+    for (const path of index.wanted()) index.setResource(path, existsSync(path) ? readFileSync(path, 'utf8') : undefined);
+    return index;
+  };
+
+  const readFirst = await time(readAll);
+  let index!: BuildFileIndex;
+  const cold = await time(() => (index = buildIndex()));
+  // The tree evaluates a build's Dockerfile when a service or target is opened; grouping by image
+  // evaluates them all at once.
+  const links = await time(() => index.byImage());
+  const builds = index.files().reduce((n, f) => n + (f.builds?.length ?? 0), 0);
+  const images = index.byImage().reduce((n, g) => n + g.uses.length, 0);
+  const reads: number[] = [readFirst];
+  const warm: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    reads.push(await time(readAll));
+    warm.push(await time(buildIndex));
+  }
+  const readMs = median(reads);
+  return [
+    { key: 'composeBake.files', value: PROJECTS * 2, unit: 'files', note: `+ ${PROJECTS} Dockerfiles and .env files; ${builds} builds, ${images} image uses` },
+    { key: 'composeBake.read.ms', value: readMs, unit: 'ms', note: 'baseline: read every file' },
+    { key: 'composeBake.cold.ms', value: cold, unit: 'ms', target: '< 2000 ms', note: 'read + parse + evaluate, first run' },
+    { key: 'composeBake.cold.ratio', value: cold / readMs, unit: '×', note: 'cold / read' },
+    { key: 'composeBake.warm.ms', value: median(warm), unit: 'ms', note: 'median of 3 further runs' },
+    { key: 'composeBake.warm.ratio', value: median(warm) / readMs, unit: '×', note: 'warm / read' },
+    { key: 'composeBake.links.ms', value: links, unit: 'ms', note: `every build's Dockerfile evaluated (group by image), first time` },
+  ];
+}
