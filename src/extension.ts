@@ -2,6 +2,7 @@
 
 import * as vscode from 'vscode';
 import { BuildFileIndex } from './workspace/buildFileIndex';
+import { isScannedName } from './workspace/buildFilePatterns';
 import { registerCommands } from './editor/commands';
 import { IMAGES_VIEW } from './editor/context';
 import { publishDiagnostics } from './editor/diagnostics';
@@ -17,7 +18,8 @@ export interface ImageProvenanceApi {
 }
 
 export function activate(context: vscode.ExtensionContext): ImageProvenanceApi {
-  const index = new BuildFileIndex();
+  // The scan finds every build file and `.env`: the index need not ask for those it does not have.
+  const index = new BuildFileIndex({ scanned: isScannedName });
   const indexer = new WorkspaceIndexer(index);
   const imagesTree = new ImagesTreeProvider(index, context.workspaceState);
   const treeView = vscode.window.createTreeView(IMAGES_VIEW, { treeDataProvider: imagesTree, showCollapseAll: true });

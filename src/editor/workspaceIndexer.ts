@@ -90,6 +90,12 @@ export class WorkspaceIndexer implements vscode.Disposable {
   private async scan(token: vscode.CancellationToken): Promise<void> {
     const found = new Set<string>();
     for (const rules of this.rules) {
+      // `.env` files first: Compose files read them, and parse once with their values.
+      const envFiles = await vscode.workspace.findFiles(new vscode.RelativePattern(rules.folder, '**/.env'), undefined, undefined, token);
+      const envTexts = await Promise.all(envFiles.map((uri) => this.readText(uri)));
+      envFiles.forEach((uri, i) => this.index.setResource(uri.toString(), envTexts[i]));
+    }
+    for (const rules of this.rules) {
       const uris = new Map<string, [vscode.Uri, BuildFileKind]>();
       for (const glob of rules.globs) {
         // `undefined` exclude applies `files.exclude`, as the Explorer does.

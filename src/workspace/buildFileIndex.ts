@@ -7,9 +7,8 @@
 
 import type { BuildDefinition, BuildFile, BuildFileKind, Diagnostic, ImageUse } from '../model/buildFile';
 import { Messages, message } from '../model/messages';
-import { parseBake } from '../bake/parseBake';
-import { parseCompose } from '../compose/parseCompose';
 import { parseDockerfile } from '../dockerfile/parseDockerfile';
+import { parseBuildFile } from './parseBuildFile';
 import { familiarName } from '../reference/imageReference';
 
 export interface UseInFile {
@@ -217,20 +216,17 @@ export class BuildFileIndex {
   private parse(path: string): BuildFile {
     const text = this.texts.get(path) ?? '';
     const kind = this.kinds.get(path) ?? 'dockerfile';
-    const readFile = (p: string): string | undefined => this.texts.get(p) ?? undefined;
-    let file: BuildFile;
-    switch (kind) {
-      case 'dockerfile':
-        file = parseDockerfile(path, text);
-        break;
-      case 'compose':
-        file = parseCompose(path, text, { readFile, environment: this.variables });
-        break;
-      case 'bake-hcl':
-      case 'bake-json':
-        file = parseBake(path, text, { readFile, environment: this.variables, parsedCompose: (p) => this.parsedCompose(p) });
-        break;
-    }
+    const file = parseBuildFile(path, kind, text, {
+      readFile: (p) => this.texts.get(p) ?? undefined,
+      variables: this.variables,
+      parsedCompose: (p) => this.parsedCompose(p),
+    });
+    this.store(file);
+    return file;
+  }
+
+  private store(file: BuildFile): void {
+    const path = file.path;
     const replaced = this.byPath.has(path);
     this.byPath.set(path, file);
     this.forgetDependencies(path);
@@ -245,7 +241,6 @@ export class BuildFileIndex {
     else this.sorted = undefined;
     this.groups = undefined;
     this.links.clear();
-    return file;
   }
 
   /** A Compose file's model, when the index has it parsed from the text it holds. */
