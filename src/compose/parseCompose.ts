@@ -129,7 +129,7 @@ class ComposeReader {
       const service = merged.get(name);
       if (!service) continue;
       const unitIndex = units.length;
-      units.push({ kind: 'service', index: unitIndex, name, range: this.range(this.self, pair.key as Node) });
+      units.push({ kind: 'service', index: unitIndex, name, range: this.range(this.self, pair.key as Node), ...(service.profiles?.length ? { profiles: service.profiles } : {}) });
       if (service.image && service.image.file === this.self) uses.push(this.imageUse(service, unitIndex));
       if (service.build) {
         for (const { value, listForm } of service.build.contexts.values()) {
@@ -143,6 +143,7 @@ class ComposeReader {
     for (const file of files) if (file !== this.self) this.dependencies.add(file.path);
     for (const p of bases ?? overridesOf(this.path)) this.dependencies.add(p);
 
+    const includes = this.includes();
     return {
       path: this.path,
       kind: 'compose',
@@ -151,7 +152,25 @@ class ComposeReader {
       diagnostics: this.diagnostics,
       builds,
       dependencies: [...this.dependencies],
+      ...(includes.length ? { includes } : {}),
     };
+  }
+
+  /** `include:` in its short (`- path`) and long (`- path: …` or a list of paths) forms. */
+  private includes(): string[] {
+    const root = this.self.doc.contents;
+    const include = isMap(root) ? root.get('include', true) : undefined;
+    if (!isSeq(include)) return [];
+    const dir = dirname(this.path);
+    const paths: string[] = [];
+    for (const item of include.items) {
+      const path = isMap(item) ? item.get('path', true) : item;
+      const entries = isSeq(path) ? path.items : [path];
+      for (const entry of entries) {
+        if (isScalar(entry) && typeof entry.value === 'string') paths.push(resolvePath(dir, interpolate(entry.value, this.env).value));
+      }
+    }
+    return paths;
   }
 
   // --- files ---------------------------------------------------------------------------------------

@@ -32,6 +32,8 @@ export interface BuildFile {
   readonly builds?: readonly BuildDefinition[];
   /** Other files whose content this file's model depends on (`.env`, included or extended files). */
   readonly dependencies?: readonly string[];
+  /** Compose files this one includes (`include:`): build files in their own right, whatever their name. */
+  readonly includes?: readonly string[];
 }
 
 /** Text in some build file where a value is written: where a pin edit would go. */
@@ -96,6 +98,8 @@ export interface Unit {
   readonly range: Range;
   /** A Bake group's targets, as indexes into `BuildFile.units` (those defined in the same file). */
   readonly members?: readonly number[];
+  /** A Compose service's profiles: it runs only when one of them is active. */
+  readonly profiles?: readonly string[];
 }
 
 export type ImageUseKind =

@@ -52,6 +52,8 @@ export class BuildFileIndex {
   private readonly dependents = new Map<string, Set<string>>();
   /** Path → the build files that build it as a Dockerfile (their links change when it does). */
   private readonly builders = new Map<string, Set<string>>();
+  /** Compose files that other Compose files include. */
+  private readonly included = new Set<string>();
   /** Build file → what it was registered under in `dependents` and `builders`. */
   private readonly registered = new Map<string, { readonly dependencies: readonly string[]; readonly dockerfiles: readonly string[] }>();
   private readonly listeners = new Set<IndexListener>();
@@ -73,6 +75,11 @@ export class BuildFileIndex {
 
   /** Gives the text of a file that build files depend on (`.env`, a linked Dockerfile); undefined: it does not exist. */
   setResource(path: string, text: string | undefined): void {
+    // A Compose file another includes is a build file of its own, whatever its name.
+    if (text !== undefined && !this.byPath.has(path) && this.included.has(path)) {
+      this.set(path, text, 'compose');
+      return;
+    }
     // Dependents were parsed seeing "no such file" for a path not given yet: only a change re-parses them.
     if ((this.texts.get(path) ?? null) === (text ?? null)) {
       this.texts.set(path, text ?? null);
@@ -230,7 +237,8 @@ export class BuildFileIndex {
     const replaced = this.byPath.has(path);
     this.byPath.set(path, file);
     this.forgetDependencies(path);
-    const registration = { dependencies: file.dependencies ?? [], dockerfiles: (file.builds ?? []).flatMap((b) => (b.dockerfile !== undefined ? [b.dockerfile] : [])) };
+    for (const include of file.includes ?? []) this.included.add(include);
+    const registration = { dependencies: [...(file.dependencies ?? []), ...(file.includes ?? [])], dockerfiles: (file.builds ?? []).flatMap((b) => (b.dockerfile !== undefined ? [b.dockerfile] : [])) };
     if (registration.dependencies.length || registration.dockerfiles.length) {
       this.registered.set(path, registration);
       for (const dependency of registration.dependencies) addTo(this.dependents, dependency, path);

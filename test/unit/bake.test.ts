@@ -134,6 +134,16 @@ describe('Bake model', () => {
     ]);
   });
 
+  it('reports unknown variables and functions where they are used, and goes on', () => {
+    const text = ['target "app" {', '  args = { A = "${NOPE}", B = nothing(1), C = "kept" }', '}'].join('\n');
+    const file = bake({ [P]: text });
+    const codes = file.diagnostics.map((d) => `${d.code}@${d.range.start.line}:${d.range.start.character}`);
+    // line 1: '  args = { A = "${NOPE}", B = nothing(1), C = "kept" }': ${NOPE}: NOPE at 18, nothing( at 30
+    assert.ok(codes.includes('bake-evaluation@1:18'), codes.join(', '));
+    assert.ok(codes.includes('bake-evaluation@1:30'), codes.join(', '));
+    assert.deepEqual(Object.keys(file.builds![0]!.args), ['C']);
+  });
+
   it('reports cycles and unknown targets, and keeps what it can read', () => {
     const text = [
       'target "a" {', //               0

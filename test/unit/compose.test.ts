@@ -256,6 +256,13 @@ describe('Compose model', () => {
     ]);
   });
 
+  it('lists included files and service profiles', () => {
+    const text = ['include:', '  - infra/db.yaml', '  - path: [monitoring/compose.yaml, monitoring/extra.yaml]', 'services:', '  jobs:', '    image: busybox:1.36', '    profiles: [batch, nightly]'].join('\n');
+    const file = parseCompose('/p/compose.yaml', text);
+    assert.deepEqual(file.includes, ['/p/infra/db.yaml', '/p/monitoring/compose.yaml', '/p/monitoring/extra.yaml']);
+    assert.deepEqual(file.units.map((u) => [u.name, u.profiles]), [['jobs', ['batch', 'nightly']]]);
+  });
+
   it('keeps what a broken file says, with a diagnostic', () => {
     const text = 'services:\n  web:\n    image: nginx:1.27\n  db: [unclosed\n';
     const file = parseCompose('/p/compose.yaml', text);

@@ -155,4 +155,13 @@ describe('build file index: Compose services linked to their Dockerfiles', () =>
       ['redis:7.4', ['/w/compose.yaml:10']],
     ]);
   });
+
+  it('indexes a file that a Compose file includes as a Compose file, whatever its name', () => {
+    const index = new BuildFileIndex();
+    index.set('/w/compose.yaml', 'include:\n  - infra/db.yaml\nservices:\n  web:\n    image: nginx:1.27\n', 'compose');
+    assert.ok(index.wanted().includes('/w/infra/db.yaml'));
+    index.setResource('/w/infra/db.yaml', 'services:\n  db:\n    image: postgres:16\n');
+    assert.equal(index.get('/w/infra/db.yaml')?.kind, 'compose');
+    assert.deepEqual(index.get('/w/infra/db.yaml')?.uses.map((u) => u.resolved), ['postgres:16']);
+  });
 });

@@ -73,6 +73,7 @@ export function unitItem(file: BuildFile, unitIndex: number): vscode.TreeItem {
     if (unit?.name !== undefined) item.description = vscode.l10n.t('stage {0}', unit.index);
   } else {
     item.description = { service: vscode.l10n.t('service'), target: vscode.l10n.t('target'), group: vscode.l10n.t('group') }[kind];
+    if (unit?.profiles) item.description += ' · ' + vscode.l10n.t('profiles: {0}', unit.profiles.join(', '));
   }
   item.iconPath = new vscode.ThemeIcon(UNIT_ICONS[kind]);
   item.contextValue = kind;
