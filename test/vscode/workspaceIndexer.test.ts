@@ -59,6 +59,18 @@ describe('workspace indexing', () => {
     await eventually(() => vscode.languages.getDiagnostics(uri).length === 0, 'diagnostics to go with the file');
   });
 
+  it('re-reads a Compose file when its .env changes on disk', async () => {
+    const a = await api();
+    const compose = workspaceUri('compose.yaml').toString();
+    const db = () => a.index.get(compose)?.uses.find((u) => u.text.startsWith('postgres'))?.resolved;
+    assert.equal(db(), 'postgres:16');
+    const env = workspaceUri('.env');
+    await vscode.workspace.fs.writeFile(env, encode('PG_VERSION=17\n'));
+    await eventually(() => db() === 'postgres:17', 'the value from .env');
+    await vscode.workspace.fs.delete(env);
+    await eventually(() => db() === 'postgres:16', 'the default again once .env is gone');
+  });
+
   it('re-scans on refresh and when the extra globs change', async () => {
     const a = await api();
     const config = vscode.workspace.getConfiguration('imageProvenance');
