@@ -1,12 +1,12 @@
 // Compose files as the model sees them: services, the images they pull (`image:` without `build:`),
-// and the builds they define (Dockerfile, args, additional contexts), with exact ranges. Read with the
-// `yaml` package's document API, so ranges, comments, anchors and quoting are the file's own.
+// and the builds they define (Dockerfile, args, additional contexts), with exact ranges. Read from the
+// `yaml` package's concrete syntax tree (yamlTree.ts), so ranges, anchors and quoting are the file's own.
 //
 // A project is a base file plus its override file (`compose.override.yaml` next to `compose.yaml`):
 // services merge across them, so whether `image:` names a base or the build's output is decided on
 // the merged service, while each file lists only the uses written in it.
 
-import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, parseYaml, type YMap, type YNode, type YPair, type YScalar } from './yamlTree';
 import type { BuildArg, BuildDefinition, BuildFile, Diagnostic, ImageUse, NamedContext, NotPinnableReason, Range, Site, Unit } from '../model/buildFile';
 import { LineIndex } from '../model/lineIndex';
 import { Messages, message } from '../model/messages';
@@ -45,14 +45,14 @@ export function isComposeFileName(name: string): boolean {
 /** A scalar written in some file of the project. */
 interface Written {
   readonly file: SourceFile;
-  readonly node: Scalar;
+  readonly node: YScalar;
 }
 
 interface SourceFile {
   readonly path: string;
   readonly text: string;
   readonly lines: LineIndex;
-  readonly doc: Document.Parsed;
+  readonly root: YNode | undefined;
 }
 
 /** A service after merging the project's files: the last file to set a field wins; maps merge by key. */
@@ -64,7 +64,7 @@ interface MergedService {
     dockerfile?: Written;
     inline?: Written;
     target?: Written;
-    args: Map<string, { key: Written | undefined; value: Written | undefined; listForm: boolean; file: SourceFile; item?: Scalar }>;
+    args: Map<string, { key: Written | undefined; value: Written | undefined; listForm: boolean; file: SourceFile; item?: YScalar }>;
     contexts: Map<string, { value: Written; listForm: boolean }>;
     platforms?: string[];
     range: Range;
@@ -123,13 +123,13 @@ class ComposeReader {
     const uses: ImageUse[] = [];
     const builds: BuildDefinition[] = [];
     const services = this.servicesMap(this.self);
-    for (const pair of services?.items ?? []) {
+    for (const pair of services?.pairs ?? []) {
       const name = isScalar(pair.key) ? String(pair.key.value) : undefined;
       if (name === undefined) continue;
       const service = merged.get(name);
       if (!service) continue;
       const unitIndex = units.length;
-      units.push({ kind: 'service', index: unitIndex, name, range: this.range(this.self, pair.key as Node), ...(service.profiles?.length ? { profiles: service.profiles } : {}) });
+      units.push({ kind: 'service', index: unitIndex, name, range: this.range(this.self, pair.key!), ...(service.profiles?.length ? { profiles: service.profiles } : {}) });
       if (service.image && service.image.file === this.self) uses.push(this.imageUse(service, unitIndex));
       if (service.build) {
         for (const { value, listForm } of service.build.contexts.values()) {
@@ -158,13 +158,13 @@ class ComposeReader {
 
   /** `include:` in its short (`- path`) and long (`- path: …` or a list of paths) forms. */
   private includes(): string[] {
-    const root = this.self.doc.contents;
-    const include = isMap(root) ? root.get('include', true) : undefined;
+    const root = this.self.root;
+    const include = isMap(root) ? new Fields(root).get('include') : undefined;
     if (!isSeq(include)) return [];
     const dir = dirname(this.path);
     const paths: string[] = [];
     for (const item of include.items) {
-      const path = isMap(item) ? item.get('path', true) : item;
+      const path = isMap(item) ? new Fields(item).get('path') : item;
       const entries = isSeq(path) ? path.items : [path];
       for (const entry of entries) {
         if (isScalar(entry) && typeof entry.value === 'string') paths.push(resolvePath(dir, interpolate(entry.value, this.env).value));
@@ -181,29 +181,27 @@ class ComposeReader {
   }
 
   private load(path: string, text: string): SourceFile {
-    const doc = parseDocument(text, { keepSourceTokens: false, uniqueKeys: false, prettyErrors: false });
-    const file: SourceFile = { path, text, lines: new LineIndex(text), doc };
+    const { root, problems } = parseYaml(text);
+    const file: SourceFile = { path, text, lines: new LineIndex(text), root };
     if (path === this.path) {
-      for (const e of doc.errors) {
-        const m = message(Messages.composeYamlError, e.message.split('\n')[0] ?? e.message);
-        this.diagnostics.push({ range: file.lines.range(e.pos[0], Math.max(e.pos[0], e.pos[1])), severity: 'error', code: 'yaml-syntax', message: m });
+      for (const p of problems) {
+        const m = message(Messages.composeYamlError, p.message.split('\n')[0] ?? p.message);
+        this.diagnostics.push({ range: file.lines.range(p.start, Math.max(p.start, p.end)), severity: 'error', code: 'yaml-syntax', message: m });
       }
     }
     return file;
   }
 
-  private servicesMap(file: SourceFile): YAMLMap | undefined {
-    const root = file.doc.contents;
-    if (!isMap(root)) return undefined;
-    const services = root.get('services', true);
+  private servicesMap(file: SourceFile): YMap | undefined {
+    const services = isMap(file.root) ? new Fields(file.root).get('services') : undefined;
     return isMap(services) ? services : undefined;
   }
 
   private mergeFile(file: SourceFile, merged: Map<string, MergedService>): void {
     const services = this.servicesMap(file);
-    for (const pair of services?.items ?? []) {
+    for (const pair of services?.pairs ?? []) {
       const name = isScalar(pair.key) ? String(pair.key.value) : undefined;
-      const value = deref(pair.value as Node | null, file.doc);
+      const value = pair.value;
       if (name === undefined || !isMap(value)) continue;
       let service = merged.get(name);
       if (!service) merged.set(name, (service = { name }));
@@ -212,8 +210,8 @@ class ComposeReader {
   }
 
   /** Merges one service definition into `service`; `extends` first, so the service's own fields win. */
-  private mergeService(file: SourceFile, map: YAMLMap, service: MergedService, merged: Map<string, MergedService>, seen: Set<string>): void {
-    const fields = new Fields(map, file.doc);
+  private mergeService(file: SourceFile, map: YMap, service: MergedService, merged: Map<string, MergedService>, seen: Set<string>): void {
+    const fields = new Fields(map);
     const extendsNode = fields.get('extends');
     if (extendsNode) this.extend(file, extendsNode, service, merged, seen);
 
@@ -224,17 +222,17 @@ class ComposeReader {
 
     const buildPair = fields.pair('build');
     if (!buildPair) return;
-    service.build ??= { args: new Map(), contexts: new Map(), range: this.range(file, buildPair.key as Node), file };
+    service.build ??= { args: new Map(), contexts: new Map(), range: this.range(file, buildPair.key!), file };
     const build = service.build;
-    build.range = this.range(file, buildPair.key as Node);
+    build.range = this.range(file, buildPair.key!);
     build.file = file;
-    const value = deref(buildPair.value as Node | null, file.doc);
+    const value = buildPair.value;
     if (isScalar(value)) {
       build.context = { file, node: value };
       return;
     }
     if (!isMap(value)) return;
-    const buildFields = new Fields(value, file.doc);
+    const buildFields = new Fields(value);
     const scalar = (key: string): Written | undefined => {
       const node = buildFields.get(key);
       return isScalar(node) && node.value !== null ? { file, node } : undefined;
@@ -248,9 +246,9 @@ class ComposeReader {
 
     const args = buildFields.get('args');
     if (isMap(args)) {
-      for (const pair of new Fields(args, file.doc).pairs) {
+      for (const pair of new Fields(args).pairs) {
         if (!isScalar(pair.key)) continue;
-        const node = deref(pair.value as Node | null, file.doc);
+        const node = pair.value;
         const v = isScalar(node) && node.value !== null ? { file, node } : undefined;
         build.args.set(String(pair.key.value), { key: { file, node: pair.key }, value: v, listForm: false, file });
       }
@@ -265,8 +263,8 @@ class ComposeReader {
 
     const contexts = buildFields.get('additional_contexts');
     if (isMap(contexts)) {
-      for (const pair of new Fields(contexts, file.doc).pairs) {
-        const node = deref(pair.value as Node | null, file.doc);
+      for (const pair of new Fields(contexts).pairs) {
+        const node = pair.value;
         if (isScalar(pair.key) && isScalar(node)) build.contexts.set(String(pair.key.value), { value: { file, node }, listForm: false });
       }
     } else if (isSeq(contexts)) {
@@ -279,13 +277,14 @@ class ComposeReader {
     }
   }
 
-  private extend(file: SourceFile, node: Node, service: MergedService, merged: Map<string, MergedService>, seen: Set<string>): void {
+  private extend(file: SourceFile, node: YNode, service: MergedService, merged: Map<string, MergedService>, seen: Set<string>): void {
     let baseName: string | undefined;
     let basePath: string | undefined;
     if (isScalar(node)) baseName = String(node.value);
     else if (isMap(node)) {
-      const s = node.get('service', true);
-      const f = node.get('file', true);
+      const fields = new Fields(node);
+      const s = fields.get('service');
+      const f = fields.get('file');
       baseName = isScalar(s) ? String(s.value) : undefined;
       basePath = isScalar(f) ? resolvePath(dirname(file.path), String(f.value)) : undefined;
     }
@@ -294,19 +293,19 @@ class ComposeReader {
     if (basePath !== undefined) {
       const text = this.readOther(basePath);
       if (text === undefined) {
-        if (file === this.self) this.diagnose(file, node.range![0], node.range![1], 'warning', 'compose-missing-file', message(Messages.composeMissingFile, basePath));
+        if (file === this.self) this.diagnose(file, node.range[0], node.range[1], 'warning', 'compose-missing-file', message(Messages.composeMissingFile, basePath));
         return;
       }
       baseFile = this.load(basePath, text);
     }
     const key = `${baseFile.path}#${baseName}`;
     if (seen.has(key)) {
-      if (file === this.self) this.diagnose(file, node.range![0], node.range![1], 'error', 'compose-extends-cycle', message(Messages.composeExtendsCycle, baseName));
+      if (file === this.self) this.diagnose(file, node.range[0], node.range[1], 'error', 'compose-extends-cycle', message(Messages.composeExtendsCycle, baseName));
       return;
     }
-    const baseMap = this.servicesMap(baseFile)?.get(baseName, true);
+    const baseMap = (() => { const services = this.servicesMap(baseFile); return services ? new Fields(services).get(baseName) : undefined; })();
     if (!isMap(baseMap)) {
-      if (file === this.self) this.diagnose(file, node.range![0], node.range![1], 'warning', 'compose-unknown-service', message(Messages.composeUnknownService, baseName));
+      if (file === this.self) this.diagnose(file, node.range[0], node.range[1], 'warning', 'compose-unknown-service', message(Messages.composeUnknownService, baseName));
       return;
     }
     this.mergeService(baseFile, baseMap, service, merged, new Set([...seen, key]));
@@ -317,7 +316,7 @@ class ComposeReader {
   private imageUse(service: MergedService, unit: number): ImageUse {
     const { node } = service.image!;
     const range = this.range(this.self, node);
-    const text = this.self.text.slice(node.range![0], node.range![1]);
+    const text = this.self.text.slice(node.range[0], node.range[1]);
     if (service.build) {
       const resolved = interpolate(String(node.value), this.env).value;
       return { kind: 'compose-image', range, text, resolved, unit, pin: { pinnable: false, reason: { kind: 'buildOutput' } } };
@@ -339,7 +338,7 @@ class ComposeReader {
     const full = this.valueSite(written);
     const raw = String(node.value).slice(skip);
     const range = full.verbatim ? written.file.lines.range(full.start + skip, full.end) : this.range(written.file, node);
-    const text = full.verbatim ? raw : written.file.text.slice(node.range![0], node.range![1]);
+    const text = full.verbatim ? raw : written.file.text.slice(node.range[0], node.range[1]);
     const notPinnable = (reason: NotPinnableReason, resolved?: string, reference?: ImageUse['reference']): ImageUse => ({ kind, range, text, resolved, reference, unit, pin: { pinnable: false, reason } });
 
     const interpolation = interpolate(raw, this.env);
@@ -349,7 +348,7 @@ class ComposeReader {
     const value = interpolation.value;
     const parsed = parseImageReference(value);
     if (!parsed.ok) {
-      this.diagnose(written.file, node.range![0], node.range![1], 'error', 'invalid-reference', parsed.error.message);
+      this.diagnose(written.file, node.range[0], node.range[1], 'error', 'invalid-reference', parsed.error.message);
       return notPinnable({ kind: 'invalid', error: parsed.error }, value);
     }
     if (hasVariables(raw) || !full.verbatim) return notPinnable({ kind: 'interpolated', variable: interpolation.names[0] ?? '' }, value, parsed.ref);
@@ -358,11 +357,11 @@ class ComposeReader {
 
   /** Where a scalar's value is written, and whether the source text is the value itself (no escapes). */
   private valueSite({ file, node }: Written): { start: number; end: number; verbatim: boolean } {
-    const [start, end] = node.range!;
-    const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
+    const [start, end] = node.range;
+    const quoted = node.style === 'QUOTE_DOUBLE' || node.style === 'QUOTE_SINGLE';
     const inner = quoted ? { start: start + 1, end: end - 1 } : { start, end };
     const source = file.text.slice(inner.start, inner.end);
-    const verbatim = (quoted || node.type === 'PLAIN') && source === String(node.value);
+    const verbatim = (quoted || node.style === 'PLAIN') && source === String(node.value);
     return { ...inner, verbatim };
   }
 
@@ -434,9 +433,8 @@ class ComposeReader {
 
   // --- positions ---------------------------------------------------------------------------------------
 
-  private range(file: SourceFile, node: Node): Range {
-    const [start, end] = node.range ?? [0, 0];
-    return file.lines.range(start, end);
+  private range(file: SourceFile, node: YNode): Range {
+    return file.lines.range(node.range[0], node.range[1]);
   }
 
   private diagnose(file: SourceFile, start: number, end: number, severity: Diagnostic['severity'], code: string, m: Diagnostic['message']): void {
@@ -445,50 +443,36 @@ class ComposeReader {
   }
 }
 
-/** An alias (`*defaults`) stands for the node its anchor names. */
-function deref(node: Node | null | undefined, doc: Document.Parsed): Node | undefined {
-  if (!node) return undefined;
-  return isAlias(node) ? ((node.resolve(doc) as Node | undefined) ?? undefined) : node;
-}
-
 /**
  * A mapping's entries with YAML merge keys expanded (`<<: *defaults`, `<<: [*a, *b]`), as Compose reads
  * them: an entry written in the mapping itself wins over a merged one, an earlier merge source over a later.
  */
 class Fields {
-  readonly pairs: Pair[];
+  readonly pairs: YPair[];
 
-  constructor(
-    map: YAMLMap,
-    private readonly doc: Document.Parsed,
-    depth = 0,
-  ) {
-    const own: Pair[] = [];
-    const merged: Pair[] = [];
-    for (const pair of map.items) {
-      if (!(isScalar(pair.key) && pair.key.value === '<<')) {
+  constructor(map: YMap, depth = 0) {
+    const own: YPair[] = [];
+    const merged: YPair[] = [];
+    for (const pair of map.pairs) {
+      if (!(isScalar(pair.key) && pair.key.value === '<<' && pair.key.style === 'PLAIN')) {
         own.push(pair);
         continue;
       }
-      if (depth > 8) continue; // an anchor merged into itself
-      const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+      if (depth > 8) continue; // merges nested beyond reason
+      const sources = isSeq(pair.value) ? pair.value.items : pair.value ? [pair.value] : [];
       // Earlier sources win: push them last.
-      for (const source of [...sources].reverse()) {
-        const target = deref(source as Node, doc);
-        if (isMap(target)) merged.push(...new Fields(target, doc, depth + 1).pairs);
-      }
+      for (const source of [...sources].reverse()) if (isMap(source)) merged.push(...new Fields(source, depth + 1).pairs);
     }
-    this.pairs = [...merged, ...own];
+    this.pairs = merged.length ? [...merged, ...own] : own;
   }
 
-  pair(key: string): Pair | undefined {
-    let found: Pair | undefined;
+  pair(key: string): YPair | undefined {
+    let found: YPair | undefined;
     for (const p of this.pairs) if (isScalar(p.key) && p.key.value === key) found = p;
     return found;
   }
 
-  get(key: string): Node | undefined {
-    const found = this.pair(key);
-    return found ? (deref(found.value as Node | null, this.doc) ?? undefined) : undefined;
+  get(key: string): YNode | undefined {
+    return this.pair(key)?.value;
   }
 }

@@ -256,6 +256,13 @@ describe('Compose model', () => {
     ]);
   });
 
+  it('keeps scalars as written: 1.20 is the text "1.20", not the number 1.2', () => {
+    const text = ['services:', '  app:', '    build:', '      context: .', '      args:', '        GO_VERSION: 1.20', '        DEBUG: true', '        EMPTY:', '    image: app:1.10'].join('\n');
+    const file = parseCompose('/p/compose.yaml', text);
+    assert.deepEqual(Object.fromEntries(Object.entries(file.builds![0]!.args).map(([k, v]) => [k, v.value])), { GO_VERSION: '1.20', DEBUG: 'true' });
+    assert.equal(file.uses[0]?.resolved, 'app:1.10');
+  });
+
   it('lists included files and service profiles', () => {
     const text = ['include:', '  - infra/db.yaml', '  - path: [monitoring/compose.yaml, monitoring/extra.yaml]', 'services:', '  jobs:', '    image: busybox:1.36', '    profiles: [batch, nightly]'].join('\n');
     const file = parseCompose('/p/compose.yaml', text);

@@ -1,0 +1,165 @@
+// A light YAML tree for reading Compose files, built from the `yaml` package's CST (its concrete syntax
+// tree: every token with its offset and source). It keeps what the model needs — maps, sequences,
+// scalars with their exact value ranges and quoting style, anchors and aliases, merge keys — and skips
+// the package's Document layer, which costs as much again as the parse itself.
+//
+// Scalars keep their text as written: YAML 1.2's core schema would turn `GO_VERSION: 1.20` into the
+// number 1.2, where Compose (like any string-typed reader) sees "1.20".
+
+import { CST, Parser } from 'yaml';
+
+export type ScalarStyle = 'PLAIN' | 'QUOTE_DOUBLE' | 'QUOTE_SINGLE' | 'BLOCK_LITERAL' | 'BLOCK_FOLDED';
+
+export interface YScalar {
+  readonly kind: 'scalar';
+  /** The scalar's value; null for an empty or `null`/`~` plain scalar. */
+  readonly value: string | null;
+  readonly style: ScalarStyle;
+  /** Where the scalar is written, quotes included, trailing comments excluded. */
+  readonly range: readonly [start: number, end: number];
+}
+
+export interface YMap {
+  readonly kind: 'map';
+  readonly pairs: readonly YPair[];
+  readonly range: readonly [start: number, end: number];
+}
+
+export interface YPair {
+  readonly key: YNode | undefined;
+  readonly value: YNode | undefined;
+}
+
+export interface YSeq {
+  readonly kind: 'seq';
+  readonly items: readonly YNode[];
+  readonly range: readonly [start: number, end: number];
+}
+
+export type YNode = YScalar | YMap | YSeq;
+
+export interface YamlProblem {
+  readonly start: number;
+  readonly end: number;
+  readonly message: string;
+}
+
+const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
+
+export function isMap(node: YNode | undefined): node is YMap {
+  return node?.kind === 'map';
+}
+
+export function isSeq(node: YNode | undefined): node is YSeq {
+  return node?.kind === 'seq';
+}
+
+export function isScalar(node: YNode | undefined): node is YScalar {
+  return node?.kind === 'scalar';
+}
+
+/** The first document of `text` (Compose files have one), and the syntax problems found. */
+export function parseYaml(text: string): { root: YNode | undefined; problems: YamlProblem[] } {
+  const builder = new Builder();
+  let root: YNode | undefined;
+  let first = true;
+  for (const token of new Parser().parse(text)) {
+    if (token.type === 'document') {
+      if (first && token.value) root = builder.node(token.value, token.start);
+      first = false;
+    } else if (token.type === 'error') {
+      builder.problem(token.offset, token.offset + Math.max(1, token.source.length), token.message);
+    }
+  }
+  return { root, problems: builder.problems };
+}
+
+class Builder {
+  readonly problems: YamlProblem[] = [];
+  private readonly anchors = new Map<string, YNode>();
+
+  problem(start: number, end: number, message: string): void {
+    this.problems.push({ start, end, message });
+  }
+
+  /** A node from its token; `props` are the tokens before it that may hold its anchor. */
+  node(token: CST.Token, props: readonly CST.SourceToken[] = []): YNode | undefined {
+    const anchor = anchorIn(props);
+    const node = this.build(token);
+    if (anchor !== undefined && node) this.anchors.set(anchor, node);
+    return node;
+  }
+
+  private build(token: CST.Token): YNode | undefined {
+    switch (token.type) {
+      case 'alias': {
+        const target = this.anchors.get(token.source.slice(1));
+        if (!target) this.problem(token.offset, token.offset + token.source.length, `Unknown alias ${token.source}`);
+        return target;
+      }
+      case 'scalar':
+      case 'single-quoted-scalar':
+      case 'double-quoted-scalar':
+      case 'block-scalar':
+        return this.scalar(token);
+      case 'block-map':
+        return this.map(token.items, token.offset);
+      case 'block-seq':
+        return this.seq(token.items, token.offset);
+      case 'flow-collection': {
+        const isMapping = token.start.type === 'flow-map-start';
+        const closed = token.end.some((t) => t.type === 'flow-map-end' || t.type === 'flow-seq-end');
+        if (!closed) this.problem(token.offset, token.offset + 1, `This flow ${isMapping ? 'mapping' : 'sequence'} is never closed.`);
+        for (const t of token.end) if (t.type === 'flow-error-end') this.problem(t.offset, t.offset + 1, 'Unexpected end of a flow collection.');
+        return isMapping ? this.map(token.items, token.offset) : this.seq(token.items, token.offset, true);
+      }
+      case 'error':
+        this.problem(token.offset, token.offset + Math.max(1, token.source.length), token.message);
+        return undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  private scalar(token: CST.FlowScalar | CST.BlockScalar): YScalar {
+    const resolved = CST.resolveAsScalar(token, false, (offset, _code, message) => this.problem(offset, offset + 1, message));
+    const style = (resolved.type ?? 'PLAIN') as ScalarStyle;
+    const value = style === 'PLAIN' && NULLS.has(resolved.value) ? null : resolved.value;
+    return { kind: 'scalar', value, style, range: [resolved.range[0], resolved.range[1]] };
+  }
+
+  private map(items: readonly CST.CollectionItem[], offset: number): YMap {
+    const pairs: YPair[] = [];
+    let end = offset;
+    for (const item of items) {
+      // A flow mapping's `{a, b}` entries have a value but no key: the value is the key.
+      const keyToken = item.key ?? (item.sep ? null : item.value);
+      const key = keyToken ? this.node(keyToken, item.start) : undefined;
+      const value = item.sep && item.value ? this.node(item.value, item.sep) : undefined;
+      pairs.push({ key, value });
+      end = Math.max(end, value?.range[1] ?? key?.range[1] ?? end);
+    }
+    return { kind: 'map', pairs, range: [offset, end] };
+  }
+
+  private seq(items: readonly CST.CollectionItem[], offset: number, flow = false): YSeq {
+    const nodes: YNode[] = [];
+    let end = offset;
+    for (const item of items) {
+      // In a flow sequence, `[a: b]` is a one-pair mapping; those are not Compose syntax: keep the key.
+      const token = item.value ?? (flow ? item.key : undefined);
+      const node = token ? this.node(token, item.start) : undefined;
+      if (node) {
+        nodes.push(node);
+        end = Math.max(end, node.range[1]);
+      }
+    }
+    return { kind: 'seq', items: nodes, range: [offset, end] };
+  }
+}
+
+function anchorIn(props: readonly CST.SourceToken[]): string | undefined {
+  let anchor: string | undefined;
+  for (const t of props) if (t.type === 'anchor') anchor = t.source.slice(1);
+  return anchor;
+}
