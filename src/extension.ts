@@ -18,8 +18,10 @@ export interface ImageProvenanceApi {
 }
 
 export function activate(context: vscode.ExtensionContext): ImageProvenanceApi {
-  // The scan finds every build file and `.env`: the index need not ask for those it does not have.
-  const index = new BuildFileIndex({ scanned: isScannedName });
+  // The scan finds every build file and `.env` in the workspace: the index need not ask for those it does
+  // not have. Outside the workspace folders (`context: ../other`) it must ask.
+  const scanned = (path: string): boolean => isScannedName(path) && vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(path)) !== undefined;
+  const index = new BuildFileIndex({ scanned });
   const indexer = new WorkspaceIndexer(index);
   const imagesTree = new ImagesTreeProvider(index, context.workspaceState);
   const treeView = vscode.window.createTreeView(IMAGES_VIEW, { treeDataProvider: imagesTree, showCollapseAll: true });

@@ -106,11 +106,11 @@ function jsonExpr(text: string, node: Node, diagnostics: HclDiagnostic[]): Expr 
   const s = span(node);
   if (isScalar(node)) {
     if (typeof node.value === 'string') {
-      // A JSON string is (nearly) an HCL quoted template: parse its source where it stands.
-      const padded = ' '.repeat(s.start) + text.slice(s.start, s.end);
-      const parsed = parseHclExpression(padded);
-      diagnostics.push(...parsed.diagnostics);
-      return parsed.expr;
+      // A JSON string is (nearly) an HCL quoted template: parse its source, then move the spans to
+      // where it stands in the file.
+      const parsed = parseHclExpression(text.slice(s.start, s.end));
+      diagnostics.push(...parsed.diagnostics.map((d) => ({ ...d, span: { start: d.span.start + s.start, end: d.span.end + s.start } })));
+      return shiftSpans(parsed.expr, s.start);
     }
     const value = node.value;
     return { type: 'literal', value: typeof value === 'number' || typeof value === 'boolean' ? value : null, span: s };
@@ -129,4 +129,15 @@ function jsonExpr(text: string, node: Node, diagnostics: HclDiagnostic[]): Expr 
     };
   }
   return { type: 'invalid', span: s };
+}
+
+/** A copy of a syntax tree with every span moved by `offset` (trees are plain data: JSON carries them). */
+function shiftSpans<T>(tree: T, offset: number): T {
+  return JSON.parse(JSON.stringify(tree), (_key, value: unknown) => {
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      const span = value as { start?: unknown; end?: unknown };
+      if (typeof span.start === 'number' && typeof span.end === 'number' && Object.keys(value).length === 2) return { start: span.start + offset, end: span.end + offset };
+    }
+    return value;
+  }) as T;
 }

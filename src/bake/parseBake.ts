@@ -27,6 +27,8 @@ export interface BakeOptions {
 }
 
 const DOCKER_IMAGE = 'docker-image://';
+/** Matrix combinations read per target; beyond this the file is not one a person runs. */
+const MAX_MATRIX = 1000;
 const TARGET_LINK = 'target:';
 const STANDARD_SCOPE: Scope = { variables: new Map(), functions: standardFunctions };
 
@@ -42,8 +44,8 @@ interface Sited {
   readonly site?: Site;
   /** When the value is not literal: the first variable it comes from. */
   readonly variable?: string;
-  /** The expression it was evaluated from. */
-  readonly origin?: { readonly file: string; readonly range: Range };
+  /** The expression it was evaluated from, and the block that writes it. */
+  readonly origin?: { readonly file: string; readonly range: Range; readonly block: Block };
 }
 
 /** A target's attributes after evaluation, before or after inheritance. */
@@ -141,9 +143,10 @@ class BakeReader {
     for (const [name, unit] of unitOf) {
       const target = this.target(name);
       if (!target) continue;
-      // The images this file's targets name in `contexts` (inherited ones are listed where written).
+      // The images this target's own blocks name in `contexts` (inherited ones are listed where written).
+      const own = new Set((this.definitions.get(name) ?? []).flatMap((d) => (d.block && d.file === this.self ? [d.block] : [])));
       for (const context of target.contexts.values()) {
-        if (context.value.startsWith(DOCKER_IMAGE) && context.origin?.file === this.path) uses.push(this.contextUse(context, unit));
+        if (context.value.startsWith(DOCKER_IMAGE) && context.origin && own.has(context.origin.block)) uses.push(this.contextUse(context, unit));
       }
       // A parent that says nothing about what to build (`_release` with platforms and attest) is a
       // template for its children, not a build of the project's root Dockerfile.
@@ -200,8 +203,7 @@ class BakeReader {
     for (const build of compose.builds ?? []) {
       const name = compose.units[build.unit]?.name;
       if (name === undefined) continue;
-      const dir = dirname(file.path);
-      const args = new Map(Object.entries(build.args).map(([k, v]): [string, Sited] => [k, v]));
+        const args = new Map(Object.entries(build.args).map(([k, v]): [string, Sited] => [k, v]));
       const contexts = new Map<string, Sited>();
       for (const [k, c] of Object.entries(build.contexts)) {
         // Compose's site points past `docker-image://`; here values keep their prefix, as in HCL.
@@ -213,8 +215,9 @@ class BakeReader {
         args,
         contexts,
         inherits: [],
-        // Bake paths are relative to the project folder (where bake runs); the Dockerfile to the context.
-        ...(build.context !== undefined ? { context: { value: relativePath(dir, build.context) || '.' } } : {}),
+        // Compose resolved them already: the context as a folder (or a URL), the Dockerfile relative to it
+        // (so that an HCL target of the same name that moves the context moves the Dockerfile too).
+        ...(build.context !== undefined ? { context: { value: build.context } } : build.remoteContext !== undefined ? { context: { value: build.remoteContext } } : {}),
         ...(build.dockerfile !== undefined && build.context !== undefined ? { dockerfile: { value: relativePath(build.context, build.dockerfile) } } : {}),
         ...(build.inline !== undefined ? { inline: { value: build.inline } } : {}),
         ...(build.target !== undefined ? { target: { value: build.target } } : {}),
@@ -253,6 +256,10 @@ class BakeReader {
         continue;
       }
       combinations = combinations.flatMap((c) => values.map((v) => new Map([...c, [key, v]])));
+      if (combinations.length > MAX_MATRIX) {
+        this.diagnose(file, matrixAttr.span, 'warning', 'bake-matrix', message(Messages.bakeMatrixTooLarge, MAX_MATRIX));
+        combinations = combinations.slice(0, MAX_MATRIX);
+      }
     }
     const names: string[] = [];
     for (const variables of combinations) {
@@ -379,7 +386,7 @@ class BakeReader {
     const value = emptyTarget();
     if (!block) return value;
     const sink = this.sink(file);
-    const sited = (expr: Expr): Sited | undefined => this.sited(expr, file, scope, sink);
+    const sited = (expr: Expr): Sited | undefined => this.sited(expr, file, scope, sink, block);
     for (const item of block.body.items) {
       if (item.kind !== 'attribute') continue;
       switch (item.name) {
@@ -397,7 +404,7 @@ class BakeReader {
         }
         case 'args':
         case 'contexts':
-          for (const [key, v] of this.sitedMap(item.expr, file, scope, sink)) value[item.name].set(key, v);
+          for (const [key, v] of this.sitedMap(item.expr, file, scope, sink, block)) value[item.name].set(key, v);
           break;
         case 'platforms':
         case 'tags':
@@ -412,12 +419,12 @@ class BakeReader {
   }
 
   /** An attribute's string value, with its site when written as one literal. */
-  private sited(expr: Expr, file: ProjectFile, scope: Scope, sink: HclDiagnostic[]): Sited | undefined {
+  private sited(expr: Expr, file: ProjectFile, scope: Scope, sink: HclDiagnostic[], block: Block): Sited | undefined {
     const value = evaluate(expr, scope, sink);
     if (isUnknown(value)) return undefined;
     const text = valueToString(value);
     if (text === undefined) return undefined;
-    const origin = { file: file.path, range: file.lines.range(expr.span.start, expr.span.end) };
+    const origin = { file: file.path, range: file.lines.range(expr.span.start, expr.span.end), block };
     const site = this.literalSite(expr, file, 0);
     if (site) return { value: text, site, origin };
     const variable = referencedVariable(expr);
@@ -428,7 +435,7 @@ class BakeReader {
   }
 
   /** An object attribute (`args`, `contexts`) key by key; `null` values are left out, as Bake does. */
-  private sitedMap(expr: Expr, file: ProjectFile, scope: Scope, sink: HclDiagnostic[]): [string, Sited][] {
+  private sitedMap(expr: Expr, file: ProjectFile, scope: Scope, sink: HclDiagnostic[], block: Block): [string, Sited][] {
     if (expr.type !== 'object') {
       const value = evaluate(expr, scope, sink);
       if (!isObject(value)) return [];
@@ -440,7 +447,7 @@ class BakeReader {
     return expr.items.flatMap((item): [string, Sited][] => {
       const key = valueToString(evaluate(item.key, scope, sink));
       if (key === undefined) return [];
-      const value = this.sited(item.value, file, scope, sink);
+      const value = this.sited(item.value, file, scope, sink, block);
       return value ? [[key, value]] : [];
     });
   }

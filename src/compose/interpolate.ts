@@ -34,7 +34,14 @@ export function hasVariables(text: string): boolean {
   return false;
 }
 
-function substitute(text: string, lookup: Lookup, names: string[], unset: string[], fail: (e: NonNullable<Interpolation['error']>) => void): string {
+/** Defaults nest (`${A:-${B:-x}}`); beyond this depth the text is an error, not a stack overflow. */
+const MAX_NESTING = 32;
+
+function substitute(text: string, lookup: Lookup, names: string[], unset: string[], fail: (e: NonNullable<Interpolation['error']>) => void, depth = 0): string {
+  if (depth > MAX_NESTING) {
+    fail({ variable: '', message: 'Invalid template: nested too deeply.' });
+    return '';
+  }
   let out = '';
   let i = 0;
   while (i < text.length) {
@@ -55,7 +62,7 @@ function substitute(text: string, lookup: Lookup, names: string[], unset: string
         out += text.slice(dollar);
         break;
       }
-      out += braced(text.slice(dollar + 2, close), lookup, names, unset, fail);
+      out += braced(text.slice(dollar + 2, close), lookup, names, unset, fail, depth);
       i = close + 1;
     } else if (next !== undefined && NAME_START.test(next)) {
       let end = dollar + 2;
@@ -87,7 +94,7 @@ function matchingBrace(text: string, from: number): number {
   return -1;
 }
 
-function braced(inner: string, lookup: Lookup, names: string[], unset: string[], fail: (e: NonNullable<Interpolation['error']>) => void): string {
+function braced(inner: string, lookup: Lookup, names: string[], unset: string[], fail: (e: NonNullable<Interpolation['error']>) => void, depth: number): string {
   let end = 0;
   while (end < inner.length && NAME_CHAR.test(inner[end]!)) end++;
   const name = inner.slice(0, end);
@@ -113,13 +120,13 @@ function braced(inner: string, lookup: Lookup, names: string[], unset: string[],
   const isSet = value !== undefined && (!colon || value !== '');
   switch (operator.slice(-1)) {
     case '-':
-      return isSet ? value! : substitute(word, lookup, names, unset, fail);
+      return isSet ? value! : substitute(word, lookup, names, unset, fail, depth + 1);
     case '+':
-      return isSet ? substitute(word, lookup, names, unset, fail) : '';
+      return isSet ? substitute(word, lookup, names, unset, fail, depth + 1) : '';
     default: {
       // '?': required
       if (isSet) return value!;
-      const detail = substitute(word, lookup, names, unset, fail);
+      const detail = substitute(word, lookup, names, unset, fail, depth + 1);
       fail({ variable: name, message: detail ? `${name}: ${detail}` : `required variable ${name} is missing a value` });
       return '';
     }

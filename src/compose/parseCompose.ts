@@ -38,10 +38,6 @@ function overridesOf(path: string): string[] {
   return ['compose.override.yml', 'compose.override.yaml', 'docker-compose.override.yml', 'docker-compose.override.yaml'].map((n) => resolvePath(dirname(path), n));
 }
 
-export function isComposeFileName(name: string): boolean {
-  return BASE_NAMES.includes(name) || /^(compose|docker-compose)\.override\.ya?ml$/.test(name) || /^(compose|docker-compose)\.[\w.-]+\.ya?ml$/.test(name);
-}
-
 /** A scalar written in some file of the project. */
 interface Written {
   readonly file: SourceFile;
@@ -205,7 +201,7 @@ class ComposeReader {
       if (name === undefined || !isMap(value)) continue;
       let service = merged.get(name);
       if (!service) merged.set(name, (service = { name }));
-      this.mergeService(file, value, service, merged, new Set([name]));
+      this.mergeService(file, value, service, merged, new Set([`${file.path}#${name}`]));
     }
   }
 
@@ -216,12 +212,18 @@ class ComposeReader {
     if (extendsNode) this.extend(file, extendsNode, service, merged, seen);
 
     const image = fields.get('image');
-    if (isScalar(image) && image.value !== null) service.image = { file, node: image };
+    if (image?.reset) delete service.image;
+    else if (isScalar(image) && image.value !== null) service.image = { file, node: image };
     const profiles = fields.get('profiles');
     if (isSeq(profiles)) service.profiles = profiles.items.filter(isScalar).map((s) => String(s.value));
 
     const buildPair = fields.pair('build');
     if (!buildPair) return;
+    // `build: !reset null` (or `build: null`) removes what a base file set.
+    if (buildPair.value?.reset || (isScalar(buildPair.value) && buildPair.value.value === null)) {
+      delete service.build;
+      return;
+    }
     service.build ??= { args: new Map(), contexts: new Map(), range: this.range(file, buildPair.key!), file };
     const build = service.build;
     build.range = this.range(file, buildPair.key!);
@@ -368,7 +370,8 @@ class ComposeReader {
   private buildDefinition(service: MergedService, unit: number, unitRange: Range): BuildDefinition {
     const build = service.build!;
     const value = (w: Written | undefined): string | undefined => (w ? interpolate(String(w.node.value), this.env).value : undefined);
-    const baseDir = dirname(build.file.path);
+    // Relative paths are relative to the file that writes them (a base file of `extends` may be elsewhere).
+    const baseDir = dirname((build.context ?? build.dockerfile)?.file.path ?? build.file.path);
     const context = value(build.context) ?? '.';
     const remote = /^(https?:\/\/|git@|github\.com\/|ssh:\/\/)/.test(context);
     const inline = value(build.inline);
@@ -413,7 +416,7 @@ class ComposeReader {
     return {
       unit,
       ...(inline !== undefined ? { inline } : remote ? {} : { dockerfile: resolvePath(contextDir, dockerfileName) }),
-      ...(remote ? {} : { context: contextDir }),
+      ...(remote ? { remoteContext: context } : { context: contextDir }),
       // A build defined in the other file of the project is shown at the service's key here.
       range: build.file === this.self ? build.range : unitRange,
       args,
@@ -443,27 +446,20 @@ class ComposeReader {
   }
 }
 
+/** Merge keys can nest; a file that multiplies entries this far is not a Compose file anyone wrote. */
+const MAX_MERGED_PAIRS = 10_000;
+const expanded = new WeakMap<YMap, YPair[]>();
+
 /**
  * A mapping's entries with YAML merge keys expanded (`<<: *defaults`, `<<: [*a, *b]`), as Compose reads
  * them: an entry written in the mapping itself wins over a merged one, an earlier merge source over a later.
+ * Each mapping is expanded once; the expansion is capped, so aliases that multiply cannot blow up.
  */
 class Fields {
-  readonly pairs: YPair[];
+  readonly pairs: readonly YPair[];
 
-  constructor(map: YMap, depth = 0) {
-    const own: YPair[] = [];
-    const merged: YPair[] = [];
-    for (const pair of map.pairs) {
-      if (!(isScalar(pair.key) && pair.key.value === '<<' && pair.key.style === 'PLAIN')) {
-        own.push(pair);
-        continue;
-      }
-      if (depth > 8) continue; // merges nested beyond reason
-      const sources = isSeq(pair.value) ? pair.value.items : pair.value ? [pair.value] : [];
-      // Earlier sources win: push them last.
-      for (const source of [...sources].reverse()) if (isMap(source)) merged.push(...new Fields(source, depth + 1).pairs);
-    }
-    this.pairs = merged.length ? [...merged, ...own] : own;
+  constructor(map: YMap) {
+    this.pairs = expand(map, new Set());
   }
 
   pair(key: string): YPair | undefined {
@@ -475,4 +471,32 @@ class Fields {
   get(key: string): YNode | undefined {
     return this.pair(key)?.value;
   }
+}
+
+function expand(map: YMap, visiting: Set<YMap>): YPair[] {
+  const cached = expanded.get(map);
+  if (cached) return cached;
+  const own: YPair[] = [];
+  const merged: YPair[] = [];
+  visiting.add(map);
+  for (const pair of map.pairs) {
+    if (!(isScalar(pair.key) && pair.key.value === '<<' && pair.key.style === 'PLAIN')) {
+      own.push(pair);
+      continue;
+    }
+    const sources = isSeq(pair.value) ? pair.value.items : pair.value ? [pair.value] : [];
+    // Earlier sources win: add them last.
+    for (let i = sources.length - 1; i >= 0; i--) {
+      const source = sources[i];
+      if (!isMap(source) || visiting.has(source)) continue;
+      for (const p of expand(source, visiting)) {
+        if (merged.length >= MAX_MERGED_PAIRS) break;
+        merged.push(p);
+      }
+    }
+  }
+  visiting.delete(map);
+  const pairs = merged.length ? [...merged, ...own] : own;
+  expanded.set(map, pairs);
+  return pairs;
 }

@@ -10,7 +10,12 @@ import { CST, Parser } from 'yaml';
 
 export type ScalarStyle = 'PLAIN' | 'QUOTE_DOUBLE' | 'QUOTE_SINGLE' | 'BLOCK_LITERAL' | 'BLOCK_FOLDED';
 
-export interface YScalar {
+interface Tagged {
+  /** Compose's `!reset` tag: the field is removed, not merged. */
+  readonly reset?: boolean;
+}
+
+export interface YScalar extends Tagged {
   readonly kind: 'scalar';
   /** The scalar's value; null for an empty or `null`/`~` plain scalar. */
   readonly value: string | null;
@@ -19,7 +24,7 @@ export interface YScalar {
   readonly range: readonly [start: number, end: number];
 }
 
-export interface YMap {
+export interface YMap extends Tagged {
   readonly kind: 'map';
   readonly pairs: readonly YPair[];
   readonly range: readonly [start: number, end: number];
@@ -30,7 +35,7 @@ export interface YPair {
   readonly value: YNode | undefined;
 }
 
-export interface YSeq {
+export interface YSeq extends Tagged {
   readonly kind: 'seq';
   readonly items: readonly YNode[];
   readonly range: readonly [start: number, end: number];
@@ -45,6 +50,8 @@ export interface YamlProblem {
 }
 
 const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
+/** Deeper nesting than this is reported, not followed: no input can exhaust the stack. */
+const MAX_DEPTH = 200;
 
 export function isMap(node: YNode | undefined): node is YMap {
   return node?.kind === 'map';
@@ -77,6 +84,7 @@ export function parseYaml(text: string): { root: YNode | undefined; problems: Ya
 class Builder {
   readonly problems: YamlProblem[] = [];
   private readonly anchors = new Map<string, YNode>();
+  private depth = 0;
 
   problem(start: number, end: number, message: string): void {
     this.problems.push({ start, end, message });
@@ -84,10 +92,19 @@ class Builder {
 
   /** A node from its token; `props` are the tokens before it that may hold its anchor. */
   node(token: CST.Token, props: readonly CST.SourceToken[] = []): YNode | undefined {
+    if (this.depth >= MAX_DEPTH) {
+      if (this.depth === MAX_DEPTH) this.problem(token.offset, token.offset + 1, 'Nested too deeply.');
+      return undefined;
+    }
     const anchor = anchorIn(props);
-    const node = this.build(token);
-    if (anchor !== undefined && node) this.anchors.set(anchor, node);
-    return node;
+    this.depth++;
+    try {
+      const node = this.build(token);
+      if (anchor !== undefined && node) this.anchors.set(anchor, node);
+      return tagIn(props) === '!reset' && node ? { ...node, reset: true } : node;
+    } finally {
+      this.depth--;
+    }
   }
 
   private build(token: CST.Token): YNode | undefined {
@@ -130,12 +147,18 @@ class Builder {
 
   private map(items: readonly CST.CollectionItem[], offset: number): YMap {
     const pairs: YPair[] = [];
+    const keys = new Set<string>();
     let end = offset;
     for (const item of items) {
       // A flow mapping's `{a, b}` entries have a value but no key: the value is the key.
       const keyToken = item.key ?? (item.sep ? null : item.value);
       const key = keyToken ? this.node(keyToken, item.start) : undefined;
       const value = item.sep && item.value ? this.node(item.value, item.sep) : undefined;
+      // Compose rejects a mapping that says the same key twice; `<<` (merge) may repeat.
+      if (key?.kind === 'scalar' && key.value !== null && key.value !== '<<') {
+        if (keys.has(key.value)) this.problem(key.range[0], key.range[1], `Map keys must be unique: "${key.value}" is already used.`);
+        keys.add(key.value);
+      }
       pairs.push({ key, value });
       end = Math.max(end, value?.range[1] ?? key?.range[1] ?? end);
     }
@@ -156,6 +179,12 @@ class Builder {
     }
     return { kind: 'seq', items: nodes, range: [offset, end] };
   }
+}
+
+function tagIn(props: readonly CST.SourceToken[]): string | undefined {
+  let tag: string | undefined;
+  for (const t of props) if (t.type === 'tag') tag = t.source;
+  return tag;
 }
 
 function anchorIn(props: readonly CST.SourceToken[]): string | undefined {

@@ -198,11 +198,12 @@ class DockerfileReader {
       const parent = expansion.unresolved ? undefined : this.stages.find((s) => s.key !== undefined && s.key === expansion.value);
       if (parent) scope = new Map([...parent.scope].filter(([, v]) => v.origin === 'env'));
       // A named context with the stage's own name replaces the whole stage (BuildKit checks it first).
-      const replacing = name ? this.contexts[name.text] : undefined;
+      // BuildKit lowercases stage names before it looks one up as a context.
+      const replacing = name ? this.contexts[name.text.toLowerCase()] : undefined;
       this.useIn(ins, 'from', image, expansion, index, platform, (value) =>
         // FROM can only build on a stage defined before it.
         this.stages.find((s) => s.key === value)?.unit.name,
-        replacing && name ? [name.text, replacing] : undefined,
+        replacing && name ? [name.text.toLowerCase(), replacing] : undefined,
       );
     }
     this.stages.push({ unit, ...(key ? { key } : {}), scope });
@@ -375,7 +376,7 @@ class DockerfileReader {
       }
       const parsed = parseImageReference(replacement.value);
       if (!parsed.ok) push(notPinnable({ kind: 'invalid', error: parsed.error }), replacement.value);
-      else if (!replacement.site) push(notPinnable({ kind: 'interpolated', variable: replacement.variable ?? name }), replacement.value, parsed.ref);
+      else if (!replacement.site) push(notPinnable({ kind: 'interpolated', variable: replacement.variable ?? '' }), replacement.value, parsed.ref);
       else push({ pinnable: true, range: replacement.site.range, text: replacement.site.text, file: replacement.site.file }, replacement.value, parsed.ref);
       return;
     }

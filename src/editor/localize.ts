@@ -45,7 +45,9 @@ export function describeReason(reason: NotPinnableReason): string {
         ? vscode.l10n.t('The named build context "{0}" is the output of {1}, built first.', reason.name, reason.value)
         : vscode.l10n.t('The named build context "{0}" is local files ({1}), not an image.', reason.name, reason.value);
     case 'interpolated':
-      return vscode.l10n.t('Written with ${0}, whose value comes from the environment or .env: pin it where that value is set.', reason.variable);
+      return reason.variable
+        ? vscode.l10n.t('Written with ${0}, whose value comes from the environment or .env: pin it where that value is set.', reason.variable)
+        : vscode.l10n.t('Not written as one plain string here (escapes or a computed value): there is no text to add a digest to.');
   }
   return '';
 }

@@ -119,7 +119,8 @@ export class WorkspaceIndexer implements vscode.Disposable {
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     }
-    for (const file of this.index.files()) if (!found.has(file.path)) this.index.delete(file.path);
+    // Files another Compose file includes are build files though the scan does not find them by name.
+    for (const file of this.index.files()) if (!found.has(file.path) && !this.index.isIncluded(file.path)) this.index.delete(file.path);
     await this.loadWanted();
   }
 
@@ -168,15 +169,23 @@ export class WorkspaceIndexer implements vscode.Disposable {
       env.onDidChange(reread);
       env.onDidDelete((uri) => this.index.setResource(uri.toString(), undefined));
       this.watchers.push(env);
-      // Deleting or renaming a folder reports only the folder: drop every build file under it.
-      const deletions = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(rules.folder, '**'), true, true, false);
-      deletions.onDidDelete((uri) => this.deleted(uri));
-      this.watchers.push(deletions);
+      // Deleting or renaming a folder reports only the folder: drop every build file under it. Files that
+      // build files read but that are not build files by name (a `Dockerfile-dev` a Compose file builds,
+      // an `extends` base) are followed here too.
+      const everything = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(rules.folder, '**'));
+      everything.onDidDelete((uri) => this.deleted(uri));
+      const resourceChanged = (uri: vscode.Uri): void => {
+        if (this.index.isResource(uri.toString())) void this.readText(uri).then((text) => this.index.setResource(uri.toString(), text));
+      };
+      everything.onDidChange(resourceChanged);
+      everything.onDidCreate(resourceChanged);
+      this.watchers.push(everything);
     }
   }
 
   private deleted(uri: vscode.Uri): void {
     const key = uri.toString();
+    if (this.index.isResource(key)) this.index.setResource(key, undefined);
     const prefix = key.endsWith('/') ? key : `${key}/`;
     for (const file of this.index.files()) {
       if (file.path === key || file.path.startsWith(prefix)) this.index.delete(file.path);
@@ -197,11 +206,22 @@ export class WorkspaceIndexer implements vscode.Disposable {
   private documentChanged(doc: vscode.TextDocument): void {
     const rules = this.rulesFor(doc.uri);
     const kind = rules && this.kindOf(doc.uri, rules);
-    if (!kind) return;
     const key = doc.uri.toString();
+    if (!kind) {
+      // An open file that build files read (an included Compose file, a linked Dockerfile): its edits count.
+      if (this.index.isResource(key)) this.debounce(key, () => this.index.setResource(key, doc.getText()));
+      return;
+    }
+    this.debounce(key, () => {
+      if (!doc.isClosed) this.index.set(key, doc.getText(), kind);
+    });
+  }
+
+  /** Runs `update` once typing pauses; `whenIndexed()` runs pending updates at once. */
+  private debounce(key: string, update: () => void): void {
     const run = (): void => {
       this.pendingEdits.delete(key);
-      if (!doc.isClosed) this.index.set(key, doc.getText(), kind);
+      update();
     };
     const pending = this.pendingEdits.get(key);
     if (pending) clearTimeout(pending.timer);
@@ -214,6 +234,10 @@ export class WorkspaceIndexer implements vscode.Disposable {
     const pending = this.pendingEdits.get(key);
     if (pending) clearTimeout(pending.timer);
     this.pendingEdits.delete(key);
+    if (this.index.isResource(key)) {
+      void this.readText(doc.uri).then((text) => this.index.setResource(key, text));
+      return;
+    }
     if (!this.index.has(key)) return;
     const kind = this.index.get(key)?.kind;
     void vscode.workspace.fs.readFile(doc.uri).then(

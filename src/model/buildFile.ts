@@ -75,6 +75,8 @@ export interface BuildDefinition {
   readonly dockerfile?: string;
   /** The build context's folder, resolved like `BuildFile.path`, when it is local. */
   readonly context?: string;
+  /** The build context's URL when it is remote (Git, HTTPS): its Dockerfile is not in the workspace. */
+  readonly remoteContext?: string;
   /** `dockerfile_inline` / `dockerfile-inline` text. */
   readonly inline?: string;
   /** Where the build definition is written (the `build:` key, the target block). */

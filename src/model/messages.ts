@@ -57,6 +57,7 @@ export const Messages = {
   bakeNameWithoutMatrix: '"name" needs a "matrix" in the same target.',
   bakeMatrixNotMap: '"matrix" must be a map of lists.',
   bakeMatrixNotList: 'The matrix value "{0}" must be a list.',
+  bakeMatrixTooLarge: 'The matrix gives more than {0} targets; only the first combinations are read.',
   bakeInvalidTargetName: 'Invalid target name "{0}": only letters, digits, "_" and "-" are allowed.',
   bakeDuplicateTargetName: 'The matrix gives the name "{0}" more than once.',
   bakeFunctionIncomplete: 'The function "{0}" needs "params" and "result".',

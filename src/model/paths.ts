@@ -23,6 +23,7 @@ const PLAIN_RELATIVE = /^(?!\.\.?(?:\/|$))[A-Za-z0-9_~-][A-Za-z0-9._~-]*(?:\/(?!
 
 /** `rel` resolved against the directory `base`; an absolute `rel` replaces the base's path. */
 export function resolvePath(base: string, rel: string): string {
+  if (URI_PREFIX.test(rel)) return rel; // already absolute, as a URI
   // The common case, on every build file of the workspace: a plain name below a clean base.
   if (PLAIN_RELATIVE.test(rel) && !base.endsWith('/') && !base.includes('/.')) return `${base}/${rel}`;
   const [prefix, baseRest] = split(base);

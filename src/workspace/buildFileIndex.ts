@@ -52,10 +52,10 @@ export class BuildFileIndex {
   private readonly dependents = new Map<string, Set<string>>();
   /** Path → the build files that build it as a Dockerfile (their links change when it does). */
   private readonly builders = new Map<string, Set<string>>();
-  /** Compose files that other Compose files include. */
-  private readonly included = new Set<string>();
-  /** Build file → what it was registered under in `dependents` and `builders`. */
-  private readonly registered = new Map<string, { readonly dependencies: readonly string[]; readonly dockerfiles: readonly string[] }>();
+  /** Path → the Compose files that include it (it is a Compose file itself while any does). */
+  private readonly includers = new Map<string, Set<string>>();
+  /** Build file → what it was registered under in `dependents`, `builders` and `includers`. */
+  private readonly registered = new Map<string, { readonly dependencies: readonly string[]; readonly dockerfiles: readonly string[]; readonly includes: readonly string[] }>();
   private readonly listeners = new Set<IndexListener>();
   private readonly links = new Map<string, BuildFile | undefined>();
   private variables: Readonly<Record<string, string>> = {};
@@ -70,13 +70,20 @@ export class BuildFileIndex {
     this.kinds.set(path, kind);
     const file = this.parse(path);
     this.emit([path, ...this.reparseDependents(path)]);
+    this.dropOrphans();
     return file;
+  }
+
+  private dropOrphans(): void {
+    const orphans = [...this.orphans].filter((p) => !this.includers.has(p));
+    this.orphans.clear();
+    for (const p of orphans) this.delete(p);
   }
 
   /** Gives the text of a file that build files depend on (`.env`, a linked Dockerfile); undefined: it does not exist. */
   setResource(path: string, text: string | undefined): void {
     // A Compose file another includes is a build file of its own, whatever its name.
-    if (text !== undefined && !this.byPath.has(path) && this.included.has(path)) {
+    if (text !== undefined && !this.byPath.has(path) && this.includers.has(path)) {
       this.set(path, text, 'compose');
       return;
     }
@@ -93,7 +100,8 @@ export class BuildFileIndex {
   /** Values for `${VAR}` in Compose and Bake files (they win over `.env`, as the shell's environment does). */
   setVariables(variables: Readonly<Record<string, string>>): void {
     this.variables = variables;
-    const changed = [...this.byPath.values()].filter((f) => f.kind !== 'dockerfile').map((f) => f.path);
+    // Compose files first: a Bake file reuses its project's parsed Compose file.
+    const changed = [...this.byPath.values()].filter((f) => f.kind !== 'dockerfile').sort((a, b) => Number(a.kind !== 'compose') - Number(b.kind !== 'compose')).map((f) => f.path);
     for (const path of changed) this.parse(path);
     if (changed.length) this.emit(changed);
   }
@@ -120,6 +128,7 @@ export class BuildFileIndex {
     this.texts.clear();
     this.dependents.clear();
     this.builders.clear();
+    this.includers.clear();
     this.registered.clear();
     this.invalidate();
     if (paths.length) this.emit(paths);
@@ -171,7 +180,9 @@ export class BuildFileIndex {
   diagnostics(path: string): readonly Diagnostic[] {
     const file = this.byPath.get(path);
     if (!file) return [];
-    const missing = (file.builds ?? []).filter((b) => b.dockerfile !== undefined && this.texts.get(b.dockerfile) === null);
+    // Missing: known not to exist, or a name the scan finds that it did not find.
+    const scanned = this.options.scanned ?? (() => false);
+    const missing = (file.builds ?? []).filter((b) => b.dockerfile !== undefined && (this.texts.get(b.dockerfile) === null || (!this.texts.has(b.dockerfile) && scanned(b.dockerfile))));
     if (!missing.length) return file.diagnostics;
     return [...file.diagnostics, ...missing.map((b) => linkMissing(b))];
   }
@@ -237,12 +248,13 @@ export class BuildFileIndex {
     const replaced = this.byPath.has(path);
     this.byPath.set(path, file);
     this.forgetDependencies(path);
-    for (const include of file.includes ?? []) this.included.add(include);
-    const registration = { dependencies: [...(file.dependencies ?? []), ...(file.includes ?? [])], dockerfiles: (file.builds ?? []).flatMap((b) => (b.dockerfile !== undefined ? [b.dockerfile] : [])) };
+    const includes = file.includes ?? [];
+    const registration = { dependencies: [...(file.dependencies ?? []), ...includes], dockerfiles: (file.builds ?? []).flatMap((b) => (b.dockerfile !== undefined ? [b.dockerfile] : [])), includes };
     if (registration.dependencies.length || registration.dockerfiles.length) {
       this.registered.set(path, registration);
       for (const dependency of registration.dependencies) addTo(this.dependents, dependency, path);
       for (const dockerfile of registration.dockerfiles) addTo(this.builders, dockerfile, path);
+      for (const include of includes) addTo(this.includers, include, path);
     }
     // A changed file keeps its place in the sorted list: no re-sort on every keystroke.
     if (replaced && this.sorted) this.sorted[indexOfPath(this.sorted, path)] = file;
@@ -272,6 +284,24 @@ export class BuildFileIndex {
     this.registered.delete(path);
     for (const dependency of registration.dependencies) removeFrom(this.dependents, dependency, path);
     for (const dockerfile of registration.dockerfiles) removeFrom(this.builders, dockerfile, path);
+    for (const include of registration.includes) {
+      removeFrom(this.includers, include, path);
+      // No longer included, and not found by the scan on its own: it leaves the workspace's build files.
+      if (!this.includers.has(include) && this.byPath.has(include) && !(this.options.scanned?.(include) ?? false)) this.orphans.add(include);
+    }
+  }
+
+  /** Included files that lost their last includer during a change; removed once the change is stored. */
+  private readonly orphans = new Set<string>();
+
+  /** Whether the index holds the text of this file for build files that read it (not a build file itself). */
+  isResource(path: string): boolean {
+    return this.texts.get(path) != null && !this.byPath.has(path);
+  }
+
+  /** Whether a Compose file is in the index because another includes it (the scan does not find it). */
+  isIncluded(path: string): boolean {
+    return this.includers.has(path);
   }
 
   private invalidate(): void {

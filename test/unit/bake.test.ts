@@ -174,12 +174,30 @@ describe('Bake model', () => {
     assert.ok(codes.includes('bake-unknown-target@8'), codes.join(', '));
     assert.ok(codes.includes('bake-link-cycle@9') || codes.includes('bake-link-cycle@12'), codes.join(', '));
     assert.ok(codes.some((c) => c.startsWith('hcl-syntax@15')), codes.join(', '));
-    // a inherits b's context: the one use is listed under both; the target after the broken one is read
+    // a inherits b's context: the use is listed where it is written (under b); the target after the broken one is read
     assert.deepEqual(file.uses.map((u) => [file.units[u.unit!]!.name, u.resolved, u.range.start.line]), [
-      ['a', 'alpine:3.20', 5],
       ['b', 'alpine:3.20', 5],
       ['after', 'busybox:1.36', 18],
     ]);
+  });
+
+  it('keeps Compose build paths that leave the context, and remote contexts, as Compose resolved them', () => {
+    const files = {
+      '/p/compose.yaml': 'services:\n  app:\n    build:\n      context: app\n      dockerfile: ../Dockerfile\n  remote:\n    build: https://github.com/acme/remote.git\n',
+      [P]: 'target "other" {\n  inherits = ["app", "remote"]\n}\n',
+    };
+    const file = bake(files);
+    // other inherits remote last: a remote context, so no Dockerfile in the workspace
+    assert.equal(file.builds?.[0]?.dockerfile, undefined);
+    const onlyApp = bake({ ...files, [P]: 'target "other" {\n  inherits = ["app"]\n}\n' });
+    assert.equal(onlyApp.builds?.[0]?.dockerfile, '/p/Dockerfile');
+  });
+
+  it('caps a matrix that would give too many targets', () => {
+    const text = 'target "t" {\n  matrix = { a = range(30), b = range(30), c = range(30) }\n  name = "t-${a}-${b}-${c}"\n}\n';
+    const file = bake({ [P]: text });
+    assert.equal(file.units.length, 1000);
+    assert.ok(file.diagnostics.some((d) => d.code === 'bake-matrix'));
   });
 
   it('never throws on arbitrary or mutated input', () => {

@@ -218,7 +218,7 @@ describe('Compose model', () => {
       [0, 'python:3.12-slim', '4:18-4:34'],
       [1, 'python:3.12-slim', '4:18-4:34'],
     ]);
-    assert.deepEqual(file.diagnostics.map((d) => [d.code, at(d.range)]), [
+    assert.deepEqual(file.diagnostics.map((d) => [d.code, at(d.range)]).sort(), [
       ['compose-extends-cycle', '11:13-11:14'],
       ['compose-extends-cycle', '13:13-13:14'],
     ]);
@@ -270,11 +270,37 @@ describe('Compose model', () => {
     assert.deepEqual(file.units.map((u) => [u.name, u.profiles]), [['jobs', ['batch', 'nightly']]]);
   });
 
+  it('reports a key said twice', () => {
+    const file = parseCompose('/p/compose.yaml', 'services:\n  web:\n    image: a:1\n    image: b:2\n');
+    assert.deepEqual(file.diagnostics.map((d) => [d.code, at(d.range)]), [['yaml-syntax', '3:4-3:9']]);
+  });
+
   it('keeps what a broken file says, with a diagnostic', () => {
     const text = 'services:\n  web:\n    image: nginx:1.27\n  db: [unclosed\n';
     const file = parseCompose('/p/compose.yaml', text);
     assert.deepEqual(file.uses.map((u) => u.resolved), ['nginx:1.27']);
     assert.ok(file.diagnostics.some((d) => d.code === 'yaml-syntax'), JSON.stringify(file.diagnostics));
+  });
+
+  it('survives hostile YAML: multiplying merge keys, deep nesting, deep interpolation', () => {
+    const levels = ['x-l0: &l0 {image: a}'];
+    for (let n = 1; n <= 6; n++) levels.push(`x-l${n}: &l${n} {<<: [${Array(8).fill(`*l${n - 1}`).join(', ')}]}`);
+    const bomb = [...levels, 'services:', '  web: {<<: *l6}'].join('\n');
+    assert.equal(parseCompose('/p/compose.yaml', bomb).uses[0]?.resolved, 'a');
+    const deep = parseCompose('/p/compose.yaml', 'services:\n  web:\n    image: ' + '['.repeat(5000));
+    assert.ok(deep.diagnostics.length > 0);
+    const nested = parseCompose('/p/compose.yaml', 'services:\n  web:\n    image: ' + '${A:-'.repeat(5000) + 'x' + '}'.repeat(5000));
+    assert.ok(Array.isArray(nested.uses));
+  });
+
+  it('removes a field with !reset or null, and resolves extends paths from the file that writes them', () => {
+    const base = 'services:\n  shared:\n    build:\n      context: ./app\n';
+    const text = ['services:', '  app:', '    extends: { file: sub/base.yml, service: shared }', '    build:', '      args: { A: "1" }', '  plain:', '    extends: app', '    build: !reset null', '    image: nginx:1.27'].join('\n');
+    const file = parseCompose('/w/compose.yaml', text, { readFile: (p) => (p === '/w/sub/base.yml' ? base : undefined) });
+    // context ./app is written in sub/base.yml: it is /w/sub/app
+    assert.deepEqual(file.builds?.map((b) => [file.units[b.unit]?.name, b.dockerfile, b.args.A?.value]), [['app', '/w/sub/app/Dockerfile', '1']]);
+    // plain resets the build it extends: its image is a base again
+    assert.equal(file.uses.find((u) => u.resolved === 'nginx:1.27')?.pin.pinnable, true);
   });
 
   it('never throws on arbitrary or mutated input', () => {

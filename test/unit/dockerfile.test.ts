@@ -382,7 +382,7 @@ const cases: Case[] = [
     name: 'named contexts replace images by familiar name, never stages; a context named like a stage replaces it',
     lines: [
       'FROM docker.io/library/golang:latest AS build', // golang:latest → context "golang"
-      'FROM alpine:3.20 AS base', //                      context "base" replaces this stage
+      'FROM alpine:3.20 AS Base', //                      context "base" replaces this stage (BuildKit lowercases stage names)
       'FROM build AS test', //                            a stage: stages come before contexts
       'COPY --from=tools /bin/x /bin/x', //               a local context: files, not an image
       'RUN --mount=from=cache,target=/c true', //          another target's output
@@ -391,7 +391,7 @@ const cases: Case[] = [
     options: {
       contexts: {
         golang: { kind: 'image', value: 'golang:1.23', site: { file: 'docker-bake.hcl', range: { start: { line: 9, character: 32 }, end: { line: 9, character: 43 } }, text: 'golang:1.23' } },
-        base: { kind: 'image', value: 'alpine:3.21', variable: 'ALPINE' },
+        base: { kind: 'image', value: 'alpine:3.21', variable: 'ALPINE' }, // replaces the stage "AS Base" too: names compare lowercased
         tools: { kind: 'local', value: './tools' },
         cache: { kind: 'build', name: 'warm-cache' },
         'node:22': { kind: 'image', value: 'node:22@sha256:' + 'd'.repeat(64), site: { file: 'compose.yaml', range: { start: { line: 3, character: 24 }, end: { line: 3, character: 102 } }, text: 'node:22@sha256:' + 'd'.repeat(64) } },

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { BuildFileIndex } from '../../src/workspace/buildFileIndex';
-import { BuildFileMatcher } from '../../src/workspace/buildFilePatterns';
+import { BuildFileMatcher, isScannedName } from '../../src/workspace/buildFilePatterns';
 
 describe('build file names', () => {
   const matcher = new BuildFileMatcher(['**/*.containerfile', 'docker/build-*']);
@@ -163,5 +163,16 @@ describe('build file index: Compose services linked to their Dockerfiles', () =>
     index.setResource('/w/infra/db.yaml', 'services:\n  db:\n    image: postgres:16\n');
     assert.equal(index.get('/w/infra/db.yaml')?.kind, 'compose');
     assert.deepEqual(index.get('/w/infra/db.yaml')?.uses.map((u) => u.resolved), ['postgres:16']);
+  });
+
+  it('drops an included file once nothing includes it, and reports a Dockerfile the scan did not find', () => {
+    const index = new BuildFileIndex({ scanned: isScannedName });
+    index.set('/w/compose.yaml', 'include:\n  - infra/db.yaml\nservices:\n  api:\n    build: api\n', 'compose');
+    index.setResource('/w/infra/db.yaml', 'services:\n  db:\n    image: postgres:16\n');
+    assert.ok(index.has('/w/infra/db.yaml'));
+    // api/Dockerfile is a name the scan finds: not in the index means not on disk
+    assert.deepEqual(index.diagnostics('/w/compose.yaml').map((d) => d.code), ['dockerfile-not-found']);
+    index.set('/w/compose.yaml', 'services:\n  web:\n    image: nginx:1.27\n', 'compose');
+    assert.ok(!index.has('/w/infra/db.yaml'));
   });
 });

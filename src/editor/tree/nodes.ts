@@ -169,7 +169,7 @@ function shortReason(reason: NotPinnableReason): string {
     case 'namedContext':
       return reason.source === 'build' ? vscode.l10n.t('built by {0}', reason.value) : vscode.l10n.t('local context');
     case 'interpolated':
-      return vscode.l10n.t('from ${0}', reason.variable);
+      return reason.variable ? vscode.l10n.t('from ${0}', reason.variable) : vscode.l10n.t('computed value');
   }
   return '';
 }
