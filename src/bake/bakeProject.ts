@@ -49,14 +49,25 @@ export function projectFiles(path: string, text: string, readFile: (path: string
 }
 
 function loadFile(path: string, text: string): ProjectFile {
-  const lines = new LineIndex(text);
-  if (/\.ya?ml$/.test(path)) return { path, text, lines, kind: 'compose', body: { items: [], span: { start: 0, end: 0 } }, diagnostics: [] };
+  // Line starts are computed when a range is first asked for (Compose files here never are).
+  let lines: LineIndex | undefined;
+  const file = (kind: ProjectFile['kind'], body: Body, diagnostics: readonly HclDiagnostic[]): ProjectFile => ({
+    path,
+    text,
+    kind,
+    body,
+    diagnostics,
+    get lines() {
+      return (lines ??= new LineIndex(text));
+    },
+  });
+  if (/\.ya?ml$/.test(path)) return file('compose', { items: [], span: { start: 0, end: 0 } }, []);
   if (path.endsWith('.json')) {
     const { body, diagnostics } = jsonToBody(text);
-    return { path, text, lines, kind: 'json', body, diagnostics };
+    return file('json', body, diagnostics);
   }
   const { body, diagnostics } = parseHcl(text);
-  return { path, text, lines, kind: 'hcl', body, diagnostics };
+  return file('hcl', body, diagnostics);
 }
 
 /**

@@ -45,7 +45,7 @@ interface Sited {
   /** When the value is not literal: the first variable it comes from. */
   readonly variable?: string;
   /** The expression it was evaluated from, and the block that writes it. */
-  readonly origin?: { readonly file: string; readonly range: Range; readonly block: Block };
+  readonly origin?: { readonly file: ProjectFile; readonly span: Span; readonly block: Block };
 }
 
 /** A target's attributes after evaluation, before or after inheritance. */
@@ -424,7 +424,7 @@ class BakeReader {
     if (isUnknown(value)) return undefined;
     const text = valueToString(value);
     if (text === undefined) return undefined;
-    const origin = { file: file.path, range: file.lines.range(expr.span.start, expr.span.end), block };
+    const origin = { file, span: expr.span, block };
     const site = this.literalSite(expr, file, 0);
     if (site) return { value: text, site, origin };
     const variable = referencedVariable(expr);
@@ -484,7 +484,8 @@ class BakeReader {
     const parsed = parseImageReference(image);
     // Written literally here: the use is the reference after `docker-image://`, where a pin goes.
     const site = context.site?.file === this.path ? shiftSite(context.site, DOCKER_IMAGE.length) : undefined;
-    const range = site && context.variable === undefined ? site.range : context.origin!.range;
+    const origin = context.origin!;
+    const range = site && context.variable === undefined ? site.range : origin.file.lines.range(origin.span.start, origin.span.end);
     const text = site && context.variable === undefined ? site.text : this.self.text.slice(this.self.lines.offset(range.start), this.self.lines.offset(range.end));
     if (!parsed.ok) {
       this.diagnostics.push({ range, severity: 'error', code: 'invalid-reference', message: parsed.error.message });
