@@ -31,6 +31,7 @@ export interface ImageGroup {
   readonly uses: readonly UseInFile[];
 }
 
+const NONE: string[] = [];
 const NOT_PULLED = new Set(['stage', 'scratch', 'buildOutput', 'namedContext']);
 
 export type IndexListener = (changedPaths: readonly string[]) => void;
@@ -69,8 +70,9 @@ export class BuildFileIndex {
     this.texts.set(path, text);
     this.kinds.set(path, kind);
     const file = this.parse(path);
-    this.emit([path, ...this.reparseDependents(path)]);
-    this.dropOrphans();
+    const dependents = this.reparseDependents(path);
+    this.emit(dependents.length ? [path, ...dependents] : [path]);
+    if (this.orphans.size) this.dropOrphans();
     return file;
   }
 
@@ -271,6 +273,7 @@ export class BuildFileIndex {
 
   /** Re-parses the files whose model reads `path`; returns them and the files whose builds use it. */
   private reparseDependents(path: string): string[] {
+    if (!this.dependents.has(path) && !this.builders.has(path)) return NONE;
     const dependents = [...(this.dependents.get(path) ?? [])].filter((p) => p !== path && this.byPath.has(p));
     for (const p of dependents) this.parse(p);
     const builders = [...(this.builders.get(path) ?? [])];
