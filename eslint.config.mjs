@@ -13,6 +13,7 @@ const pureCore = [
   'src/compose/**',
   'src/hcl/**',
   'src/bake/**',
+  'src/registry/**',
   'src/workspace/**',
   'test/unit/**',
   'bench/**',
