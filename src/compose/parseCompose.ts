@@ -60,7 +60,7 @@ interface MergedService {
     dockerfile?: Written;
     inline?: Written;
     target?: Written;
-    args: Map<string, { key: Written | undefined; value: Written | undefined; listForm: boolean; file: SourceFile; item?: YScalar }>;
+    args: Map<string, { value: Written | undefined; listForm: boolean }>;
     contexts: Map<string, { value: Written; listForm: boolean }>;
     platforms?: string[];
     range: Range;
@@ -252,14 +252,14 @@ class ComposeReader {
         if (!isScalar(pair.key)) continue;
         const node = pair.value;
         const v = isScalar(node) && node.value !== null ? { file, node } : undefined;
-        build.args.set(String(pair.key.value), { key: { file, node: pair.key }, value: v, listForm: false, file });
+        build.args.set(String(pair.key.value), { value: v, listForm: false });
       }
     } else if (isSeq(args)) {
       for (const item of args.items) {
         if (!isScalar(item)) continue;
         const raw = String(item.value);
         const eq = raw.indexOf('=');
-        build.args.set(eq < 0 ? raw : raw.slice(0, eq), { key: undefined, value: eq < 0 ? undefined : { file, node: item }, listForm: true, file, item });
+        build.args.set(eq < 0 ? raw : raw.slice(0, eq), { value: eq < 0 ? undefined : { file, node: item }, listForm: true });
       }
     }
 

@@ -152,36 +152,27 @@ export class WorkspaceIndexer implements vscode.Disposable {
     }
   }
 
+  /**
+   * One recursive watcher per folder: several overlapping ones made VS Code's watcher drop or delay events
+   * for files created in new folders. Build files are re-read by kind; files build files read (a `.env`,
+   * a `Dockerfile-dev` a Compose file builds, an `extends` base) as resources; a deleted folder drops
+   * every build file under it.
+   */
   private watch(): void {
     for (const w of this.watchers) w.dispose();
     this.watchers = [];
     for (const rules of this.rules) {
-      for (const glob of rules.globs) {
-        const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(rules.folder, glob));
-        watcher.onDidCreate((uri) => this.diskChanged(uri));
-        watcher.onDidChange((uri) => this.diskChanged(uri));
-        this.watchers.push(watcher);
-      }
-      // `.env` files feed Compose interpolation.
-      const env = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(rules.folder, '**/.env'));
-      const reread = (uri: vscode.Uri): void => void this.readText(uri).then((text) => this.index.setResource(uri.toString(), text));
-      env.onDidCreate(reread);
-      env.onDidChange(reread);
-      env.onDidDelete((uri) => this.index.setResource(uri.toString(), undefined));
-      this.watchers.push(env);
-      // Deleting or renaming a folder reports only the folder: drop every build file under it. Files that
-      // build files read but that are not build files by name (a `Dockerfile-dev` a Compose file builds,
-      // an `extends` base) are followed here too.
-      const everything = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(rules.folder, '**'));
-      everything.onDidDelete((uri) => this.deleted(uri));
-      const resourceChanged = (uri: vscode.Uri): void => {
-        if (this.index.isResource(uri.toString())) void this.readText(uri).then((text) => this.index.setResource(uri.toString(), text));
-      };
-      everything.onDidChange(resourceChanged);
-      everything.onDidCreate(resourceChanged);
-      this.watchers.push(everything);
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(rules.folder, '**'));
+      watcher.onDidCreate((uri) => {
+        this.diskChanged(uri, rules);
+        void this.folderCreated(uri, rules);
+      });
+      watcher.onDidChange((uri) => this.diskChanged(uri, rules));
+      watcher.onDidDelete((uri) => this.deleted(uri));
+      this.watchers.push(watcher);
     }
   }
+
 
   private deleted(uri: vscode.Uri): void {
     const key = uri.toString();
@@ -192,16 +183,36 @@ export class WorkspaceIndexer implements vscode.Disposable {
     }
   }
 
-  private diskChanged(uri: vscode.Uri): void {
-    const rules = this.rulesFor(uri);
-    const kind = rules && this.kindOf(uri, rules);
-    if (!kind) return;
-    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  /**
+   * Files written into a folder as it is created can come before the watcher watches that folder (Linux
+   * inotify adds a watch per folder): read a new folder's build files from disk, not from events.
+   */
+  private async folderCreated(uri: vscode.Uri, rules: FolderRules): Promise<void> {
+    if (this.kindOf(uri, rules)) return;
+    const stat = await Promise.resolve(vscode.workspace.fs.stat(uri)).catch(() => undefined);
+    if (!stat || !(stat.type & vscode.FileType.Directory)) return;
+    for (const glob of rules.globs) {
+      for (const file of await vscode.workspace.findFiles(new vscode.RelativePattern(uri, glob))) {
+        if (!this.index.has(file.toString())) this.diskChanged(file, rules);
+      }
+    }
+  }
+
+  private diskChanged(uri: vscode.Uri, rules: FolderRules): void {
+    const key = uri.toString();
+    const kind = this.kindOf(uri, rules);
+    if (!kind) {
+      // The scan does not ask for a missing `.env`: a new one arrives here.
+      if (this.index.isResource(key) || uri.path.endsWith('/.env')) void this.readText(uri).then((text) => this.index.setResource(key, text));
+      return;
+    }
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
     if (open?.isDirty) return; // the editor's text stays authoritative until saved or reverted
     void this.readText(uri).then((text) => {
-      if (text !== undefined) this.index.set(uri.toString(), text, kind);
+      if (text !== undefined) this.index.set(key, text, kind);
     });
   }
+
 
   private documentChanged(doc: vscode.TextDocument): void {
     const rules = this.rulesFor(doc.uri);

@@ -198,6 +198,18 @@ export class BuildFileIndex {
     return this.groups;
   }
 
+  /** One image's group, by its key (`node:22`). */
+  imageGroup(key: string): ImageGroup | undefined {
+    if (!this.groupsByKey || this.groupsByKeyFor !== this.byImage()) {
+      this.groupsByKeyFor = this.byImage();
+      this.groupsByKey = new Map(this.groupsByKeyFor.map((g) => [g.key, g]));
+    }
+    return this.groupsByKey.get(key);
+  }
+
+  private groupsByKey: Map<string, ImageGroup> | undefined;
+  private groupsByKeyFor: readonly ImageGroup[] | undefined;
+
   private groupByImage(): ImageGroup[] {
     const groups = new Map<string, UseInFile[]>();
     const seen = new Set<string>();
@@ -297,9 +309,9 @@ export class BuildFileIndex {
   /** Included files that lost their last includer during a change; removed once the change is stored. */
   private readonly orphans = new Set<string>();
 
-  /** Whether the index holds the text of this file for build files that read it (not a build file itself). */
+  /** Whether build files read this file (not a build file itself): its text, or that it is missing, is known. */
   isResource(path: string): boolean {
-    return this.texts.get(path) != null && !this.byPath.has(path);
+    return this.texts.has(path) && !this.byPath.has(path);
   }
 
   /** Whether a Compose file is in the index because another includes it (the scan does not find it). */

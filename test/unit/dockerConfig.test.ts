@@ -152,6 +152,8 @@ describe('docker config: credential helpers (real processes)', function () {
   const script = (name: string, body: string): void => writeFileSync(join(dir, `docker-credential-${name}`), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
 
   before(function () {
+    // The helpers below are `#!/bin/sh` scripts, which Windows cannot execute; CI and development run on
+    // Linux, where this never skips.
     if (process.platform === 'win32') this.skip();
     dir = mkdtempSync(join(tmpdir(), 'credhelper-'));
     env = { PATH: `${dir}${delimiter}${process.env['PATH'] ?? '/usr/bin:/bin'}` };

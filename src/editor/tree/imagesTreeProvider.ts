@@ -63,7 +63,7 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         return build ? linkItem(build, this.index.linked(node.owner, node.build)) : new vscode.TreeItem('');
       }
       case 'image':
-        return imageItem(node.key, this.index.byImage().find((g) => g.key === node.key)?.uses.length ?? 0);
+        return imageItem(node.key, this.index.imageGroup(node.key)?.uses.length ?? 0);
       case 'use': {
         const found = this.resolve(node);
         return found ? useItem(node, found.file, found.use) : new vscode.TreeItem('');
@@ -99,7 +99,7 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         return linked ? fileChildren(linked, { owner: node.owner, build: node.build }, node.group) : [];
       }
       case 'image': {
-        const group = this.index.byImage().find((g) => g.key === node.key);
+        const group = this.index.imageGroup(node.key);
         return (group?.uses ?? []).map(({ file, use, via }) => ({ type: 'use', path: file.path, use: file.uses.indexOf(use), image: node.key, ...(via ? { via } : {}) }));
       }
       case 'use':
