@@ -16,6 +16,7 @@ const pureCore = [
   'src/registry/**',
   'src/workspace/**',
   'test/unit/**',
+  'test/registry/**',
   'bench/**',
 ];
 

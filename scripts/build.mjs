@@ -43,7 +43,7 @@ if (!production) {
   // Tests, hosts and benchmarks keep their npm dependencies external: they run from this checkout.
   const programs = { ...node, packages: 'external', outbase: '.', outdir: 'out' };
   builds.push(
-    { ...programs, entryPoints: ['test/unit/**/*.test.ts', 'test/host/*.ts', 'test/e2e/*.ts', 'bench/*.ts'] },
+    { ...programs, entryPoints: ['test/unit/**/*.test.ts', 'test/registry/**/*.test.ts', 'test/host/*.ts', 'test/e2e/*.ts', 'bench/*.ts'] },
     // The extension tests run inside VS Code's extension host, where `vscode` is provided.
     { ...programs, entryPoints: ['test/vscode/index.ts'], external: ['vscode'] },
   );

@@ -3,10 +3,11 @@
 # nothing changed takes a second. Debian packages: chromium (browser for the VS Code UI and tests),
 # docker-registry (the real OCI registry the registry tests start), ripgrep (VS Code's search, given to
 # code-server instead of a download), libkrb5-dev and pkg-config (code-server's native modules), openssl.
+# skopeo: what `npm run bench` compares digest resolution with.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(chromium docker-registry ripgrep libkrb5-dev pkg-config openssl)
+packages=(chromium docker-registry ripgrep libkrb5-dev pkg-config openssl skopeo)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

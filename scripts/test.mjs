@@ -1,6 +1,6 @@
 // `npm test`: every tier, in order, against real parts. Prints each tier's own output, then one line
 // totalled over all tiers: `N passed, N failed` (plus `, N skipped` if any).
-//   node scripts/test.mjs [typecheck|lint|unit|vscode|e2e]...
+//   node scripts/test.mjs [typecheck|lint|unit|registry|vscode|e2e]...
 import { spawn } from 'node:child_process';
 
 const tiers = {
@@ -8,6 +8,8 @@ const tiers = {
   typecheck: { command: 'npm run --silent typecheck', single: true },
   lint: { command: 'npm run --silent lint', single: true },
   unit: { command: 'npx mocha --forbid-only "out/test/unit/**/*.test.js"' },
+  // Against real registries (Debian's docker-registry) the tests start themselves, and a fault proxy.
+  registry: { command: 'npx mocha --forbid-only --timeout 30000 "out/test/registry/**/*.test.js"' },
   vscode: { command: 'node out/test/host/runVscodeTests.js' },
   e2e: { command: 'npm run --silent package && npx mocha --forbid-only --timeout 120000 "out/test/e2e/**/*.test.js"' },
 };
