@@ -1,11 +1,19 @@
 // activate() builds the pieces and wires them together; everything else lives in src/editor and the core.
 
+import { join } from 'node:path';
 import * as vscode from 'vscode';
+import type { RegistryClient } from './registry/client';
+import { diskContentStore } from './registry/contentStore';
+import { chainCredentialStores, dockerCredentialStore, NO_CREDENTIALS } from './registry/credentials';
 import { BuildFileIndex } from './workspace/buildFileIndex';
 import { isScannedName } from './workspace/buildFilePatterns';
 import { registerCommands } from './editor/commands';
-import { IMAGES_VIEW } from './editor/context';
+import { IMAGES_VIEW, MANIFEST_SCHEME } from './editor/context';
 import { publishDiagnostics } from './editor/diagnostics';
+import { ImageResolver } from './editor/registry/imageResolver';
+import { ManifestDocuments } from './editor/registry/registryCommands';
+import { readRegistrySettings, REGISTRY_SETTINGS } from './editor/registry/registrySettings';
+import { SecretCredentialStore } from './editor/registry/secretCredentials';
 import { ImagesTreeProvider } from './editor/tree/imagesTreeProvider';
 import { WorkspaceIndexer } from './editor/workspaceIndexer';
 
@@ -13,6 +21,7 @@ import { WorkspaceIndexer } from './editor/workspaceIndexer';
 export interface ImageProvenanceApi {
   readonly index: BuildFileIndex;
   readonly imagesTree: ImagesTreeProvider;
+  readonly resolver: ImageResolver;
   /** Resolves once the workspace scan and pending editor changes are indexed. */
   whenIndexed(): Promise<void>;
 }
@@ -23,17 +32,41 @@ export function activate(context: vscode.ExtensionContext): ImageProvenanceApi {
   const scanned = (path: string): boolean => isScannedName(path) && vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(path)) !== undefined;
   const index = new BuildFileIndex({ scanned });
   const indexer = new WorkspaceIndexer(index);
-  const imagesTree = new ImagesTreeProvider(index, context.workspaceState);
+
+  // Registry access: one client at a time, rebuilt when settings, credentials or workspace trust change.
+  const output = vscode.window.createOutputChannel('Image Provenance', { log: true });
+  const contentStore = diskContentStore(join(context.globalStorageUri.fsPath, 'content'));
+  const secrets = new SecretCredentialStore(context.secrets, context.globalState);
+  // Loaded on first use: the HTTP stack (undici) takes longer to load than activation may take.
+  const newClient = async (): Promise<RegistryClient> => {
+    const { RegistryClient } = await import('./registry/client.js');
+    const { settings, problems } = readRegistrySettings();
+    for (const problem of problems) output.warn(problem);
+    // A restricted workspace may hold files written to exfiltrate credentials: it gets anonymous access only.
+    const credentials = vscode.workspace.isTrusted
+      ? chainCredentialStores(secrets, dockerCredentialStore({ onProblem: (problem) => output.warn(problem) }))
+      : NO_CREDENTIALS;
+    return new RegistryClient({ settings, credentials, cache: contentStore, log: (line) => output.debug(line) });
+  };
+  const resolver = new ImageResolver(index, newClient, () => vscode.workspace.isTrusted);
+  const reconnect = () => resolver.reset();
+
+  const imagesTree = new ImagesTreeProvider(index, resolver, context.workspaceState);
   const treeView = vscode.window.createTreeView(IMAGES_VIEW, { treeDataProvider: imagesTree, showCollapseAll: true });
   context.subscriptions.push(
+    output,
     indexer,
+    resolver,
     imagesTree,
     treeView,
     publishDiagnostics(index),
-    registerCommands({ tree: imagesTree, treeView, indexer }),
+    registerCommands({ tree: imagesTree, treeView, indexer, resolver, secrets, contentStore, reconnect }),
+    vscode.workspace.registerTextDocumentContentProvider(MANIFEST_SCHEME, new ManifestDocuments(resolver)),
+    vscode.workspace.onDidChangeConfiguration((e) => REGISTRY_SETTINGS.some((s) => e.affectsConfiguration(s)) && reconnect()),
+    vscode.workspace.onDidGrantWorkspaceTrust(reconnect),
   );
   indexer.start();
-  return { index, imagesTree, whenIndexed: () => indexer.whenIndexed() };
+  return { index, imagesTree, resolver, whenIndexed: () => indexer.whenIndexed() };
 }
 
 export function deactivate(): void {}

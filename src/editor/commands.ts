@@ -1,7 +1,11 @@
 // Every command the extension contributes, in one table (a test checks it against package.json).
 
 import * as vscode from 'vscode';
+import type { ContentStore } from '../registry/contentStore';
 import { Commands } from './context';
+import type { ImageResolver } from './registry/imageResolver';
+import { addCredentials, copyDigest, removeCredentials, showManifest } from './registry/registryCommands';
+import type { SecretCredentialStore } from './registry/secretCredentials';
 import type { ImagesTreeProvider } from './tree/imagesTreeProvider';
 import { toRange, type TreeNode } from './tree/nodes';
 import type { WorkspaceIndexer } from './workspaceIndexer';
@@ -10,14 +14,31 @@ export interface CommandDeps {
   readonly tree: ImagesTreeProvider;
   readonly treeView: vscode.TreeView<TreeNode>;
   readonly indexer: WorkspaceIndexer;
+  readonly resolver: ImageResolver;
+  readonly secrets: SecretCredentialStore;
+  readonly contentStore: ContentStore;
+  /** Starts resolving again with a client built from the current settings and credentials. */
+  readonly reconnect: () => void;
 }
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable {
   const table: Record<string, (...args: never[]) => unknown> = {
-    [Commands.refresh]: () => deps.indexer.refresh(),
+    [Commands.refresh]: async () => {
+      deps.reconnect();
+      await deps.indexer.refresh();
+    },
     [Commands.groupByImage]: () => deps.tree.setGroupBy('image'),
     [Commands.groupByFile]: () => deps.tree.setGroupBy('file'),
     [Commands.reveal]: (node?: TreeNode) => reveal(deps, node ?? deps.treeView.selection[0]),
+    [Commands.copyDigest]: (node?: TreeNode) => copyDigest(deps.tree, node ?? deps.treeView.selection[0]),
+    [Commands.showManifest]: (node?: TreeNode) => showManifest(deps.tree, node ?? deps.treeView.selection[0]),
+    [Commands.addCredentials]: async (host?: string) => (await addCredentials(deps.secrets, typeof host === 'string' ? host : undefined)) && deps.reconnect(),
+    [Commands.removeCredentials]: async () => (await removeCredentials(deps.secrets)) && deps.reconnect(),
+    [Commands.clearCache]: async () => {
+      await deps.contentStore.clear();
+      deps.reconnect();
+    },
+    [Commands.retry]: () => deps.resolver.retry(),
   };
   return vscode.Disposable.from(...Object.entries(table).map(([id, run]) => vscode.commands.registerCommand(id, run)));
 }

@@ -7,7 +7,16 @@ export const Commands = {
   groupByImage: 'imageProvenance.groupByImage',
   groupByFile: 'imageProvenance.groupByFile',
   reveal: 'imageProvenance.reveal',
+  copyDigest: 'imageProvenance.copyDigest',
+  showManifest: 'imageProvenance.showManifest',
+  addCredentials: 'imageProvenance.addRegistryCredentials',
+  removeCredentials: 'imageProvenance.removeRegistryCredentials',
+  clearCache: 'imageProvenance.clearCache',
+  retry: 'imageProvenance.retry',
 } as const;
+
+/** Read-only documents showing a manifest: `image-provenance-manifest:/<image>.json?<digest>`. */
+export const MANIFEST_SCHEME = 'image-provenance-manifest';
 
 /** Context keys that `when` clauses in package.json read. */
 export const ContextKeys = {

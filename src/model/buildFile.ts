@@ -214,3 +214,20 @@ export function imageUseState(use: ImageUse): ImageUseState {
       return 'notPinnable';
   }
 }
+
+/**
+ * The image a build pulls for this use, if it is known: stage names, `scratch`, build outputs, local
+ * contexts and unresolved variables pull nothing a registry could describe.
+ */
+export function pulledImage(use: ImageUse): ImageRef | undefined {
+  if (use.pin.pinnable) return use.reference;
+  switch (use.pin.reason.kind) {
+    case 'sharedArg':
+    case 'partialArg':
+    case 'overridden':
+    case 'interpolated':
+      return use.reference;
+    default:
+      return undefined;
+  }
+}

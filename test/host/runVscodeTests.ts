@@ -7,6 +7,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { launchBrowser } from './browser';
+import { startTestRegistry } from './testRegistry';
 import { startVscodeServer } from './vscodeServer';
 
 const TIMEOUT_MS = 5 * 60_000;
@@ -32,8 +33,10 @@ async function main(): Promise<number> {
   cpSync(resolve(repo, 'test/fixtures/workspace'), workspace, { recursive: true });
   const log = join(scratch, 'tests.log');
   const results = join(scratch, 'results.json');
+  const seeded = join(scratch, 'registry.json');
 
-  const server = await startVscodeServer({ env: { IMAGE_PROVENANCE_TEST_LOG: log, IMAGE_PROVENANCE_TEST_RESULTS: results } });
+  const registry = await startTestRegistry(workspace, seeded);
+  const server = await startVscodeServer({ env: { IMAGE_PROVENANCE_TEST_LOG: log, IMAGE_PROVENANCE_TEST_RESULTS: results, IMAGE_PROVENANCE_TEST_REGISTRY: seeded } });
   const browser = await launchBrowser();
   try {
     const page = await browser.newPage();
@@ -48,6 +51,7 @@ async function main(): Promise<number> {
   } finally {
     await browser.close();
     await server.stop();
+    await registry.close();
     rmSync(scratch, { recursive: true, force: true });
   }
 }

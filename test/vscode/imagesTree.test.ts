@@ -56,17 +56,20 @@ describe('Images tree', () => {
     const level = await rows(a, row(await rows(a), 'Dockerfile').node);
     const build = await rows(a, row(level, 'build').node);
     const node = row(build, 'node:22-slim').item;
-    assert.equal(
-      node.tooltip,
-      ['FROM ${BASE}', 'Resolves to: node:22-slim', 'Stage: build', 'Platform: $BUILDPLATFORM', 'Not pinned: the tag can move to different content.', 'A pin goes into the default of ARG BASE.'].join('\n'),
+    // What the registry says about the image follows once it has answered (see registry.test.ts).
+    assert.ok(
+      String(node.tooltip).startsWith(
+        ['FROM ${BASE}', 'Resolves to: node:22-slim', 'Stage: build', 'Platform: $BUILDPLATFORM', 'Not pinned: the tag can move to different content.', 'A pin goes into the default of ARG BASE.'].join('\n'),
+      ),
+      String(node.tooltip),
     );
-    assert.equal(node.contextValue, 'imageUse kind-from unpinned pinnable');
+    assert.match(String(node.contextValue), /^imageUse kind-from unpinned pinnable( resolved)?$/);
     const py = row(await rows(a, row(level, 'py').node), 'python:${VARIANT}').item;
     assert.match(String(py.tooltip), /\$VARIANT is declared without a default and no build argument sets it\./);
     assert.equal(py.contextValue, 'imageUse kind-from unresolved notPinnable');
     const tools = row(await rows(a, row(level, 'tools').node), `golang:1.23@${DIGEST}`).item;
     assert.match(String(tools.tooltip), new RegExp(`Pinned to ${DIGEST}`));
-    assert.equal(tools.contextValue, 'imageUse kind-from pinned pinnable');
+    assert.match(String(tools.contextValue), /^imageUse kind-from pinned pinnable( resolved)?$/);
   });
 
   it('reveals the exact text of the reference when a use is clicked', async () => {

@@ -41,6 +41,7 @@ export async function run(): Promise<void> {
   await import('./extension.test.js');
   await import('./imagesTree.test.js');
   await import('./workspaceIndexer.test.js');
+  await import('./registry.test.js');
   await new Promise<void>((resolve, reject) => {
     mocha.run((failures) => (failures ? reject(new Error(`${failures} extension test(s) failed`)) : resolve()));
   });

@@ -1,10 +1,11 @@
 // The Images view: build file → stage → image use, or image → uses when grouped by image.
 
 import * as vscode from 'vscode';
-import type { BuildDefinition, BuildFile, ImageUse } from '../../model/buildFile';
+import { pulledImage, type BuildDefinition, type BuildFile, type ImageUse } from '../../model/buildFile';
 import type { BuildFileIndex, LinkKey } from '../../workspace/buildFileIndex';
 import { ContextKeys } from '../context';
-import { fileItem, imageItem, linkItem, nodeId, unitItem, useItem, type TreeNode, type UseNode } from './nodes';
+import type { ImageResolver, Resolution } from '../registry/imageResolver';
+import { detailCount, detailItem, fileItem, imageItem, linkItem, nodeId, unitItem, useItem, type TreeNode, type UseNode } from './nodes';
 
 export type GroupBy = 'file' | 'image';
 
@@ -19,15 +20,18 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   readonly onDidChangeTreeData = this.changed.event;
   private redrawTimer: NodeJS.Timeout | undefined;
   private readonly unsubscribe: () => void;
+  private readonly resolutions: vscode.Disposable;
   private mode: GroupBy;
 
   constructor(
     private readonly index: BuildFileIndex,
+    private readonly resolver: ImageResolver,
     private readonly state: vscode.Memento,
   ) {
     this.mode = state.get<GroupBy>(GROUP_BY_KEY) === 'image' ? 'image' : 'file';
     void vscode.commands.executeCommand('setContext', ContextKeys.groupBy, this.mode);
     this.unsubscribe = index.onDidChange(() => this.scheduleRedraw());
+    this.resolutions = resolver.onDidChange(() => this.scheduleRedraw());
   }
 
   get groupBy(): GroupBy {
@@ -66,9 +70,19 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         return imageItem(node.key, this.index.imageGroup(node.key)?.uses.length ?? 0);
       case 'use': {
         const found = this.resolve(node);
-        return found ? useItem(node, found.file, found.use) : new vscode.TreeItem('');
+        return found ? useItem(node, found.file, found.use, this.resolutionOf(found.use)) : new vscode.TreeItem('');
+      }
+      case 'detail': {
+        const found = this.resolve(node.parent);
+        return detailItem(node, found && this.resolutionOf(found.use));
       }
     }
+  }
+
+  /** What the registry said about a use's image, if it is one a registry can describe. */
+  resolutionOf(use: ImageUse): Resolution | undefined {
+    const ref = pulledImage(use);
+    return ref && this.resolver.get(ref);
   }
 
   getChildren(node?: TreeNode): TreeNode[] {
@@ -102,13 +116,20 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         const group = this.index.imageGroup(node.key);
         return (group?.uses ?? []).map(({ file, use, via }) => ({ type: 'use', path: file.path, use: file.uses.indexOf(use), image: node.key, ...(via ? { via } : {}) }));
       }
-      case 'use':
+      case 'use': {
+        const found = this.resolve(node);
+        const count = found && pulledImage(found.use) ? detailCount(this.resolutionOf(found.use)) : 0;
+        return Array.from({ length: count }, (_, row) => ({ type: 'detail', parent: node, row }));
+      }
+      case 'detail':
         return [];
     }
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
     switch (node.type) {
+      case 'detail':
+        return node.parent;
       case 'file':
       case 'image':
         return undefined;
@@ -157,6 +178,7 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   dispose(): void {
     clearTimeout(this.redrawTimer);
     this.unsubscribe();
+    this.resolutions.dispose();
     this.changed.dispose();
   }
 }

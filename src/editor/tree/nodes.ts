@@ -2,11 +2,13 @@
 // index when VS Code asks for them, so a node never holds stale parse results.
 
 import * as vscode from 'vscode';
-import { imageUseState, type BuildDefinition, type BuildFile, type ImageUse, type NotPinnableReason, type Range } from '../../model/buildFile';
+import { imageUseState, pulledImage, type BuildDefinition, type BuildFile, type ImageUse, type NotPinnableReason, type Range } from '../../model/buildFile';
 import type { LinkKey } from '../../workspace/buildFileIndex';
 import { shortDigest } from '../../reference/imageReference';
+import type { RegistryErrorKind } from '../../registry/errors';
 import { describeKind, describeReason, describeState, displayReference } from '../localize';
 import { Commands } from '../context';
+import type { Resolution } from '../registry/imageResolver';
 
 /**
  * `via` marks a node inside a Dockerfile as a Compose service or Bake target builds it (its args and
@@ -20,9 +22,12 @@ export type TreeNode =
   | { readonly type: 'link'; readonly owner: string; readonly build: number; readonly group?: number }
   | { readonly type: 'image'; readonly key: string }
   /** `image` is set when the use is listed under an image (grouped by image), not under its file. */
-  | { readonly type: 'use'; readonly path: string; readonly use: number; readonly image?: string; readonly via?: LinkKey; readonly group?: number };
+  | { readonly type: 'use'; readonly path: string; readonly use: number; readonly image?: string; readonly via?: LinkKey; readonly group?: number }
+  /** What the registry says about a use's image: one row per platform, or why it could not say. */
+  | { readonly type: 'detail'; readonly parent: UseNode; readonly row: number };
 
 export type UseNode = Extract<TreeNode, { type: 'use' }>;
+export type DetailNode = Extract<TreeNode, { type: 'detail' }>;
 
 const viaId = (via: LinkKey | undefined): string => (via ? `:via:${via.build}:${via.owner}` : '');
 /** Rows under a Bake group repeat rows listed at the file's level: the group keeps their ids apart. */
@@ -40,6 +45,8 @@ export function nodeId(node: TreeNode): string {
       return `image:${node.key}`;
     case 'use':
       return `use:${node.use}:${node.path}${viaId(node.via)}${groupId(node.group)}` + (node.image !== undefined ? `:in:${node.image}` : '');
+    case 'detail':
+      return `${nodeId(node.parent)}:detail:${node.row}`;
   }
 }
 
@@ -110,23 +117,129 @@ const STATE_ICONS = {
 } as const;
 
 /** A use's row: its reference, where it is used, and its state with the reason in the tooltip. */
-export function useItem(node: UseNode, file: BuildFile, use: ImageUse): vscode.TreeItem {
+export function useItem(node: UseNode, file: BuildFile, use: ImageUse, resolution: Resolution | undefined): vscode.TreeItem {
   const state = imageUseState(use);
   const underImage = node.image !== undefined;
   const unit = use.unit !== undefined ? file.units[use.unit] : undefined;
   const stage = unit ? (unit.name ?? vscode.l10n.t('stage {0}', unit.index)) : undefined;
   const label = underImage ? vscode.workspace.asRelativePath(vscode.Uri.parse(file.path)) : displayReference(use);
-  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
+  // Images a registry can describe open onto their platforms.
+  const item = new vscode.TreeItem(label, pulledImage(use) ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
 
   const parts = [underImage ? stage : undefined, describeKind(use.kind), shortState(use)].filter((p): p is string => !!p);
   item.description = parts.join(' · ');
   item.iconPath = STATE_ICONS[state];
-  item.tooltip = tooltip(use, stage);
+  item.tooltip = [tooltip(use, stage), ...registryLines(resolution)].join('\n');
   item.accessibilityInformation = { label: `${label}, ${item.description}` };
   item.command = { command: Commands.reveal, title: vscode.l10n.t('Go to Reference'), arguments: [node] };
   // Tokens for `viewItem =~ /\btoken\b/` menus of later features (pin, update, unpin).
-  item.contextValue = ['imageUse', `kind-${use.kind}`, state, use.pin.pinnable ? 'pinnable' : 'notPinnable'].join(' ');
+  item.contextValue = ['imageUse', `kind-${use.kind}`, state, use.pin.pinnable ? 'pinnable' : 'notPinnable', resolution?.state === 'resolved' ? 'resolved' : ''].join(' ').trim();
   return item;
+}
+
+function registryLines(resolution: Resolution | undefined): string[] {
+  if (resolution?.state !== 'resolved') return [];
+  const { details } = resolution;
+  const lines: string[] = [];
+  if (details.tagDigest !== undefined) lines.push(vscode.l10n.t('The tag points to {0}', details.tagDigest));
+  if (details.tagDigest !== details.digest) lines.push(vscode.l10n.t('The pinned digest is {0}', details.digest));
+  if (details.host) lines.push(vscode.l10n.t('Answered by {0}', details.host));
+  return lines;
+}
+
+/** The rows under a use: its platforms, or one row saying what is under way or what failed. */
+export function detailCount(resolution: Resolution | undefined): number {
+  if (resolution?.state !== 'resolved') return 1;
+  return Math.max(1, resolution.details.platforms.length);
+}
+
+export function detailItem(node: DetailNode, resolution: Resolution | undefined): vscode.TreeItem {
+  if (!resolution || resolution.state === 'pending') {
+    const item = new vscode.TreeItem(vscode.l10n.t('Resolving…'));
+    item.iconPath = new vscode.ThemeIcon('loading~spin');
+    return item;
+  }
+  if (resolution.state === 'failed') return problemItem(node, resolution.error);
+  const { details } = resolution;
+  const platform = details.platforms[node.row];
+  if (!platform) {
+    const item = new vscode.TreeItem(vscode.l10n.t('no platforms'));
+    item.description = shortDigest(details.digest);
+    item.tooltip = vscode.l10n.t('{0} lists no platform images.', details.digest);
+    return item;
+  }
+  const item = new vscode.TreeItem(platform.platform);
+  item.description = shortDigest(platform.digest);
+  item.tooltip = [platform.platform, platform.digest, details.kind === 'index' ? vscode.l10n.t('In the index {0}', details.digest) : ''].filter(Boolean).join('\n');
+  item.iconPath = new vscode.ThemeIcon('vm');
+  item.contextValue = 'platformImage';
+  return item;
+}
+
+/** Which fix each failure offers when its row is clicked. */
+const FIXES: Partial<Record<RegistryErrorKind, 'signIn' | 'settings' | 'trust'>> = {
+  unauthorized: 'signIn',
+  denied: 'signIn',
+  credentials: 'signIn',
+  tls: 'settings',
+  insecure: 'settings',
+  untrusted: 'trust',
+};
+
+function problemItem(node: DetailNode, error: { kind: RegistryErrorKind; message: string; host: string }): vscode.TreeItem {
+  const fix = FIXES[error.kind];
+  const item = new vscode.TreeItem(shortProblem(error.kind));
+  item.description = error.host;
+  item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
+  const [action, command]: [string, vscode.Command] =
+    fix === 'signIn'
+      ? [vscode.l10n.t('Click to add credentials for {0}.', error.host), { command: Commands.addCredentials, title: vscode.l10n.t('Add Registry Credentials'), arguments: [error.host] }]
+      : fix === 'settings'
+        ? [vscode.l10n.t('Click to open the registry settings.'), { command: 'workbench.action.openSettings', title: vscode.l10n.t('Open Settings'), arguments: ['imageProvenance.registry'] }]
+        : fix === 'trust'
+          ? [vscode.l10n.t('Click to manage workspace trust.'), { command: 'workbench.trust.manage', title: vscode.l10n.t('Manage Workspace Trust') }]
+          : [vscode.l10n.t('Click to try again.'), { command: Commands.retry, title: vscode.l10n.t('Retry'), arguments: [node.parent] }];
+  item.tooltip = `${error.message}\n\n${action}`;
+  item.command = command;
+  item.contextValue = `registryProblem problem-${error.kind}`;
+  return item;
+}
+
+function shortProblem(kind: RegistryErrorKind): string {
+  switch (kind) {
+    case 'unauthorized':
+      return vscode.l10n.t('Sign-in required');
+    case 'denied':
+      return vscode.l10n.t('Access denied');
+    case 'notFound':
+      return vscode.l10n.t('Not found in the registry');
+    case 'digestMismatch':
+      return vscode.l10n.t('Content does not match its digest');
+    case 'tooLarge':
+      return vscode.l10n.t('Response too large');
+    case 'timeout':
+      return vscode.l10n.t('Registry timed out');
+    case 'rateLimited':
+      return vscode.l10n.t('Rate limited by the registry');
+    case 'serverError':
+      return vscode.l10n.t('Registry error');
+    case 'network':
+      return vscode.l10n.t('Registry unreachable');
+    case 'tls':
+      return vscode.l10n.t('Certificate not trusted');
+    case 'redirect':
+      return vscode.l10n.t('Too many redirects');
+    case 'badResponse':
+      return vscode.l10n.t('Unexpected registry response');
+    case 'credentials':
+      return vscode.l10n.t('Credential helper failed');
+    case 'insecure':
+      return vscode.l10n.t('Refused to send credentials over HTTP');
+    case 'untrusted':
+      return vscode.l10n.t('Credentials off in restricted mode');
+    case 'cancelled':
+      return vscode.l10n.t('Cancelled');
+  }
 }
 
 function shortState(use: ImageUse): string {

@@ -1,0 +1,513 @@
+// The registry client: tag → digest, manifests and blobs over the OCI distribution API
+// (distribution-spec "Pulling manifests" / "Pulling blobs"), with everything fetched verified
+// against its digest before it is used or cached. Mirrors follow BuildKit: tried in order, each
+// with its own credentials and settings, falling back to the next and finally the registry.
+
+import { createHash } from 'node:crypto';
+import { effectiveTag, familiarName, isDigest, registryApiHost, type ImageRef } from '../reference/imageReference';
+import { Authenticator, pullScope, type AuthTarget, type ChallengeAnswer } from './auth';
+import { memoryContentStore, type ContentStore } from './contentStore';
+import { NO_CREDENTIALS, type CredentialStore } from './credentials';
+import { RegistryError, redactUrl } from './errors';
+import { MANIFEST_MEDIA_TYPES, ManifestFormatError, parseManifest, sha256Digest, verifyDigest, type ParsedManifest } from './manifest';
+import { hostSettings, mirrorHost, type RegistrySettings } from './settings';
+import { Transport, header, type TransportResponse } from './transport';
+
+export interface ResolvedDigest {
+  digest: string;
+  /** '' when the reference already had a digest and its manifest is not cached (no request is made). */
+  mediaType: string;
+  size?: number;
+  source: 'head' | 'get' | 'cache' | 'reference' /* ref already had a digest */;
+  /** Which host answered (mirror or upstream). */
+  host: string;
+}
+
+export interface FetchedManifest {
+  digest: string;
+  mediaType: string;
+  bytes: Uint8Array;
+  manifest: ParsedManifest;
+  /** Which host answered; for bytes from the content store, the host that served them this session, else the registry's. */
+  host: string;
+}
+
+export interface RequestStats {
+  requests: number;
+  tokenRequests: number;
+  byHost: Record<string, number>;
+}
+
+export interface RegistryClientOptions {
+  settings: RegistrySettings;
+  credentials: CredentialStore;
+  /** Default memoryContentStore(). */
+  cache?: ContentStore;
+  /** For TTLs (tags, tokens). */
+  now?: () => number;
+  /** Request lines for the output channel: method, host, path, status, ms. Never headers or tokens. */
+  log?: (line: string) => void;
+  /** First retry backoff (doubled per retry, jittered); default 200 ms. Tests make it small. */
+  retryBaseMs?: number;
+  /** The longest Retry-After worth waiting for; longer fails at once as 'rateLimited'. Default 60 s. */
+  maxRetryAfterMs?: number;
+}
+
+const ACCEPT = MANIFEST_MEDIA_TYPES.join(', ');
+
+/** One place a pull can be served from. */
+interface Target extends AuthTarget {
+  base: string;
+  mirror: boolean;
+}
+
+interface TagEntry {
+  resolved: ResolvedDigest;
+  expiresAt: number;
+}
+
+export class RegistryClient {
+  /** Counts every HTTP request sent: registry and token realm, retries and redirect hops included. */
+  readonly stats: RequestStats = { requests: 0, tokenRequests: 0, byHost: {} };
+
+  private readonly settings: RegistrySettings;
+  private readonly transport: Transport;
+  private readonly auth: Authenticator;
+  private readonly cache: ContentStore;
+  private readonly now: () => number;
+  private readonly log: (line: string) => void;
+  private readonly tags = new Map<string, TagEntry>();
+  /** Which host served a digest this session, so cache hits can still say where content came from. */
+  private readonly servedBy = new Map<string, string>();
+  private readonly flights = new Flights();
+
+  constructor(options: RegistryClientOptions) {
+    this.settings = options.settings;
+    this.cache = options.cache ?? memoryContentStore();
+    this.now = options.now ?? Date.now;
+    this.log = options.log ?? (() => undefined);
+    this.transport = new Transport(options.settings, {
+      log: options.log,
+      retryBaseMs: options.retryBaseMs,
+      maxRetryAfterMs: options.maxRetryAfterMs,
+      onRequest: (host, purpose) => {
+        this.stats.requests++;
+        if (purpose === 'token') this.stats.tokenRequests++;
+        this.stats.byHost[host] = (this.stats.byHost[host] ?? 0) + 1;
+      },
+    });
+    this.auth = new Authenticator(this.transport, options.settings, options.credentials, options.credentials === NO_CREDENTIALS, this.now);
+  }
+
+  /**
+   * Tag → digest: HEAD the manifest with all four types in Accept; when Docker-Content-Digest is
+   * missing, GET and hash. Cached in memory for tagTtlMs. A ref with a digest resolves to it
+   * without a request (source 'reference').
+   */
+  async resolve(ref: ImageRef, options: { signal?: AbortSignal } = {}): Promise<ResolvedDigest> {
+    const image = familiarName(ref);
+    const { signal } = options;
+    if (signal?.aborted) throw cancelled(image, registryApiHost(ref));
+    if (ref.digest !== undefined) {
+      const cached = await this.fromCache(ref.digest);
+      return { digest: ref.digest, mediaType: cached?.mediaType ?? '', source: 'reference', host: this.servedBy.get(ref.digest) ?? registryApiHost(ref) };
+    }
+    const tag = effectiveTag(ref) ?? 'latest';
+    const key = tagKey(ref, tag);
+    const hit = this.freshTag(key);
+    if (hit !== undefined) return { ...hit, source: 'cache' };
+    return this.flights.run(
+      `resolve ${key}`,
+      signal,
+      () => cancelled(image, registryApiHost(ref)),
+      (shared) => this.viaHosts(ref, image, shared, (target) => this.resolveOn(target, ref, tag, key, shared)),
+    );
+  }
+
+  /** GET a manifest by tag or digest; bytes hashed and checked against the digest asked for (or the header's); cached by digest. */
+  async manifest(ref: ImageRef, options: { signal?: AbortSignal; digest?: string } = {}): Promise<FetchedManifest> {
+    const { signal } = options;
+    const digest = options.digest ?? ref.digest;
+    const image = familiarName(options.digest !== undefined ? { ...ref, digest: options.digest } : ref);
+    if (signal?.aborted) throw cancelled(image, registryApiHost(ref));
+    if (digest !== undefined) return this.manifestByDigest(ref, digest, image, signal);
+
+    const tag = effectiveTag(ref) ?? 'latest';
+    const key = tagKey(ref, tag);
+    // Within the tag's TTL the tag still means this digest, whose bytes may be cached for good.
+    const hit = this.freshTag(key);
+    if (hit !== undefined) return this.manifestByDigest(ref, hit.digest, image, signal);
+    return this.flights.run(
+      `manifest ${key}`,
+      signal,
+      () => cancelled(image, registryApiHost(ref)),
+      (shared) =>
+        this.viaHosts(ref, image, shared, async (target) => {
+          const fetched = await this.getManifest(target, ref, tag, undefined, shared);
+          this.rememberTag(key, { digest: fetched.digest, mediaType: fetched.mediaType, size: fetched.bytes.length, source: 'get', host: fetched.host });
+          return fetched;
+        }),
+    );
+  }
+
+  /** GET a blob by digest in ref's repository; size-capped; verified; cached. */
+  async blob(ref: ImageRef, digest: string, options: { signal?: AbortSignal; maxBytes?: number } = {}): Promise<Uint8Array> {
+    const image = familiarName(ref);
+    const { signal } = options;
+    if (signal?.aborted) throw cancelled(image, registryApiHost(ref));
+    if (!isDigest(digest)) throw new RegistryError('badResponse', image, registryApiHost(ref), `${image}: ${JSON.stringify(digest.slice(0, 80))} is not a digest this extension can verify`);
+    const cached = await this.cacheGet(digest);
+    if (cached !== undefined) return cached;
+    const maxBytes = options.maxBytes ?? this.settings.maxBlobBytes;
+    return this.flights.run(
+      `blob ${ref.registry}/${ref.repository}@${digest}`,
+      signal,
+      () => cancelled(image, registryApiHost(ref)),
+      (shared) =>
+        this.viaHosts(ref, image, shared, async (target) => {
+          const what = `blob ${digest}`;
+          const response = await this.registryRequest(target, ref, 'GET', `blobs/${digest}`, { maxBytes, what, signal: shared });
+          if (response.status !== 200) throw this.statusError(target, response, what);
+          const { bytes } = response;
+          if (!verifyDigest(bytes, digest)) {
+            throw mismatch(target, response, `${image}: blob ${digest} from ${target.apiHost} hashes to ${hashLike(digest, bytes)} instead (a mirror or cache serving corrupt content, or a proxy that rewrites responses)`, digest, hashLike(digest, bytes));
+          }
+          await this.cachePut(digest, bytes, target.apiHost);
+          return bytes;
+        }),
+    );
+  }
+
+  /** Drops the tag TTL cache and tokens (the Clear cache command also clears the ContentStore). */
+  clearMemory(): void {
+    this.tags.clear();
+    this.auth.clear();
+  }
+
+  /** Closes undici's connection pools. */
+  async close(): Promise<void> {
+    await this.transport.close();
+  }
+
+  private async resolveOn(target: Target, ref: ImageRef, tag: string, key: string, signal: AbortSignal): Promise<ResolvedDigest> {
+    const response = await this.registryRequest(target, ref, 'HEAD', `manifests/${tag}`, { accept: ACCEPT, maxBytes: 0, what: 'the manifest', signal });
+    if (response.status === 200) {
+      const digest = header(response.headers, 'docker-content-digest')?.trim();
+      const mediaType = mediaTypeOf(header(response.headers, 'content-type'));
+      // The header is enough to resolve (and HEAD is free on Docker Hub's rate limit); without it,
+      // or with a type that is not a manifest's, only the bytes can say.
+      if (digest !== undefined && isDigest(digest) && mediaType !== undefined && MANIFEST_MEDIA_TYPES.includes(mediaType)) {
+        const resolved: ResolvedDigest = { digest, mediaType, source: 'head', host: target.apiHost };
+        const size = Number(header(response.headers, 'content-length'));
+        if (Number.isSafeInteger(size) && size > 0) resolved.size = size;
+        this.rememberTag(key, resolved);
+        return resolved;
+      }
+    } else if (response.status !== 405) {
+      // 405: some proxies do not allow HEAD; GET says the same.
+      throw this.statusError(target, response, 'the manifest');
+    }
+    const fetched = await this.getManifest(target, ref, tag, undefined, signal);
+    const resolved: ResolvedDigest = { digest: fetched.digest, mediaType: fetched.mediaType, size: fetched.bytes.length, source: 'get', host: fetched.host };
+    this.rememberTag(key, resolved);
+    return resolved;
+  }
+
+  private async manifestByDigest(ref: ImageRef, digest: string, image: string, signal: AbortSignal | undefined): Promise<FetchedManifest> {
+    if (!isDigest(digest)) throw new RegistryError('badResponse', image, registryApiHost(ref), `${image}: ${JSON.stringify(digest.slice(0, 80))} is not a digest this extension can verify`);
+    const cached = await this.fromCache(digest);
+    if (cached !== undefined) return { ...cached, host: this.servedBy.get(digest) ?? registryApiHost(ref) };
+    return this.flights.run(
+      `manifest ${ref.registry}/${ref.repository}@${digest}`,
+      signal,
+      () => cancelled(image, registryApiHost(ref)),
+      (shared) => this.viaHosts(ref, image, shared, (target) => this.getManifest(target, ref, digest, digest, shared)),
+    );
+  }
+
+  /** A manifest from the content store, parsed; undefined when absent or unreadable. */
+  private async fromCache(digest: string): Promise<Omit<FetchedManifest, 'host'> | undefined> {
+    const bytes = await this.cacheGet(digest);
+    if (bytes === undefined) return undefined;
+    try {
+      // No Content-Type for stored bytes: parseManifest reads the type from the body (or its shape).
+      const manifest = parseManifest(bytes, undefined);
+      return { digest, mediaType: manifest.mediaType, bytes, manifest };
+    } catch {
+      // A blob stored under this digest, not a manifest: not what was asked for.
+      return undefined;
+    }
+  }
+
+  /** GET a manifest by tag or digest from one host, check type and digest, store it. */
+  private async getManifest(target: Target, ref: ImageRef, reference: string, expected: string | undefined, signal: AbortSignal): Promise<FetchedManifest> {
+    const what = 'the manifest';
+    const response = await this.registryRequest(target, ref, 'GET', `manifests/${reference}`, { accept: ACCEPT, maxBytes: this.settings.maxManifestBytes, what, signal });
+    if (response.status !== 200) throw this.statusError(target, response, what);
+    const { bytes } = response;
+    const mediaType = this.manifestMediaType(target, response);
+
+    let digest: string;
+    if (expected !== undefined) {
+      if (!verifyDigest(bytes, expected)) {
+        const actual = hashLike(expected, bytes);
+        throw mismatch(
+          target,
+          response,
+          `${target.image}: the manifest bytes from ${target.apiHost} hash to ${actual}, not ${expected} that was asked for (a mirror serving stale content, or a proxy that rewrites responses)`,
+          expected,
+          actual,
+        );
+      }
+      digest = expected;
+    } else {
+      digest = sha256Digest(bytes);
+      // go-containerregistry distrusts this header ("so many registries implement this
+      // incorrectly"); a header that disagrees with the bytes is reported, never pinned.
+      const claimed = header(response.headers, 'docker-content-digest')?.trim();
+      if (claimed !== undefined && isDigest(claimed) && !verifyDigest(bytes, claimed)) {
+        const actual = hashLike(claimed, bytes);
+        throw mismatch(
+          target,
+          response,
+          `${target.image}: the registry's manifest bytes hash to ${actual}, not ${claimed} it claimed (a mirror serving stale content, or a proxy that rewrites responses)`,
+          claimed,
+          actual,
+        );
+      }
+    }
+
+    let manifest: ParsedManifest;
+    try {
+      manifest = parseManifest(bytes, mediaType);
+    } catch (error) {
+      if (!(error instanceof ManifestFormatError)) throw error;
+      throw new RegistryError('badResponse', target.image, target.apiHost, `${target.image}: ${target.apiHost} served a manifest that cannot be read: ${error.message}`, {
+        status: response.status,
+        url: redactUrl(response.url),
+      });
+    }
+    await this.cachePut(digest, bytes, target.apiHost);
+    return { digest, mediaType: manifest.mediaType, bytes, manifest, host: target.apiHost };
+  }
+
+  /**
+   * The Content-Type when it is one of the four; else the body's `mediaType` when that is (old
+   * distribution versions answer `application/json` for some manifests); else 'badResponse'.
+   */
+  private manifestMediaType(target: Target, response: TransportResponse): string {
+    const declared = mediaTypeOf(header(response.headers, 'content-type'));
+    if (declared !== undefined && MANIFEST_MEDIA_TYPES.includes(declared)) return declared;
+    let bodyType: unknown;
+    try {
+      const body: unknown = JSON.parse(Buffer.from(response.bytes).toString('utf8'));
+      bodyType = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['mediaType'] : undefined;
+    } catch {
+      bodyType = undefined;
+    }
+    if (typeof bodyType === 'string' && MANIFEST_MEDIA_TYPES.includes(bodyType)) return bodyType;
+    const shown = declared === undefined ? 'no Content-Type' : `Content-Type ${JSON.stringify(declared.slice(0, 100))}`;
+    throw new RegistryError(
+      'badResponse',
+      target.image,
+      target.apiHost,
+      `${target.image}: ${target.apiHost} answered with ${shown}, which is not an image manifest or index (expected one of ${MANIFEST_MEDIA_TYPES.join(', ')})`,
+      { status: response.status, url: redactUrl(response.url) },
+    );
+  }
+
+  /** A request to `/v2/<repository>/<rest>` on one host, signing in when the host asks. */
+  private async registryRequest(
+    target: Target,
+    ref: ImageRef,
+    method: 'GET' | 'HEAD',
+    rest: string,
+    options: { accept?: string; maxBytes: number; what: string; signal: AbortSignal },
+  ): Promise<TransportResponse> {
+    const url = new URL(`/v2/${ref.repository}/${rest}`, target.base);
+    const scope = pullScope(ref.repository);
+    const send = (authorization: string | undefined): Promise<TransportResponse> =>
+      this.transport.send({
+        method,
+        url,
+        ...(options.accept !== undefined && { headers: { accept: options.accept } }),
+        ...(authorization !== undefined && { authorization }),
+        insecure: target.insecure,
+        maxBytes: options.maxBytes,
+        signal: options.signal,
+        image: target.image,
+        host: target.apiHost,
+        what: options.what,
+        purpose: 'registry',
+      });
+    const first = await this.auth.authorization(target, scope, options.signal);
+    let response: TransportResponse | undefined;
+    let answer: ChallengeAnswer;
+    try {
+      response = await send(first.authorization);
+      if (response.status !== 401) {
+        if (response.status === 403) throw this.auth.failure(target, 403, first.withCredentials, response);
+        return response;
+      }
+      answer = await this.auth.answerChallenge(target, scope, response, first.authorization, options.signal);
+    } finally {
+      first.settle(response?.status);
+    }
+    const again = await send(answer.authorization);
+    if (again.status === 401 || again.status === 403) throw this.auth.failure(target, again.status, answer.withCredentials, again);
+    return again;
+  }
+
+  /** The error for a status other than 200 (redirects, 5xx and 429 were handled by the transport). */
+  private statusError(target: Target, response: TransportResponse, what: string): RegistryError {
+    const { status } = response;
+    if (status === 401 || status === 403) return this.auth.failure(target, status, false, response);
+    const details = { status, url: redactUrl(response.url) };
+    if (status === 404) {
+      return new RegistryError('notFound', target.image, target.apiHost, `${target.image}: ${what} was not found on ${target.apiHost} (404): the repository, tag or digest does not exist there`, details);
+    }
+    return new RegistryError('badResponse', target.image, target.apiHost, `${target.image}: ${target.apiHost} answered ${status} for ${what}`, details);
+  }
+
+  /** Mirrors in order, then the registry; a mirror's failure (of any kind but cancellation) moves on to the next. */
+  private async viaHosts<T>(ref: ImageRef, image: string, signal: AbortSignal, attempt: (target: Target) => Promise<T>): Promise<T> {
+    const targets = this.targets(ref, image);
+    const mirrorFailures: string[] = [];
+    for (let i = 0; ; i++) {
+      const target = targets[i] as Target;
+      try {
+        return await attempt(target);
+      } catch (error) {
+        if (signal.aborted || RegistryError.is(error, 'cancelled')) throw error;
+        const kind = RegistryError.is(error) ? error.kind : 'error';
+        if (i === targets.length - 1) {
+          // The registry's own failure decides; what the mirrors said explains why it was asked at all.
+          if (!mirrorFailures.length || !RegistryError.is(error)) throw error;
+          throw new RegistryError(error.kind, error.image, error.host, `${error.message} (mirrors tried first: ${mirrorFailures.join(', ')})`, error.details);
+        }
+        mirrorFailures.push(`${target.apiHost} ${kind}`);
+        this.log(`mirror ${target.apiHost} failed for ${image} (${kind}); trying ${targets[i + 1]?.apiHost ?? 'the registry'}`);
+      }
+    }
+  }
+
+  private targets(ref: ImageRef, image: string): Target[] {
+    const upstream = hostSettings(this.settings, ref.registry);
+    const apiHost = registryApiHost(ref);
+    const targets: Target[] = [];
+    for (const entry of upstream.mirrors ?? []) {
+      const { host, http } = mirrorHost(entry);
+      if (host === '' || host === ref.registry || host === apiHost || targets.some((t) => t.apiHost === host)) continue;
+      // A mirror is its own host: its own settings and, via `registry`, its own credentials.
+      const own = hostSettings(this.settings, host);
+      const plain = http || own.http === true;
+      targets.push({ registry: host, apiHost: host, http: plain, insecure: own.insecure === true, image, base: `${plain ? 'http' : 'https'}://${host}`, mirror: true });
+    }
+    const plain = upstream.http === true;
+    targets.push({ registry: ref.registry, apiHost, http: plain, insecure: upstream.insecure === true, image, base: `${plain ? 'http' : 'https'}://${apiHost}`, mirror: false });
+    return targets;
+  }
+
+  private freshTag(key: string): ResolvedDigest | undefined {
+    const entry = this.tags.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt > this.now()) return entry.resolved;
+    this.tags.delete(key);
+    return undefined;
+  }
+
+  private rememberTag(key: string, resolved: ResolvedDigest): void {
+    if (this.settings.tagTtlMs > 0) this.tags.set(key, { resolved, expiresAt: this.now() + this.settings.tagTtlMs });
+  }
+
+  private async cacheGet(digest: string): Promise<Uint8Array | undefined> {
+    try {
+      return await this.cache.get(digest);
+    } catch {
+      // A cache that cannot answer is a miss.
+      return undefined;
+    }
+  }
+
+  /** Only verified bytes get here; a store that fails to write costs a refetch later, not this request. */
+  private async cachePut(digest: string, bytes: Uint8Array, host: string): Promise<void> {
+    this.servedBy.set(digest, host);
+    try {
+      await this.cache.put(digest, bytes);
+    } catch {
+      this.log(`could not store ${digest} in the cache`);
+    }
+  }
+}
+
+function tagKey(ref: ImageRef, tag: string): string {
+  return `${ref.registry}/${ref.repository}:${tag}`;
+}
+
+/** The media type of a Content-Type value: parameters dropped, lower case. */
+function mediaTypeOf(contentType: string | undefined): string | undefined {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase();
+  return type === undefined || type === '' ? undefined : type;
+}
+
+/** The hash of `bytes` with the algorithm of `digest` (sha256, sha384, sha512). */
+function hashLike(digest: string, bytes: Uint8Array): string {
+  const algorithm = digest.slice(0, digest.indexOf(':'));
+  return `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
+}
+
+function mismatch(target: Target, response: TransportResponse, message: string, expected: string, actual: string): RegistryError {
+  return new RegistryError('digestMismatch', target.image, target.apiHost, message, { status: response.status, url: redactUrl(response.url), expected, actual });
+}
+
+function cancelled(image: string, host: string): RegistryError {
+  return new RegistryError('cancelled', image, host, `${image}: cancelled`);
+}
+
+/**
+ * One in-flight request per key. Callers share it; one caller aborting stops only its own wait,
+ * and the shared request is aborted only when every caller has aborted.
+ */
+class Flights {
+  private readonly flights = new Map<string, { promise: Promise<unknown>; controller: AbortController; waiters: number }>();
+
+  run<T>(key: string, signal: AbortSignal | undefined, onCancel: () => Error, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    if (signal?.aborted) return Promise.reject(onCancel());
+    let flight = this.flights.get(key);
+    if (flight === undefined) {
+      const controller = new AbortController();
+      const created = { promise: work(controller.signal) as Promise<unknown>, controller, waiters: 0 };
+      this.flights.set(key, created);
+      const forget = (): void => {
+        if (this.flights.get(key) === created) this.flights.delete(key);
+      };
+      created.promise.then(forget, forget);
+      flight = created;
+    }
+    const current = flight;
+    current.waiters++;
+    const shared = current.promise as Promise<T>;
+    if (signal === undefined) return shared;
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = (): void => {
+        current.waiters--;
+        if (current.waiters === 0) {
+          if (this.flights.get(key) === current) this.flights.delete(key);
+          current.controller.abort();
+        }
+        reject(onCancel());
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      shared.then(
+        (value) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(value);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+    });
+  }
+}

@@ -1,0 +1,76 @@
+// What the Images view shows about one image: the digest its tag points at now, and the platforms of
+// the content a build would pull (the pinned digest if there is one). Pure core over the client.
+
+import { withoutDigest, type ImageRef } from '../reference/imageReference';
+import type { RegistryClient } from './client';
+import { attestationEntries, formatPlatform, platformEntries, type Platform } from './manifest';
+
+export interface PlatformImage {
+  /** `linux/arm64/v8` */
+  readonly platform: string;
+  readonly digest: string;
+}
+
+export interface ImageDetails {
+  /** Where the tag points now; undefined when the reference is a digest alone. */
+  readonly tagDigest?: string;
+  /** The content described below: the pinned digest when there is one, else the tag's. */
+  readonly digest: string;
+  readonly mediaType: string;
+  /** An index (several platforms) or a single image manifest. */
+  readonly kind: 'index' | 'image';
+  readonly platforms: readonly PlatformImage[];
+  /** BuildKit attestation manifests in the index (SBOM, provenance); never counted as platforms. */
+  readonly attestations: number;
+  /** The host that answered: the registry, or one of its mirrors. */
+  readonly host: string;
+}
+
+/**
+ * HEAD for the tag (free on Docker Hub's rate limit), then the manifest by digest, which the content
+ * cache keeps for good. A single image's platform comes from its config blob (also cached by digest).
+ */
+export async function describeImage(client: RegistryClient, ref: ImageRef, signal?: AbortSignal): Promise<ImageDetails> {
+  const byTag = ref.tag !== undefined || ref.digest === undefined;
+  const tagRef: ImageRef = { ...ref, original: withoutDigest(ref.original), digest: undefined };
+  const resolved = byTag ? await client.resolve(tagRef, { signal }) : undefined;
+  const digest = ref.digest ?? resolved!.digest;
+  const fetched = await client.manifest(ref, { signal, digest });
+  const { manifest } = fetched;
+  if (manifest.kind === 'index') {
+    return {
+      tagDigest: resolved?.digest,
+      digest,
+      mediaType: fetched.mediaType,
+      kind: 'index',
+      platforms: platformEntries(manifest).map((d) => ({ platform: d.platform ? formatPlatform(d.platform) : '?', digest: d.digest })),
+      attestations: attestationEntries(manifest).length,
+      host: fetched.host,
+    };
+  }
+  const platform = await configPlatform(client, ref, manifest.config.digest, signal);
+  return {
+    tagDigest: resolved?.digest,
+    digest,
+    mediaType: fetched.mediaType,
+    kind: 'image',
+    platforms: platform ? [{ platform: formatPlatform(platform), digest }] : [],
+    attestations: 0,
+    host: fetched.host,
+  };
+}
+
+/** The image config's os/architecture/variant; undefined for artifacts whose config is not an image config. */
+async function configPlatform(client: RegistryClient, ref: ImageRef, configDigest: string, signal?: AbortSignal): Promise<Platform | undefined> {
+  const bytes = await client.blob(ref, configDigest, { signal, maxBytes: 1 << 20 });
+  let config: unknown;
+  try {
+    config = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return undefined;
+  }
+  if (typeof config !== 'object' || config === null) return undefined;
+  const { os, architecture, variant } = config as Record<string, unknown>;
+  if (typeof os !== 'string' || typeof architecture !== 'string') return undefined;
+  return { os, architecture, ...(typeof variant === 'string' ? { variant } : {}) };
+}

@@ -1,0 +1,590 @@
+// HTTP for the registry client: one undici dispatcher per (proxy, TLS verification) choice, a
+// per-host bound on concurrent requests, timeouts, size-capped bodies, redirects followed here
+// (not by undici) so Authorization never leaves the origin it belongs to, and retries for 5xx,
+// resets and 429. Every response body is read or destroyed before the host's slot is given back:
+// undici keeps a connection busy until its body is consumed.
+
+import { BlockList, isIP } from 'node:net';
+import * as tls from 'node:tls';
+import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
+import { RegistryError, redactUrl, type RegistryErrorKind } from './errors';
+import { hostSettings, type RegistrySettings } from './settings';
+
+export type RequestPurpose = 'registry' | 'token';
+
+export interface TransportRequest {
+  method: 'GET' | 'HEAD' | 'POST';
+  url: URL;
+  headers?: Record<string, string>;
+  /** For POST (the token endpoint's form). */
+  body?: string;
+  /** Sent only to `url`'s origin (scheme, host and port); dropped on redirects that leave it. */
+  authorization?: string;
+  /** TLS without verification for `url`'s origin; other origins reached by redirect use their own host settings. */
+  insecure?: boolean;
+  /** Cap for a 2xx body; more is 'tooLarge'. */
+  maxBytes: number;
+  signal?: AbortSignal | undefined;
+  /** For errors: the familiar image text, the registry (or mirror) host, and what was asked for ("the manifest"). */
+  image: string;
+  host: string;
+  what: string;
+  purpose: RequestPurpose;
+}
+
+export interface TransportResponse {
+  status: number;
+  /** Lower-cased names, as undici gives them. */
+  headers: Record<string, string | string[] | undefined>;
+  /** The whole body of a 2xx response; at most the first ERROR_BODY_BYTES of any other. Empty for HEAD. */
+  bytes: Uint8Array;
+  /** Where the response came from, after redirects. */
+  url: URL;
+}
+
+export interface TransportOptions {
+  log?: ((line: string) => void) | undefined;
+  /** Called for every request sent: each redirect hop and each retry. */
+  onRequest?: ((host: string, purpose: RequestPurpose) => void) | undefined;
+  /** First backoff step; doubled per retry and jittered. Default 200 ms. */
+  retryBaseMs?: number | undefined;
+  /** The longest `Retry-After` worth waiting for; longer fails at once as 'rateLimited'. Default 60 s. */
+  maxRetryAfterMs?: number | undefined;
+}
+
+const MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+/** Enough of an error body for a registry's error JSON; the rest is not read. */
+const ERROR_BODY_BYTES = 16 * 1024;
+const DEFAULT_RETRY_BASE_MS = 200;
+const DEFAULT_MAX_RETRY_AFTER_MS = 60_000;
+const USER_AGENT = 'image-provenance';
+
+/** The first value of a response header. */
+export function header(headers: TransportResponse['headers'], name: string): string | undefined {
+  const value = headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Every value of a header (several `WWW-Authenticate` headers may be sent). */
+export function headerValues(headers: TransportResponse['headers'], name: string): string[] {
+  const value = headers[name.toLowerCase()];
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+export class Transport {
+  private readonly dispatchers = new Map<string, Dispatcher>();
+  private readonly semaphores = new Map<string, Semaphore>();
+  private readonly secureContext: tls.SecureContext | undefined;
+  private readonly retryBaseMs: number;
+  private readonly maxRetryAfterMs: number;
+
+  constructor(
+    private readonly settings: RegistrySettings,
+    private readonly options: TransportOptions = {},
+  ) {
+    this.retryBaseMs = options.retryBaseMs ?? DEFAULT_RETRY_BASE_MS;
+    this.maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
+    this.secureContext = this.buildSecureContext();
+  }
+
+  /**
+   * Sends `req`, following redirects and retrying 5xx, resets and 429. Resolves with any other
+   * status (401, 404, …) for the caller to judge; rejects with a RegistryError.
+   */
+  async send(req: TransportRequest): Promise<TransportResponse> {
+    const retries = Math.max(0, Math.floor(this.settings.retries));
+    for (let attempt = 0; ; attempt++) {
+      let response: TransportResponse;
+      try {
+        response = await this.follow(req);
+      } catch (error) {
+        const { failure, retry } = this.classify(error, req);
+        if (!retry || attempt >= retries) throw failure;
+        await this.wait(this.backoff(attempt), req);
+        continue;
+      }
+      if (response.status === 429) {
+        const retryAfterMs = parseRetryAfter(header(response.headers, 'retry-after'));
+        if ((retryAfterMs !== undefined && retryAfterMs > this.maxRetryAfterMs) || attempt >= retries) {
+          throw rateLimited(req, response, retryAfterMs);
+        }
+        await this.wait(retryAfterMs ?? this.backoff(attempt), req);
+        continue;
+      }
+      if (isRetryableServerError(response.status)) {
+        if (attempt >= retries) {
+          throw new RegistryError(
+            'serverError',
+            req.image,
+            response.url.host,
+            `${req.image}: ${response.url.host} answered ${response.status} for ${req.what}${retries > 0 ? ` after ${retries} ${retries === 1 ? 'retry' : 'retries'}` : ''} (a problem on the registry or a proxy in between; try again later)`,
+            { status: response.status, url: redactUrl(response.url) },
+          );
+        }
+        await this.wait(this.backoff(attempt), req);
+        continue;
+      }
+      return response;
+    }
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.dispatchers.values()];
+    this.dispatchers.clear();
+    await Promise.all(all.map((d) => d.close().catch(() => undefined)));
+  }
+
+  /** One attempt: the request and its redirects, body read. */
+  private async follow(req: TransportRequest): Promise<TransportResponse> {
+    const origin = req.url.origin;
+    let url = req.url;
+    let method: TransportRequest['method'] = req.method;
+    let body = req.body;
+    const seen = new Set<string>();
+    for (let hop = 0; ; hop++) {
+      seen.add(`${method} ${url.href}`);
+      const sameOrigin = url.origin === origin;
+      const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...req.headers };
+      // go-containerregistry does the same: registries redirect blobs to CDNs and object stores,
+      // which must not see the registry's credentials.
+      if (sameOrigin && req.authorization !== undefined) headers['authorization'] = req.authorization;
+      if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
+      const insecure = sameOrigin ? req.insecure === true : hostSettings(this.settings, url.host).insecure === true;
+
+      const release = await this.slot(url.host).acquire(req.signal);
+      try {
+        const started = Date.now();
+        this.options.onRequest?.(url.host, req.purpose);
+        let response: Dispatcher.ResponseData;
+        try {
+          response = await request(url, {
+            method,
+            headers,
+            body: body ?? null,
+            signal: req.signal ?? null,
+            dispatcher: this.dispatcher(url, insecure),
+            headersTimeout: this.settings.timeoutMs,
+            bodyTimeout: this.settings.timeoutMs,
+          });
+        } catch (error) {
+          this.log(`${method} ${url.host} ${url.pathname} failed after ${Date.now() - started} ms (${errorCode(error) ?? 'error'})`);
+          throw error;
+        }
+        const status = response.statusCode;
+        this.log(`${method} ${url.host} ${url.pathname} ${status} ${Date.now() - started} ms`);
+
+        if (REDIRECT_STATUSES.has(status)) {
+          const location = header(response.headers, 'location');
+          await discard(response.body);
+          const next = redirectTarget(location, url);
+          const fail = (why: string): RegistryError =>
+            new RegistryError('redirect', req.image, url.host, `${req.image}: ${url.host} ${why} for ${req.what}`, { status, url: redactUrl(url) });
+          if (next === undefined) throw fail(location === undefined ? 'redirected without a Location' : 'redirected to an unusable Location');
+          if (hop >= MAX_REDIRECTS) throw fail(`redirected more than ${MAX_REDIRECTS} times`);
+          // RFC 9110 §15.4: 303 always becomes GET; clients also turn POST into GET on 301/302.
+          if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
+            if (method !== 'HEAD') method = 'GET';
+            body = undefined;
+          }
+          if (seen.has(`${method} ${next.href}`)) throw fail('redirected in a loop');
+          url = next;
+          continue;
+        }
+
+        let bytes: Uint8Array;
+        if (method === 'HEAD') {
+          await discard(response.body);
+          bytes = new Uint8Array(0);
+        } else if (status >= 200 && status < 300) {
+          bytes = await readCapped(response, req, url);
+        } else {
+          bytes = await readSome(response.body, ERROR_BODY_BYTES);
+        }
+        return { status, headers: response.headers, bytes, url };
+      } finally {
+        release();
+      }
+    }
+  }
+
+  private slot(host: string): Semaphore {
+    let semaphore = this.semaphores.get(host);
+    if (semaphore === undefined) {
+      semaphore = new Semaphore(Math.max(1, Math.floor(this.settings.maxConcurrentPerHost)));
+      this.semaphores.set(host, semaphore);
+    }
+    return semaphore;
+  }
+
+  private dispatcher(url: URL, insecure: boolean): Dispatcher {
+    const proxy = this.settings.proxy !== undefined && this.settings.proxy !== '' && !bypassesProxy(url, this.settings.noProxy) ? this.settings.proxy : undefined;
+    const key = `${proxy === undefined ? 'direct' : 'proxy'}:${insecure ? 'insecure' : 'verified'}`;
+    let dispatcher = this.dispatchers.get(key);
+    if (dispatcher !== undefined) return dispatcher;
+    const targetTls: tls.ConnectionOptions = { rejectUnauthorized: !insecure };
+    if (this.secureContext !== undefined) targetTls.secureContext = this.secureContext;
+    const common = { headersTimeout: this.settings.timeoutMs, bodyTimeout: this.settings.timeoutMs };
+    if (proxy === undefined) {
+      dispatcher = new Agent({ ...common, connect: { ...targetTls, timeout: this.settings.timeoutMs } });
+    } else {
+      const proxyTls: tls.ConnectionOptions = { rejectUnauthorized: this.settings.proxyStrictSSL };
+      if (this.secureContext !== undefined) proxyTls.secureContext = this.secureContext;
+      try {
+        // ProxyAgent turns `user:pass@` in the URL into Proxy-Authorization itself.
+        dispatcher = new ProxyAgent({ ...common, uri: proxy, requestTls: { ...targetTls, timeout: this.settings.timeoutMs }, proxyTls });
+      } catch {
+        throw new ProxySettingError();
+      }
+    }
+    this.dispatchers.set(key, dispatcher);
+    return dispatcher;
+  }
+
+  /**
+   * Node's roots plus the configured certificates, built once: passing `ca` on each connection
+   * would parse every root certificate per TLS handshake. A PEM that does not parse is skipped
+   * (and logged) so that one bad entry does not break every registry.
+   */
+  private buildSecureContext(): tls.SecureContext | undefined {
+    const extra = this.settings.caCertificates.filter((pem, i) => {
+      try {
+        tls.createSecureContext({ ca: pem });
+        return true;
+      } catch {
+        this.log(`CA certificate #${i + 1} in the settings is not a valid PEM certificate; ignored`);
+        return false;
+      }
+    });
+    if (extra.length === 0) return undefined;
+    return tls.createSecureContext({ ca: [...tls.rootCertificates, ...extra] });
+  }
+
+  private backoff(attempt: number): number {
+    // 200, 400, 800 ms… ±20 %, so that clients that failed together do not retry together.
+    return Math.round(this.retryBaseMs * 2 ** attempt * (0.8 + 0.4 * Math.random()));
+  }
+
+  private async wait(ms: number, req: TransportRequest): Promise<void> {
+    try {
+      await sleep(ms, req.signal);
+    } catch {
+      throw cancelled(req);
+    }
+  }
+
+  private classify(error: unknown, req: TransportRequest): { failure: RegistryError; retry: boolean } {
+    if (req.signal?.aborted) return { failure: cancelled(req), retry: false };
+    if (error instanceof RegistryError) return { failure: error, retry: false };
+    const host = req.url.host;
+    const fail = (kind: RegistryErrorKind, text: string): RegistryError => new RegistryError(kind, req.image, host, `${req.image}: ${text}`, { url: redactUrl(req.url) });
+    if (error instanceof ProxySettingError) return { failure: fail('network', 'the proxy setting is not a valid proxy URL'), retry: false };
+    const code = errorCode(error) ?? '';
+    const message = error instanceof Error ? error.message : '';
+    switch (code) {
+      case 'UND_ERR_CONNECT_TIMEOUT':
+        return { failure: fail('timeout', `could not connect to ${host} within ${this.settings.timeoutMs} ms`), retry: false };
+      case 'UND_ERR_HEADERS_TIMEOUT':
+        return { failure: fail('timeout', `${host} did not answer within ${this.settings.timeoutMs} ms for ${req.what}`), retry: false };
+      case 'UND_ERR_BODY_TIMEOUT':
+        return { failure: fail('timeout', `${host} stopped sending ${req.what} for more than ${this.settings.timeoutMs} ms`), retry: false };
+      case 'ETIMEDOUT':
+        return { failure: fail('timeout', `the connection to ${host} timed out`), retry: false };
+      case 'ECONNRESET':
+      case 'EPIPE':
+      case 'ECONNABORTED':
+      case 'UND_ERR_SOCKET':
+      case 'UND_ERR_CLOSED':
+      case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
+        return { failure: fail('network', `the connection to ${host} was closed before ${req.what} arrived (connection reset)`), retry: true };
+      case 'ECONNREFUSED':
+        return { failure: fail('network', `${host} refused the connection (is the registry running, and is the port right?)`), retry: false };
+      case 'ENOTFOUND':
+      case 'EAI_AGAIN':
+        return { failure: fail('network', `the host name of ${host} could not be resolved (DNS)`), retry: false };
+      case 'EHOSTUNREACH':
+      case 'ENETUNREACH':
+        return { failure: fail('network', `${host} is unreachable from this network`), retry: false };
+      case 'UND_ERR_PRX_TLS':
+        return { failure: fail('tls', `the TLS connection to the proxy failed (check the proxy's certificate, or turn off strict proxy SSL)`), retry: false };
+      case 'UND_ERR_ABORTED': {
+        // Not our signal (checked above): undici reports a refused proxy tunnel this way, as
+        // "Proxy response (407) !== 200 when HTTP Tunneling".
+        const status = /\((\d{3})\)/.exec(message)?.[1];
+        if (status === '407') break;
+        return { failure: fail('network', `the proxy refused to connect to ${host}${status !== undefined ? ` (${status})` : ''}`), retry: false };
+      }
+    }
+    if (/Proxy Authentication Required|Proxy response \(407\)/.test(message)) {
+      return { failure: fail('network', `the proxy asks for authentication (407) to reach ${host}; check the user and password in the proxy setting`), retry: false };
+    }
+    if (isTlsCode(code)) return { failure: fail('tls', tlsText(code, host)), retry: false };
+    return { failure: fail('network', `could not reach ${host}${code ? ` (${code})` : ''}`), retry: false };
+  }
+
+  private log(line: string): void {
+    this.options.log?.(line);
+  }
+}
+
+class ProxySettingError extends Error {}
+
+function cancelled(req: TransportRequest): RegistryError {
+  return new RegistryError('cancelled', req.image, req.url.host, `${req.image}: cancelled`, { url: redactUrl(req.url) });
+}
+
+function rateLimited(req: TransportRequest, response: TransportResponse, retryAfterMs: number | undefined): RegistryError {
+  const host = response.url.host;
+  const wait = retryAfterMs === undefined ? '' : `; it asks to wait ${Math.ceil(retryAfterMs / 1000)} s`;
+  const details: { status: number; url: string; retryAfterMs?: number } = { status: 429, url: redactUrl(response.url) };
+  if (retryAfterMs !== undefined) details.retryAfterMs = retryAfterMs;
+  return new RegistryError(
+    'rateLimited',
+    req.image,
+    host,
+    `${req.image}: ${host} is limiting the rate of requests (429 Too Many Requests)${wait}. Signed-in pulls usually get a higher limit.`,
+    details,
+  );
+}
+
+/** 5xx worth another try; 501 and 505 say the server never will. */
+function isRetryableServerError(status: number): boolean {
+  return status >= 500 && status < 600 && status !== 501 && status !== 505;
+}
+
+/** `Retry-After` (RFC 9110 §10.2.3) as milliseconds: delay-seconds or an HTTP-date. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function redirectTarget(location: string | undefined, base: URL): URL | undefined {
+  if (location === undefined || location.trim() === '') return undefined;
+  try {
+    const next = new URL(location, base);
+    return next.protocol === 'http:' || next.protocol === 'https:' ? next : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A 2xx body, rejecting past the cap: by Content-Length before reading, else while streaming. */
+async function readCapped(response: Dispatcher.ResponseData, req: TransportRequest, url: URL): Promise<Uint8Array> {
+  const tooLarge = (size: string): RegistryError =>
+    new RegistryError('tooLarge', req.image, url.host, `${req.image}: ${req.what} from ${url.host} is larger than the ${formatBytes(req.maxBytes)} limit (${size})`, {
+      url: redactUrl(url),
+    });
+  const declared = header(response.headers, 'content-length');
+  if (declared !== undefined && /^\d+$/.test(declared.trim()) && Number(declared) > req.maxBytes) {
+    destroyBody(response.body);
+    throw tooLarge(`Content-Length ${Number(declared)} bytes`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > req.maxBytes) throw tooLarge(`more than ${req.maxBytes} bytes sent`);
+      chunks.push(chunk);
+    }
+  } finally {
+    // After a throw (cap, timeout, reset) the stream may still be open.
+    destroyBody(response.body);
+  }
+  return new Uint8Array(Buffer.concat(chunks, size));
+}
+
+/** Up to `limit` bytes; the rest is not read, the stream destroyed. Never throws (an error body is only a hint). */
+async function readSome(body: Dispatcher.ResponseData['body'], limit: number): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= limit) break;
+    }
+  } catch {
+    // A reset while reading an error body does not change the status we already have.
+  } finally {
+    destroyBody(body);
+  }
+  return new Uint8Array(Buffer.concat(chunks, size).subarray(0, limit));
+}
+
+async function discard(body: Dispatcher.ResponseData['body']): Promise<void> {
+  try {
+    await body.dump({ limit: ERROR_BODY_BYTES });
+  } catch {
+    // Nothing to salvage from a body we were throwing away.
+  } finally {
+    destroyBody(body);
+  }
+}
+
+/**
+ * Closes a body we stop reading. undici then emits an AbortError on it, which with no listener
+ * would be an uncaught exception; the connection is discarded either way.
+ */
+function destroyBody(body: Dispatcher.ResponseData['body']): void {
+  if (body.destroyed) return;
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MiB`;
+  if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KiB`;
+  return `${n} bytes`;
+}
+
+/** The error's code, or its cause's (undici wraps some Node errors). */
+function errorCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; e = (e as Error & { cause?: unknown }).cause, depth++) {
+    const code = (e as Error & { code?: unknown }).code;
+    if (typeof code === 'string' && code !== 'UND_ERR') return code;
+  }
+  return undefined;
+}
+
+function isTlsCode(code: string): boolean {
+  return (
+    code.startsWith('ERR_TLS_') ||
+    code.startsWith('ERR_SSL_') ||
+    code === 'EPROTO' ||
+    code.includes('CERT') ||
+    code.startsWith('UNABLE_TO_') ||
+    code === 'DEPTH_ZERO_SELF_SIGNED_CERT' ||
+    code === 'SELF_SIGNED_CERT_IN_CHAIN'
+  );
+}
+
+function tlsText(code: string, host: string): string {
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `the TLS certificate of ${host} is for another host name (${code})`;
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') return `the TLS certificate of ${host} is not valid now (${code})`;
+  if (code === 'EPROTO' || code.startsWith('ERR_SSL_')) {
+    return `the TLS handshake with ${host} failed (${code}); if the registry speaks plain HTTP, configure it as an HTTP registry`;
+  }
+  return `the TLS certificate of ${host} is not trusted (${code}); add its CA certificate to the settings, or configure the registry as insecure`;
+}
+
+/**
+ * Whether NO_PROXY exempts `url`, as Go's httpproxy (and so Docker) reads it: `*` is everything;
+ * `example.com` is that host and its subdomains, `.example.com` and `*.example.com` only subdomains;
+ * an optional `:port` must match; IP addresses and CIDR ranges match IPs. Like Go, loopback
+ * hosts (localhost, 127.0.0.0/8, ::1) never go through a proxy.
+ */
+export function bypassesProxy(url: URL, noProxy: string | undefined): boolean {
+  const host = url.hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (host === 'localhost' || host.endsWith('.localhost') || isLoopback(host)) return true;
+  if (noProxy === undefined) return false;
+  const port = url.port !== '' ? url.port : url.protocol === 'https:' ? '443' : '80';
+  for (const raw of noProxy.split(/[\s,]+/)) {
+    let entry = raw.trim().toLowerCase();
+    if (entry === '') continue;
+    if (entry === '*') return true;
+    if (entry.includes('/')) {
+      if (inCidr(host, entry)) return true;
+      continue;
+    }
+    let entryPort: string | undefined;
+    const withPort = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(entry);
+    if (withPort) {
+      entry = withPort[1] ?? '';
+      entryPort = withPort[2];
+    }
+    entry = entry.replace(/^\[(.*)\]$/, '$1');
+    if (entryPort !== undefined && entryPort !== port) continue;
+    if (entry.startsWith('*.')) entry = entry.slice(1);
+    if (entry.startsWith('.')) {
+      if (host.endsWith(entry)) return true;
+    } else if (host === entry || (isIP(host) === 0 && host.endsWith(`.${entry}`))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+function isLoopback(host: string): boolean {
+  if (isIP(host) === 4) return host.startsWith('127.');
+  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1';
+  return false;
+}
+
+function inCidr(host: string, cidr: string): boolean {
+  const family = isIP(host);
+  const [network = '', bits = ''] = cidr.split('/');
+  const networkFamily = isIP(network);
+  if (family === 0 || networkFamily !== family || !/^\d+$/.test(bits)) return false;
+  try {
+    const list = new BlockList();
+    list.addSubnet(network, Number(bits), family === 4 ? 'ipv4' : 'ipv6');
+    return list.check(host, family === 4 ? 'ipv4' : 'ipv6');
+  } catch {
+    return false;
+  }
+}
+
+/** A counting semaphore whose waiters can give up (their signal aborts). */
+class Semaphore {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly limit: number) {}
+
+  async acquire(signal?: AbortSignal): Promise<() => void> {
+    if (signal?.aborted) throw new Error('aborted');
+    if (this.active < this.limit) {
+      this.active++;
+      return this.releaser();
+    }
+    await new Promise<void>((resolve, reject) => {
+      const grant = (): void => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const onAbort = (): void => {
+        const i = this.waiting.indexOf(grant);
+        if (i >= 0) this.waiting.splice(i, 1);
+        reject(new Error('aborted'));
+      };
+      this.waiting.push(grant);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    // The releasing holder handed its slot over: `active` is unchanged.
+    return this.releaser();
+  }
+
+  private releaser(): () => void {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next !== undefined) next();
+      else this.active--;
+    };
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new Error('aborted'));
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new Error('aborted'));
+    };
+    // Not unref'd: the wait is part of a request someone awaits.
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
