@@ -48,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): ImageProvenanceApi {
       : NO_CREDENTIALS;
     return new RegistryClient({ settings, credentials, cache: contentStore, log: (line) => output.debug(line) });
   };
-  const resolver = new ImageResolver(index, newClient, () => vscode.workspace.isTrusted);
+  const resolver = new ImageResolver(index, newClient);
   const reconnect = () => resolver.reset();
 
   const imagesTree = new ImagesTreeProvider(index, resolver, context.workspaceState);

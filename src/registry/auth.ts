@@ -158,6 +158,9 @@ export class Authenticator {
   /** The error for a 401 or 403 that signing in did not (or could not) fix. */
   failure(target: AuthTarget, status: number, withCredentials: boolean, response?: TransportResponse): RegistryError {
     const host = target.apiHost;
+    // Refused without credentials: the user may sign in (docker login) before the next attempt, which
+    // must ask the store again rather than reuse its earlier "none".
+    if (!withCredentials) this.credentialCache.delete(target.registry);
     const details = response !== undefined ? { status, url: redactUrl(response.url) } : { status };
     const login = target.registry === 'docker.io' ? 'docker login' : `docker login ${target.registry}`;
     if (!withCredentials && this.untrusted) {

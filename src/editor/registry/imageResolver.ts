@@ -33,8 +33,6 @@ export class ImageResolver implements vscode.Disposable {
     private readonly index: BuildFileIndex,
     /** Builds a client from the current settings and credentials; called when one is first needed. */
     private readonly connect: () => Promise<RegistryClient>,
-    /** In a restricted workspace no credentials are sent: a refusal says so instead of asking to sign in. */
-    private readonly trusted: () => boolean,
   ) {
     this.unsubscribe = index.onDidChange(() => this.scheduleCollect());
     this.scheduleCollect();
@@ -117,7 +115,7 @@ export class ImageResolver implements vscode.Disposable {
       const details = await describeImage(await this.registry, ref, signal);
       if (!signal.aborted) this.results.set(key, { state: 'resolved', details });
     } catch (error) {
-      if (!signal.aborted) this.results.set(key, { state: 'failed', error: this.explain(asRegistryError(error, ref)) });
+      if (!signal.aborted) this.results.set(key, { state: 'failed', error: asRegistryError(error, ref) });
     } finally {
       this.running--;
       if (!signal.aborted) this.changed.fire();
@@ -127,17 +125,6 @@ export class ImageResolver implements vscode.Disposable {
         finished?.();
       }
     }
-  }
-
-  private explain(error: RegistryError): RegistryError {
-    if (this.trusted() || (error.kind !== 'unauthorized' && error.kind !== 'denied')) return error;
-    return new RegistryError(
-      'untrusted',
-      error.image,
-      error.host,
-      vscode.l10n.t('{0}: the registry wants credentials, and this workspace is in restricted mode, where none are sent. Trust the workspace to use your credentials.', error.image),
-      error.details,
-    );
   }
 
   dispose(): void {
