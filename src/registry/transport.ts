@@ -6,7 +6,7 @@
 
 import { BlockList, isIP } from 'node:net';
 import * as tls from 'node:tls';
-import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
+import { Agent, Pool, ProxyAgent, request, type Dispatcher } from 'undici';
 import { RegistryError, redactUrl, type RegistryErrorKind } from './errors';
 import { hostSettings, type RegistrySettings } from './settings';
 
@@ -228,11 +228,18 @@ export class Transport {
     if (proxy === undefined) {
       dispatcher = new Agent({ ...common, connect: { ...targetTls, timeout: this.settings.timeoutMs } });
     } else {
-      const proxyTls: tls.ConnectionOptions = { rejectUnauthorized: this.settings.proxyStrictSSL };
+      const proxyTls: tls.ConnectionOptions & { timeout: number } = { rejectUnauthorized: this.settings.proxyStrictSSL, timeout: this.settings.timeoutMs };
       if (this.secureContext !== undefined) proxyTls.secureContext = this.secureContext;
       try {
-        // ProxyAgent turns `user:pass@` in the URL into Proxy-Authorization itself.
-        dispatcher = new ProxyAgent({ ...common, uri: proxy, requestTls: { ...targetTls, timeout: this.settings.timeoutMs }, proxyTls });
+        // ProxyAgent turns `user:pass@` in the URL into Proxy-Authorization itself. Its connections
+        // to the proxy are marked, so that a proxy that is down or untrusted is not reported as the registry.
+        dispatcher = new ProxyAgent({
+          ...common,
+          uri: proxy,
+          requestTls: { ...targetTls, timeout: this.settings.timeoutMs },
+          proxyTls,
+          clientFactory: (origin, options) => new Pool(origin, markingProxyFailures(options as Pool.Options)),
+        });
       } catch {
         throw new ProxySettingError();
       }
@@ -281,6 +288,7 @@ export class Transport {
     if (error instanceof ProxySettingError) return { failure: fail('network', 'the proxy setting is not a valid proxy URL'), retry: false };
     const code = errorCode(error) ?? '';
     const message = error instanceof Error ? error.message : '';
+    if (isProxyFailure(error)) return this.classifyProxyFailure(error, code, req, fail);
     switch (code) {
       case 'UND_ERR_CONNECT_TIMEOUT':
         return { failure: fail('timeout', `could not connect to ${host} within ${this.settings.timeoutMs} ms`), retry: false };
@@ -322,12 +330,80 @@ export class Transport {
     return { failure: fail('network', `could not reach ${host}${code ? ` (${code})` : ''}`), retry: false };
   }
 
+  /** The connection to the proxy itself failed: the message names the proxy (host and port only, never its credentials). */
+  private classifyProxyFailure(
+    error: unknown,
+    code: string,
+    req: TransportRequest,
+    fail: (kind: RegistryErrorKind, text: string) => RegistryError,
+  ): { failure: RegistryError; retry: boolean } {
+    let proxy = 'the proxy';
+    try {
+      proxy = `the proxy ${new URL(this.settings.proxy ?? '').host}`;
+    } catch {
+      // Not a URL: the ProxyAgent would not have been made.
+    }
+    switch (code) {
+      case 'ECONNREFUSED':
+        return { failure: fail('network', `${proxy} refused the connection (is the proxy running, and is the proxy setting right?)`), retry: false };
+      case 'ENOTFOUND':
+      case 'EAI_AGAIN':
+        return { failure: fail('network', `the host name of ${proxy} could not be resolved (DNS); check the proxy setting`), retry: false };
+      case 'EHOSTUNREACH':
+      case 'ENETUNREACH':
+        return { failure: fail('network', `${proxy} is unreachable from this network`), retry: false };
+      case 'UND_ERR_CONNECT_TIMEOUT':
+      case 'ETIMEDOUT':
+        return { failure: fail('timeout', `could not connect to ${proxy} within ${this.settings.timeoutMs} ms`), retry: false };
+      case 'ECONNRESET':
+      case 'EPIPE':
+      case 'ECONNABORTED':
+      case 'UND_ERR_SOCKET':
+      case 'UND_ERR_CLOSED':
+        return { failure: fail('network', `the connection to ${proxy} was closed before ${req.what} arrived (connection reset)`), retry: true };
+    }
+    // A SecureProxyConnectionError (UND_ERR_PRX_TLS) wraps the TLS error that says what was wrong.
+    const tlsCode = code === 'UND_ERR_PRX_TLS' ? (errorCode((error as { cause?: unknown }).cause) ?? code) : code;
+    if (code === 'UND_ERR_PRX_TLS' || isTlsCode(tlsCode)) {
+      return {
+        failure: fail('tls', `the TLS connection to ${proxy} failed (${tlsCode}); add the proxy's CA certificate to the settings, or turn off strict proxy SSL (http.proxyStrictSSL)`),
+        retry: false,
+      };
+    }
+    return { failure: fail('network', `could not reach ${proxy}${code ? ` (${code})` : ''}`), retry: false };
+  }
+
   private log(line: string): void {
     this.options.log?.(line);
   }
 }
 
 class ProxySettingError extends Error {}
+
+/** Errors of connections to the proxy itself (refused, DNS, its certificate), as opposed to the registry's through the tunnel. */
+const proxyFailures = new WeakSet<object>();
+
+/** The proxy client's options with its connector marking the errors it reports. */
+function markingProxyFailures(options: Pool.Options): Pool.Options {
+  const connect = options.connect;
+  if (typeof connect !== 'function') return options;
+  return {
+    ...options,
+    connect: (opts, callback) =>
+      connect(opts, (...args) => {
+        if (args[0] !== null) proxyFailures.add(args[0]);
+        callback(...args);
+      }),
+  };
+}
+
+/** Whether the error, or one it wraps, came from connecting to the proxy. */
+function isProxyFailure(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; e = (e as Error & { cause?: unknown }).cause, depth++) {
+    if (proxyFailures.has(e)) return true;
+  }
+  return false;
+}
 
 function cancelled(req: TransportRequest): RegistryError {
   return new RegistryError('cancelled', req.image, req.url.host, `${req.image}: cancelled`, { url: redactUrl(req.url) });

@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { RegistryClient } from '../../src/registry/client';
+import { NO_CREDENTIALS } from '../../src/registry/credentials';
 import type { RegistryError, RegistryErrorKind } from '../../src/registry/errors';
 import type { ImageRef } from '../../src/reference/imageReference';
 import { sha256Digest } from './harness/digest';
@@ -138,6 +139,25 @@ describe('registry tier: faults between the client and a real registry', functio
       injected: 1,
       check: (e) => assert.equal(e.details.retryAfterMs, 3_600_000),
     },
+    {
+      name: 'status429 with an HTTP-date Retry-After too far ahead',
+      fault: { kind: 'status429', retryAfter: () => new Date(Date.now() + 3_600_000).toUTCString(), path: manifests },
+      call: 'resolve',
+      kind: 'rateLimited',
+      cause: /429.*wait 36\d\d s/,
+      injected: 1,
+      // An HTTP date has whole seconds: up to 1 s less than asked.
+      check: (e) => assert.ok(e.details.retryAfterMs !== undefined && e.details.retryAfterMs > 3_598_000 && e.details.retryAfterMs <= 3_600_000, `retryAfterMs ${e.details.retryAfterMs}`),
+    },
+    {
+      name: 'status403 with a registry error body, to an anonymous request',
+      fault: { kind: 'status403', path: manifests },
+      call: 'resolve',
+      kind: 'denied',
+      cause: /denied access \(403 Forbidden\); sign in \(docker login 127\.0\.0\.1:\d+\)/,
+      injected: 1,
+      check: (e) => assert.equal(e.details.status, 403),
+    },
     { name: 'status429 on every try', fault: { kind: 'status429', retryAfter: 0, path: manifests }, call: 'resolve', kind: 'rateLimited', cause: /429|rate/i, injected: 1 + RETRIES },
     { name: 'status500 on every try', fault: { kind: 'status500', path: manifests }, call: 'manifestByTag', kind: 'serverError', cause: /500/, injected: 1 + RETRIES },
     { name: 'status503 on every try', fault: { kind: 'status503', path: blobs }, call: 'blob', kind: 'serverError', cause: /503/, injected: 1 + RETRIES },
@@ -196,6 +216,48 @@ describe('registry tier: faults between the client and a real registry', functio
     const started = Date.now();
     assert.equal((await c.resolve(tagRef())).digest, app.indexDigest);
     assert.ok(Date.now() - started >= 900, `did not wait for Retry-After (${Date.now() - started} ms)`);
+    await c.close();
+  });
+
+  it('status429 once with Retry-After as an HTTP date waits until that date, then fine', async () => {
+    const c = client();
+    // A whole second (what an HTTP date can say) at least 500 ms ahead: far longer than any backoff here.
+    const until = Math.ceil((Date.now() + 500) / 1000) * 1000;
+    proxy.fault = { kind: 'status429', retryAfter: new Date(until).toUTCString(), path: manifests, times: 1 };
+    assert.equal((await c.resolve(tagRef())).digest, app.indexDigest);
+    const [limited, retried] = proxy.requests;
+    assert.equal(limited?.fault, 'status429');
+    assert.ok(retried !== undefined && retried.started >= until - 20, `retried ${until - (retried?.started ?? 0)} ms before the date`);
+    await c.close();
+  });
+
+  it('status429 with an HTTP date already past retries at once', async () => {
+    const c = client();
+    proxy.fault = { kind: 'status429', retryAfter: new Date(Date.now() - 60_000).toUTCString(), path: manifests, times: 1 };
+    const started = Date.now();
+    assert.equal((await c.resolve(tagRef())).digest, app.indexDigest);
+    assert.ok(Date.now() - started < 400, `waited ${Date.now() - started} ms`);
+    assert.equal(proxy.requests.filter((r) => r.fault === 'status429').length, 1);
+    await c.close();
+  });
+
+  it("status403 to a signed-in request → 'denied', saying the account may not pull", async () => {
+    const c = client();
+    // The first pull learns that the registry wants Basic: later requests carry the credentials at once.
+    assert.equal((await c.resolve(ref(`${proxy.host}/demo/many:t1`))).digest, many[0]!.indexDigest);
+    proxy.fault = { kind: 'status403', path: manifests };
+    const error = await registryError(c.resolve(tagRef()));
+    assertRegistryError(error, 'denied', tagRef(), /denied access \(403 Forbidden\).*signed-in account may not pull/, SECRETS, c.logLines);
+    assert.equal(proxy.requests.find((r) => r.fault === 'status403')?.authorization, basicHeader(USER, PASSWORD));
+    proxy.fault = undefined;
+    assert.equal((await c.resolve(tagRef())).digest, app.indexDigest);
+    await c.close();
+  });
+
+  it("status403 in a restricted workspace (NO_CREDENTIALS) → 'untrusted'", async () => {
+    const c = newClient({ settings: settings({ [proxy.host]: { http: true } }, { retries: RETRIES }), credentials: NO_CREDENTIALS, retryBaseMs: 10 });
+    proxy.fault = { kind: 'status403', path: manifests };
+    assertRegistryError(await registryError(c.resolve(tagRef())), 'untrusted', tagRef(), /not trusted/, SECRETS, c.logLines);
     await c.close();
   });
 

@@ -15,7 +15,7 @@ export interface TestCertificates {
   /** The CA's certificate (PEM): what a client must trust to reach the TLS servers. */
   readonly caCertPath: string;
   readonly caCertPem: string;
-  /** Server certificate (subjectAltName IP:127.0.0.1, DNS:localhost) signed by the CA, and its key. */
+  /** Server certificate (subjectAltName IP:127.0.0.1, DNS:localhost, plus `serverAltNames`) signed by the CA, and its key. */
   readonly serverCertPath: string;
   readonly serverKeyPath: string;
   readonly serverCertPem: string;
@@ -40,7 +40,12 @@ async function openssl(dir: string, args: string[]): Promise<void> {
   }
 }
 
-export async function makeTestCertificates(): Promise<TestCertificates> {
+export interface TestCertificateOptions {
+  /** More subjectAltName entries for the server certificate, in openssl's syntax: `IP:192.0.2.2`, `DNS:registry.test`. */
+  serverAltNames?: string[];
+}
+
+export async function makeTestCertificates(options: TestCertificateOptions = {}): Promise<TestCertificates> {
   const dir = await makeTempDir('certs');
   try {
     const days = ['-days', '2'];
@@ -48,7 +53,7 @@ export async function makeTestCertificates(): Promise<TestCertificates> {
     await openssl(dir, ['req', '-new', ...EC, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1']);
     await writeFile(
       join(dir, 'server.ext'),
-      ['subjectAltName=IP:127.0.0.1,DNS:localhost', 'basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature,keyEncipherment', 'extendedKeyUsage=serverAuth', ''].join('\n'),
+      [`subjectAltName=${['IP:127.0.0.1', 'DNS:localhost', ...(options.serverAltNames ?? [])].join(',')}`, 'basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature,keyEncipherment', 'extendedKeyUsage=serverAuth', ''].join('\n'),
     );
     const serial = `0x${Date.now().toString(16)}${Math.floor(Math.random() * 0xffff).toString(16)}`;
     await openssl(dir, ['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-set_serial', serial, '-out', 'server.crt', ...days, '-extfile', 'server.ext']);

@@ -22,7 +22,10 @@ export type FaultKind =
   | { kind: 'endlessBody' }
   /** 'headers': never answer; 'body': headers and half the body, then nothing. */
   | { kind: 'stall'; phase: 'headers' | 'body' }
-  | { kind: 'status429'; retryAfter?: number | string }
+  /** `retryAfter`: seconds, an HTTP date, or a function giving either when the answer is sent. */
+  | { kind: 'status429'; retryAfter?: number | string | (() => number | string) }
+  /** 403 with distribution's error body (code DENIED), as a registry refusing this client the repository. */
+  | { kind: 'status403' }
   | { kind: 'status500' }
   | { kind: 'status503' }
   /** TCP reset before any answer. */
@@ -67,7 +70,7 @@ export interface FaultProxy extends RecordingProxy {
 /** A query parameter like a CDN's signature; it must not show up in the client's messages. */
 export const REDIRECT_SIGNATURE_PARAM = 'X-Test-Signature';
 
-const REPLACING = new Set<FaultKind['kind']>(['stall', 'status429', 'status500', 'status503', 'connectionReset', 'redirectLoop', 'slow']);
+const REPLACING = new Set<FaultKind['kind']>(['stall', 'status429', 'status403', 'status500', 'status503', 'connectionReset', 'redirectLoop', 'slow']);
 
 export async function startFaultProxy(upstreamUrl: string, options: Omit<RecordingProxyOptions, 'intercept'> = {}): Promise<FaultProxy> {
   const target = await startRedirectTarget();
@@ -127,8 +130,12 @@ function errorBody(code: string, message: string): Buffer {
 function replace(x: Exchange, fault: Fault): void {
   const { req, res, record } = x;
   switch (fault.kind) {
-    case 'status429':
-      return x.reply({ status: 429, headers: { 'content-type': 'application/json', ...(fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {}) }, body: errorBody('TOOMANYREQUESTS', 'too many requests') });
+    case 'status429': {
+      const retryAfter = typeof fault.retryAfter === 'function' ? fault.retryAfter() : fault.retryAfter;
+      return x.reply({ status: 429, headers: { 'content-type': 'application/json', ...(retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {}) }, body: errorBody('TOOMANYREQUESTS', 'too many requests') });
+    }
+    case 'status403':
+      return x.reply({ status: 403, headers: { 'content-type': 'application/json' }, body: errorBody('DENIED', 'requested access to the resource is denied') });
     case 'status500':
       return x.reply({ status: 500, headers: { 'content-type': 'application/json' }, body: errorBody('UNKNOWN', 'internal server error') });
     case 'status503':

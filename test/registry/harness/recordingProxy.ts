@@ -14,6 +14,8 @@ export interface RecordedRequest {
   readonly authorization: string | undefined;
   readonly userAgent: string | undefined;
   readonly host: string | undefined;
+  /** Every header as received (lower-cased names), e.g. to check that no Proxy-Authorization got this far. */
+  readonly headers: IncomingHttpHeaders;
   /** Status the client was answered with (0: none, e.g. a reset or a stall). */
   status: number;
   /** The fault injected into this request's answer, if any. */
@@ -52,10 +54,12 @@ export interface RecordingProxyOptions {
   /** Rewrite `from` to `to` in WWW-Authenticate, so clients reach a token server the registry names differently. */
   rewriteRealm?: { from: string; to: string };
   intercept?: Interceptor;
+  /** The address to listen on; default 127.0.0.1. */
+  address?: string;
 }
 
 export interface RecordingProxy {
-  /** `127.0.0.1:PORT`: use it as the registry's name. */
+  /** `127.0.0.1:PORT` (or `ADDRESS:PORT`): use it as the registry's name. */
   readonly host: string;
   readonly port: number;
   readonly url: string;
@@ -75,7 +79,7 @@ function withoutHopByHop(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
 }
 
 export function newRecord(req: IncomingMessage): RecordedRequest {
-  return { method: req.method ?? '', path: req.url ?? '/', authorization: req.headers.authorization, userAgent: req.headers['user-agent'], host: req.headers.host, status: 0, fault: undefined, started: Date.now(), finished: undefined };
+  return { method: req.method ?? '', path: req.url ?? '/', authorization: req.headers.authorization, userAgent: req.headers['user-agent'], host: req.headers.host, headers: { ...req.headers }, status: 0, fault: undefined, started: Date.now(), finished: undefined };
 }
 
 /** The most requests that were being answered at the same time. */
@@ -150,10 +154,11 @@ export async function startRecordingProxy(upstreamUrl: string, options: Recordin
   const server: Server = options.tls ? createHttpsServer({ cert: readFileSync(options.tls.certPath), key: readFileSync(options.tls.keyPath) }, handler) : createHttpServer(handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(0, options.address ?? '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const host = `127.0.0.1:${port}`;
+  const address = options.address ?? '127.0.0.1';
+  const host = `${address.includes(':') ? `[${address}]` : address}:${port}`;
   return {
     host,
     port,

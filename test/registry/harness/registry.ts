@@ -26,10 +26,12 @@ export interface RegistryOptions {
   env?: Record<string, string>;
   /** Default 0: any free port. */
   port?: number;
+  /** The address to listen on; default 127.0.0.1. E.g. a non-loopback interface's, for a client that never proxies loopback. */
+  address?: string;
 }
 
 export interface RunningRegistry {
-  /** `127.0.0.1:PORT`: the registry's name in image references and in settings.hosts. */
+  /** `127.0.0.1:PORT` (or `ADDRESS:PORT`): the registry's name in image references and in settings.hosts. */
   readonly host: string;
   readonly port: number;
   /** `http://127.0.0.1:PORT` or `https://…`. */
@@ -54,8 +56,13 @@ function killOnExit(child: ChildProcess): void {
   }
 }
 
+/** An address as the host part of `host:port` (IPv6 in brackets). */
+function hostPart(address: string): string {
+  return address.includes(':') ? `[${address}]` : address;
+}
+
 export function registryConfig(dir: string, port: number, options: RegistryOptions): Record<string, unknown> {
-  const http: Record<string, unknown> = { addr: `127.0.0.1:${port}`, secret: randomBytes(16).toString('hex'), headers: { 'X-Content-Type-Options': ['nosniff'] } };
+  const http: Record<string, unknown> = { addr: `${hostPart(options.address ?? '127.0.0.1')}:${port}`, secret: randomBytes(16).toString('hex'), headers: { 'X-Content-Type-Options': ['nosniff'] } };
   if (options.tls) http['tls'] = { certificate: options.tls.certPath, key: options.tls.keyPath };
   const config: Record<string, unknown> = {
     version: '0.1',
@@ -139,7 +146,7 @@ function launch(dir: string, configPath: string, options: RegistryOptions): Prom
       settled = true;
       clearTimeout(timer);
       const port = Number(match[2]);
-      const host = `127.0.0.1:${port}`;
+      const host = `${hostPart(options.address ?? '127.0.0.1')}:${port}`;
       resolve({ host, port, url: `${options.tls ? 'https' : 'http'}://${host}`, logs: () => log, close });
     };
     child.stdout?.on('data', watch);
