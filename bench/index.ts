@@ -4,8 +4,9 @@
 import { composeBakeBench, composeBakeCold } from './composeBake';
 import { indexingBench } from './indexing';
 import type { Measurement } from './measure';
+import { registryBench, requireRegistryBenchTools } from './registry';
 
-const suites: (() => Promise<Measurement[]>)[] = [indexingBench, composeBakeBench];
+const suites: (() => Promise<Measurement[]>)[] = [indexingBench, composeBakeBench, registryBench];
 
 async function main(): Promise<void> {
   // A child run for a cold measurement: print the milliseconds and nothing else.
@@ -13,6 +14,8 @@ async function main(): Promise<void> {
     console.log(await composeBakeCold());
     return;
   }
+  // A missing tool fails now, not after the benchmarks before the one that needs it.
+  requireRegistryBenchTools();
   const json = process.argv.includes('--json');
   const results: Measurement[] = [];
   for (const suite of suites) results.push(...(await suite()));

@@ -226,7 +226,10 @@ export class Transport {
     if (this.secureContext !== undefined) targetTls.secureContext = this.secureContext;
     const common = { headersTimeout: this.settings.timeoutMs, bodyTimeout: this.settings.timeoutMs };
     if (proxy === undefined) {
-      dispatcher = new Agent({ ...common, connect: { ...targetTls, timeout: this.settings.timeoutMs } });
+      // HTTP/2 where the registry offers it (ALPN; https only): undici closes an HTTP/1.1 connection after
+      // every HEAD unless the server says keep-alive, which Go servers do not, so each tag lookup would
+      // otherwise pay a TLS handshake.
+      dispatcher = new Agent({ ...common, allowH2: true, connect: { ...targetTls, timeout: this.settings.timeoutMs } });
     } else {
       const proxyTls: tls.ConnectionOptions & { timeout: number } = { rejectUnauthorized: this.settings.proxyStrictSSL, timeout: this.settings.timeoutMs };
       if (this.secureContext !== undefined) proxyTls.secureContext = this.secureContext;

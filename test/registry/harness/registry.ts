@@ -141,9 +141,14 @@ function launch(dir: string, configPath: string, options: RegistryOptions): Prom
     });
     child.once('exit', (code, signal) => fail(`${REGISTRY_BINARY} exited during startup (${signal ?? `code ${code}`}). Its log:\n${log}`));
     const watch = (): void => {
+      if (settled) return;
       const match = LISTENING.exec(log);
-      if (!match || settled) return;
+      if (!match) return;
       settled = true;
+      // The registry logs each request: scanning the whole log per chunk would cost the tests (and the
+      // bench) a millisecond per request.
+      child.stdout?.off('data', watch);
+      child.stderr?.off('data', watch);
       clearTimeout(timer);
       const port = Number(match[2]);
       const host = `${hostPart(options.address ?? '127.0.0.1')}:${port}`;
