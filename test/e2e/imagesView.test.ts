@@ -3,11 +3,12 @@
 // Needs `npm run package` first (scripts/test.mjs does it). Saves the README's screenshot.
 
 import * as assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../host/browser';
+import { DEMO_REGISTRY_PORT, startDemoRegistry, type DemoRegistry } from '../host/demoRegistry';
 import { startVscodeServer, type VscodeServer } from '../host/vscodeServer';
 
 const VSIX = resolve('dist/image-provenance.vsix');
@@ -20,28 +21,47 @@ describe('Images view in the browser', function () {
   let browser: Browser;
   let page: Page;
   let scratch: string;
+  let registry: DemoRegistry;
 
   before(async () => {
     assert.ok(existsSync(VSIX), `${VSIX} is missing: run npm run package first`);
     scratch = mkdtempSync(join(tmpdir(), 'image-provenance-e2e-'));
     const workspace = join(scratch, 'examples');
     cpSync(resolve('examples'), workspace, { recursive: true });
+    // The demo registry `npm start` runs, on a free port (an `npm start` may hold 5055): the copied
+    // workspace's mirror settings are pointed at it.
+    registry = await startDemoRegistry({ port: 0, root: join(scratch, 'registry') });
+    const settings = join(workspace, '.vscode/settings.json');
+    writeFileSync(settings, readFileSync(settings, 'utf8').replaceAll(`127.0.0.1:${DEMO_REGISTRY_PORT}`, registry.host));
     server = await startVscodeServer({ install: [VSIX] });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // Copy Digest writes through the browser's clipboard, as for a user who allowed it.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
     await page.goto(`${server.origin}/?folder=${encodeURIComponent(workspace)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  });
+
+  // A failed step leaves a picture of the page behind, for whoever reads the failure.
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await page.screenshot({ path: resolve(`out/e2e-failure-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}.png`) });
   });
 
   after(async () => {
     await browser?.close();
     await server?.stop();
+    await registry?.close();
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
 
   const view = () => page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^Images/i }) });
 
   /** The visible rows of the Images view: indentation level, label and description, as shown. */
+  /** Waits until the view's progress bar is gone: the registry has answered for every image, so rows stop redrawing under the pointer. */
+  async function resolved(): Promise<void> {
+    await view().locator('.monaco-progress-container.active').waitFor({ state: 'hidden', timeout: 60_000 });
+  }
+
   async function visibleRows(): Promise<string[]> {
     return view()
       .locator('.monaco-list-row')
@@ -77,6 +97,7 @@ describe('Images view in the browser', function () {
   it('selects the exact reference in the editor when a row is clicked', async () => {
     // The first such row is api/Dockerfile's own (the same line shows again under compose.yaml's api service).
     const row = view().locator('.monaco-list-row', { hasText: 'alpine:3.20' }).filter({ hasText: 'RUN --mount' }).first();
+    await resolved();
     await row.click();
     // examples/api/Dockerfile line 13 (1-based): "    --mount=type=bind,from=alpine:3.20,…"; alpine:3.20 is columns
     // 28-38, and VS Code's status bar shows the cursor at the selection's end: column 39.
@@ -140,6 +161,37 @@ describe('Images view in the browser', function () {
     await page.locator('.tabs-container .tab.active', { hasText: 'docker-bake.hcl' }).waitFor();
     const status = page.locator('.statusbar-item[id="status.editor.selection"]');
     await status.filter({ hasText: 'Ln 43, Col 62 (18 selected)' }).waitFor({ timeout: 10_000 });
+  });
+
+  it('expands an image to the platforms the registry serves, and copies a digest from the context menu', async () => {
+    const distroless = registry.images.find((i) => i.image === 'gcr.io/distroless/static-debian12:nonroot');
+    assert.ok(distroless);
+    await page.locator('.part.sidebar .composite.title').hover();
+    await page.locator('.part.sidebar [aria-label^="Collapse All"]').first().click();
+    // A row reopens as it was before Collapse All: open it only if it is closed. The twistie opens a row
+    // (a click on an image's label reveals the reference in the editor instead).
+    const open = async (row: ReturnType<typeof view>): Promise<void> => {
+      await row.waitFor();
+      if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();
+    };
+    await open(view().locator('.monaco-list-row[aria-level="1"]', { hasText: 'api' }).first());
+    await open(view().locator('.monaco-list-row[aria-level="2"]', { hasText: 'stage 1' }));
+    const image = view().locator('.monaco-list-row[aria-level="3"]', { hasText: 'gcr.io/distroless/static-debian12:nonroot' });
+    await open(image);
+    await view().locator('.monaco-list-row[aria-level="4"]').nth(1).waitFor({ timeout: 30_000 });
+    const rows = await visibleRows();
+    const at = rows.findIndex((r) => r.startsWith('    gcr.io/distroless/static-debian12:nonroot'));
+    // The seeded index lists two attestation manifests as well: they are not platforms.
+    assert.deepEqual(rows.slice(at + 1, at + 3), [
+      `      linux/amd64 — ${distroless.platformDigests['linux/amd64']!.slice(7, 19)}`,
+      `      linux/arm64/v8 — ${distroless.platformDigests['linux/arm64/v8']!.slice(7, 19)}`,
+    ]);
+    await resolved();
+    await image.click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Copy Digest' }).click();
+    // The status bar confirms what went to the clipboard: the tag's index digest.
+    await page.locator('.statusbar', { hasText: `Copied ${distroless.digest}` }).waitFor({ timeout: 10_000 });
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), distroless.digest);
   });
 
   it('shows the welcome view in a workspace without build files', async () => {

@@ -49,6 +49,8 @@ export interface DemoImage {
   /** The index digest the tag points to now. */
   readonly digest: string;
   readonly platforms: readonly string[];
+  /** 'linux/amd64' → that platform's manifest digest. */
+  readonly platformDigests: Readonly<Record<string, string>>;
 }
 
 export interface DemoRegistry {
@@ -112,6 +114,7 @@ export async function startDemoRegistry(options: DemoRegistryOptions): Promise<D
       tag: ref.tag!,
       digest: seeded[i]!.digest,
       platforms: Object.keys(seeded[i]!.platformDigests),
+      platformDigests: seeded[i]!.platformDigests,
     }));
     const summary = [
       `Demo registry: ${registry.url} (docker-registry), a mirror of ${MIRRORED_REGISTRIES.join(' and ')} for the sample workspace`,
