@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../host/browser';
 import { DEMO_REGISTRY_PORT, startDemoRegistry, type DemoRegistry } from '../host/demoRegistry';
+import { seedImage, startRegistry } from '../registry/harness';
 import { startVscodeServer, type VscodeServer } from '../host/vscodeServer';
 
 const VSIX = resolve('dist/image-provenance.vsix');
@@ -33,7 +34,8 @@ describe('Images view in the browser', function () {
     registry = await startDemoRegistry({ port: 0, root: join(scratch, 'registry') });
     const settings = join(workspace, '.vscode/settings.json');
     writeFileSync(settings, readFileSync(settings, 'utf8').replaceAll(`127.0.0.1:${DEMO_REGISTRY_PORT}`, registry.host));
-    server = await startVscodeServer({ install: [VSIX] });
+    // No welcome page or walkthrough: one opening late replaces the preview editor a click has just opened.
+    server = await startVscodeServer({ install: [VSIX], settings: { 'workbench.startupEditor': 'none', 'workbench.welcomePage.walkthroughs.openOnInstall': false } });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     // Copy Digest writes through the browser's clipboard, as for a user who allowed it.
@@ -191,7 +193,55 @@ describe('Images view in the browser', function () {
     await page.getByRole('menuitem', { name: 'Copy Digest' }).click();
     // The status bar confirms what went to the clipboard: the tag's index digest.
     await page.locator('.statusbar', { hasText: `Copied ${distroless.digest}` }).waitFor({ timeout: 10_000 });
-    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), distroless.digest);
+    assert.equal(await page.evaluate("navigator.clipboard.readText()"), distroless.digest);
+  });
+
+  it('signs in to a private registry from the failure row, and then shows the image', async () => {
+    const user = { username: 'dev', password: 'correct horse battery staple' };
+    const secured = await startRegistry({ htpasswd: { users: { [user.username]: user.password } } });
+    try {
+      const seeded = await seedImage(secured.url, 'team/app', '1', { auth: user });
+      const folder = join(scratch, 'private');
+      mkdirSync(join(folder, '.vscode'), { recursive: true });
+      writeFileSync(join(folder, 'Dockerfile'), `FROM ${secured.host}/team/app:1\n`);
+      writeFileSync(join(folder, '.vscode/settings.json'), JSON.stringify({ 'imageProvenance.registry.hosts': { [secured.host]: { http: true } } }));
+      await page.goto(`${server.origin}/?folder=${encodeURIComponent(folder)}`);
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      await page.locator(ACTIVITY_BAR_ITEM).first().click();
+      const image = view().locator('.monaco-list-row[aria-level="3"]', { hasText: `${secured.host}/team/app:1` });
+      await image.waitFor({ timeout: 30_000 });
+      await resolved();
+      await image.locator('.monaco-tl-twistie').click();
+      const problem = view().locator('.monaco-list-row[aria-level="4"]', { hasText: 'Sign-in required' });
+      await problem.waitFor({ timeout: 30_000 });
+      assert.match(await problem.innerText(), new RegExp(secured.host.replace(/\./g, '\\.')));
+
+      // The row's fix: three input boxes, the registry filled in from the failure.
+      await problem.click();
+      const box = (step: string) => page.locator('.quick-input-widget', { hasText: `Add Registry Credentials (${step})` });
+      const input = page.locator('.quick-input-widget input[type]').first();
+      await box('1/3').waitFor();
+      assert.equal(await input.inputValue(), secured.host);
+      await page.keyboard.press('Enter');
+      await box('2/3').waitFor();
+      await page.keyboard.type(user.username);
+      await page.keyboard.press('Enter');
+      await box('3/3').waitFor();
+      assert.equal(await input.getAttribute('type'), 'password');
+      await page.keyboard.type(user.password);
+      await page.keyboard.press('Enter');
+
+      // Stored in VS Code's secret storage; the image resolves again with them.
+      await view().locator('.monaco-list-row[aria-level="4"]', { hasText: 'linux/arm64/v8' }).waitFor({ timeout: 30_000 });
+      const rows = await visibleRows();
+      const at = rows.findIndex((r) => r.includes(`${secured.host}/team/app:1`));
+      assert.deepEqual(rows.slice(at + 1, at + 3), [
+        `      linux/amd64 — ${seeded.platformDigests['linux/amd64']!.slice(7, 19)}`,
+        `      linux/arm64/v8 — ${seeded.platformDigests['linux/arm64/v8']!.slice(7, 19)}`,
+      ]);
+    } finally {
+      await secured.close();
+    }
   });
 
   it('shows the welcome view in a workspace without build files', async () => {

@@ -2,7 +2,7 @@
 // stopped by the tests themselves. See DESIGN.md, "Real parts in tests".
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -28,6 +28,8 @@ export interface ServerOptions {
   readonly verbose?: boolean;
   /** Keep the server's state folder in this place (for `npm start`); a fresh temporary one otherwise. */
   readonly root?: string;
+  /** User settings (User/settings.json of the server's user data). */
+  readonly settings?: Readonly<Record<string, unknown>>;
 }
 
 export function serverMain(): string {
@@ -57,6 +59,10 @@ export async function startVscodeServer(options: ServerOptions = {}): Promise<Vs
   const root = options.root ?? mkdtempSync(join(tmpdir(), 'image-provenance-vscode-'));
   const dirs = { userData: join(root, 'user-data'), serverData: join(root, 'server-data'), extensions: join(root, 'extensions'), home: join(root, 'home'), tmp: join(root, 'tmp') };
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
+  if (options.settings) {
+    mkdirSync(join(dirs.userData, 'User'), { recursive: true });
+    writeFileSync(join(dirs.userData, 'User', 'settings.json'), JSON.stringify(options.settings, null, 2));
+  }
   const env = { ...process.env, HOME: dirs.home, TMPDIR: dirs.tmp, VSCODE_CLI_TELEMETRY: '0', ...options.env };
   const common = ['--user-data-dir', dirs.userData, '--server-data-dir', dirs.serverData, '--extensions-dir', dirs.extensions];
 
