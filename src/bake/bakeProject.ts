@@ -35,12 +35,13 @@ export function projectFiles(path: string, text: string, readFile: (path: string
   const consulted: string[] = [];
   if (!(BAKE_LOOKUP as readonly string[]).includes(name)) return { files: [loadFile(path, text)], consulted };
   const files: ProjectFile[] = [];
+  const dir = dirname(path);
   for (const candidate of BAKE_LOOKUP) {
     if (candidate === name) {
       files.push(loadFile(path, text));
       continue;
     }
-    const candidatePath = resolvePath(dirname(path), candidate);
+    const candidatePath = resolvePath(dir, candidate);
     consulted.push(candidatePath);
     const other = readFile(candidatePath);
     if (other !== undefined) files.push(loadFile(candidatePath, other));

@@ -38,6 +38,9 @@ const BUILTIN_VARIABLES: Record<string, Value> = {
   BAKE_LOCAL_PLATFORM: new Unknown('BAKE_LOCAL_PLATFORM is the platform of the machine that runs the build'),
 };
 
+/** For building a model object field by field, not with `...(cond ? {…} : {})` (see `buildDefinition`). */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** A value and, when it is one literal string in some file, where it is written. */
 interface Sited {
   readonly value: string;
@@ -203,26 +206,23 @@ class BakeReader {
     for (const build of compose.builds ?? []) {
       const name = compose.units[build.unit]?.name;
       if (name === undefined) continue;
-        const args = new Map(Object.entries(build.args).map(([k, v]): [string, Sited] => [k, v]));
+      const args = new Map<string, Sited>(Object.entries(build.args));
       const contexts = new Map<string, Sited>();
       for (const [k, c] of Object.entries(build.contexts)) {
         // Compose's site points past `docker-image://`; here values keep their prefix, as in HCL.
-        if (c.kind === 'image') contexts.set(k, { value: DOCKER_IMAGE + c.value, ...(c.site ? { site: shiftSite(c.site, -DOCKER_IMAGE.length, DOCKER_IMAGE) } : {}) });
+        if (c.kind === 'image') contexts.set(k, c.site ? { value: DOCKER_IMAGE + c.value, site: shiftSite(c.site, -DOCKER_IMAGE.length, DOCKER_IMAGE) } : { value: DOCKER_IMAGE + c.value });
         else if (c.kind === 'build') contexts.set(k, { value: TARGET_LINK + c.name });
         else contexts.set(k, { value: c.value });
       }
-      const value: TargetValue = {
-        args,
-        contexts,
-        inherits: [],
-        // Compose resolved them already: the context as a folder (or a URL), the Dockerfile relative to it
-        // (so that an HCL target of the same name that moves the context moves the Dockerfile too).
-        ...(build.context !== undefined ? { context: { value: build.context } } : build.remoteContext !== undefined ? { context: { value: build.remoteContext } } : {}),
-        ...(build.dockerfile !== undefined && build.context !== undefined ? { dockerfile: { value: relativePath(build.context, build.dockerfile) } } : {}),
-        ...(build.inline !== undefined ? { inline: { value: build.inline } } : {}),
-        ...(build.target !== undefined ? { target: { value: build.target } } : {}),
-        ...(build.platforms ? { platforms: [...build.platforms] } : {}),
-      };
+      const value: TargetValue = { args, contexts, inherits: [] };
+      // Compose resolved them already: the context as a folder (or a URL), the Dockerfile relative to it
+      // (so that an HCL target of the same name that moves the context moves the Dockerfile too).
+      if (build.context !== undefined) value.context = { value: build.context };
+      else if (build.remoteContext !== undefined) value.context = { value: build.remoteContext };
+      if (build.dockerfile !== undefined && build.context !== undefined) value.dockerfile = { value: relativePath(build.context, build.dockerfile) };
+      if (build.inline !== undefined) value.inline = { value: build.inline };
+      if (build.target !== undefined) value.target = { value: build.target };
+      if (build.platforms) value.platforms = [...build.platforms];
       this.addDefinition({ name: name.replace(/\./g, '_'), file, scope: this.root, value });
     }
   }
@@ -410,7 +410,13 @@ class BakeReader {
         case 'tags':
         case 'inherits': {
           const list = evaluate(item.expr, scope, sink);
-          if (isTuple(list)) value[item.name] = list.flatMap((v) => (typeof valueToString(v) === 'string' ? [valueToString(v)!] : []));
+          if (!isTuple(list)) break;
+          const strings: string[] = [];
+          for (const v of list) {
+            const text = valueToString(v);
+            if (text !== undefined) strings.push(text);
+          }
+          value[item.name] = strings;
           break;
         }
       }
@@ -505,30 +511,34 @@ class BakeReader {
     const remote = /^(https?:\/\/|git@|github\.com\/|ssh:\/\/|git:\/\/)/.test(context) || context.startsWith(TARGET_LINK);
     const contextDir = resolvePath(dir, context.replace(/^cwd:\/\//, ''));
     const dockerfile = target.dockerfile?.value || 'Dockerfile';
+    // Maps are walked with forEach and objects filled field by field: this runs for every build of the
+    // workspace at startup, mostly before V8 optimizes it, where iterator destructuring and object spread are slow.
     const args: Record<string, BuildArg> = {};
-    for (const [k, v] of target.args) args[k] = v.site ? { value: v.value, site: v.site } : { value: v.value };
+    target.args.forEach((v, k) => (args[k] = v.site ? { value: v.value, site: v.site } : { value: v.value }));
     const contexts: Record<string, NamedContext> = {};
-    for (const [k, v] of target.contexts) {
+    target.contexts.forEach((v, k) => {
       if (v.value.startsWith(DOCKER_IMAGE)) {
-        const image = v.value.slice(DOCKER_IMAGE.length);
         const site = v.site ? shiftSite(v.site, DOCKER_IMAGE.length) : undefined;
-        contexts[k] = { kind: 'image', value: image, ...(site ? { site } : {}), ...(v.variable !== undefined && !site ? { variable: v.variable } : {}) };
+        const image: Mutable<NamedContext & { kind: 'image' }> = { kind: 'image', value: v.value.slice(DOCKER_IMAGE.length) };
+        if (site) image.site = site;
+        else if (v.variable !== undefined) image.variable = v.variable;
+        contexts[k] = image;
       } else if (v.value.startsWith(TARGET_LINK)) {
         contexts[k] = { kind: 'build', name: v.value.slice(TARGET_LINK.length) };
       } else if (v.value !== '') {
         contexts[k] = { kind: 'local', value: v.value };
       }
-    }
-    return {
-      unit,
-      ...(target.inline !== undefined ? { inline: target.inline.value } : remote ? {} : { dockerfile: resolvePath(contextDir, dockerfile) }),
-      ...(remote ? {} : { context: contextDir }),
-      range,
-      args,
-      contexts,
-      ...(target.target !== undefined ? { target: target.target.value } : {}),
-      ...(target.platforms ? { platforms: target.platforms } : {}),
-    };
+    });
+    const definition: Mutable<BuildDefinition> = { unit } as BuildDefinition;
+    if (target.inline !== undefined) definition.inline = target.inline.value;
+    else if (!remote) definition.dockerfile = resolvePath(contextDir, dockerfile);
+    if (!remote) definition.context = contextDir;
+    definition.range = range;
+    definition.args = args;
+    definition.contexts = contexts;
+    if (target.target !== undefined) definition.target = target.target.value;
+    if (target.platforms) definition.platforms = target.platforms;
+    return definition;
   }
 
   /** `contexts = { x = "target:y" }` chains targets: a chain back to the start never ends. */
@@ -601,11 +611,12 @@ function merge(into: TargetValue, from: TargetValue): void {
   if (from.dockerfile) into.dockerfile = from.dockerfile;
   if (from.inline) into.inline = from.inline;
   if (from.target) into.target = from.target;
-  for (const [k, v] of from.args) into.args.set(k, v);
-  for (const [k, v] of from.contexts) into.contexts.set(k, v);
+  from.args.forEach((v, k) => into.args.set(k, v));
+  from.contexts.forEach((v, k) => into.contexts.set(k, v));
   if (from.platforms) into.platforms = from.platforms;
   if (from.tags) into.tags = from.tags;
-  into.inherits = [...into.inherits, ...from.inherits.filter((p) => !into.inherits.includes(p))];
+  // Lists are replaced, never changed in place: with nothing to add, `into` keeps its own.
+  if (from.inherits.length) into.inherits = [...into.inherits, ...from.inherits.filter((p) => !into.inherits.includes(p))];
 }
 
 function attribute(block: Block, name: string): Attribute | undefined {

@@ -1,13 +1,14 @@
 // Compose files as the model sees them: services, the images they pull (`image:` without `build:`),
-// and the builds they define (Dockerfile, args, additional contexts), with exact ranges. Read from the
-// `yaml` package's concrete syntax tree (yamlTree.ts), so ranges, anchors and quoting are the file's own.
+// and the builds they define (Dockerfile, args, additional contexts), with exact ranges. Read from a light
+// YAML tree (yamlTree.ts: plain block YAML directly, anything else from the `yaml` package's concrete
+// syntax tree), so ranges, anchors and quoting are the file's own.
 //
 // A project is a base file plus its override file (`compose.override.yaml` next to `compose.yaml`):
 // services merge across them, so whether `image:` names a base or the build's output is decided on
 // the merged service, while each file lists only the uses written in it.
 
 import { isMap, isScalar, isSeq, parseYaml, type YMap, type YNode, type YPair, type YScalar } from './yamlTree';
-import type { BuildArg, BuildDefinition, BuildFile, Diagnostic, ImageUse, NamedContext, NotPinnableReason, Range, Site, Unit } from '../model/buildFile';
+import type { BuildArg, BuildDefinition, BuildFile, Diagnostic, ImageUse, NamedContext, NotPinnableReason, PinSite, Range, Site, Unit } from '../model/buildFile';
 import { LineIndex } from '../model/lineIndex';
 import { Messages, message } from '../model/messages';
 import { basename, dirname, resolvePath } from '../model/paths';
@@ -24,19 +25,25 @@ export interface ComposeOptions {
 
 /** compose-go's default names, in its order. */
 const BASE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
+const OVERRIDE_NAMES = ['compose.override.yml', 'compose.override.yaml', 'docker-compose.override.yml', 'docker-compose.override.yaml'];
 const DOCKER_IMAGE = 'docker-image://';
 
 /** For an override file, the base files it may apply to, in compose-go's order; undefined for a base file. */
 export function overrideBases(path: string): string[] | undefined {
   if (!/^(compose|docker-compose)\.override\.ya?ml$/.test(basename(path))) return undefined;
-  return BASE_NAMES.map((n) => resolvePath(dirname(path), n));
+  const dir = dirname(path);
+  return BASE_NAMES.map((n) => resolvePath(dir, n));
 }
 
 /** The override file `docker compose` adds next to a base file: the first of these that exists (compose-go). */
 function overridesOf(path: string): string[] {
   if (!BASE_NAMES.includes(basename(path))) return [];
-  return ['compose.override.yml', 'compose.override.yaml', 'docker-compose.override.yml', 'docker-compose.override.yaml'].map((n) => resolvePath(dirname(path), n));
+  const dir = dirname(path);
+  return OVERRIDE_NAMES.map((n) => resolvePath(dir, n));
 }
+
+/** For building a model object field by field, not with `...(cond ? {…} : {})` (see `buildDefinition`). */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** A scalar written in some file of the project. */
 interface Written {
@@ -97,6 +104,7 @@ class ComposeReader {
   read(): BuildFile {
     // The project's files in merge order; this file's own model decides which uses to list.
     const bases = overrideBases(this.path);
+    const others = bases ?? overridesOf(this.path);
     const files: SourceFile[] = [];
     if (bases) {
       const base = bases.map((p) => [p, this.readOther(p)] as const).find(([, t]) => t !== undefined);
@@ -104,7 +112,7 @@ class ComposeReader {
       files.push(this.self);
     } else {
       files.push(this.self);
-      for (const p of overridesOf(this.path)) {
+      for (const p of others) {
         const t = this.readOther(p);
         if (t === undefined) continue;
         files.push(this.load(p, t));
@@ -125,7 +133,9 @@ class ComposeReader {
       const service = merged.get(name);
       if (!service) continue;
       const unitIndex = units.length;
-      units.push({ kind: 'service', index: unitIndex, name, range: this.range(this.self, pair.key!), ...(service.profiles?.length ? { profiles: service.profiles } : {}) });
+      const unit: Mutable<Unit> = { kind: 'service', index: unitIndex, name, range: this.range(this.self, pair.key!) };
+      if (service.profiles?.length) unit.profiles = service.profiles;
+      units.push(unit);
       if (service.image && service.image.file === this.self) uses.push(this.imageUse(service, unitIndex));
       if (service.build) {
         for (const { value, listForm } of service.build.contexts.values()) {
@@ -137,7 +147,7 @@ class ComposeReader {
       }
     }
     for (const file of files) if (file !== this.self) this.dependencies.add(file.path);
-    for (const p of bases ?? overridesOf(this.path)) this.dependencies.add(p);
+    for (const p of others) this.dependencies.add(p);
 
     const includes = this.includes();
     return {
@@ -354,17 +364,21 @@ class ComposeReader {
       return notPinnable({ kind: 'invalid', error: parsed.error }, value);
     }
     if (hasVariables(raw) || !full.verbatim) return notPinnable({ kind: 'interpolated', variable: interpolation.names[0] ?? '' }, value, parsed.ref);
-    return { kind, range, text, resolved: value, reference: parsed.ref, unit, pin: { pinnable: true, range, text: raw, ...(written.file === this.self ? {} : { file: written.file.path }) } };
+    const pin: Mutable<PinSite> = { pinnable: true, range, text: raw };
+    if (written.file !== this.self) pin.file = written.file.path;
+    return { kind, range, text, resolved: value, reference: parsed.ref, unit, pin };
   }
 
   /** Where a scalar's value is written, and whether the source text is the value itself (no escapes). */
   private valueSite({ file, node }: Written): { start: number; end: number; verbatim: boolean } {
-    const [start, end] = node.range;
     const quoted = node.style === 'QUOTE_DOUBLE' || node.style === 'QUOTE_SINGLE';
-    const inner = quoted ? { start: start + 1, end: end - 1 } : { start, end };
-    const source = file.text.slice(inner.start, inner.end);
-    const verbatim = (quoted || node.style === 'PLAIN') && source === String(node.value);
-    return { ...inner, verbatim };
+    const start = quoted ? node.range[0] + 1 : node.range[0];
+    const end = quoted ? node.range[1] - 1 : node.range[1];
+    // The source compared in place rather than sliced (`slice` gives "" when end < start).
+    const value = String(node.value);
+    const length = Math.max(0, end - start);
+    const verbatim = (quoted || node.style === 'PLAIN') && value.length === length && (length === 0 || file.text.startsWith(value, start));
+    return { start, end, verbatim };
   }
 
   private buildDefinition(service: MergedService, unit: number, unitRange: Range): BuildDefinition {
@@ -378,13 +392,15 @@ class ComposeReader {
     const dockerfileName = value(build.dockerfile) ?? 'Dockerfile';
     const contextDir = resolvePath(baseDir, context);
 
+    // Maps are walked with forEach and objects filled field by field: this runs for every build of the
+    // workspace at startup, mostly before V8 optimizes it, where iterator destructuring and object spread are slow.
     const args: Record<string, BuildArg> = {};
-    for (const [name, arg] of build.args) {
+    build.args.forEach((arg, name) => {
       if (!arg.value) {
         // `KEY` alone or `KEY:` with no value: taken from the environment when set there.
         const fromEnv = this.env(name);
         if (fromEnv !== undefined) args[name] = { value: fromEnv };
-        continue;
+        return;
       }
       const raw = String(arg.value.node.value);
       const skip = arg.listForm ? raw.indexOf('=') + 1 : 0;
@@ -392,38 +408,41 @@ class ComposeReader {
       const resolved = interpolate(text, this.env).value;
       const site = this.literalSite(arg.value, skip);
       args[name] = site && !hasVariables(text) ? { value: resolved, site } : { value: resolved };
-    }
+    });
 
     const contexts: Record<string, NamedContext> = {};
-    for (const [name, { value: written, listForm }] of build.contexts) {
+    build.contexts.forEach(({ value: written, listForm }, name) => {
       const raw = String(written.node.value);
       const skip = listForm ? raw.indexOf('=') + 1 : 0;
       const text = raw.slice(skip);
       const resolved = interpolate(text, this.env).value;
       if (resolved.startsWith(DOCKER_IMAGE)) {
-        const image = resolved.slice(DOCKER_IMAGE.length);
         const site = hasVariables(text) ? undefined : this.literalSite(written, skip + DOCKER_IMAGE.length);
         const variable = interpolate(text, this.env).names[0];
-        contexts[name] = { kind: 'image', value: image, ...(site ? { site } : {}), ...(variable ? { variable } : {}) };
+        const image: Mutable<NamedContext & { kind: 'image' }> = { kind: 'image', value: resolved.slice(DOCKER_IMAGE.length) };
+        if (site) image.site = site;
+        if (variable) image.variable = variable;
+        contexts[name] = image;
       } else if (resolved.startsWith('service:')) {
         contexts[name] = { kind: 'build', name: resolved.slice('service:'.length) };
       } else {
         contexts[name] = { kind: 'local', value: resolved };
       }
-    }
+    });
 
     const target = value(build.target);
-    return {
-      unit,
-      ...(inline !== undefined ? { inline } : remote ? {} : { dockerfile: resolvePath(contextDir, dockerfileName) }),
-      ...(remote ? { remoteContext: context } : { context: contextDir }),
-      // A build defined in the other file of the project is shown at the service's key here.
-      range: build.file === this.self ? build.range : unitRange,
-      args,
-      contexts,
-      ...(target !== undefined ? { target } : {}),
-      ...(build.platforms ? { platforms: build.platforms } : {}),
-    };
+    const definition: Mutable<BuildDefinition> = { unit } as BuildDefinition;
+    if (inline !== undefined) definition.inline = inline;
+    else if (!remote) definition.dockerfile = resolvePath(contextDir, dockerfileName);
+    if (remote) definition.remoteContext = context;
+    else definition.context = contextDir;
+    // A build defined in the other file of the project is shown at the service's key here.
+    definition.range = build.file === this.self ? build.range : unitRange;
+    definition.args = args;
+    definition.contexts = contexts;
+    if (target !== undefined) definition.target = target;
+    if (build.platforms) definition.platforms = build.platforms;
+    return definition;
   }
 
   /** The site of a scalar's value from character `skip` on, when written verbatim. */
@@ -459,7 +478,8 @@ class Fields {
   readonly pairs: readonly YPair[];
 
   constructor(map: YMap) {
-    this.pairs = expand(map, new Set());
+    // Nearly every mapping has no merge key: its own entries, as expanding them would list them.
+    this.pairs = map.pairs.some(isMergeKey) ? expand(map, new Set()) : map.pairs;
   }
 
   pair(key: string): YPair | undefined {
@@ -480,7 +500,7 @@ function expand(map: YMap, visiting: Set<YMap>): YPair[] {
   const merged: YPair[] = [];
   visiting.add(map);
   for (const pair of map.pairs) {
-    if (!(isScalar(pair.key) && pair.key.value === '<<' && pair.key.style === 'PLAIN')) {
+    if (!isMergeKey(pair)) {
       own.push(pair);
       continue;
     }
@@ -499,4 +519,8 @@ function expand(map: YMap, visiting: Set<YMap>): YPair[] {
   const pairs = merged.length ? [...merged, ...own] : own;
   expanded.set(map, pairs);
   return pairs;
+}
+
+function isMergeKey(pair: YPair): boolean {
+  return isScalar(pair.key) && pair.key.value === '<<' && pair.key.style === 'PLAIN';
 }

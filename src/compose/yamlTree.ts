@@ -1,12 +1,14 @@
 // A light YAML tree for reading Compose files, built from the `yaml` package's CST (its concrete syntax
 // tree: every token with its offset and source). It keeps what the model needs — maps, sequences,
 // scalars with their exact value ranges and quoting style, anchors and aliases, merge keys — and skips
-// the package's Document layer, which costs as much again as the parse itself.
+// the package's Document layer, which costs as much again as the parse itself. Plain block YAML (most
+// Compose files) is read directly by blockYaml.ts into the same tree, without the CST.
 //
 // Scalars keep their text as written: YAML 1.2's core schema would turn `GO_VERSION: 1.20` into the
 // number 1.2, where Compose (like any string-typed reader) sees "1.20".
 
 import { CST, Parser } from 'yaml';
+import { checkUniqueKey, readBlockYaml, scalarNode } from './blockYaml';
 
 export type ScalarStyle = 'PLAIN' | 'QUOTE_DOUBLE' | 'QUOTE_SINGLE' | 'BLOCK_LITERAL' | 'BLOCK_FOLDED';
 
@@ -49,7 +51,6 @@ export interface YamlProblem {
   readonly message: string;
 }
 
-const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
 /** Deeper nesting than this is reported, not followed: no input can exhaust the stack. */
 const MAX_DEPTH = 200;
 
@@ -67,6 +68,12 @@ export function isScalar(node: YNode | undefined): node is YScalar {
 
 /** The first document of `text` (Compose files have one), and the syntax problems found. */
 export function parseYaml(text: string): { root: YNode | undefined; problems: YamlProblem[] } {
+  // Most Compose files are plain block YAML, read directly; the CST reads the rest (same tree either way).
+  return readBlockYaml(text) ?? parseYamlCst(text);
+}
+
+/** `parseYaml` through the `yaml` package's CST, whatever the YAML (exported for the tests comparing both). */
+export function parseYamlCst(text: string): { root: YNode | undefined; problems: YamlProblem[] } {
   const builder = new Builder();
   let root: YNode | undefined;
   let first = true;
@@ -140,9 +147,7 @@ class Builder {
 
   private scalar(token: CST.FlowScalar | CST.BlockScalar): YScalar {
     const resolved = CST.resolveAsScalar(token, false, (offset, _code, message) => this.problem(offset, offset + 1, message));
-    const style = (resolved.type ?? 'PLAIN') as ScalarStyle;
-    const value = style === 'PLAIN' && NULLS.has(resolved.value) ? null : resolved.value;
-    return { kind: 'scalar', value, style, range: [resolved.range[0], resolved.range[1]] };
+    return scalarNode(resolved.value, (resolved.type ?? 'PLAIN') as ScalarStyle, resolved.range[0], resolved.range[1]);
   }
 
   private map(items: readonly CST.CollectionItem[], offset: number): YMap {
@@ -154,11 +159,7 @@ class Builder {
       const keyToken = item.key ?? (item.sep ? null : item.value);
       const key = keyToken ? this.node(keyToken, item.start) : undefined;
       const value = item.sep && item.value ? this.node(item.value, item.sep) : undefined;
-      // Compose rejects a mapping that says the same key twice; `<<` (merge) may repeat.
-      if (key?.kind === 'scalar' && key.value !== null && key.value !== '<<') {
-        if (keys.has(key.value)) this.problem(key.range[0], key.range[1], `Map keys must be unique: "${key.value}" is already used.`);
-        keys.add(key.value);
-      }
+      checkUniqueKey(key, keys, this.problems);
       pairs.push({ key, value });
       end = Math.max(end, value?.range[1] ?? key?.range[1] ?? end);
     }

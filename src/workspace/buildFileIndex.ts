@@ -274,7 +274,7 @@ export class BuildFileIndex {
     if (replaced && this.sorted) this.sorted[indexOfPath(this.sorted, path)] = file;
     else this.sorted = undefined;
     this.groups = undefined;
-    this.links.clear();
+    this.clearLinks();
   }
 
   /** A Compose file's model, when the index has it parsed from the text it holds. */
@@ -322,7 +322,12 @@ export class BuildFileIndex {
   private invalidate(): void {
     this.sorted = undefined;
     this.groups = undefined;
-    this.links.clear();
+    this.clearLinks();
+  }
+
+  /** `Map.clear` allocates a new table even when empty, and this runs for every file the index is given. */
+  private clearLinks(): void {
+    if (this.links.size) this.links.clear();
   }
 
   private emit(paths: readonly string[]): void {

@@ -19,9 +19,19 @@ export const BUILD_FILE_GLOB = `**/{${[...DOCKERFILE_NAMES, ...COMPOSE_NAMES, ..
 /** `Dockerfile.dockerignore`, `app.Dockerfile.dockerignore`: BuildKit's per-Dockerfile ignore files. */
 const NOT_A_DOCKERFILE = /\.dockerignore$/i;
 
-const matchDockerfile = picomatch([...DOCKERFILE_NAMES], { dot: true });
-const matchCompose = picomatch([...COMPOSE_NAMES], { dot: true });
-const matchBake = picomatch([...BAKE_NAMES], { dot: true });
+/**
+ * Whether a base name matches one of `globs`, exactly as picomatch's matcher decides (the glob itself, or its
+ * regular expression), without the result object picomatch allocates per call: the index asks this about
+ * every path build files depend on.
+ */
+function nameMatcher(globs: readonly string[]): (name: string) => boolean {
+  const compiled = globs.map((glob) => ({ glob, regex: picomatch.makeRe(glob, { dot: true }) }));
+  return (name) => name !== '' && compiled.some(({ glob, regex }) => name === glob || regex.test(name));
+}
+
+const matchDockerfile = nameMatcher(DOCKERFILE_NAMES);
+const matchCompose = nameMatcher(COMPOSE_NAMES);
+const matchBake = nameMatcher(BAKE_NAMES);
 
 export function baseName(path: string): string {
   const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));

@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
+import picomatch from 'picomatch';
 import { BuildFileIndex } from '../../src/workspace/buildFileIndex';
-import { BuildFileMatcher, isScannedName } from '../../src/workspace/buildFilePatterns';
+import { BAKE_NAMES, BuildFileMatcher, COMPOSE_NAMES, DOCKERFILE_NAMES, isScannedName } from '../../src/workspace/buildFilePatterns';
 
 describe('build file names', () => {
   const matcher = new BuildFileMatcher(['**/*.containerfile', 'docker/build-*']);
@@ -48,6 +50,17 @@ describe('build file names', () => {
   }
   it('ignores blank extra globs', () => {
     assert.equal(new BuildFileMatcher(['', '  ']).kindOf('README.md'), undefined);
+  });
+  it('matches names exactly as picomatch does', () => {
+    const match = (globs: readonly string[]) => picomatch([...globs], { dot: true });
+    const [dockerfile, compose, bake] = [match(DOCKERFILE_NAMES), match(COMPOSE_NAMES), match(BAKE_NAMES)];
+    const reference = (name: string) => name === '.env' || (!/\.dockerignore$/i.test(name) && (compose(name) || bake(name) || dockerfile(name)));
+    const part = fc.constantFrom('', '.', '..', '*', 'Dockerfile', 'dockerfile', 'Containerfile', 'compose', 'docker-compose', 'docker-bake', 'override', 'yaml', 'yml', 'hcl', 'json', 'env', 'dockerignore', 'x', 'a b', '[', '\\');
+    const name = fc.array(part, { maxLength: 4 }).chain((parts) => fc.constantFrom(parts.join('.'), parts.join(''), parts.join('-')));
+    fc.assert(
+      fc.property(name, (n) => assert.equal(isScannedName(`/w/${n}`), reference(n.slice(n.lastIndexOf('\\') + 1)), n)),
+      { numRuns: 5000 },
+    );
   });
 });
 
