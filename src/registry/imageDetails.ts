@@ -2,7 +2,8 @@
 // the content a build would pull (the pinned digest if there is one). Pure core over the client.
 
 import { withoutDigest, type ImageRef } from '../reference/imageReference';
-import type { RegistryClient } from './client';
+import type { RegistryClient, ResolvedDigest } from './client';
+import { RegistryError } from './errors';
 import { attestationEntries, formatPlatform, platformEntries, type Platform } from './manifest';
 
 export interface PlatformImage {
@@ -12,8 +13,10 @@ export interface PlatformImage {
 }
 
 export interface ImageDetails {
-  /** Where the tag points now; undefined when the reference is a digest alone. */
+  /** Where the tag points now; undefined when the reference is a digest alone, or the tag lookup failed. */
   readonly tagDigest?: string;
+  /** Why the tag of a pinned reference could not be looked up (the pinned content is still described). */
+  readonly tagError?: RegistryError;
   /** The content described below: the pinned digest when there is one, else the tag's. */
   readonly digest: string;
   readonly mediaType: string;
@@ -33,13 +36,22 @@ export interface ImageDetails {
 export async function describeImage(client: RegistryClient, ref: ImageRef, signal?: AbortSignal): Promise<ImageDetails> {
   const byTag = ref.tag !== undefined || ref.digest === undefined;
   const tagRef: ImageRef = { ...ref, original: withoutDigest(ref.original), digest: undefined };
-  const resolved = byTag ? await client.resolve(tagRef, { signal }) : undefined;
+  let resolved: ResolvedDigest | undefined;
+  let tagError: RegistryError | undefined;
+  try {
+    resolved = byTag ? await client.resolve(tagRef, { signal }) : undefined;
+  } catch (error) {
+    // A pin says what is pulled whatever the tag does: describe it even when the tag cannot be looked up.
+    if (ref.digest === undefined || !(error instanceof RegistryError) || error.kind === 'cancelled') throw error;
+    tagError = error;
+  }
   const digest = ref.digest ?? resolved!.digest;
   const fetched = await client.manifest(ref, { signal, digest });
   const { manifest } = fetched;
   if (manifest.kind === 'index') {
     return {
       tagDigest: resolved?.digest,
+      ...(tagError && { tagError }),
       digest,
       mediaType: fetched.mediaType,
       kind: 'index',
@@ -51,6 +63,7 @@ export async function describeImage(client: RegistryClient, ref: ImageRef, signa
   const platform = await configPlatform(client, ref, manifest.config.digest, signal);
   return {
     tagDigest: resolved?.digest,
+    ...(tagError && { tagError }),
     digest,
     mediaType: fetched.mediaType,
     kind: 'image',

@@ -70,8 +70,9 @@ describe('Registry in the Images view', () => {
     assert.ok(problem);
     assert.equal(rest.length, 0);
     assert.match(String(problem.item.contextValue), /^registryProblem problem-\w+$/);
-    // The tag is asked for first (it says whether the pin is stale); the mirror's 404 is part of the story.
-    assert.match(String(problem.item.tooltip), /^golang:1\.23: .*\(mirrors tried first: 127\.0\.0\.1:\d+ notFound\)/);
+    // The pinned content is what fails (its tag failing alone would still show the pin's platforms);
+    // the mirror's 404 is part of the story.
+    assert.match(String(problem.item.tooltip), /^golang:1\.23@sha256:0123456789ab.*\(mirrors tried first: 127\.0\.0\.1:\d+ notFound\)/);
     assert.equal(problem.item.command?.command, 'imageProvenance.retry');
   });
 

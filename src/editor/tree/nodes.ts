@@ -142,6 +142,7 @@ function registryLines(resolution: Resolution | undefined): string[] {
   const { details } = resolution;
   const lines: string[] = [];
   if (details.tagDigest !== undefined) lines.push(vscode.l10n.t('The tag points to {0}', details.tagDigest));
+  if (details.tagError !== undefined) lines.push(vscode.l10n.t('The tag could not be looked up: {0}', details.tagError.message));
   if (details.tagDigest !== details.digest) lines.push(vscode.l10n.t('The pinned digest is {0}', details.digest));
   if (details.host) lines.push(vscode.l10n.t('Answered by {0}', details.host));
   return lines;
