@@ -65,6 +65,8 @@ export function activate(context: vscode.ExtensionContext): ImageProvenanceApi {
     vscode.workspace.onDidChangeConfiguration((e) => REGISTRY_SETTINGS.some((s) => e.affectsConfiguration(s)) && reconnect()),
     vscode.workspace.onDidGrantWorkspaceTrust(reconnect),
   );
+  resolver.setActive(treeView.visible);
+  context.subscriptions.push(treeView.onDidChangeVisibility((e) => resolver.setActive(e.visible)));
   indexer.start();
   return { index, imagesTree, resolver, whenIndexed: () => indexer.whenIndexed() };
 }

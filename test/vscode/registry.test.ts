@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { ImageProvenanceApi } from '../../src/extension';
 import type { SeededRegistry } from '../host/testRegistry';
-import { api, row, rows, type Row } from './helpers';
+import { parseImageReference } from '../../src/reference/imageReference';
+import { api, eventually, row, rows, type Row } from './helpers';
 
 const FAKE_PIN = 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
 
@@ -28,6 +29,19 @@ async function useRow(a: ImageProvenanceApi, stage: string, label: string): Prom
 
 describe('Registry in the Images view', () => {
   afterEach(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
+
+  it('asks no registry until the Images view is shown', async () => {
+    const a = await api();
+    const parsed = parseImageReference('node:22-slim');
+    assert.ok(parsed.ok);
+    await vscode.commands.executeCommand('workbench.view.explorer');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(a.resolver.get(parsed.ref), undefined);
+    await vscode.commands.executeCommand('imageProvenance.images.focus');
+    await eventually(() => a.resolver.get(parsed.ref) !== undefined, 'resolution to start once the view shows');
+    await a.resolver.whenIdle();
+    assert.equal(a.resolver.get(parsed.ref)?.state, 'resolved');
+  });
 
   it('shows what a multi-platform tag points to, with its platforms and no attestation entries', async () => {
     const a = await api();

@@ -28,6 +28,8 @@ export class ImageResolver implements vscode.Disposable {
   private running = 0;
   private finishedAll: (() => void) | undefined;
   private client: Promise<RegistryClient> | undefined;
+  /** Registries are asked only while someone looks: the view is visible (later, a hover or CodeLens asks). */
+  private active = false;
 
   constructor(
     private readonly index: BuildFileIndex,
@@ -35,7 +37,12 @@ export class ImageResolver implements vscode.Disposable {
     private readonly connect: () => Promise<RegistryClient>,
   ) {
     this.unsubscribe = index.onDidChange(() => this.scheduleCollect());
-    this.scheduleCollect();
+  }
+
+  /** Starts (or stops looking for new) resolutions as the view shows or hides. */
+  setActive(active: boolean): void {
+    this.active = active;
+    if (active) this.collect();
   }
 
   static key(ref: ImageRef): string {
@@ -85,13 +92,14 @@ export class ImageResolver implements vscode.Disposable {
   }
 
   private scheduleCollect(): void {
-    this.collectTimer ??= setTimeout(() => this.collect(), COLLECT_DELAY_MS);
+    if (this.active) this.collectTimer ??= setTimeout(() => this.collect(), COLLECT_DELAY_MS);
   }
 
   /** Starts a resolution for each image of the index that has none. */
   private collect(): void {
     clearTimeout(this.collectTimer);
     this.collectTimer = undefined;
+    if (!this.active) return;
     const started: Promise<void>[] = [];
     for (const group of this.index.byImage()) {
       for (const { use } of group.uses) {
