@@ -15,6 +15,7 @@ const pureCore = [
   'src/bake/**',
   'src/registry/**',
   'src/workspace/**',
+  'src/pin/**',
   'test/unit/**',
   'test/registry/**',
   'bench/**',
