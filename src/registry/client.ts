@@ -160,7 +160,7 @@ export class RegistryClient {
     if (cached !== undefined) return cached;
     const maxBytes = options.maxBytes ?? this.settings.maxBlobBytes;
     return this.flights.run(
-      `blob ${ref.registry}/${ref.repository}@${digest}`,
+      `blob ${ref.registry}/${ref.repository}@${digest} ${maxBytes}`,
       signal,
       () => cancelled(image, registryApiHost(ref)),
       (shared) =>
@@ -345,6 +345,9 @@ export class RegistryClient {
     let answer: ChallengeAnswer;
     try {
       response = await send(first.authorization);
+      // Only the registry's own 401/403 is about its credentials: one from a host it redirected to (a blob
+      // CDN) must never name a token service the registry's credentials would then be sent to.
+      if ((response.status === 401 || response.status === 403) && response.url.origin !== url.origin) throw this.foreignRefusal(target, response, options.what);
       if (response.status !== 401) {
         if (response.status === 403) throw this.auth.failure(target, 403, first.withCredentials, response);
         return response;
@@ -354,8 +357,19 @@ export class RegistryClient {
       first.settle(response?.status);
     }
     const again = await send(answer.authorization);
+    if ((again.status === 401 || again.status === 403) && again.url.origin !== url.origin) throw this.foreignRefusal(target, again, options.what);
     if (again.status === 401 || again.status === 403) throw this.auth.failure(target, again.status, answer.withCredentials, again);
     return again;
+  }
+
+  private foreignRefusal(target: Target, response: TransportResponse, what: string): RegistryError {
+    return new RegistryError(
+      'badResponse',
+      target.image,
+      response.url.host,
+      `${target.image}: ${target.apiHost} redirected ${what} to ${response.url.host}, which refused it (${response.status}); the registry's credentials are not sent there (an expired download link, or a misconfigured storage backend)`,
+      { status: response.status, url: redactUrl(response.url) },
+    );
   }
 
   /** The error for a status other than 200 (redirects, 5xx and 429 were handled by the transport). */

@@ -53,6 +53,8 @@ export interface TransportOptions {
 }
 
 const MAX_REDIRECTS = 5;
+/** Below this average rate, a body still arriving after the timeout is given up on. */
+const MIN_BYTES_PER_SECOND = 1024;
 const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 /** Enough of an error body for a registry's error JSON; the rest is not read. */
 const ERROR_BODY_BYTES = 16 * 1024;
@@ -188,6 +190,12 @@ export class Transport {
             body = undefined;
           }
           if (seen.has(`${method} ${next.href}`)) throw fail('redirected in a loop');
+          // HTTPS to plain HTTP would let anyone on the network choose what comes back (a digest header
+          // that becomes a pin); a body may hold a refresh token, which must not follow to another origin.
+          const refuse = (why: string): RegistryError =>
+            new RegistryError('redirect', req.image, url.host, `${req.image}: ${url.host} redirected ${req.what} to ${next.host} ${why}; not followed`, { status, url: redactUrl(url) });
+          if (url.protocol === 'https:' && next.protocol === 'http:') throw refuse('over plain HTTP');
+          if (body !== undefined && next.origin !== origin) throw refuse('with credentials in the request');
           url = next;
           continue;
         }
@@ -197,7 +205,7 @@ export class Transport {
           await discard(response.body);
           bytes = new Uint8Array(0);
         } else if (status >= 200 && status < 300) {
-          bytes = await readCapped(response, req, url);
+          bytes = await readCapped(response, req, url, this.settings.timeoutMs);
         } else {
           bytes = await readSome(response.body, ERROR_BODY_BYTES);
         }
@@ -450,8 +458,12 @@ function redirectTarget(location: string | undefined, base: URL): URL | undefine
   }
 }
 
-/** A 2xx body, rejecting past the cap: by Content-Length before reading, else while streaming. */
-async function readCapped(response: Dispatcher.ResponseData, req: TransportRequest, url: URL): Promise<Uint8Array> {
+/**
+ * A 2xx body, rejecting past the cap (by Content-Length before reading, else while streaming) and, once
+ * `timeoutMs` has passed, when it arrives slower than MIN_BYTES_PER_SECOND: undici's body timeout only
+ * measures the gaps between chunks, so a body trickled a byte at a time would otherwise never end.
+ */
+async function readCapped(response: Dispatcher.ResponseData, req: TransportRequest, url: URL, timeoutMs: number): Promise<Uint8Array> {
   const tooLarge = (size: string): RegistryError =>
     new RegistryError('tooLarge', req.image, url.host, `${req.image}: ${req.what} from ${url.host} is larger than the ${formatBytes(req.maxBytes)} limit (${size})`, {
       url: redactUrl(url),
@@ -463,11 +475,22 @@ async function readCapped(response: Dispatcher.ResponseData, req: TransportReque
   }
   const chunks: Buffer[] = [];
   let size = 0;
+  const started = Date.now();
   try {
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
       size += chunk.length;
       if (size > req.maxBytes) throw tooLarge(`more than ${req.maxBytes} bytes sent`);
       chunks.push(chunk);
+      const elapsedMs = Date.now() - started;
+      if (elapsedMs > timeoutMs && size < (elapsedMs / 1000) * MIN_BYTES_PER_SECOND) {
+        throw new RegistryError(
+          'timeout',
+          req.image,
+          url.host,
+          `${req.image}: ${req.what} from ${url.host} arrived too slowly (${size} bytes in ${(elapsedMs / 1000).toFixed(0)} s); a stalled connection or an overloaded registry`,
+          { url: redactUrl(url) },
+        );
+      }
     }
   } finally {
     // After a throw (cap, timeout, reset) the stream may still be open.
