@@ -5,7 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import { effectiveTag, familiarName, isDigest, registryApiHost, type ImageRef } from '../reference/imageReference';
-import { Authenticator, pullScope, type AuthTarget, type ChallengeAnswer } from './auth';
+import { Authenticator, pullScope, untilAborted, type AuthTarget, type ChallengeAnswer } from './auth';
 import { memoryContentStore, type ContentStore } from './contentStore';
 import { NO_CREDENTIALS, type CredentialStore } from './credentials';
 import { RegistryError, redactUrl } from './errors';
@@ -502,26 +502,14 @@ class Flights {
     current.waiters++;
     const shared = current.promise as Promise<T>;
     if (signal === undefined) return shared;
-    return new Promise<T>((resolve, reject) => {
-      const onAbort = (): void => {
-        current.waiters--;
-        if (current.waiters === 0) {
-          if (this.flights.get(key) === current) this.flights.delete(key);
-          current.controller.abort();
-        }
-        reject(onCancel());
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      shared.then(
-        (value) => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(value);
-        },
-        (error: unknown) => {
-          signal.removeEventListener('abort', onAbort);
-          reject(error);
-        },
-      );
+    // This caller stops waiting; the last one to leave stops the request.
+    return untilAborted(shared, signal, () => {
+      current.waiters--;
+      if (current.waiters === 0) {
+        if (this.flights.get(key) === current) this.flights.delete(key);
+        current.controller.abort();
+      }
+      return onCancel();
     });
   }
 }

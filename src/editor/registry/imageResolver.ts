@@ -45,12 +45,8 @@ export class ImageResolver implements vscode.Disposable {
     if (active) this.collect();
   }
 
-  static key(ref: ImageRef): string {
-    return canonicalName(ref);
-  }
-
   get(ref: ImageRef): Resolution | undefined {
-    return this.results.get(ImageResolver.key(ref));
+    return this.results.get(canonicalName(ref));
   }
 
   /** Resolves once nothing is pending (the extension tests wait on it). */
@@ -63,9 +59,9 @@ export class ImageResolver implements vscode.Disposable {
     });
   }
 
-  /** Tries failed images again (after signing in, or when the network is back). */
-  retry(keys?: readonly string[]): void {
-    for (const [key, result] of this.results) if (result.state === 'failed' && (!keys || keys.includes(key))) this.results.delete(key);
+  /** Tries failed images again (when the network is back). */
+  retry(): void {
+    for (const [key, result] of this.results) if (result.state === 'failed') this.results.delete(key);
     this.collect();
   }
 
@@ -100,16 +96,15 @@ export class ImageResolver implements vscode.Disposable {
     clearTimeout(this.collectTimer);
     this.collectTimer = undefined;
     if (!this.active) return;
-    const started: Promise<void>[] = [];
+    const before = this.running;
     for (const group of this.index.byImage()) {
       for (const { use } of group.uses) {
         const ref = pulledImage(use);
-        if (!ref) continue;
-        const key = ImageResolver.key(ref);
-        if (!this.results.has(key)) started.push(this.resolve(key, ref));
+        const key = ref && canonicalName(ref);
+        if (ref && key && !this.results.has(key)) void this.resolve(key, ref);
       }
     }
-    if (started.length) {
+    if (this.running > before) {
       this.changed.fire();
       void vscode.window.withProgress({ location: { viewId: IMAGES_VIEW } }, () => this.whenIdle());
     }
