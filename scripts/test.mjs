@@ -7,7 +7,9 @@ const tiers = {
   // Whole-program checks count as one test each.
   typecheck: { command: 'npm run --silent typecheck', single: true },
   lint: { command: 'npm run --silent lint', single: true },
-  unit: { command: 'npx mocha --forbid-only "out/test/unit/**/*.test.js"' },
+  // Property tests run thousands of generated cases each: on a loaded 2-core machine one can take more
+  // than mocha's default 2 s without anything being wrong.
+  unit: { command: 'npx mocha --forbid-only --timeout 20000 "out/test/unit/**/*.test.js"' },
   // Against real registries (Debian's docker-registry) the tests start themselves, and a fault proxy.
   registry: { command: 'npx mocha --forbid-only --timeout 30000 "out/test/registry/**/*.test.js"' },
   vscode: { command: 'node out/test/host/runVscodeTests.js' },
