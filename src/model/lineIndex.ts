@@ -24,6 +24,10 @@ export class LineIndex {
     }
   }
 
+  get lineCount(): number {
+    return this.starts.length;
+  }
+
   position(offset: number): Position {
     // Binary search for the last line start ≤ offset.
     let lo = 0;

@@ -68,4 +68,16 @@ export const Messages = {
 
   // Builds (Compose services, Bake targets)
   buildDockerfileNotFound: 'The Dockerfile "{0}" does not exist.',
+
+  // Pins (diagnostics about what a use pulls, and why an image was not pinned)
+  pinUnpinned: '{0} is not pinned to a digest: the tag can move to different content.',
+  pinUnpinnedShared: '{0} is not pinned to a digest, and cannot be pinned here: it is the default of ARG {1}, which {2} images use, so a digest there would pin them all. Give this image its own ARG to pin it.',
+  pinUnpinnedPartial: '{0} is not pinned to a digest, and cannot be pinned here: only part of the reference comes from ARG {1}.',
+  pinUnpinnedOverridden: '{0} is not pinned to a digest, and cannot be pinned here: build argument {1} sets it from outside this file.',
+  pinUnpinnedInterpolated: '{0} is not pinned to a digest, and cannot be pinned here: it is made from {1}, whose value comes from elsewhere.',
+  pinStale: 'The pin of {0} is stale: the tag now points to {1}, not to the pinned {2}.',
+  pinStaleNoPlatform: 'The pin of {0} is stale: the tag now points to {1}, which has no {2} image for the pinned one to be updated to.',
+  pinNotFound: 'The registry ({1}) has no manifest with the pinned digest {2} of {0}. Likely causes: the tag moved and the content it pointed to was garbage-collected; the digest was copied from another registry, or from a mirror serving content the registry does not have; a typo.',
+  pinMismatch: 'The content {1} serves for the pinned digest {2} of {0} hashes to {3}. Likely causes: a mirror or proxy serving stale or altered content; a platform digest where the registry answers with the index (or the reverse).',
+  pinPlatformInMultiPlatformBuild: '{0} is pinned to its {1} image only, but the build is multi-platform ({2}): other platforms would pull this one image. Pin the index digest instead.',
 } as const;

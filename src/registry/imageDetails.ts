@@ -4,7 +4,7 @@
 import { withoutDigest, type ImageRef } from '../reference/imageReference';
 import type { RegistryClient, ResolvedDigest } from './client';
 import { RegistryError } from './errors';
-import { attestationEntries, formatPlatform, platformEntries, type Platform } from './manifest';
+import { attestationEntries, formatPlatform, platformEntries, type ParsedIndex, type Platform } from './manifest';
 
 export interface PlatformImage {
   /** `linux/arm64/v8` */
@@ -27,6 +27,11 @@ export interface ImageDetails {
   readonly attestations: number;
   /** The host that answered: the registry, or one of its mirrors. */
   readonly host: string;
+  /**
+   * For a pin the tag has moved away from: the platforms of what the tag points to now, so a pin to one
+   * platform's image can be told apart from a stale one, and updated to the same platform's new image.
+   */
+  readonly tagPlatforms?: readonly PlatformImage[];
 }
 
 /**
@@ -48,22 +53,27 @@ export async function describeImage(client: RegistryClient, ref: ImageRef, signa
   const digest = ref.digest ?? resolved!.digest;
   const fetched = await client.manifest(ref, { signal, digest });
   const { manifest } = fetched;
+  const tagDigest = resolved?.digest;
+  const tagPlatforms = tagDigest !== undefined && tagDigest !== digest ? await platformsOf(client, tagRef, tagDigest, signal) : undefined;
+  const moved = tagPlatforms && { tagPlatforms };
   if (manifest.kind === 'index') {
     return {
-      tagDigest: resolved?.digest,
+      tagDigest,
       ...(tagError && { tagError }),
+      ...moved,
       digest,
       mediaType: fetched.mediaType,
       kind: 'index',
-      platforms: platformEntries(manifest).map((d) => ({ platform: d.platform ? formatPlatform(d.platform) : '?', digest: d.digest })),
+      platforms: indexPlatforms(manifest),
       attestations: attestationEntries(manifest).length,
       host: fetched.host,
     };
   }
   const platform = await configPlatform(client, ref, manifest.config.digest, signal);
   return {
-    tagDigest: resolved?.digest,
+    tagDigest,
     ...(tagError && { tagError }),
+    ...moved,
     digest,
     mediaType: fetched.mediaType,
     kind: 'image',
@@ -71,6 +81,18 @@ export async function describeImage(client: RegistryClient, ref: ImageRef, signa
     attestations: 0,
     host: fetched.host,
   };
+}
+
+function indexPlatforms(index: ParsedIndex): PlatformImage[] {
+  return platformEntries(index).map((d) => ({ platform: d.platform ? formatPlatform(d.platform) : '?', digest: d.digest }));
+}
+
+/** The platforms of an index (its manifests, attestations left out), or of a single image (from its config). */
+async function platformsOf(client: RegistryClient, ref: ImageRef, digest: string, signal?: AbortSignal): Promise<PlatformImage[]> {
+  const { manifest } = await client.manifest(ref, { signal, digest });
+  if (manifest.kind === 'index') return indexPlatforms(manifest);
+  const platform = await configPlatform(client, ref, manifest.config.digest, signal);
+  return platform ? [{ platform: formatPlatform(platform), digest }] : [];
 }
 
 /** The image config's os/architecture/variant; undefined for artifacts whose config is not an image config. */

@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { NO_CREDENTIALS } from '../../src/registry/credentials';
 import { describeImage } from '../../src/registry/imageDetails';
+import { pinStatus } from '../../src/pin/pinStatus';
 import { startRegistry, type RunningRegistry } from './harness/registry';
 import { seedImage, seedSingle, type SeededIndex, type SeededSingle } from './harness/seed';
 import { newClient, ref, settings } from './fixtures';
@@ -57,5 +58,86 @@ describe('registry tier: image details for the Images view', function () {
     assert.equal(details.digest, app.indexDigest);
     assert.deepEqual(Object.fromEntries(details.platforms.map((p) => [p.platform, p.digest])), app.platformDigests);
     await c.close();
+  });
+
+  describe('a tag that moved to a new build', () => {
+    let older: SeededIndex;
+    let current: SeededIndex;
+
+    before(async () => {
+      // The older build first, then the current one under the same tag: the tag points to the current.
+      older = await seedImage(registry.url, 'demo/moving', '1', { salt: 'older' });
+      current = await seedImage(registry.url, 'demo/moving', '1');
+      assert.notEqual(older.indexDigest, current.indexDigest);
+    });
+
+    it('describes a stale index pin with the tag’s current digest and platforms', async () => {
+      const c = client();
+      const pinned = ref(`${registry.host}/demo/moving:1@${older.indexDigest}`);
+      const details = await describeImage(c, pinned);
+      assert.equal(details.tagDigest, current.indexDigest);
+      assert.equal(details.digest, older.indexDigest);
+      assert.equal(details.kind, 'index');
+      assert.deepEqual(
+        details.platforms.map((p) => [p.platform, p.digest]),
+        Object.entries(older.platformDigests),
+      );
+      assert.deepEqual(
+        details.tagPlatforms?.map((p) => [p.platform, p.digest]),
+        Object.entries(current.platformDigests),
+      );
+      // HEAD for the tag, the pinned index, and the tag's index.
+      assert.equal(c.stats.requests, 3);
+      assert.deepEqual(pinStatus(pinned, { state: 'resolved', details }), { kind: 'stale', tagDigest: current.indexDigest, update: { digest: current.indexDigest } });
+      await c.close();
+    });
+
+    it('describes a stale platform pin as that platform’s image, updated to the same platform’s current image', async () => {
+      const c = client();
+      const olderArm = older.platformDigests['linux/arm64/v8']!;
+      const currentArm = current.platformDigests['linux/arm64/v8']!;
+      assert.ok(olderArm && currentArm && olderArm !== currentArm);
+      const pinned = ref(`${registry.host}/demo/moving:1@${olderArm}`);
+      const details = await describeImage(c, pinned);
+      assert.equal(details.tagDigest, current.indexDigest);
+      assert.equal(details.digest, olderArm);
+      assert.equal(details.kind, 'image');
+      assert.deepEqual(details.platforms, [{ platform: 'linux/arm64/v8', digest: olderArm }]);
+      assert.deepEqual(
+        details.tagPlatforms?.map((p) => [p.platform, p.digest]),
+        Object.entries(current.platformDigests),
+      );
+      assert.deepEqual(pinStatus(pinned, { state: 'resolved', details }), {
+        kind: 'stale',
+        tagDigest: current.indexDigest,
+        update: { digest: currentArm, platform: 'linux/arm64/v8' },
+        platform: 'linux/arm64/v8',
+      });
+      await c.close();
+    });
+
+    it('a pin to one of the current platform images is current, on its platform', async () => {
+      const c = client();
+      const currentAmd = current.platformDigests['linux/amd64']!;
+      const pinned = ref(`${registry.host}/demo/moving:1@${currentAmd}`);
+      const details = await describeImage(c, pinned);
+      assert.equal(details.tagDigest, current.indexDigest);
+      assert.equal(details.kind, 'image');
+      assert.deepEqual(pinStatus(pinned, { state: 'resolved', details }), { kind: 'current', platform: 'linux/amd64' });
+      await c.close();
+    });
+
+    it('a current pin has no tagPlatforms, and costs no extra request', async () => {
+      const c = client();
+      const pinned = ref(`${registry.host}/demo/moving:1@${current.indexDigest}`);
+      const details = await describeImage(c, pinned);
+      assert.equal(details.tagDigest, current.indexDigest);
+      assert.equal(details.digest, current.indexDigest);
+      assert.equal('tagPlatforms' in details, false);
+      // HEAD for the tag and GET for the manifest, as for the tag alone.
+      assert.equal(c.stats.requests, 2);
+      assert.deepEqual(pinStatus(pinned, { state: 'resolved', details }), { kind: 'current' });
+      await c.close();
+    });
   });
 });
