@@ -8,6 +8,10 @@ import { join } from 'node:path';
 import type { BuildFileKind } from '../src/model/buildFile';
 import { BuildFileIndex } from '../src/workspace/buildFileIndex';
 import { isScannedName } from '../src/workspace/buildFilePatterns';
+import { pulledImage, type BuildFile } from '../src/model/buildFile';
+import { pinDiagnostics } from '../src/pin/pinDiagnostics';
+import { planPinAll } from '../src/pin/planEdits';
+import type { Resolution } from '../src/pin/pinStatus';
 import { median, time } from './measure';
 import type { Measurement } from './measure';
 
@@ -175,6 +179,7 @@ export async function composeBakeBench(): Promise<Measurement[]> {
     warm.push(await time(() => buildIndex(files)));
   }
   const readMs = median(reads);
+  const pins = pinBench(index);
   return [
     { key: 'composeBake.files', value: PROJECTS * 2, unit: 'files', note: `+ ${PROJECTS} Dockerfiles and .env files; ${builds} builds, ${images} image uses` },
     { key: 'composeBake.read.ms', value: readMs, unit: 'ms', note: 'baseline: read every file' },
@@ -184,5 +189,41 @@ export async function composeBakeBench(): Promise<Measurement[]> {
     { key: 'composeBake.warm.ms', value: median(warm), unit: 'ms', note: 'median of 3 further runs' },
     { key: 'composeBake.warm.ratio', value: median(warm) / readMs, unit: '×', note: 'warm / read' },
     { key: 'composeBake.links.ms', value: links, unit: 'ms', note: `every build's Dockerfile evaluated (group by image), first time` },
+    { key: 'pin.diagnostics.ms', value: pins.diagnostics, unit: 'ms', note: `pin diagnostics of every file, every image resolved (${pins.findings} findings); what each burst of lookups republishes` },
+    { key: 'pin.diagnostics.ratio', value: pins.diagnostics / pins.byImage, unit: '×', note: `vs collecting the images to look up (byImage after a change, ${pins.byImage.toFixed(0)} ms)` },
+    { key: 'pin.planAll.ms', value: pins.planAll, unit: 'ms', note: `"Pin All in Workspace" planned over every file and build (${pins.edits} edits), digests given` },
   ];
+}
+
+/** The pure work behind the pin diagnostics and "Pin All in Workspace", medians of 3. */
+function pinBench(index: BuildFileIndex): { diagnostics: number; byImage: number; planAll: number; findings: number; edits: number } {
+  const digest = `sha256:${'ab'.repeat(32)}`;
+  const resolved: Resolution = { state: 'resolved', details: { digest, tagDigest: digest, mediaType: 'application/vnd.oci.image.index.v1+json', kind: 'index', platforms: [], attestations: 0, host: 'registry.example.com' } };
+  const options = { unpinned: 'hint', stale: 'warning' } as const;
+  let findings = 0;
+  let edits = 0;
+  const diagnostics: number[] = [];
+  const byImage: number[] = [];
+  const planAll: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    // A change to one file drops the cached groups, as typing does.
+    const first = index.files()[0]!;
+    index.set(first.path, index.text(first.path)!, first.kind);
+    byImage.push(timeSync(() => index.byImage()));
+    diagnostics.push(timeSync(() => (findings = index.files().reduce((n, f) => n + pinDiagnostics(f, index.text(f.path) ?? '', () => resolved, options).length, 0))));
+    planAll.push(
+      timeSync(() => {
+        const files: BuildFile[] = [...index.files()];
+        for (const file of index.files()) (file.builds ?? []).forEach((_, b) => files.push(index.linked(file.path, b)!));
+        edits = planPinAll(files.filter(Boolean), (use) => (pulledImage(use) ? digest : undefined)).changed.length;
+      }),
+    );
+  }
+  return { diagnostics: median(diagnostics), byImage: median(byImage), planAll: median(planAll), findings, edits };
+}
+
+function timeSync(fn: () => unknown): number {
+  const start = performance.now();
+  fn();
+  return performance.now() - start;
 }

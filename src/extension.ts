@@ -14,6 +14,9 @@ import { ImageResolver } from './editor/registry/imageResolver';
 import { ManifestDocuments } from './editor/registry/registryCommands';
 import { readRegistrySettings, REGISTRY_SETTINGS } from './editor/registry/registrySettings';
 import { SecretCredentialStore } from './editor/registry/secretCredentials';
+import { PinLenses } from './editor/pin/pinLenses';
+import { Pinner } from './editor/pin/pinner';
+import { PinCodeActions, PinProblems } from './editor/pin/pinProblems';
 import { ImagesTreeProvider } from './editor/tree/imagesTreeProvider';
 import { WorkspaceIndexer } from './editor/workspaceIndexer';
 
@@ -22,6 +25,7 @@ export interface ImageProvenanceApi {
   readonly index: BuildFileIndex;
   readonly imagesTree: ImagesTreeProvider;
   readonly resolver: ImageResolver;
+  readonly pinProblems: PinProblems;
   /** Resolves once the workspace scan and pending editor changes are indexed. */
   whenIndexed(): Promise<void>;
 }
@@ -53,6 +57,11 @@ export function activate(context: vscode.ExtensionContext): ImageProvenanceApi {
 
   const imagesTree = new ImagesTreeProvider(index, resolver, context.workspaceState);
   const treeView = vscode.window.createTreeView(IMAGES_VIEW, { treeDataProvider: imagesTree, showCollapseAll: true });
+  const pinner = new Pinner(index, indexer, resolver, output);
+  const pinLenses = new PinLenses(index, resolver);
+  const pinProblems = new PinProblems(index, resolver);
+  // Every file the index reads may hold images: Dockerfiles under any name, Compose YAML, Bake HCL/JSON.
+  const buildFiles: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-remote' }];
   context.subscriptions.push(
     output,
     indexer,
@@ -60,7 +69,11 @@ export function activate(context: vscode.ExtensionContext): ImageProvenanceApi {
     imagesTree,
     treeView,
     publishDiagnostics(index),
-    registerCommands({ tree: imagesTree, treeView, indexer, resolver, secrets, contentStore, reconnect }),
+    registerCommands({ index, pinner, tree: imagesTree, treeView, indexer, resolver, secrets, contentStore, reconnect }),
+    pinLenses,
+    pinProblems,
+    vscode.languages.registerCodeLensProvider(buildFiles, pinLenses),
+    vscode.languages.registerCodeActionsProvider(buildFiles, new PinCodeActions(index), { providedCodeActionKinds: PinCodeActions.kinds }),
     vscode.workspace.registerTextDocumentContentProvider(MANIFEST_SCHEME, new ManifestDocuments(resolver)),
     vscode.workspace.onDidChangeConfiguration((e) => REGISTRY_SETTINGS.some((s) => e.affectsConfiguration(s)) && reconnect()),
     vscode.workspace.onDidGrantWorkspaceTrust(reconnect),
@@ -68,7 +81,7 @@ export function activate(context: vscode.ExtensionContext): ImageProvenanceApi {
   resolver.setActive(treeView.visible);
   context.subscriptions.push(treeView.onDidChangeVisibility((e) => resolver.setActive(e.visible)));
   indexer.start();
-  return { index, imagesTree, resolver, whenIndexed: () => indexer.whenIndexed() };
+  return { index, imagesTree, resolver, pinProblems, whenIndexed: () => indexer.whenIndexed() };
 }
 
 export function deactivate(): void {}

@@ -9,8 +9,13 @@ import type { SecretCredentialStore } from './registry/secretCredentials';
 import type { ImagesTreeProvider } from './tree/imagesTreeProvider';
 import { toRange, type TreeNode } from './tree/nodes';
 import type { WorkspaceIndexer } from './workspaceIndexer';
+import type { BuildFileIndex } from '../workspace/buildFileIndex';
+import { pinCommands } from './pin/pinCommands';
+import type { Pinner } from './pin/pinner';
 
 export interface CommandDeps {
+  readonly index: BuildFileIndex;
+  readonly pinner: Pinner;
   readonly tree: ImagesTreeProvider;
   readonly treeView: vscode.TreeView<TreeNode>;
   readonly indexer: WorkspaceIndexer;
@@ -39,6 +44,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
       deps.reconnect();
     },
     [Commands.retry]: () => deps.resolver.retry(),
+    ...pinCommands(deps.index, deps.pinner),
   };
   return vscode.Disposable.from(...Object.entries(table).map(([id, run]) => vscode.commands.registerCommand(id, run)));
 }

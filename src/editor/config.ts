@@ -1,6 +1,7 @@
 // The extension's settings, read in one place.
 
 import * as vscode from 'vscode';
+import type { Level } from '../pin/pinDiagnostics';
 
 export const SECTION = 'imageProvenance';
 
@@ -26,4 +27,29 @@ export function filesExclude(scope?: vscode.ConfigurationScope): string[] {
   return Object.entries(excludes)
     .filter(([, on]) => on === true || (typeof on === 'object' && on !== null))
     .map(([glob]) => glob);
+}
+
+/** How pins are reported: `imageProvenance.pinning.*`. */
+export interface PinSettings {
+  readonly unpinnedSeverity: Level;
+  readonly stalePinSeverity: Level;
+  /** Image names (without tag or digest; `*` matches within a path segment, `**` across) to say nothing about. */
+  readonly ignoredImages: readonly string[];
+  readonly codeLens: boolean;
+}
+
+const LEVELS: readonly Level[] = ['error', 'warning', 'information', 'hint', 'off'];
+
+export function readPinSettings(scope?: vscode.ConfigurationScope): PinSettings {
+  const config = vscode.workspace.getConfiguration(`${SECTION}.pinning`, scope);
+  const level = (key: string, fallback: Level): Level => {
+    const value = config.get<string>(key);
+    return LEVELS.includes(value as Level) ? (value as Level) : fallback;
+  };
+  return {
+    unpinnedSeverity: level('unpinnedSeverity', 'hint'),
+    stalePinSeverity: level('stalePinSeverity', 'warning'),
+    ignoredImages: config.get<unknown[]>('ignoredImages', []).filter((p): p is string => typeof p === 'string'),
+    codeLens: config.get<boolean>('codeLens', true) !== false,
+  };
 }

@@ -13,6 +13,13 @@ export const Commands = {
   removeCredentials: 'imageProvenance.removeRegistryCredentials',
   clearCache: 'imageProvenance.clearCache',
   retry: 'imageProvenance.retry',
+  pin: 'imageProvenance.pin',
+  pinToPlatform: 'imageProvenance.pinToPlatform',
+  pinToIndex: 'imageProvenance.pinToIndex',
+  unpin: 'imageProvenance.unpin',
+  pinAllInFile: 'imageProvenance.pinAllInFile',
+  pinAllInWorkspace: 'imageProvenance.pinAllInWorkspace',
+  updateStalePins: 'imageProvenance.updateStalePins',
 } as const;
 
 /** Read-only documents showing a manifest: `image-provenance-manifest:/<image>.json?<digest>`. */

@@ -144,6 +144,11 @@ export class BuildFileIndex {
     return this.byPath.has(path);
   }
 
+  /** The text a build file (or a file one reads) was parsed from. */
+  text(path: string): string | undefined {
+    return this.texts.get(path) ?? undefined;
+  }
+
   get size(): number {
     return this.byPath.size;
   }

@@ -3,45 +3,25 @@
 // Needs `npm run package` first (scripts/test.mjs does it). Saves the README's screenshot.
 
 import * as assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../host/browser';
-import { DEMO_REGISTRY_PORT, startDemoRegistry, type DemoRegistry } from '../host/demoRegistry';
+import type { Locator, Page } from 'playwright-core';
 import { seedImage, startRegistry } from '../registry/harness';
-import { startVscodeServer, type VscodeServer } from '../host/vscodeServer';
+import type { DemoRegistry } from '../host/demoRegistry';
+import { ACTIVITY_BAR_ITEM, clickOrEnter as clickOrEnterOn, openWorkbench, type Workbench } from './workbench';
 
-const VSIX = resolve('dist/image-provenance.vsix');
 const SCREENSHOT = resolve('docs/images/images-view.png');
-const ACTIVITY_BAR_ITEM = '.activitybar .action-item a[aria-label^="Image Provenance"], .activitybar [role="tab"][aria-label^="Image Provenance"]';
 
 describe('Images view in the browser', function () {
   this.timeout(120_000);
-  let server: VscodeServer;
-  let browser: Browser;
+  let workbench: Workbench;
   let page: Page;
   let scratch: string;
   let registry: DemoRegistry;
 
   before(async () => {
-    assert.ok(existsSync(VSIX), `${VSIX} is missing: run npm run package first`);
-    scratch = mkdtempSync(join(tmpdir(), 'image-provenance-e2e-'));
-    const workspace = join(scratch, 'examples');
-    cpSync(resolve('examples'), workspace, { recursive: true });
-    // The demo registry `npm start` runs, on a free port (an `npm start` may hold 5055): the copied
-    // workspace's mirror settings are pointed at it.
-    registry = await startDemoRegistry({ port: 0, root: join(scratch, 'registry') });
-    const settings = join(workspace, '.vscode/settings.json');
-    writeFileSync(settings, readFileSync(settings, 'utf8').replaceAll(`127.0.0.1:${DEMO_REGISTRY_PORT}`, registry.host));
-    // No welcome page or walkthrough: one opening late replaces the preview editor a click has just opened.
-    server = await startVscodeServer({ install: [VSIX], settings: { 'workbench.startupEditor': 'none', 'workbench.welcomePage.walkthroughs.openOnInstall': false } });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    // Copy Digest writes through the browser's clipboard, as for a user who allowed it.
-    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
-    await page.goto(`${server.origin}/?folder=${encodeURIComponent(workspace)}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    workbench = await openWorkbench('e2e');
+    ({ page, scratch, registry } = workbench);
   });
 
   // A failed step leaves a picture of the page behind, for whoever reads the failure.
@@ -50,33 +30,19 @@ describe('Images view in the browser', function () {
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.stop();
-    await registry?.close();
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    await workbench?.close();
   });
 
   const view = () => page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^Images/i }) });
 
-  /** The visible rows of the Images view: indentation level, label and description, as shown. */
-  /**
-   * Clicks, and if `effect` does not show within 5 s, presses Enter on what the click focused. Under load a
-   * click sometimes only selects a tree row, or only highlights a context-menu item (seen in about one UI
-   * run in five); Enter runs the same command, as it does for a keyboard user. `effect` must still show.
-   */
-  async function clickOrEnter(target: ReturnType<Page['locator']>, effect: ReturnType<Page['locator']>): Promise<void> {
-    await target.click();
-    await effect.waitFor({ timeout: 5_000 }).catch(async () => {
-      await page.keyboard.press('Enter');
-      await effect.waitFor({ timeout: 10_000 });
-    });
-  }
+  const clickOrEnter = (target: Locator, effect: Locator) => clickOrEnterOn(page, target, effect);
 
   /** Waits until the view's progress bar is gone: the registry has answered for every image, so rows stop redrawing under the pointer. */
   async function resolved(): Promise<void> {
     await view().locator('.monaco-progress-container.active').waitFor({ state: 'hidden', timeout: 60_000 });
   }
 
+  /** The visible rows of the Images view: indentation level, label and description, as shown. */
   async function visibleRows(): Promise<string[]> {
     return view()
       .locator('.monaco-list-row')
@@ -216,7 +182,7 @@ describe('Images view in the browser', function () {
       mkdirSync(join(folder, '.vscode'), { recursive: true });
       writeFileSync(join(folder, 'Dockerfile'), `FROM ${secured.host}/team/app:1\n`);
       writeFileSync(join(folder, '.vscode/settings.json'), JSON.stringify({ 'imageProvenance.registry.hosts': { [secured.host]: { http: true } } }));
-      await page.goto(`${server.origin}/?folder=${encodeURIComponent(folder)}`);
+      await page.goto(`${workbench.server.origin}/?folder=${encodeURIComponent(folder)}`);
       await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
       await page.locator(ACTIVITY_BAR_ITEM).first().click();
       const image = view().locator('.monaco-list-row[aria-level="3"]', { hasText: `${secured.host}/team/app:1` });
@@ -258,7 +224,7 @@ describe('Images view in the browser', function () {
     const empty = join(scratch, 'empty');
     mkdirSync(join(empty, 'src'), { recursive: true });
     writeFileSync(join(empty, 'src', 'README.md'), 'no build files here\n');
-    await page.goto(`${server.origin}/?folder=${encodeURIComponent(empty)}`);
+    await page.goto(`${workbench.server.origin}/?folder=${encodeURIComponent(empty)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await page.locator(ACTIVITY_BAR_ITEM).first().click();
     await view().getByText('No Dockerfiles were found in this workspace.').waitFor({ timeout: 30_000 });

@@ -11,6 +11,8 @@ export interface SeededRegistry {
   readonly host: string;
   /** Familiar name → the digest its tag points to and its platforms' digests. */
   readonly images: Record<string, { digest: string; platforms: Record<string, string> }>;
+  /** Older builds the tag pointed to before (still served by digest): for stale pins. */
+  readonly outdated: Record<string, { digest: string; platforms: Record<string, string> }>;
 }
 
 /**
@@ -21,13 +23,16 @@ export interface SeededRegistry {
 export async function startTestRegistry(workspace: string, seededFile: string): Promise<RunningRegistry> {
   const registry = await startRegistry();
   const images: SeededRegistry['images'] = {};
+  // An older build first: the tag then moves to the current one, as after a rebuild upstream.
+  const older = await seedImage(registry.url, 'library/node', '22-slim', { salt: 'an older build' });
+  const outdated: SeededRegistry['outdated'] = { 'node:22-slim': { digest: older.indexDigest, platforms: older.platformDigests } };
   const index = await seedImage(registry.url, 'library/node', '22-slim');
   images['node:22-slim'] = { digest: index.indexDigest, platforms: index.platformDigests };
   const single = await seedSingle(registry.url, 'library/alpine', '3.20', { platform: 'linux/arm64/v8' });
   images['alpine:3.20'] = { digest: single.digest, platforms: { 'linux/arm64/v8': single.digest } };
   const list = await seedDockerList(registry.url, 'library/nginx', '1.27');
   images['nginx:1.27'] = { digest: list.indexDigest, platforms: list.platformDigests };
-  const seeded: SeededRegistry = { host: registry.host, images };
+  const seeded: SeededRegistry = { host: registry.host, images, outdated };
   writeFileSync(seededFile, JSON.stringify(seeded));
 
   const settingsFile = join(workspace, '.vscode/settings.json');

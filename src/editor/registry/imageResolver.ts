@@ -7,13 +7,11 @@ import { canonicalName, familiarName, type ImageRef } from '../../reference/imag
 import type { RegistryClient } from '../../registry/client';
 import { RegistryError } from '../../registry/errors';
 import { describeImage, type ImageDetails } from '../../registry/imageDetails';
+import type { Resolution } from '../../pin/pinStatus';
 import type { BuildFileIndex } from '../../workspace/buildFileIndex';
 import { IMAGES_VIEW } from '../context';
 
-export type Resolution =
-  | { readonly state: 'pending' }
-  | { readonly state: 'resolved'; readonly details: ImageDetails }
-  | { readonly state: 'failed'; readonly error: RegistryError };
+export type { Resolution } from '../../pin/pinStatus';
 
 /** Index changes come in bursts (a scan, typing): look for new images once per burst. */
 const COLLECT_DELAY_MS = 200;
@@ -28,7 +26,7 @@ export class ImageResolver implements vscode.Disposable {
   private running = 0;
   private finishedAll: (() => void) | undefined;
   private client: Promise<RegistryClient> | undefined;
-  /** Registries are asked only while someone looks: the view is visible (later, a hover or CodeLens asks). */
+  /** Registries are asked only while someone looks: the view is visible, or an editor shows the image (`request`). */
   private active = false;
 
   constructor(
@@ -47,6 +45,36 @@ export class ImageResolver implements vscode.Disposable {
 
   get(ref: ImageRef): Resolution | undefined {
     return this.results.get(canonicalName(ref));
+  }
+
+  /** Resolves these images if they have no result yet, whether the view shows or not (an editor shows them). */
+  request(refs: Iterable<ImageRef>): void {
+    const before = this.running;
+    for (const ref of refs) {
+      const key = canonicalName(ref);
+      if (!this.results.has(key)) void this.resolve(key, ref);
+    }
+    if (this.running > before) this.changed.fire();
+  }
+
+  /**
+   * Looks the image up again now (a pin is about to be written from it) and keeps the result. Throws the
+   * registry's error, and `cancelled` when `signal` aborts.
+   */
+  async refresh(ref: ImageRef, signal?: AbortSignal): Promise<ImageDetails> {
+    const key = canonicalName(ref);
+    const generation = this.aborter.signal;
+    try {
+      const details = await describeImage(await this.registry, ref, signal);
+      if (!generation.aborted) this.results.set(key, { state: 'resolved', details });
+      return details;
+    } catch (error) {
+      const failure = asRegistryError(error, ref);
+      if (!generation.aborted && failure.kind !== 'cancelled') this.results.set(key, { state: 'failed', error: failure });
+      throw failure;
+    } finally {
+      if (!generation.aborted) this.changed.fire();
+    }
   }
 
   /** Resolves once nothing is pending (the extension tests wait on it). */

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { imageUseState, pulledImage, type BuildDefinition, type BuildFile, type ImageUse, type NotPinnableReason, type Range } from '../../model/buildFile';
 import type { LinkKey } from '../../workspace/buildFileIndex';
 import { shortDigest } from '../../reference/imageReference';
+import { pinStatus } from '../../pin/pinStatus';
 import type { RegistryErrorKind } from '../../registry/errors';
 import { describeKind, describeReason, describeState, displayReference } from '../localize';
 import { Commands } from '../context';
@@ -126,15 +127,24 @@ export function useItem(node: UseNode, file: BuildFile, use: ImageUse, resolutio
   // Images a registry can describe open onto their platforms.
   const item = new vscode.TreeItem(label, pulledImage(use) ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
 
-  const parts = [underImage ? stage : undefined, describeKind(use.kind), shortState(use)].filter((p): p is string => !!p);
+  const token = pinToken(use, resolution);
+  const pinNote = token === 'stale' ? vscode.l10n.t('stale pin') : token === 'brokenPin' ? vscode.l10n.t('pin not served') : undefined;
+  const parts = [underImage ? stage : undefined, describeKind(use.kind), shortState(use), pinNote].filter((p): p is string => !!p);
   item.description = parts.join(' · ');
   item.iconPath = STATE_ICONS[state];
   item.tooltip = [tooltip(use, stage), ...registryLines(resolution)].join('\n');
   item.accessibilityInformation = { label: `${label}, ${item.description}` };
   item.command = { command: Commands.reveal, title: vscode.l10n.t('Go to Reference'), arguments: [node] };
   // Tokens for `viewItem =~ /\btoken\b/` menus of later features (pin, update, unpin).
-  item.contextValue = ['imageUse', `kind-${use.kind}`, state, use.pin.pinnable ? 'pinnable' : 'notPinnable', resolution?.state === 'resolved' ? 'resolved' : ''].join(' ').trim();
+  item.contextValue = ['imageUse', `kind-${use.kind}`, state, use.pin.pinnable ? 'pinnable' : 'notPinnable', resolution?.state === 'resolved' ? 'resolved' : '', token].join(' ').trim();
   return item;
+}
+
+/** `stale` for a pin the tag has moved away from, `brokenPin` for one the registry cannot serve as pinned. */
+function pinToken(use: ImageUse, resolution: Resolution | undefined): string {
+  const ref = pulledImage(use);
+  const status = ref && pinStatus(ref, resolution);
+  return status?.kind === 'stale' ? 'stale' : status?.kind === 'notFound' || status?.kind === 'mismatch' ? 'brokenPin' : '';
 }
 
 function registryLines(resolution: Resolution | undefined): string[] {

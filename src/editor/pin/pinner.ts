@@ -1,0 +1,378 @@
+// Pinning in the editor: look the digest up, verify its manifest, and write it into the file as one
+// undoable edit, only if the document is still what the plan was made from. Every entry point (CodeLens,
+// quick fix, tree, palette) ends here; bulk runs show progress, can be cancelled, and report what they
+// skipped and why.
+
+import * as vscode from 'vscode';
+import { pulledImage, type BuildFile, type ImageUse } from '../../model/buildFile';
+import { planPin, planPinAll, planUnpin, type PinEdit, type PinRefusal, type SkipReason } from '../../pin/planEdits';
+import { pinStatus, type PinTarget } from '../../pin/pinStatus';
+import { canonicalName, familiarName, shortDigest, withoutDigest, type ImageRef } from '../../reference/imageReference';
+import { RegistryError } from '../../registry/errors';
+import type { BuildFileIndex, LinkKey } from '../../workspace/buildFileIndex';
+import { describeReason } from '../localize';
+import type { ImageResolver } from '../registry/imageResolver';
+import { toRange } from '../tree/nodes';
+import type { WorkspaceIndexer } from '../workspaceIndexer';
+
+/** A use, as the tree, CodeLenses and quick fixes name it: a file, a use index, the build it is seen through. */
+export interface UseTarget {
+  readonly path: string;
+  readonly use: number;
+  readonly via?: LinkKey;
+}
+
+/** Which digest a single pin writes. */
+export type DigestChoice =
+  /** The tag's digest (an index for multi-platform images); a platform pin stays on its platform. */
+  | 'default'
+  /** The tag's digest even where a platform pin was (the platform-pin warning's fix). */
+  | 'index'
+  /** Ask which platform's image. */
+  | 'platform';
+
+export type PinOutcome =
+  | { readonly done: true; readonly digest: string; readonly platform?: string; readonly path: string }
+  /** Nothing needed changing (already current; unpinning what is not pinned). */
+  | { readonly done: false; readonly unchanged: true; readonly message: string }
+  | { readonly done: false; readonly unchanged?: false; readonly message: string };
+
+/** What a bulk run did: for the summary, the details in the log, and the extension tests. */
+export interface BulkResult {
+  readonly cancelled: boolean;
+  readonly changed: readonly { readonly path: string; readonly image: string; readonly digest: string }[];
+  readonly skipped: readonly { readonly path: string; readonly line: number; readonly image: string; readonly reason: string }[];
+  /** Files that got an edit (each its own undo step). */
+  readonly files: readonly string[];
+}
+
+export type BulkScope = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'workspace' };
+
+/** Lookups in flight at once in a bulk run (the client bounds each host further). */
+const LOOKUP_CONCURRENCY = 8;
+
+export class Pinner {
+  constructor(
+    private readonly index: BuildFileIndex,
+    private readonly indexer: WorkspaceIndexer,
+    private readonly resolver: ImageResolver,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  /** The file (as seen through its build, if any) and use a target names, if they still exist. */
+  locate(target: UseTarget): { file: BuildFile; use: ImageUse } | undefined {
+    const file = target.via ? this.index.linked(target.via.owner, target.via.build) : this.index.get(target.path);
+    const use = file?.uses[target.use];
+    return file && use ? { file, use } : undefined;
+  }
+
+  /** Pins (or updates the pin of) one use, after verifying the digest's manifest. */
+  async pin(target: UseTarget, choice: DigestChoice = 'default', token?: vscode.CancellationToken): Promise<PinOutcome> {
+    await this.indexer.whenIndexed();
+    const found = this.locate(target);
+    if (!found) return failed(vscode.l10n.t('That image is no longer in the file.'));
+    const { file, use } = found;
+    const ref = pulledImage(use);
+    if (!use.pin.pinnable) return failed(describeReason(use.pin.reason));
+    if (!ref) return failed(refusalText({ kind: 'noReference' }));
+    const editPath = use.pin.file ?? file.path;
+    if (isInline(editPath)) return failed(vscode.l10n.t('Images of an inline Dockerfile are not pinned automatically: pin them in the inline text.'));
+
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(editPath));
+    const version = document.version;
+    if (document.getText(toRange(use.pin.range)) !== use.pin.text) return failed(changedText(editPath));
+
+    const name = familiarName(ref, { withDigest: false });
+    const aborter = new AbortController();
+    const cancel = token?.onCancellationRequested(() => aborter.abort());
+    let pinTo: PinTarget | undefined;
+    try {
+      pinTo = await this.choose(ref, choice, aborter.signal);
+      if (!pinTo) return { done: false, message: vscode.l10n.t('Nothing was pinned.') };
+      // The one rule: a digest is written only once its manifest's bytes were fetched and hashed.
+      await (await this.resolver.registry).manifest(ref, { digest: pinTo.digest, signal: aborter.signal });
+    } catch (error) {
+      return failed(vscode.l10n.t('{0} was not pinned: {1}', name, errorText(error)));
+    } finally {
+      cancel?.dispose();
+    }
+
+    const plan = planPin(use, pinTo.digest, file.path);
+    if (!plan.ok) return failed(refusalText(plan.reason));
+    if (!plan.edit) return { done: false, unchanged: true, message: vscode.l10n.t('{0} is already pinned to {1}.', name, shortDigest(pinTo.digest)) };
+    if (document.version !== version) return failed(changedText(editPath));
+    if (!(await applyFileEdits(document, [plan.edit])).length) return failed(changedText(editPath));
+    this.log.info(`Pinned ${name} in ${vscode.workspace.asRelativePath(document.uri)} to ${pinTo.digest}${pinTo.platform ? ` (${pinTo.platform})` : ''}`);
+    return { done: true, digest: pinTo.digest, ...(pinTo.platform !== undefined && { platform: pinTo.platform }), path: editPath };
+  }
+
+  /** Removes the digest of one use, keeping its tag. No network: nothing new is written. */
+  async unpin(target: UseTarget): Promise<PinOutcome> {
+    await this.indexer.whenIndexed();
+    const found = this.locate(target);
+    if (!found) return failed(vscode.l10n.t('That image is no longer in the file.'));
+    const { file, use } = found;
+    const plan = planUnpin(use, file.path);
+    if (!plan.ok) return failed(refusalText(plan.reason));
+    if (!plan.edit) return { done: false, unchanged: true, message: vscode.l10n.t('{0} is not pinned.', use.text) };
+    if (isInline(plan.edit.path)) return failed(vscode.l10n.t('Images of an inline Dockerfile are not pinned automatically: pin them in the inline text.'));
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(plan.edit.path));
+    if (!(await applyFileEdits(document, [plan.edit])).length) return failed(changedText(plan.edit.path));
+    return { done: true, digest: '', path: plan.edit.path };
+  }
+
+  /**
+   * The digest to write for `ref`: its tag's (an index for a multi-platform image), the same platform's
+   * image for a platform pin being updated, or the platform the user picks. Looked up now, not from a
+   * cached result: the tag may have moved since the view was drawn.
+   */
+  private async choose(ref: ImageRef, choice: DigestChoice, signal: AbortSignal): Promise<PinTarget | undefined> {
+    const tagOnly: ImageRef = { ...ref, original: withoutDigest(ref.original), digest: undefined };
+    if (choice === 'platform') {
+      const details = await this.resolver.refresh(tagOnly, signal);
+      if (details.kind === 'image') return { digest: details.digest, ...(details.platforms[0] && { platform: details.platforms[0].platform }) };
+      const picked = await vscode.window.showQuickPick(
+        details.platforms.map((p) => ({ label: p.platform, description: shortDigest(p.digest), target: p })),
+        { title: vscode.l10n.t('Pin {0} to the image of one platform', familiarName(tagOnly)), placeHolder: vscode.l10n.t('A platform digest pins one platform only: builds for other platforms will pull this image too.') },
+      );
+      return picked && { digest: picked.target.digest, platform: picked.target.platform };
+    }
+    if (ref.digest === undefined || choice === 'index') return { digest: (await this.resolver.refresh(tagOnly, signal)).digest };
+    let details;
+    try {
+      details = await this.resolver.refresh(ref, signal);
+    } catch (error) {
+      // A pin the registry does not have (or serves wrong content for) is fixed by the tag's digest now.
+      if (RegistryError.is(error) && (error.kind === 'notFound' || error.kind === 'digestMismatch')) return { digest: (await this.resolver.refresh(tagOnly, signal)).digest };
+      throw error;
+    }
+    const status = pinStatus(ref, { state: 'resolved', details });
+    switch (status.kind) {
+      case 'stale':
+        if (!status.update) throw new Error(vscode.l10n.t('the tag now points to {0}, which has no {1} image', shortDigest(status.tagDigest), status.platform ?? '?'));
+        return status.update;
+      case 'current':
+        return { digest: ref.digest, ...(status.platform !== undefined && { platform: status.platform }) };
+      default:
+        if (ref.tag === undefined) throw new Error(vscode.l10n.t('it is pinned by digest alone: there is no tag to update it from'));
+        throw new Error(details.tagError?.message ?? vscode.l10n.t('the tag could not be looked up'));
+    }
+  }
+
+  /**
+   * Pins every pinnable image of a file or the workspace (`update`: only moves stale pins), one undo step per
+   * file, with a cancellable progress notification and a summary.
+   */
+  async pinAll(scope: BulkScope, mode: 'pin' | 'update'): Promise<BulkResult> {
+    await this.indexer.whenIndexed();
+    const title = mode === 'update' ? vscode.l10n.t('Updating stale pins') : scope.kind === 'file' ? vscode.l10n.t('Pinning images in {0}', vscode.workspace.asRelativePath(vscode.Uri.parse(scope.path))) : vscode.l10n.t('Pinning images in the workspace');
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => this.runBulk(scope, mode, progress, token));
+    this.report(result, mode);
+    return result;
+  }
+
+  private async runBulk(scope: BulkScope, mode: 'pin' | 'update', progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken): Promise<BulkResult> {
+    const files = this.filesIn(scope);
+    const inScope = (use: ImageUse, file: BuildFile): boolean => scope.kind === 'workspace' || editPathOf(use, file) === scope.path;
+    // What needs a lookup: unpinned images to pin, or pinned ones to check.
+    const wanted = new Map<string, ImageRef>();
+    for (const file of files) {
+      for (const use of file.uses) {
+        const ref = pulledImage(use);
+        if (!ref || !use.pin.pinnable || !inScope(use, file) || isInline(editPathOf(use, file))) continue;
+        if ((mode === 'update') === (ref.digest !== undefined)) wanted.set(canonicalName(ref), ref);
+      }
+    }
+
+    const aborter = new AbortController();
+    const cancel = token.onCancellationRequested(() => aborter.abort());
+    const targets = new Map<string, PinTarget>();
+    const failures = new Map<string, string>();
+    try {
+      let done = 0;
+      const refs = [...wanted.entries()];
+      const step = refs.length ? 100 / refs.length : 0;
+      await forEachLimited(refs, LOOKUP_CONCURRENCY, async ([key, ref]) => {
+        try {
+          const target = await this.bulkTarget(ref, mode, aborter.signal);
+          if (target) {
+            await (await this.resolver.registry).manifest(ref, { digest: target.digest, signal: aborter.signal });
+            targets.set(key, target);
+          }
+        } catch (error) {
+          failures.set(key, errorText(error));
+        }
+        progress.report({ increment: step, message: vscode.l10n.t('{0} of {1} images looked up', ++done, refs.length) });
+      });
+    } finally {
+      cancel.dispose();
+    }
+    if (token.isCancellationRequested) return { cancelled: true, changed: [], skipped: [], files: [] };
+
+    // Plan from the index as it is now: edits carry the text they replace, checked again when applied.
+    const plan = planPinAll(this.filesIn(scope).map((file) => ({ ...file, uses: file.uses.filter((use) => inScope(use, file)) })), (use, file) => {
+      const ref = pulledImage(use);
+      if (!ref || isInline(editPathOf(use, file))) return undefined;
+      const key = canonicalName(ref);
+      if (mode === 'update' && (ref.digest === undefined || failures.has(key))) return undefined;
+      // Pin runs leave existing pins alone; update runs leave current ones (no target) as they are.
+      if (mode === 'pin' && ref.digest !== undefined) return ref.digest;
+      return targets.get(key)?.digest ?? (mode === 'update' ? ref.digest : undefined);
+    });
+
+    const skipped: BulkResult['skipped'][number][] = [];
+    for (const { path, use, reason } of plan.skipped) {
+      const ref = pulledImage(use);
+      // Update runs only speak of pins; pin runs of what they could not pin.
+      if (mode === 'update' && ref?.digest === undefined) continue;
+      const inline = reason.kind === 'noDigest' && isInline(use.pin.pinnable ? (use.pin.file ?? path) : path);
+      const text = inline
+        ? vscode.l10n.t('in an inline Dockerfile: pin it in the inline text')
+        : reason.kind === 'noDigest' && ref
+          ? (failures.get(canonicalName(ref)) ?? vscode.l10n.t('not looked up'))
+          : skipText(reason);
+      skipped.push({ path, line: use.range.start.line + 1, image: use.resolved ?? use.text, reason: text });
+    }
+
+    const changed: BulkResult['changed'][number][] = [];
+    const edited: string[] = [];
+    for (const { path, edits } of plan.files) {
+      const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(path));
+      const applied = await applyFileEdits(document, edits);
+      if (applied.length) edited.push(path);
+      for (const entry of plan.changed.filter((c) => c.edit.path === path)) {
+        const image = entry.use.resolved ?? entry.use.text;
+        if (applied.includes(entry.edit)) changed.push({ path, image, digest: digestIn(entry.edit.newText) });
+        else skipped.push({ path, line: entry.use.range.start.line + 1, image, reason: vscode.l10n.t('the file changed while the digests were looked up') });
+      }
+    }
+    return { cancelled: false, changed: dedupeChanged(changed), skipped, files: edited };
+  }
+
+  /** For a bulk run: the tag's digest for an unpinned image, the update for a stale pin; undefined if current. */
+  private async bulkTarget(ref: ImageRef, mode: 'pin' | 'update', signal: AbortSignal): Promise<PinTarget | undefined> {
+    if (mode === 'pin') return { digest: (await this.resolver.refresh(ref, signal)).digest };
+    const status = pinStatus(ref, { state: 'resolved', details: await this.resolver.refresh(ref, signal) });
+    if (status.kind === 'current') return undefined;
+    if (status.kind !== 'stale') throw new Error(vscode.l10n.t('the tag could not be compared with the pin'));
+    if (!status.update) throw new Error(vscode.l10n.t('the tag now points to {0}, which has no {1} image', shortDigest(status.tagDigest), status.platform ?? '?'));
+    return status.update;
+  }
+
+  /** Build files in scope, with every Dockerfile also as each Compose service or Bake target builds it. */
+  private filesIn(scope: BulkScope): BuildFile[] {
+    const owners = scope.kind === 'workspace' ? this.index.files() : [this.index.get(scope.path)].filter((f): f is BuildFile => f !== undefined);
+    const out: BuildFile[] = [...owners];
+    for (const file of owners) {
+      (file.builds ?? []).forEach((_, build) => {
+        const linked = this.index.linked(file.path, build);
+        if (linked) out.push(linked);
+      });
+    }
+    return out;
+  }
+
+  /** The summary as a notification (not waited for: the command's result is ready now), the details in the log. */
+  private report(result: BulkResult, mode: 'pin' | 'update'): void {
+    const lines = [
+      ...result.changed.map((c) => `  ${vscode.workspace.asRelativePath(vscode.Uri.parse(c.path))}: ${c.image} → ${c.digest}`),
+      ...result.skipped.map((s) => `  ${vscode.workspace.asRelativePath(vscode.Uri.parse(s.path))}:${s.line}: ${s.image} — ${s.reason}`),
+    ];
+    if (lines.length) this.log.info([mode === 'update' ? 'Update stale pins:' : 'Pin all:', ...lines].join('\n'));
+    let text: string;
+    if (result.cancelled) text = vscode.l10n.t('Cancelled: nothing was changed.');
+    else if (!result.changed.length && !result.skipped.length) text = mode === 'update' ? vscode.l10n.t('Every pin is current.') : vscode.l10n.t('Every image that can be pinned is pinned.');
+    else {
+      const changed = mode === 'update' ? vscode.l10n.t('Updated {0} pins in {1} files.', result.changed.length, result.files.length) : vscode.l10n.t('Pinned {0} images in {1} files.', result.changed.length, result.files.length);
+      text = result.skipped.length ? `${changed} ${vscode.l10n.t('{0} skipped.', result.skipped.length)}` : changed;
+    }
+    const details = vscode.l10n.t('Show Details');
+    const items = lines.length && !result.cancelled ? [details] : [];
+    const shown = result.skipped.length ? vscode.window.showWarningMessage(text, ...items) : vscode.window.showInformationMessage(text, ...items);
+    void shown.then((action) => action === details && this.log.show(true));
+  }
+}
+
+/** Applies one file's edits as one undo step, only those whose range still holds the text they replace. */
+async function applyFileEdits(document: vscode.TextDocument, edits: readonly PinEdit[]): Promise<PinEdit[]> {
+  const current = edits.filter((e) => document.getText(toRange(e.range)) === e.expected);
+  if (!current.length) return [];
+  const version = document.version;
+  const edit = new vscode.WorkspaceEdit();
+  for (const e of current) edit.replace(document.uri, toRange(e.range), e.newText);
+  // The check and the edit are one step for the extension host: nothing runs between them.
+  if (document.version !== version || !(await vscode.workspace.applyEdit(edit))) return [];
+  return current;
+}
+
+/** The file a pin of `use` edits: where its pin site is written. */
+function editPathOf(use: ImageUse, file: BuildFile): string {
+  return use.pin.pinnable ? (use.pin.file ?? file.path) : file.path;
+}
+
+/** The path of a use read from `dockerfile_inline` text: its ranges are in that text, not in any document. */
+function isInline(path: string): boolean {
+  return /#\d+$/.test(path);
+}
+
+function failed(message: string): PinOutcome {
+  return { done: false, message };
+}
+
+function changedText(path: string): string {
+  return vscode.l10n.t('{0} changed while the digest was looked up: nothing was written. Try again.', vscode.workspace.asRelativePath(vscode.Uri.parse(path)));
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function refusalText(reason: PinRefusal): string {
+  switch (reason.kind) {
+    case 'notPinnable':
+      return describeReason(reason.reason);
+    case 'invalidDigest':
+      return vscode.l10n.t('"{0}" is not a sha256 digest.', reason.digest);
+    case 'noReference':
+    case 'siteMismatch':
+      return vscode.l10n.t('The reference could not be read exactly: nothing was written.');
+    case 'noTag':
+      return vscode.l10n.t('It is pinned by digest alone: without the digest no tag would say which image is meant.');
+  }
+}
+
+function skipText(reason: SkipReason): string {
+  switch (reason.kind) {
+    case 'noDigest':
+      return vscode.l10n.t('not looked up');
+    case 'conflict':
+      return vscode.l10n.t('its value is used by builds that resolve it to different digests ({0})', reason.digests.map(shortDigest).join(', '));
+    case 'overlap':
+      return vscode.l10n.t('another pin edits the same text');
+    default:
+      return refusalText(reason);
+  }
+}
+
+function digestIn(text: string): string {
+  return text.slice(text.lastIndexOf('@') + 1);
+}
+
+/** A site several routes reach (a Dockerfile on its own and through its builds) is one change. */
+function dedupeChanged(changed: BulkResult['changed'][number][]): BulkResult['changed'][number][] {
+  const seen = new Set<string>();
+  return changed.filter((c) => {
+    const key = `${c.path}\n${c.image}\n${c.digest}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+async function forEachLimited<T>(items: readonly T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await run(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

@@ -1,0 +1,134 @@
+// UI test of pinning, as a new user tries it on the sample workspace: click a CodeLens, see the verified
+// digest appear, undo it; update a stale pin in one click; then "Pin all in workspace" and check, on disk,
+// that every pinnable image got the digest the registry serves for its tag and nothing else changed.
+// Needs `npm run package` first (scripts/test.mjs does it).
+
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { openFile, openWorkbench, runCommand, type Workbench } from './workbench';
+
+describe('Pinning in the browser', function () {
+  this.timeout(180_000);
+  let workbench: Workbench;
+  let page: Page;
+  /** The sample files as they are in the repository, before any test touched them. */
+  const original = (relative: string) => readFileSync(resolve('examples', relative), 'utf8');
+  const onDisk = (relative: string) => readFileSync(join(workbench.workspace, relative), 'utf8');
+  /** The digest the demo registry serves for a tag, as computed while seeding it. */
+  const digestOf = (image: string): string => {
+    const served = workbench.registry.images.find((i) => i.image === image);
+    assert.ok(served, `the demo registry does not serve ${image}`);
+    return served.digest;
+  };
+
+  before(async () => {
+    workbench = await openWorkbench('e2e-pin');
+    page = workbench.page;
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await page.screenshot({ path: resolve(`out/e2e-failure-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}.png`) });
+  });
+
+  after(async () => {
+    await workbench?.close();
+  });
+
+  // A lens that runs a command is a link; one that only informs ("pinned, current") is plain text.
+  const lens = (title: string) => page.locator('.monaco-editor .codelens-decoration > *', { hasText: title });
+
+  /** Saves the active editor and waits until the file on disk holds what `check` wants. */
+  async function saveAndWait(relative: string, check: (text: string) => boolean, what: string): Promise<string> {
+    await page.keyboard.press('Control+S');
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline) {
+      const text = onDisk(relative);
+      if (check(text)) return text;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.fail(`${relative} on disk never ${what}:\n${onDisk(relative)}`);
+  }
+
+  it('pins from the CodeLens to the verified digest, keeping the spelling, and undoes to the same bytes', async () => {
+    // tools.Dockerfile pulls one image: `from alpine:3.20 as Tools` (lowercase, backtick escape).
+    await openFile(page, 'tools/tools.Dockerfile');
+    const alpine = digestOf('alpine:3.20');
+    await lens('Pin digest').first().waitFor({ timeout: 60_000 });
+    assert.equal(await lens('Pin digest').count(), 1);
+    await lens('Pin digest').click();
+    await page.locator('.monaco-editor .view-lines', { hasText: `alpine:3.20@${alpine}` }).waitFor({ timeout: 30_000 });
+    // The lens now says the pin is current, and the file on disk holds the pin with `from` and `as Tools` as written.
+    await lens('pinned, current').waitFor({ timeout: 30_000 });
+    const pinned = await saveAndWait('tools/tools.Dockerfile', (t) => t.includes(alpine), 'got the pin');
+    assert.equal(pinned, original('tools/tools.Dockerfile').replace('from alpine:3.20 as Tools', `from alpine:3.20@${alpine} as Tools`));
+
+    // One undo step takes it back, byte for byte.
+    await page.locator('.monaco-editor .view-lines').click();
+    await page.keyboard.press('Control+Z');
+    await lens('Pin digest').waitFor({ timeout: 30_000 });
+    const undone = await saveAndWait('tools/tools.Dockerfile', (t) => !t.includes('@sha256:'), 'lost the pin');
+    assert.equal(undone, original('tools/tools.Dockerfile'));
+  });
+
+  it('flags the stale pin in web/Dockerfile and updates it in one click, keeping the flags and stage name', async () => {
+    // The sample pins node:22-alpine to an older build the demo registry still serves by digest.
+    const outdated = workbench.registry.outdated;
+    assert.equal(outdated.image, 'node:22-alpine');
+    assert.ok(original('web/Dockerfile').includes(`node:22-alpine@${outdated.digest}`), 'examples/web/Dockerfile pins the demo registry\'s older node:22-alpine build');
+    await openFile(page, 'web/Dockerfile');
+    await lens('Update pin').waitFor({ timeout: 60_000 });
+    // The squiggle's hover says what moved.
+    await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: 30_000 });
+    await lens('Update pin').click();
+    const current = digestOf('node:22-alpine');
+    const updated = await saveAndWait('web/Dockerfile', (t) => t.includes(current), 'got the update');
+    assert.equal(updated, original('web/Dockerfile').replace(`node:22-alpine@${outdated.digest}`, `node:22-alpine@${current}`));
+    assert.match(updated, new RegExp(`^FROM --platform=\\$BUILDPLATFORM node:22-alpine@${current} AS build$`, 'm'));
+  });
+
+  it('pins every pinnable image of the workspace with "Pin All in Workspace", and nothing else', async () => {
+    await runCommand(page, 'Image Provenance: Pin All in Workspace');
+    // api 2, web 2 (its stale pin was updated above, so it is current), worker 3, tools 1, compose 3, bake 1.
+    await page.locator('.notifications-toasts', { hasText: /Pinned 12 images in 6 files/ }).waitFor({ timeout: 90_000 });
+    await runCommand(page, 'File: Save All');
+
+    // Worked out by hand from examples/: each pinnable image, where its digest goes.
+    const pin = (image: string) => `${image}@${digestOf(image)}`;
+    const expected: Record<string, [string, string][]> = {
+      'api/Dockerfile': [
+        ['from=alpine:3.20,', `from=${pin('alpine:3.20')},`],
+        ['FROM gcr.io/distroless/static-debian12:nonroot', `FROM ${pin('gcr.io/distroless/static-debian12:nonroot')}`],
+      ],
+      'web/Dockerfile': [
+        ['# syntax=docker/dockerfile:1.10', `# syntax=${pin('docker/dockerfile:1.10')}`],
+        [`node:22-alpine@${workbench.registry.outdated.digest}`, pin('node:22-alpine')],
+        ['FROM nginx:1.27-alpine', `FROM ${pin('nginx:1.27-alpine')}`],
+      ],
+      // BASE_IMAGE feeds only `FROM ${BASE_IMAGE} AS base`: the pin goes into the ARG's default.
+      'worker/Dockerfile.dev': [
+        ['# syntax=docker/dockerfile:1.10', `# syntax=${pin('docker/dockerfile:1.10')}`],
+        ['ARG BASE_IMAGE=python:3.12-slim', `ARG BASE_IMAGE=${pin('python:3.12-slim')}`],
+        ['COPY --from=node:22-slim ', `COPY --from=${pin('node:22-slim')} `],
+      ],
+      'tools/tools.Dockerfile': [['from alpine:3.20 as Tools', `from ${pin('alpine:3.20')} as Tools`]],
+      'compose.yaml': [
+        ['"alpine:3.20": docker-image://alpine:3.20', `"alpine:3.20": docker-image://${pin('alpine:3.20')}`],
+        ['image: postgres:16-alpine', `image: ${pin('postgres:16-alpine')}`],
+        ['image: redis:7.4-alpine', `image: ${pin('redis:7.4-alpine')}`],
+      ],
+      'docker-bake.hcl': [['"docker-image://golang:1.23-alpine"', `"docker-image://${pin('golang:1.23-alpine')}"`]],
+    };
+    for (const [file, replacements] of Object.entries(expected)) {
+      let want = original(file);
+      for (const [from, to] of replacements) {
+        assert.equal(want.split(from).length, 2, `"${from}" occurs once in ${file}`);
+        want = want.replace(from, to);
+      }
+      const deadline = Date.now() + 15_000;
+      while (onDisk(file) !== want && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      assert.equal(onDisk(file), want, file);
+    }
+  });
+});
