@@ -79,5 +79,5 @@ export const Messages = {
   pinStaleNoPlatform: 'The pin of {0} is stale: the tag now points to {1}, which has no {2} image for the pinned one to be updated to.',
   pinNotFound: 'The registry ({1}) has no manifest with the pinned digest {2} of {0}. Likely causes: the tag moved and the content it pointed to was garbage-collected; the digest was copied from another registry, or from a mirror serving content the registry does not have; a typo.',
   pinMismatch: 'The content {1} serves for the pinned digest {2} of {0} hashes to {3}. Likely causes: a mirror or proxy serving stale or altered content; a platform digest where the registry answers with the index (or the reverse).',
-  pinPlatformInMultiPlatformBuild: '{0} is pinned to its {1} image only, but the build is multi-platform ({2}): other platforms would pull this one image. Pin the index digest instead.',
+  pinPlatformInMultiPlatformBuild: '{0} is pinned to its {1} image only, but this build may run for other platforms ({2}): they would pull this one image. Pin the index digest instead.',
 } as const;

@@ -33,6 +33,8 @@ export interface PinDiagnosticOptions {
   readonly ignored?: (ref: ImageRef) => boolean;
   /** The platforms the builds of this file target, when one of them targets several (Bake `platforms`). */
   readonly buildPlatforms?: readonly string[];
+  /** In a Compose or Bake file: the platforms of each unit (service, target) that builds for several. */
+  readonly unitPlatforms?: ReadonlyMap<number, readonly string[]>;
 }
 
 /** A pin diagnostic, with the use it is about (index into `BuildFile.uses`) and its status. */
@@ -107,9 +109,10 @@ function platformFinding(use: ImageUse, ref: ImageRef, resolution: Resolution | 
   if (platform === undefined) return [];
   // `--platform=$BUILDPLATFORM` runs on whichever machine builds; a list of platforms runs on each.
   const variable = use.platform !== undefined && use.platform.includes('$');
-  const several = options.buildPlatforms !== undefined && options.buildPlatforms.length > 1 && use.platform === undefined;
+  const platforms = options.buildPlatforms ?? (use.unit !== undefined ? options.unitPlatforms?.get(use.unit) : undefined);
+  const several = platforms !== undefined && platforms.length > 1 && use.platform === undefined;
   if (!variable && !several) return [];
-  const why = variable ? `--platform=${use.platform}` : options.buildPlatforms!.join(', ');
+  const why = variable ? `--platform=${use.platform}` : platforms!.join(', ');
   return [[PinCodes.platform, 'warning', message(Messages.pinPlatformInMultiPlatformBuild, familiarName(ref, { withDigest: false }), platform, why)]];
 }
 

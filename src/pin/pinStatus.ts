@@ -66,10 +66,11 @@ function pinnedPlatform(details: ImageDetails): string | undefined {
 }
 
 function updateTarget(tagDigest: string, now: readonly PlatformImage[], platform: string | undefined): PinTarget | undefined {
-  // The tag names one image now (its only platform is itself): that is the update, whatever the old pin was.
+  if (platform === undefined) return { digest: tagDigest };
+  // The tag names one image now (its only platform is itself): the update, if it is for the same platform.
   const single = now.length === 1 && now[0]!.digest === tagDigest;
-  if (platform === undefined || single) return { digest: tagDigest };
   const match = now.find((p) => samePlatform(p.platform, platform));
+  if (single) return match && { digest: tagDigest };
   return match && { digest: match.digest, platform: match.platform };
 }
 

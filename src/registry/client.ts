@@ -150,6 +150,29 @@ export class RegistryClient {
     );
   }
 
+  /**
+   * Asks the registry (or a mirror) whether it serves `digest` in ref's repository now: one HEAD, never the
+   * content store, which keeps what was once fetched from anywhere. A pin's digest may have been
+   * garbage-collected, or copied from another registry. Throws `notFound` when no host has it.
+   */
+  async confirm(ref: ImageRef, digest: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    const image = familiarName({ ...ref, digest });
+    const { signal } = options;
+    if (signal?.aborted) throw cancelled(image, registryApiHost(ref));
+    if (!isDigest(digest)) throw new RegistryError('badResponse', image, registryApiHost(ref), `${image}: ${JSON.stringify(digest.slice(0, 80))} is not a digest this extension can verify`);
+    await this.flights.run(
+      `confirm ${ref.registry}/${ref.repository}@${digest}`,
+      signal,
+      () => cancelled(image, registryApiHost(ref)),
+      (shared) =>
+        this.viaHosts(ref, image, shared, async (target) => {
+          const response = await this.registryRequest(target, ref, 'HEAD', `manifests/${digest}`, { accept: ACCEPT, maxBytes: 0, what: 'the manifest', signal: shared });
+          // 405: a proxy that does not allow HEAD; the GET that follows (by digest, verified) says the rest.
+          if (response.status !== 200 && response.status !== 405) throw this.statusError(target, response, 'the manifest');
+        }),
+    );
+  }
+
   /** GET a blob by digest in ref's repository; size-capped; verified; cached. */
   async blob(ref: ImageRef, digest: string, options: { signal?: AbortSignal; maxBytes?: number } = {}): Promise<Uint8Array> {
     const image = familiarName(ref);

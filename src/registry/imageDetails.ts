@@ -51,10 +51,12 @@ export async function describeImage(client: RegistryClient, ref: ImageRef, signa
     tagError = error;
   }
   const digest = ref.digest ?? resolved!.digest;
+  // A pin is checked against the registry itself: the content store would still have a digest it lost.
+  if (ref.digest !== undefined) await client.confirm(ref, ref.digest, { signal });
   const fetched = await client.manifest(ref, { signal, digest });
   const { manifest } = fetched;
   const tagDigest = resolved?.digest;
-  const tagPlatforms = tagDigest !== undefined && tagDigest !== digest ? await platformsOf(client, tagRef, tagDigest, signal) : undefined;
+  const tagPlatforms = tagDigest !== undefined && tagDigest !== digest ? await movedTagPlatforms(client, tagRef, tagDigest, signal) : undefined;
   const moved = tagPlatforms && { tagPlatforms };
   if (manifest.kind === 'index') {
     return {
@@ -85,6 +87,19 @@ export async function describeImage(client: RegistryClient, ref: ImageRef, signa
 
 function indexPlatforms(index: ParsedIndex): PlatformImage[] {
   return platformEntries(index).map((d) => ({ platform: d.platform ? formatPlatform(d.platform) : '?', digest: d.digest }));
+}
+
+/**
+ * What a moved tag points to now, for telling a platform pin from a stale one. Undefined when that cannot
+ * be read: the pinned content is still described, and its pin is not called broken for it.
+ */
+async function movedTagPlatforms(client: RegistryClient, ref: ImageRef, digest: string, signal?: AbortSignal): Promise<PlatformImage[] | undefined> {
+  try {
+    return await platformsOf(client, ref, digest, signal);
+  } catch (error) {
+    if (error instanceof RegistryError && error.kind === 'cancelled') throw error;
+    return undefined;
+  }
 }
 
 /** The platforms of an index (its manifests, attestations left out), or of a single image (from its config). */

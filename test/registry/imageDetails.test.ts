@@ -1,7 +1,9 @@
 // Registry tier: what the Images view shows about an image (describeImage), against a real registry.
 // Expected digests are the ones the seeding computed.
 import * as assert from 'node:assert/strict';
+import { memoryContentStore } from '../../src/registry/contentStore';
 import { NO_CREDENTIALS } from '../../src/registry/credentials';
+import { RegistryError } from '../../src/registry/errors';
 import { describeImage } from '../../src/registry/imageDetails';
 import { pinStatus } from '../../src/pin/pinStatus';
 import { startRegistry, type RunningRegistry } from './harness/registry';
@@ -86,8 +88,8 @@ describe('registry tier: image details for the Images view', function () {
         details.tagPlatforms?.map((p) => [p.platform, p.digest]),
         Object.entries(current.platformDigests),
       );
-      // HEAD for the tag, the pinned index, and the tag's index.
-      assert.equal(c.stats.requests, 3);
+      // HEAD for the tag, HEAD for the pinned digest (is it still there?), GET the pinned index and the tag's.
+      assert.equal(c.stats.requests, 4);
       assert.deepEqual(pinStatus(pinned, { state: 'resolved', details }), { kind: 'stale', tagDigest: current.indexDigest, update: { digest: current.indexDigest } });
       await c.close();
     });
@@ -127,16 +129,27 @@ describe('registry tier: image details for the Images view', function () {
       await c.close();
     });
 
-    it('a current pin has no tagPlatforms, and costs no extra request', async () => {
+    it('a current pin has no tagPlatforms: only the HEAD that checks the pinned digest is added', async () => {
       const c = client();
       const pinned = ref(`${registry.host}/demo/moving:1@${current.indexDigest}`);
       const details = await describeImage(c, pinned);
       assert.equal(details.tagDigest, current.indexDigest);
       assert.equal(details.digest, current.indexDigest);
       assert.equal('tagPlatforms' in details, false);
-      // HEAD for the tag and GET for the manifest, as for the tag alone.
-      assert.equal(c.stats.requests, 2);
+      // HEAD for the tag, HEAD for the pinned digest, GET for the manifest.
+      assert.equal(c.stats.requests, 3);
       assert.deepEqual(pinStatus(pinned, { state: 'resolved', details }), { kind: 'current' });
+      await c.close();
+    });
+
+    it('a pinned digest the repository does not have is notFound, even when its bytes are in the content cache', async () => {
+      // The cache holds demo/app's index (fetched by digest earlier, as after a pin copied from elsewhere or
+      // a digest garbage-collected since): the registry, not the cache, says whether the pin can be pulled.
+      const cache = memoryContentStore();
+      const c = newClient({ settings: settings({ [registry.host]: { http: true } }), credentials: NO_CREDENTIALS, cache });
+      await c.manifest(ref(`${registry.host}/demo/app@${app.indexDigest}`));
+      const pinned = ref(`${registry.host}/demo/moving:1@${app.indexDigest}`);
+      await assert.rejects(describeImage(c, pinned), (error: unknown) => RegistryError.is(error) && error.kind === 'notFound');
       await c.close();
     });
   });

@@ -157,12 +157,12 @@ describe('pinStatus', () => {
       assert.deepEqual(pinStatus(ref(`nginx:1.27@${OLD_ARM64}`), resolved(details)), { kind: 'stale', tagDigest: NEW_INDEX, platform: 'linux/arm64/v8' });
     });
 
-    it('updates a platform pin to the tag’s digest when the tag now names a single image', () => {
+    it('updates a platform pin to the tag’s digest when the tag now names a single image of that platform', () => {
       const details = imageDetails({
         tagDigest: NEW_SINGLE,
         digest: OLD_ARM64,
         platform: 'linux/arm64/v8',
-        tagPlatforms: [{ platform: 'linux/amd64', digest: NEW_SINGLE }],
+        tagPlatforms: [{ platform: 'linux/arm64', digest: NEW_SINGLE }],
       });
       assert.deepEqual(pinStatus(ref(`nginx:1.27@${OLD_ARM64}`), resolved(details)), {
         kind: 'stale',
@@ -170,6 +170,17 @@ describe('pinStatus', () => {
         update: { digest: NEW_SINGLE },
         platform: 'linux/arm64/v8',
       });
+    });
+
+    it('offers no update for a platform pin when the tag now names a single image of another platform', () => {
+      // An arm64 pin moved to an amd64 image would change what every arm64 build runs.
+      const details = imageDetails({
+        tagDigest: NEW_SINGLE,
+        digest: OLD_ARM64,
+        platform: 'linux/arm64/v8',
+        tagPlatforms: [{ platform: 'linux/amd64', digest: NEW_SINGLE }],
+      });
+      assert.deepEqual(pinStatus(ref(`nginx:1.27@${OLD_ARM64}`), resolved(details)), { kind: 'stale', tagDigest: NEW_SINGLE, platform: 'linux/arm64/v8' });
     });
 
     it('updates an index pin to the tag’s digest when the tag now names a single image', () => {

@@ -2,7 +2,7 @@
 // act on the image under the cursor (or ask which one), or on the active editor's file.
 
 import * as vscode from 'vscode';
-import { pulledImage } from '../../model/buildFile';
+import { pulledImage, type ImageUse } from '../../model/buildFile';
 import type { BuildFileIndex } from '../../workspace/buildFileIndex';
 import { Commands } from '../context';
 import { displayReference } from '../localize';
@@ -12,7 +12,7 @@ export function pinCommands(index: BuildFileIndex, pinner: Pinner): Record<strin
   const pinWith = (choice: DigestChoice) => async (target?: UseTarget) => {
     const use = isUseTarget(target) ? target : await useFromEditor(index);
     if (!use) return undefined;
-    const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Looking up the digest…'), cancellable: true }, (_, token) => pinner.pin(use, choice, token));
+    const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Looking up the digest…') }, () => pinner.pin(use, choice));
     return show(outcome);
   };
   return {
@@ -51,7 +51,7 @@ async function useFromEditor(index: BuildFileIndex, pinnedOnly = false): Promise
   const candidates = file.uses.map((use, i) => ({ use, i })).filter(({ use }) => use.pin.pinnable && pulledImage(use) && (!pinnedOnly || use.reference?.digest));
   const line = editor.selection.active.line;
   const here = candidates.filter(({ use }) => use.range.start.line <= line && line <= use.range.end.line);
-  if (here.length === 1) return { path: file.path, use: here[0]!.i };
+  if (here.length === 1) return targetOf(file.path, here[0]!.use, here[0]!.i);
   if (!candidates.length) {
     void vscode.window.showInformationMessage(vscode.l10n.t('This file has no image that can be pinned here.'));
     return undefined;
@@ -60,12 +60,19 @@ async function useFromEditor(index: BuildFileIndex, pinnedOnly = false): Promise
     (here.length ? here : candidates).map(({ use, i }) => ({ label: displayReference(use), description: vscode.l10n.t('line {0}', use.range.start.line + 1), i })),
     { title: vscode.l10n.t('Which image?') },
   );
-  return picked && { path: file.path, use: picked.i };
+  return picked && targetOf(file.path, file.uses[picked.i]!, picked.i);
+}
+
+/** A target that refuses to act on another image if typing moves one to this index meanwhile. */
+export function targetOf(path: string, use: ImageUse, index: number): UseTarget {
+  return { path, use: index, text: use.text, line: use.range.start.line };
 }
 
 function show(outcome: PinOutcome): PinOutcome {
   if (outcome.done) vscode.window.setStatusBarMessage(outcome.digest ? vscode.l10n.t('Pinned to {0}', outcome.digest) : vscode.l10n.t('Unpinned'), 5000);
-  else if (outcome.unchanged) void vscode.window.showInformationMessage(outcome.message);
+  else if (outcome.unchanged) {
+    if (outcome.message) void vscode.window.showInformationMessage(outcome.message);
+  }
   else void vscode.window.showWarningMessage(outcome.message);
   return outcome;
 }

@@ -11,23 +11,36 @@ import { Commands } from '../context';
 import { describeReason } from '../localize';
 import type { ImageResolver } from '../registry/imageResolver';
 import { toRange } from '../tree/nodes';
+import { targetOf } from './pinCommands';
 import type { UseTarget } from './pinner';
+
+const REFRESH_DELAY_MS = 100;
 
 export class PinLenses implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
   private readonly subscriptions: vscode.Disposable[];
+  private refreshTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly index: BuildFileIndex,
     private readonly resolver: ImageResolver,
   ) {
-    const unsubscribe = index.onDidChange(() => this.changed.fire());
+    const refresh = () => this.scheduleRefresh();
+    const unsubscribe = index.onDidChange(refresh);
     this.subscriptions = [
       { dispose: unsubscribe },
-      resolver.onDidChange(() => this.changed.fire()),
-      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(`${SECTION}.pinning.codeLens`) && this.changed.fire()),
+      resolver.onDidChange(refresh),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(`${SECTION}.pinning.codeLens`) && refresh()),
     ];
+  }
+
+  /** Lookups finish one by one: ask for the lenses again once per burst. */
+  private scheduleRefresh(): void {
+    this.refreshTimer ??= setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.changed.fire();
+    }, REFRESH_DELAY_MS);
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
@@ -45,7 +58,7 @@ export class PinLenses implements vscode.CodeLensProvider, vscode.Disposable {
       if (seen.has(place)) return;
       seen.add(place);
       wanted.push(ref);
-      const target: UseTarget = { path: file.path, use: i };
+      const target = targetOf(file.path, use, i);
       const range = toRange(use.range);
       for (const command of this.commandsFor(use, ref, target)) lenses.push(new vscode.CodeLens(range, command));
     });
@@ -75,6 +88,7 @@ export class PinLenses implements vscode.CodeLensProvider, vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.refreshTimer);
     for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }

@@ -13,7 +13,7 @@ import { Commands } from '../context';
 import { localize } from '../localize';
 import type { ImageResolver } from '../registry/imageResolver';
 import { toRange } from '../tree/nodes';
-import type { UseTarget } from './pinner';
+import { targetOf } from './pinCommands';
 
 export const PIN_SOURCE = 'Image Provenance';
 
@@ -25,7 +25,7 @@ const SEVERITY = {
 } as const;
 
 /** Changes (a scan, a burst of lookups) come in bursts: publish once per burst. */
-const PUBLISH_DELAY_MS = 150;
+const PUBLISH_DELAY_MS = 300;
 
 /** Publishes pin diagnostics for every indexed file and keeps them current. */
 export class PinProblems implements vscode.Disposable {
@@ -77,13 +77,22 @@ export class PinProblems implements vscode.Disposable {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.requestVisible();
-    const settings = readPinSettings();
-    const ignored = ignoreMatcher(settings.ignoredImages);
-    const platformsOf = buildPlatforms(this.index);
+    const { dockerfiles, units } = buildPlatforms(this.index);
     const live = new Set<string>();
+    // Settings are per folder (multi-root workspaces): read once per folder, not once per file.
+    const byFolder = new Map<string, Pick<PinDiagnosticOptions, 'unpinned' | 'stale' | 'ignored'>>();
+    const settingsFor = (uri: vscode.Uri) => {
+      const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.toString() ?? '';
+      let options = byFolder.get(folder);
+      if (!options) {
+        const settings = readPinSettings(uri);
+        byFolder.set(folder, (options = { unpinned: settings.unpinnedSeverity, stale: settings.stalePinSeverity, ignored: ignoreMatcher(settings.ignoredImages) }));
+      }
+      return options;
+    };
     for (const file of this.index.files()) {
       live.add(file.path);
-      const options: PinDiagnosticOptions = { unpinned: settings.unpinnedSeverity, stale: settings.stalePinSeverity, ignored, buildPlatforms: platformsOf.get(file.path) };
+      const options: PinDiagnosticOptions = { ...settingsFor(vscode.Uri.parse(file.path)), buildPlatforms: dockerfiles.get(file.path), unitPlatforms: units.get(file.path) };
       const found = pinDiagnostics(file, this.index.text(file.path) ?? '', (ref) => this.resolver.get(ref), options);
       const key = JSON.stringify(found.map((d) => [d.range, d.severity, d.code, d.message]));
       if (this.published.get(file.path) === key) continue;
@@ -119,16 +128,24 @@ function ignoreMatcher(patterns: readonly string[]): ((ref: ImageRef) => boolean
   return (ref) => matches(familiarName({ ...ref, tag: undefined, digest: undefined }));
 }
 
-/** The platforms each Dockerfile (and each Compose/Bake file's own contexts) is built for, when several. */
-function buildPlatforms(index: BuildFileIndex): Map<string, readonly string[]> {
-  const out = new Map<string, readonly string[]>();
+/**
+ * The platforms builds target, where there are several: per Dockerfile (the most any build of it targets),
+ * and per Compose/Bake file and unit (for the contexts a service or target writes itself).
+ */
+function buildPlatforms(index: BuildFileIndex): { dockerfiles: Map<string, readonly string[]>; units: Map<string, Map<number, readonly string[]>> } {
+  const dockerfiles = new Map<string, readonly string[]>();
+  const units = new Map<string, Map<number, readonly string[]>>();
   for (const file of index.files()) {
     for (const build of file.builds ?? []) {
-      if ((build.platforms?.length ?? 0) < 2) continue;
-      for (const path of [build.dockerfile, file.path]) if (path !== undefined && (out.get(path)?.length ?? 0) < build.platforms!.length) out.set(path, build.platforms!);
+      const platforms = build.platforms;
+      if (!platforms || platforms.length < 2) continue;
+      if (build.dockerfile !== undefined && (dockerfiles.get(build.dockerfile)?.length ?? 0) < platforms.length) dockerfiles.set(build.dockerfile, platforms);
+      let byUnit = units.get(file.path);
+      if (!byUnit) units.set(file.path, (byUnit = new Map()));
+      byUnit.set(build.unit, platforms);
     }
   }
-  return out;
+  return { dockerfiles, units };
 }
 
 /** The quick fixes on pin diagnostics. */
@@ -146,7 +163,7 @@ export class PinCodeActions implements vscode.CodeActionProvider {
       const code = String(typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code) as PinCode;
       const found = useAt(file, diagnostic.range);
       if (!found) continue;
-      const target: UseTarget = { path: file.path, use: found.index };
+      const target = targetOf(file.path, found.use, found.index);
       const name = displayName(found.use);
       const fix = (title: string, command: string, preferred = false, ...extra: unknown[]) => {
         const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);

@@ -20,6 +20,12 @@ export interface UseTarget {
   readonly path: string;
   readonly use: number;
   readonly via?: LinkKey;
+  /**
+   * The use's text and line when the target was made (a CodeLens, a quick fix): typing since may have
+   * moved another image to that index, which must not be pinned instead.
+   */
+  readonly text?: string;
+  readonly line?: number;
 }
 
 /** Which digest a single pin writes. */
@@ -40,7 +46,7 @@ export type PinOutcome =
 /** What a bulk run did: for the summary, the details in the log, and the extension tests. */
 export interface BulkResult {
   readonly cancelled: boolean;
-  readonly changed: readonly { readonly path: string; readonly image: string; readonly digest: string }[];
+  readonly changed: readonly { readonly path: string; readonly line: number; readonly image: string; readonly digest: string }[];
   readonly skipped: readonly { readonly path: string; readonly line: number; readonly image: string; readonly reason: string }[];
   /** Files that got an edit (each its own undo step). */
   readonly files: readonly string[];
@@ -63,24 +69,26 @@ export class Pinner {
   locate(target: UseTarget): { file: BuildFile; use: ImageUse } | undefined {
     const file = target.via ? this.index.linked(target.via.owner, target.via.build) : this.index.get(target.path);
     const use = file?.uses[target.use];
-    return file && use ? { file, use } : undefined;
+    if (!file || !use) return undefined;
+    if ((target.text !== undefined && use.text !== target.text) || (target.line !== undefined && use.range.start.line !== target.line)) return undefined;
+    return { file, use };
   }
 
   /** Pins (or updates the pin of) one use, after verifying the digest's manifest. */
   async pin(target: UseTarget, choice: DigestChoice = 'default', token?: vscode.CancellationToken): Promise<PinOutcome> {
     await this.indexer.whenIndexed();
     const found = this.locate(target);
-    if (!found) return failed(vscode.l10n.t('That image is no longer in the file.'));
+    if (!found) return failed(gone());
     const { file, use } = found;
     const ref = pulledImage(use);
     if (!use.pin.pinnable) return failed(describeReason(use.pin.reason));
     if (!ref) return failed(refusalText({ kind: 'noReference' }));
     const editPath = use.pin.file ?? file.path;
-    if (isInline(editPath)) return failed(vscode.l10n.t('Images of an inline Dockerfile are not pinned automatically: pin them in the inline text.'));
+    if (isInline(editPath)) return failed(inlineText());
 
     const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(editPath));
     const version = document.version;
-    if (document.getText(toRange(use.pin.range)) !== use.pin.text) return failed(changedText(editPath));
+    if (document.getText(toRange(use.pin.range)) !== use.pin.text) return failed(gone());
 
     const name = familiarName(ref, { withDigest: false });
     const aborter = new AbortController();
@@ -88,7 +96,8 @@ export class Pinner {
     let pinTo: PinTarget | undefined;
     try {
       pinTo = await this.choose(ref, choice, aborter.signal);
-      if (!pinTo) return { done: false, message: vscode.l10n.t('Nothing was pinned.') };
+      // The platform pick was dismissed: nothing to say.
+      if (!pinTo) return { done: false, unchanged: true, message: '' };
       // The one rule: a digest is written only once its manifest's bytes were fetched and hashed.
       await (await this.resolver.registry).manifest(ref, { digest: pinTo.digest, signal: aborter.signal });
     } catch (error) {
@@ -110,12 +119,12 @@ export class Pinner {
   async unpin(target: UseTarget): Promise<PinOutcome> {
     await this.indexer.whenIndexed();
     const found = this.locate(target);
-    if (!found) return failed(vscode.l10n.t('That image is no longer in the file.'));
+    if (!found) return failed(gone());
     const { file, use } = found;
     const plan = planUnpin(use, file.path);
     if (!plan.ok) return failed(refusalText(plan.reason));
     if (!plan.edit) return { done: false, unchanged: true, message: vscode.l10n.t('{0} is not pinned.', use.text) };
-    if (isInline(plan.edit.path)) return failed(vscode.l10n.t('Images of an inline Dockerfile are not pinned automatically: pin them in the inline text.'));
+    if (isInline(plan.edit.path)) return failed(inlineText());
     const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(plan.edit.path));
     if (!(await applyFileEdits(document, [plan.edit])).length) return failed(changedText(plan.edit.path));
     return { done: true, digest: '', path: plan.edit.path };
@@ -123,8 +132,8 @@ export class Pinner {
 
   /**
    * The digest to write for `ref`: its tag's (an index for a multi-platform image), the same platform's
-   * image for a platform pin being updated, or the platform the user picks. Looked up now, not from a
-   * cached result: the tag may have moved since the view was drawn.
+   * image for a platform pin being updated, or the platform the user picks. Looked up again rather than
+   * taken from what the view shows (the client keeps a tag's digest for a minute at most).
    */
   private async choose(ref: ImageRef, choice: DigestChoice, signal: AbortSignal): Promise<PinTarget | undefined> {
     const tagOnly: ImageRef = { ...ref, original: withoutDigest(ref.original), digest: undefined };
@@ -155,7 +164,7 @@ export class Pinner {
         return { digest: ref.digest, ...(status.platform !== undefined && { platform: status.platform }) };
       default:
         if (ref.tag === undefined) throw new Error(vscode.l10n.t('it is pinned by digest alone: there is no tag to update it from'));
-        throw new Error(details.tagError?.message ?? vscode.l10n.t('the tag could not be looked up'));
+        throw details.tagError ?? new Error(vscode.l10n.t('the tag could not be looked up'));
     }
   }
 
@@ -209,7 +218,9 @@ export class Pinner {
     }
     if (token.isCancellationRequested) return { cancelled: true, changed: [], skipped: [], files: [] };
 
-    // Plan from the index as it is now: edits carry the text they replace, checked again when applied.
+    // Plan from the index as it is now (edits made during the lookups included): edits carry the text they
+    // replace, and a file whose document no longer holds what was indexed is left alone.
+    await this.indexer.whenIndexed();
     const plan = planPinAll(this.filesIn(scope).map((file) => ({ ...file, uses: file.uses.filter((use) => inScope(use, file)) })), (use, file) => {
       const ref = pulledImage(use);
       if (!ref || isInline(editPathOf(use, file))) return undefined;
@@ -223,8 +234,10 @@ export class Pinner {
     const skipped: BulkResult['skipped'][number][] = [];
     for (const { path, use, reason } of plan.skipped) {
       const ref = pulledImage(use);
-      // Update runs only speak of pins; pin runs of what they could not pin.
+      // Update runs only speak of pins; pin runs of what they could not pin (a pin written by hand where
+      // no digest could be written is not something that was skipped).
       if (mode === 'update' && ref?.digest === undefined) continue;
+      if (reason.kind === 'notPinnable' && ref?.digest !== undefined) continue;
       const inline = reason.kind === 'noDigest' && isInline(use.pin.pinnable ? (use.pin.file ?? path) : path);
       const text = inline
         ? vscode.l10n.t('in an inline Dockerfile: pin it in the inline text')
@@ -236,25 +249,38 @@ export class Pinner {
 
     const changed: BulkResult['changed'][number][] = [];
     const edited: string[] = [];
+    let cancelled = false;
     for (const { path, edits } of plan.files) {
-      const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(path));
-      const applied = await applyFileEdits(document, edits);
+      // Cancelling stops before the next file: the files already edited stay edited, and are reported.
+      cancelled ||= token.isCancellationRequested;
+      let applied: PinEdit[] = [];
+      let why = cancelled ? vscode.l10n.t('cancelled') : vscode.l10n.t('the file changed while the digests were looked up');
+      if (!cancelled) {
+        try {
+          const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(path));
+          if (document.getText() === this.index.text(path)) applied = await applyFileEdits(document, edits);
+        } catch (error) {
+          why = errorText(error);
+        }
+      }
       if (applied.length) edited.push(path);
       for (const entry of plan.changed.filter((c) => c.edit.path === path)) {
         const image = entry.use.resolved ?? entry.use.text;
-        if (applied.includes(entry.edit)) changed.push({ path, image, digest: digestIn(entry.edit.newText) });
-        else skipped.push({ path, line: entry.use.range.start.line + 1, image, reason: vscode.l10n.t('the file changed while the digests were looked up') });
+        const line = entry.edit.range.start.line + 1;
+        if (applied.includes(entry.edit)) changed.push({ path, line, image, digest: digestIn(entry.edit.newText) });
+        else skipped.push({ path, line: entry.use.range.start.line + 1, image, reason: why });
       }
     }
-    return { cancelled: false, changed: dedupeChanged(changed), skipped, files: edited };
+    return { cancelled, changed: dedupeChanged(changed), skipped, files: edited };
   }
 
   /** For a bulk run: the tag's digest for an unpinned image, the update for a stale pin; undefined if current. */
   private async bulkTarget(ref: ImageRef, mode: 'pin' | 'update', signal: AbortSignal): Promise<PinTarget | undefined> {
     if (mode === 'pin') return { digest: (await this.resolver.refresh(ref, signal)).digest };
-    const status = pinStatus(ref, { state: 'resolved', details: await this.resolver.refresh(ref, signal) });
+    const details = await this.resolver.refresh(ref, signal);
+    const status = pinStatus(ref, { state: 'resolved', details });
     if (status.kind === 'current') return undefined;
-    if (status.kind !== 'stale') throw new Error(vscode.l10n.t('the tag could not be compared with the pin'));
+    if (status.kind !== 'stale') throw details.tagError ?? new Error(vscode.l10n.t('the tag could not be compared with the pin'));
     if (!status.update) throw new Error(vscode.l10n.t('the tag now points to {0}, which has no {1} image', shortDigest(status.tagDigest), status.platform ?? '?'));
     return status.update;
   }
@@ -280,14 +306,14 @@ export class Pinner {
     ];
     if (lines.length) this.log.info([mode === 'update' ? 'Update stale pins:' : 'Pin all:', ...lines].join('\n'));
     let text: string;
-    if (result.cancelled) text = vscode.l10n.t('Cancelled: nothing was changed.');
+    if (result.cancelled && !result.changed.length) text = vscode.l10n.t('Cancelled: nothing was changed.');
     else if (!result.changed.length && !result.skipped.length) text = mode === 'update' ? vscode.l10n.t('Every pin is current.') : vscode.l10n.t('Every image that can be pinned is pinned.');
     else {
       const changed = mode === 'update' ? vscode.l10n.t('Updated {0} pins in {1} files.', result.changed.length, result.files.length) : vscode.l10n.t('Pinned {0} images in {1} files.', result.changed.length, result.files.length);
       text = result.skipped.length ? `${changed} ${vscode.l10n.t('{0} skipped.', result.skipped.length)}` : changed;
     }
     const details = vscode.l10n.t('Show Details');
-    const items = lines.length && !result.cancelled ? [details] : [];
+    const items = lines.length ? [details] : [];
     const shown = result.skipped.length ? vscode.window.showWarningMessage(text, ...items) : vscode.window.showInformationMessage(text, ...items);
     void shown.then((action) => action === details && this.log.show(true));
   }
@@ -295,14 +321,12 @@ export class Pinner {
 
 /** Applies one file's edits as one undo step, only those whose range still holds the text they replace. */
 async function applyFileEdits(document: vscode.TextDocument, edits: readonly PinEdit[]): Promise<PinEdit[]> {
+  // Checked and handed over in one synchronous step: no other extension code runs in between.
   const current = edits.filter((e) => document.getText(toRange(e.range)) === e.expected);
   if (!current.length) return [];
-  const version = document.version;
   const edit = new vscode.WorkspaceEdit();
   for (const e of current) edit.replace(document.uri, toRange(e.range), e.newText);
-  // The check and the edit are one step for the extension host: nothing runs between them.
-  if (document.version !== version || !(await vscode.workspace.applyEdit(edit))) return [];
-  return current;
+  return (await vscode.workspace.applyEdit(edit)) ? current : [];
 }
 
 /** The file a pin of `use` edits: where its pin site is written. */
@@ -317,6 +341,14 @@ function isInline(path: string): boolean {
 
 function failed(message: string): PinOutcome {
   return { done: false, message };
+}
+
+function gone(): string {
+  return vscode.l10n.t('That image is no longer where it was: the file changed. Try again.');
+}
+
+function inlineText(): string {
+  return vscode.l10n.t('Images of an inline Dockerfile are not pinned automatically: pin them in the inline text.');
 }
 
 function changedText(path: string): string {
@@ -362,7 +394,7 @@ function digestIn(text: string): string {
 function dedupeChanged(changed: BulkResult['changed'][number][]): BulkResult['changed'][number][] {
   const seen = new Set<string>();
   return changed.filter((c) => {
-    const key = `${c.path}\n${c.image}\n${c.digest}`;
+    const key = `${c.path}\n${c.line}\n${c.image}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
