@@ -200,8 +200,9 @@ export function planPinAll(files: readonly BuildFile[], digestFor: (use: ImageUs
   const current: UseAt[] = [];
   const skippedSeen = new Set<string>();
   const skip = (at: UseAt, reason: SkipReason): void => {
-    // The same use read twice (on its own and through a build) is one line, unless the reasons differ.
-    const id = `${at.path}\n${rangeKey(at.use.range)}\n${reason.kind}`;
+    // The same use read twice (on its own and through a build) is one line, unless the reasons or the
+    // images differ: builds that pass different values (`FROM ${BASE}`) pull different images there.
+    const id = `${at.path}\n${rangeKey(at.use.range)}\n${at.use.resolved ?? at.use.text}\n${reason.kind}`;
     if (skippedSeen.has(id)) return;
     skippedSeen.add(id);
     skipped.push({ ...at, reason });
