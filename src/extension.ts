@@ -25,7 +25,6 @@ export interface ImageProvenanceApi {
   readonly index: BuildFileIndex;
   readonly imagesTree: ImagesTreeProvider;
   readonly resolver: ImageResolver;
-  readonly pinProblems: PinProblems;
   /** Resolves once the workspace scan and pending editor changes are indexed. */
   whenIndexed(): Promise<void>;
 }
@@ -81,7 +80,7 @@ export function activate(context: vscode.ExtensionContext): ImageProvenanceApi {
   resolver.setActive(treeView.visible);
   context.subscriptions.push(treeView.onDidChangeVisibility((e) => resolver.setActive(e.visible)));
   indexer.start();
-  return { index, imagesTree, resolver, pinProblems, whenIndexed: () => indexer.whenIndexed() };
+  return { index, imagesTree, resolver, whenIndexed: () => indexer.whenIndexed() };
 }
 
 export function deactivate(): void {}

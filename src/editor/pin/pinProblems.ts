@@ -52,12 +52,6 @@ export class PinProblems implements vscode.Disposable {
     this.publish();
   }
 
-  /** Resolves once what is pending is published (the extension tests wait on it). */
-  async flush(): Promise<void> {
-    await this.resolver.whenIdle();
-    this.publish();
-  }
-
   private requestVisible(): void {
     const refs: ImageRef[] = [];
     for (const editor of vscode.window.visibleTextEditors) {
@@ -165,9 +159,9 @@ export class PinCodeActions implements vscode.CodeActionProvider {
       if (!found) continue;
       const target = targetOf(file.path, found.use, found.index);
       const name = displayName(found.use);
-      const fix = (title: string, command: string, preferred = false, ...extra: unknown[]) => {
+      const fix = (title: string, command: string, preferred = false) => {
         const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
-        action.command = { command, title, arguments: [target, ...extra] };
+        action.command = { command, title, arguments: [target] };
         action.diagnostics = [diagnostic];
         action.isPreferred = preferred;
         actions.push(action);

@@ -182,13 +182,13 @@ export class Pinner {
 
   private async runBulk(scope: BulkScope, mode: 'pin' | 'update', progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken): Promise<BulkResult> {
     const files = this.filesIn(scope);
-    const inScope = (use: ImageUse, file: BuildFile): boolean => scope.kind === 'workspace' || editPathOf(use, file) === scope.path;
+    const inScope = (use: ImageUse, file: BuildFile): boolean => scope.kind === 'workspace' || editPathOf(use, file.path) === scope.path;
     // What needs a lookup: unpinned images to pin, or pinned ones to check.
     const wanted = new Map<string, ImageRef>();
     for (const file of files) {
       for (const use of file.uses) {
         const ref = pulledImage(use);
-        if (!ref || !use.pin.pinnable || !inScope(use, file) || isInline(editPathOf(use, file))) continue;
+        if (!ref || !use.pin.pinnable || !inScope(use, file) || isInline(editPathOf(use, file.path))) continue;
         if ((mode === 'update') === (ref.digest !== undefined)) wanted.set(canonicalName(ref), ref);
       }
     }
@@ -223,7 +223,7 @@ export class Pinner {
     await this.indexer.whenIndexed();
     const plan = planPinAll(this.filesIn(scope).map((file) => ({ ...file, uses: file.uses.filter((use) => inScope(use, file)) })), (use, file) => {
       const ref = pulledImage(use);
-      if (!ref || isInline(editPathOf(use, file))) return undefined;
+      if (!ref || isInline(editPathOf(use, file.path))) return undefined;
       const key = canonicalName(ref);
       if (mode === 'update' && (ref.digest === undefined || failures.has(key))) return undefined;
       // Pin runs leave existing pins alone; update runs leave current ones (no target) as they are.
@@ -238,7 +238,7 @@ export class Pinner {
       // no digest could be written is not something that was skipped).
       if (mode === 'update' && ref?.digest === undefined) continue;
       if (reason.kind === 'notPinnable' && ref?.digest !== undefined) continue;
-      const inline = reason.kind === 'noDigest' && isInline(use.pin.pinnable ? (use.pin.file ?? path) : path);
+      const inline = reason.kind === 'noDigest' && isInline(editPathOf(use, path));
       const text = inline
         ? vscode.l10n.t('in an inline Dockerfile: pin it in the inline text')
         : reason.kind === 'noDigest' && ref
@@ -329,9 +329,9 @@ async function applyFileEdits(document: vscode.TextDocument, edits: readonly Pin
   return (await vscode.workspace.applyEdit(edit)) ? current : [];
 }
 
-/** The file a pin of `use` edits: where its pin site is written. */
-function editPathOf(use: ImageUse, file: BuildFile): string {
-  return use.pin.pinnable ? (use.pin.file ?? file.path) : file.path;
+/** The file a pin of `use` (read from the file at `path`) edits: where its pin site is written. */
+function editPathOf(use: ImageUse, path: string): string {
+  return use.pin.pinnable ? (use.pin.file ?? path) : path;
 }
 
 /** The path of a use read from `dockerfile_inline` text: its ranges are in that text, not in any document. */
