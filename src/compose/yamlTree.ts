@@ -135,7 +135,7 @@ class Builder {
         const closed = token.end.some((t) => t.type === 'flow-map-end' || t.type === 'flow-seq-end');
         if (!closed) this.problem(token.offset, token.offset + 1, `This flow ${isMapping ? 'mapping' : 'sequence'} is never closed.`);
         for (const t of token.end) if (t.type === 'flow-error-end') this.problem(t.offset, t.offset + 1, 'Unexpected end of a flow collection.');
-        return isMapping ? this.map(token.items, token.offset) : this.seq(token.items, token.offset, true);
+        return isMapping ? this.map(token.items, token.offset, true) : this.seq(token.items, token.offset, true);
       }
       case 'error':
         this.problem(token.offset, token.offset + Math.max(1, token.source.length), token.message);
@@ -150,11 +150,14 @@ class Builder {
     return scalarNode(resolved.value, (resolved.type ?? 'PLAIN') as ScalarStyle, resolved.range[0], resolved.range[1]);
   }
 
-  private map(items: readonly CST.CollectionItem[], offset: number): YMap {
+  private map(items: readonly CST.CollectionItem[], offset: number, flow = false): YMap {
     const pairs: YPair[] = [];
     const keys = new Set<string>();
     let end = offset;
     for (const item of items) {
+      // `{ }` holds one item of white space only: no entry. (A block mapping's comment-only item stays a
+      // keyless pair; the block reader gives the same.)
+      if (flow && !item.key && !item.sep && !item.value) continue;
       // A flow mapping's `{a, b}` entries have a value but no key: the value is the key.
       const keyToken = item.key ?? (item.sep ? null : item.value);
       const key = keyToken ? this.node(keyToken, item.start) : undefined;
