@@ -28,6 +28,16 @@ const lazyRegistryClient = {
   },
 };
 
+/**
+ * The `yaml` package, loaded on first use (src/compose/yamlLibrary.ts): most Compose files never need it.
+ */
+const lazyYaml = {
+  name: 'lazy-yaml',
+  setup(build) {
+    build.onResolve({ filter: /^yaml$/ }, (args) => (args.kind === 'require-call' ? { path: './yaml.js', external: true } : undefined));
+  },
+};
+
 /** @type {esbuild.BuildOptions[]} */
 const builds = [
   {
@@ -35,13 +45,14 @@ const builds = [
     entryPoints: { extension: 'src/extension.ts' },
     outdir: 'dist',
     external: ['vscode'],
-    plugins: [lazyRegistryClient],
+    plugins: [lazyRegistryClient, lazyYaml],
     // `import()` of that bundle becomes `require()`: the extension host loads CommonJS.
     supported: { 'dynamic-import': false },
     minify: production,
     metafile: true,
   },
   { ...node, entryPoints: { registry: 'src/registry/client.ts' }, outdir: 'dist', minify: production, metafile: true },
+  { ...node, entryPoints: { yaml: 'node_modules/yaml/dist/index.js' }, outdir: 'dist', minify: production },
   {
     entryPoints: { webview: 'media/webview/main.ts' },
     outdir: 'dist',

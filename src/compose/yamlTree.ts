@@ -7,8 +7,9 @@
 // Scalars keep their text as written: YAML 1.2's core schema would turn `GO_VERSION: 1.20` into the
 // number 1.2, where Compose (like any string-typed reader) sees "1.20".
 
-import { CST, Parser } from 'yaml';
+import type { CST } from 'yaml';
 import { checkUniqueKey, readBlockYaml, scalarNode } from './blockYaml';
+import { yamlLibrary } from './yamlLibrary';
 
 export type ScalarStyle = 'PLAIN' | 'QUOTE_DOUBLE' | 'QUOTE_SINGLE' | 'BLOCK_LITERAL' | 'BLOCK_FOLDED';
 
@@ -77,7 +78,7 @@ export function parseYamlCst(text: string): { root: YNode | undefined; problems:
   const builder = new Builder();
   let root: YNode | undefined;
   let first = true;
-  for (const token of new Parser().parse(text)) {
+  for (const token of new (yamlLibrary().Parser)().parse(text)) {
     if (token.type === 'document') {
       if (first && token.value) root = builder.node(token.value, token.start);
       first = false;
@@ -146,7 +147,7 @@ class Builder {
   }
 
   private scalar(token: CST.FlowScalar | CST.BlockScalar): YScalar {
-    const resolved = CST.resolveAsScalar(token, false, (offset, _code, message) => this.problem(offset, offset + 1, message));
+    const resolved = yamlLibrary().CST.resolveAsScalar(token, false, (offset, _code, message) => this.problem(offset, offset + 1, message));
     return scalarNode(resolved.value, (resolved.type ?? 'PLAIN') as ScalarStyle, resolved.range[0], resolved.range[1]);
   }
 
