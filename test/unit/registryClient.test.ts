@@ -612,6 +612,21 @@ describe('unit: registry client, authentication', () => {
     await failure(clientFor(server, {}, { credentials: store }).resolve(ref(`${server.host}/demo/app:1`)), 'credentials');
   });
 
+  it('a token service answering 401 with a body that never ends is given up on, its status kept', async () => {
+    const server: TestServer = await serve((_req, res, seen) => {
+      if (seen.path.startsWith('/token')) {
+        res.writeHead(401, { 'content-type': 'application/json' });
+        const timer = setInterval(() => res.write(' '), 50);
+        res.on('close', () => clearInterval(timer));
+        return;
+      }
+      res.writeHead(401, { 'www-authenticate': `Bearer realm="http://${server.host}/token",service="test-registry"` });
+      res.end();
+    });
+    const error = await failure(clientFor(server, { timeoutMs: 300 }).resolve(ref(`${server.host}/demo/app:1`)), 'unauthorized');
+    assert.equal(error.message, `${server.host}/demo/app:1: ${server.host} needs credentials (401 Unauthorized); sign in (docker login ${server.host}). Some registries also answer 401 for a repository that does not exist`);
+  });
+
   it('credentials, tokens and signed URLs never appear in errors or log lines', async () => {
     const PASSWORD = 'hunter2-very-secret';
     const lines: string[] = [];
