@@ -52,6 +52,11 @@ const CLIENT_ID = 'image-provenance';
 /** The Docker token spec's default when `expires_in` is missing. */
 const DEFAULT_TOKEN_SECONDS = 60;
 const MAX_TOKEN_RESPONSE_BYTES = 1024 * 1024;
+/**
+ * The longest token sent: Node's default http.maxHeaderSize, 16 KiB for all of a request's headers, which
+ * Node servers and proxies enforce (431); a token that long cannot reach them with the rest of a request.
+ */
+const MAX_TOKEN_LENGTH = 16 * 1024;
 
 export class Authenticator {
   private readonly schemes = new Map<string, HostScheme>();
@@ -320,6 +325,14 @@ export class Authenticator {
         url: redactUrl(response.url),
       });
     }
+    const unusable = unsendable(value);
+    if (unusable !== undefined) {
+      // Never cached: undici would refuse it on every request, reported as the registry being unreachable.
+      throw new RegistryError('badResponse', target.image, realm.host, `${target.image}: the token service ${realm.host} of ${target.apiHost} answered a token that cannot be sent in an HTTP header (${unusable}); it was not used`, {
+        status: response.status,
+        url: redactUrl(response.url),
+      });
+    }
     const expiresIn = typeof record['expires_in'] === 'number' && record['expires_in'] > 0 ? record['expires_in'] : DEFAULT_TOKEN_SECONDS;
     // Measured from receipt on our clock rather than from `issued_at`: a server clock that is off
     // would otherwise make every token look expired (or valid too long). A margin keeps a token
@@ -350,6 +363,20 @@ export class Authenticator {
       throw new RegistryError('credentials', target.image, target.apiHost, `${target.image}: ${why}`);
     }
   }
+}
+
+/**
+ * Why `token` cannot be sent as `Authorization: Bearer <token>` byte for byte as the token service wrote it,
+ * or undefined when it can. A bearer token is a b64token (RFC 6750 §2.1); any visible ASCII (RFC 9110 §5.5
+ * VCHAR) is accepted. A line break would end the header (undici refuses it); undici also refuses characters
+ * past Latin-1, and would send Latin-1 ones as single bytes where the server meant UTF-8.
+ */
+function unsendable(token: string): string | undefined {
+  if (/[\r\n]/.test(token)) return 'it contains a line break';
+  if (/\P{ASCII}/u.test(token)) return 'it contains characters outside ASCII';
+  if (/[^\x21-\x7e]/.test(token)) return 'it contains white space or a control character';
+  if (token.length > MAX_TOKEN_LENGTH) return `it is ${Math.ceil(token.length / 1024)} KiB long, more than the ${MAX_TOKEN_LENGTH / 1024} KiB a server accepts for all of a request's headers`;
+  return undefined;
 }
 
 function tokenKey(target: AuthTarget, scope: string): string {

@@ -612,6 +612,32 @@ describe('unit: registry client, authentication', () => {
     await failure(clientFor(server, {}, { credentials: store }).resolve(ref(`${server.host}/demo/app:1`)), 'credentials');
   });
 
+  // A bearer token is a b64token (RFC 6750 §2.1), all visible ASCII. undici refuses a header value with a line
+  // break or a character past Latin-1 (lib/core/util.js isValidHeaderValue) and would send a Latin-1 one as a
+  // single byte, not the UTF-8 the token service meant; Node servers refuse more than 16 KiB of headers.
+  const unsendableTokens: Array<[what: string, token: string, why: string]> = [
+    ['with a line break', `${TOKEN}\r\nX-Injected: 1`, 'it contains a line break'],
+    ['with a Latin-1 letter', `${TOKEN}é`, 'it contains characters outside ASCII'],
+    ['with a character past Latin-1', `${TOKEN}\u2713`, 'it contains characters outside ASCII'],
+    ['with a space', `${TOKEN} x`, 'it contains white space or a control character'],
+    ['with a NUL', `${TOKEN}\u0000`, 'it contains white space or a control character'],
+    ['of 20 KiB', 'A'.repeat(20 * 1024), "it is 20 KiB long, more than the 16 KiB a server accepts for all of a request's headers"],
+  ];
+  for (const [what, token, why] of unsendableTokens) {
+    it(`Bearer: a token ${what} is the token service's error and is not kept`, async () => {
+      let tokensAnswered = 0;
+      const server = await bearerRegistry({ tokenBody: () => ({ token: ++tokensAnswered === 1 ? token : TOKEN, expires_in: 300 }) });
+      const client = clientFor(server);
+      const image = `${server.host}/demo/app:1`;
+      const error = await failure(client.resolve(ref(image)), 'badResponse');
+      assert.equal(error.message, `${image}: the token service ${server.host} of ${server.host} answered a token that cannot be sent in an HTTP header (${why}); it was not used`);
+      assert.equal(error.host, server.host);
+      // Asking again asks the token service again.
+      assert.equal((await client.resolve(ref(image))).digest, INDEX_DIGEST);
+      assert.equal(tokensAnswered, 2);
+    });
+  }
+
   it('a token service answering 401 with a body that never ends is given up on, its status kept', async () => {
     const server: TestServer = await serve((_req, res, seen) => {
       if (seen.path.startsWith('/token')) {
