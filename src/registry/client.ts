@@ -240,12 +240,20 @@ export class RegistryClient {
     if (!isDigest(digest)) throw new RegistryError('badResponse', image, registryApiHost(ref), `${image}: ${JSON.stringify(digest.slice(0, 80))} is not a digest this extension can verify`);
     const cached = await this.fromCache(digest);
     if (cached !== undefined) return { ...cached, host: this.servedBy.get(digest) ?? registryApiHost(ref) };
-    return this.flights.run(
-      `manifest ${ref.registry}/${ref.repository}@${digest}`,
-      signal,
-      () => cancelled(image, registryApiHost(ref)),
-      (shared) => this.viaHosts(ref, image, shared, (target) => this.getManifest(target, ref, digest, digest, shared)),
-    );
+    try {
+      return await this.flights.run(
+        `manifest ${ref.registry}/${ref.repository}@${digest}`,
+        signal,
+        () => cancelled(image, registryApiHost(ref)),
+        (shared) => this.viaHosts(ref, image, shared, (target) => this.getManifest(target, ref, digest, digest, shared)),
+      );
+    } catch (error) {
+      // The digest may have come from the tag cache (a HEAD through a stale mirror or a lying proxy, or a tag
+      // that moved and whose old manifest was deleted): the next lookup, and Retry, must ask for the tag
+      // again rather than repeat this failure until the entry expires.
+      if (!RegistryError.is(error, 'cancelled')) this.forgetTagsPointingTo(ref, digest);
+      throw error;
+    }
   }
 
   /** A manifest from the content store, parsed; undefined when absent or unreadable. */
@@ -455,6 +463,11 @@ export class RegistryClient {
 
   private rememberTag(key: string, resolved: ResolvedDigest): void {
     if (this.settings.tagTtlMs > 0) this.tags.set(key, { resolved, expiresAt: this.now() + this.settings.tagTtlMs });
+  }
+
+  private forgetTagsPointingTo(ref: ImageRef, digest: string): void {
+    const repository = tagKey(ref, '');
+    for (const [key, entry] of this.tags) if (key.startsWith(repository) && entry.resolved.digest === digest) this.tags.delete(key);
   }
 
   private async cacheGet(digest: string): Promise<Uint8Array | undefined> {

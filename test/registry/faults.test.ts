@@ -259,6 +259,37 @@ describe('registry tier: faults between the client and a real registry', functio
     await c.close();
   });
 
+  it('a manifest that cannot be fetched by the digest a HEAD named: the tag is asked for again, not taken from the cache', async () => {
+    const c = client();
+    // A HEAD's digest cannot be checked (no body); a proxy or stale mirror may name content that is not there.
+    proxy.fault = { kind: 'lyingDigestHeader', path: manifests, method: 'HEAD' };
+    const lie = (await c.resolve(tagRef())).digest;
+    assert.notEqual(lie, app.indexDigest);
+    proxy.fault = undefined;
+    assertRegistryError(await registryError(c.manifest(tagRef(), { digest: lie })), 'notFound', { ...tagRef(), digest: lie }, /\(404\)/, SECRETS, c.logLines);
+    // What Retry does (describeImage): the tag again, then its manifest.
+    assert.equal((await c.resolve(tagRef())).digest, app.indexDigest);
+    assert.equal((await c.manifest(tagRef())).digest, app.indexDigest);
+    await c.close();
+  });
+
+  it('a manifest by tag that fails by the cached digest is fetched by the tag next time', async () => {
+    const c = client();
+    proxy.fault = { kind: 'lyingDigestHeader', path: manifests, method: 'HEAD' };
+    const lie = (await c.resolve(tagRef())).digest;
+    proxy.fault = undefined;
+    // Within the tag's TTL the cached digest is used: the registry has no such manifest.
+    assertRegistryError(await registryError(c.manifest(tagRef())), 'notFound', tagRef(), /\(404\)/, SECRETS, c.logLines);
+    assert.ok(proxy.requests.some((r) => r.method === 'GET' && r.path.endsWith(`/manifests/${lie}`)));
+    proxy.reset();
+    assert.equal((await c.manifest(tagRef())).digest, app.indexDigest);
+    assert.deepEqual(
+      proxy.requests.map((r) => [r.method, r.path]),
+      [['GET', '/v2/demo/app/manifests/1']],
+    );
+    await c.close();
+  });
+
   it('status503 once: retried, then fine', async () => {
     const c = client();
     proxy.fault = { kind: 'status503', path: manifests, times: 1 };
