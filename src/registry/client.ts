@@ -4,7 +4,7 @@
 // with its own credentials and settings, falling back to the next and finally the registry.
 
 import { createHash } from 'node:crypto';
-import { effectiveTag, familiarName, isDigest, registryApiHost, type ImageRef } from '../reference/imageReference';
+import { effectiveTag, familiarName, isDigest, isRegistryHost, isRepositoryPath, isTag, registryApiHost, type ImageRef } from '../reference/imageReference';
 import { Authenticator, pullScope, untilAborted, type AuthTarget, type ChallengeAnswer } from './auth';
 import { memoryContentStore, type ContentStore } from './contentStore';
 import { NO_CREDENTIALS, type CredentialStore } from './credentials';
@@ -108,6 +108,7 @@ export class RegistryClient {
     const image = familiarName(ref);
     const { signal } = options;
     if (signal?.aborted) throw cancelled(image, registryApiHost(ref));
+    refuseInvalid(ref, image);
     if (ref.digest !== undefined) {
       const cached = await this.fromCache(ref.digest);
       return { digest: ref.digest, mediaType: cached?.mediaType ?? '', source: 'reference', host: this.servedBy.get(ref.digest) ?? registryApiHost(ref) };
@@ -130,6 +131,7 @@ export class RegistryClient {
     const digest = options.digest ?? ref.digest;
     const image = familiarName(options.digest !== undefined ? { ...ref, digest: options.digest } : ref);
     if (signal?.aborted) throw cancelled(image, registryApiHost(ref));
+    refuseInvalid(ref, image);
     if (digest !== undefined) return this.manifestByDigest(ref, digest, image, signal);
 
     const tag = effectiveTag(ref) ?? 'latest';
@@ -159,6 +161,7 @@ export class RegistryClient {
     const image = familiarName({ ...ref, digest });
     const { signal } = options;
     if (signal?.aborted) throw cancelled(image, registryApiHost(ref));
+    refuseInvalid(ref, image);
     if (!isDigest(digest)) throw new RegistryError('badResponse', image, registryApiHost(ref), `${image}: ${JSON.stringify(digest.slice(0, 80))} is not a digest this extension can verify`);
     await this.flights.run(
       `confirm ${ref.registry}/${ref.repository}@${digest}`,
@@ -178,6 +181,7 @@ export class RegistryClient {
     const image = familiarName(ref);
     const { signal } = options;
     if (signal?.aborted) throw cancelled(image, registryApiHost(ref));
+    refuseInvalid(ref, image);
     if (!isDigest(digest)) throw new RegistryError('badResponse', image, registryApiHost(ref), `${image}: ${JSON.stringify(digest.slice(0, 80))} is not a digest this extension can verify`);
     const cached = await this.cacheGet(digest);
     if (cached !== undefined) return cached;
@@ -492,6 +496,25 @@ export class RegistryClient {
 
 function tagKey(ref: ImageRef, tag: string): string {
   return `${ref.registry}/${ref.repository}:${tag}`;
+}
+
+/**
+ * Throws 'invalidReference' unless every part of `ref` that goes into a URL is in the reference grammar.
+ * Whoever built the ImageRef may not have parsed it, and `..`, `/`, `?` or `#` in a tag or name would ask
+ * for another URL than the one meant. The grammars are the distribution spec's ("Pulling manifests":
+ * `<name>` and a tag `<reference>`), the host distribution/reference's `domain`, the digest one we can verify.
+ */
+function refuseInvalid(ref: ImageRef, image: string): void {
+  const refuse = (what: string): never => {
+    throw new RegistryError('invalidReference', image, ref.registry, `${image}: ${what}; no request was sent`);
+  };
+  const shown = (text: string): string => JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+  if (!isRegistryHost(ref.registry)) refuse(`${shown(ref.registry)} is not a registry host name`);
+  if (!isRepositoryPath(ref.repository)) {
+    refuse(`${shown(ref.repository)} is not a repository name (lowercase letters and digits, separated by '.', '_', '__' or dashes, in components joined by '/')`);
+  }
+  if (ref.tag !== undefined && !isTag(ref.tag)) refuse(`${shown(ref.tag)} is not a tag (up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-')`);
+  if (ref.digest !== undefined && !isDigest(ref.digest)) refuse(`${shown(ref.digest)} is not a digest this extension can verify`);
 }
 
 /** The media type of a Content-Type value: parameters dropped, lower case. */

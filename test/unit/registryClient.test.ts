@@ -847,6 +847,60 @@ describe('unit: registry client, proxy', () => {
   });
 });
 
+describe('unit: registry client, what goes into a request path', () => {
+  // opencontainers/distribution-spec spec.md, "Pulling manifests": `<name>` MUST match
+  // [a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)* and a tag `<reference>` MUST match
+  // [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}; the host is distribution/reference's `domain`. An ImageRef built by hand
+  // (not parsed) with anything else is refused before a request is made: `..`, `?`, `#` or a line break in a URL
+  // would ask for another resource than the one meant.
+  const invalid: Array<[what: string, change: (host: string) => Partial<ImageRef>, said: string]> = [
+    ['a tag that climbs out of the repository', () => ({ tag: '../../../other/manifests/1' }), '"../../../other/manifests/1" is not a tag'],
+    ['a tag with a query', () => ({ tag: '1?n=2' }), '"1?n=2" is not a tag'],
+    ['a tag with a fragment', () => ({ tag: '1#x' }), '"1#x" is not a tag'],
+    ['a tag with a line break', () => ({ tag: '1\r\nX: y' }), '"1\\r\\nX: y" is not a tag'],
+    ['a tag starting with a dot', () => ({ tag: '.1' }), '".1" is not a tag'],
+    ['a tag of 129 characters', () => ({ tag: 'a'.repeat(129) }), `"${'a'.repeat(80)}…" is not a tag`],
+    ['a repository with a dot segment', () => ({ repository: 'demo/../admin' }), '"demo/../admin" is not a repository name'],
+    ['an upper-case repository', () => ({ repository: 'Demo/App' }), '"Demo/App" is not a repository name'],
+    ['an empty path component', () => ({ repository: 'demo//app' }), '"demo//app" is not a repository name'],
+    ['a host with a path', (host) => ({ registry: `${host}/x` }), 'is not a registry host name'],
+    ['a host with user info', (host) => ({ registry: `user@${host}` }), 'is not a registry host name'],
+    ['a digest with a path', () => ({ digest: 'sha256:../../blobs/x' }), '"sha256:../../blobs/x" is not a digest this extension can verify'],
+  ];
+  for (const [what, change, said] of invalid) {
+    it(`refuses ${what} without a request`, async () => {
+      const server = await serve((req, res) => sendManifest(req, res, INDEX));
+      const image: ImageRef = { original: 'hand-built', registry: server.host, repository: 'demo/app', tag: '1', ...change(server.host) };
+      const client = makeClient({ hosts: { [server.host]: { http: true }, [image.registry]: { http: true } } });
+      const calls = [client.resolve(image), client.manifest(image), client.confirm(image, INDEX_DIGEST), client.blob(image, BLOB_DIGEST)];
+      for (const call of calls) {
+        const error = await failure(call, 'invalidReference');
+        assert.ok(error.message.startsWith(`${error.image}: `), error.message);
+        assert.ok(error.message.includes(said), `${error.message} does not say ${said}`);
+        assert.ok(error.message.endsWith('; no request was sent'), error.message);
+      }
+      assert.equal(server.seen.length, 0);
+    });
+  }
+
+  const valid: Array<[what: string, tag: string]> = [
+    ['a tag of 128 characters', 'a'.repeat(128)],
+    ['a tag starting with an underscore', '_1'],
+    ['a tag with every separator', 'v1.2-rc_3'],
+  ];
+  for (const [what, tag] of valid) {
+    it(`sends ${what} as written`, async () => {
+      const server = await serve((req, res) => sendManifest(req, res, INDEX));
+      const client = clientFor(server);
+      assert.equal((await client.resolve({ original: 'hand-built', registry: server.host, repository: 'demo/app', tag })).digest, INDEX_DIGEST);
+      assert.deepEqual(
+        server.seen.map((s) => s.path),
+        [`/v2/demo/app/manifests/${tag}`],
+      );
+    });
+  }
+});
+
 describe('unit: registry transport, NO_PROXY', () => {
   const cases: [url: string, noProxy: string | undefined, bypass: boolean][] = [
     ['https://ghcr.io/v2/', undefined, false],
