@@ -5,6 +5,7 @@
 // host has answered with a challenge, later requests to it send credentials (or fetch a token for a
 // new scope) up front instead of paying another 401 round trip.
 
+import { untilAborted } from './abort';
 import { bearerChallenge, parseWwwAuthenticate } from './authChallenge';
 import { CredentialHelperError } from './credentialHelper';
 import type { CredentialStore } from './credentials';
@@ -389,26 +390,6 @@ function credentialHeader(credentials: Credentials | undefined): string | undefi
   if (credentials.kind === 'basic') return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`, 'utf8').toString('base64')}`;
   // An identity token is only good for the token service's refresh-token grant.
   return undefined;
-}
-
-/** `promise`, or `cancelled()` as soon as `signal` aborts (the work itself goes on for others). */
-export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, cancelled: () => Error): Promise<T> {
-  if (signal === undefined) return promise;
-  if (signal.aborted) return Promise.reject(cancelled());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(cancelled());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 /** `repository:<name>:pull`, the scope a pull needs (Docker token spec). */

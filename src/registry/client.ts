@@ -5,7 +5,8 @@
 
 import { createHash } from 'node:crypto';
 import { effectiveTag, familiarName, isDigest, isRegistryHost, isRepositoryPath, isTag, registryApiHost, type ImageRef } from '../reference/imageReference';
-import { Authenticator, pullScope, untilAborted, type AuthTarget, type ChallengeAnswer } from './auth';
+import { untilAborted } from './abort';
+import { Authenticator, pullScope, type AuthTarget, type ChallengeAnswer } from './auth';
 import { memoryContentStore, type ContentStore } from './contentStore';
 import { NO_CREDENTIALS, type CredentialStore } from './credentials';
 import { RegistryError, redactUrl } from './errors';

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
+import { getEventListeners } from 'node:events';
 import * as http from 'node:http';
 import { connect as netConnect, type AddressInfo } from 'node:net';
 import { parseImageReference, type ImageRef } from '../../src/reference/imageReference';
@@ -728,6 +729,24 @@ describe('unit: registry client, concurrency and caching', () => {
     await failure(first, 'cancelled');
     assert.equal((await second).digest, INDEX_DIGEST);
     assert.equal(server.seen.length, 1);
+  });
+
+  it('lookups sharing one AbortSignal add one abort listener to it, not one each, and all stop when it aborts', async () => {
+    // Node warns past ten listeners on a signal (MaxListenersExceededWarning); the Images view shares one among every lookup.
+    let answering = true;
+    const server = await serve((req, res) => answering && sendManifest(req, res, INDEX));
+    const client = clientFor(server);
+    const shared = new AbortController();
+    const resolved = Array.from({ length: 20 }, (_, i) => client.resolve(ref(`${server.host}/demo/app:${i}`), { signal: shared.signal }));
+    assert.equal(getEventListeners(shared.signal, 'abort').length, 1);
+    for (const r of await Promise.all(resolved)) assert.equal(r.digest, INDEX_DIGEST);
+    assert.equal(getEventListeners(shared.signal, 'abort').length, 0, 'finished lookups leave a listener behind');
+
+    answering = false;
+    const cancelled = Array.from({ length: 20 }, (_, i) => failure(client.resolve(ref(`${server.host}/demo/other:${i}`), { signal: shared.signal }), 'cancelled'));
+    assert.equal(getEventListeners(shared.signal, 'abort').length, 1);
+    shared.abort();
+    assert.equal((await Promise.all(cancelled)).length, 20);
   });
 
   it('tag TTL: warm resolves make no request; after the TTL one HEAD', async () => {
