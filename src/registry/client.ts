@@ -507,7 +507,7 @@ function tagKey(ref: ImageRef, tag: string): string {
  */
 function refuseInvalid(ref: ImageRef, image: string): void {
   const refuse = (what: string): never => {
-    throw new RegistryError('invalidReference', image, ref.registry, `${image}: ${what}; no request was sent`);
+    throw new RegistryError('invalidReference', image, registryApiHost(ref), `${image}: ${what}; no request was sent`);
   };
   const shown = (text: string): string => JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
   if (!isRegistryHost(ref.registry)) refuse(`${shown(ref.registry)} is not a registry host name`);
