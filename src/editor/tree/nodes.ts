@@ -248,6 +248,8 @@ function shortProblem(kind: RegistryErrorKind): string {
       return vscode.l10n.t('Refused to send credentials over HTTP');
     case 'untrusted':
       return vscode.l10n.t('Credentials off in restricted mode');
+    case 'invalidReference':
+      return vscode.l10n.t('Not a valid image reference');
     case 'cancelled':
       return vscode.l10n.t('Cancelled');
   }
