@@ -48,13 +48,13 @@ interface Stage {
   readonly scope: Scope;
 }
 
-/** A use before shared-ARG counting: a via-ARG site remembers its declaration. */
 /** A companion ARG's line goes after line `after`, indented like line `indentOf`. */
 interface CompanionPlace {
   readonly after: number;
   readonly indentOf: number;
 }
 
+/** A use before shared-ARG counting: a via-ARG site remembers its declaration. */
 interface DraftUse {
   use: { -readonly [K in keyof ImageUse]: ImageUse[K] };
   declId?: number;
@@ -436,7 +436,8 @@ class DockerfileReader {
         return;
       }
       const name = only?.kind === 'variable' ? only.variable.name : firstName;
-      // The digest may go after the reference as written only when this file alone decides its value.
+      // Choices only when this file alone decides the value: no build argument from outside, no text
+      // computed from a variable (a computed piece does not keep where its variable's value came from).
       const fromFile = pieces.every((p) => p.kind === 'literal' || (p.kind === 'variable' && p.variable.origin !== 'override'));
       if (ins && reference.digest === undefined && fromFile) partial = { companion: this.companionPlace(kind, ins, variables ?? []) };
       push(notPinnable({ kind: 'partialArg', arg: name }), value, reference);
@@ -519,14 +520,12 @@ class DockerfileReader {
     return { afterExpansion, companion };
   }
 
-  /** Line `line` as a site (its text without the line break), and its line break. */
+  /** Line `line` as a site (its text without the line break), and its line break: the use's own line follows it. */
   private lineAfter(line: number): Pick<CompanionArg, 'after' | 'eol'> {
     const start = this.lines.offset({ line, character: 0 });
     const next = this.lines.offset({ line: line + 1, character: 0 });
-    const end = Number.isNaN(next) ? this.text.length : this.text[next - 2] === '\r' && this.text[next - 1] === '\n' ? next - 2 : next - 1;
-    const text = this.text.slice(start, end);
-    const eol = Number.isNaN(next) ? (this.text.includes('\r\n') ? '\r\n' : '\n') : this.text.slice(end, next);
-    return { after: { range: this.lines.range(start, end), text }, eol };
+    const end = this.text.startsWith('\r\n', next - 2) ? next - 2 : next - 1;
+    return { after: { range: this.lines.range(start, end), text: this.text.slice(start, end) }, eol: this.text.slice(end, next) };
   }
 
   private indentOf(line: number): string {

@@ -178,6 +178,13 @@ describe('arg pinning (unit): planning and round trips', () => {
     assert.deepEqual(planArgPin(use(overridden, 'node:${V}'), D1, DF, 'digestAfterExpansion'), { ok: false, reason: { kind: 'notPinnable', reason: { kind: 'partialArg', arg: 'V' } } });
   });
 
+  it('pins a use that got its pin site meanwhile (typed by hand while the list was open) where that site is', () => {
+    const pinned = `ARG V=22\nFROM node:\${V}@${D1}\n`;
+    const plan = planArgPin(use(parseDockerfile(DF, pinned), `node:\${V}@${D1}`), D2, DF, 'companionArg');
+    assert.ok(plan.ok);
+    assert.equal(apply(pinned, plan.edits), `ARG V=22\nFROM node:\${V}@${D2}\n`);
+  });
+
   it('settles on the form a setting names only where this use offers it', () => {
     const choices = argPinChoices(use(parseDockerfile(DF, 'ARG V=22\nFROM node:${V} AS a\nFROM node:${V}-slim AS b\n'), 'node:${V}'))!;
     assert.equal(settledArgForm('ask', choices), undefined);

@@ -99,6 +99,7 @@ export class Pinner {
     const ref = pulledImage(use);
     const choices = argPinChoices(use);
     if (!use.pin.pinnable && !choices) return failed(describeReason(use.pin.reason));
+    if (form === 'companionArg' && choices && !choices.companion.offered) return failed(describeCompanionRefusal(choices.companion));
     if (!ref) return failed(refusalText({ kind: 'noReference' }));
     const site = use.pin.pinnable ? use.pin : choices!.afterExpansion;
     const editPath = site.file ?? file.path;
@@ -124,7 +125,8 @@ export class Pinner {
       cancel?.dispose();
     }
 
-    const plan = choices && form ? planArgPin(use, pinTo.digest, file.path, form) : planPin(use, pinTo.digest, file.path);
+    // A form chosen for a use that got its pin by hand meanwhile: `planArgPin` pins it where that is written.
+    const plan = form ? planArgPin(use, pinTo.digest, file.path, form) : planPin(use, pinTo.digest, file.path);
     if (!plan.ok) return failed(refusalText(plan.reason));
     const edits = 'edits' in plan ? plan.edits : plan.edit ? [plan.edit] : [];
     if (!edits.length) return { done: false, unchanged: true, message: vscode.l10n.t('{0} is already pinned to {1}.', name, shortDigest(pinTo.digest)) };
