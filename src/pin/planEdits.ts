@@ -278,10 +278,11 @@ export function planPinAll(files: readonly BuildFile[], digestFor: (use: ImageUs
       const at: UseAt = { path: file.path, use };
       if (!use.pin.pinnable) {
         const reason = use.pin.reason;
-        if (reason.kind === 'partialArg' && use.reference?.digest === undefined) {
+        if (argForm && reason.kind === 'partialArg' && use.reference?.digest === undefined) {
           const key = `${file.path}\n${rangeKey(use.range)}`;
           partials.set(key, [...(partials.get(key) ?? []), { at, file, reason }]);
-        } else if (!NOT_IMAGES.has(use.pin.reason.kind)) skip(at, { kind: 'notPinnable', reason: use.pin.reason });
+        } else if (reason.kind === 'partialArg' && reason.choices) skip(at, { kind: 'chooseForm', arg: reason.arg });
+        else if (!NOT_IMAGES.has(reason.kind)) skip(at, { kind: 'notPinnable', reason });
         continue;
       }
       const digest = digestFor(use, file);
@@ -324,27 +325,27 @@ export function planPinAll(files: readonly BuildFile[], digestFor: (use: ImageUs
     }
   }
 
-  for (const readings of partials.values()) {
-    // A reading without choices, where another has them, is a build that passes its variables other values.
-    const overridden = readings.find((r) => !r.reason.choices);
-    if (!argForm || overridden) {
-      for (const { at, reason } of readings) {
-        if (!reason.choices) skip(at, { kind: 'notPinnable', reason });
-        else skip(at, overridden ? { kind: 'buildOverride', arg: overridden.reason.arg } : { kind: 'chooseForm', arg: reason.arg });
+  // Gathered only when a form was named: each reference, in every reading of it, planned in that form.
+  if (argForm) {
+    for (const readings of partials.values()) {
+      // A reading without choices, where another has them, is a build that passes its variables other values.
+      const overridden = readings.find((r) => !r.reason.choices);
+      if (overridden) {
+        for (const { at, reason } of readings) skip(at, reason.choices ? { kind: 'buildOverride', arg: overridden.reason.arg } : { kind: 'notPinnable', reason });
+        continue;
       }
-      continue;
+      const given = readings.map((r) => digestFor(r.at.use, r.file));
+      const digests = [...new Set(given)].filter((d) => d !== undefined);
+      const uses = dedupeUses(readings.map((r) => r.at));
+      const [digest] = digests;
+      if (digest === undefined || given.includes(undefined) || digests.length > 1) {
+        for (const at of uses) skip(at, digests.length > 1 ? { kind: 'conflict', digests } : { kind: 'noDigest' });
+        continue;
+      }
+      const argPlan = planArgPin(uses[0]!.use, digest, uses[0]!.path, argForm);
+      if (!argPlan.ok) for (const at of uses) skip(at, argPlan.reason);
+      else plan(argPlan.edits, uses);
     }
-    const given = readings.map((r) => digestFor(r.at.use, r.file));
-    const digests = [...new Set(given)].filter((d) => d !== undefined);
-    const uses = dedupeUses(readings.map((r) => r.at));
-    const [digest] = digests;
-    if (digest === undefined || given.includes(undefined) || digests.length > 1) {
-      for (const at of uses) skip(at, digests.length > 1 ? { kind: 'conflict', digests } : { kind: 'noDigest' });
-      continue;
-    }
-    const argPlan = planArgPin(uses[0]!.use, digest, uses[0]!.path, argForm);
-    if (!argPlan.ok) for (const at of uses) skip(at, argPlan.reason);
-    else plan(argPlan.edits, uses);
   }
 
   const planned: PinAllPlan['files'][number][] = [];

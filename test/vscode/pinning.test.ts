@@ -153,15 +153,21 @@ async function pickDuring<T>(a: ImageProvenanceApi, command: string, target: unk
 
 /**
  * Runs a pin command that first asks where the digest of a reference partly made of ARGs goes (that list
- * comes before any lookup), and picks the `next`th form (0: the digest after the reference).
+ * comes before any lookup), and picks the first form: the digest after the reference.
  */
-async function pickForm<T>(command: vscode.Command | undefined, next: number): Promise<T> {
+async function pickFirstForm<T>(command: vscode.Command | undefined): Promise<T> {
   assert.ok(command, 'no command');
+  let settled = false;
   const result = vscode.commands.executeCommand<T>(command.command, ...(command.arguments ?? []));
-  // No API tells an extension a quick pick is open: the pause is the time the window takes to draw it.
-  await sleep(1000);
-  for (let i = 0; i < next; i++) await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
-  await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+  const done = () => (settled = true);
+  void Promise.resolve(result).then(done, done);
+  // No API tells an extension a quick pick is open: accept until the command goes on (accepting with no
+  // list open does nothing, and the first item is the one wanted).
+  await eventually(async () => {
+    if (!settled) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await sleep(500);
+    return settled;
+  }, 'the form list to be answered', SLOW);
   return result;
 }
 
@@ -572,7 +578,7 @@ describe('Pinning', () => {
     await open(uri);
     // An action, not a grey note: the ellipsis says a choice comes first.
     const lens = await lensAt(uri, 1, '$(pin) Pin digest…');
-    const outcome = await pickForm<PinOutcome>(lens.command, 0);
+    const outcome = await pickFirstForm<PinOutcome>(lens.command);
     assert.deepEqual(outcome, { done: true, digest: image.digest, path: uri.toString() });
     assert.equal(text(uri), `ARG VERSION=22-slim\nFROM node:\${VERSION}@${image.digest} AS app\n`);
     // Read back as a pin of node:22-slim, current, that can be taken back.
