@@ -73,6 +73,7 @@ export const Messages = {
   pinUnpinned: '{0} is not pinned to a digest: the tag can move to different content.',
   pinUnpinnedShared: '{0} is not pinned to a digest, and cannot be pinned here: it is the default of ARG {1}, which {2} images use, so a digest there would pin them all. Give this image its own ARG to pin it.',
   pinUnpinnedPartial: '{0} is not pinned to a digest, and cannot be pinned here: only part of the reference comes from ARG {1}.',
+  pinUnpinnedPartialChoice: '{0} is not pinned to a digest: only part of the reference comes from ARG {1}, so the digest can go after the reference or into a companion ARG. Either way the digest then wins over a --build-arg {1}=… until it is updated too.',
   pinUnpinnedOverridden: '{0} is not pinned to a digest, and cannot be pinned here: build argument {1} sets it from outside this file.',
   pinUnpinnedInterpolated: '{0} is not pinned to a digest, and cannot be pinned here: it is made from {1}, whose value comes from elsewhere.',
   pinStale: 'The pin of {0} is stale: the tag now points to {1}, not to the pinned {2}.',
