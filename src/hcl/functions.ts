@@ -6,6 +6,7 @@
 // Unknown instead of calling). Unknowns nested in lists surface through the as*() conversions, which throw
 // an UnknownSignal that the evaluator turns back into the Unknown.
 
+import { createHash } from 'node:crypto';
 import { isSpaceCode } from './lexer';
 import {
   asBool,
@@ -116,6 +117,65 @@ function base64Decode(text: string): string {
   } catch {
     return fail('the result of decoding the provided string is not valid UTF-8');
   }
+}
+
+// ---- hashes and UUIDs (go-cty-funcs crypto/hash.go, uuid/uuid_v5.go) ----
+
+/** md5, sha1, sha256, sha512: the hash of the string's UTF-8 bytes, in lowercase hexadecimal. */
+function hashFunction(algorithm: 'md5' | 'sha1' | 'sha256' | 'sha512'): HclFunction {
+  return stringFunction((s) => createHash(algorithm).update(s, 'utf8').digest('hex'));
+}
+
+/** The namespaces uuidv5() knows by name (RFC 4122 appendix C, as google/uuid defines them). */
+const UUID_NAMESPACES = new Map([
+  ['dns', '6ba7b810-9dad-11d1-80b4-00c04fd430c8'],
+  ['url', '6ba7b811-9dad-11d1-80b4-00c04fd430c8'],
+  ['oid', '6ba7b812-9dad-11d1-80b4-00c04fd430c8'],
+  ['x500', '6ba7b814-9dad-11d1-80b4-00c04fd430c8'],
+]);
+
+/**
+ * google/uuid's Parse, on the UTF-8 bytes: `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, the same after
+ * `urn:uuid:` or after any one character (`{…}`: only the middle 36 bytes are read), or 32 hex digits.
+ * Returns the 16 bytes, or Parse's error text.
+ */
+function parseUuid(text: string): Buffer | string {
+  let bytes = Buffer.from(text, 'utf8');
+  switch (bytes.length) {
+    case 32:
+      return hexBytes(bytes.toString('latin1')) ?? 'invalid UUID format';
+    case 36:
+      break;
+    case 36 + 9: {
+      const prefix = bytes.subarray(0, 9).toString('latin1');
+      if (prefix.toLowerCase() !== 'urn:uuid:') return `invalid urn prefix: ${JSON.stringify(bytes.subarray(0, 9).toString('utf8'))}`;
+      bytes = bytes.subarray(9);
+      break;
+    }
+    case 36 + 2:
+      bytes = bytes.subarray(1);
+      break;
+    default:
+      return `invalid UUID length: ${bytes.length}`;
+  }
+  const body = bytes.subarray(0, 36).toString('latin1');
+  if (body[8] !== '-' || body[13] !== '-' || body[18] !== '-' || body[23] !== '-') return 'invalid UUID format';
+  return hexBytes(body.slice(0, 8) + body.slice(9, 13) + body.slice(14, 18) + body.slice(19, 23) + body.slice(24)) ?? 'invalid UUID format';
+}
+
+function hexBytes(hex: string): Buffer | undefined {
+  return /^[0-9a-fA-F]{32}$/.test(hex) ? Buffer.from(hex, 'hex') : undefined;
+}
+
+/** A name-based UUID: SHA-1 of the namespace's 16 bytes and the name, version 5, RFC 4122 variant. */
+function uuidv5(namespace: string, name: string): string {
+  const space = parseUuid(UUID_NAMESPACES.get(namespace) ?? namespace);
+  if (typeof space === 'string') fail(`uuidv5() doesn't support namespace ${namespace} (${space})`);
+  const bytes = createHash('sha1').update(space).update(name, 'utf8').digest().subarray(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /** Go's path.Clean, for dirname. */
@@ -803,6 +863,14 @@ const functions: Record<string, HclFunction> = {
   },
   sanitize: stringFunction((s) => s.replace(/[^A-Za-z0-9_-]/gu, '_')),
   urlencode: stringFunction(queryEscape),
+  md5: hashFunction('md5'),
+  sha1: hashFunction('sha1'),
+  sha256: hashFunction('sha256'),
+  sha512: hashFunction('sha512'),
+  uuidv5: (args) => {
+    arity(args, 2);
+    return uuidv5(asString(notNull(arg(args, 0), 'namespace'), 'namespace'), asString(notNull(arg(args, 1), 'name'), 'name'));
+  },
   base64encode: stringFunction(base64Encode),
   base64decode: stringFunction(base64Decode),
   basename: stringFunction(basename),
@@ -1126,12 +1194,7 @@ const functions: Record<string, HclFunction> = {
   timeadd: unknownResult('timeadd() is not evaluated statically'),
   unixtimestampparse: unknownResult('unixtimestampparse() is not evaluated statically'),
   uuidv4: unknownResult('uuidv4() returns a random value'),
-  uuidv5: unknownResult('uuidv5() is not evaluated statically'),
   bcrypt: unknownResult('bcrypt() returns a salted, random value'),
-  md5: unknownResult('md5() is not evaluated statically'),
-  sha1: unknownResult('sha1() is not evaluated statically'),
-  sha256: unknownResult('sha256() is not evaluated statically'),
-  sha512: unknownResult('sha512() is not evaluated statically'),
   rsadecrypt: unknownResult('rsadecrypt() is not evaluated statically'),
   homedir: unknownResult('homedir() depends on the machine'),
   cidrhost: unknownResult('cidrhost() is not evaluated statically'),
