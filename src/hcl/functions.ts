@@ -1,13 +1,17 @@
-// The functions Docker Bake offers (go-cty's stdlib plus a few of Bake's own, see buildx
-// bake/hclparser/stdlib.go), reimplemented with cty's semantics. Functions whose result depends on the
-// time, randomness, the machine or a hash we do not compute return Unknown: their value is not static.
+// The functions Docker Bake offers, exactly the list buildx registers (bake/hclparser/stdlib.go: go-cty's
+// stdlib, go-cty-funcs, and a few of Bake's own), reimplemented with their semantics. Only the four whose
+// result depends on the clock, randomness or the machine return Unknown: their value is not static.
 //
 // Arguments reach a function already evaluated and with no top-level Unknown (the evaluator returns that
 // Unknown instead of calling). Unknowns nested in lists surface through the as*() conversions, which throw
 // an UnknownSignal that the evaluator turns back into the Unknown.
 
-import { createHash } from 'node:crypto';
+import { cidrHost, cidrNetmask, cidrSubnet, cidrSubnets } from './cidr';
+import { decodeBase64, hexHash, rsaDecrypt, uuidv5 } from './crypto';
+import { csvDecode } from './csv';
+import { formatDate, formatTimestamp, timeAdd, unixTimestampParse } from './datetime';
 import { isSpaceCode } from './lexer';
+import { semverCompare } from './semver';
 import {
   asBool,
   asInteger,
@@ -30,7 +34,6 @@ import {
   UnknownSignal,
   valuesEqual,
   type HclFunction,
-  type ObjectValue,
   type Value,
 } from './values';
 
@@ -105,77 +108,13 @@ function base64Encode(text: string): string {
 }
 
 function base64Decode(text: string): string {
-  let binary: string;
-  try {
-    binary = atob(text);
-  } catch {
-    return fail('failed to decode base64 data');
-  }
-  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  const bytes = decodeBase64(text);
+  if (!bytes) return fail(`failed to decode base64 data '${text}'`);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     return fail('the result of decoding the provided string is not valid UTF-8');
   }
-}
-
-// ---- hashes and UUIDs (go-cty-funcs crypto/hash.go, uuid/uuid_v5.go) ----
-
-/** md5, sha1, sha256, sha512: the hash of the string's UTF-8 bytes, in lowercase hexadecimal. */
-function hashFunction(algorithm: 'md5' | 'sha1' | 'sha256' | 'sha512'): HclFunction {
-  return stringFunction((s) => createHash(algorithm).update(s, 'utf8').digest('hex'));
-}
-
-/** The namespaces uuidv5() knows by name (RFC 4122 appendix C, as google/uuid defines them). */
-const UUID_NAMESPACES = new Map([
-  ['dns', '6ba7b810-9dad-11d1-80b4-00c04fd430c8'],
-  ['url', '6ba7b811-9dad-11d1-80b4-00c04fd430c8'],
-  ['oid', '6ba7b812-9dad-11d1-80b4-00c04fd430c8'],
-  ['x500', '6ba7b814-9dad-11d1-80b4-00c04fd430c8'],
-]);
-
-/**
- * google/uuid's Parse, on the UTF-8 bytes: `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, the same after
- * `urn:uuid:` or after any one character (`{…}`: only the middle 36 bytes are read), or 32 hex digits.
- * Returns the 16 bytes, or Parse's error text.
- */
-function parseUuid(text: string): Buffer | string {
-  let bytes = Buffer.from(text, 'utf8');
-  switch (bytes.length) {
-    case 32:
-      return hexBytes(bytes.toString('latin1')) ?? 'invalid UUID format';
-    case 36:
-      break;
-    case 36 + 9: {
-      const prefix = bytes.subarray(0, 9).toString('latin1');
-      if (prefix.toLowerCase() !== 'urn:uuid:') return `invalid urn prefix: ${JSON.stringify(bytes.subarray(0, 9).toString('utf8'))}`;
-      bytes = bytes.subarray(9);
-      break;
-    }
-    case 36 + 2:
-      bytes = bytes.subarray(1);
-      break;
-    default:
-      return `invalid UUID length: ${bytes.length}`;
-  }
-  const body = bytes.subarray(0, 36).toString('latin1');
-  if (body[8] !== '-' || body[13] !== '-' || body[18] !== '-' || body[23] !== '-') return 'invalid UUID format';
-  return hexBytes(body.slice(0, 8) + body.slice(9, 13) + body.slice(14, 18) + body.slice(19, 23) + body.slice(24)) ?? 'invalid UUID format';
-}
-
-function hexBytes(hex: string): Buffer | undefined {
-  return /^[0-9a-fA-F]{32}$/.test(hex) ? Buffer.from(hex, 'hex') : undefined;
-}
-
-/** A name-based UUID: SHA-1 of the namespace's 16 bytes and the name, version 5, RFC 4122 variant. */
-function uuidv5(namespace: string, name: string): string {
-  const space = parseUuid(UUID_NAMESPACES.get(namespace) ?? namespace);
-  if (typeof space === 'string') fail(`uuidv5() doesn't support namespace ${namespace} (${space})`);
-  const bytes = createHash('sha1').update(space).update(name, 'utf8').digest().subarray(0, 16);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /** Go's path.Clean, for dirname. */
@@ -758,6 +697,8 @@ function indexOf(args: readonly Value[]): Value {
 /** Placeholders: the evaluator handles try() and can() itself, since they must see errors of their arguments. */
 export const tryFunction: HclFunction = (args) => arg(args, 0);
 export const canFunction: HclFunction = () => true;
+/** Placeholder: the evaluator handles convert() itself, since its second argument is a type, not a value. */
+export const convertFunction: HclFunction = (args) => arg(args, 0);
 
 const functions: Record<string, HclFunction> = {
   // strings
@@ -863,13 +804,17 @@ const functions: Record<string, HclFunction> = {
   },
   sanitize: stringFunction((s) => s.replace(/[^A-Za-z0-9_-]/gu, '_')),
   urlencode: stringFunction(queryEscape),
-  md5: hashFunction('md5'),
-  sha1: hashFunction('sha1'),
-  sha256: hashFunction('sha256'),
-  sha512: hashFunction('sha512'),
+  md5: stringFunction((s) => hexHash('md5', s)),
+  sha1: stringFunction((s) => hexHash('sha1', s)),
+  sha256: stringFunction((s) => hexHash('sha256', s)),
+  sha512: stringFunction((s) => hexHash('sha512', s)),
   uuidv5: (args) => {
     arity(args, 2);
     return uuidv5(asString(notNull(arg(args, 0), 'namespace'), 'namespace'), asString(notNull(arg(args, 1), 'name'), 'name'));
+  },
+  rsadecrypt: (args) => {
+    arity(args, 2);
+    return rsaDecrypt(asString(notNull(arg(args, 0), 'ciphertext'), 'ciphertext'), asString(notNull(arg(args, 1), 'privatekey'), 'privatekey'));
   },
   base64encode: stringFunction(base64Encode),
   base64decode: stringFunction(base64Decode),
@@ -1062,7 +1007,6 @@ const functions: Record<string, HclFunction> = {
     if (args.length === 0) fail('must pass at least one number');
     return Math.max(...args.map((a) => asNumber(a, 'number')));
   },
-  abs: numeric(Math.abs),
   absolute: numeric(Math.abs),
   ceil: numeric(Math.ceil),
   floor: numeric(Math.floor),
@@ -1147,61 +1091,77 @@ const functions: Record<string, HclFunction> = {
       throw error;
     }
   },
-  tostring: (args) => {
-    arity(args, 1);
-    const value = arg(args, 0);
-    return value === null ? null : asString(value, 'value');
-  },
-  tonumber: (args) => {
-    arity(args, 1);
-    const value = arg(args, 0);
-    return value === null ? null : asNumber(value, 'value');
-  },
-  tobool: (args) => {
-    arity(args, 1);
-    const value = arg(args, 0);
-    return value === null ? null : asBool(value, 'value');
-  },
-  tolist: (args) => {
-    arity(args, 1);
-    const value = arg(args, 0);
-    return value === null ? null : unifyPrimitives(asTuple(value, 'value'), 'list elements');
-  },
-  toset: (args) => {
-    arity(args, 1);
-    const value = arg(args, 0);
-    return value === null ? null : toSet(asTuple(value, 'value'));
-  },
-  tomap: (args) => {
-    arity(args, 1);
-    const value = arg(args, 0);
-    if (value === null) return null;
-    const object: ObjectValue = asObject(value, 'value');
-    const keys = Object.keys(object);
-    const unified = unifyPrimitives(
-      keys.map((key) => object[key] ?? null),
-      'map values',
-    );
-    return makeObject(keys.map((key, i) => [key, unified[i] ?? null]));
-  },
 
+
+
+
+
+
+
+  csvdecode: (args) => {
+    arity(args, 1);
+    return csvDecode(asString(notNull(arg(args, 0), 'str'), 'str'));
+  },
+  convert: convertFunction,
   try: tryFunction,
   can: canFunction,
 
-  // Not static: they depend on the clock, randomness or the machine, or need hashing we leave to Bake.
+  // dates and times given to them
+  formatdate: (args) => {
+    arity(args, 2);
+    return formatDate(asString(notNull(arg(args, 0), 'format'), 'format'), asString(notNull(arg(args, 1), 'time'), 'time'));
+  },
+  formattimestamp: (args) => {
+    arity(args, 2);
+    return formatTimestamp(asString(notNull(arg(args, 0), 'format'), 'format'), arg(args, 1));
+  },
+  timeadd: (args) => {
+    arity(args, 2);
+    return timeAdd(asString(notNull(arg(args, 0), 'timestamp'), 'timestamp'), asString(notNull(arg(args, 1), 'duration'), 'duration'));
+  },
+  unixtimestampparse: (args) => {
+    arity(args, 1);
+    return unixTimestampParse(asNumber(notNull(arg(args, 0), 'unix_timestamp'), 'unix_timestamp'));
+  },
+
+  // networks
+  cidrhost: (args) => {
+    arity(args, 2);
+    return cidrHost(asString(notNull(arg(args, 0), 'prefix'), 'prefix'), asInteger(notNull(arg(args, 1), 'hostnum'), 'hostnum'));
+  },
+  cidrnetmask: stringFunction(cidrNetmask),
+  cidrsubnet: (args) => {
+    arity(args, 3);
+    return cidrSubnet(asString(notNull(arg(args, 0), 'prefix'), 'prefix'), asInteger(notNull(arg(args, 1), 'newbits'), 'newbits'), asInteger(notNull(arg(args, 2), 'netnum'), 'netnum'));
+  },
+  cidrsubnets: (args) => {
+    arity(args, 1, Infinity);
+    return cidrSubnets(
+      asString(notNull(arg(args, 0), 'prefix'), 'prefix'),
+      args.slice(1).map((n, i) => asInteger(notNull(n, `newbits ${i + 1}`), `newbits ${i + 1}`)),
+    );
+  },
+
+  semvercmp: (args) => {
+    arity(args, 2);
+    return semverCompare(asString(notNull(arg(args, 0), 'version'), 'version'), asString(notNull(arg(args, 1), 'constraint'), 'constraint'));
+  },
+
+  // No Bake function makes a bytes value (a cty capsule), so these can only refuse what they are given.
+  byteslen: (args) => {
+    arity(args, 1);
+    return fail('Invalid value for "buf" parameter: bytes required');
+  },
+  bytesslice: (args) => {
+    arity(args, 3);
+    return fail('Invalid value for "buf" parameter: bytes required');
+  },
+
+  // Not static: the clock, randomness, the machine.
   timestamp: unknownResult('timestamp() returns the current time'),
-  formatdate: unknownResult('formatdate() is not evaluated statically'),
-  timeadd: unknownResult('timeadd() is not evaluated statically'),
-  unixtimestampparse: unknownResult('unixtimestampparse() is not evaluated statically'),
   uuidv4: unknownResult('uuidv4() returns a random value'),
   bcrypt: unknownResult('bcrypt() returns a salted, random value'),
-  rsadecrypt: unknownResult('rsadecrypt() is not evaluated statically'),
   homedir: unknownResult('homedir() depends on the machine'),
-  cidrhost: unknownResult('cidrhost() is not evaluated statically'),
-  cidrnetmask: unknownResult('cidrnetmask() is not evaluated statically'),
-  cidrsubnet: unknownResult('cidrsubnet() is not evaluated statically'),
-  cidrsubnets: unknownResult('cidrsubnets() is not evaluated statically'),
-  csvdecode: unknownResult('csvdecode() is not evaluated statically'),
 };
 
 /** The functions available in Docker Bake files, by name. */
