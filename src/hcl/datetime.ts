@@ -85,7 +85,9 @@ export function parseTimestamp(text: string): Time {
   const invalid = (): never => fail(`not a valid RFC3339 timestamp: ${JSON.stringify(text)} is not of the form "2006-01-02T15:04:05Z07:00"`);
   if (!m) return invalid();
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  if (month < 1 || month > 12 || day < 1 || day > daysIn(month, year) || hour > 23 || minute > 59 || second > 59) return invalid();
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return invalid();
+  // Go's time.Parse checks the day against the month last, with this message (cty passes it on).
+  if (day > daysIn(month, year)) fail('not a valid RFC3339 timestamp: day out of range');
   const offsetHours = m[10] === undefined ? 0 : Number(m[10]);
   const offsetMinutes = m[11] === undefined ? 0 : Number(m[11]);
   if (offsetHours > 23 || offsetMinutes > 59) return invalid();

@@ -1091,13 +1091,6 @@ const functions: Record<string, HclFunction> = {
       throw error;
     }
   },
-
-
-
-
-
-
-
   csvdecode: (args) => {
     arity(args, 1);
     return csvDecode(asString(notNull(arg(args, 0), 'str'), 'str'));
