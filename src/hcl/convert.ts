@@ -94,7 +94,7 @@ export function typeConstraint(expr: Expr): HclType {
 }
 
 function typeLabel(type: HclType): string {
-  if (typeof type === 'string') return type === 'any' ? 'any' : type;
+  if (typeof type === 'string') return type;
   if (type.kind === 'tuple') return 'tuple';
   if (type.kind === 'object') return 'object';
   return `${type.kind} of ${typeLabel(type.element)}`;
