@@ -102,6 +102,13 @@ export interface Unit {
   readonly members?: readonly number[];
   /** A Compose service's profiles: it runs only when one of them is active. */
   readonly profiles?: readonly string[];
+  /**
+   * A Bake target that exists to be inherited (`_common`): targets inherit from it, it says nothing about
+   * what to build (no context, Dockerfile or stage), and no group, no `target:` context and not the name
+   * `default` build it. Named on the command line it builds like any other (buildx has no abstract
+   * targets), so it keeps its build; this says what it is for.
+   */
+  readonly template?: true;
 }
 
 export type ImageUseKind =

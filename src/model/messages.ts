@@ -59,12 +59,14 @@ export const Messages = {
   bakeMatrixNotList: 'The matrix value "{0}" must be a list.',
   bakeMatrixTooLarge: 'The matrix gives more than {0} targets; only the first combinations are read.',
   bakeInvalidTargetName: 'Invalid target name "{0}": only letters, digits, "_" and "-" are allowed.',
+  bakeUnknownTargetName: 'The target name cannot be worked out before the build: {0}. Its targets are listed as "{1}[1]", "{1}[2]", ….',
   bakeDuplicateTargetName: 'The matrix gives the name "{0}" more than once.',
   bakeFunctionIncomplete: 'The function "{0}" needs "params" and "result".',
   bakeVariableCycle: 'The variable {0} refers to itself.',
   bakeInheritsCycle: 'The target "{0}" inherits from "{1}", which inherits back from it.',
   bakeUnknownTarget: 'No target "{0}" to inherit from.',
-  bakeLinkCycle: 'The target "{0}" links to "{1}" through contexts, which leads back to it.',
+  bakeLinkCycle: 'Infinite loop from "{0}" to "{1}": the "target:" contexts link {2}.',
+  bakeLinkSelf: 'The target "{0}" cannot link to itself through a "target:" context.',
 
   // Builds (Compose services, Bake targets)
   buildDockerfileNotFound: 'The Dockerfile "{0}" does not exist.',
