@@ -33,7 +33,7 @@ export interface PinDiagnosticOptions {
   readonly ignored?: (ref: ImageRef) => boolean;
   /** The platforms the builds of this file target, when one of them targets several (Bake `platforms`). */
   readonly buildPlatforms?: readonly string[];
-  /** In a Compose or Bake file: the platforms of each unit (service, target) that builds for several. */
+  /** The platforms each unit is built for, where several: a service or target, or a Dockerfile stage its builds build. */
   readonly unitPlatforms?: ReadonlyMap<number, readonly string[]>;
 }
 
@@ -128,6 +128,8 @@ function unpinnedMessage(use: ImageUse, name: string): Diagnostic['message'] {
       return message(Messages.pinUnpinnedOverridden, name, reason.arg);
     case 'interpolated':
       return message(Messages.pinUnpinnedInterpolated, name, reason.variable ? `\${${reason.variable}}` : '?');
+    case 'contextMatch':
+      return message(Messages.pinUnpinnedContextMatch, name, reason.builder, reason.owner, reason.context);
     default:
       return message(Messages.pinUnpinned, name);
   }
