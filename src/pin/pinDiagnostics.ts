@@ -9,6 +9,7 @@ import type { BuildFile, Diagnostic, ImageUse, Severity } from '../model/buildFi
 import { pulledImage } from '../model/buildFile';
 import { LineIndex } from '../model/lineIndex';
 import { message, Messages } from '../model/messages';
+import { basename } from '../model/paths';
 import { familiarName, type ImageRef } from '../reference/imageReference';
 import { pinStatus, type PinStatus, type Resolution } from './pinStatus';
 
@@ -129,7 +130,7 @@ function unpinnedMessage(use: ImageUse, name: string): Diagnostic['message'] {
     case 'interpolated':
       return message(Messages.pinUnpinnedInterpolated, name, reason.variable ? `\${${reason.variable}}` : '?');
     case 'contextMatch':
-      return message(Messages.pinUnpinnedContextMatch, name, reason.builder, reason.owner, reason.context);
+      return message(Messages.pinUnpinnedContextMatch, name, reason.builder, basename(reason.owner), reason.context);
     default:
       return message(Messages.pinUnpinned, name);
   }

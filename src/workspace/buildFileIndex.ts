@@ -63,7 +63,7 @@ export class BuildFileIndex {
   /** Pin sites whose text some build's named context matches (file@range → why), once computed. */
   private contextMatches: Map<string, NotPinnable> | undefined;
   /** Files as the model gives them, with pins at those sites refused; made on first use. */
-  private readonly views = new WeakMap<BuildFile, BuildFile>();
+  private views = new WeakMap<BuildFile, BuildFile>();
   private sortedViews: BuildFile[] | undefined;
   private variables: Readonly<Record<string, string>> = {};
   private sorted: BuildFile[] | undefined;
@@ -404,6 +404,8 @@ export class BuildFileIndex {
   /** `Map.clear` allocates a new table even when empty, and this runs for every file the index is given. */
   private clearLinks(): void {
     if (this.links.size) this.links.clear();
+    // Views were made against these matches: a file that did not change may still be matched differently.
+    if (this.contextMatches?.size) this.views = new WeakMap();
     this.contextMatches = undefined;
     this.sortedViews = undefined;
   }

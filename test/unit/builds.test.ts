@@ -324,7 +324,7 @@ describe('builds: references a named context matches are not pinned', () => {
     const found = pinDiagnostics(own, dockerfile, () => undefined, { unpinned: 'hint', stale: 'warning' });
     assert.equal(
       formatMessage(found[0]!.message),
-      'alpine:3.20 is not pinned to a digest, and is not pinned here on purpose: app (/w/compose.yaml) replaces it with its named context "alpine:3.20", which BuildKit matches against the reference as written. A digest would end that override.',
+      'alpine:3.20 is not pinned to a digest, and is not pinned here on purpose: app (compose.yaml) replaces it with its named context "alpine:3.20", which BuildKit matches against the reference as written. A digest would end that override.',
     );
     const plan = planPinAll([own], () => DIGEST);
     assert.deepEqual(plan.changed.map((c) => c.use.text), ['nginx:1.27']);
@@ -364,6 +364,19 @@ describe('builds: references a named context matches are not pinned', () => {
     const file = index.get('/w/docker-bake.hcl')!;
     const b = file.builds!.findIndex((x) => file.units[x.unit]?.name === 'b');
     assert.equal(why(index.linked('/w/docker-bake.hcl', b)!.uses[0]!), 'contextMatch(a: alpine:3.20)');
+  });
+
+  it('follows the builds: a Dockerfile read before the build that overrides it, and after the override goes', () => {
+    const index = new BuildFileIndex();
+    // Another project's override, so that the index has matches to apply from the start.
+    index.set('/o/compose.yaml', compose, 'compose');
+    index.set('/o/app/Dockerfile', dockerfile);
+    index.set('/w/app/Dockerfile', dockerfile);
+    assert.equal(why(index.get('/w/app/Dockerfile')!.uses[0]!), 'pinnable');
+    index.set('/w/compose.yaml', compose, 'compose');
+    assert.equal(why(index.get('/w/app/Dockerfile')!.uses[0]!), 'contextMatch(app: alpine:3.20)');
+    index.set('/w/compose.yaml', 'services:\n  app:\n    build: app\n', 'compose');
+    assert.equal(why(index.get('/w/app/Dockerfile')!.uses[0]!), 'pinnable');
   });
 
   it('matches no context once the reference is pinned', () => {
