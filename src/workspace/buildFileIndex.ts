@@ -32,6 +32,7 @@ export interface ImageGroup {
 }
 
 const NONE: string[] = [];
+const NO_MATCHES: ReadonlyMap<string, NotPinnable> = new Map();
 
 export type IndexListener = (changedPaths: readonly string[]) => void;
 
@@ -61,7 +62,7 @@ export class BuildFileIndex {
   /** Compose and Bake files with a build that has named contexts: the builds whose contexts can match a reference. */
   private readonly contextOwners = new Set<string>();
   /** Pin sites whose text some build's named context matches (file@range → why), once computed. */
-  private contextMatches: Map<string, NotPinnable> | undefined;
+  private contextMatches: ReadonlyMap<string, NotPinnable> | undefined;
   /** Files as the model gives them, with pins at those sites refused; made on first use. */
   private views = new WeakMap<BuildFile, BuildFile>();
   private sortedViews: BuildFile[] | undefined;
@@ -188,14 +189,13 @@ export class BuildFileIndex {
   private linkedAsParsed(owner: string, build: number): BuildFile | undefined {
     const key = `${build}:${owner}`;
     if (this.links.has(key)) return this.links.get(key);
-    const builds = this.byPath.get(owner)?.builds;
-    const definition = builds?.[build];
+    const definition = this.byPath.get(owner)?.builds?.[build];
     let file: BuildFile | undefined;
     if (definition) {
       const text = definition.inline ?? (definition.dockerfile !== undefined ? this.texts.get(definition.dockerfile) : undefined);
       const path = definition.dockerfile ?? `${owner}#${build}`;
-      const target = { ...(definition.target !== undefined ? { target: definition.target } : {}), ...(definition.platforms ? { platforms: definition.platforms } : {}) };
-      if (typeof text === 'string') file = parseDockerfile(path, text, { buildArgs: definition.args, contexts: definition.contexts, build: target, outputs: this.outputsOf(owner, build) });
+      const asBuilt = { ...(definition.target !== undefined ? { target: definition.target } : {}), ...(definition.platforms ? { platforms: definition.platforms } : {}) };
+      if (typeof text === 'string') file = parseDockerfile(path, text, { buildArgs: definition.args, contexts: definition.contexts, build: asBuilt, outputs: this.outputsOf(owner, build) });
     }
     this.links.set(key, file);
     return file;
@@ -415,8 +415,10 @@ export class BuildFileIndex {
    * reference as written (dockerui `NamedContext`: normalized, `:latest` dropped, a digest kept), so a
    * digest written there would silently end that build's override: such a site is not pinned.
    */
-  private matchesOfContexts(): Map<string, NotPinnable> {
+  private matchesOfContexts(): ReadonlyMap<string, NotPinnable> {
     if (this.contextMatches) return this.contextMatches;
+    // Most workspaces have no named contexts: nothing to look for after each change.
+    if (!this.contextOwners.size) return (this.contextMatches = NO_MATCHES);
     const matches = new Map<string, NotPinnable>();
     for (const owner of this.contextOwners) {
       const file = this.byPath.get(owner)!;
