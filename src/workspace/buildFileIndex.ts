@@ -420,7 +420,8 @@ export class BuildFileIndex {
     // Most workspaces have no named contexts: nothing to look for after each change.
     if (!this.contextOwners.size) return (this.contextMatches = NO_MATCHES);
     const matches = new Map<string, NotPinnable>();
-    for (const owner of this.contextOwners) {
+    // In path order: where several builds match one site, the same one is named whatever the scan's order.
+    for (const owner of [...this.contextOwners].sort()) {
       const file = this.byPath.get(owner)!;
       (file.builds ?? []).forEach((build, i) => {
         const builder = file.units[build.unit]?.name ?? '';

@@ -67,7 +67,8 @@ describe('Images view in the browser', function () {
       'Dockerfile — api',
       '  build — stage 0',
       '    golang:1.23-alpine — FROM · partly from ARG GO_VERSION',
-      '    alpine:3.20 — RUN --mount · unpinned',
+      // compose.yaml's api replaces it by its named context "alpine:3.20", matched as written: not pinned here
+      '    alpine:3.20 — RUN --mount · replaced by a context of api (compose.yaml)',
       '  stage 1',
       '    gcr.io/distroless/static-debian12:nonroot — FROM · unpinned',
       '    build — COPY --from · build stage',
@@ -134,6 +135,7 @@ describe('Images view in the browser', function () {
       '    api/Dockerfile',
       '      build — stage 0',
       '        golang:1.23-alpine — FROM · unpinned',
+      // Bake reads compose.yaml's services as targets: its api has the "alpine:3.20" context too, pinned there
       '        alpine:3.20 — RUN --mount · unpinned',
     ]);
     // Clicking the context lands on the image in docker-bake.hcl, line 43: "docker-image://" ends at column 43.

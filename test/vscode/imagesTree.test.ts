@@ -48,7 +48,7 @@ describe('Images tree', () => {
       ['scratch', 'FROM · empty image'],
       ['build', 'COPY --from · build stage'],
       // docker-bake.hcl's target app replaces it by its named context "nginx:1.27": not pinned here
-      ['nginx:1.27', 'COPY --from · replaced by a context in app'],
+      ['nginx:1.27', 'COPY --from · replaced by a context of app (docker-bake.hcl)'],
     ]);
   });
 

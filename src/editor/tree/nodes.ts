@@ -325,7 +325,7 @@ function shortReason(reason: NotPinnableReason): string {
     case 'localBuild':
       return vscode.l10n.t('built by {0}', reason.builder);
     case 'contextMatch':
-      return vscode.l10n.t('replaced by a context in {0}', reason.builder);
+      return vscode.l10n.t('replaced by a context of {0} ({1})', reason.builder, vscode.workspace.asRelativePath(vscode.Uri.parse(reason.owner)));
   }
   return '';
 }
