@@ -66,8 +66,9 @@ describe('Images view in the browser', function () {
     assert.deepEqual(rows.slice(0, 8), [
       'Dockerfile — api',
       '  build — stage 0',
-      '    golang:1.23-alpine — FROM · partly from ARG GO_VERSION',
-      // compose.yaml's api replaces it by its named context "alpine:3.20", matched as written: not pinned here
+      // docker-bake.hcl's api and compose.yaml's api replace these by named contexts matched on the reference as
+      // written (golang:1.23-alpine once GO_VERSION is expanded): a digest here would end the override
+      '    golang:1.23-alpine — FROM · replaced by a context of api (docker-bake.hcl)',
       '    alpine:3.20 — RUN --mount · replaced by a context of api (compose.yaml)',
       '  stage 1',
       '    gcr.io/distroless/static-debian12:nonroot — FROM · unpinned',
