@@ -45,7 +45,7 @@ export interface BuildFile {
 export interface MatchedContext {
   /** The context's name (`alpine:3.20`). */
   readonly context: string;
-  /** The file and range a pin of the reference would edit, as in `PinSite` (the file: `PinSite.file` or the Dockerfile). */
+  /** Where a pin of the reference would write: its pin site, or for one partly made of ARGs its own text. */
   readonly file: string;
   readonly range: Range;
 }
