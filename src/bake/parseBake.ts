@@ -226,6 +226,7 @@ class BakeReader {
       if (build.inline !== undefined) value.inline = { value: build.inline };
       if (build.target !== undefined) value.target = { value: build.target };
       if (build.platforms) value.platforms = [...build.platforms];
+      if (build.tags) value.tags = [...build.tags];
       this.addDefinition({ name: name.replace(/\./g, '_'), file, scope: this.root, value });
     }
   }
@@ -580,6 +581,7 @@ class BakeReader {
     definition.contexts = contexts;
     if (target.target !== undefined) definition.target = target.target.value;
     if (target.platforms) definition.platforms = target.platforms;
+    if (target.tags) definition.tags = target.tags;
     return definition;
   }
 

@@ -70,6 +70,7 @@ interface MergedService {
     args: Map<string, { value: Written | undefined; listForm: boolean }>;
     contexts: Map<string, { value: Written; listForm: boolean }>;
     platforms?: string[];
+    tags?: string[];
     range: Range;
     file: SourceFile;
   };
@@ -255,6 +256,8 @@ class ComposeReader {
     build.target = scalar('target') ?? build.target;
     const platforms = buildFields.get('platforms');
     if (isSeq(platforms)) build.platforms = platforms.items.filter(isScalar).map((s) => String(s.value));
+    const tags = buildFields.get('tags');
+    if (isSeq(tags)) build.tags = tags.items.filter(isScalar).map((s) => String(s.value));
 
     const args = buildFields.get('args');
     if (isMap(args)) {
@@ -386,10 +389,13 @@ class ComposeReader {
     const value = (w: Written | undefined): string | undefined => (w ? interpolate(String(w.node.value), this.env).value : undefined);
     // Relative paths are relative to the file that writes them (a base file of `extends` may be elsewhere).
     const baseDir = dirname((build.context ?? build.dockerfile)?.file.path ?? build.file.path);
-    const context = value(build.context) ?? '.';
+    // Empty (a variable without a value) is as good as unset: compose-go's normalize defaults only what is
+    // missing, but docker compose leaves empty values out of the Bake definition it builds (`omitempty`), and
+    // Bake's ResolveTarget then defaults them to "." and "Dockerfile".
+    const context = value(build.context) || '.';
     const remote = /^(https?:\/\/|git@|github\.com\/|ssh:\/\/)/.test(context);
     const inline = value(build.inline);
-    const dockerfileName = value(build.dockerfile) ?? 'Dockerfile';
+    const dockerfileName = value(build.dockerfile) || 'Dockerfile';
     const contextDir = resolvePath(baseDir, context);
 
     // Maps are walked with forEach and objects filled field by field: this runs for every build of the
@@ -442,6 +448,9 @@ class ComposeReader {
     definition.contexts = contexts;
     if (target !== undefined) definition.target = target;
     if (build.platforms) definition.platforms = build.platforms;
+    // docker compose tags the output with `build.tags` and the service's image (build_bake.go).
+    const tags = [...(build.tags ?? []), ...(service.image ? [String(service.image.node.value)] : [])].map((t) => interpolate(t, this.env).value);
+    if (tags.length) definition.tags = tags;
     return definition;
   }
 

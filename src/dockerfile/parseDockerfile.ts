@@ -4,12 +4,12 @@
 // the cases that matter here right (heredocs, `RUN --mount=…,from=`, flags in any order); see the
 // README's architecture section.
 
-import type { ArgPinChoices, BuildArg, BuildFile, CompanionArg, CompanionRefusal, Diagnostic, ImageUse, ImageUseKind, NamedContext, NotPinnable, NotPinnableReason, PinSite, Unit } from '../model/buildFile';
+import type { ArgPinChoices, BuildArg, BuildFile, CompanionArg, CompanionRefusal, Diagnostic, ImageUse, ImageUseKind, MatchedContext, NamedContext, NotPinnable, NotPinnableReason, PinSite, Range, Unit } from '../model/buildFile';
 import { LineIndex } from '../model/lineIndex';
 import { Messages, message } from '../model/messages';
-import { familiarName, parseImageReference } from '../reference/imageReference';
+import { effectiveTag, familiarName, parseImageReference, repositoryKey, type ImageRef } from '../reference/imageReference';
 import { expandWord } from './expand';
-import type { Expansion, Piece, Variable } from './expand';
+import type { Expansion, Lookup, Piece, Variable } from './expand';
 import { readInstructions } from './instructions';
 import type { Instruction } from './instructions';
 import { mountFields, splitFlags, splitWords } from './words';
@@ -23,6 +23,15 @@ export interface DockerfileOptions {
   readonly buildArgs?: Readonly<Record<string, string | BuildArg>>;
   /** Named build contexts (Compose `additional_contexts`, Bake `contexts`), by name. */
   readonly contexts?: Readonly<Record<string, NamedContext>>;
+  /**
+   * Read as a build runs it: only the stages its target (by default the last stage) reaches through
+   * `FROM`, `COPY --from` and `RUN --mount=from=` are built, as BuildKit's dockerfile2llb decides; images
+   * of the other stages are not pulled. `platforms` (`linux/amd64`…) choose the stages a name made of
+   * platform variables picks (`FROM binaries-$TARGETOS`).
+   */
+  readonly build?: { readonly target?: string; readonly platforms?: readonly string[] };
+  /** Names the outputs of the project's other builds are tagged with (`acme/base:dev`) → the service or target. */
+  readonly outputs?: ReadonlyMap<string, string>;
 }
 
 /** Set by the builder for every build; available to FROM without declaration, in stages once declared. */
@@ -38,6 +47,19 @@ const PLATFORM_ARGS = new Set([
 ]);
 
 const STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
+
+/**
+ * What a platform variable's unknown value may be, when matching stage names: an OCI platform's OS and
+ * architecture are Go's (`go/build` syslist: KnownOS, KnownArch), a variant is `v` and digits or nothing.
+ */
+const PLATFORM_PATTERNS: Readonly<Record<string, string>> = {
+  OS: '(?:aix|android|darwin|dragonfly|freebsd|hurd|illumos|ios|js|linux|nacl|netbsd|openbsd|plan9|solaris|wasip1|windows|zos)',
+  ARCH: '(?:386|amd64|amd64p32|arm|armbe|arm64|arm64be|loong64|mips|mipsle|mips64|mips64le|mips64p32|mips64p32le|ppc|ppc64|ppc64le|riscv|riscv64|s390|s390x|sparc|sparc64|wasm)',
+  VARIANT: '(?:v[0-9]+)?',
+  PLATFORM: '[a-z0-9._/-]+',
+};
+/** Private-use characters standing for those patterns in an expanded value. */
+const WILDCARD = /\uE000(OS|ARCH|VARIANT|PLATFORM)\uE001/;
 
 type Scope = Map<string, Variable>;
 
@@ -68,7 +90,12 @@ interface DraftUse {
 const NO_CONTEXTS: Readonly<Record<string, NamedContext>> = {};
 
 export function parseDockerfile(path: string, text: string, options: DockerfileOptions = {}): BuildFile {
-  return new DockerfileReader(path, text, options.buildArgs ?? {}, options.contexts ?? NO_CONTEXTS).read();
+  return new DockerfileReader(path, text, options.buildArgs ?? {}, options.contexts ?? NO_CONTEXTS, options.build, options.outputs).read();
+}
+
+/** The name a pull of `ref` asks for, with its implied tag: `docker.io/library/alpine:latest`. */
+function pulledName(ref: ImageRef): string {
+  return `${repositoryKey(ref)}:${effectiveTag(ref) ?? ''}`;
 }
 
 /**
@@ -103,12 +130,20 @@ class DockerfileReader {
 
   /** One id per override written in another file, for counting the images it feeds. */
   private readonly externalIds = new Map<string, number>();
+  /** Stage `from` needs stage `to`: an index, or a lower-case name resolved once every stage is known. */
+  private readonly stageLinks: { from: number; to: number | string }[] = [];
+  /** References named contexts replaced, by unit: where the text they matched is written. */
+  private readonly matched: { unit: number | undefined; match: MatchedContext }[] = [];
+  /** `outputs` by the name a pull asks for; made on first use. */
+  private localImages: Map<string, string> | undefined;
 
   constructor(
     private readonly path: string,
     private readonly text: string,
     private readonly buildArgs: Readonly<Record<string, string | BuildArg>>,
     private readonly contexts: Readonly<Record<string, NamedContext>>,
+    private readonly build: DockerfileOptions['build'],
+    private readonly outputs: DockerfileOptions['outputs'],
   ) {
     this.lines = new LineIndex(text);
     for (const name of PLATFORM_ARGS) this.global.set(name, { name, state: 'platform', value: '', origin: 'platform' });
@@ -165,14 +200,53 @@ class DockerfileReader {
       }
     }
 
-    return {
+    const reached = this.reachedStages();
+    const file: BuildFile = {
       path: this.path,
       kind: 'dockerfile',
       units: this.units,
-      uses: this.finishUses(),
+      uses: this.finishUses(reached),
       diagnostics: this.diagnostics,
     };
+    if (!this.matched.length) return file;
+    const matched = this.matched.filter((m) => m.unit === undefined || !reached || reached.stages.has(m.unit)).map((m) => m.match);
+    return matched.length ? { ...file, matchedContexts: matched } : file;
   }
+
+  /**
+   * The stages a build builds, as BuildKit's dockerfile2llb finds them (`allReachableStages`): its target
+   * (`findStateByName`, or `lastTarget`), and every stage that one needs through its base and its
+   * `COPY --from`/`RUN --mount=from=` sources, transitively. Undefined when every stage counts: the file
+   * read on its own, or a target no stage is named after (the build fails before it pulls anything).
+   */
+  private reachedStages(): { stages: Set<number>; target: Unit } | undefined {
+    const count = this.stages.length;
+    if (!this.build || !count) return undefined;
+    // A later stage of the same name replaces an earlier one in BuildKit's name table.
+    const byKey = new Map<string, number>();
+    this.stages.forEach((s, i) => s.key !== undefined && byKey.set(s.key, i));
+    const target = this.build.target ? byKey.get(this.build.target.toLowerCase()) : count - 1;
+    if (target === undefined) return undefined;
+    const needs = new Map<number, number[]>();
+    for (const { from, to } of this.stageLinks) {
+      const index = typeof to === 'number' ? to : byKey.get(to);
+      if (index === undefined || index >= count) continue;
+      let list = needs.get(from);
+      if (!list) needs.set(from, (list = []));
+      list.push(index);
+    }
+    const reached = new Set([target]);
+    const queue = [target];
+    while (queue.length) {
+      for (const next of needs.get(queue.pop()!) ?? []) {
+        if (reached.has(next)) continue;
+        reached.add(next);
+        queue.push(next);
+      }
+    }
+    return { stages: reached, target: this.stages[target]!.unit };
+  }
+
 
   // --- instructions -------------------------------------------------------------------------
 
@@ -212,7 +286,7 @@ class DockerfileReader {
       // A named context with the stage's own name replaces the whole stage (BuildKit checks it first).
       // BuildKit lowercases stage names before it looks one up as a context.
       const replacing = name ? this.contexts[name.text.toLowerCase()] : undefined;
-      this.useIn(ins, 'from', image, expansion, index, platform, (value) =>
+      this.useIn(ins, 'from', image, expansion, index, platform, (n) => this.global.get(n), (value) =>
         // FROM can only build on a stage defined before it.
         this.stages.find((s) => s.key === value)?.unit.name,
         replacing && name ? [name.text.toLowerCase(), replacing] : undefined,
@@ -298,8 +372,8 @@ class DockerfileReader {
     const { flags } = splitFlags(splitWords(ins.text, 4, this.escape));
     for (const flag of flags) {
       if (flag.name !== 'from' || !flag.value) continue;
-      const expansion = expandWord(flag.value.text, (n) => stage.scope.get(n), this.escape);
-      this.useIn(ins, 'copy-from', flag.value, expansion, stage.unit.index, undefined, (value) => this.stageNamed(value));
+      const lookup: Lookup = (n) => stage.scope.get(n);
+      this.useIn(ins, 'copy-from', flag.value, expandWord(flag.value.text, lookup, this.escape), stage.unit.index, undefined, lookup, (value) => this.stageNamed(value));
     }
   }
 
@@ -309,8 +383,8 @@ class DockerfileReader {
       if (flag.name !== 'mount' || !flag.value) continue;
       for (const field of mountFields(flag.value)) {
         if (field.key !== 'from' || !field.value) continue;
-        const expansion = expandWord(field.value.text, (n) => stage.scope.get(n), this.escape);
-        this.useIn(ins, 'mount-from', field.value, expansion, stage.unit.index, undefined, (value) => this.stageNamed(value));
+        const lookup: Lookup = (n) => stage.scope.get(n);
+        this.useIn(ins, 'mount-from', field.value, expandWord(field.value.text, lookup, this.escape), stage.unit.index, undefined, lookup, (value) => this.stageNamed(value));
       }
     }
   }
@@ -318,6 +392,63 @@ class DockerfileReader {
   private beforeFrom(ins: Instruction): void {
     const keyword = ins.text.slice(0, ins.keyword.length);
     this.diagnose(ins.start, ins.start + keyword.length, 'error', 'instruction-before-from', message(Messages.dockerfileInstructionBeforeFrom, keyword.toUpperCase()));
+  }
+
+  /**
+   * The stages a name made of platform variables picks (`binaries-$TARGETOS`), when every platform's value
+   * names one: each of the build's platforms when they are known; otherwise (the file on its own, or the
+   * builder's own platform) the variables match any name, and the name must match at least one stage.
+   */
+  private stagesByPlatform(raw: string, lookup: Lookup, stageOf: (value: string) => string | undefined): string[] | undefined {
+    const found = new Set<string>();
+    for (const values of this.platformValues()) {
+      const expansion = expandWord(raw, (n) => {
+        const variable = lookup(n);
+        if (variable?.state !== 'platform') return variable;
+        return { name: n, state: 'value', value: values[n] ?? `\uE000${n.replace(/^(BUILD|TARGET)/, '')}\uE001`, origin: 'platform' };
+      }, this.escape);
+      if (expansion.unresolved) return undefined;
+      // split() with a capturing group alternates text and the captured pattern names.
+      const parts = expansion.value.split(WILDCARD);
+      const pattern = new RegExp(`^${parts.map((part, i) => (i % 2 ? PLATFORM_PATTERNS[part] : escapeRegExp(part))).join('')}$`);
+      let named = false;
+      for (const key of this.allStageKeys.keys()) {
+        const stage = pattern.test(key) ? stageOf(key) : undefined;
+        if (stage === undefined) continue;
+        found.add(stage);
+        named = true;
+      }
+      if (!named) return undefined;
+    }
+    return [...found];
+  }
+
+  /** `TARGETOS`, `TARGETARCH`… for each of the build's platforms; one set of unknowns when they are not known. */
+  private platformValues(): Record<string, string>[] {
+    const platforms = this.build?.platforms ?? [];
+    const parsed = platforms.map((p) => /^([a-z0-9_-]+)\/([a-z0-9_-]+)(?:\/([a-z0-9_.-]+))?$/i.exec(p.trim()));
+    // `local` (Bake) and the builder's default are the machine's own platform: unknown here.
+    if (!parsed.length || parsed.some((m) => !m)) return [{}];
+    return parsed.map((m) => {
+      const [, os, arch, variant = ''] = m!.map((x) => x?.toLowerCase()) as [string, string, string, string?];
+      return { TARGETPLATFORM: variant ? `${os}/${arch}/${variant}` : `${os}/${arch}`, TARGETOS: os, TARGETARCH: arch, TARGETVARIANT: variant };
+    });
+  }
+
+  /** Records that stage `from` needs the stage `to` names, as BuildKit links them (`addState`, `toCommand`). */
+  private linkStage(from: number | undefined, kind: ImageUseKind, to: string): void {
+    // Only a build asks which stages are reached.
+    if (from === undefined || !this.build) return;
+    if (kind !== 'from') {
+      this.stageLinks.push({ from, to: /^\d+$/.test(to) ? Number(to) : to.toLowerCase() });
+      return;
+    }
+    // FROM builds on the latest stage of that name defined before it.
+    for (let i = this.stages.length - 1; i >= 0; i--) {
+      if (this.stages[i]!.key !== to.toLowerCase()) continue;
+      this.stageLinks.push({ from, to: i });
+      return;
+    }
   }
 
   /** `--from` of COPY and RUN --mount: a stage name (any stage in the file) or index, or an image. */
@@ -335,6 +466,7 @@ class DockerfileReader {
     expansion: Expansion,
     unit: number,
     platform: string | undefined,
+    lookup: Lookup,
     stageOf: (value: string) => string | undefined,
     replacedBy?: [string, NamedContext],
   ): void {
@@ -342,7 +474,15 @@ class DockerfileReader {
     const start = ins.offsetOf(word.start);
     const end = ins.offsetOf(word.end - 1) + 1;
     // The text as written: a word continued over lines keeps its continuation, so it matches its range.
-    this.addUse(kind, this.text.slice(start, end), start, end, expansion, unit, platform, (relStart, relEnd) => ({
+    const text = this.text.slice(start, end);
+    const byPlatform = expansion.unresolved?.cause === 'platform' && !replacedBy ? this.stagesByPlatform(word.text, lookup, stageOf) : undefined;
+    if (byPlatform) {
+      for (const stage of byPlatform) this.linkStage(unit, kind, stage);
+      const pin: NotPinnable = { pinnable: false, reason: { kind: 'stage', stage: text, byPlatform } };
+      this.drafts.push({ use: { kind, range: this.lines.range(start, end), text, resolved: undefined, reference: undefined, unit, platform, context: undefined, pin } });
+      return;
+    }
+    this.addUse(kind, text, start, end, expansion, unit, platform, (relStart, relEnd) => ({
       start: ins.offsetOf(word.start + relStart),
       end: ins.offsetOf(word.start + relEnd - 1) + 1,
     }), stageOf, replacedBy, ins);
@@ -385,6 +525,9 @@ class DockerfileReader {
     if (named) {
       const [name, replacement] = named;
       context = name;
+      // Matched on the reference as written: a digest written where that text comes from ends the match.
+      const place = replacedBy ? undefined : this.placeOfPin(expansion, start, end, within);
+      if (place) this.matched.push({ unit, match: { context: name, ...place } });
       if (replacement.kind !== 'image') {
         const source = replacement.kind === 'build' ? replacement.name : replacement.value;
         push(notPinnable({ kind: 'namedContext', name, source: replacement.kind, value: source }), source);
@@ -401,6 +544,7 @@ class DockerfileReader {
       return;
     }
     if (stage !== undefined) {
+      this.linkStage(unit, kind, value);
       push(notPinnable({ kind: 'stage', stage }), value);
       return;
     }
@@ -411,6 +555,11 @@ class DockerfileReader {
       return;
     }
     const reference = parsed.ref;
+    const builder = this.outputs && kind !== 'syntax' && reference.digest === undefined ? this.localImage(reference) : undefined;
+    if (builder !== undefined) {
+      push(notPinnable({ kind: 'localBuild', builder }), value, reference);
+      return;
+    }
     const pieces = expansion.pieces;
     const only = pieces.length === 1 ? pieces[0]! : undefined;
     const firstName = expansion.names[0];
@@ -442,6 +591,32 @@ class DockerfileReader {
       if (ins && reference.digest === undefined && fromFile) partial = { companion: this.companionPlace(kind, ins, variables ?? []) };
       push(notPinnable({ kind: 'partialArg', arg: name }), value, reference);
     }
+  }
+
+  /**
+   * The text a pin of this reference would edit, as the branches at the end of `addUse` choose it: the
+   * reference as written (itself, or after its expansion when only partly from variables), the ARG default
+   * it comes from whole, or the build argument that sets it.
+   */
+  private placeOfPin(expansion: Expansion, start: number, end: number, within: (relStart: number, relEnd: number) => { start: number; end: number }): { file: string; range: Range } | undefined {
+    const only = expansion.pieces.length === 1 ? expansion.pieces[0]! : undefined;
+    const variable = only?.kind === 'variable' ? only.variable : undefined;
+    if (variable?.origin === 'override') return variable.external && { file: variable.external.file, range: variable.external.range };
+    if (variable?.site) return { file: this.path, range: this.lines.range(variable.site.start, variable.site.end) };
+    const site = only?.kind === 'literal' ? within(only.start, only.end) : { start, end };
+    return { file: this.path, range: this.lines.range(site.start, site.end) };
+  }
+
+  /** The service or target whose output `ref` names, if the project builds it (`outputs`). */
+  private localImage(ref: ImageRef): string | undefined {
+    if (!this.localImages) {
+      this.localImages = new Map();
+      for (const [tag, builder] of this.outputs ?? []) {
+        const parsed = parseImageReference(tag);
+        if (parsed.ok && parsed.ref.digest === undefined) this.localImages.set(pulledName(parsed.ref), builder);
+      }
+    }
+    return this.localImages.get(pulledName(ref));
   }
 
   /**
@@ -481,9 +656,10 @@ class DockerfileReader {
 
   /**
    * An ARG default that feeds several images is not edited: pinning one would pin them all. A reference
-   * partly from variables gets its choices, a companion ARG only when its variables feed it alone.
+   * partly from variables gets its choices, a companion ARG only when its variables feed it alone. Images
+   * of stages the build does not build are not pulled by it.
    */
-  private finishUses(): ImageUse[] {
+  private finishUses(reached: { stages: Set<number>; target: Unit } | undefined): ImageUse[] {
     const users = new Map<number, number>();
     const feeds = new Map<Variable, number>();
     for (const d of this.drafts) {
@@ -492,6 +668,10 @@ class DockerfileReader {
     }
     let names: Set<string> | undefined;
     return this.drafts.map((d) => {
+      if (reached && d.use.unit !== undefined && !reached.stages.has(d.use.unit)) {
+        d.use.pin = { pinnable: false, reason: { kind: 'notBuilt', target: reached.target.name ?? reached.target.index } };
+        return d.use;
+      }
       if (d.partial && !d.use.pin.pinnable && d.use.pin.reason.kind === 'partialArg') {
         names ??= this.namesInUse();
         d.use.pin = { pinnable: false, reason: { ...d.use.pin.reason, choices: this.choices(d, feeds, names) } };
@@ -571,4 +751,8 @@ function uniqueName(base: string, taken: ReadonlySet<string>): string {
   let n = 2;
   while (taken.has(`${base}_${n}`)) n++;
   return `${base}_${n}`;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -15,7 +15,9 @@ export function describeReason(reason: NotPinnableReason): string {
     case 'scratch':
       return vscode.l10n.t('scratch is the empty image: there is nothing to pull or pin.');
     case 'stage':
-      return vscode.l10n.t('Refers to the build stage "{0}" of this file, not to an image.', reason.stage);
+      return reason.byPlatform
+        ? vscode.l10n.t('Refers to a build stage of this file chosen by the target platform ({0}), not to an image.', reason.byPlatform.join(', '))
+        : vscode.l10n.t('Refers to the build stage "{0}" of this file, not to an image.', reason.stage);
     case 'unresolved':
       switch (reason.cause) {
         case 'noValue':
@@ -50,6 +52,12 @@ export function describeReason(reason: NotPinnableReason): string {
       return reason.variable
         ? vscode.l10n.t('Written with ${0}, whose value comes from the environment or .env: pin it where that value is set.', reason.variable)
         : vscode.l10n.t('Not written as one plain string here (escapes or a computed value): there is no text to add a digest to.');
+    case 'notBuilt':
+      return vscode.l10n.t('Not built for target {0}: the target needs this stage through no FROM, COPY --from or RUN --mount=from, so this build does not pull this image.', describeTarget(reason.target));
+    case 'localBuild':
+      return vscode.l10n.t('The output of {0}, built in this project: this build uses it, not an image from a registry.', reason.builder);
+    case 'contextMatch':
+      return vscode.l10n.t('Not pinned here: {0} ({1}) replaces this reference with its named context "{2}", which BuildKit matches against the reference as written. With a digest it would no longer match.', reason.builder, vscode.workspace.asRelativePath(vscode.Uri.parse(reason.owner)), reason.context);
   }
   return '';
 }
@@ -74,7 +82,14 @@ export function describeState(state: ImageUseState): string {
       return vscode.l10n.t('unresolved variable');
     case 'notPinnable':
       return vscode.l10n.t('not pinnable');
+    case 'notBuilt':
+      return vscode.l10n.t('not built');
   }
+}
+
+/** A build's target stage: its name, or `stage N` for an unnamed last stage. */
+export function describeTarget(target: string | number): string {
+  return typeof target === 'number' ? vscode.l10n.t('stage {0}', target) : target;
 }
 
 /** The instruction an image use appears in, as the user wrote it. */

@@ -34,6 +34,20 @@ export interface BuildFile {
   readonly dependencies?: readonly string[];
   /** Compose files this one includes (`include:`): build files in their own right, whatever their name. */
   readonly includes?: readonly string[];
+  /**
+   * A Dockerfile read as a build sees it: where the text is written that its named contexts matched
+   * (BuildKit matches a context's name against the reference as written, so a digest there ends the match).
+   */
+  readonly matchedContexts?: readonly MatchedContext[];
+}
+
+/** A reference a named context replaced, and where the text it was matched on is written. */
+export interface MatchedContext {
+  /** The context's name (`alpine:3.20`). */
+  readonly context: string;
+  /** Where a pin of the reference would write: its pin site, or for one partly made of ARGs its own text. */
+  readonly file: string;
+  readonly range: Range;
 }
 
 /** Text in some build file where a value is written: where a pin edit would go. */
@@ -86,6 +100,8 @@ export interface BuildDefinition {
   /** The stage to build (`target:`), if not the last. */
   readonly target?: string;
   readonly platforms?: readonly string[];
+  /** The names the build's output is tagged with (Compose `image:` and `build.tags`, Bake `tags`). */
+  readonly tags?: readonly string[];
 }
 
 export type UnitKind = 'stage' | 'service' | 'target' | 'group';
@@ -194,8 +210,11 @@ export interface NotPinnable {
 export type NotPinnableReason =
   /** `FROM scratch`: the empty image, nothing to pull. */
   | { readonly kind: 'scratch' }
-  /** A build stage of the same file (`FROM builder`, `COPY --from=0`). */
-  | { readonly kind: 'stage'; readonly stage: string }
+  /**
+   * A build stage of the same file (`FROM builder`, `COPY --from=0`). Named through a platform variable
+   * (`FROM binaries-$TARGETOS`), `byPlatform` lists the stages it may name.
+   */
+  | { readonly kind: 'stage'; readonly stage: string; readonly byPlatform?: readonly string[] }
   /**
    * A variable without a value: an ARG without default (`noValue`), a name never declared, a global
    * ARG used in a stage that did not redeclare it (`globalOnly`), a platform ARG whose value comes
@@ -223,7 +242,19 @@ export type NotPinnableReason =
   /** A named build context stands in for it: another build's output (`target:`), or local files. */
   | { readonly kind: 'namedContext'; readonly name: string; readonly source: 'build' | 'local'; readonly value: string }
   /** Compose/Bake: written with variables whose values come from elsewhere (`${REGISTRY}/app:${TAG}`). */
-  | { readonly kind: 'interpolated'; readonly variable: string };
+  | { readonly kind: 'interpolated'; readonly variable: string }
+  /**
+   * In a stage the build does not build: its target (a stage name, or the index of an unnamed last stage)
+   * reaches it through no `FROM`, `COPY --from` or `RUN --mount=from=`, so the build does not pull it.
+   */
+  | { readonly kind: 'notBuilt'; readonly target: string | number }
+  /** The output of another build of the project (a Compose service's `image:`, a Bake target's `tags`). */
+  | { readonly kind: 'localBuild'; readonly builder: string }
+  /**
+   * A build in the workspace replaces this reference, as written, by a named context: a digest written
+   * here would stop the context from matching (BuildKit's dockerui.NamedContext).
+   */
+  | { readonly kind: 'contextMatch'; readonly owner: string; readonly builder: string; readonly context: string };
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -236,7 +267,7 @@ export interface Diagnostic {
 }
 
 /** What the tree and hovers show for a use, derived from the model. */
-export type ImageUseState = 'pinned' | 'unpinned' | 'unresolved' | 'notPinnable';
+export type ImageUseState = 'pinned' | 'unpinned' | 'unresolved' | 'notPinnable' | 'notBuilt';
 
 export function imageUseState(use: ImageUse): ImageUseState {
   if (use.pin.pinnable) return use.reference?.digest ? 'pinned' : 'unpinned';
@@ -249,12 +280,16 @@ export function imageUseState(use: ImageUse): ImageUseState {
       // The image is known; only the place to write the digest is missing.
       return use.reference?.digest ? 'pinned' : 'notPinnable';
     case 'interpolated':
+    case 'contextMatch':
       return use.reference?.digest ? 'pinned' : 'notPinnable';
+    case 'notBuilt':
+      return 'notBuilt';
     case 'scratch':
     case 'stage':
     case 'invalid':
     case 'buildOutput':
     case 'namedContext':
+    case 'localBuild':
       return 'notPinnable';
   }
 }
@@ -270,6 +305,7 @@ export function pulledImage(use: ImageUse): ImageRef | undefined {
     case 'partialArg':
     case 'overridden':
     case 'interpolated':
+    case 'contextMatch':
       return use.reference;
     default:
       return undefined;
@@ -279,4 +315,15 @@ export function pulledImage(use: ImageUse): ImageRef | undefined {
 /** The ways to pin a use only partly made of variables, when it has them. */
 export function argPinChoices(use: ImageUse): ArgPinChoices | undefined {
   return !use.pin.pinnable && use.pin.reason.kind === 'partialArg' ? use.pin.reason.choices : undefined;
+}
+
+/** Reasons that say a use names no image at all: nothing a registry serves, nothing to list or pin. */
+const NOT_IMAGES: ReadonlySet<NotPinnableReason['kind']> = new Set(['stage', 'scratch', 'buildOutput', 'namedContext', 'notBuilt', 'localBuild']);
+
+/**
+ * Whether a use names an image some build pulls from a registry (known or not yet, as `${BASE}`): false for
+ * stages, `scratch`, build outputs, named contexts that are not images, stages the build does not build.
+ */
+export function isPulledImage(use: ImageUse): boolean {
+  return use.pin.pinnable || !NOT_IMAGES.has(use.pin.reason.kind);
 }

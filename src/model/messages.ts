@@ -70,6 +70,7 @@ export const Messages = {
 
   // Builds (Compose services, Bake targets)
   buildDockerfileNotFound: 'The Dockerfile "{0}" does not exist.',
+  buildTargetNotFound: 'target stage "{0}" could not be found in {1}: the build fails before it pulls anything.',
 
   // Pins (diagnostics about what a use pulls, and why an image was not pinned)
   pinUnpinned: '{0} is not pinned to a digest: the tag can move to different content.',
@@ -77,6 +78,7 @@ export const Messages = {
   pinUnpinnedPartial: '{0} is not pinned to a digest, and cannot be pinned here: only part of the reference comes from ARG {1}.',
   pinUnpinnedPartialChoice: '{0} is not pinned to a digest: only part of the reference comes from ARG {1}, so the digest can go after the reference or into a companion ARG. Either way the digest then wins over a --build-arg {1}=… until it is updated too.',
   pinUnpinnedOverridden: '{0} is not pinned to a digest, and cannot be pinned here: build argument {1} sets it from outside this file.',
+  pinUnpinnedContextMatch: '{0} is not pinned to a digest, and is not pinned here on purpose: {1} ({2}) replaces it with its named context "{3}", which BuildKit matches against the reference as written. A digest would end that override.',
   pinUnpinnedInterpolated: '{0} is not pinned to a digest, and cannot be pinned here: it is made from {1}, whose value comes from elsewhere.',
   pinStale: 'The pin of {0} is stale: the tag now points to {1}, not to the pinned {2}.',
   pinStaleNoPlatform: 'The pin of {0} is stale: the tag now points to {1}, which has no {2} image for the pinned one to be updated to.',

@@ -9,6 +9,7 @@ import type { BuildFile, Diagnostic, ImageUse, Severity } from '../model/buildFi
 import { pulledImage } from '../model/buildFile';
 import { LineIndex } from '../model/lineIndex';
 import { message, Messages } from '../model/messages';
+import { basename } from '../model/paths';
 import { familiarName, type ImageRef } from '../reference/imageReference';
 import { pinStatus, type PinStatus, type Resolution } from './pinStatus';
 
@@ -33,7 +34,7 @@ export interface PinDiagnosticOptions {
   readonly ignored?: (ref: ImageRef) => boolean;
   /** The platforms the builds of this file target, when one of them targets several (Bake `platforms`). */
   readonly buildPlatforms?: readonly string[];
-  /** In a Compose or Bake file: the platforms of each unit (service, target) that builds for several. */
+  /** The platforms each unit is built for, where several: a service or target, or a Dockerfile stage its builds build. */
   readonly unitPlatforms?: ReadonlyMap<number, readonly string[]>;
 }
 
@@ -128,6 +129,8 @@ function unpinnedMessage(use: ImageUse, name: string): Diagnostic['message'] {
       return message(Messages.pinUnpinnedOverridden, name, reason.arg);
     case 'interpolated':
       return message(Messages.pinUnpinnedInterpolated, name, reason.variable ? `\${${reason.variable}}` : '?');
+    case 'contextMatch':
+      return message(Messages.pinUnpinnedContextMatch, name, reason.builder, basename(reason.owner), reason.context);
     default:
       return message(Messages.pinUnpinned, name);
   }

@@ -7,7 +7,7 @@
 // never the flags, `AS` name, quotes or comments around it, and carries the text it expects to replace:
 // an edit whose range no longer holds that text is skipped, not applied over a changed document.
 
-import { argPinChoices, type ArgPinChoices, type BuildFile, type CompanionRefusal, type ImageUse, type NotPinnableReason, type PinSite, type Position, type Range } from '../model/buildFile';
+import { argPinChoices, isPulledImage, type ArgPinChoices, type BuildFile, type CompanionRefusal, type ImageUse, type NotPinnableReason, type PinSite, type Position, type Range } from '../model/buildFile';
 import { LineIndex } from '../model/lineIndex';
 import { withDigest, withoutDigest } from '../reference/imageReference';
 
@@ -241,9 +241,6 @@ export interface PinAllPlan {
 
 type PartialArg = Extract<NotPinnableReason, { kind: 'partialArg' }>;
 
-/** What no registry serves: not an image a pin could apply to, so not worth a "skipped" line. */
-const NOT_IMAGES: ReadonlySet<NotPinnableReason['kind']> = new Set(['stage', 'scratch', 'buildOutput', 'namedContext']);
-
 /**
  * Plans pinning every use in `files` to the digest `digestFor` gives it (undefined: none verified).
  *
@@ -282,7 +279,8 @@ export function planPinAll(files: readonly BuildFile[], digestFor: (use: ImageUs
           const key = `${file.path}\n${rangeKey(use.range)}`;
           partials.set(key, [...(partials.get(key) ?? []), { at, file, reason }]);
         } else if (reason.kind === 'partialArg' && reason.choices) skip(at, { kind: 'chooseForm', arg: reason.arg });
-        else if (!NOT_IMAGES.has(reason.kind)) skip(at, { kind: 'notPinnable', reason });
+        // What no registry serves is not an image a pin could apply to: not worth a "skipped" line.
+        else if (isPulledImage(use)) skip(at, { kind: 'notPinnable', reason });
         continue;
       }
       const digest = digestFor(use, file);

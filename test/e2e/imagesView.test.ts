@@ -66,8 +66,10 @@ describe('Images view in the browser', function () {
     assert.deepEqual(rows.slice(0, 8), [
       'Dockerfile — api',
       '  build — stage 0',
-      '    golang:1.23-alpine — FROM · partly from ARG GO_VERSION',
-      '    alpine:3.20 — RUN --mount · unpinned',
+      // docker-bake.hcl's api and compose.yaml's api replace these by named contexts matched on the reference as
+      // written (golang:1.23-alpine once GO_VERSION is expanded): a digest here would end the override
+      '    golang:1.23-alpine — FROM · replaced by a context of api (docker-bake.hcl)',
+      '    alpine:3.20 — RUN --mount · replaced by a context of api (compose.yaml)',
       '  stage 1',
       '    gcr.io/distroless/static-debian12:nonroot — FROM · unpinned',
       '    build — COPY --from · build stage',
@@ -134,6 +136,7 @@ describe('Images view in the browser', function () {
       '    api/Dockerfile',
       '      build — stage 0',
       '        golang:1.23-alpine — FROM · unpinned',
+      // Bake reads compose.yaml's services as targets: its api has the "alpine:3.20" context too, pinned there
       '        alpine:3.20 — RUN --mount · unpinned',
     ]);
     // Clicking the context lands on the image in docker-bake.hcl, line 43: "docker-image://" ends at column 43.

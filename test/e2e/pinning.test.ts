@@ -90,17 +90,16 @@ describe('Pinning in the browser', function () {
 
   it('pins every pinnable image of the workspace with "Pin All in Workspace", and nothing else', async () => {
     await runCommand(page, 'Image Provenance: Pin All in Workspace');
-    // api 2, web 2 (its stale pin was updated above, so it is current), worker 3, tools 1, compose 3, bake 1.
-    await page.locator('.notifications-toasts', { hasText: /Pinned 12 images in 6 files/ }).waitFor({ timeout: 90_000 });
+    // api 1, web 2 (its stale pin was updated above, so it is current), worker 3, tools 1, compose 3, bake 1.
+    await page.locator('.notifications-toasts', { hasText: /Pinned 11 images in 6 files/ }).waitFor({ timeout: 90_000 });
     await runCommand(page, 'File: Save All');
 
     // Worked out by hand from examples/: each pinnable image, where its digest goes.
     const pin = (image: string) => `${image}@${digestOf(image)}`;
     const expected: Record<string, [string, string][]> = {
-      'api/Dockerfile': [
-        ['from=alpine:3.20,', `from=${pin('alpine:3.20')},`],
-        ['FROM gcr.io/distroless/static-debian12:nonroot', `FROM ${pin('gcr.io/distroless/static-debian12:nonroot')}`],
-      ],
+      // `from=alpine:3.20` stays: compose.yaml's api replaces it by the named context "alpine:3.20", which
+      // BuildKit matches against the reference as written (dockerui NamedContext).
+      'api/Dockerfile': [['FROM gcr.io/distroless/static-debian12:nonroot', `FROM ${pin('gcr.io/distroless/static-debian12:nonroot')}`]],
       'web/Dockerfile': [
         ['# syntax=docker/dockerfile:1.10', `# syntax=${pin('docker/dockerfile:1.10')}`],
         [`node:22-alpine@${workbench.registry.outdated.digest}`, pin('node:22-alpine')],

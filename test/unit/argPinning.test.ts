@@ -278,9 +278,10 @@ describe('arg pinning (unit): Pin All', () => {
     assert.deepEqual(plan.files, []);
     assert.deepEqual(plan.skipped.map((s) => s.reason.kind), ['noCompanion', 'noCompanion']);
 
-    // Compose's api service builds the Dockerfile with VERSION=20: a digest of node:22 there would pull node:22 for it.
+    // Compose's api service builds the Dockerfile's app stage with VERSION=20: a digest of node:22 there would
+    // pull node:22 for it. (Without the target it would build the last stage only, and never pull node.)
     const index = new BuildFileIndex();
-    index.set('/w/compose.yaml', 'services:\n  api:\n    build:\n      context: .\n      args:\n        VERSION: "20"\n', 'compose');
+    index.set('/w/compose.yaml', 'services:\n  api:\n    build:\n      context: .\n      target: app\n      args:\n        VERSION: "20"\n', 'compose');
     index.set('/w/Dockerfile', dockerfile);
     const linked = index.linked('/w/compose.yaml', 0);
     assert.ok(linked);

@@ -111,7 +111,8 @@ describe('build file index: Compose services linked to their Dockerfiles', () =>
     '  cache:',
     '    image: redis:7.4',
   ].join('\n');
-  const dockerfile = ['ARG BASE=golang:1.22', 'FROM ${BASE} AS build', 'FROM certs AS certs-stage', 'FROM scratch', 'COPY --from=build /app /app'].join('\n');
+  // The last stage, which the build builds, needs the other two (dockerfile2llb: allReachableStages).
+  const dockerfile = ['ARG BASE=golang:1.22', 'FROM ${BASE} AS build', 'FROM certs AS certs-stage', 'FROM scratch', 'COPY --from=build /app /app', 'COPY --from=certs-stage / /'].join('\n');
 
   it('asks for the files a Compose file depends on, and links its build once the Dockerfile arrives', () => {
     const index = new BuildFileIndex();
@@ -134,6 +135,7 @@ describe('build file index: Compose services linked to their Dockerfiles', () =>
         ['certs', 'alpine:3.20', 'certs', '/w/compose.yaml@8:30'],
         ['scratch', 'scratch', undefined, 'scratch'],
         ['build', 'build', undefined, 'stage'],
+        ['certs-stage', 'certs-stage', undefined, 'stage'],
       ],
     );
     // The Dockerfile on its own keeps its own default.

@@ -72,7 +72,7 @@ export class PinProblems implements vscode.Disposable {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.requestVisible();
-    const { dockerfiles, units } = buildPlatforms(this.index);
+    const units = this.index.platformsByUnit();
     const live = new Set<string>();
     // Settings are per folder (multi-root workspaces): read once per folder, not once per file.
     const byFolder = new Map<string, Pick<PinDiagnosticOptions, 'unpinned' | 'stale' | 'ignored'>>();
@@ -87,7 +87,7 @@ export class PinProblems implements vscode.Disposable {
     };
     for (const file of this.index.files()) {
       live.add(file.path);
-      const options: PinDiagnosticOptions = { ...settingsFor(vscode.Uri.parse(file.path)), buildPlatforms: dockerfiles.get(file.path), unitPlatforms: units.get(file.path) };
+      const options: PinDiagnosticOptions = { ...settingsFor(vscode.Uri.parse(file.path)), unitPlatforms: units.get(file.path) };
       const found = pinDiagnostics(file, this.index.text(file.path) ?? '', (ref) => this.resolver.get(ref), options);
       const key = JSON.stringify(found.map((d) => [d.range, d.severity, d.code, d.message]));
       if (this.published.get(file.path) === key) continue;
@@ -121,26 +121,6 @@ function ignoreMatcher(patterns: readonly string[]): ((ref: ImageRef) => boolean
   if (!patterns.length) return undefined;
   const matches = picomatch([...patterns], { dot: true });
   return (ref) => matches(familiarName({ ...ref, tag: undefined, digest: undefined }));
-}
-
-/**
- * The platforms builds target, where there are several: per Dockerfile (the most any build of it targets),
- * and per Compose/Bake file and unit (for the contexts a service or target writes itself).
- */
-function buildPlatforms(index: BuildFileIndex): { dockerfiles: Map<string, readonly string[]>; units: Map<string, Map<number, readonly string[]>> } {
-  const dockerfiles = new Map<string, readonly string[]>();
-  const units = new Map<string, Map<number, readonly string[]>>();
-  for (const file of index.files()) {
-    for (const build of file.builds ?? []) {
-      const platforms = build.platforms;
-      if (!platforms || platforms.length < 2) continue;
-      if (build.dockerfile !== undefined && (dockerfiles.get(build.dockerfile)?.length ?? 0) < platforms.length) dockerfiles.set(build.dockerfile, platforms);
-      let byUnit = units.get(file.path);
-      if (!byUnit) units.set(file.path, (byUnit = new Map()));
-      byUnit.set(build.unit, platforms);
-    }
-  }
-  return { dockerfiles, units };
 }
 
 /** The quick fixes on pin diagnostics. */

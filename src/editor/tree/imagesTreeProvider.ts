@@ -5,7 +5,7 @@ import { pulledImage, type BuildDefinition, type BuildFile, type ImageUse } from
 import type { BuildFileIndex, LinkKey } from '../../workspace/buildFileIndex';
 import { ContextKeys } from '../context';
 import type { ImageResolver, Resolution } from '../registry/imageResolver';
-import { detailCount, detailItem, fileItem, imageItem, linkItem, nodeId, unitItem, useItem, type TreeNode, type UseNode } from './nodes';
+import { detailCount, detailItem, fileItem, imageItem, linkItem, nodeId, notBuiltDecorations, unitItem, useItem, type TreeNode, type UseNode } from './nodes';
 
 export type GroupBy = 'file' | 'image';
 
@@ -21,6 +21,7 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private redrawTimer: NodeJS.Timeout | undefined;
   private readonly unsubscribe: () => void;
   private readonly resolutions: vscode.Disposable;
+  private readonly decorations = notBuiltDecorations();
   private mode: GroupBy;
 
   constructor(
@@ -179,6 +180,7 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     clearTimeout(this.redrawTimer);
     this.unsubscribe();
     this.resolutions.dispose();
+    this.decorations.dispose();
     this.changed.dispose();
   }
 }

@@ -7,7 +7,7 @@ import type { LinkKey } from '../../workspace/buildFileIndex';
 import { shortDigest } from '../../reference/imageReference';
 import { pinStatus } from '../../pin/pinStatus';
 import type { RegistryErrorKind } from '../../registry/errors';
-import { describeKind, describeReason, describeState, displayReference } from '../localize';
+import { describeKind, describeReason, describeState, describeTarget, displayReference } from '../localize';
 import { Commands } from '../context';
 import type { Resolution } from '../registry/imageResolver';
 
@@ -72,6 +72,19 @@ export function fileItem(file: BuildFile, problems: number, expanded: boolean): 
 
 const UNIT_ICONS = { stage: 'layers', service: 'server-process', target: 'target', group: 'folder-library' } as const;
 
+/** Rows of what a build does not build: their label is drawn greyed (see `notBuiltDecorations`). */
+export const NOT_BUILT_SCHEME = 'image-provenance-not-built';
+
+/** Greys the label of rows marked with `NOT_BUILT_SCHEME`; a tree item's label takes its colour from a file decoration. */
+export function notBuiltDecorations(): vscode.Disposable {
+  const grey = new vscode.FileDecoration(undefined, undefined, new vscode.ThemeColor('disabledForeground'));
+  return vscode.window.registerFileDecorationProvider({ provideFileDecoration: (uri) => (uri.scheme === NOT_BUILT_SCHEME ? grey : undefined) });
+}
+
+function markNotBuilt(item: vscode.TreeItem, label: string): void {
+  item.resourceUri = vscode.Uri.from({ scheme: NOT_BUILT_SCHEME, path: `/${label}` });
+}
+
 export function unitItem(file: BuildFile, unitIndex: number): vscode.TreeItem {
   const unit = file.units[unitIndex];
   const kind = unit?.kind ?? 'stage';
@@ -79,11 +92,19 @@ export function unitItem(file: BuildFile, unitIndex: number): vscode.TreeItem {
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
   if (kind === 'stage') {
     if (unit?.name !== undefined) item.description = vscode.l10n.t('stage {0}', unit.index);
+    // A stage's first use is its FROM: as a build sees the file, it says whether the build builds the stage.
+    const pin = file.uses.find((u) => u.unit === unitIndex)?.pin;
+    if (pin && !pin.pinnable && pin.reason.kind === 'notBuilt') {
+      const note = vscode.l10n.t('not built for target {0}', describeTarget(pin.reason.target));
+      item.description = item.description ? `${String(item.description)} · ${note}` : note;
+      item.tooltip = describeReason(pin.reason);
+      markNotBuilt(item, label);
+    }
   } else {
     item.description = { service: vscode.l10n.t('service'), target: vscode.l10n.t('target'), group: vscode.l10n.t('group') }[kind];
     if (unit?.profiles) item.description += ' · ' + vscode.l10n.t('profiles: {0}', unit.profiles.join(', '));
   }
-  item.iconPath = new vscode.ThemeIcon(UNIT_ICONS[kind]);
+  item.iconPath = new vscode.ThemeIcon(UNIT_ICONS[kind], item.resourceUri ? new vscode.ThemeColor('disabledForeground') : undefined);
   item.contextValue = kind;
   return item;
 }
@@ -115,6 +136,7 @@ const STATE_ICONS = {
   unpinned: new vscode.ThemeIcon('unlock', new vscode.ThemeColor('charts.yellow')),
   unresolved: new vscode.ThemeIcon('question'),
   notPinnable: new vscode.ThemeIcon('circle-slash'),
+  notBuilt: new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')),
 } as const;
 
 /** A use's row: its reference, where it is used, and its state with the reason in the tooltip. */
@@ -132,6 +154,7 @@ export function useItem(node: UseNode, file: BuildFile, use: ImageUse, resolutio
   const parts = [underImage ? stage : undefined, describeKind(use.kind), shortState(use), pinNote].filter((p): p is string => !!p);
   item.description = parts.join(' · ');
   item.iconPath = STATE_ICONS[state];
+  if (state === 'notBuilt') markNotBuilt(item, label);
   item.tooltip = [tooltip(use, stage), ...registryLines(resolution)].join('\n');
   item.accessibilityInformation = { label: `${label}, ${item.description}` };
   item.command = { command: Commands.reveal, title: vscode.l10n.t('Go to Reference'), arguments: [node] };
@@ -268,7 +291,7 @@ function shortReason(reason: NotPinnableReason): string {
     case 'scratch':
       return vscode.l10n.t('empty image');
     case 'stage':
-      return vscode.l10n.t('build stage');
+      return reason.byPlatform ? vscode.l10n.t('build stage per platform') : vscode.l10n.t('build stage');
     case 'unresolved':
       switch (reason.cause) {
         case 'noValue':
@@ -297,6 +320,12 @@ function shortReason(reason: NotPinnableReason): string {
       return reason.source === 'build' ? vscode.l10n.t('built by {0}', reason.value) : vscode.l10n.t('local context');
     case 'interpolated':
       return reason.variable ? vscode.l10n.t('from ${0}', reason.variable) : vscode.l10n.t('computed value');
+    case 'notBuilt':
+      return vscode.l10n.t('not built for target {0}', describeTarget(reason.target));
+    case 'localBuild':
+      return vscode.l10n.t('built by {0}', reason.builder);
+    case 'contextMatch':
+      return vscode.l10n.t('replaced by a context of {0} ({1})', reason.builder, vscode.workspace.asRelativePath(vscode.Uri.parse(reason.owner)));
   }
   return '';
 }
