@@ -212,7 +212,7 @@ describe('Bake model', () => {
     assert.deepEqual(moby.diagnostics, []);
     const byName = (file: BuildFile): Record<string, BuildDefinition> => Object.fromEntries(file.builds!.map((b) => [file.units[b.unit]!.name, b]));
     const mobyBuilds = byName(moby);
-    // group "default" { targets = ["binary"] }; binary inherits _common, sets target and output only,
+    // group "default" { targets = ["binary"] }; binary inherits _common and sets only its stage,
     // and dynbinary and binary-cross inherit from it
     assert.deepEqual(
       moby.units.filter((u) => u.kind === 'group').map((u) => [u.name, u.members?.map((m) => moby.units[m]!.name)]),
