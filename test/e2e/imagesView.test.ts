@@ -1,16 +1,18 @@
 // UI test: the packaged .vsix installed into a real VS Code (code-server's), driven in headless Chromium
 // as a user would: open the Images view, read the rows off the page, click one, check the selection.
-// Needs `npm run package` first (scripts/test.mjs does it). Saves the README's screenshot.
+// Needs `npm run package` first (scripts/test.mjs does it). Saves the README's screenshot under
+// out/screenshots/; `npm run screenshots` copies it into docs/images/.
 
 import * as assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { seedImage, startRegistry } from '../registry/harness';
 import type { DemoRegistry } from '../host/demoRegistry';
 import { ACTIVITY_BAR_ITEM, clickOrEnter as clickOrEnterOn, openWorkbench, type Workbench } from './workbench';
 
-const SCREENSHOT = resolve('docs/images/images-view.png');
+const SCREENSHOT = resolve('out/screenshots/images-view.png');
 
 describe('Images view in the browser', function () {
   this.timeout(120_000);
@@ -18,8 +20,12 @@ describe('Images view in the browser', function () {
   let page: Page;
   let scratch: string;
   let registry: DemoRegistry;
+  /** What `git status` says about the checkout before the tests: they may change nothing outside out/. */
+  let checkout: string;
+  const gitStatus = () => execFileSync('git', ['status', '--porcelain', '--untracked-files=all', '--', '.', ':!out', ':!dist'], { encoding: 'utf8' });
 
   before(async () => {
+    checkout = gitStatus();
     workbench = await openWorkbench('e2e');
     ({ page, scratch, registry } = workbench);
   });
@@ -84,8 +90,7 @@ describe('Images view in the browser', function () {
     // 28-38, and VS Code's status bar shows the cursor at the selection's end: column 39.
     const status = page.locator('.statusbar-item[id="status.editor.selection"]');
     await status.filter({ hasText: 'Ln 13, Col 39 (11 selected)' }).waitFor({ timeout: 10_000 }).catch(async () => {
-      await page.screenshot({ path: SCREENSHOT.replace(/\.png$/, '.failed.png') });
-      assert.fail(`expected the status bar to show "Ln 13, Col 28 (11 selected)", it shows "${await page.locator('.statusbar').innerText()}"`);
+      assert.fail(`expected the status bar to show "Ln 13, Col 39 (11 selected)", it shows "${await page.locator('.statusbar').innerText()}"`);
     });
     // Widen the side bar so the screenshot shows whole descriptions.
     const sash = await page.locator('.part.sidebar').boundingBox();
@@ -229,5 +234,10 @@ describe('Images view in the browser', function () {
     await page.locator(ACTIVITY_BAR_ITEM).first().click();
     await view().getByText('No Dockerfiles were found in this workspace.').waitFor({ timeout: 30_000 });
     assert.ok(await view().getByRole('button', { name: 'Refresh' }).isVisible());
+  });
+
+  it('saves its screenshot under out/, leaving the checkout as it was', () => {
+    assert.ok(existsSync(SCREENSHOT), `${SCREENSHOT} was not saved`);
+    assert.equal(gitStatus(), checkout);
   });
 });
