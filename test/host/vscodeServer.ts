@@ -91,7 +91,8 @@ export async function startVscodeServer(options: ServerOptions = {}): Promise<Vs
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
       if (child.exitCode === null) child.kill('SIGKILL');
     }
-    if (!options.root) rmSync(root, { recursive: true, force: true });
+    // The extension host may still be writing its logs as it exits: retry a folder that is not empty yet.
+    if (!options.root) rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   };
   return { port, origin: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`, root, stop };
 }

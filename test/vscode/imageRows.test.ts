@@ -267,6 +267,35 @@ describe('Image rows, commands and messages', () => {
     }
   });
 
+  it('redraws nothing when a re-scan finds every file as it was', async () => {
+    const a = await api();
+    const sentinel = await create('sentinel.Dockerfile', 'FROM alpine:3.20\n');
+    const top = await rows(a);
+    const sentinelNode = top.find((r) => r.item.resourceUri?.toString() === sentinel.toString())!.node;
+    await rows(a, sentinelNode);
+    const redrawn: (TreeNode[] | undefined)[] = [];
+    const listening = a.imagesTree.onDidChangeTreeData((nodes) => redrawn.push(nodes ?? undefined));
+    const config = vscode.workspace.getConfiguration('imageProvenance');
+    const globs = config.get<string[]>('dockerfileGlobs', []);
+    try {
+      // A glob that matches nothing: the workspace is scanned again, and every file read again as it was.
+      const before = a.index.get(sentinel.toString());
+      await config.update('dockerfileGlobs', [...globs, 'nothing/*.none'], vscode.ConfigurationTarget.Workspace);
+      await eventually(() => a.index.get(sentinel.toString()) !== before, 'the re-scan to read the sentinel again', SLOW);
+      await a.whenIndexed();
+      // Then one change that does show: every redraw up to it names rows, and none is of the whole tree.
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(sentinel, new vscode.Range(0, 5, 0, 16), 'nginx:1.27');
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      await a.whenIndexed();
+      await eventually(() => redrawn.some((nodes) => nodes?.includes(sentinelNode)), 'the sentinel to be redrawn', SLOW);
+      assert.ok(!redrawn.includes(undefined), `the whole tree was redrawn: ${JSON.stringify(redrawn)}`);
+    } finally {
+      listening.dispose();
+      await config.update('dockerfileGlobs', globs, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   it('shows an invalid reference on the line being typed as a hint, and as an error once the cursor moves on', async () => {
     const a = await api();
     const uri = await create('typing.Dockerfile', 'FROM alpine:3.20\n\nRUN true\n');
