@@ -216,7 +216,7 @@ describe('Images view in the browser', function () {
       await page.locator(ACTIVITY_BAR_ITEM).first().click();
       const image = view().locator('.monaco-list-row[aria-level="3"]', { hasText: `${secured.host}/team/app:1` });
       const offline = view().locator('.monaco-list-row[aria-level="3"]', { hasText: '127.0.0.1:1/team/app:1' });
-      await image.waitFor({ timeout: 30_000 });
+      await image.waitFor({ timeout: 60_000 });
       await resolved();
       // Each failure shows on its image's own row, unexpanded, with an icon saying what helps.
       await image.filter({ hasText: 'FROM · unpinned · sign-in required' }).waitFor({ timeout: 30_000 });
@@ -265,6 +265,16 @@ describe('Images view in the browser', function () {
         `      linux/amd64 — ${seeded.platformDigests['linux/amd64']!.slice(7, 19)}`,
         `      linux/arm64/v8 — ${seeded.platformDigests['linux/arm64/v8']!.slice(7, 19)}`,
       ]);
+
+      // The output channel (Show Log) says what was looked up and what failed, and never the credentials.
+      const logs = join(workbench.server.root, 'user-data/logs');
+      const channel = readdirSync(logs, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('Image Provenance.log'));
+      assert.ok(channel.length > 0, 'no log of the Image Provenance output channel');
+      const text = channel.map((f) => readFileSync(join(logs, f), 'utf8')).join('\n');
+      assert.match(text, new RegExp(`${secured.host.replace(/\./g, '\\.')}/team/app:1: unauthorized from ${secured.host.replace(/\./g, '\\.')}: `));
+      assert.match(text, new RegExp(`${secured.host.replace(/\./g, '\\.')}/team/app:1: ${seeded.indexDigest} \\(index: linux/amd64, linux/arm64/v8\\)`));
+      assert.match(text, /127\.0\.0\.1:1\/team\/app:1: network from 127\.0\.0\.1:1: /);
+      for (const secret of [user.password, Buffer.from(`${user.username}:${user.password}`).toString('base64')]) assert.ok(!text.includes(secret), 'the log holds a credential');
     } finally {
       await secured.close();
     }
