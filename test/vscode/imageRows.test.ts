@@ -152,6 +152,8 @@ describe('Image rows, commands and messages', () => {
   });
 
   it('offers a sign-in only where the registry asks for one (401) or refuses access (403)', async () => {
+    // distribution/distribution docs/spec/api.md, error codes: UNAUTHORIZED (401, "authentication required")
+    // and DENIED (403, "requested access to the resource is denied"); docker login is what answers both.
     const a = await api();
     const uri = await create('private.Dockerfile', `FROM ${wallHost}/private/app:1 AS private\nFROM ${wallHost}/denied/app:1 AS denied\n`);
     await lookedUp(a, `${wallHost}/private/app:1`, `${wallHost}/denied/app:1`);
@@ -307,7 +309,8 @@ describe('Image rows, commands and messages', () => {
       if (found && severities.at(-1) !== found.severity) severities.push(found.severity);
     });
     try {
-      // Half-typed: "FROM node:" has an empty tag (BuildKit's reference grammar refuses it).
+      // Half-typed: "FROM node:" has an empty tag, which distribution/reference's grammar refuses
+      // (reference/regexp.go: a tag is [\w][\w.-]{0,127}), and BuildKit with it.
       editor.selection = new vscode.Selection(1, 0, 1, 0);
       await editor.edit((e) => e.insert(new vscode.Position(1, 0), 'FROM node:'));
       await a.whenIndexed();
