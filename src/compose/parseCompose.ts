@@ -7,7 +7,7 @@
 // services merge across them, so whether `image:` names a base or the build's output is decided on
 // the merged service, while each file lists only the uses written in it.
 
-import { isMap, isScalar, isSeq, parseYaml, type YMap, type YNode, type YPair, type YScalar } from './yamlTree';
+import { isMap, isScalar, isSeq, parseYaml, type YMap, type YNode, type YPair, type YamlProblem, type YScalar } from './yamlTree';
 import type { BuildArg, BuildDefinition, BuildFile, Diagnostic, ImageUse, NamedContext, NotPinnableReason, PinSite, Range, Site, Unit } from '../model/buildFile';
 import { LineIndex } from '../model/lineIndex';
 import { Messages, message } from '../model/messages';
@@ -56,6 +56,8 @@ interface SourceFile {
   readonly text: string;
   readonly lines: LineIndex;
   readonly root: YNode | undefined;
+  /** Where the YAML reader found the text broken (an unterminated quote runs on to where it gave up). */
+  readonly problems: readonly YamlProblem[];
 }
 
 /** A service after merging the project's files: the last file to set a field wins; maps merge by key. */
@@ -189,7 +191,7 @@ class ComposeReader {
 
   private load(path: string, text: string): SourceFile {
     const { root, problems } = parseYaml(text);
-    const file: SourceFile = { path, text, lines: new LineIndex(text), root };
+    const file: SourceFile = { path, text, lines: new LineIndex(text), root, problems };
     if (path === this.path) {
       for (const p of problems) {
         const m = message(Messages.composeYamlError, p.message.split('\n')[0] ?? p.message);
@@ -363,7 +365,10 @@ class ComposeReader {
     const value = interpolation.value;
     const parsed = parseImageReference(value);
     if (!parsed.ok) {
-      this.diagnose(written.file, node.range[0], node.range[1], 'error', 'invalid-reference', parsed.error.message);
+      // A scalar the YAML error already covers (its quote never closes) is that error, not a bad reference:
+      // compose-go stops at the YAML error (loader.ParseYAML) and never reads the value as an image.
+      const broken = written.file.problems.some((p) => p.start >= node.range[0] && p.start <= node.range[1]);
+      if (!broken) this.diagnose(written.file, node.range[0], node.range[1], 'error', 'invalid-reference', parsed.error.message);
       return notPinnable({ kind: 'invalid', error: parsed.error }, value);
     }
     if (hasVariables(raw) || !full.verbatim) return notPinnable({ kind: 'interpolated', variable: interpolation.names[0] ?? '' }, value, parsed.ref);

@@ -4,6 +4,8 @@
 import * as vscode from 'vscode';
 import type { CompanionRefusal, ImageUse, ImageUseKind, ImageUseState, NotPinnableReason } from '../model/buildFile';
 import type { Message } from '../model/messages';
+import { withoutDigest } from '../reference/imageReference';
+import type { RegistryErrorKind } from '../registry/errors';
 
 export function localize(m: Message): string {
   return vscode.l10n.t(m.template, ...m.args);
@@ -117,4 +119,49 @@ export function describeKind(kind: ImageUseKind): string {
 /** What the use refers to, for labels: the resolved reference when known, else the text as written. */
 export function displayReference(use: ImageUse): string {
   return use.resolved ?? use.text;
+}
+
+/** A row's label: the reference without its digest, which is long (rows show a short one beside it). */
+export function rowReference(use: ImageUse): string {
+  return withoutDigest(displayReference(use));
+}
+
+/** Why the registry could not say, in a few words: for rows and summaries ("registry unreachable"). */
+export function describeFailure(kind: RegistryErrorKind): string {
+  switch (kind) {
+    case 'unauthorized':
+      return vscode.l10n.t('sign-in required');
+    case 'denied':
+      return vscode.l10n.t('access denied');
+    case 'notFound':
+      return vscode.l10n.t('not found in the registry');
+    case 'digestMismatch':
+      return vscode.l10n.t('content does not match its digest');
+    case 'tooLarge':
+      return vscode.l10n.t('response too large');
+    case 'timeout':
+      return vscode.l10n.t('registry timed out');
+    case 'rateLimited':
+      return vscode.l10n.t('rate limited by the registry');
+    case 'serverError':
+      return vscode.l10n.t('registry error');
+    case 'network':
+      return vscode.l10n.t('registry unreachable');
+    case 'tls':
+      return vscode.l10n.t('certificate not trusted');
+    case 'redirect':
+      return vscode.l10n.t('too many redirects');
+    case 'badResponse':
+      return vscode.l10n.t('unexpected registry response');
+    case 'credentials':
+      return vscode.l10n.t('credential helper failed');
+    case 'insecure':
+      return vscode.l10n.t('refused to send credentials over HTTP');
+    case 'untrusted':
+      return vscode.l10n.t('credentials off in restricted mode');
+    case 'invalidReference':
+      return vscode.l10n.t('not a valid image reference');
+    case 'cancelled':
+      return vscode.l10n.t('cancelled');
+  }
 }

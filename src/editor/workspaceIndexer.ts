@@ -77,13 +77,18 @@ export class WorkspaceIndexer implements vscode.Disposable {
     return this.scanning;
   }
 
-  /** Resolves once the current scan and any pending editor changes are in the index. */
-  async whenIndexed(): Promise<void> {
+  /** Resolves once no workspace scan is running (typing still waits for its pause). */
+  async whenScanned(): Promise<void> {
     let scanning: Promise<void>;
     do {
       scanning = this.scanning;
       await scanning;
     } while (scanning !== this.scanning);
+  }
+
+  /** Resolves once the current scan and any pending editor changes are in the index. */
+  async whenIndexed(): Promise<void> {
+    await this.whenScanned();
     for (const [key, pending] of this.pendingEdits) {
       clearTimeout(pending.timer);
       this.pendingEdits.delete(key);

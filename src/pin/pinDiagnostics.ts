@@ -10,7 +10,7 @@ import { pulledImage } from '../model/buildFile';
 import { LineIndex } from '../model/lineIndex';
 import { message, Messages } from '../model/messages';
 import { basename } from '../model/paths';
-import { familiarName, type ImageRef } from '../reference/imageReference';
+import { familiarName, shortDigest, type ImageRef } from '../reference/imageReference';
 import { pinStatus, type PinStatus, type Resolution } from './pinStatus';
 
 export const PinCodes = {
@@ -73,15 +73,15 @@ export function pinDiagnostics(file: BuildFile, text: string, resolutionOf: (ref
 type Finding = readonly [PinCode, Level, Diagnostic['message']];
 
 function findings(use: ImageUse, ref: ImageRef, status: PinStatus, resolution: Resolution | undefined, options: PinDiagnosticOptions): Finding[] {
-  const name = familiarName(ref);
   switch (status.kind) {
     case 'unpinned':
       return [[PinCodes.unpinned, options.unpinned, unpinnedMessage(use, familiarName(ref, { withDigest: false }))]];
     case 'stale': {
-      const pinned = ref.digest!;
+      // The tag is what moved: name it without the pin, and the digests short (the reference is right there).
+      const tag = familiarName(ref, { withDigest: false });
       const m = status.update
-        ? message(Messages.pinStale, name, status.tagDigest, pinned)
-        : message(Messages.pinStaleNoPlatform, familiarName(ref, { withDigest: false }), status.tagDigest, status.platform ?? '?');
+        ? message(Messages.pinStale, tag, briefDigest(status.tagDigest), briefDigest(ref.digest!))
+        : message(Messages.pinStaleNoPlatform, tag, briefDigest(status.tagDigest), status.platform ?? '?');
       return [[PinCodes.stale, options.stale, m], ...platformFinding(use, ref, resolution, options)];
     }
     case 'notFound':
@@ -115,6 +115,11 @@ function platformFinding(use: ImageUse, ref: ImageRef, resolution: Resolution | 
   if (!variable && !several) return [];
   const why = variable ? `--platform=${use.platform}` : platforms!.join(', ');
   return [[PinCodes.platform, 'warning', message(Messages.pinPlatformInMultiPlatformBuild, familiarName(ref, { withDigest: false }), platform, why)]];
+}
+
+/** `sha256:` and the first 12 hex digits, as `docker images` shortens them, marked as cut. */
+function briefDigest(digest: string): string {
+  return `${digest.slice(0, digest.indexOf(':') + 1)}${shortDigest(digest)}…`;
 }
 
 function unpinnedMessage(use: ImageUse, name: string): Diagnostic['message'] {

@@ -91,9 +91,25 @@ export async function startVscodeServer(options: ServerOptions = {}): Promise<Vs
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
       if (child.exitCode === null) child.kill('SIGKILL');
     }
-    if (!options.root) rmSync(root, { recursive: true, force: true });
+    if (!options.root) await removeWhenQuiet(root);
   };
   return { port, origin: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`, root, stop };
+}
+
+/**
+ * Removes the server's folder. Its extension host can still write a log file as it exits, after `rmSync`
+ * emptied that file's folder: then the whole removal is tried again.
+ */
+async function removeWhenQuiet(root: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      rmSync(root, { recursive: true, force: true });
+      return;
+    } catch (error) {
+      if (attempt === 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }
 
 async function waitForListening(child: ChildProcess, port: number, output: () => string): Promise<void> {

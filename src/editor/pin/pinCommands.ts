@@ -20,7 +20,7 @@ export function pinCommands(index: BuildFileIndex, pinner: Pinner): Record<strin
     [Commands.pinToPlatform]: pinWith('platform'),
     [Commands.pinToIndex]: pinWith('index'),
     [Commands.unpin]: async (target?: UseTarget) => {
-      const use = isUseTarget(target) ? target : await useFromEditor(index, true);
+      const use = isUseTarget(target) ? target : await useFromEditor(index, (u) => u.pin.pinnable && pulledImage(u) !== undefined && u.reference?.digest !== undefined);
       return use && show(await pinner.unpin(use));
     },
     [Commands.pinAllInFile]: async (arg?: { path?: string } | vscode.Uri): Promise<BulkResult | undefined> => {
@@ -40,21 +40,26 @@ function isUseTarget(value: unknown): value is UseTarget {
   return typeof value === 'object' && value !== null && typeof (value as UseTarget).path === 'string' && typeof (value as UseTarget).use === 'number';
 }
 
-/** The image use under the cursor of the active editor, else the one the user picks from its file. */
-async function useFromEditor(index: BuildFileIndex, pinnedOnly = false): Promise<UseTarget | undefined> {
+/** A pin can be written for it, or (a reference partly made of ARGs) in a form the user picks. */
+const pinnable = (use: ImageUse): boolean => pulledImage(use) !== undefined && (use.pin.pinnable || argPinChoices(use) !== undefined);
+
+/**
+ * The image use under the cursor of the active editor, else the one the user picks from its file, among
+ * the uses `accept` takes (by default those a pin can be written for); `none` says when there is none.
+ */
+export async function useFromEditor(index: BuildFileIndex, accept: (use: ImageUse) => boolean = pinnable, none?: string): Promise<UseTarget | undefined> {
   const editor = vscode.window.activeTextEditor;
   const file = editor && index.get(editor.document.uri.toString());
   if (!editor || !file) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Put the cursor on an image in a Dockerfile, Compose file or Bake file.'));
     return undefined;
   }
-  const pinnable = (use: ImageUse) => use.pin.pinnable || (!pinnedOnly && argPinChoices(use) !== undefined);
-  const candidates = file.uses.map((use, i) => ({ use, i })).filter(({ use }) => pinnable(use) && pulledImage(use) && (!pinnedOnly || use.reference?.digest));
+  const candidates = file.uses.map((use, i) => ({ use, i })).filter(({ use }) => accept(use));
   const line = editor.selection.active.line;
   const here = candidates.filter(({ use }) => use.range.start.line <= line && line <= use.range.end.line);
   if (here.length === 1) return targetOf(file.path, here[0]!.use, here[0]!.i);
   if (!candidates.length) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('This file has no image that can be pinned here.'));
+    void vscode.window.showInformationMessage(none ?? vscode.l10n.t('This file has no image that can be pinned here.'));
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(

@@ -11,7 +11,7 @@ import { canonicalName, familiarName, shortDigest, withoutDigest, type ImageRef 
 import { RegistryError } from '../../registry/errors';
 import type { BuildFileIndex, LinkKey } from '../../workspace/buildFileIndex';
 import { readPinSettings } from '../config';
-import { describeCompanionRefusal, describeReason } from '../localize';
+import { describeCompanionRefusal, describeFailure, describeReason } from '../localize';
 import type { ImageResolver } from '../registry/imageResolver';
 import { toRange } from '../tree/nodes';
 import type { WorkspaceIndexer } from '../workspaceIndexer';
@@ -50,10 +50,15 @@ export type PinOutcome =
 export interface BulkResult {
   readonly cancelled: boolean;
   readonly changed: readonly { readonly path: string; readonly line: number; readonly image: string; readonly digest: string }[];
-  readonly skipped: readonly { readonly path: string; readonly line: number; readonly image: string; readonly reason: string }[];
+  /** `cause` is the reason in a few words, shared by the images skipped for the same thing (for the summary). */
+  readonly skipped: readonly { readonly path: string; readonly line: number; readonly image: string; readonly reason: string; readonly cause: string }[];
   /** Files that got an edit (each its own undo step). */
   readonly files: readonly string[];
+  /** What the notification said. */
+  readonly summary: string;
 }
+
+type BulkRun = Omit<BulkResult, 'summary'>;
 
 export type BulkScope = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'workspace' };
 
@@ -191,9 +196,10 @@ export class Pinner {
     if (choice === 'platform') {
       const details = await this.resolver.refresh(tagOnly, signal);
       if (details.kind === 'image') return { digest: details.digest, ...(details.platforms[0] && { platform: details.platforms[0].platform }) };
+      // The warning goes on each item, where it is read in full (a placeholder is cut to the input's width).
       const picked = await vscode.window.showQuickPick(
-        details.platforms.map((p) => ({ label: p.platform, description: shortDigest(p.digest), target: p })),
-        { title: vscode.l10n.t('Pin {0} to the image of one platform', familiarName(tagOnly)), placeHolder: vscode.l10n.t('A platform digest pins one platform only: builds for other platforms will pull this image too.') },
+        details.platforms.map((p) => ({ label: p.platform, description: shortDigest(p.digest), detail: vscode.l10n.t('Builds for any other platform would pull this {0} image too.', p.platform), target: p })),
+        { title: vscode.l10n.t('Pin {0} to the image of one platform', familiarName(tagOnly)), placeHolder: vscode.l10n.t('Pick a platform') },
       );
       return picked && { digest: picked.target.digest, platform: picked.target.platform };
     }
@@ -227,11 +233,10 @@ export class Pinner {
     await this.indexer.whenIndexed();
     const title = mode === 'update' ? vscode.l10n.t('Updating stale pins') : scope.kind === 'file' ? vscode.l10n.t('Pinning images in {0}', vscode.workspace.asRelativePath(vscode.Uri.parse(scope.path))) : vscode.l10n.t('Pinning images in the workspace');
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => this.runBulk(scope, mode, progress, token));
-    this.report(result, mode);
-    return result;
+    return { ...result, summary: this.report(result, mode) };
   }
 
-  private async runBulk(scope: BulkScope, mode: 'pin' | 'update', progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken): Promise<BulkResult> {
+  private async runBulk(scope: BulkScope, mode: 'pin' | 'update', progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken): Promise<BulkRun> {
     const files = this.filesIn(scope);
     const inScope = (use: ImageUse, file: BuildFile): boolean => scope.kind === 'workspace' || editPathOf(use, file.path) === scope.path;
     // References partly made of ARGs are pinned only in the form the settings name, if they name one.
@@ -251,7 +256,7 @@ export class Pinner {
     const aborter = new AbortController();
     const cancel = token.onCancellationRequested(() => aborter.abort());
     const targets = new Map<string, PinTarget>();
-    const failures = new Map<string, string>();
+    const failures = new Map<string, { reason: string; cause: string }>();
     try {
       let done = 0;
       const refs = [...wanted.entries()];
@@ -264,9 +269,9 @@ export class Pinner {
             targets.set(key, target);
           }
         } catch (error) {
-          failures.set(key, errorText(error));
+          failures.set(key, { reason: errorText(error), cause: RegistryError.is(error) ? `${describeFailure(error.kind)} (${ref.registry})` : vscode.l10n.t('lookup failed') });
         }
-        progress.report({ increment: step, message: vscode.l10n.t('{0} of {1} images looked up', ++done, refs.length) });
+        progress.report({ increment: step, message: vscode.l10n.t('Looked up {0} of {1}', ++done, countOf(refs.length, vscode.l10n.t('1 image'), vscode.l10n.t('{0} images', refs.length))) });
       });
     } finally {
       cancel.dispose();
@@ -294,15 +299,18 @@ export class Pinner {
       if (mode === 'update' && ref?.digest === undefined) continue;
       if (reason.kind === 'notPinnable' && ref?.digest !== undefined) continue;
       const inline = reason.kind === 'noDigest' && isInline(editPathOf(use, path));
-      const text = inline
-        ? vscode.l10n.t('in an inline Dockerfile: pin it in the inline text')
-        : reason.kind === 'noDigest' && ref
-          ? (failures.get(canonicalName(ref)) ?? vscode.l10n.t('not looked up'))
-          : skipText(reason);
-      skipped.push({ path, line: use.range.start.line + 1, image: use.resolved ?? use.text, reason: text });
+      const failure = reason.kind === 'noDigest' && ref ? failures.get(canonicalName(ref)) : undefined;
+      const [text, cause] = inline
+        ? [vscode.l10n.t('in an inline Dockerfile: pin it in the inline text'), vscode.l10n.t('in an inline Dockerfile')]
+        : failure
+          ? [failure.reason, failure.cause]
+          : reason.kind === 'noDigest'
+            ? [vscode.l10n.t('not looked up'), vscode.l10n.t('not looked up')]
+            : [skipText(reason), skipCause(reason)];
+      skipped.push({ path, line: use.range.start.line + 1, image: use.resolved ?? use.text, reason: text, cause });
     }
 
-    const changed: BulkResult['changed'][number][] = [];
+    const changed: BulkRun['changed'][number][] = [];
     const edited: string[] = [];
     let cancelled = false;
     for (const { path, edits } of plan.files) {
@@ -323,7 +331,7 @@ export class Pinner {
         const image = entry.use.resolved ?? entry.use.text;
         const line = entry.edit.range.start.line + 1;
         if (applied.includes(entry.edit)) changed.push({ path, line, image, digest: digestIn(entry.edit.newText) });
-        else skipped.push({ path, line: entry.use.range.start.line + 1, image, reason: why });
+        else skipped.push({ path, line: entry.use.range.start.line + 1, image, reason: why, cause: cancelled ? why : vscode.l10n.t('the file changed meanwhile') });
       }
     }
     return { cancelled, changed: dedupeChanged(changed), skipped, files: edited };
@@ -354,7 +362,7 @@ export class Pinner {
   }
 
   /** The summary as a notification (not waited for: the command's result is ready now), the details in the log. */
-  private report(result: BulkResult, mode: 'pin' | 'update'): void {
+  private report(result: BulkRun, mode: 'pin' | 'update'): string {
     const lines = [
       ...result.changed.map((c) => `  ${vscode.workspace.asRelativePath(vscode.Uri.parse(c.path))}: ${c.image} → ${c.digest}`),
       ...result.skipped.map((s) => `  ${vscode.workspace.asRelativePath(vscode.Uri.parse(s.path))}:${s.line}: ${s.image} — ${s.reason}`),
@@ -364,13 +372,18 @@ export class Pinner {
     if (result.cancelled && !result.changed.length) text = vscode.l10n.t('Cancelled: nothing was changed.');
     else if (!result.changed.length && !result.skipped.length) text = mode === 'update' ? vscode.l10n.t('Every pin is current.') : vscode.l10n.t('Every image that can be pinned is pinned.');
     else {
-      const changed = mode === 'update' ? vscode.l10n.t('Updated {0} pins in {1} files.', result.changed.length, result.files.length) : vscode.l10n.t('Pinned {0} images in {1} files.', result.changed.length, result.files.length);
-      text = result.skipped.length ? `${changed} ${vscode.l10n.t('{0} skipped.', result.skipped.length)}` : changed;
+      const files = countOf(result.files.length, vscode.l10n.t('1 file'), vscode.l10n.t('{0} files', result.files.length));
+      const changed =
+        mode === 'update'
+          ? vscode.l10n.t('Updated {0} in {1}.', countOf(result.changed.length, vscode.l10n.t('1 pin'), vscode.l10n.t('{0} pins', result.changed.length)), files)
+          : vscode.l10n.t('Pinned {0} in {1}.', countOf(result.changed.length, vscode.l10n.t('1 image'), vscode.l10n.t('{0} images', result.changed.length)), files);
+      text = result.skipped.length ? `${changed} ${vscode.l10n.t('{0} skipped: {1}.', result.skipped.length, skippedCauses(result.skipped))}` : changed;
     }
     const details = vscode.l10n.t('Show Details');
     const items = lines.length ? [details] : [];
     const shown = result.skipped.length ? vscode.window.showWarningMessage(text, ...items) : vscode.window.showInformationMessage(text, ...items);
     void shown.then((action) => action === details && this.log.show(true));
+    return text;
   }
 }
 
@@ -450,6 +463,40 @@ function skipText(reason: SkipReason): string {
     default:
       return refusalText(reason);
   }
+}
+
+/** The reason a bulk run skipped an image, in a few words: images skipped for the same reason count together. */
+function skipCause(reason: SkipReason): string {
+  switch (reason.kind) {
+    case 'notPinnable':
+      return vscode.l10n.t('not pinnable here');
+    case 'conflict':
+      return vscode.l10n.t('builds disagree on the digest');
+    case 'overlap':
+      return vscode.l10n.t('another pin edits the same text');
+    case 'chooseForm':
+      return vscode.l10n.t('a pin form to choose');
+    case 'buildOverride':
+      return vscode.l10n.t('a build sets its ARG otherwise');
+    default:
+      return vscode.l10n.t('could not be written');
+  }
+}
+
+/** "registry unreachable (docker.io)", or the most frequent causes with their counts. */
+function skippedCauses(skipped: BulkResult['skipped']): string {
+  const counts = new Map<string, number>();
+  for (const { cause } of skipped) counts.set(cause, (counts.get(cause) ?? 0) + 1);
+  const ranked = [...counts].sort((a, b) => b[1] - a[1]);
+  if (ranked.length === 1) return ranked[0]![0];
+  const shown = ranked.slice(0, 3).map(([cause, n]) => vscode.l10n.t('{0} {1}', n, cause));
+  if (ranked.length > 3) shown.push(vscode.l10n.t('{0} for other reasons', ranked.slice(3).reduce((sum, [, n]) => sum + n, 0)));
+  return shown.join(', ');
+}
+
+/** One message for one thing, another for several: `1 file`, `3 files`. */
+function countOf(n: number, one: string, many: string): string {
+  return n === 1 ? one : many;
 }
 
 /** The digest an edit writes (a companion ARG's line holds it as the ARG's default, not after an `@`). */
