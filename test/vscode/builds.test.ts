@@ -88,7 +88,10 @@ describe('Builds as the editor shows them', () => {
     await vscode.commands.executeCommand('imageProvenance.groupByImage');
     const images = await rows(a);
     assert.equal(row(images, 'busybox:1.36').description, '1 use');
-    assert.deepEqual(shown(await rows(a, row(images, 'busybox:1.36').node)), [['builds/api.Dockerfile', 'tools · FROM · unpinned']]);
+    const users = shown(await rows(a, row(images, 'busybox:1.36').node));
+    assert.deepEqual(users.map(([label]) => label), ['builds/api.Dockerfile']);
+    // Offline, its lookup fails at some point ("· registry unreachable"): when does not matter here.
+    assert.match(users[0]![1]!, /^tools · FROM · unpinned( · registry unreachable)?$/);
   });
 
   it('reports an unknown target once, in BuildKit’s words, and builds Dockerfile for an empty dockerfile:', async () => {
