@@ -30,6 +30,8 @@ export interface ServerOptions {
   readonly root?: string;
   /** User settings (User/settings.json of the server's user data). */
   readonly settings?: Readonly<Record<string, unknown>>;
+  /** More command-line arguments for the server (`--disable-extension vscode.git`). */
+  readonly args?: readonly string[];
 }
 
 export function serverMain(): string {
@@ -73,7 +75,7 @@ export async function startVscodeServer(options: ServerOptions = {}): Promise<Vs
 
   const port = options.port ?? (await freePort());
   const host = options.host ?? '127.0.0.1';
-  const args = [main, '--host', host, '--port', String(port), '--without-connection-token', '--enable-smoke-test-driver', '--disable-telemetry', '--disable-workspace-trust', ...common];
+  const args = [main, '--host', host, '--port', String(port), '--without-connection-token', '--enable-smoke-test-driver', '--disable-telemetry', '--disable-workspace-trust', ...common, ...(options.args ?? [])];
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (chunk: Buffer): void => {
