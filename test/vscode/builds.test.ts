@@ -6,20 +6,16 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { BulkResult, PinOutcome } from '../../src/editor/pin/pinner';
 import type { TreeNode } from '../../src/editor/tree/nodes';
-import { api, eventually, row, rows, workspaceUri, type Row } from './helpers';
+import { api, createIndexed, deleteIndexed, eventually, row, rows, workspaceUri, type Row } from './helpers';
 
 const SLOW = 15_000;
-const encode = (text: string) => new TextEncoder().encode(text);
 
 let created: vscode.Uri[] = [];
 
 async function create(name: string, text: string): Promise<vscode.Uri> {
-  const a = await api();
   const uri = workspaceUri(`builds/${name}`);
   created.push(uri);
-  await vscode.workspace.fs.writeFile(uri, encode(text));
-  await eventually(() => a.index.text(uri.toString()) === text, `builds/${name} to be indexed`, SLOW);
-  return uri;
+  return createIndexed(await api(), uri, text);
 }
 
 /** The rows under a path of labels, from a file of builds/ (a file row's description starts with its folder). */
@@ -51,10 +47,7 @@ describe('Builds as the editor shows them', () => {
     }
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('imageProvenance.groupByFile');
-    const deletion = new vscode.WorkspaceEdit();
-    for (const uri of created) deletion.deleteFile(uri, { ignoreIfNotExists: true });
-    if (created.length) assert.ok(await vscode.workspace.applyEdit(deletion));
-    await eventually(() => created.every((uri) => !a.index.has(uri.toString())), 'the test’s files to leave the index', SLOW);
+    await deleteIndexed(a, created);
     created = [];
   });
 

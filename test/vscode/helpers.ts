@@ -4,8 +4,19 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ImageProvenanceApi } from '../../src/extension';
 import type { TreeNode } from '../../src/editor/tree/nodes';
+import type { SeededRegistry } from '../host/testRegistry';
 
 export const EXTENSION_ID = 'image-provenance.image-provenance';
+
+/** What the test registry holds (test/host/runVscodeTests.ts seeds it and names the file). */
+export function seeded(): SeededRegistry {
+  const file = process.env.IMAGE_PROVENANCE_TEST_REGISTRY;
+  assert.ok(file, 'IMAGE_PROVENANCE_TEST_REGISTRY is not set: run the extension tests through test/host/runVscodeTests.ts, which starts the registry');
+  return JSON.parse(readFileSync(file, 'utf8')) as SeededRegistry;
+}
+
+/** `sha256:` and the first 12 hex digits, as rows show digests. */
+export const short = (digest: string): string => digest.slice(7, 19);
 
 export async function api(): Promise<ImageProvenanceApi> {
   const extension = vscode.extensions.getExtension<ImageProvenanceApi>(EXTENSION_ID);

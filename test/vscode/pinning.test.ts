@@ -3,24 +3,15 @@
 // are the ones computed while seeding, never read back from the extension. Each test writes its own files
 // under pins/ and leaves the workspace as it found it: the other test files read the same fixture.
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { ImageProvenanceApi } from '../../src/extension';
 import type { BulkResult, PinOutcome } from '../../src/editor/pin/pinner';
-import type { SeededRegistry } from '../host/testRegistry';
-import { api, eventually, row, rows, workspaceUri } from './helpers';
+import { api, createIndexed, deleteIndexed, eventually, row, rows, seeded, workspaceUri } from './helpers';
 
 /** Registry lookups, debounces and publishing add up: generous, so a slow machine does not fail. */
 const SLOW = 15_000;
 const PIN_CODES = ['unpinned', 'stale-pin', 'pin-not-found', 'pin-mismatch', 'platform-pin'];
 
-function seeded(): SeededRegistry {
-  const file = process.env.IMAGE_PROVENANCE_TEST_REGISTRY;
-  assert.ok(file, 'IMAGE_PROVENANCE_TEST_REGISTRY is not set: run the extension tests through test/host/runVscodeTests.ts, which starts the registry');
-  return JSON.parse(readFileSync(file, 'utf8')) as SeededRegistry;
-}
-
-const encode = (text: string) => new TextEncoder().encode(text);
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 /**
@@ -32,12 +23,9 @@ let created: vscode.Uri[] = [];
 
 /** Writes a file under pins/ to disk and waits until the index has read it. */
 async function create(relative: string, text: string): Promise<vscode.Uri> {
-  const a = await api();
   const uri = workspaceUri(`pins/${relative}`);
   created.push(uri);
-  await vscode.workspace.fs.writeFile(uri, encode(text));
-  await eventually(() => a.index.text(uri.toString()) === text, `pins/${relative} to be indexed`, SLOW);
-  return uri;
+  return createIndexed(await api(), uri, text);
 }
 
 /** Opens a file in an editor: that is what makes the extension look its images up. */
@@ -180,10 +168,7 @@ describe('Pinning', () => {
     // As the Explorer deletes: through VS Code's working copies, which drop what they still hold of the
     // files. (Deleted behind VS Code's back, a reverted document was sometimes saved again right after,
     // bringing the file back.)
-    const deletion = new vscode.WorkspaceEdit();
-    for (const uri of created) deletion.deleteFile(uri, { ignoreIfNotExists: true });
-    if (created.length) assert.ok(await vscode.workspace.applyEdit(deletion));
-    await eventually(() => created.every((uri) => !a.index.has(uri.toString())), 'the test’s files to leave the index', SLOW);
+    await deleteIndexed(a, created);
     created = [];
   });
 

@@ -2,23 +2,12 @@
 // Docker Hub mirror and seeds some of its images (test/host/testRegistry.ts); the expected digests are the
 // ones computed while seeding, not read back from the extension.
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { ImageProvenanceApi } from '../../src/extension';
-import type { SeededRegistry } from '../host/testRegistry';
 import { parseImageReference } from '../../src/reference/imageReference';
-import { api, eventually, row, rows, type Row } from './helpers';
+import { api, eventually, row, rows, seeded, short, type Row } from './helpers';
 
 const FAKE_PIN = 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
-
-function seeded(): SeededRegistry {
-  const file = process.env.IMAGE_PROVENANCE_TEST_REGISTRY;
-  assert.ok(file, 'IMAGE_PROVENANCE_TEST_REGISTRY is not set: run the extension tests through test/host/runVscodeTests.ts, which starts the registry');
-  return JSON.parse(readFileSync(file, 'utf8')) as SeededRegistry;
-}
-
-/** `sha256:` and the first 12 hex digits, as the tree shows digests. */
-const short = (digest: string) => digest.slice(7, 19);
 
 /** The row of `label` under stage `stage` of app/Dockerfile, once every image has been resolved. */
 async function useRow(a: ImageProvenanceApi, stage: string, label: string): Promise<Row> {
