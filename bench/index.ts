@@ -2,7 +2,7 @@
 // whose keys name each measurement. Each measurement is reported next to a baseline measured in
 // the same run, because the machine is shared and noisy: ratios travel, milliseconds don't.
 import { composeBakeBench, composeBakeCold } from './composeBake';
-import { indexingBench } from './indexing';
+import { dockerfilesCold, indexingBench } from './indexing';
 import type { Measurement } from './measure';
 import { registryBench, requireRegistryBenchTools } from './registry';
 
@@ -12,6 +12,10 @@ async function main(): Promise<void> {
   // A child run for a cold measurement: print the milliseconds and nothing else.
   if (process.argv.includes('--cold=composeBake')) {
     console.log(await composeBakeCold());
+    return;
+  }
+  if (process.argv.includes('--cold=dockerfiles')) {
+    console.log(JSON.stringify(await dockerfilesCold()));
     return;
   }
   // A missing tool fails now, not after the benchmarks before the one that needs it.
