@@ -3,7 +3,8 @@
 // the same run, because the machine is shared and noisy: ratios travel, milliseconds don't.
 import { composeBakeBench, composeBakeCold } from './composeBake';
 import { dockerfilesCold, indexingBench } from './indexing';
-import type { Measurement } from './measure';
+import { rmSync } from 'node:fs';
+import { benchDir, type Measurement } from './measure';
 import { registryBench, requireRegistryBenchTools } from './registry';
 
 const suites: (() => Promise<Measurement[]>)[] = [indexingBench, composeBakeBench, registryBench];
@@ -22,7 +23,11 @@ async function main(): Promise<void> {
   requireRegistryBenchTools();
   const json = process.argv.includes('--json');
   const results: Measurement[] = [];
-  for (const suite of suites) results.push(...(await suite()));
+  try {
+    for (const suite of suites) results.push(...(await suite()));
+  } finally {
+    rmSync(benchDir(), { recursive: true, force: true });
+  }
   if (json) {
     const out: Record<string, number> = {};
     for (const m of results) out[m.key] = round(m.value);

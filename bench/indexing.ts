@@ -4,18 +4,16 @@
 // on the same texts in the same process: parse only, and our whole index.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { DockerfileParser } from 'dockerfile-ast';
 import { parseDockerfile } from '../src/dockerfile/parseDockerfile';
 import { BuildFileIndex } from '../src/workspace/buildFileIndex';
 import { corpusPaths, dockerfileText, writeCorpus } from './corpus';
-import { median, percentile, time } from './measure';
+import { benchDir, median, percentile, time } from './measure';
 import type { Measurement } from './measure';
 
 const FILES = 10_000;
-const ROOT = join(tmpdir(), 'image-provenance-bench', 'dockerfiles');
 const COLD_RUNS = 3;
 const REINDEX_SAMPLES = 200;
 const COMPARE_ROUNDS = 5;
@@ -35,6 +33,7 @@ interface ColdRun {
   readonly rssPeakMB: number;
 }
 
+const corpusRoot = (): string => join(benchDir(), 'dockerfiles');
 const readAll = (paths: readonly string[]): string[] => paths.map((p) => readFileSync(p, 'utf8'));
 
 /**
@@ -45,7 +44,7 @@ const readAll = (paths: readonly string[]): string[] => paths.map((p) => readFil
 export async function dockerfilesCold(): Promise<ColdRun> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('the cold indexing run needs node --expose-gc');
-  const paths = corpusPaths(ROOT, FILES);
+  const paths = corpusPaths(corpusRoot(), FILES);
   readAll(paths); // the page cache and readFileSync's own code, for both sides
   const reads: number[] = [];
   const readCpus: number[] = [];
@@ -75,7 +74,7 @@ export async function dockerfilesCold(): Promise<ColdRun> {
 }
 
 export async function indexingBench(): Promise<Measurement[]> {
-  const paths = writeCorpus(ROOT, FILES);
+  const paths = writeCorpus(corpusRoot(), FILES);
   const texts = readAll(paths); // also brings the files into the page cache, so both sides read from memory
   const lines = texts.reduce((n, t) => n + t.split('\n').length - 1, 0) / FILES;
   const kb = texts.reduce((n, t) => n + Buffer.byteLength(t), 0) / FILES / 1000;
