@@ -103,7 +103,7 @@ class DockerfileReader {
   }
 
   read(): BuildFile {
-    const read = readInstructions(this.text);
+    const read = readInstructions(this.text, this.lines);
     this.escape = read.escape;
     for (const d of read.diagnostics) this.diagnose(d.start, d.end, 'error', d.code, d.message);
 
