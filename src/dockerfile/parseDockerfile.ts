@@ -282,7 +282,7 @@ class DockerfileReader {
   }
 
   private copy(ins: Instruction, stage: Stage): void {
-    const { flags } = splitFlags(splitWords(ins.text, 4, this.escape));
+    const { flags } = splitFlags(splitWords(ins.text, 4, this.escape, true));
     for (const flag of flags) {
       if (flag.name !== 'from' || !flag.value) continue;
       const expansion = expandWord(flag.value.text, (n) => stage.scope.get(n), this.escape);
@@ -291,7 +291,7 @@ class DockerfileReader {
   }
 
   private run(ins: Instruction, stage: Stage): void {
-    const { flags } = splitFlags(splitWords(ins.text, 3, this.escape));
+    const { flags } = splitFlags(splitWords(ins.text, 3, this.escape, true));
     for (const flag of flags) {
       if (flag.name !== 'mount' || !flag.value) continue;
       for (const field of mountFields(flag.value)) {
