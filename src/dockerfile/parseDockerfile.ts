@@ -37,6 +37,9 @@ const PLATFORM_ARGS = new Set([
   'TARGETVARIANT',
 ]);
 
+/** The platform ARGs' variables, the same in every file. */
+const PLATFORM_VARIABLES: readonly Variable[] = [...PLATFORM_ARGS].map((name) => ({ name, state: 'platform', value: '', origin: 'platform' }));
+
 const STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
 
 type Scope = Map<string, Variable>;
@@ -56,6 +59,7 @@ interface DraftUse {
 }
 
 const NO_CONTEXTS: Readonly<Record<string, NamedContext>> = {};
+const SCRATCH: NotPinnable = { pinnable: false, reason: { kind: 'scratch' } };
 
 export function parseDockerfile(path: string, text: string, options: DockerfileOptions = {}): BuildFile {
   return new DockerfileReader(path, text, options.buildArgs ?? {}, options.contexts ?? NO_CONTEXTS).read();
@@ -86,6 +90,10 @@ class DockerfileReader {
   private readonly stages: Stage[] = [];
   /** Every stage name in the file, for `COPY --from` (which may name a later stage). */
   private readonly allStageKeys = new Map<string, string>();
+  /** Each FROM's words (read once for the stage names, used again for the stage). */
+  private readonly fromWords = new Map<Instruction, ReturnType<typeof splitFlags>>();
+  /** One "not pinnable: a stage" per stage name: many uses name the same stage. */
+  private readonly stagePins = new Map<string, NotPinnable>();
   private escape = '\\';
   private nextDeclId = 0;
 
@@ -99,7 +107,7 @@ class DockerfileReader {
     private readonly contexts: Readonly<Record<string, NamedContext>>,
   ) {
     this.lines = new LineIndex(text);
-    for (const name of PLATFORM_ARGS) this.global.set(name, { name, state: 'platform', value: '', origin: 'platform' });
+    for (const variable of PLATFORM_VARIABLES) this.global.set(variable.name, variable);
   }
 
   read(): BuildFile {
@@ -121,7 +129,9 @@ class DockerfileReader {
 
     for (const ins of read.instructions) {
       if (ins.keyword !== 'from') continue;
-      const { rest } = splitFlags(splitWords(ins.text, 4, this.escape));
+      const words = splitFlags(splitWords(ins.text, 4, this.escape));
+      this.fromWords.set(ins, words);
+      const { rest } = words;
       if (rest.length >= 3 && rest[1]!.text.toLowerCase() === 'as') {
         this.allStageKeys.set(rest[2]!.text.toLowerCase(), rest[2]!.text);
       }
@@ -165,7 +175,7 @@ class DockerfileReader {
   // --- instructions -------------------------------------------------------------------------
 
   private from(ins: Instruction): void {
-    const { flags, rest } = splitFlags(splitWords(ins.text, 4, this.escape));
+    const { flags, rest } = this.fromWords.get(ins)!;
     const index = this.stages.length;
     const range = this.lines.range(ins.start, ins.end);
     let name: Word | undefined;
@@ -189,14 +199,14 @@ class DockerfileReader {
     this.units.push(unit);
     const image = rest[0];
     // A stage built on an earlier stage inherits its ENV (not its ARGs).
-    let scope: Scope = new Map();
+    const scope: Scope = new Map();
     if (!image) {
       this.diagnose(ins.start, ins.end, 'error', 'from-without-image', message(Messages.dockerfileFromWithoutImage));
     } else {
       const platform = flags.find((f) => f.name === 'platform')?.value?.text;
       const expansion = expandWord(image.text, (n) => this.global.get(n), this.escape);
       const parent = expansion.unresolved ? undefined : this.stages.find((s) => s.key !== undefined && s.key === expansion.value);
-      if (parent) scope = new Map([...parent.scope].filter(([, v]) => v.origin === 'env'));
+      if (parent) for (const [name, v] of parent.scope) if (v.origin === 'env') scope.set(name, v);
       // A named context with the stage's own name replaces the whole stage (BuildKit checks it first).
       // BuildKit lowercases stage names before it looks one up as a context.
       const replacing = name ? this.contexts[name.text.toLowerCase()] : undefined;
@@ -381,11 +391,13 @@ class DockerfileReader {
       return;
     }
     if (kind === 'from' && value === 'scratch') {
-      push(notPinnable({ kind: 'scratch' }), value);
+      push(SCRATCH, value);
       return;
     }
     if (stage !== undefined) {
-      push(notPinnable({ kind: 'stage', stage }), value);
+      let pin = this.stagePins.get(stage);
+      if (!pin) this.stagePins.set(stage, (pin = notPinnable({ kind: 'stage', stage })));
+      push(pin, value);
       return;
     }
     const parsed = parseImageReference(value);
@@ -403,7 +415,9 @@ class DockerfileReader {
       // Written right here (variables, if any, added nothing). Without variables but split by
       // quotes or escapes, the digest still goes at the end of the word as written.
       const site = only?.kind === 'literal' ? within(only.start, only.end) : { start, end };
-      push({ pinnable: true, range: this.lines.range(site.start, site.end), text: this.text.slice(site.start, site.end) }, value, reference);
+      // Most often the whole reference: its range and text are the use's own.
+      const whole = site.start === start && site.end === end;
+      push({ pinnable: true, range: whole ? range : this.lines.range(site.start, site.end), text: whole ? text : this.text.slice(site.start, site.end) }, value, reference);
     } else if (only?.kind === 'variable' && only.variable.origin === 'override') {
       const { external, externalId, name } = only.variable;
       if (external) push({ pinnable: true, range: external.range, text: external.text, viaArg: name, file: external.file }, value, reference, externalId, name);
