@@ -6,7 +6,7 @@ export interface Measurement {
   /** Stable key for --json, e.g. `dockerfiles.cold.ms`. */
   readonly key: string;
   readonly value: number;
-  readonly unit: 'ms' | '×' | 'MB' | 'files' | 'references' | 'requests';
+  readonly unit: 'ms' | '×' | 'MB' | 'kB' | 'files' | 'references' | 'requests';
   /** The goal, as text for the table (`< 2000 ms`). */
   readonly target?: string;
   readonly note?: string;

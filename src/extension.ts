@@ -51,10 +51,10 @@ export function activate(context: vscode.ExtensionContext): ImageProvenanceApi {
       : NO_CREDENTIALS;
     return new RegistryClient({ settings, credentials, cache: contentStore, log: (line) => output.debug(line) });
   };
-  const resolver = new ImageResolver(index, newClient);
+  const resolver = new ImageResolver(index, newClient, output);
   const reconnect = () => resolver.reset();
 
-  const imagesTree = new ImagesTreeProvider(index, resolver, context.workspaceState);
+  const imagesTree = new ImagesTreeProvider(index, resolver, context.workspaceState, () => indexer.whenScanned());
   const treeView = vscode.window.createTreeView(IMAGES_VIEW, { treeDataProvider: imagesTree, showCollapseAll: true });
   const pinner = new Pinner(index, indexer, resolver, output);
   const pinLenses = new PinLenses(index, resolver);
@@ -68,7 +68,7 @@ export function activate(context: vscode.ExtensionContext): ImageProvenanceApi {
     imagesTree,
     treeView,
     publishDiagnostics(index),
-    registerCommands({ index, pinner, tree: imagesTree, treeView, indexer, resolver, secrets, contentStore, reconnect }),
+    registerCommands({ index, pinner, tree: imagesTree, treeView, indexer, resolver, secrets, contentStore, log: output, reconnect }),
     pinLenses,
     pinProblems,
     vscode.languages.registerCodeLensProvider(buildFiles, pinLenses),

@@ -7,7 +7,7 @@
 // services merge across them, so whether `image:` names a base or the build's output is decided on
 // the merged service, while each file lists only the uses written in it.
 
-import { isMap, isScalar, isSeq, parseYaml, type YMap, type YNode, type YPair, type YScalar } from './yamlTree';
+import { isMap, isScalar, isSeq, parseYaml, type YMap, type YNode, type YPair, type YamlProblem, type YScalar } from './yamlTree';
 import type { BuildArg, BuildDefinition, BuildFile, Diagnostic, ImageUse, NamedContext, NotPinnableReason, PinSite, Range, Site, Unit } from '../model/buildFile';
 import { LineIndex } from '../model/lineIndex';
 import { Messages, message } from '../model/messages';
@@ -56,6 +56,8 @@ interface SourceFile {
   readonly text: string;
   readonly lines: LineIndex;
   readonly root: YNode | undefined;
+  /** Where the YAML reader found the text broken (an unterminated quote runs on to where it gave up). */
+  readonly problems: readonly YamlProblem[];
 }
 
 /** A service after merging the project's files: the last file to set a field wins; maps merge by key. */
@@ -70,6 +72,7 @@ interface MergedService {
     args: Map<string, { value: Written | undefined; listForm: boolean }>;
     contexts: Map<string, { value: Written; listForm: boolean }>;
     platforms?: string[];
+    tags?: string[];
     range: Range;
     file: SourceFile;
   };
@@ -188,7 +191,7 @@ class ComposeReader {
 
   private load(path: string, text: string): SourceFile {
     const { root, problems } = parseYaml(text);
-    const file: SourceFile = { path, text, lines: new LineIndex(text), root };
+    const file: SourceFile = { path, text, lines: new LineIndex(text), root, problems };
     if (path === this.path) {
       for (const p of problems) {
         const m = message(Messages.composeYamlError, p.message.split('\n')[0] ?? p.message);
@@ -255,6 +258,8 @@ class ComposeReader {
     build.target = scalar('target') ?? build.target;
     const platforms = buildFields.get('platforms');
     if (isSeq(platforms)) build.platforms = platforms.items.filter(isScalar).map((s) => String(s.value));
+    const tags = buildFields.get('tags');
+    if (isSeq(tags)) build.tags = tags.items.filter(isScalar).map((s) => String(s.value));
 
     const args = buildFields.get('args');
     if (isMap(args)) {
@@ -360,7 +365,10 @@ class ComposeReader {
     const value = interpolation.value;
     const parsed = parseImageReference(value);
     if (!parsed.ok) {
-      this.diagnose(written.file, node.range[0], node.range[1], 'error', 'invalid-reference', parsed.error.message);
+      // A scalar the YAML error already covers (its quote never closes) is that error, not a bad reference:
+      // compose-go stops at the YAML error (loader.ParseYAML) and never reads the value as an image.
+      const broken = written.file.problems.some((p) => p.start >= node.range[0] && p.start <= node.range[1]);
+      if (!broken) this.diagnose(written.file, node.range[0], node.range[1], 'error', 'invalid-reference', parsed.error.message);
       return notPinnable({ kind: 'invalid', error: parsed.error }, value);
     }
     if (hasVariables(raw) || !full.verbatim) return notPinnable({ kind: 'interpolated', variable: interpolation.names[0] ?? '' }, value, parsed.ref);
@@ -386,10 +394,13 @@ class ComposeReader {
     const value = (w: Written | undefined): string | undefined => (w ? interpolate(String(w.node.value), this.env).value : undefined);
     // Relative paths are relative to the file that writes them (a base file of `extends` may be elsewhere).
     const baseDir = dirname((build.context ?? build.dockerfile)?.file.path ?? build.file.path);
-    const context = value(build.context) ?? '.';
+    // Empty (a variable without a value) is as good as unset: compose-go's normalize defaults only what is
+    // missing, but docker compose leaves empty values out of the Bake definition it builds (`omitempty`), and
+    // Bake's ResolveTarget then defaults them to "." and "Dockerfile".
+    const context = value(build.context) || '.';
     const remote = /^(https?:\/\/|git@|github\.com\/|ssh:\/\/)/.test(context);
     const inline = value(build.inline);
-    const dockerfileName = value(build.dockerfile) ?? 'Dockerfile';
+    const dockerfileName = value(build.dockerfile) || 'Dockerfile';
     const contextDir = resolvePath(baseDir, context);
 
     // Maps are walked with forEach and objects filled field by field: this runs for every build of the
@@ -442,6 +453,9 @@ class ComposeReader {
     definition.contexts = contexts;
     if (target !== undefined) definition.target = target;
     if (build.platforms) definition.platforms = build.platforms;
+    // docker compose tags the output with `build.tags` and the service's image (build_bake.go).
+    const tags = [...(build.tags ?? []), ...(service.image ? [String(service.image.node.value)] : [])].map((t) => interpolate(t, this.env).value);
+    if (tags.length) definition.tags = tags;
     return definition;
   }
 

@@ -32,6 +32,9 @@ export interface Instruction {
   /** Offset in the original text of the instruction's first and one-past-last character (heredocs excluded). */
   readonly start: number;
   readonly end: number;
+  /** Lines of the original text the instruction covers, heredoc bodies included. */
+  readonly startLine: number;
+  readonly endLine: number;
   /** Maps an index into `text` to the offset in the original text. */
   offsetOf(index: number): number;
 }
@@ -130,6 +133,7 @@ export function readInstructions(text: string, lines: LineIndex = new LineIndex(
     if (start === firstEnd || text.charCodeAt(start) === 35 /* # */) continue;
 
     // Join continuation lines: `pieces` holds each line's [start, end) in the original text, when there are several.
+    const startLine = lineNo;
     let pieces: number[] | undefined;
     let segStart = start;
     let segEnd = firstEnd;
@@ -170,7 +174,7 @@ export function readInstructions(text: string, lines: LineIndex = new LineIndex(
       keywordEnd = indexOfBlank(joined, 0, joined.length);
       keyword = joined.slice(0, keywordEnd).toLowerCase();
     }
-    const ins = new ReadInstruction(text, keyword, start, lastEnd, pieces, joined);
+    const ins = new ReadInstruction(text, keyword, start, lastEnd, startLine, pieces, joined);
 
     // Heredocs: bodies follow the instruction's last line.
     if (nextAngle < start) nextAngle = text.indexOf('<', start) >>> 0; // none: past any offset
@@ -205,6 +209,7 @@ export function readInstructions(text: string, lines: LineIndex = new LineIndex(
       }
     }
 
+    ins.endLine = lineNo;
     instructions.push(ins);
   }
 
@@ -216,15 +221,21 @@ export function readInstructions(text: string, lines: LineIndex = new LineIndex(
  * is, so its joined text is made only when asked for and indexes into it map back to the original.
  */
 class ReadInstruction implements Instruction {
+  /** Set once the heredoc bodies that follow it are read. */
+  endLine: number;
+
   constructor(
     private readonly source: string,
     readonly keyword: string,
     readonly start: number,
     readonly end: number,
+    readonly startLine: number,
     /** [start, end) in `source` of each joined part, flattened; undefined for a single part. */
     private readonly pieces: readonly number[] | undefined,
     private joined: string | undefined,
-  ) {}
+  ) {
+    this.endLine = startLine;
+  }
 
   get text(): string {
     return (this.joined ??= this.pieces ? joinPieces(this.source, this.pieces) : this.source.slice(this.start, this.end));

@@ -5,12 +5,12 @@
 // `dockerfile-ast` splits the same files into instructions (`npm run bench`, same texts, same process);
 // see the README's architecture section.
 
-import type { BuildArg, BuildFile, Diagnostic, ImageUse, ImageUseKind, NamedContext, NotPinnable, NotPinnableReason, PinSite, Unit } from '../model/buildFile';
+import type { ArgPinChoices, BuildArg, BuildFile, CompanionArg, CompanionRefusal, Diagnostic, ImageUse, ImageUseKind, MatchedContext, NamedContext, NotPinnable, NotPinnableReason, PinSite, Range, Unit } from '../model/buildFile';
 import { LineIndex } from '../model/lineIndex';
 import { Messages, message } from '../model/messages';
-import { familiarName, parseImageReference } from '../reference/imageReference';
+import { effectiveTag, familiarName, parseImageReference, repositoryKey, type ImageRef } from '../reference/imageReference';
 import { expandWord } from './expand';
-import type { Expansion, Variable } from './expand';
+import type { Expansion, Lookup, Piece, Variable } from './expand';
 import { readInstructions } from './instructions';
 import type { Instruction } from './instructions';
 import { mountFields, splitFlags, splitWords } from './words';
@@ -24,6 +24,15 @@ export interface DockerfileOptions {
   readonly buildArgs?: Readonly<Record<string, string | BuildArg>>;
   /** Named build contexts (Compose `additional_contexts`, Bake `contexts`), by name. */
   readonly contexts?: Readonly<Record<string, NamedContext>>;
+  /**
+   * Read as a build runs it: only the stages its target (by default the last stage) reaches through
+   * `FROM`, `COPY --from` and `RUN --mount=from=` are built, as BuildKit's dockerfile2llb decides; images
+   * of the other stages are not pulled. `platforms` (`linux/amd64`…) choose the stages a name made of
+   * platform variables picks (`FROM binaries-$TARGETOS`).
+   */
+  readonly build?: { readonly target?: string; readonly platforms?: readonly string[] };
+  /** Names the outputs of the project's other builds are tagged with (`acme/base:dev`) → the service or target. */
+  readonly outputs?: ReadonlyMap<string, string>;
 }
 
 /** Set by the builder for every build; available to FROM without declaration, in stages once declared. */
@@ -43,6 +52,19 @@ const PLATFORM_VARIABLES: readonly Variable[] = [...PLATFORM_ARGS].map((name) =>
 
 const STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
 
+/**
+ * What a platform variable's unknown value may be, when matching stage names: an OCI platform's OS and
+ * architecture are Go's (`go/build` syslist: KnownOS, KnownArch), a variant is `v` and digits or nothing.
+ */
+const PLATFORM_PATTERNS: Readonly<Record<string, string>> = {
+  OS: '(?:aix|android|darwin|dragonfly|freebsd|hurd|illumos|ios|js|linux|nacl|netbsd|openbsd|plan9|solaris|wasip1|windows|zos)',
+  ARCH: '(?:386|amd64|amd64p32|arm|armbe|arm64|arm64be|loong64|mips|mipsle|mips64|mips64le|mips64p32|mips64p32le|ppc|ppc64|ppc64le|riscv|riscv64|s390|s390x|sparc|sparc64|wasm)',
+  VARIANT: '(?:v[0-9]+)?',
+  PLATFORM: '[a-z0-9._/-]+',
+};
+/** Private-use characters standing for those patterns in an expanded value. */
+const WILDCARD = /\uE000(OS|ARCH|VARIANT|PLATFORM)\uE001/;
+
 type Scope = Map<string, Variable>;
 
 interface Stage {
@@ -52,18 +74,33 @@ interface Stage {
   readonly scope: Scope;
 }
 
+/** A companion ARG's line goes after line `after`, indented like line `indentOf`. */
+interface CompanionPlace {
+  readonly after: number;
+  readonly indentOf: number;
+}
+
 /** A use before shared-ARG counting: a via-ARG site remembers its declaration. */
 interface DraftUse {
   use: { -readonly [K in keyof ImageUse]: ImageUse[K] };
   declId?: number;
   arg?: string;
+  /** The variables whose whole values are part of the reference, for counting the images each feeds. */
+  variables?: readonly Variable[];
+  /** For a reference partly from variables that may be pinned in a form the user picks: where a companion ARG goes. */
+  partial?: { readonly companion: CompanionPlace | undefined };
 }
 
 const NO_CONTEXTS: Readonly<Record<string, NamedContext>> = {};
 const SCRATCH: NotPinnable = { pinnable: false, reason: { kind: 'scratch' } };
 
 export function parseDockerfile(path: string, text: string, options: DockerfileOptions = {}): BuildFile {
-  return new DockerfileReader(path, text, options.buildArgs ?? {}, options.contexts ?? NO_CONTEXTS).read();
+  return new DockerfileReader(path, text, options.buildArgs ?? {}, options.contexts ?? NO_CONTEXTS, options.build, options.outputs).read();
+}
+
+/** The name a pull of `ref` asks for, with its implied tag: `docker.io/library/alpine:latest`. */
+function pulledName(ref: ImageRef): string {
+  return `${repositoryKey(ref)}:${effectiveTag(ref) ?? ''}`;
 }
 
 /**
@@ -97,15 +134,25 @@ class DockerfileReader {
   private readonly stagePins = new Map<string, NotPinnable>();
   private escape = '\\';
   private nextDeclId = 0;
+  /** The ARG instruction that declared a variable with a default, for placing a companion ARG after it. */
+  private readonly declaredBy = new Map<Variable, Instruction>();
 
   /** One id per override written in another file, for counting the images it feeds. */
   private readonly externalIds = new Map<string, number>();
+  /** Stage `from` needs stage `to`: an index, or a lower-case name resolved once every stage is known. */
+  private readonly stageLinks: { from: number; to: number | string }[] = [];
+  /** References named contexts replaced, by unit: where the text they matched is written. */
+  private readonly matched: { unit: number | undefined; match: MatchedContext }[] = [];
+  /** `outputs` by the name a pull asks for; made on first use. */
+  private localImages: Map<string, string> | undefined;
 
   constructor(
     private readonly path: string,
     private readonly text: string,
     private readonly buildArgs: Readonly<Record<string, string | BuildArg>>,
     private readonly contexts: Readonly<Record<string, NamedContext>>,
+    private readonly build: DockerfileOptions['build'],
+    private readonly outputs: DockerfileOptions['outputs'],
   ) {
     this.lines = new LineIndex(text);
     for (const variable of PLATFORM_VARIABLES) this.global.set(variable.name, variable);
@@ -164,14 +211,53 @@ class DockerfileReader {
       }
     }
 
-    return {
+    const reached = this.reachedStages();
+    const file: BuildFile = {
       path: this.path,
       kind: 'dockerfile',
       units: this.units,
-      uses: this.finishUses(),
+      uses: this.finishUses(reached),
       diagnostics: this.diagnostics,
     };
+    if (!this.matched.length) return file;
+    const matched = this.matched.filter((m) => m.unit === undefined || !reached || reached.stages.has(m.unit)).map((m) => m.match);
+    return matched.length ? { ...file, matchedContexts: matched } : file;
   }
+
+  /**
+   * The stages a build builds, as BuildKit's dockerfile2llb finds them (`allReachableStages`): its target
+   * (`findStateByName`, or `lastTarget`), and every stage that one needs through its base and its
+   * `COPY --from`/`RUN --mount=from=` sources, transitively. Undefined when every stage counts: the file
+   * read on its own, or a target no stage is named after (the build fails before it pulls anything).
+   */
+  private reachedStages(): { stages: Set<number>; target: Unit } | undefined {
+    const count = this.stages.length;
+    if (!this.build || !count) return undefined;
+    // A later stage of the same name replaces an earlier one in BuildKit's name table.
+    const byKey = new Map<string, number>();
+    this.stages.forEach((s, i) => s.key !== undefined && byKey.set(s.key, i));
+    const target = this.build.target ? byKey.get(this.build.target.toLowerCase()) : count - 1;
+    if (target === undefined) return undefined;
+    const needs = new Map<number, number[]>();
+    for (const { from, to } of this.stageLinks) {
+      const index = typeof to === 'number' ? to : byKey.get(to);
+      if (index === undefined || index >= count) continue;
+      let list = needs.get(from);
+      if (!list) needs.set(from, (list = []));
+      list.push(index);
+    }
+    const reached = new Set([target]);
+    const queue = [target];
+    while (queue.length) {
+      for (const next of needs.get(queue.pop()!) ?? []) {
+        if (reached.has(next)) continue;
+        reached.add(next);
+        queue.push(next);
+      }
+    }
+    return { stages: reached, target: this.stages[target]!.unit };
+  }
+
 
   // --- instructions -------------------------------------------------------------------------
 
@@ -211,7 +297,7 @@ class DockerfileReader {
       // A named context with the stage's own name replaces the whole stage (BuildKit checks it first).
       // BuildKit lowercases stage names before it looks one up as a context.
       const replacing = name ? this.contexts[name.text.toLowerCase()] : undefined;
-      this.useIn(ins, 'from', image, expansion, index, platform, (value) =>
+      this.useIn(ins, 'from', image, expansion, index, platform, (n) => this.global.get(n), (value) =>
         // FROM can only build on a stage defined before it.
         this.stages.find((s) => s.key === value)?.unit.name,
         replacing && name ? [name.text.toLowerCase(), replacing] : undefined,
@@ -237,6 +323,7 @@ class DockerfileReader {
         variable = { name, state: 'platform', value: '', origin: 'platform' };
       } else if (eq >= 0) {
         variable = this.defined(ins, name, word, eq, scope, 'arg');
+        this.declaredBy.set(variable, ins);
       } else if (stage) {
         // `ARG X` in a stage takes the global X's value, if there is one.
         const global = this.global.get(name);
@@ -296,8 +383,8 @@ class DockerfileReader {
     const { flags } = splitFlags(splitWords(ins.text, 4, this.escape, true));
     for (const flag of flags) {
       if (flag.name !== 'from' || !flag.value) continue;
-      const expansion = expandWord(flag.value.text, (n) => stage.scope.get(n), this.escape);
-      this.useIn(ins, 'copy-from', flag.value, expansion, stage.unit.index, undefined, (value) => this.stageNamed(value));
+      const lookup: Lookup = (n) => stage.scope.get(n);
+      this.useIn(ins, 'copy-from', flag.value, expandWord(flag.value.text, lookup, this.escape), stage.unit.index, undefined, lookup, (value) => this.stageNamed(value));
     }
   }
 
@@ -307,8 +394,8 @@ class DockerfileReader {
       if (flag.name !== 'mount' || !flag.value) continue;
       for (const field of mountFields(flag.value)) {
         if (field.key !== 'from' || !field.value) continue;
-        const expansion = expandWord(field.value.text, (n) => stage.scope.get(n), this.escape);
-        this.useIn(ins, 'mount-from', field.value, expansion, stage.unit.index, undefined, (value) => this.stageNamed(value));
+        const lookup: Lookup = (n) => stage.scope.get(n);
+        this.useIn(ins, 'mount-from', field.value, expandWord(field.value.text, lookup, this.escape), stage.unit.index, undefined, lookup, (value) => this.stageNamed(value));
       }
     }
   }
@@ -316,6 +403,63 @@ class DockerfileReader {
   private beforeFrom(ins: Instruction): void {
     const keyword = ins.text.slice(0, ins.keyword.length);
     this.diagnose(ins.start, ins.start + keyword.length, 'error', 'instruction-before-from', message(Messages.dockerfileInstructionBeforeFrom, keyword.toUpperCase()));
+  }
+
+  /**
+   * The stages a name made of platform variables picks (`binaries-$TARGETOS`), when every platform's value
+   * names one: each of the build's platforms when they are known; otherwise (the file on its own, or the
+   * builder's own platform) the variables match any name, and the name must match at least one stage.
+   */
+  private stagesByPlatform(raw: string, lookup: Lookup, stageOf: (value: string) => string | undefined): string[] | undefined {
+    const found = new Set<string>();
+    for (const values of this.platformValues()) {
+      const expansion = expandWord(raw, (n) => {
+        const variable = lookup(n);
+        if (variable?.state !== 'platform') return variable;
+        return { name: n, state: 'value', value: values[n] ?? `\uE000${n.replace(/^(BUILD|TARGET)/, '')}\uE001`, origin: 'platform' };
+      }, this.escape);
+      if (expansion.unresolved) return undefined;
+      // split() with a capturing group alternates text and the captured pattern names.
+      const parts = expansion.value.split(WILDCARD);
+      const pattern = new RegExp(`^${parts.map((part, i) => (i % 2 ? PLATFORM_PATTERNS[part] : escapeRegExp(part))).join('')}$`);
+      let named = false;
+      for (const key of this.allStageKeys.keys()) {
+        const stage = pattern.test(key) ? stageOf(key) : undefined;
+        if (stage === undefined) continue;
+        found.add(stage);
+        named = true;
+      }
+      if (!named) return undefined;
+    }
+    return [...found];
+  }
+
+  /** `TARGETOS`, `TARGETARCH`… for each of the build's platforms; one set of unknowns when they are not known. */
+  private platformValues(): Record<string, string>[] {
+    const platforms = this.build?.platforms ?? [];
+    const parsed = platforms.map((p) => /^([a-z0-9_-]+)\/([a-z0-9_-]+)(?:\/([a-z0-9_.-]+))?$/i.exec(p.trim()));
+    // `local` (Bake) and the builder's default are the machine's own platform: unknown here.
+    if (!parsed.length || parsed.some((m) => !m)) return [{}];
+    return parsed.map((m) => {
+      const [, os, arch, variant = ''] = m!.map((x) => x?.toLowerCase()) as [string, string, string, string?];
+      return { TARGETPLATFORM: variant ? `${os}/${arch}/${variant}` : `${os}/${arch}`, TARGETOS: os, TARGETARCH: arch, TARGETVARIANT: variant };
+    });
+  }
+
+  /** Records that stage `from` needs the stage `to` names, as BuildKit links them (`addState`, `toCommand`). */
+  private linkStage(from: number | undefined, kind: ImageUseKind, to: string): void {
+    // Only a build asks which stages are reached.
+    if (from === undefined || !this.build) return;
+    if (kind !== 'from') {
+      this.stageLinks.push({ from, to: /^\d+$/.test(to) ? Number(to) : to.toLowerCase() });
+      return;
+    }
+    // FROM builds on the latest stage of that name defined before it.
+    for (let i = this.stages.length - 1; i >= 0; i--) {
+      if (this.stages[i]!.key !== to.toLowerCase()) continue;
+      this.stageLinks.push({ from, to: i });
+      return;
+    }
   }
 
   /** `--from` of COPY and RUN --mount: a stage name (any stage in the file) or index, or an image. */
@@ -333,6 +477,7 @@ class DockerfileReader {
     expansion: Expansion,
     unit: number,
     platform: string | undefined,
+    lookup: Lookup,
     stageOf: (value: string) => string | undefined,
     replacedBy?: [string, NamedContext],
   ): void {
@@ -340,10 +485,18 @@ class DockerfileReader {
     const start = ins.offsetOf(word.start);
     const end = ins.offsetOf(word.end - 1) + 1;
     // The text as written: a word continued over lines keeps its continuation, so it matches its range.
-    this.addUse(kind, this.text.slice(start, end), start, end, expansion, unit, platform, (relStart, relEnd) => ({
+    const text = this.text.slice(start, end);
+    const byPlatform = expansion.unresolved?.cause === 'platform' && !replacedBy ? this.stagesByPlatform(word.text, lookup, stageOf) : undefined;
+    if (byPlatform) {
+      for (const stage of byPlatform) this.linkStage(unit, kind, stage);
+      const pin: NotPinnable = { pinnable: false, reason: { kind: 'stage', stage: text, byPlatform } };
+      this.drafts.push({ use: { kind, range: this.lines.range(start, end), text, resolved: undefined, reference: undefined, unit, platform, context: undefined, pin } });
+      return;
+    }
+    this.addUse(kind, text, start, end, expansion, unit, platform, (relStart, relEnd) => ({
       start: ins.offsetOf(word.start + relStart),
       end: ins.offsetOf(word.start + relEnd - 1) + 1,
-    }), stageOf, replacedBy);
+    }), stageOf, replacedBy, ins);
   }
 
   private addUse(
@@ -357,12 +510,15 @@ class DockerfileReader {
     within: (relStart: number, relEnd: number) => { start: number; end: number } = (s, e) => ({ start: start + s, end: start + e }),
     stageOf: (value: string) => string | undefined = () => undefined,
     replacedBy?: [string, NamedContext],
+    ins?: Instruction,
   ): void {
     const range = this.lines.range(start, end);
     let context: string | undefined;
+    let variables: Variable[] | undefined;
+    let partial: DraftUse['partial'];
     // One object literal of one shape per use: this runs for every image in the workspace.
     const push = (pin: ImageUse['pin'], resolved?: string, reference?: ImageUse['reference'], declId?: number, arg?: string): void => {
-      this.drafts.push({ use: { kind, range, text, resolved, reference, unit, platform, context, pin }, declId, arg });
+      this.drafts.push({ use: { kind, range, text, resolved, reference, unit, platform, context, pin }, declId, arg, variables, partial });
     };
     const notPinnable = (reason: NotPinnableReason): NotPinnable => ({ pinnable: false, reason });
 
@@ -380,6 +536,9 @@ class DockerfileReader {
     if (named) {
       const [name, replacement] = named;
       context = name;
+      // Matched on the reference as written: a digest written where that text comes from ends the match.
+      const place = replacedBy ? undefined : this.placeOfPin(expansion, start, end, within);
+      if (place) this.matched.push({ unit, match: { context: name, ...place } });
       if (replacement.kind !== 'image') {
         const source = replacement.kind === 'build' ? replacement.name : replacement.value;
         push(notPinnable({ kind: 'namedContext', name, source: replacement.kind, value: source }), source);
@@ -396,6 +555,7 @@ class DockerfileReader {
       return;
     }
     if (stage !== undefined) {
+      this.linkStage(unit, kind, value);
       let pin = this.stagePins.get(stage);
       if (!pin) this.stagePins.set(stage, (pin = notPinnable({ kind: 'stage', stage })));
       push(pin, value);
@@ -408,9 +568,15 @@ class DockerfileReader {
       return;
     }
     const reference = parsed.ref;
+    const builder = this.outputs && kind !== 'syntax' && reference.digest === undefined ? this.localImage(reference) : undefined;
+    if (builder !== undefined) {
+      push(notPinnable({ kind: 'localBuild', builder }), value, reference);
+      return;
+    }
     const pieces = expansion.pieces;
     const only = pieces.length === 1 ? pieces[0]! : undefined;
     const firstName = expansion.names[0];
+    if (firstName !== undefined) variables = pieces.flatMap((p) => (p.kind === 'variable' ? [p.variable] : []));
 
     if (only?.kind === 'literal' || firstName === undefined) {
       // Written right here (variables, if any, added nothing). Without variables but split by
@@ -428,21 +594,146 @@ class DockerfileReader {
       const pin: PinSite = { pinnable: true, range: this.lines.range(site.start, site.end), text: this.text.slice(site.start, site.end), viaArg: name };
       push(pin, value, reference, site.id, name);
     } else {
+      const written = reference.digest === undefined ? undefined : this.writtenDigest(pieces, within);
+      if (written) {
+        push(written.pin, value, reference, written.declId, written.pin.viaArg);
+        return;
+      }
       const name = only?.kind === 'variable' ? only.variable.name : firstName;
+      // Choices only when this file alone decides the value: no build argument from outside, no text
+      // computed from a variable (a computed piece does not keep where its variable's value came from).
+      const fromFile = pieces.every((p) => p.kind === 'literal' || (p.kind === 'variable' && p.variable.origin !== 'override'));
+      if (ins && reference.digest === undefined && fromFile) partial = { companion: this.companionPlace(kind, ins, variables ?? []) };
       push(notPinnable({ kind: 'partialArg', arg: name }), value, reference);
     }
   }
 
-  /** An ARG default that feeds several images is not edited: pinning one would pin them all. */
-  private finishUses(): ImageUse[] {
+  /**
+   * The text a pin of this reference would edit, as the branches at the end of `addUse` choose it: the
+   * reference as written (itself, or after its expansion when only partly from variables), the ARG default
+   * it comes from whole, or the build argument that sets it.
+   */
+  private placeOfPin(expansion: Expansion, start: number, end: number, within: (relStart: number, relEnd: number) => { start: number; end: number }): { file: string; range: Range } | undefined {
+    const only = expansion.pieces.length === 1 ? expansion.pieces[0]! : undefined;
+    const variable = only?.kind === 'variable' ? only.variable : undefined;
+    if (variable?.origin === 'override') return variable.external && { file: variable.external.file, range: variable.external.range };
+    if (variable?.site) return { file: this.path, range: this.lines.range(variable.site.start, variable.site.end) };
+    const site = only?.kind === 'literal' ? within(only.start, only.end) : { start, end };
+    return { file: this.path, range: this.lines.range(site.start, site.end) };
+  }
+
+  /** The service or target whose output `ref` names, if the project builds it (`outputs`). */
+  private localImage(ref: ImageRef): string | undefined {
+    if (!this.localImages) {
+      this.localImages = new Map();
+      for (const [tag, builder] of this.outputs ?? []) {
+        const parsed = parseImageReference(tag);
+        if (parsed.ok && parsed.ref.digest === undefined) this.localImages.set(pulledName(parsed.ref), builder);
+      }
+    }
+    return this.localImages.get(pulledName(ref));
+  }
+
+  /**
+   * Where a digest is written in a reference partly made of variables, when one piece holds it whole:
+   * literally after the expansion (`node:${VERSION}@sha256:…`), in a companion ARG written after an `@`
+   * (`node:${VERSION}@${NODE_DIGEST}`), or at the end of the last ARG's default (`ARG VERSION=22@sha256:…`,
+   * what Renovate writes when it pins `FROM node:${VERSION}`).
+   */
+  private writtenDigest(pieces: readonly Piece[], within: (relStart: number, relEnd: number) => { start: number; end: number }): { pin: PinSite; declId?: number } | undefined {
+    const last = pieces[pieces.length - 1]!;
+    if (last.kind === 'literal') {
+      const at = last.text.indexOf('@');
+      if (at < 0) return undefined;
+      const site = within(last.start + at, last.end);
+      return { pin: { pinnable: true, range: this.lines.range(site.start, site.end), text: this.text.slice(site.start, site.end) } };
+    }
+    if (last.kind !== 'variable' || !last.variable.site) return undefined;
+    const { site, name, value } = last.variable;
+    const range = this.lines.range(site.start, site.end);
+    const text = this.text.slice(site.start, site.end);
+    if (value.includes('@')) return { pin: { pinnable: true, range, text, viaArg: name }, declId: site.id };
+    const before = pieces[pieces.length - 2];
+    if (before?.kind === 'literal' && before.text.endsWith('@')) return { pin: { pinnable: true, range, text, viaArg: name, digestOnly: true }, declId: site.id };
+    return undefined;
+  }
+
+  /**
+   * The line a companion ARG goes after, in the scope the use reads: after the global ARG that declares the
+   * reference's last variable (FROM), or right before the instruction (COPY --from, RUN --mount, in a stage).
+   */
+  private companionPlace(kind: ImageUseKind, ins: Instruction, variables: readonly Variable[]): CompanionPlace | undefined {
+    if (kind !== 'from') return { after: ins.startLine - 1, indentOf: ins.startLine };
+    const last = variables[variables.length - 1];
+    const declaration = last && this.declaredBy.get(last);
+    return declaration && { after: declaration.endLine, indentOf: declaration.startLine };
+  }
+
+  /**
+   * An ARG default that feeds several images is not edited: pinning one would pin them all. A reference
+   * partly from variables gets its choices, a companion ARG only when its variables feed it alone. Images
+   * of stages the build does not build are not pulled by it.
+   */
+  private finishUses(reached: { stages: Set<number>; target: Unit } | undefined): ImageUse[] {
     const users = new Map<number, number>();
-    for (const d of this.drafts) if (d.declId !== undefined) users.set(d.declId, (users.get(d.declId) ?? 0) + 1);
+    const feeds = new Map<Variable, number>();
+    for (const d of this.drafts) {
+      if (d.declId !== undefined) users.set(d.declId, (users.get(d.declId) ?? 0) + 1);
+      for (const v of new Set(d.variables)) feeds.set(v, (feeds.get(v) ?? 0) + 1);
+    }
+    let names: Set<string> | undefined;
     return this.drafts.map((d) => {
+      if (reached && d.use.unit !== undefined && !reached.stages.has(d.use.unit)) {
+        d.use.pin = { pinnable: false, reason: { kind: 'notBuilt', target: reached.target.name ?? reached.target.index } };
+        return d.use;
+      }
+      if (d.partial && !d.use.pin.pinnable && d.use.pin.reason.kind === 'partialArg') {
+        names ??= this.namesInUse();
+        d.use.pin = { pinnable: false, reason: { ...d.use.pin.reason, choices: this.choices(d, feeds, names) } };
+        return d.use;
+      }
       const count = d.declId === undefined ? 1 : users.get(d.declId)!;
       if (count <= 1 || d.arg === undefined) return d.use;
       d.use.pin = { pinnable: false, reason: { kind: 'sharedArg', arg: d.arg, users: count } };
       return d.use;
     });
+  }
+
+  private choices(d: DraftUse, feeds: ReadonlyMap<Variable, number>, names: Set<string>): ArgPinChoices {
+    const { use } = d;
+    const afterExpansion: PinSite = { pinnable: true, range: use.range, text: use.text };
+    let companion: CompanionArg | CompanionRefusal;
+    const shared = d.variables?.find((v) => feeds.get(v)! > 1);
+    const place = d.partial?.companion;
+    if (shared) companion = { offered: false, kind: 'sharedArg', arg: shared.name, users: feeds.get(shared)! };
+    else if (!d.variables?.length || !place || place.after < 0) companion = { offered: false, kind: 'noArg' };
+    else {
+      const name = uniqueName(companionName(use.reference!.repository), names);
+      names.add(name);
+      companion = { offered: true, name, ...this.lineAfter(place.after), indent: this.indentOf(place.indentOf) };
+    }
+    return { afterExpansion, companion };
+  }
+
+  /** Line `line` as a site (its text without the line break), and its line break: the use's own line follows it. */
+  private lineAfter(line: number): Pick<CompanionArg, 'after' | 'eol'> {
+    const start = this.lines.offset({ line, character: 0 });
+    const next = this.lines.offset({ line: line + 1, character: 0 });
+    const end = this.text.startsWith('\r\n', next - 2) ? next - 2 : next - 1;
+    return { after: { range: this.lines.range(start, end), text: this.text.slice(start, end) }, eol: this.text.slice(end, next) };
+  }
+
+  private indentOf(line: number): string {
+    const blanks = /[ \t]*/y;
+    blanks.lastIndex = this.lines.offset({ line, character: 0 });
+    return blanks.exec(this.text)![0];
+  }
+
+  /** Every word of the file that could name a variable (comments included: a new name must not look like any). */
+  private namesInUse(): Set<string> {
+    const names = new Set(this.text.match(/[A-Za-z_][A-Za-z0-9_]*/g));
+    for (const name of Object.keys(this.buildArgs)) names.add(name);
+    return names;
   }
 
   // --- diagnostics --------------------------------------------------------------------------------
@@ -462,4 +753,21 @@ class DockerfileReader {
   private diagnose(start: number, end: number, severity: Diagnostic['severity'], code: string, m: Diagnostic['message']): void {
     this.diagnostics.push({ range: this.lines.range(start, end), severity, code, message: m });
   }
+}
+
+/** `ghcr.io/acme/my-app` → `MY_APP_DIGEST`: a valid variable name (letters, digits, `_`, not a digit first). */
+function companionName(repository: string): string {
+  const base = (repository.split('/').pop() ?? '').toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_|_$/g, '');
+  return `${/^[A-Z]/.test(base) ? base : `IMAGE_${base}`.replace(/_$/, '')}_DIGEST`;
+}
+
+function uniqueName(base: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(base)) return base;
+  let n = 2;
+  while (taken.has(`${base}_${n}`)) n++;
+  return `${base}_${n}`;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

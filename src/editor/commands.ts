@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { ContentStore } from '../registry/contentStore';
 import { Commands } from './context';
 import type { ImageResolver } from './registry/imageResolver';
-import { addCredentials, copyDigest, removeCredentials, showManifest } from './registry/registryCommands';
+import { addCredentials, copyDigest, copyPinnedReference, removeCredentials, showManifest } from './registry/registryCommands';
 import type { SecretCredentialStore } from './registry/secretCredentials';
 import type { ImagesTreeProvider } from './tree/imagesTreeProvider';
 import { toRange, type TreeNode } from './tree/nodes';
@@ -22,9 +22,13 @@ export interface CommandDeps {
   readonly resolver: ImageResolver;
   readonly secrets: SecretCredentialStore;
   readonly contentStore: ContentStore;
+  readonly log: vscode.LogOutputChannel;
   /** Starts resolving again with a client built from the current settings and credentials. */
   readonly reconnect: () => void;
 }
+
+/** The settings a failed lookup may need: the proxy, and the registries' mirrors, certificates and timeout. */
+const NETWORK_SETTINGS = ['http.proxy', 'http.proxyStrictSSL', 'http.noProxy', 'imageProvenance.registry.hosts', 'imageProvenance.registry.caCertificates', 'imageProvenance.registry.timeoutSeconds'];
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable {
   const table: Record<string, (...args: never[]) => unknown> = {
@@ -35,8 +39,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     [Commands.groupByImage]: () => deps.tree.setGroupBy('image'),
     [Commands.groupByFile]: () => deps.tree.setGroupBy('file'),
     [Commands.reveal]: (node?: TreeNode) => reveal(deps, node ?? deps.treeView.selection[0]),
-    [Commands.copyDigest]: (node?: TreeNode) => copyDigest(deps.tree, node ?? deps.treeView.selection[0]),
-    [Commands.showManifest]: (node?: TreeNode) => showManifest(deps.tree, node ?? deps.treeView.selection[0]),
+    [Commands.copyDigest]: (node?: TreeNode) => copyDigest(deps, node),
+    [Commands.copyPinnedReference]: (node?: TreeNode) => copyPinnedReference(deps, node),
+    [Commands.showManifest]: (node?: TreeNode) => showManifest(deps, node),
     [Commands.addCredentials]: async (host?: string) => (await addCredentials(deps.secrets, typeof host === 'string' ? host : undefined)) && deps.reconnect(),
     [Commands.removeCredentials]: async () => (await removeCredentials(deps.secrets)) && deps.reconnect(),
     [Commands.clearCache]: async () => {
@@ -44,6 +49,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
       deps.reconnect();
     },
     [Commands.retry]: () => deps.resolver.retry(),
+    [Commands.openNetworkSettings]: () => vscode.commands.executeCommand('workbench.action.openSettings', `@id:${NETWORK_SETTINGS.join(',')}`),
+    [Commands.showLog]: () => deps.log.show(true),
     ...pinCommands(deps.index, deps.pinner),
   };
   return vscode.Disposable.from(...Object.entries(table).map(([id, run]) => vscode.commands.registerCommand(id, run)));

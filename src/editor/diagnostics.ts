@@ -13,8 +13,15 @@ const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   hint: vscode.DiagnosticSeverity.Hint,
 };
 
+/** Errors that text being typed has on its way (`FROM `, `FROM node:`, `${`): hints until typing pauses. */
+const WHILE_TYPING = new Set(['invalid-reference', 'from-without-image', 'bad-substitution']);
+/** How long typing pauses before such an error on the lines being typed shows as one. */
+const SETTLE_MS = 1000;
+
 export function publishDiagnostics(index: BuildFileIndex): vscode.Disposable {
   const collection = vscode.languages.createDiagnosticCollection('imageProvenance');
+  /** Per document: the lines typed on since typing last paused, and the timer that waits for the pause. */
+  const typing = new Map<string, { readonly lines: Set<number>; readonly timer: NodeJS.Timeout }>();
   const update = (path: string): void => {
     const uri = vscode.Uri.parse(path);
     const diagnostics = index.diagnostics(path);
@@ -22,17 +29,50 @@ export function publishDiagnostics(index: BuildFileIndex): vscode.Disposable {
       collection.delete(uri);
       return;
     }
+    const typed = typing.get(path)?.lines;
     collection.set(
       uri,
       diagnostics.map((d) => {
-        const diagnostic = new vscode.Diagnostic(toRange(d.range), localize(d.message), SEVERITY[d.severity]);
+        const beingTyped = typed !== undefined && WHILE_TYPING.has(d.code) && [...typed].some((line) => d.range.start.line <= line && line <= d.range.end.line);
+        const diagnostic = new vscode.Diagnostic(toRange(d.range), localize(d.message), beingTyped ? vscode.DiagnosticSeverity.Hint : SEVERITY[d.severity]);
         diagnostic.source = 'Image Provenance';
         diagnostic.code = d.code;
         return diagnostic;
       }),
     );
   };
+  /** Typing paused, or the cursor left the lines typed on: their errors show as errors. */
+  const settle = (path: string): void => {
+    const entry = typing.get(path);
+    if (!entry) return;
+    clearTimeout(entry.timer);
+    typing.delete(path);
+    if (index.has(path)) update(path);
+  };
+  const typed = (e: vscode.TextDocumentChangeEvent): void => {
+    if (!e.contentChanges.length) return;
+    const path = e.document.uri.toString();
+    const entry = typing.get(path);
+    clearTimeout(entry?.timer);
+    const lines = entry?.lines ?? new Set<number>();
+    for (const change of e.contentChanges) {
+      const added = change.text.split('\n').length - 1;
+      for (let line = change.range.start.line; line <= change.range.start.line + added; line++) lines.add(line);
+    }
+    typing.set(path, { lines, timer: setTimeout(() => settle(path), SETTLE_MS) });
+  };
+  const moved = (e: vscode.TextEditorSelectionChangeEvent): void => {
+    const entry = typing.get(e.textEditor.document.uri.toString());
+    if (entry && !e.selections.some((s) => entry.lines.has(s.active.line))) settle(e.textEditor.document.uri.toString());
+  };
+
   for (const file of index.files()) update(file.path);
   const unsubscribe = index.onDidChange((paths) => paths.forEach(update));
-  return vscode.Disposable.from({ dispose: unsubscribe }, collection);
+  return vscode.Disposable.from(
+    { dispose: unsubscribe },
+    vscode.workspace.onDidChangeTextDocument(typed),
+    vscode.window.onDidChangeTextEditorSelection(moved),
+    { dispose: () => typing.forEach((entry) => clearTimeout(entry.timer)) },
+    collection,
+  );
 }

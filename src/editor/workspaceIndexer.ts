@@ -51,7 +51,11 @@ export class WorkspaceIndexer implements vscode.Disposable {
       this.scheduleWanted();
     });
     this.disposables.push({ dispose: unsubscribe });
-    void this.refresh();
+    // The scan starts once activation has returned: VS Code counts what activate() does as its startup cost,
+    // and nothing waits for the scan to begin (whenIndexed() waits for it to end).
+    const activated = new Promise<void>((resolve) => setImmediate(resolve));
+    this.scanning = activated;
+    void activated.then(() => this.refresh());
   }
 
   /** Re-reads the folders' rules and re-scans; a scan still running is cancelled. */
@@ -73,13 +77,18 @@ export class WorkspaceIndexer implements vscode.Disposable {
     return this.scanning;
   }
 
-  /** Resolves once the current scan and any pending editor changes are in the index. */
-  async whenIndexed(): Promise<void> {
+  /** Resolves once no workspace scan is running (typing still waits for its pause). */
+  async whenScanned(): Promise<void> {
     let scanning: Promise<void>;
     do {
       scanning = this.scanning;
       await scanning;
     } while (scanning !== this.scanning);
+  }
+
+  /** Resolves once the current scan and any pending editor changes are in the index. */
+  async whenIndexed(): Promise<void> {
+    await this.whenScanned();
     for (const [key, pending] of this.pendingEdits) {
       clearTimeout(pending.timer);
       this.pendingEdits.delete(key);

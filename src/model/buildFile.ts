@@ -34,6 +34,20 @@ export interface BuildFile {
   readonly dependencies?: readonly string[];
   /** Compose files this one includes (`include:`): build files in their own right, whatever their name. */
   readonly includes?: readonly string[];
+  /**
+   * A Dockerfile read as a build sees it: where the text is written that its named contexts matched
+   * (BuildKit matches a context's name against the reference as written, so a digest there ends the match).
+   */
+  readonly matchedContexts?: readonly MatchedContext[];
+}
+
+/** A reference a named context replaced, and where the text it was matched on is written. */
+export interface MatchedContext {
+  /** The context's name (`alpine:3.20`). */
+  readonly context: string;
+  /** Where a pin of the reference would write: its pin site, or for one partly made of ARGs its own text. */
+  readonly file: string;
+  readonly range: Range;
 }
 
 /** Text in some build file where a value is written: where a pin edit would go. */
@@ -86,6 +100,8 @@ export interface BuildDefinition {
   /** The stage to build (`target:`), if not the last. */
   readonly target?: string;
   readonly platforms?: readonly string[];
+  /** The names the build's output is tagged with (Compose `image:` and `build.tags`, Bake `tags`). */
+  readonly tags?: readonly string[];
 }
 
 export type UnitKind = 'stage' | 'service' | 'target' | 'group';
@@ -102,6 +118,13 @@ export interface Unit {
   readonly members?: readonly number[];
   /** A Compose service's profiles: it runs only when one of them is active. */
   readonly profiles?: readonly string[];
+  /**
+   * A Bake target that exists to be inherited (`_common`): targets inherit from it, it says nothing about
+   * what to build (no context, Dockerfile or stage), and no group, no `target:` context and not the name
+   * `default` build it. Named on the command line it builds like any other (buildx has no abstract
+   * targets), so it keeps its build; this says what it is for.
+   */
+  readonly template?: true;
 }
 
 export type ImageUseKind =
@@ -144,7 +167,40 @@ export interface PinSite {
   readonly viaArg?: string;
   /** Set when the edit goes into another file: the Compose or Bake file that passes the value. */
   readonly file?: string;
+  /**
+   * Set when the text is the digest alone (`sha256:…`): the default of a companion ARG that the reference
+   * writes after an `@` (`node:${VERSION}@${NODE_DIGEST}`).
+   */
+  readonly digestOnly?: true;
 }
+
+/**
+ * How a reference only partly made of variables (`node:${VERSION}`) can still be pinned. Neither is
+ * chosen for the user: both make the digest win over the tag, so a `--build-arg VERSION=…` alone no
+ * longer changes the image (BuildKit pulls by digest when a reference has both).
+ */
+export interface ArgPinChoices {
+  /** The reference as written: `node:${VERSION}` becomes `node:${VERSION}@sha256:…`. */
+  readonly afterExpansion: PinSite;
+  /** A companion ARG that holds the digest (`ARG NODE_DIGEST=sha256:…`, `node:${VERSION}@${NODE_DIGEST}`), or why not. */
+  readonly companion: CompanionArg | CompanionRefusal;
+}
+
+export interface CompanionArg {
+  readonly offered: true;
+  /** A name no word of the file uses yet: the image's name and `_DIGEST`. */
+  readonly name: string;
+  /** The line the `ARG` line goes after (its text without the line break), in the scope the use reads. */
+  readonly after: { readonly range: Range; readonly text: string };
+  readonly indent: string;
+  readonly eol: string;
+}
+
+export type CompanionRefusal =
+  /** The ARG also feeds other images: one version ARG cannot be paired with one image's digest. */
+  | { readonly offered: false; readonly kind: 'sharedArg'; readonly arg: string; readonly users: number }
+  /** No ARG value is part of the reference (`${UNSET:-alpine}:3.20`): nothing to pair a digest ARG with. */
+  | { readonly offered: false; readonly kind: 'noArg' };
 
 export interface NotPinnable {
   readonly pinnable: false;
@@ -154,8 +210,11 @@ export interface NotPinnable {
 export type NotPinnableReason =
   /** `FROM scratch`: the empty image, nothing to pull. */
   | { readonly kind: 'scratch' }
-  /** A build stage of the same file (`FROM builder`, `COPY --from=0`). */
-  | { readonly kind: 'stage'; readonly stage: string }
+  /**
+   * A build stage of the same file (`FROM builder`, `COPY --from=0`). Named through a platform variable
+   * (`FROM binaries-$TARGETOS`), `byPlatform` lists the stages it may name.
+   */
+  | { readonly kind: 'stage'; readonly stage: string; readonly byPlatform?: readonly string[] }
   /**
    * A variable without a value: an ARG without default (`noValue`), a name never declared, a global
    * ARG used in a stage that did not redeclare it (`globalOnly`), a platform ARG whose value comes
@@ -170,8 +229,12 @@ export type NotPinnableReason =
   | { readonly kind: 'invalid'; readonly error: ReferenceError }
   /** The reference comes from an ARG default that other images use too: editing it would change them all. */
   | { readonly kind: 'sharedArg'; readonly arg: string; readonly users: number }
-  /** Only part of the reference comes from variables (`node:${VERSION}`): no single place holds it. */
-  | { readonly kind: 'partialArg'; readonly arg: string }
+  /**
+   * Only part of the reference comes from variables (`node:${VERSION}`): no single place holds it. With
+   * `choices`, the user may pin it in a form they pick; without, a variable's value is set from outside
+   * this file or computed.
+   */
+  | { readonly kind: 'partialArg'; readonly arg: string; readonly choices?: ArgPinChoices }
   /** The value comes from a build-arg override outside this file. */
   | { readonly kind: 'overridden'; readonly arg: string }
   /** A Compose `image:` next to `build:` names the output, not a base. */
@@ -179,7 +242,19 @@ export type NotPinnableReason =
   /** A named build context stands in for it: another build's output (`target:`), or local files. */
   | { readonly kind: 'namedContext'; readonly name: string; readonly source: 'build' | 'local'; readonly value: string }
   /** Compose/Bake: written with variables whose values come from elsewhere (`${REGISTRY}/app:${TAG}`). */
-  | { readonly kind: 'interpolated'; readonly variable: string };
+  | { readonly kind: 'interpolated'; readonly variable: string }
+  /**
+   * In a stage the build does not build: its target (a stage name, or the index of an unnamed last stage)
+   * reaches it through no `FROM`, `COPY --from` or `RUN --mount=from=`, so the build does not pull it.
+   */
+  | { readonly kind: 'notBuilt'; readonly target: string | number }
+  /** The output of another build of the project (a Compose service's `image:`, a Bake target's `tags`). */
+  | { readonly kind: 'localBuild'; readonly builder: string }
+  /**
+   * A build in the workspace replaces this reference, as written, by a named context: a digest written
+   * here would stop the context from matching (BuildKit's dockerui.NamedContext).
+   */
+  | { readonly kind: 'contextMatch'; readonly owner: string; readonly builder: string; readonly context: string };
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -192,7 +267,7 @@ export interface Diagnostic {
 }
 
 /** What the tree and hovers show for a use, derived from the model. */
-export type ImageUseState = 'pinned' | 'unpinned' | 'unresolved' | 'notPinnable';
+export type ImageUseState = 'pinned' | 'unpinned' | 'unresolved' | 'notPinnable' | 'notBuilt';
 
 export function imageUseState(use: ImageUse): ImageUseState {
   if (use.pin.pinnable) return use.reference?.digest ? 'pinned' : 'unpinned';
@@ -205,12 +280,16 @@ export function imageUseState(use: ImageUse): ImageUseState {
       // The image is known; only the place to write the digest is missing.
       return use.reference?.digest ? 'pinned' : 'notPinnable';
     case 'interpolated':
+    case 'contextMatch':
       return use.reference?.digest ? 'pinned' : 'notPinnable';
+    case 'notBuilt':
+      return 'notBuilt';
     case 'scratch':
     case 'stage':
     case 'invalid':
     case 'buildOutput':
     case 'namedContext':
+    case 'localBuild':
       return 'notPinnable';
   }
 }
@@ -226,8 +305,25 @@ export function pulledImage(use: ImageUse): ImageRef | undefined {
     case 'partialArg':
     case 'overridden':
     case 'interpolated':
+    case 'contextMatch':
       return use.reference;
     default:
       return undefined;
   }
+}
+
+/** The ways to pin a use only partly made of variables, when it has them. */
+export function argPinChoices(use: ImageUse): ArgPinChoices | undefined {
+  return !use.pin.pinnable && use.pin.reason.kind === 'partialArg' ? use.pin.reason.choices : undefined;
+}
+
+/** Reasons that say a use names no image at all: nothing a registry serves, nothing to list or pin. */
+const NOT_IMAGES: ReadonlySet<NotPinnableReason['kind']> = new Set(['stage', 'scratch', 'buildOutput', 'namedContext', 'notBuilt', 'localBuild']);
+
+/**
+ * Whether a use names an image some build pulls from a registry (known or not yet, as `${BASE}`): false for
+ * stages, `scratch`, build outputs, named contexts that are not images, stages the build does not build.
+ */
+export function isPulledImage(use: ImageUse): boolean {
+  return use.pin.pinnable || !NOT_IMAGES.has(use.pin.reason.kind);
 }

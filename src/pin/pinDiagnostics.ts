@@ -9,7 +9,8 @@ import type { BuildFile, Diagnostic, ImageUse, Severity } from '../model/buildFi
 import { pulledImage } from '../model/buildFile';
 import { LineIndex } from '../model/lineIndex';
 import { message, Messages } from '../model/messages';
-import { familiarName, type ImageRef } from '../reference/imageReference';
+import { basename } from '../model/paths';
+import { familiarName, shortDigest, type ImageRef } from '../reference/imageReference';
 import { pinStatus, type PinStatus, type Resolution } from './pinStatus';
 
 export const PinCodes = {
@@ -33,7 +34,7 @@ export interface PinDiagnosticOptions {
   readonly ignored?: (ref: ImageRef) => boolean;
   /** The platforms the builds of this file target, when one of them targets several (Bake `platforms`). */
   readonly buildPlatforms?: readonly string[];
-  /** In a Compose or Bake file: the platforms of each unit (service, target) that builds for several. */
+  /** The platforms each unit is built for, where several: a service or target, or a Dockerfile stage its builds build. */
   readonly unitPlatforms?: ReadonlyMap<number, readonly string[]>;
 }
 
@@ -72,15 +73,15 @@ export function pinDiagnostics(file: BuildFile, text: string, resolutionOf: (ref
 type Finding = readonly [PinCode, Level, Diagnostic['message']];
 
 function findings(use: ImageUse, ref: ImageRef, status: PinStatus, resolution: Resolution | undefined, options: PinDiagnosticOptions): Finding[] {
-  const name = familiarName(ref);
   switch (status.kind) {
     case 'unpinned':
       return [[PinCodes.unpinned, options.unpinned, unpinnedMessage(use, familiarName(ref, { withDigest: false }))]];
     case 'stale': {
-      const pinned = ref.digest!;
+      // The tag is what moved: name it without the pin, and the digests short (the reference is right there).
+      const tag = familiarName(ref, { withDigest: false });
       const m = status.update
-        ? message(Messages.pinStale, name, status.tagDigest, pinned)
-        : message(Messages.pinStaleNoPlatform, familiarName(ref, { withDigest: false }), status.tagDigest, status.platform ?? '?');
+        ? message(Messages.pinStale, tag, briefDigest(status.tagDigest), briefDigest(ref.digest!))
+        : message(Messages.pinStaleNoPlatform, tag, briefDigest(status.tagDigest), status.platform ?? '?');
       return [[PinCodes.stale, options.stale, m], ...platformFinding(use, ref, resolution, options)];
     }
     case 'notFound':
@@ -116,6 +117,11 @@ function platformFinding(use: ImageUse, ref: ImageRef, resolution: Resolution | 
   return [[PinCodes.platform, 'warning', message(Messages.pinPlatformInMultiPlatformBuild, familiarName(ref, { withDigest: false }), platform, why)]];
 }
 
+/** `sha256:` and the first 12 hex digits, as `docker images` shortens them, marked as cut. */
+function briefDigest(digest: string): string {
+  return `${digest.slice(0, digest.indexOf(':') + 1)}${shortDigest(digest)}…`;
+}
+
 function unpinnedMessage(use: ImageUse, name: string): Diagnostic['message'] {
   if (use.pin.pinnable) return message(Messages.pinUnpinned, name);
   const reason = use.pin.reason;
@@ -123,11 +129,13 @@ function unpinnedMessage(use: ImageUse, name: string): Diagnostic['message'] {
     case 'sharedArg':
       return message(Messages.pinUnpinnedShared, name, reason.arg, reason.users);
     case 'partialArg':
-      return message(Messages.pinUnpinnedPartial, name, reason.arg);
+      return message(reason.choices ? Messages.pinUnpinnedPartialChoice : Messages.pinUnpinnedPartial, name, reason.arg);
     case 'overridden':
       return message(Messages.pinUnpinnedOverridden, name, reason.arg);
     case 'interpolated':
       return message(Messages.pinUnpinnedInterpolated, name, reason.variable ? `\${${reason.variable}}` : '?');
+    case 'contextMatch':
+      return message(Messages.pinUnpinnedContextMatch, name, reason.builder, basename(reason.owner), reason.context);
     default:
       return message(Messages.pinUnpinned, name);
   }

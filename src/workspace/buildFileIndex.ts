@@ -5,7 +5,7 @@
 // target on the Dockerfile it builds. The index keeps the text of every such file it was given, re-parses
 // dependents when one changes, and says which files it still needs (`wanted()`), so the edge can read them.
 
-import type { BuildDefinition, BuildFile, BuildFileKind, Diagnostic, ImageUse } from '../model/buildFile';
+import { argPinChoices, isPulledImage, type BuildDefinition, type BuildFile, type BuildFileKind, type Diagnostic, type ImageUse, type NotPinnable, type Range } from '../model/buildFile';
 import { Messages, message } from '../model/messages';
 import { parseDockerfile } from '../dockerfile/parseDockerfile';
 import { parseBuildFile } from './parseBuildFile';
@@ -32,7 +32,7 @@ export interface ImageGroup {
 }
 
 const NONE: string[] = [];
-const NOT_PULLED = new Set(['stage', 'scratch', 'buildOutput', 'namedContext']);
+const NO_MATCHES: ReadonlyMap<string, NotPinnable> = new Map();
 
 export type IndexListener = (changedPaths: readonly string[]) => void;
 
@@ -59,6 +59,13 @@ export class BuildFileIndex {
   private readonly registered = new Map<string, { readonly dependencies: readonly string[]; readonly dockerfiles: readonly string[]; readonly includes: readonly string[] }>();
   private readonly listeners = new Set<IndexListener>();
   private readonly links = new Map<string, BuildFile | undefined>();
+  /** Compose and Bake files with a build that has named contexts: the builds whose contexts can match a reference. */
+  private readonly contextOwners = new Set<string>();
+  /** Pin sites whose text some build's named context matches (file@range → why), once computed. */
+  private contextMatches: ReadonlyMap<string, NotPinnable> | undefined;
+  /** Files as the model gives them, with pins at those sites refused; made on first use. */
+  private views = new WeakMap<BuildFile, BuildFile>();
+  private sortedViews: BuildFile[] | undefined;
   private variables: Readonly<Record<string, string>> = {};
   private sorted: BuildFile[] | undefined;
   private groups: ImageGroup[] | undefined;
@@ -110,6 +117,7 @@ export class BuildFileIndex {
 
   delete(path: string): boolean {
     const had = this.byPath.delete(path);
+    this.contextOwners.delete(path);
     this.kinds.delete(path);
     const needed = (this.dependents.get(path)?.size ?? 0) + (this.builders.get(path)?.size ?? 0);
     if (needed) this.texts.set(path, null);
@@ -132,12 +140,14 @@ export class BuildFileIndex {
     this.builders.clear();
     this.includers.clear();
     this.registered.clear();
+    this.contextOwners.clear();
     this.invalidate();
     if (paths.length) this.emit(paths);
   }
 
   get(path: string): BuildFile | undefined {
-    return this.byPath.get(path);
+    const file = this.byPath.get(path);
+    return file && this.view(file);
   }
 
   has(path: string): boolean {
@@ -156,7 +166,9 @@ export class BuildFileIndex {
   /** Every file, sorted by path. */
   files(): readonly BuildFile[] {
     this.sorted ??= [...this.byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    return this.sorted;
+    if (!this.matchesOfContexts().size) return this.sorted;
+    this.sortedViews ??= this.sorted.map((f) => this.view(f));
+    return this.sortedViews;
   }
 
   /** Files that build files depend on and whose text the index has not been given yet. */
@@ -170,6 +182,11 @@ export class BuildFileIndex {
    * Undefined when the Dockerfile's text is not (yet) known.
    */
   linked(owner: string, build: number): BuildFile | undefined {
+    const file = this.linkedAsParsed(owner, build);
+    return file && this.view(file);
+  }
+
+  private linkedAsParsed(owner: string, build: number): BuildFile | undefined {
     const key = `${build}:${owner}`;
     if (this.links.has(key)) return this.links.get(key);
     const definition = this.byPath.get(owner)?.builds?.[build];
@@ -177,21 +194,47 @@ export class BuildFileIndex {
     if (definition) {
       const text = definition.inline ?? (definition.dockerfile !== undefined ? this.texts.get(definition.dockerfile) : undefined);
       const path = definition.dockerfile ?? `${owner}#${build}`;
-      if (typeof text === 'string') file = parseDockerfile(path, text, { buildArgs: definition.args, contexts: definition.contexts });
+      const asBuilt = { ...(definition.target !== undefined ? { target: definition.target } : {}), ...(definition.platforms ? { platforms: definition.platforms } : {}) };
+      if (typeof text === 'string') file = parseDockerfile(path, text, { buildArgs: definition.args, contexts: definition.contexts, build: asBuilt, outputs: this.outputsOf(owner, build) });
     }
     this.links.set(key, file);
     return file;
   }
 
-  /** The model's diagnostics for a file, plus those about what its builds point to. */
+  /** What the project's other builds tag their outputs with → the service or target that builds it. */
+  private outputsOf(owner: string, build: number): Map<string, string> | undefined {
+    const file = this.byPath.get(owner)!;
+    let outputs: Map<string, string> | undefined;
+    file.builds!.forEach((other, i) => {
+      const builder = file.units[other.unit]?.name;
+      if (i === build || builder === undefined) return;
+      for (const tag of other.tags ?? []) (outputs ??= new Map()).set(tag, builder);
+    });
+    return outputs;
+  }
+
+  /**
+   * The model's diagnostics for a file, plus those about what its builds point to (a Dockerfile that is
+   * missing, a target stage it lacks); each message once per place (a matrix repeats one line's).
+   */
   diagnostics(path: string): readonly Diagnostic[] {
     const file = this.byPath.get(path);
     if (!file) return [];
-    // Missing: known not to exist, or a name the scan finds that it did not find.
+    // Missing: known not to exist, or a name the scan finds that it did not find. A Bake template
+    // (only inherited from) builds only when named on the command line: not worth a warning.
     const scanned = this.options.scanned ?? (() => false);
-    const missing = (file.builds ?? []).filter((b) => b.dockerfile !== undefined && (this.texts.get(b.dockerfile) === null || (!this.texts.has(b.dockerfile) && scanned(b.dockerfile))));
-    if (!missing.length) return file.diagnostics;
-    return [...file.diagnostics, ...missing.map((b) => linkMissing(b))];
+    const found: Diagnostic[] = [];
+    (file.builds ?? []).forEach((b, i) => {
+      // A Bake template builds only when named on the command line: nothing to warn about until then.
+      if (file.units[b.unit]?.template) return;
+      if (b.dockerfile !== undefined && (this.texts.get(b.dockerfile) === null || (!this.texts.has(b.dockerfile) && scanned(b.dockerfile)))) found.push(linkMissing(b));
+      else if (b.target) {
+        // BuildKit finds the target by its lower-case name (dockerfile2llb `resolveTarget`).
+        const stages = this.linkedAsParsed(path, i)?.units;
+        if (stages && !stages.some((u) => u.name?.toLowerCase() === b.target!.toLowerCase())) found.push(targetMissing(b));
+      }
+    });
+    return distinct(found.length ? [...file.diagnostics, ...found] : file.diagnostics);
   }
 
   /**
@@ -220,8 +263,8 @@ export class BuildFileIndex {
     const seen = new Set<string>();
     const add = (entry: UseInFile): void => {
       const { use, file } = entry;
-      // Stages, scratch, build outputs and other builds' results are not images anyone pulls.
-      if (!use.pin.pinnable && NOT_PULLED.has(use.pin.reason.kind)) return;
+      // Stages, scratch, build outputs, other builds' results and stages a build skips are not pulled.
+      if (!isPulledImage(use)) return;
       const key = use.reference ? familiarName(use.reference, { withDigest: false }) : use.text;
       // The same text to edit is the same use, however it was reached.
       const where = use.pin.pinnable ? `${use.pin.file ?? file.path}@${rangeKey(use.pin.range)}` : `${file.path}@${rangeKey(use.range)}`;
@@ -240,6 +283,32 @@ export class BuildFileIndex {
       });
     }
     return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, uses]) => ({ key, uses }));
+  }
+
+  /**
+   * The platforms units are built for, where a build targets several, by file and unit: a Compose service
+   * or Bake target, and a Dockerfile stage (the most any build that builds it targets; a stage its
+   * target does not need is not built for the build's platforms).
+   */
+  platformsByUnit(): ReadonlyMap<string, ReadonlyMap<number, readonly string[]>> {
+    const units = new Map<string, Map<number, readonly string[]>>();
+    const widen = (path: string, unit: number, platforms: readonly string[]): void => {
+      let byUnit = units.get(path);
+      if (!byUnit) units.set(path, (byUnit = new Map()));
+      if ((byUnit.get(unit)?.length ?? 0) < platforms.length) byUnit.set(unit, platforms);
+    };
+    for (const file of this.files()) {
+      (file.builds ?? []).forEach((build, i) => {
+        const platforms = build.platforms;
+        if (!platforms || platforms.length < 2) return;
+        widen(file.path, build.unit, platforms);
+        if (build.dockerfile === undefined) return;
+        for (const use of this.linked(file.path, i)?.uses ?? []) {
+          if (use.unit !== undefined && (use.pin.pinnable || use.pin.reason.kind !== 'notBuilt')) widen(build.dockerfile, use.unit, platforms);
+        }
+      });
+    }
+    return units;
   }
 
   /** Called with the changed paths after every change; returns a function that unsubscribes. */
@@ -266,6 +335,8 @@ export class BuildFileIndex {
     const path = file.path;
     const replaced = this.byPath.has(path);
     this.byPath.set(path, file);
+    if ((file.builds ?? []).some((b) => hasKeys(b.contexts))) this.contextOwners.add(path);
+    else this.contextOwners.delete(path);
     this.forgetDependencies(path);
     const includes = file.includes ?? [];
     const registration = { dependencies: [...(file.dependencies ?? []), ...includes], dockerfiles: (file.builds ?? []).flatMap((b) => (b.dockerfile !== undefined ? [b.dockerfile] : [])), includes };
@@ -333,6 +404,49 @@ export class BuildFileIndex {
   /** `Map.clear` allocates a new table even when empty, and this runs for every file the index is given. */
   private clearLinks(): void {
     if (this.links.size) this.links.clear();
+    // Views were made against these matches: a file that did not change may still be matched differently.
+    if (this.contextMatches?.size) this.views = new WeakMap();
+    this.contextMatches = undefined;
+    this.sortedViews = undefined;
+  }
+
+  /**
+   * Pin sites whose text a named context of some build matches. BuildKit looks a context up by the
+   * reference as written (dockerui `NamedContext`: normalized, `:latest` dropped, a digest kept), so a
+   * digest written there would silently end that build's override: such a site is not pinned.
+   */
+  private matchesOfContexts(): ReadonlyMap<string, NotPinnable> {
+    if (this.contextMatches) return this.contextMatches;
+    // Most workspaces have no named contexts: nothing to look for after each change.
+    if (!this.contextOwners.size) return (this.contextMatches = NO_MATCHES);
+    const matches = new Map<string, NotPinnable>();
+    // In path order: where several builds match one site, the same one is named whatever the scan's order.
+    for (const owner of [...this.contextOwners].sort()) {
+      const file = this.byPath.get(owner)!;
+      (file.builds ?? []).forEach((build, i) => {
+        const builder = file.units[build.unit]?.name ?? '';
+        for (const { context, file: at, range } of this.linkedAsParsed(owner, i)?.matchedContexts ?? []) {
+          const key = siteKey(at, range);
+          if (!matches.has(key)) matches.set(key, { pinnable: false, reason: { kind: 'contextMatch', owner, builder, context } });
+        }
+      });
+    }
+    this.contextMatches = matches;
+    return matches;
+  }
+
+  /** A file as the model gives it, except that a pin at a site a named context matches is refused. */
+  private view(file: BuildFile): BuildFile {
+    const matches = this.matchesOfContexts();
+    if (!matches.size) return file;
+    let view = this.views.get(file);
+    if (!view) {
+      // A pin edits its site; a reference partly made of ARGs, if the user picks a form, its own text.
+      const refused = (use: ImageUse) => (use.pin.pinnable ? matches.get(siteKey(use.pin.file ?? file.path, use.pin.range)) : argPinChoices(use) && matches.get(siteKey(file.path, use.range)));
+      view = file.uses.some((u) => refused(u)) ? { ...file, uses: file.uses.map((u) => { const pin = refused(u); return pin ? { ...u, pin } : u; }) } : file;
+      this.views.set(file, view);
+    }
+    return view;
   }
 
   private emit(paths: readonly string[]): void {
@@ -357,7 +471,32 @@ function linkMissing(build: BuildDefinition): Diagnostic {
   return { range: build.range, severity: 'warning', code: 'dockerfile-not-found', message: message(Messages.buildDockerfileNotFound, build.dockerfile ?? '') };
 }
 
-function rangeKey(r: { start: { line: number; character: number }; end: { line: number; character: number } }): string {
+function targetMissing(build: BuildDefinition): Diagnostic {
+  return { range: build.range, severity: 'error', code: 'target-not-found', message: message(Messages.buildTargetNotFound, build.target ?? '', build.dockerfile ?? 'dockerfile_inline') };
+}
+
+/** Each diagnostic once: the same message at the same place says nothing more the second time. */
+function distinct(diagnostics: readonly Diagnostic[]): readonly Diagnostic[] {
+  const seen = new Set<string>();
+  const out = diagnostics.filter((d) => {
+    const key = `${rangeKey(d.range)}\n${d.severity}\n${d.code}\n${d.message.template}\n${d.message.args.join('\n')}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return out.length === diagnostics.length ? diagnostics : out;
+}
+
+function hasKeys(record: Readonly<Record<string, unknown>>): boolean {
+  for (const _ in record) return true;
+  return false;
+}
+
+function siteKey(path: string, range: Range): string {
+  return `${path}@${rangeKey(range)}`;
+}
+
+function rangeKey(r: Range): string {
   return `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
 }
 

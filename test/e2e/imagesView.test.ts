@@ -1,16 +1,18 @@
 // UI test: the packaged .vsix installed into a real VS Code (code-server's), driven in headless Chromium
 // as a user would: open the Images view, read the rows off the page, click one, check the selection.
-// Needs `npm run package` first (scripts/test.mjs does it). Saves the README's screenshot.
+// Needs `npm run package` first (scripts/test.mjs does it). Saves the README's screenshot under
+// out/screenshots/; `npm run screenshots` copies it into docs/images/.
 
 import * as assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { seedImage, startRegistry } from '../registry/harness';
 import type { DemoRegistry } from '../host/demoRegistry';
 import { ACTIVITY_BAR_ITEM, clickOrEnter as clickOrEnterOn, openWorkbench, type Workbench } from './workbench';
 
-const SCREENSHOT = resolve('docs/images/images-view.png');
+const SCREENSHOT = resolve('out/screenshots/images-view.png');
 
 describe('Images view in the browser', function () {
   this.timeout(120_000);
@@ -18,8 +20,12 @@ describe('Images view in the browser', function () {
   let page: Page;
   let scratch: string;
   let registry: DemoRegistry;
+  /** What `git status` says about the checkout before the tests: they may change nothing outside out/. */
+  let checkout: string;
+  const gitStatus = () => execFileSync('git', ['status', '--porcelain', '--untracked-files=all', '--', '.', ':!out', ':!dist'], { encoding: 'utf8' });
 
   before(async () => {
+    checkout = gitStatus();
     workbench = await openWorkbench('e2e');
     ({ page, scratch, registry } = workbench);
   });
@@ -66,8 +72,10 @@ describe('Images view in the browser', function () {
     assert.deepEqual(rows.slice(0, 8), [
       'Dockerfile — api',
       '  build — stage 0',
-      '    golang:1.23-alpine — FROM · partly from ARG GO_VERSION',
-      '    alpine:3.20 — RUN --mount · unpinned',
+      // docker-bake.hcl's api and compose.yaml's api replace these by named contexts matched on the reference as
+      // written (golang:1.23-alpine once GO_VERSION is expanded): a digest here would end the override
+      '    golang:1.23-alpine — FROM · replaced by a context of api (docker-bake.hcl)',
+      '    alpine:3.20 — RUN --mount · replaced by a context of api (compose.yaml)',
       '  stage 1',
       '    gcr.io/distroless/static-debian12:nonroot — FROM · unpinned',
       '    build — COPY --from · build stage',
@@ -84,8 +92,7 @@ describe('Images view in the browser', function () {
     // 28-38, and VS Code's status bar shows the cursor at the selection's end: column 39.
     const status = page.locator('.statusbar-item[id="status.editor.selection"]');
     await status.filter({ hasText: 'Ln 13, Col 39 (11 selected)' }).waitFor({ timeout: 10_000 }).catch(async () => {
-      await page.screenshot({ path: SCREENSHOT.replace(/\.png$/, '.failed.png') });
-      assert.fail(`expected the status bar to show "Ln 13, Col 28 (11 selected)", it shows "${await page.locator('.statusbar').innerText()}"`);
+      assert.fail(`expected the status bar to show "Ln 13, Col 39 (11 selected)", it shows "${await page.locator('.statusbar').innerText()}"`);
     });
     // Widen the side bar so the screenshot shows whole descriptions.
     const sash = await page.locator('.part.sidebar').boundingBox();
@@ -134,6 +141,7 @@ describe('Images view in the browser', function () {
       '    api/Dockerfile',
       '      build — stage 0',
       '        golang:1.23-alpine — FROM · unpinned',
+      // Bake reads compose.yaml's services as targets: its api has the "alpine:3.20" context too, pinned there
       '        alpine:3.20 — RUN --mount · unpinned',
     ]);
     // Clicking the context lands on the image in docker-bake.hcl, line 43: "docker-image://" ends at column 43.
@@ -173,6 +181,29 @@ describe('Images view in the browser', function () {
     assert.equal(await page.evaluate("navigator.clipboard.readText()"), distroless.digest);
   });
 
+  it('marks the stale pin in web/Dockerfile: its own icon, and "stale pin" with a short digest, in sight', async () => {
+    // examples/web/Dockerfile pins node:22-alpine to the demo registry's older build; the tag has moved on.
+    const outdated = registry.outdated;
+    assert.equal(outdated.image, 'node:22-alpine');
+    await page.locator('.part.sidebar .composite.title').hover();
+    await page.locator('.part.sidebar [aria-label^="Collapse All"]').first().click();
+    const open = async (row: ReturnType<typeof view>): Promise<void> => {
+      await row.waitFor();
+      if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();
+    };
+    await open(view().locator('.monaco-list-row[aria-level="1"]', { hasText: 'web' }));
+    await open(view().locator('.monaco-list-row[aria-level="2"]', { hasText: 'build' }));
+    await resolved();
+    const stale = view().locator('.monaco-list-row[aria-level="3"]', { hasText: 'node:22-alpine' });
+    // The label stops before the digest: the state is not pushed out of the row.
+    await stale.filter({ hasText: `FROM · stale pin ${outdated.digest.slice(7, 19)}` }).waitFor({ timeout: 30_000 });
+    assert.equal(await stale.locator('.label-name').innerText(), 'node:22-alpine');
+    assert.equal(await stale.locator('.codicon-warning').count(), 1, 'the stale pin has the warning icon');
+    assert.equal(await stale.locator('.codicon-lock').count(), 0, 'the stale pin shows no lock, as a current pin does');
+    const description = stale.locator('.label-description');
+    assert.ok(await description.evaluate((e) => e.scrollWidth <= e.clientWidth), `the description is cut off: "${await description.innerText()}"`);
+  });
+
   it('signs in to a private registry from the failure row, and then shows the image', async () => {
     const user = { username: 'dev', password: 'correct horse battery staple' };
     const secured = await startRegistry({ htpasswd: { users: { [user.username]: user.password } } });
@@ -180,16 +211,38 @@ describe('Images view in the browser', function () {
       const seeded = await seedImage(secured.url, 'team/app', '1', { auth: user });
       const folder = join(scratch, 'private');
       mkdirSync(join(folder, '.vscode'), { recursive: true });
-      writeFileSync(join(folder, 'Dockerfile'), `FROM ${secured.host}/team/app:1\n`);
-      writeFileSync(join(folder, '.vscode/settings.json'), JSON.stringify({ 'imageProvenance.registry.hosts': { [secured.host]: { http: true } } }));
+      // Nothing listens on port 1 of this machine: its lookup fails at once, the connection refused.
+      writeFileSync(join(folder, 'Dockerfile'), `FROM ${secured.host}/team/app:1 AS private\nFROM 127.0.0.1:1/team/app:1 AS offline\n`);
+      writeFileSync(join(folder, '.vscode/settings.json'), JSON.stringify({ 'imageProvenance.registry.hosts': { [secured.host]: { http: true }, '127.0.0.1:1': { http: true } } }));
       await page.goto(`${workbench.server.origin}/?folder=${encodeURIComponent(folder)}`);
       await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
       await page.locator(ACTIVITY_BAR_ITEM).first().click();
       const image = view().locator('.monaco-list-row[aria-level="3"]', { hasText: `${secured.host}/team/app:1` });
-      await image.waitFor({ timeout: 30_000 });
+      const offline = view().locator('.monaco-list-row[aria-level="3"]', { hasText: '127.0.0.1:1/team/app:1' });
+      await image.waitFor({ timeout: 60_000 });
       await resolved();
+      // Each failure shows on its image's own row, unexpanded, with an icon saying what helps.
+      await image.filter({ hasText: 'FROM · unpinned · sign-in required' }).waitFor({ timeout: 30_000 });
+      assert.equal(await image.locator('.codicon-key').count(), 1);
+      await offline.filter({ hasText: 'FROM · unpinned · registry unreachable' }).waitFor({ timeout: 30_000 });
+      assert.equal(await offline.locator('.codicon-debug-disconnect').count(), 1);
+      // Its menu offers what helps that failure: the network settings, not a sign-in.
+      const menu = async (row: typeof image): Promise<string[]> => {
+        await row.click({ button: 'right' });
+        const items = page.getByRole('menuitem');
+        await items.first().waitFor();
+        const labels = (await items.allInnerTexts()).map((t) => t.split('\n')[0]!.trim()).filter(Boolean);
+        await page.keyboard.press('Escape');
+        return labels;
+      };
+      const offlineMenu = await menu(offline);
+      assert.ok(['Retry', 'Open Network Settings', 'Show Log'].every((l) => offlineMenu.includes(l)), JSON.stringify(offlineMenu));
+      assert.ok(!offlineMenu.includes('Add Registry Credentials…'), JSON.stringify(offlineMenu));
+      const privateMenu = await menu(image);
+      assert.ok(privateMenu.includes('Add Registry Credentials…') && !privateMenu.includes('Open Network Settings'), JSON.stringify(privateMenu));
+
       await image.locator('.monaco-tl-twistie').click();
-      const problem = view().locator('.monaco-list-row[aria-level="4"]', { hasText: 'Sign-in required' });
+      const problem = view().locator('.monaco-list-row[aria-level="4"]', { hasText: 'sign-in required' });
       await problem.waitFor({ timeout: 30_000 });
       assert.match(await problem.innerText(), new RegExp(secured.host.replace(/\./g, '\\.')));
 
@@ -215,6 +268,16 @@ describe('Images view in the browser', function () {
         `      linux/amd64 — ${seeded.platformDigests['linux/amd64']!.slice(7, 19)}`,
         `      linux/arm64/v8 — ${seeded.platformDigests['linux/arm64/v8']!.slice(7, 19)}`,
       ]);
+
+      // The output channel (Show Log) says what was looked up and what failed, and never the credentials.
+      const logs = join(workbench.server.root, 'user-data/logs');
+      const channel = readdirSync(logs, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('Image Provenance.log'));
+      assert.ok(channel.length > 0, 'no log of the Image Provenance output channel');
+      const text = channel.map((f) => readFileSync(join(logs, f), 'utf8')).join('\n');
+      assert.match(text, new RegExp(`${secured.host.replace(/\./g, '\\.')}/team/app:1: unauthorized from ${secured.host.replace(/\./g, '\\.')}: `));
+      assert.match(text, new RegExp(`${secured.host.replace(/\./g, '\\.')}/team/app:1: ${seeded.indexDigest} \\(index: linux/amd64, linux/arm64/v8\\)`));
+      assert.match(text, /127\.0\.0\.1:1\/team\/app:1: network from 127\.0\.0\.1:1: /);
+      for (const secret of [user.password, Buffer.from(`${user.username}:${user.password}`).toString('base64')]) assert.ok(!text.includes(secret), 'the log holds a credential');
     } finally {
       await secured.close();
     }
@@ -227,7 +290,28 @@ describe('Images view in the browser', function () {
     await page.goto(`${workbench.server.origin}/?folder=${encodeURIComponent(empty)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await page.locator(ACTIVITY_BAR_ITEM).first().click();
-    await view().getByText('No Dockerfiles were found in this workspace.').waitFor({ timeout: 30_000 });
+    await view().getByText('No Dockerfiles, Compose files or Bake files were found in this workspace.').waitFor({ timeout: 30_000 });
+    // It names what it looks for, Compose and Bake files among them.
+    const welcome = await view().locator('.welcome-view-content').innerText();
+    for (const name of ['Dockerfile', 'compose.yaml', 'docker-compose.yml', 'docker-bake.hcl', 'docker-bake.json']) assert.ok(welcome.includes(name), `the welcome view does not name ${name}: ${welcome}`);
     assert.ok(await view().getByRole('button', { name: 'Refresh' }).isVisible());
+  });
+
+  it('logged no "No tree item with id" error while the view was drawn and redrawn', () => {
+    // VS Code's extension host logs it when asked for the rows under a row its tree provider no longer
+    // knows (extHostTreeViews.ts, getChildren): what a whole-tree redraw during drawing caused.
+    const logs = readdirSync(join(workbench.server.root, 'user-data/logs'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('exthost.log'));
+    assert.ok(logs.length > 0, 'no extension host log was found');
+    for (const log of logs) {
+      const text = readFileSync(join(workbench.server.root, 'user-data/logs', log), 'utf8');
+      assert.ok(text.includes('image-provenance.image-provenance'), `${log} does not log the extension's activation`);
+      const errors = text.split('\n').filter((line) => line.includes('No tree item with id') || line.includes('Actual command not found'));
+      assert.deepEqual(errors, [], log);
+    }
+  });
+
+  it('saves its screenshot under out/, leaving the checkout as it was', () => {
+    assert.ok(existsSync(SCREENSHOT), `${SCREENSHOT} was not saved`);
+    assert.equal(gitStatus(), checkout);
   });
 });

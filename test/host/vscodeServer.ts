@@ -30,6 +30,8 @@ export interface ServerOptions {
   readonly root?: string;
   /** User settings (User/settings.json of the server's user data). */
   readonly settings?: Readonly<Record<string, unknown>>;
+  /** More command-line arguments for the server (`--disable-extension vscode.git`). */
+  readonly args?: readonly string[];
 }
 
 export function serverMain(): string {
@@ -73,7 +75,7 @@ export async function startVscodeServer(options: ServerOptions = {}): Promise<Vs
 
   const port = options.port ?? (await freePort());
   const host = options.host ?? '127.0.0.1';
-  const args = [main, '--host', host, '--port', String(port), '--without-connection-token', '--enable-smoke-test-driver', '--disable-telemetry', '--disable-workspace-trust', ...common];
+  const args = [main, '--host', host, '--port', String(port), '--without-connection-token', '--enable-smoke-test-driver', '--disable-telemetry', '--disable-workspace-trust', ...common, ...(options.args ?? [])];
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (chunk: Buffer): void => {
@@ -91,9 +93,25 @@ export async function startVscodeServer(options: ServerOptions = {}): Promise<Vs
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
       if (child.exitCode === null) child.kill('SIGKILL');
     }
-    if (!options.root) rmSync(root, { recursive: true, force: true });
+    if (!options.root) await removeWhenQuiet(root);
   };
   return { port, origin: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`, root, stop };
+}
+
+/**
+ * Removes the server's folder. Its extension host can still write a log file as it exits, after `rmSync`
+ * emptied that file's folder: then the whole removal is tried again.
+ */
+async function removeWhenQuiet(root: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      rmSync(root, { recursive: true, force: true });
+      return;
+    } catch (error) {
+      if (attempt === 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }
 
 async function waitForListening(child: ChildProcess, port: number, output: () => string): Promise<void> {

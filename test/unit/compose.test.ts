@@ -4,6 +4,7 @@ import { parseCompose } from '../../src/compose/parseCompose';
 import { parseEnvFile } from '../../src/compose/envFile';
 import { interpolate } from '../../src/compose/interpolate';
 import type { BuildFile, ImageUse, Range } from '../../src/model/buildFile';
+import { formatMessage } from '../../src/model/messages';
 
 // Expected values are written by hand from the Compose specification (interpolation, build, extends,
 // merge) and compose-go's dotenv rules; columns were counted on the lines quoted beside them.
@@ -280,6 +281,20 @@ describe('Compose model', () => {
     const file = parseCompose('/p/compose.yaml', text);
     assert.deepEqual(file.uses.map((u) => u.resolved), ['nginx:1.27']);
     assert.ok(file.diagnostics.some((d) => d.code === 'yaml-syntax'), JSON.stringify(file.diagnostics));
+  });
+
+  it('reports an unclosed quote once, as the YAML error, not also as an invalid image reference', () => {
+    // The quote never closes: the scalar runs on over the next lines ("nginx:1.27 db: image: postgres").
+    // compose-go stops at the YAML error (loader/loader.go ParseYAML: yaml.Unmarshal fails, nothing is
+    // validated after it), so that error is the only one a user should see.
+    const text = 'services:\n  web:\n    image: "nginx:1.27\n  db:\n    image: postgres\n';
+    const file = parseCompose('/p/compose.yaml', text);
+    assert.deepEqual(file.diagnostics.map((d) => [d.code, formatMessage(d.message)]), [['yaml-syntax', 'YAML error: Missing closing "quote']]);
+    // The value is still not an image: not pinnable, and said why in the tree.
+    assert.deepEqual(file.uses.map((u) => [u.resolved, u.pin.pinnable ? 'pinnable' : u.pin.reason.kind]), [['nginx:1.27 db: image: postgres', 'invalid']]);
+    // A reference that is wrong in a well-formed file is still reported.
+    const spaced = parseCompose('/p/compose.yaml', 'services:\n  web:\n    image: "nginx 1.27"\n');
+    assert.deepEqual(spaced.diagnostics.map((d) => [d.code, formatMessage(d.message)]), [['invalid-reference', 'An image reference cannot contain white space.']]);
   });
 
   it('survives hostile YAML: multiplying merge keys, deep nesting, deep interpolation', () => {

@@ -111,7 +111,8 @@ describe('build file index: Compose services linked to their Dockerfiles', () =>
     '  cache:',
     '    image: redis:7.4',
   ].join('\n');
-  const dockerfile = ['ARG BASE=golang:1.22', 'FROM ${BASE} AS build', 'FROM certs AS certs-stage', 'FROM scratch', 'COPY --from=build /app /app'].join('\n');
+  // The last stage, which the build builds, needs the other two (dockerfile2llb: allReachableStages).
+  const dockerfile = ['ARG BASE=golang:1.22', 'FROM ${BASE} AS build', 'FROM certs AS certs-stage', 'FROM scratch', 'COPY --from=build /app /app', 'COPY --from=certs-stage / /'].join('\n');
 
   it('asks for the files a Compose file depends on, and links its build once the Dockerfile arrives', () => {
     const index = new BuildFileIndex();
@@ -134,6 +135,7 @@ describe('build file index: Compose services linked to their Dockerfiles', () =>
         ['certs', 'alpine:3.20', 'certs', '/w/compose.yaml@8:30'],
         ['scratch', 'scratch', undefined, 'scratch'],
         ['build', 'build', undefined, 'stage'],
+        ['certs-stage', 'certs-stage', undefined, 'stage'],
       ],
     );
     // The Dockerfile on its own keeps its own default.
@@ -150,6 +152,17 @@ describe('build file index: Compose services linked to their Dockerfiles', () =>
     assert.deepEqual(index.diagnostics('/w/compose.yaml').map((d) => [d.code, d.range.start.line]), [['dockerfile-not-found', 3]]);
     index.setVariables({ TAG: '2.0' });
     assert.equal(index.get('/w/compose.yaml')?.uses[0]?.resolved, 'acme/api:2.0');
+  });
+
+  it('does not warn that a Bake template\'s Dockerfile is missing: only what is built gets the warning', () => {
+    // `_release` is only inherited from (buildx builds it only when named on the command line)
+    const index = new BuildFileIndex();
+    index.set('/w/docker-bake.hcl', 'group "default" {\n  targets = ["web"]\n}\ntarget "_release" {\n  platforms = ["linux/amd64"]\n}\ntarget "web" {\n  inherits = ["_release"]\n  context = "web"\n}\n', 'bake-hcl');
+    index.setResource('/w/Dockerfile', undefined);
+    index.setResource('/w/web/Dockerfile', undefined);
+    assert.deepEqual(index.get('/w/docker-bake.hcl')?.builds?.map((b) => b.dockerfile), ['/w/Dockerfile', '/w/web/Dockerfile']);
+    // line 6: target "web"
+    assert.deepEqual(index.diagnostics('/w/docker-bake.hcl').map((d) => [d.code, d.range.start.line]), [['dockerfile-not-found', 6]]);
   });
 
   it('lists an image once per place it is written, whichever way it is reached', () => {

@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ImageProvenanceApi } from '../../src/extension';
 import type { TreeNode } from '../../src/editor/tree/nodes';
@@ -50,4 +52,38 @@ export async function eventually(check: () => boolean | Promise<boolean>, what: 
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   assert.fail(`timed out after ${timeoutMs} ms waiting for: ${what}`);
+}
+
+/** Writes a file to disk and waits until the index has read it. */
+export async function createIndexed(a: ImageProvenanceApi, uri: vscode.Uri, text: string): Promise<vscode.Uri> {
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+  await eventually(() => a.index.text(uri.toString()) === text, `${vscode.workspace.asRelativePath(uri)} to be indexed`, 15_000);
+  return uri;
+}
+
+/** Deletes files as the Explorer does (through VS Code's working copies), and waits until the index lets go. */
+export async function deleteIndexed(a: ImageProvenanceApi, uris: readonly vscode.Uri[]): Promise<void> {
+  const deletion = new vscode.WorkspaceEdit();
+  for (const uri of uris) deletion.deleteFile(uri, { ignoreIfNotExists: true });
+  if (uris.length) assert.ok(await vscode.workspace.applyEdit(deletion));
+  await eventually(() => uris.every((uri) => !a.index.has(uri.toString())), 'the files to leave the index', 15_000);
+}
+
+/**
+ * The commands a tree row's context menu and inline buttons offer: package.json's `view/item/context`
+ * entries whose `when` holds for the row (`view == …`, `viewItem == …`, `viewItem =~ /…/`, joined by &&).
+ */
+export function menuCommands(extensionPath: string, contextValue: string): string[] {
+  const manifest = JSON.parse(readFileSync(join(extensionPath, 'package.json'), 'utf8')) as { contributes: { menus: Record<string, { command: string; when?: string }[]> } };
+  const holds = (clause: string): boolean => {
+    const view = /^view == (\S+)$/.exec(clause);
+    if (view) return view[1] === 'imageProvenance.images';
+    const equals = /^viewItem == (\S+)$/.exec(clause);
+    if (equals) return equals[1] === contextValue;
+    const regex = /^viewItem =~ \/(.*)\/$/.exec(clause);
+    if (regex) return new RegExp(regex[1]!).test(contextValue);
+    throw new Error(`menuCommands cannot read the clause "${clause}"`);
+  };
+  const offered = manifest.contributes.menus['view/item/context']!.filter((m) => (m.when ?? '').split('&&').every((c) => holds(c.trim())));
+  return [...new Set(offered.map((m) => m.command))].sort();
 }

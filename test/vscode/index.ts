@@ -42,6 +42,8 @@ export async function run(): Promise<void> {
   await import('./imagesTree.test.js');
   await import('./workspaceIndexer.test.js');
   await import('./registry.test.js');
+  await import('./builds.test.js');
+  await import('./imageRows.test.js');
   // Last: it pins the fixture's own files (and reverts them), and leaves the resolver warm.
   await import('./pinning.test.js');
   await new Promise<void>((resolve, reject) => {

@@ -151,6 +151,26 @@ async function pickDuring<T>(a: ImageProvenanceApi, command: string, target: unk
   return result;
 }
 
+/**
+ * Runs a pin command that first asks where the digest of a reference partly made of ARGs goes (that list
+ * comes before any lookup), and picks the first form: the digest after the reference.
+ */
+async function pickFirstForm<T>(command: vscode.Command | undefined): Promise<T> {
+  assert.ok(command, 'no command');
+  let settled = false;
+  const result = vscode.commands.executeCommand<T>(command.command, ...(command.arguments ?? []));
+  const done = () => (settled = true);
+  void Promise.resolve(result).then(done, done);
+  // No API tells an extension a quick pick is open: accept until the command goes on (accepting with no
+  // list open does nothing, and the first item is the one wanted).
+  await eventually(async () => {
+    if (!settled) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await sleep(500);
+    return settled;
+  }, 'the form list to be answered', SLOW);
+  return result;
+}
+
 describe('Pinning', () => {
   afterEach(async () => {
     // A test that failed while a quick pick was open leaves it open.
@@ -255,7 +275,7 @@ describe('Pinning', () => {
     // The row follows the edit.
     await eventually(async () => {
       const stageNow = (await rows(a, row(await rows(a), 'tree.Dockerfile').node))[0]!;
-      return (await rows(a, stageNow.node))[0]?.label === `alpine:3.20@${images['alpine:3.20']!.digest}`;
+      return (await rows(a, stageNow.node))[0]?.description === `FROM · pinned ${images['alpine:3.20']!.digest.slice(7, 19)}`;
     }, 'the tree to show the pin', SLOW);
   });
 
@@ -304,7 +324,9 @@ describe('Pinning', () => {
     const [diagnostic] = pinProblems(uri);
     assert.equal(diagnostic!.code, 'stale-pin');
     assert.equal(diagnostic!.severity, vscode.DiagnosticSeverity.Warning);
-    assert.equal(diagnostic!.message, `The pin of node:22-slim@${outdated['node:22-slim']!.digest} is stale: the tag now points to ${images['node:22-slim']!.digest}, not to the pinned ${outdated['node:22-slim']!.digest}.`);
+    // What is wrong first, then the tag that moved, with digests as short as `docker images` shows them.
+    const brief = (digest: string) => `${digest.slice(0, 19)}…`;
+    assert.equal(diagnostic!.message, `Stale pin: the tag node:22-slim now points to ${brief(images['node:22-slim']!.digest)}, not the pinned ${brief(outdated['node:22-slim']!.digest)}.`);
 
     const lens = await lensAt(uri, 0, '$(warning) Update pin');
     assert.equal((await run<PinOutcome>(lens.command)).done, true);
@@ -367,7 +389,7 @@ describe('Pinning', () => {
     const [diagnostic] = pinProblems(uri);
     assert.equal(diagnostic!.code, 'pin-not-found');
     assert.equal(diagnostic!.severity, vscode.DiagnosticSeverity.Error);
-    assert.match(diagnostic!.message, new RegExp(`has no manifest with the pinned digest ${missing}`));
+    assert.match(diagnostic!.message, new RegExp(`^Pinned digest not found: the registry \\(${host.replace(/\./g, '\\.')}\\) has no manifest ${missing} for `));
     assert.match(diagnostic!.message, /Likely causes: the tag moved and the content it pointed to was garbage-collected; the digest was copied from another registry, or from a mirror serving content the registry does not have; a typo\./);
     await lensAt(uri, 0, '$(error) pinned digest not found: Update pin');
   });
@@ -381,7 +403,7 @@ describe('Pinning', () => {
     assert.equal(diagnostic!.code, 'platform-pin');
     assert.equal(diagnostic!.severity, vscode.DiagnosticSeverity.Warning);
     // What is pinned, why that is a problem here, and what to do instead.
-    assert.match(diagnostic!.message, /^node:22-slim is pinned to its linux\/amd64 image only\b.*\(--platform=\$BUILDPLATFORM\).*Pin the index digest instead\.$/);
+    assert.match(diagnostic!.message, /^Platform pin in a multi-platform build: node:22-slim is pinned to its linux\/amd64 image only\b.*\(--platform=\$BUILDPLATFORM\).*Pin the index digest instead\.$/);
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic!.range);
     const fix = actions.find((x) => x.title === 'Pin node:22-slim to its index digest (every platform)');
     assert.ok(fix, `no fix among ${JSON.stringify(actions.map((x) => x.title))}`);
@@ -546,6 +568,130 @@ describe('Pinning', () => {
     await eventually(() => pinProblems(uri)[0]?.severity === vscode.DiagnosticSeverity.Hint, 'a hint again once the setting is restored', SLOW);
   });
 
+  // Expected texts for references partly made of ARGs: BuildKit pulls by digest when a reference has both a
+  // tag and a digest (moby/buildkit util/pull/pull.go Puller.Resolve; containerd core/remotes/docker/
+  // resolver.go Resolve asks only manifests/<digest>), and Renovate updates an ARG-driven tag together with a
+  // digest written after it or in an ARG of its own (renovatebot/renovate lib/modules/manager/dockerfile/
+  // extract.ts, processDepForAutoReplace).
+  it('pins FROM node:${VERSION} with the digest after the reference, picked from its lens, and unpins it to the same bytes', async () => {
+    const image = seeded().images['node:22-slim']!;
+    const original = 'ARG VERSION=22-slim\nFROM node:${VERSION} AS app\n';
+    const uri = await create('arg-after.Dockerfile', original);
+    await open(uri);
+    // An action, not a grey note: the ellipsis says a choice comes first.
+    const lens = await lensAt(uri, 1, '$(pin) Pin digest…');
+    const outcome = await pickFirstForm<PinOutcome>(lens.command);
+    assert.deepEqual(outcome, { done: true, digest: image.digest, path: uri.toString() });
+    assert.equal(text(uri), `ARG VERSION=22-slim\nFROM node:\${VERSION}@${image.digest} AS app\n`);
+    // Read back as a pin of node:22-slim, current, that can be taken back.
+    await lensAt(uri, 1, '$(pass) pinned, current');
+    const a = await api();
+    await indexed(a, uri);
+    const unpin = await lensAt(uri, 1, 'Unpin');
+    assert.deepEqual(await run<PinOutcome>(unpin.command), { done: true, digest: '', path: uri.toString() });
+    assert.equal(text(uri), original);
+  });
+
+  it('pins with a companion ARG from the quick fix that names it; the hint says what either form changes', async () => {
+    const image = seeded().images['node:22-slim']!;
+    const uri = await create('arg-companion.Dockerfile', 'ARG VERSION=22-slim\nFROM node:${VERSION} AS app\n');
+    await open(uri);
+    await eventually(() => pinProblems(uri).length === 1, 'the unpinned diagnostic', SLOW);
+    const [diagnostic] = pinProblems(uri);
+    assert.equal(
+      diagnostic!.message,
+      'node:22-slim is not pinned to a digest: only part of the reference comes from ARG VERSION, so the digest can go after the reference or into a companion ARG. Either way the digest then wins over a --build-arg VERSION=… until it is updated too.',
+    );
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic!.range);
+    const titles = actions.map((x) => x.title);
+    for (const title of ['Pin node:22-slim with the digest after the reference', 'Pin node:22-slim with a companion ARG NODE_DIGEST']) assert.ok(titles.includes(title), `no "${title}" among ${JSON.stringify(titles)}`);
+    const companion = actions.find((x) => x.title === 'Pin node:22-slim with a companion ARG NODE_DIGEST')!;
+    assert.equal((await run<PinOutcome>(companion.command)).done, true);
+    assert.equal(text(uri), `ARG VERSION=22-slim\nARG NODE_DIGEST=${image.digest}\nFROM node:\${VERSION}@\${NODE_DIGEST} AS app\n`);
+    // Current; no Unpin, which would have to delete a line and part of the reference.
+    await lensAt(uri, 2, '$(pass) pinned, current');
+    assert.deepEqual((await lensTitles(uri)).filter(([l]) => l === 2), [[2, '$(pass) pinned, current']]);
+    await eventually(() => pinProblems(uri).length === 0, 'the hint to go once pinned', SLOW);
+  });
+
+  it('updates a stale digest after ${VERSION} from its lens, and one in a companion ARG with Update Stale Pins', async () => {
+    const { images, outdated } = seeded();
+    const old = outdated['node:22-slim']!.digest;
+    const now = images['node:22-slim']!.digest;
+    const after = await create('arg-stale.Dockerfile', `ARG VERSION=22-slim\nFROM node:\${VERSION}@${old} AS app\n`);
+    await open(after);
+    await eventually(() => problemList(after).some(([, code]) => code === 'stale-pin'), 'the stale-pin diagnostic', SLOW);
+    const lens = await lensAt(after, 1, '$(warning) Update pin');
+    assert.equal((await run<PinOutcome>(lens.command)).done, true);
+    assert.equal(text(after), `ARG VERSION=22-slim\nFROM node:\${VERSION}@${now} AS app\n`);
+    await lensAt(after, 1, '$(pass) pinned, current');
+
+    const companion = await create('arg-stale-companion.Dockerfile', `ARG VERSION=22-slim\nARG NODE_DIGEST=${old}\nFROM node:\${VERSION}@\${NODE_DIGEST}\n`);
+    const result = await vscode.commands.executeCommand<BulkResult>('imageProvenance.updateStalePins');
+    assert.deepEqual(
+      changes(result).filter((c) => c.path === companion.toString()),
+      [{ path: companion.toString(), image: `node:22-slim@${old}`, digest: now }],
+    );
+    assert.equal(text(companion), `ARG VERSION=22-slim\nARG NODE_DIGEST=${now}\nFROM node:\${VERSION}@\${NODE_DIGEST}\n`);
+  });
+
+  it('leaves references partly from ARGs to Pin All only when the argReferences setting names a form', async () => {
+    const a = await api();
+    const images = seeded().images;
+    const original = 'ARG VERSION=22-slim\nFROM node:${VERSION} AS app\nFROM alpine:3.20\n';
+    const uri = await create('arg-all.Dockerfile', original);
+    await open(uri);
+    const asked = await vscode.commands.executeCommand<BulkResult>('imageProvenance.pinAllInFile', { path: uri.toString() });
+    assert.deepEqual(changes(asked), [{ path: uri.toString(), image: 'alpine:3.20', digest: images['alpine:3.20']!.digest }]);
+    assert.deepEqual(
+      asked.skipped.map((s) => [s.line, s.image, s.reason]),
+      [[2, 'node:22-slim', 'choose how to pin it (the digest after $VERSION, or a companion ARG): use its CodeLens, or set imageProvenance.pinning.argReferences']],
+    );
+    await vscode.commands.executeCommand('undo');
+    assert.equal(text(uri), original);
+    await indexed(a, uri);
+
+    const config = () => vscode.workspace.getConfiguration('imageProvenance.pinning');
+    try {
+      await config().update('argReferences', 'digestAfterExpansion', vscode.ConfigurationTarget.Workspace);
+      const chosen = await vscode.commands.executeCommand<BulkResult>('imageProvenance.pinAllInFile', { path: uri.toString() });
+      assert.deepEqual(chosen.skipped, []);
+      assert.equal(text(uri), `ARG VERSION=22-slim\nFROM node:\${VERSION}@${images['node:22-slim']!.digest} AS app\nFROM alpine:3.20@${images['alpine:3.20']!.digest}\n`);
+    } finally {
+      await config().update('argReferences', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
+  it('shows only the lenses that offer something to do with codeLens "actionable", none with false, all with true', async () => {
+    const images = seeded().images;
+    const uri = await create('lens-setting.Dockerfile', `ARG IMG=nginx:1.27\nFROM \${IMG} AS a\nFROM \${IMG} AS b\nFROM alpine:3.20@${images['alpine:3.20']!.digest} AS c\nFROM node:22-slim AS d\n`);
+    await open(uri);
+    await lensAt(uri, 3, '$(pass) pinned, current');
+    const all: [number, string][] = [
+      [1, '$(circle-slash) not pinnable here'],
+      [2, '$(circle-slash) not pinnable here'],
+      [3, '$(pass) pinned, current'],
+      [3, 'Unpin'],
+      [4, '$(pin) Pin digest'],
+    ];
+    assert.deepEqual(await lensTitles(uri), all);
+    const config = () => vscode.workspace.getConfiguration('imageProvenance.pinning');
+    const titlesBecome = async (expected: [number, string][], what: string) => {
+      await eventually(async () => JSON.stringify(await lensTitles(uri)) === JSON.stringify(expected), what, SLOW);
+    };
+    try {
+      await config().update('codeLens', 'actionable', vscode.ConfigurationTarget.Workspace);
+      await titlesBecome([[4, '$(pin) Pin digest']], 'only the Pin digest lens with "actionable"');
+      // The setting was a boolean before it had modes: the old values still work.
+      await config().update('codeLens', false, vscode.ConfigurationTarget.Workspace);
+      await titlesBecome([], 'no lens with false');
+      await config().update('codeLens', true, vscode.ConfigurationTarget.Workspace);
+      await titlesBecome(all, 'every lens with true');
+    } finally {
+      await config().update('codeLens', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   // Last: it edits the fixture's own files (reverted after).
   it('pins every image of the workspace, one undo step per file, listing what it could not pin', async () => {
     const a = await api();
@@ -560,12 +706,11 @@ describe('Pinning', () => {
 
     const result = await vscode.commands.executeCommand<BulkResult>('imageProvenance.pinAllInWorkspace');
     assert.equal(result.cancelled, false);
-    // The seeded images, each where its value is written: ARG BASE's default, the mount, COPY --from, worker's FROM.
+    // The seeded images, each where its value is written: ARG BASE's default, the mount, worker's FROM.
     assert.deepEqual(
       changes(result).map((c) => [vscode.workspace.asRelativePath(vscode.Uri.parse(c.path)), c.image, c.digest]),
       [
         ['app/Dockerfile', 'alpine:3.20', images['alpine:3.20']!.digest],
-        ['app/Dockerfile', 'nginx:1.27', images['nginx:1.27']!.digest],
         ['app/Dockerfile', 'node:22-slim', images['node:22-slim']!.digest],
         ['worker/worker.Dockerfile', 'alpine:3.20', images['alpine:3.20']!.digest],
       ],
@@ -574,7 +719,9 @@ describe('Pinning', () => {
     const app = text(appUri).split('\n');
     assert.equal(app[1], `ARG BASE=node:22-slim@${images['node:22-slim']!.digest}`);
     assert.equal(app[4], `RUN --mount=type=cache,target=/root/.npm,from=alpine:3.20@${images['alpine:3.20']!.digest} npm ci`);
-    assert.equal(app[9], `COPY --from=nginx:1.27@${images['nginx:1.27']!.digest} /etc/nginx /etc/nginx`);
+    // COPY --from=nginx:1.27 is what docker-bake.hcl's named context "nginx:1.27" replaces, matching it as
+    // written (BuildKit dockerui NamedContext): a digest there would end the override.
+    assert.equal(app[9], 'COPY --from=nginx:1.27 /etc/nginx /etc/nginx');
     assert.equal(text(workerUri).split('\n')[0], `FROM alpine:3.20@${images['alpine:3.20']!.digest}`);
 
     // Images the registry does not have (Docker Hub is out of reach) are skipped, each with why.
@@ -584,6 +731,7 @@ describe('Pinning', () => {
     }
     // What cannot be pinned in place says why, too.
     assert.match(skipped.get('postgres:16') ?? '', /\$PG_VERSION/);
+    assert.equal(skipped.get('nginx:1.27'), 'Not pinned here: app (docker-bake.hcl) replaces this reference with its named context "nginx:1.27", which BuildKit matches against the reference as written. With a digest it would no longer match.');
     // Nothing skipped was written.
     assert.ok(!text(appUri).includes('dockerfile:1.10@'));
     assert.ok(!result.files.includes(workspaceUri('compose.yaml').toString()));

@@ -2,7 +2,7 @@
 // act on the image under the cursor (or ask which one), or on the active editor's file.
 
 import * as vscode from 'vscode';
-import { pulledImage, type ImageUse } from '../../model/buildFile';
+import { argPinChoices, pulledImage, type ImageUse } from '../../model/buildFile';
 import type { BuildFileIndex } from '../../workspace/buildFileIndex';
 import { Commands } from '../context';
 import { displayReference } from '../localize';
@@ -20,7 +20,7 @@ export function pinCommands(index: BuildFileIndex, pinner: Pinner): Record<strin
     [Commands.pinToPlatform]: pinWith('platform'),
     [Commands.pinToIndex]: pinWith('index'),
     [Commands.unpin]: async (target?: UseTarget) => {
-      const use = isUseTarget(target) ? target : await useFromEditor(index, true);
+      const use = isUseTarget(target) ? target : await useFromEditor(index, (u) => u.pin.pinnable && pulledImage(u) !== undefined && u.reference?.digest !== undefined);
       return use && show(await pinner.unpin(use));
     },
     [Commands.pinAllInFile]: async (arg?: { path?: string } | vscode.Uri): Promise<BulkResult | undefined> => {
@@ -40,20 +40,26 @@ function isUseTarget(value: unknown): value is UseTarget {
   return typeof value === 'object' && value !== null && typeof (value as UseTarget).path === 'string' && typeof (value as UseTarget).use === 'number';
 }
 
-/** The image use under the cursor of the active editor, else the one the user picks from its file. */
-async function useFromEditor(index: BuildFileIndex, pinnedOnly = false): Promise<UseTarget | undefined> {
+/** A pin can be written for it, or (a reference partly made of ARGs) in a form the user picks. */
+const pinnable = (use: ImageUse): boolean => pulledImage(use) !== undefined && (use.pin.pinnable || argPinChoices(use) !== undefined);
+
+/**
+ * The image use under the cursor of the active editor, else the one the user picks from its file, among
+ * the uses `accept` takes (by default those a pin can be written for); `none` says when there is none.
+ */
+export async function useFromEditor(index: BuildFileIndex, accept: (use: ImageUse) => boolean = pinnable, none?: string): Promise<UseTarget | undefined> {
   const editor = vscode.window.activeTextEditor;
   const file = editor && index.get(editor.document.uri.toString());
   if (!editor || !file) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Put the cursor on an image in a Dockerfile, Compose file or Bake file.'));
     return undefined;
   }
-  const candidates = file.uses.map((use, i) => ({ use, i })).filter(({ use }) => use.pin.pinnable && pulledImage(use) && (!pinnedOnly || use.reference?.digest));
+  const candidates = file.uses.map((use, i) => ({ use, i })).filter(({ use }) => accept(use));
   const line = editor.selection.active.line;
   const here = candidates.filter(({ use }) => use.range.start.line <= line && line <= use.range.end.line);
   if (here.length === 1) return targetOf(file.path, here[0]!.use, here[0]!.i);
   if (!candidates.length) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('This file has no image that can be pinned here.'));
+    void vscode.window.showInformationMessage(none ?? vscode.l10n.t('This file has no image that can be pinned here.'));
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(

@@ -4,7 +4,7 @@
 
 import picomatch from 'picomatch';
 import * as vscode from 'vscode';
-import { pulledImage, type BuildFile, type ImageUse } from '../../model/buildFile';
+import { argPinChoices, pulledImage, type BuildFile, type ImageUse } from '../../model/buildFile';
 import { IGNORE_COMMENT, PinCodes, pinDiagnostics, type PinCode, type PinDiagnosticOptions } from '../../pin/pinDiagnostics';
 import { familiarName, type ImageRef } from '../../reference/imageReference';
 import type { BuildFileIndex } from '../../workspace/buildFileIndex';
@@ -14,6 +14,7 @@ import { localize } from '../localize';
 import type { ImageResolver } from '../registry/imageResolver';
 import { toRange } from '../tree/nodes';
 import { targetOf } from './pinCommands';
+import type { UseTarget } from './pinner';
 
 export const PIN_SOURCE = 'Image Provenance';
 
@@ -71,7 +72,7 @@ export class PinProblems implements vscode.Disposable {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.requestVisible();
-    const { dockerfiles, units } = buildPlatforms(this.index);
+    const units = this.index.platformsByUnit();
     const live = new Set<string>();
     // Settings are per folder (multi-root workspaces): read once per folder, not once per file.
     const byFolder = new Map<string, Pick<PinDiagnosticOptions, 'unpinned' | 'stale' | 'ignored'>>();
@@ -86,7 +87,7 @@ export class PinProblems implements vscode.Disposable {
     };
     for (const file of this.index.files()) {
       live.add(file.path);
-      const options: PinDiagnosticOptions = { ...settingsFor(vscode.Uri.parse(file.path)), buildPlatforms: dockerfiles.get(file.path), unitPlatforms: units.get(file.path) };
+      const options: PinDiagnosticOptions = { ...settingsFor(vscode.Uri.parse(file.path)), unitPlatforms: units.get(file.path) };
       const found = pinDiagnostics(file, this.index.text(file.path) ?? '', (ref) => this.resolver.get(ref), options);
       const key = JSON.stringify(found.map((d) => [d.range, d.severity, d.code, d.message]));
       if (this.published.get(file.path) === key) continue;
@@ -122,26 +123,6 @@ function ignoreMatcher(patterns: readonly string[]): ((ref: ImageRef) => boolean
   return (ref) => matches(familiarName({ ...ref, tag: undefined, digest: undefined }));
 }
 
-/**
- * The platforms builds target, where there are several: per Dockerfile (the most any build of it targets),
- * and per Compose/Bake file and unit (for the contexts a service or target writes itself).
- */
-function buildPlatforms(index: BuildFileIndex): { dockerfiles: Map<string, readonly string[]>; units: Map<string, Map<number, readonly string[]>> } {
-  const dockerfiles = new Map<string, readonly string[]>();
-  const units = new Map<string, Map<number, readonly string[]>>();
-  for (const file of index.files()) {
-    for (const build of file.builds ?? []) {
-      const platforms = build.platforms;
-      if (!platforms || platforms.length < 2) continue;
-      if (build.dockerfile !== undefined && (dockerfiles.get(build.dockerfile)?.length ?? 0) < platforms.length) dockerfiles.set(build.dockerfile, platforms);
-      let byUnit = units.get(file.path);
-      if (!byUnit) units.set(file.path, (byUnit = new Map()));
-      byUnit.set(build.unit, platforms);
-    }
-  }
-  return { dockerfiles, units };
-}
-
 /** The quick fixes on pin diagnostics. */
 export class PinCodeActions implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix];
@@ -159,13 +140,19 @@ export class PinCodeActions implements vscode.CodeActionProvider {
       if (!found) continue;
       const target = targetOf(file.path, found.use, found.index);
       const name = displayName(found.use);
-      const fix = (title: string, command: string, preferred = false) => {
+      const fix = (title: string, command: string, preferred = false, argForm?: UseTarget['argForm']) => {
         const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
-        action.command = { command, title, arguments: [target] };
+        action.command = { command, title, arguments: [argForm ? { ...target, argForm } : target] };
         action.diagnostics = [diagnostic];
         action.isPreferred = preferred;
         actions.push(action);
       };
+      const choices = argPinChoices(found.use);
+      if (choices && code === PinCodes.unpinned) {
+        // Each form is a fix of its own: picking one is the explicit choice.
+        fix(vscode.l10n.t('Pin {0} with the digest after the reference', name), Commands.pin, false, 'digestAfterExpansion');
+        if (choices.companion.offered) fix(vscode.l10n.t('Pin {0} with a companion ARG {1}', name, choices.companion.name), Commands.pin, false, 'companionArg');
+      }
       if (found.use.pin.pinnable) {
         switch (code) {
           case PinCodes.unpinned:

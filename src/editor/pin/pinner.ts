@@ -4,13 +4,14 @@
 // skipped and why.
 
 import * as vscode from 'vscode';
-import { pulledImage, type BuildFile, type ImageUse } from '../../model/buildFile';
-import { planPin, planPinAll, planUnpin, type PinEdit, type PinRefusal, type SkipReason } from '../../pin/planEdits';
+import { argPinChoices, pulledImage, type ArgPinChoices, type BuildFile, type ImageUse } from '../../model/buildFile';
+import { planArgPin, planPin, planPinAll, planUnpin, settledArgForm, type ArgPinForm, type PinEdit, type PinRefusal, type SkipReason } from '../../pin/planEdits';
 import { pinStatus, type PinTarget } from '../../pin/pinStatus';
 import { canonicalName, familiarName, shortDigest, withoutDigest, type ImageRef } from '../../reference/imageReference';
 import { RegistryError } from '../../registry/errors';
 import type { BuildFileIndex, LinkKey } from '../../workspace/buildFileIndex';
-import { describeReason } from '../localize';
+import { readPinSettings } from '../config';
+import { describeCompanionRefusal, describeFailure, describeReason } from '../localize';
 import type { ImageResolver } from '../registry/imageResolver';
 import { toRange } from '../tree/nodes';
 import type { WorkspaceIndexer } from '../workspaceIndexer';
@@ -26,6 +27,8 @@ export interface UseTarget {
    */
   readonly text?: string;
   readonly line?: number;
+  /** For a reference partly made of ARGs: the form the user chose (a quick fix); otherwise the setting, or ask. */
+  readonly argForm?: ArgPinForm;
 }
 
 /** Which digest a single pin writes. */
@@ -47,10 +50,15 @@ export type PinOutcome =
 export interface BulkResult {
   readonly cancelled: boolean;
   readonly changed: readonly { readonly path: string; readonly line: number; readonly image: string; readonly digest: string }[];
-  readonly skipped: readonly { readonly path: string; readonly line: number; readonly image: string; readonly reason: string }[];
+  /** `cause` is the reason in a few words, shared by the images skipped for the same thing (for the summary). */
+  readonly skipped: readonly { readonly path: string; readonly line: number; readonly image: string; readonly reason: string; readonly cause: string }[];
   /** Files that got an edit (each its own undo step). */
   readonly files: readonly string[];
+  /** What the notification said. */
+  readonly summary: string;
 }
+
+type BulkRun = Omit<BulkResult, 'summary'>;
 
 export type BulkScope = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'workspace' };
 
@@ -74,21 +82,37 @@ export class Pinner {
     return { file, use };
   }
 
-  /** Pins (or updates the pin of) one use, after verifying the digest's manifest. */
+  /**
+   * Pins (or updates the pin of) one use, after verifying the digest's manifest. A reference partly made of
+   * ARGs is pinned in the form the target names, else the one the settings name, else the one the user picks.
+   */
   async pin(target: UseTarget, choice: DigestChoice = 'default', token?: vscode.CancellationToken): Promise<PinOutcome> {
     await this.indexer.whenIndexed();
-    const found = this.locate(target);
+    let found = this.locate(target);
     if (!found) return failed(gone());
+    let form: ArgPinForm | undefined;
+    const partial = found.use.pin.pinnable ? undefined : found.use.pin.reason;
+    if (partial?.kind === 'partialArg' && partial.choices) {
+      form = target.argForm ?? (await this.askArgForm(found.file, found.use, partial.arg, partial.choices));
+      if (!form) return { done: false, unchanged: true, message: '' };
+      // Typing while the list was open may have moved things: plan from the file as it is now.
+      await this.indexer.whenIndexed();
+      found = this.locate(target);
+      if (!found) return failed(gone());
+    }
     const { file, use } = found;
     const ref = pulledImage(use);
-    if (!use.pin.pinnable) return failed(describeReason(use.pin.reason));
+    const choices = argPinChoices(use);
+    if (!use.pin.pinnable && !choices) return failed(describeReason(use.pin.reason));
+    if (form === 'companionArg' && choices && !choices.companion.offered) return failed(describeCompanionRefusal(choices.companion));
     if (!ref) return failed(refusalText({ kind: 'noReference' }));
-    const editPath = use.pin.file ?? file.path;
+    const site = use.pin.pinnable ? use.pin : choices!.afterExpansion;
+    const editPath = site.file ?? file.path;
     if (isInline(editPath)) return failed(inlineText());
 
     const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(editPath));
     const version = document.version;
-    if (document.getText(toRange(use.pin.range)) !== use.pin.text) return failed(gone());
+    if (document.getText(toRange(site.range)) !== site.text) return failed(gone());
 
     const name = familiarName(ref, { withDigest: false });
     const aborter = new AbortController();
@@ -106,11 +130,14 @@ export class Pinner {
       cancel?.dispose();
     }
 
-    const plan = planPin(use, pinTo.digest, file.path);
+    // A form chosen for a use that got its pin by hand meanwhile: `planArgPin` pins it where that is written.
+    const plan = form ? planArgPin(use, pinTo.digest, file.path, form) : planPin(use, pinTo.digest, file.path);
     if (!plan.ok) return failed(refusalText(plan.reason));
-    if (!plan.edit) return { done: false, unchanged: true, message: vscode.l10n.t('{0} is already pinned to {1}.', name, shortDigest(pinTo.digest)) };
+    const edits = 'edits' in plan ? plan.edits : plan.edit ? [plan.edit] : [];
+    if (!edits.length) return { done: false, unchanged: true, message: vscode.l10n.t('{0} is already pinned to {1}.', name, shortDigest(pinTo.digest)) };
     if (document.version !== version) return failed(changedText(editPath));
-    if (!(await applyFileEdits(document, [plan.edit])).length) return failed(changedText(editPath));
+    // A companion ARG's line and its `@${…}` go in together or not at all.
+    if ((await applyFileEdits(document, edits, true)).length !== edits.length) return failed(changedText(editPath));
     this.log.info(`Pinned ${name} in ${vscode.workspace.asRelativePath(document.uri)} to ${pinTo.digest}${pinTo.platform ? ` (${pinTo.platform})` : ''}`);
     return { done: true, digest: pinTo.digest, ...(pinTo.platform !== undefined && { platform: pinTo.platform }), path: editPath };
   }
@@ -131,6 +158,35 @@ export class Pinner {
   }
 
   /**
+   * Where the digest of a reference partly made of ARGs goes: the form the settings name when this use offers
+   * it, else the user's pick, each option saying what a `--build-arg` does afterwards. Undefined: dismissed.
+   */
+  private async askArgForm(file: BuildFile, use: ImageUse, arg: string, choices: ArgPinChoices): Promise<ArgPinForm | undefined> {
+    const settled = settledArgForm(readPinSettings(vscode.Uri.parse(file.path)).argReferences, choices);
+    if (settled) return settled;
+    const { companion } = choices;
+    const items: (vscode.QuickPickItem & { form: ArgPinForm })[] = [
+      {
+        label: vscode.l10n.t('Digest after the reference'),
+        description: `${use.text}@sha256:…`,
+        detail: vscode.l10n.t('BuildKit pulls by digest and ignores the tag: a --build-arg {0}=… then changes nothing until the digest is updated too. Renovate updates both.', arg),
+        form: 'digestAfterExpansion',
+      },
+      companion.offered
+        ? {
+            label: vscode.l10n.t('Companion ARG {0}', companion.name),
+            description: `ARG ${companion.name}=sha256:…  ${use.text}@\${${companion.name}}`,
+            detail: vscode.l10n.t('The digest gets a build argument of its own: a --build-arg {0}=… then changes nothing without a --build-arg {1}=… that matches it. Renovate updates both ARGs.', arg, companion.name),
+            form: 'companionArg',
+          }
+        : { label: vscode.l10n.t('$(circle-slash) Companion ARG (not offered here)'), detail: describeCompanionRefusal(companion), form: 'companionArg' },
+    ];
+    const name = familiarName(use.reference!, { withDigest: false });
+    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Pin {0}: where should the digest go?', name), matchOnDetail: true });
+    return picked?.form;
+  }
+
+  /**
    * The digest to write for `ref`: its tag's (an index for a multi-platform image), the same platform's
    * image for a platform pin being updated, or the platform the user picks. Looked up again rather than
    * taken from what the view shows (the client keeps a tag's digest for a minute at most).
@@ -140,9 +196,10 @@ export class Pinner {
     if (choice === 'platform') {
       const details = await this.resolver.refresh(tagOnly, signal);
       if (details.kind === 'image') return { digest: details.digest, ...(details.platforms[0] && { platform: details.platforms[0].platform }) };
+      // The warning goes on each item, where it is read in full (a placeholder is cut to the input's width).
       const picked = await vscode.window.showQuickPick(
-        details.platforms.map((p) => ({ label: p.platform, description: shortDigest(p.digest), target: p })),
-        { title: vscode.l10n.t('Pin {0} to the image of one platform', familiarName(tagOnly)), placeHolder: vscode.l10n.t('A platform digest pins one platform only: builds for other platforms will pull this image too.') },
+        details.platforms.map((p) => ({ label: p.platform, description: shortDigest(p.digest), detail: vscode.l10n.t('Builds for any other platform would pull this {0} image too.', p.platform), target: p })),
+        { title: vscode.l10n.t('Pin {0} to the image of one platform', familiarName(tagOnly)), placeHolder: vscode.l10n.t('Pick a platform') },
       );
       return picked && { digest: picked.target.digest, platform: picked.target.platform };
     }
@@ -176,19 +233,22 @@ export class Pinner {
     await this.indexer.whenIndexed();
     const title = mode === 'update' ? vscode.l10n.t('Updating stale pins') : scope.kind === 'file' ? vscode.l10n.t('Pinning images in {0}', vscode.workspace.asRelativePath(vscode.Uri.parse(scope.path))) : vscode.l10n.t('Pinning images in the workspace');
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => this.runBulk(scope, mode, progress, token));
-    this.report(result, mode);
-    return result;
+    return { ...result, summary: this.report(result, mode) };
   }
 
-  private async runBulk(scope: BulkScope, mode: 'pin' | 'update', progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken): Promise<BulkResult> {
+  private async runBulk(scope: BulkScope, mode: 'pin' | 'update', progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken): Promise<BulkRun> {
     const files = this.filesIn(scope);
     const inScope = (use: ImageUse, file: BuildFile): boolean => scope.kind === 'workspace' || editPathOf(use, file.path) === scope.path;
+    // References partly made of ARGs are pinned only in the form the settings name, if they name one.
+    const setting = readPinSettings(scope.kind === 'file' ? vscode.Uri.parse(scope.path) : undefined).argReferences;
+    const argForm = mode === 'pin' && setting !== 'ask' ? setting : undefined;
     // What needs a lookup: unpinned images to pin, or pinned ones to check.
     const wanted = new Map<string, ImageRef>();
     for (const file of files) {
       for (const use of file.uses) {
         const ref = pulledImage(use);
-        if (!ref || !use.pin.pinnable || !inScope(use, file) || isInline(editPathOf(use, file.path))) continue;
+        const pinnable = use.pin.pinnable || (argForm !== undefined && argPinChoices(use) !== undefined);
+        if (!ref || !pinnable || !inScope(use, file) || isInline(editPathOf(use, file.path))) continue;
         if ((mode === 'update') === (ref.digest !== undefined)) wanted.set(canonicalName(ref), ref);
       }
     }
@@ -196,7 +256,7 @@ export class Pinner {
     const aborter = new AbortController();
     const cancel = token.onCancellationRequested(() => aborter.abort());
     const targets = new Map<string, PinTarget>();
-    const failures = new Map<string, string>();
+    const failures = new Map<string, { reason: string; cause: string }>();
     try {
       let done = 0;
       const refs = [...wanted.entries()];
@@ -209,9 +269,9 @@ export class Pinner {
             targets.set(key, target);
           }
         } catch (error) {
-          failures.set(key, errorText(error));
+          failures.set(key, { reason: errorText(error), cause: RegistryError.is(error) ? `${describeFailure(error.kind)} (${ref.registry})` : vscode.l10n.t('lookup failed') });
         }
-        progress.report({ increment: step, message: vscode.l10n.t('{0} of {1} images looked up', ++done, refs.length) });
+        progress.report({ increment: step, message: vscode.l10n.t('Looked up {0} of {1}', ++done, countOf(refs.length, vscode.l10n.t('1 image'), vscode.l10n.t('{0} images', refs.length))) });
       });
     } finally {
       cancel.dispose();
@@ -229,7 +289,7 @@ export class Pinner {
       // Pin runs leave existing pins alone; update runs leave current ones (no target) as they are.
       if (mode === 'pin' && ref.digest !== undefined) return ref.digest;
       return targets.get(key)?.digest ?? (mode === 'update' ? ref.digest : undefined);
-    });
+    }, argForm);
 
     const skipped: BulkResult['skipped'][number][] = [];
     for (const { path, use, reason } of plan.skipped) {
@@ -239,15 +299,18 @@ export class Pinner {
       if (mode === 'update' && ref?.digest === undefined) continue;
       if (reason.kind === 'notPinnable' && ref?.digest !== undefined) continue;
       const inline = reason.kind === 'noDigest' && isInline(editPathOf(use, path));
-      const text = inline
-        ? vscode.l10n.t('in an inline Dockerfile: pin it in the inline text')
-        : reason.kind === 'noDigest' && ref
-          ? (failures.get(canonicalName(ref)) ?? vscode.l10n.t('not looked up'))
-          : skipText(reason);
-      skipped.push({ path, line: use.range.start.line + 1, image: use.resolved ?? use.text, reason: text });
+      const failure = reason.kind === 'noDigest' && ref ? failures.get(canonicalName(ref)) : undefined;
+      const [text, cause] = inline
+        ? [vscode.l10n.t('in an inline Dockerfile: pin it in the inline text'), vscode.l10n.t('in an inline Dockerfile')]
+        : failure
+          ? [failure.reason, failure.cause]
+          : reason.kind === 'noDigest'
+            ? [vscode.l10n.t('not looked up'), vscode.l10n.t('not looked up')]
+            : [skipText(reason), skipCause(reason)];
+      skipped.push({ path, line: use.range.start.line + 1, image: use.resolved ?? use.text, reason: text, cause });
     }
 
-    const changed: BulkResult['changed'][number][] = [];
+    const changed: BulkRun['changed'][number][] = [];
     const edited: string[] = [];
     let cancelled = false;
     for (const { path, edits } of plan.files) {
@@ -268,7 +331,7 @@ export class Pinner {
         const image = entry.use.resolved ?? entry.use.text;
         const line = entry.edit.range.start.line + 1;
         if (applied.includes(entry.edit)) changed.push({ path, line, image, digest: digestIn(entry.edit.newText) });
-        else skipped.push({ path, line: entry.use.range.start.line + 1, image, reason: why });
+        else skipped.push({ path, line: entry.use.range.start.line + 1, image, reason: why, cause: cancelled ? why : vscode.l10n.t('the file changed meanwhile') });
       }
     }
     return { cancelled, changed: dedupeChanged(changed), skipped, files: edited };
@@ -299,7 +362,7 @@ export class Pinner {
   }
 
   /** The summary as a notification (not waited for: the command's result is ready now), the details in the log. */
-  private report(result: BulkResult, mode: 'pin' | 'update'): void {
+  private report(result: BulkRun, mode: 'pin' | 'update'): string {
     const lines = [
       ...result.changed.map((c) => `  ${vscode.workspace.asRelativePath(vscode.Uri.parse(c.path))}: ${c.image} → ${c.digest}`),
       ...result.skipped.map((s) => `  ${vscode.workspace.asRelativePath(vscode.Uri.parse(s.path))}:${s.line}: ${s.image} — ${s.reason}`),
@@ -309,21 +372,29 @@ export class Pinner {
     if (result.cancelled && !result.changed.length) text = vscode.l10n.t('Cancelled: nothing was changed.');
     else if (!result.changed.length && !result.skipped.length) text = mode === 'update' ? vscode.l10n.t('Every pin is current.') : vscode.l10n.t('Every image that can be pinned is pinned.');
     else {
-      const changed = mode === 'update' ? vscode.l10n.t('Updated {0} pins in {1} files.', result.changed.length, result.files.length) : vscode.l10n.t('Pinned {0} images in {1} files.', result.changed.length, result.files.length);
-      text = result.skipped.length ? `${changed} ${vscode.l10n.t('{0} skipped.', result.skipped.length)}` : changed;
+      const files = countOf(result.files.length, vscode.l10n.t('1 file'), vscode.l10n.t('{0} files', result.files.length));
+      const changed =
+        mode === 'update'
+          ? vscode.l10n.t('Updated {0} in {1}.', countOf(result.changed.length, vscode.l10n.t('1 pin'), vscode.l10n.t('{0} pins', result.changed.length)), files)
+          : vscode.l10n.t('Pinned {0} in {1}.', countOf(result.changed.length, vscode.l10n.t('1 image'), vscode.l10n.t('{0} images', result.changed.length)), files);
+      text = result.skipped.length ? `${changed} ${vscode.l10n.t('{0} skipped: {1}.', result.skipped.length, skippedCauses(result.skipped))}` : changed;
     }
     const details = vscode.l10n.t('Show Details');
     const items = lines.length ? [details] : [];
     const shown = result.skipped.length ? vscode.window.showWarningMessage(text, ...items) : vscode.window.showInformationMessage(text, ...items);
     void shown.then((action) => action === details && this.log.show(true));
+    return text;
   }
 }
 
-/** Applies one file's edits as one undo step, only those whose range still holds the text they replace. */
-async function applyFileEdits(document: vscode.TextDocument, edits: readonly PinEdit[]): Promise<PinEdit[]> {
+/**
+ * Applies one file's edits as one undo step, only those whose range still holds the text they replace
+ * (`together`: all of them, or none).
+ */
+async function applyFileEdits(document: vscode.TextDocument, edits: readonly PinEdit[], together = false): Promise<PinEdit[]> {
   // Checked and handed over in one synchronous step: no other extension code runs in between.
   const current = edits.filter((e) => document.getText(toRange(e.range)) === e.expected);
-  if (!current.length) return [];
+  if (!current.length || (together && current.length !== edits.length)) return [];
   const edit = new vscode.WorkspaceEdit();
   for (const e of current) edit.replace(document.uri, toRange(e.range), e.newText);
   return (await vscode.workspace.applyEdit(edit)) ? current : [];
@@ -370,6 +441,10 @@ function refusalText(reason: PinRefusal): string {
       return vscode.l10n.t('The reference could not be read exactly: nothing was written.');
     case 'noTag':
       return vscode.l10n.t('It is pinned by digest alone: without the digest no tag would say which image is meant.');
+    case 'digestArg':
+      return vscode.l10n.t('Its digest is the default of ARG {0}: to unpin it, delete the "@" and the {0} reference after it, and the ARG {0} line.', reason.arg);
+    case 'noCompanion':
+      return describeCompanionRefusal(reason.refusal);
   }
 }
 
@@ -381,13 +456,52 @@ function skipText(reason: SkipReason): string {
       return vscode.l10n.t('its value is used by builds that resolve it to different digests ({0})', reason.digests.map(shortDigest).join(', '));
     case 'overlap':
       return vscode.l10n.t('another pin edits the same text');
+    case 'chooseForm':
+      return vscode.l10n.t('choose how to pin it (the digest after ${0}, or a companion ARG): use its CodeLens, or set imageProvenance.pinning.argReferences', reason.arg);
+    case 'buildOverride':
+      return vscode.l10n.t('a build of this Dockerfile sets {0} to another value, which a digest here would override', reason.arg);
     default:
       return refusalText(reason);
   }
 }
 
+/** The reason a bulk run skipped an image, in a few words: images skipped for the same reason count together. */
+function skipCause(reason: SkipReason): string {
+  switch (reason.kind) {
+    case 'notPinnable':
+      return vscode.l10n.t('not pinnable here');
+    case 'conflict':
+      return vscode.l10n.t('builds disagree on the digest');
+    case 'overlap':
+      return vscode.l10n.t('another pin edits the same text');
+    case 'chooseForm':
+      return vscode.l10n.t('a pin form to choose');
+    case 'buildOverride':
+      return vscode.l10n.t('a build sets its ARG otherwise');
+    default:
+      return vscode.l10n.t('could not be written');
+  }
+}
+
+/** "registry unreachable (docker.io)", or the most frequent causes with their counts. */
+function skippedCauses(skipped: BulkResult['skipped']): string {
+  const counts = new Map<string, number>();
+  for (const { cause } of skipped) counts.set(cause, (counts.get(cause) ?? 0) + 1);
+  const ranked = [...counts].sort((a, b) => b[1] - a[1]);
+  if (ranked.length === 1) return ranked[0]![0];
+  const shown = ranked.slice(0, 3).map(([cause, n]) => vscode.l10n.t('{0} {1}', n, cause));
+  if (ranked.length > 3) shown.push(vscode.l10n.t('{0} for other reasons', ranked.slice(3).reduce((sum, [, n]) => sum + n, 0)));
+  return shown.join(', ');
+}
+
+/** One message for one thing, another for several: `1 file`, `3 files`. */
+function countOf(n: number, one: string, many: string): string {
+  return n === 1 ? one : many;
+}
+
+/** The digest an edit writes (a companion ARG's line holds it as the ARG's default, not after an `@`). */
 function digestIn(text: string): string {
-  return text.slice(text.lastIndexOf('@') + 1);
+  return text.match(/sha256:[0-9a-f]{64}/g)?.at(-1) ?? '';
 }
 
 /** A site several routes reach (a Dockerfile on its own and through its builds) is one change. */

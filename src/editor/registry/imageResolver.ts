@@ -18,7 +18,8 @@ const COLLECT_DELAY_MS = 200;
 
 export class ImageResolver implements vscode.Disposable {
   private readonly results = new Map<string, Resolution>();
-  private readonly changed = new vscode.EventEmitter<void>();
+  /** The images (`canonicalName` keys) whose result changed; undefined: every one (a reset). */
+  private readonly changed = new vscode.EventEmitter<readonly string[] | undefined>();
   readonly onDidChange = this.changed.event;
   private readonly unsubscribe: () => void;
   private collectTimer: NodeJS.Timeout | undefined;
@@ -33,6 +34,8 @@ export class ImageResolver implements vscode.Disposable {
     private readonly index: BuildFileIndex,
     /** Builds a client from the current settings and credentials; called when one is first needed. */
     private readonly connect: () => Promise<RegistryClient>,
+    /** Every lookup's outcome goes to the output channel: what was asked, what answered, why it failed. */
+    private readonly log: Pick<vscode.LogOutputChannel, 'info' | 'warn'>,
   ) {
     this.unsubscribe = index.onDidChange(() => this.scheduleCollect());
   }
@@ -49,12 +52,15 @@ export class ImageResolver implements vscode.Disposable {
 
   /** Resolves these images if they have no result yet, whether the view shows or not (an editor shows them). */
   request(refs: Iterable<ImageRef>): void {
-    const before = this.running;
+    const started: string[] = [];
     for (const ref of refs) {
       const key = canonicalName(ref);
-      if (!this.results.has(key)) void this.resolve(key, ref);
+      if (!this.results.has(key)) {
+        void this.resolve(key, ref);
+        started.push(key);
+      }
     }
-    if (this.running > before) this.changed.fire();
+    if (started.length) this.changed.fire(started);
   }
 
   /**
@@ -66,14 +72,16 @@ export class ImageResolver implements vscode.Disposable {
     const generation = this.aborter.signal;
     try {
       const details = await describeImage(await this.registry, ref, signal);
+      this.logResolved(ref, details);
       if (!generation.aborted) this.results.set(key, { state: 'resolved', details });
       return details;
     } catch (error) {
       const failure = asRegistryError(error, ref);
+      this.logFailed(failure);
       if (!generation.aborted && failure.kind !== 'cancelled') this.results.set(key, { state: 'failed', error: failure });
       throw failure;
     } finally {
-      if (!generation.aborted) this.changed.fire();
+      if (!generation.aborted) this.changed.fire([key]);
     }
   }
 
@@ -89,8 +97,11 @@ export class ImageResolver implements vscode.Disposable {
 
   /** Tries failed images again (when the network is back). */
   retry(): void {
-    for (const [key, result] of this.results) if (result.state === 'failed') this.results.delete(key);
+    const failed = [...this.results].filter(([, result]) => result.state === 'failed').map(([key]) => key);
+    for (const key of failed) this.results.delete(key);
     this.collect();
+    // Shown as not looked up until someone looks again (the view is hidden, or an editor asks).
+    if (!this.active && failed.length) this.changed.fire(failed);
   }
 
   /** Forgets every result and starts over with a new client (settings or credentials changed, cache cleared). */
@@ -99,7 +110,7 @@ export class ImageResolver implements vscode.Disposable {
     this.aborter = new AbortController();
     void this.closeClient();
     this.results.clear();
-    this.changed.fire();
+    this.changed.fire(undefined);
     this.collect();
   }
 
@@ -124,16 +135,19 @@ export class ImageResolver implements vscode.Disposable {
     clearTimeout(this.collectTimer);
     this.collectTimer = undefined;
     if (!this.active) return;
-    const before = this.running;
+    const started: string[] = [];
     for (const group of this.index.byImage()) {
       for (const { use } of group.uses) {
         const ref = pulledImage(use);
         const key = ref && canonicalName(ref);
-        if (ref && key && !this.results.has(key)) void this.resolve(key, ref);
+        if (ref && key && !this.results.has(key)) {
+          void this.resolve(key, ref);
+          started.push(key);
+        }
       }
     }
-    if (this.running > before) {
-      this.changed.fire();
+    if (started.length) {
+      this.changed.fire(started);
       void vscode.window.withProgress({ location: { viewId: IMAGES_VIEW } }, () => this.whenIdle());
     }
   }
@@ -144,18 +158,33 @@ export class ImageResolver implements vscode.Disposable {
     const { signal } = this.aborter;
     try {
       const details = await describeImage(await this.registry, ref, signal);
+      this.logResolved(ref, details);
       if (!signal.aborted) this.results.set(key, { state: 'resolved', details });
     } catch (error) {
-      if (!signal.aborted) this.results.set(key, { state: 'failed', error: asRegistryError(error, ref) });
+      const failure = asRegistryError(error, ref);
+      this.logFailed(failure);
+      if (!signal.aborted) this.results.set(key, { state: 'failed', error: failure });
     } finally {
       this.running--;
-      if (!signal.aborted) this.changed.fire();
+      if (!signal.aborted) this.changed.fire([key]);
       if (this.running === 0) {
         const finished = this.finishedAll;
         this.finishedAll = undefined;
         finished?.();
       }
     }
+  }
+
+  /** Digests, hosts and the registry's own error texts: none of them holds a credential (see registry/errors.ts). */
+  private logResolved(ref: ImageRef, details: ImageDetails): void {
+    const platforms = details.platforms.map((p) => p.platform).join(', ') || 'no platforms';
+    const tag = details.tagDigest !== undefined && details.tagDigest !== details.digest ? `; the tag points to ${details.tagDigest}` : '';
+    this.log.info(`${familiarName(ref)}: ${details.digest} (${details.kind}: ${platforms}) from ${details.host}${tag}`);
+    if (details.tagError) this.logFailed(details.tagError);
+  }
+
+  private logFailed(error: RegistryError): void {
+    if (error.kind !== 'cancelled') this.log.warn(`${error.image}: ${error.kind} from ${error.host}: ${error.message}`);
   }
 
   dispose(): void {
@@ -169,7 +198,7 @@ export class ImageResolver implements vscode.Disposable {
 
 /** Anything else thrown is a bug of ours; it still shows on the image, not as an unhandled rejection. */
 function asRegistryError(error: unknown, ref: ImageRef): RegistryError {
-  if (error instanceof RegistryError) return error;
+  if (RegistryError.is(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new RegistryError('badResponse', familiarName(ref), ref.registry, `${familiarName(ref)}: ${message}`);
 }

@@ -1,38 +1,102 @@
 // The registry commands: copy a digest, show a manifest, add or remove credentials, clear the cache.
 
 import * as vscode from 'vscode';
-import { pulledImage } from '../../model/buildFile';
-import { familiarName, parseImageReference, type ImageRef } from '../../reference/imageReference';
+import { pulledImage, type ImageUse } from '../../model/buildFile';
+import { effectiveTag, familiarName, parseImageReference, type ImageRef } from '../../reference/imageReference';
 import { RegistryError } from '../../registry/errors';
+import type { ImageDetails } from '../../registry/imageDetails';
+import type { BuildFileIndex } from '../../workspace/buildFileIndex';
 import { MANIFEST_SCHEME } from '../context';
+import { useFromEditor } from '../pin/pinCommands';
 import type { ImagesTreeProvider } from '../tree/imagesTreeProvider';
 import type { TreeNode } from '../tree/nodes';
 import type { ImageResolver } from './imageResolver';
 import type { SecretCredentialStore } from './secretCredentials';
 
-/** The image and digest a tree row stands for: a use's (pinned, else current) digest, or a platform's. */
-export function digestOf(tree: ImagesTreeProvider, node: TreeNode | undefined): { ref: ImageRef; digest: string } | undefined {
-  const useNode = node?.type === 'use' ? node : node?.type === 'detail' ? node.parent : undefined;
-  const found = useNode && tree.resolve(useNode);
-  const ref = found && pulledImage(found.use);
-  const resolution = found && tree.resolutionOf(found.use);
-  if (!ref || resolution?.state !== 'resolved') return undefined;
-  const { details } = resolution;
-  if (node?.type === 'detail') {
-    const platform = details.platforms[node.row];
-    if (platform) return { ref, digest: platform.digest };
-  }
-  return { ref, digest: ref.digest ?? details.tagDigest ?? details.digest };
+/** What the image commands need to find their image: a tree row's, or the one under the cursor. */
+export interface ImageCommandDeps {
+  readonly index: BuildFileIndex;
+  readonly tree: ImagesTreeProvider;
+  readonly treeView: vscode.TreeView<TreeNode>;
+  readonly resolver: ImageResolver;
 }
 
-export async function copyDigest(tree: ImagesTreeProvider, node: TreeNode | undefined): Promise<void> {
-  const target = digestOf(tree, node);
-  if (!target) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Select a resolved image or platform in the Images view to copy its digest.'));
-    return;
+/** An image as the registry describes it; `platform` when a platform row was chosen. */
+interface ImageTarget {
+  readonly ref: ImageRef;
+  readonly details: ImageDetails;
+  readonly platform?: string;
+}
+
+/**
+ * The image a command acts on: the row it was run on; from the palette, the image under the cursor (as
+ * Pin finds it), else the row selected in the Images view. Looked up first if the view has not yet.
+ */
+async function imageTarget(deps: ImageCommandDeps, node: TreeNode | undefined, none: string): Promise<ImageTarget | undefined> {
+  const editor = vscode.window.activeTextEditor;
+  const row = node ?? (editor && deps.index.has(editor.document.uri.toString()) ? undefined : deps.treeView.selection[0]);
+  let use: ImageUse | undefined;
+  if (row) {
+    const useNode = row.type === 'use' ? row : row.type === 'detail' ? row.parent : undefined;
+    use = useNode && deps.tree.resolve(useNode)?.use;
+  } else {
+    const target = await useFromEditor(deps.index, (u) => pulledImage(u) !== undefined, vscode.l10n.t('This file has no image a registry could describe.'));
+    if (!target) return undefined;
+    use = deps.index.get(target.path)?.uses[target.use];
   }
-  await vscode.env.clipboard.writeText(target.digest);
-  vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', target.digest), 3000);
+  const ref = use && pulledImage(use);
+  if (!use || !ref) {
+    void vscode.window.showInformationMessage(none);
+    return undefined;
+  }
+  const known = deps.tree.resolutionOf(use);
+  let details: ImageDetails;
+  if (known?.state === 'resolved') details = known.details;
+  else {
+    try {
+      details = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Looking up {0}…', familiarName(ref)) }, () => deps.resolver.refresh(ref));
+    } catch (error) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('{0} could not be looked up: {1}', familiarName(ref), error instanceof Error ? error.message : String(error)));
+      return undefined;
+    }
+  }
+  const platform = row?.type === 'detail' ? details.platforms[row.row] : undefined;
+  return { ref, details, ...(platform && { platform: platform.platform }) };
+}
+
+/** The digest a target stands for: a platform row's, the pinned one, else the tag's. */
+function digestOf({ ref, details, platform }: ImageTarget): string {
+  const image = platform !== undefined ? details.platforms.find((p) => p.platform === platform) : undefined;
+  return image?.digest ?? ref.digest ?? details.tagDigest ?? details.digest;
+}
+
+export async function copyDigest(deps: ImageCommandDeps, node: TreeNode | undefined): Promise<string | undefined> {
+  const target = await imageTarget(deps, node, vscode.l10n.t('Select a resolved image or platform in the Images view, or put the cursor on an image, to copy its digest.'));
+  if (!target) return undefined;
+  return copy(digestOf(target));
+}
+
+/**
+ * `name:tag@sha256:…` with the digest the tag points to now: the form a pin writes (the tag `latest` when
+ * none is written, as a pull uses it), for pasting where the extension does not edit.
+ */
+export async function copyPinnedReference(deps: ImageCommandDeps, node: TreeNode | undefined): Promise<string | undefined> {
+  const target = await imageTarget(deps, node, vscode.l10n.t('Select a resolved image in the Images view, or put the cursor on an image, to copy its pinned reference.'));
+  if (!target) return undefined;
+  const { ref, details } = target;
+  const tag = effectiveTag(ref);
+  const digest = tag === undefined ? ref.digest : details.tagDigest;
+  if (digest === undefined) {
+    void vscode.window.showWarningMessage(vscode.l10n.t('{0} could not be looked up: {1}', familiarName(ref, { withDigest: false }), details.tagError?.message ?? vscode.l10n.t('the tag could not be looked up')));
+    return undefined;
+  }
+  return copy(`${familiarName({ ...ref, tag, digest: undefined })}@${digest}`);
+}
+
+async function copy(text: string): Promise<string> {
+  await vscode.env.clipboard.writeText(text);
+  vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', text), 3000);
+  return text;
 }
 
 /** `image-provenance-manifest:/node:22.json?<query>`: the name is for the tab, the query for the content. */
@@ -41,13 +105,10 @@ export function manifestUri(ref: ImageRef, digest: string): vscode.Uri {
   return vscode.Uri.from({ scheme: MANIFEST_SCHEME, path: `/${name}@${digest.slice(0, 19)}.json`, query: new URLSearchParams({ ref: familiarName(ref), digest }).toString() });
 }
 
-export async function showManifest(tree: ImagesTreeProvider, node: TreeNode | undefined): Promise<void> {
-  const target = digestOf(tree, node);
-  if (!target) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Select a resolved image or platform in the Images view to show its manifest.'));
-    return;
-  }
-  const document = await vscode.workspace.openTextDocument(manifestUri(target.ref, target.digest));
+export async function showManifest(deps: ImageCommandDeps, node: TreeNode | undefined): Promise<void> {
+  const target = await imageTarget(deps, node, vscode.l10n.t('Select a resolved image or platform in the Images view, or put the cursor on an image, to show its manifest.'));
+  if (!target) return;
+  const document = await vscode.workspace.openTextDocument(manifestUri(target.ref, digestOf(target)));
   await vscode.window.showTextDocument(document, { preview: true });
 }
 
@@ -67,7 +128,7 @@ export class ManifestDocuments implements vscode.TextDocumentContentProvider {
       return JSON.stringify(JSON.parse(new TextDecoder().decode(bytes)), null, 2) + '\n';
     } catch (error) {
       // Shown in the document itself; a registry error never holds credentials.
-      return JSON.stringify({ error: error instanceof RegistryError ? error.message : String(error) }, null, 2) + '\n';
+      return JSON.stringify({ error: RegistryError.is(error) ? error.message : String(error) }, null, 2) + '\n';
     } finally {
       cancel.dispose();
     }

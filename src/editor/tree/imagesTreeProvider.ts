@@ -1,11 +1,13 @@
 // The Images view: build file → stage → image use, or image → uses when grouped by image.
 
+import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import { pulledImage, type BuildDefinition, type BuildFile, type ImageUse } from '../../model/buildFile';
+import { canonicalName } from '../../reference/imageReference';
 import type { BuildFileIndex, LinkKey } from '../../workspace/buildFileIndex';
 import { ContextKeys } from '../context';
 import type { ImageResolver, Resolution } from '../registry/imageResolver';
-import { detailCount, detailItem, fileItem, imageItem, linkItem, nodeId, unitItem, useItem, type TreeNode, type UseNode } from './nodes';
+import { detailCount, detailItem, fileItem, imageItem, linkItem, nodeId, notBuiltDecorations, unitItem, useItem, type TreeNode, type UseNode } from './nodes';
 
 export type GroupBy = 'file' | 'image';
 
@@ -15,23 +17,56 @@ const REDRAW_DELAY_MS = 50;
 /** Up to this many files start expanded; beyond it the tree starts collapsed. */
 const EXPAND_FILES_UP_TO = 30;
 
+/**
+ * Redraws only what changed. Redrawing a row makes VS Code drop the rows under it (and their click
+ * commands) before it asks for them again: a whole-tree redraw while VS Code is still filling in expanded
+ * rows leaves them empty ("No tree item with id … found") and makes a click land on a command that is gone.
+ * So the tree is first drawn once the workspace scan is done, a redraw names the rows whose content changed
+ * (the very node objects VS Code was given: it matches them by identity), and the whole tree is redrawn only
+ * when its top level changes.
+ */
 export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  private readonly changed = new vscode.EventEmitter<TreeNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private redrawTimer: NodeJS.Timeout | undefined;
   private readonly unsubscribe: () => void;
   private readonly resolutions: vscode.Disposable;
+  private readonly decorations = notBuiltDecorations();
   private mode: GroupBy;
+  /** Every node handed to VS Code, by id, until the next whole-tree redraw. */
+  private readonly nodes = new Map<string, TreeNode>();
+  /** The top level as last handed out (ids, in order); undefined until VS Code first asks. */
+  private shownRoot: string | undefined;
+  /** What changed since the last redraw: build files, images whose lookup changed, or everything. */
+  private changedPaths = new Set<string>();
+  private changedImages = new Set<string>();
+  private changedAll = false;
+  /**
+   * What each file showed when VS Code last asked: its own row, or (once expanded) every row under it too.
+   * A file whose rows show the same as then is not redrawn (typing that moves no image).
+   */
+  private readonly drawn = new Map<string, { readonly rows: 'file' | 'all'; readonly digest: string }>();
+  /** The files each image's rows were listed from, when they were last handed out. */
+  private readonly imageSources = new Map<string, Set<string>>();
 
   constructor(
     private readonly index: BuildFileIndex,
     private readonly resolver: ImageResolver,
     private readonly state: vscode.Memento,
+    /** Resolves once the workspace scan is done: the tree is not drawn half-read. */
+    private readonly scanned: () => Promise<void>,
   ) {
     this.mode = state.get<GroupBy>(GROUP_BY_KEY) === 'image' ? 'image' : 'file';
     void vscode.commands.executeCommand('setContext', ContextKeys.groupBy, this.mode);
-    this.unsubscribe = index.onDidChange(() => this.scheduleRedraw());
-    this.resolutions = resolver.onDidChange(() => this.scheduleRedraw());
+    this.unsubscribe = index.onDidChange((paths) => {
+      for (const path of paths) this.changedPaths.add(path);
+      this.scheduleRedraw();
+    });
+    this.resolutions = resolver.onDidChange((keys) => {
+      if (keys) for (const key of keys) this.changedImages.add(key);
+      else this.changedAll = true;
+      this.scheduleRedraw();
+    });
   }
 
   get groupBy(): GroupBy {
@@ -43,10 +78,12 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     this.mode = mode;
     await this.state.update(GROUP_BY_KEY, mode);
     await vscode.commands.executeCommand('setContext', ContextKeys.groupBy, mode);
-    this.redraw();
+    this.changedAll = true;
+    await this.redraw();
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
+    if (node.type === 'file') this.drawn.set(node.path, { rows: 'file', digest: this.shownDigest(node.path, 'file') });
     const item = this.buildItem(node);
     item.id = nodeId(node);
     return item;
@@ -85,12 +122,39 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     return ref && this.resolver.get(ref);
   }
 
-  getChildren(node?: TreeNode): TreeNode[] {
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (!node) {
-      return this.mode === 'file'
-        ? this.index.files().map((f) => ({ type: 'file', path: f.path }))
-        : this.index.byImage().map((g) => ({ type: 'image', key: g.key }));
+      await this.scanned();
+      const root = this.rootNodes().map((n) => this.handOut(n));
+      this.shownRoot = root.map(nodeId).join('\n');
+      // Whatever changed before is in what VS Code now asks for.
+      this.changedAll = false;
+      this.changedPaths.clear();
+      this.changedImages.clear();
+      return root;
     }
+    const children = this.childrenOf(node).map((n) => this.handOut(n));
+    if (node.type === 'file') this.drawn.set(node.path, { rows: 'all', digest: this.shownDigest(node.path, 'all') });
+    if (node.type === 'image') this.imageSources.set(node.key, new Set(children.flatMap((c) => (c.type === 'use' ? [c.path, ...(c.via ? [c.via.owner] : [])] : []))));
+    return children;
+  }
+
+  private rootNodes(): TreeNode[] {
+    return this.mode === 'file'
+      ? this.index.files().map((f) => ({ type: 'file', path: f.path }))
+      : this.index.byImage().map((g) => ({ type: 'image', key: g.key }));
+  }
+
+  /** The node VS Code already holds for this id, if any: a later redraw must name that very object. */
+  private handOut(node: TreeNode): TreeNode {
+    const id = nodeId(node);
+    const known = this.nodes.get(id);
+    if (known) return known;
+    this.nodes.set(id, node);
+    return node;
+  }
+
+  private childrenOf(node: TreeNode): TreeNode[] {
     switch (node.type) {
       case 'file': {
         const file = this.index.get(node.path);
@@ -166,19 +230,75 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   }
 
   private scheduleRedraw(): void {
-    this.redrawTimer ??= setTimeout(() => this.redraw(), REDRAW_DELAY_MS);
+    this.redrawTimer ??= setTimeout(() => void this.redraw(), REDRAW_DELAY_MS);
   }
 
-  private redraw(): void {
+  /** Redraws what changed since the last redraw, once a running scan is done (one redraw for the whole scan). */
+  private async redraw(): Promise<void> {
     clearTimeout(this.redrawTimer);
     this.redrawTimer = undefined;
-    this.changed.fire(undefined);
+    await this.scanned();
+    // Nothing is drawn yet: VS Code asks for everything when it draws.
+    if (this.shownRoot === undefined) return;
+    const [all, paths, images] = [this.changedAll, this.changedPaths, this.changedImages];
+    this.changedAll = false;
+    this.changedPaths = new Set();
+    this.changedImages = new Set();
+    if (all || this.rootNodes().map(nodeId).join('\n') !== this.shownRoot) {
+      this.nodes.clear();
+      this.drawn.clear();
+      this.imageSources.clear();
+      this.shownRoot = undefined;
+      this.changed.fire(undefined);
+      return;
+    }
+    const redraw = new Set<TreeNode>();
+    for (const node of this.nodes.values()) {
+      if (node.type === 'file' && paths.has(node.path) && this.rowsChanged(node.path)) redraw.add(node);
+      else if (node.type === 'image' && this.imageTouched(node.key, paths)) redraw.add(node);
+      else if (node.type === 'use' && images.size && this.imageOf(node, images)) redraw.add(node);
+    }
+    if (redraw.size) this.changed.fire([...redraw]);
+  }
+
+  /** Whether a file shows something else than when VS Code last asked for it. */
+  private rowsChanged(path: string): boolean {
+    const drawn = this.drawn.get(path);
+    return !drawn || this.shownDigest(path, drawn.rows) !== drawn.digest;
+  }
+
+  /**
+   * A digest of what a file's row shows (its problem count), or of every row under it too: its units, uses
+   * and builds, and its builds' Dockerfiles as they build them. Positions are left out: no row shows them
+   * (a click looks the use up when it happens).
+   */
+  private shownDigest(path: string, rows: 'file' | 'all'): string {
+    const file = this.index.get(path);
+    const problems = this.index.diagnostics(path).length;
+    const shown = !file ? null : rows === 'file' ? problems : [problems, file.units, file.uses, file.builds, (file.builds ?? []).map((_, b) => this.index.linked(path, b)?.uses)];
+    return createHash('sha1')
+      .update(JSON.stringify(shown, (key, value: unknown) => (key === 'range' ? undefined : value)))
+      .digest('base64');
+  }
+
+  /** Whether an image's rows list a changed file, now or when last drawn. */
+  private imageTouched(key: string, paths: ReadonlySet<string>): boolean {
+    const before = this.imageSources.get(key);
+    if (before && [...before].some((p) => paths.has(p))) return true;
+    return (this.index.imageGroup(key)?.uses ?? []).some(({ file, via }) => paths.has(file.path) || (via !== undefined && paths.has(via.owner)));
+  }
+
+  private imageOf(node: UseNode, keys: ReadonlySet<string>): boolean {
+    const use = this.resolve(node)?.use;
+    const ref = use && pulledImage(use);
+    return ref !== undefined && keys.has(canonicalName(ref));
   }
 
   dispose(): void {
     clearTimeout(this.redrawTimer);
     this.unsubscribe();
     this.resolutions.dispose();
+    this.decorations.dispose();
     this.changed.dispose();
   }
 }

@@ -2,12 +2,12 @@
 // index when VS Code asks for them, so a node never holds stale parse results.
 
 import * as vscode from 'vscode';
-import { imageUseState, pulledImage, type BuildDefinition, type BuildFile, type ImageUse, type NotPinnableReason, type Range } from '../../model/buildFile';
+import { argPinChoices, imageUseState, pulledImage, type BuildDefinition, type BuildFile, type ImageUse, type NotPinnableReason, type Range } from '../../model/buildFile';
 import type { LinkKey } from '../../workspace/buildFileIndex';
 import { shortDigest } from '../../reference/imageReference';
 import { pinStatus } from '../../pin/pinStatus';
-import type { RegistryErrorKind } from '../../registry/errors';
-import { describeKind, describeReason, describeState, displayReference } from '../localize';
+import type { RegistryError, RegistryErrorKind } from '../../registry/errors';
+import { describeFailure, describeKind, describeReason, describeState, describeTarget, rowReference } from '../localize';
 import { Commands } from '../context';
 import type { Resolution } from '../registry/imageResolver';
 
@@ -72,6 +72,19 @@ export function fileItem(file: BuildFile, problems: number, expanded: boolean): 
 
 const UNIT_ICONS = { stage: 'layers', service: 'server-process', target: 'target', group: 'folder-library' } as const;
 
+/** Rows of what a build does not build: their label is drawn greyed (see `notBuiltDecorations`). */
+export const NOT_BUILT_SCHEME = 'image-provenance-not-built';
+
+/** Greys the label of rows marked with `NOT_BUILT_SCHEME`; a tree item's label takes its colour from a file decoration. */
+export function notBuiltDecorations(): vscode.Disposable {
+  const grey = new vscode.FileDecoration(undefined, undefined, new vscode.ThemeColor('disabledForeground'));
+  return vscode.window.registerFileDecorationProvider({ provideFileDecoration: (uri) => (uri.scheme === NOT_BUILT_SCHEME ? grey : undefined) });
+}
+
+function markNotBuilt(item: vscode.TreeItem, label: string): void {
+  item.resourceUri = vscode.Uri.from({ scheme: NOT_BUILT_SCHEME, path: `/${label}` });
+}
+
 export function unitItem(file: BuildFile, unitIndex: number): vscode.TreeItem {
   const unit = file.units[unitIndex];
   const kind = unit?.kind ?? 'stage';
@@ -79,11 +92,19 @@ export function unitItem(file: BuildFile, unitIndex: number): vscode.TreeItem {
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
   if (kind === 'stage') {
     if (unit?.name !== undefined) item.description = vscode.l10n.t('stage {0}', unit.index);
+    // A stage's first use is its FROM: as a build sees the file, it says whether the build builds the stage.
+    const pin = file.uses.find((u) => u.unit === unitIndex)?.pin;
+    if (pin && !pin.pinnable && pin.reason.kind === 'notBuilt') {
+      const note = vscode.l10n.t('not built for target {0}', describeTarget(pin.reason.target));
+      item.description = item.description ? `${String(item.description)} · ${note}` : note;
+      item.tooltip = describeReason(pin.reason);
+      markNotBuilt(item, label);
+    }
   } else {
     item.description = { service: vscode.l10n.t('service'), target: vscode.l10n.t('target'), group: vscode.l10n.t('group') }[kind];
     if (unit?.profiles) item.description += ' · ' + vscode.l10n.t('profiles: {0}', unit.profiles.join(', '));
   }
-  item.iconPath = new vscode.ThemeIcon(UNIT_ICONS[kind]);
+  item.iconPath = new vscode.ThemeIcon(UNIT_ICONS[kind], item.resourceUri ? new vscode.ThemeColor('disabledForeground') : undefined);
   item.contextValue = kind;
   return item;
 }
@@ -115,7 +136,23 @@ const STATE_ICONS = {
   unpinned: new vscode.ThemeIcon('unlock', new vscode.ThemeColor('charts.yellow')),
   unresolved: new vscode.ThemeIcon('question'),
   notPinnable: new vscode.ThemeIcon('circle-slash'),
+  notBuilt: new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')),
 } as const;
+
+/** What the registry says against a pin outranks the use's own state: it is what needs doing. */
+const PIN_PROBLEM_ICONS = {
+  stale: new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')),
+  brokenPin: new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground')),
+} as const;
+
+/** A failed lookup, by what helps: credentials, the network settings, workspace trust. */
+const FAILURE_ICONS = {
+  signIn: new vscode.ThemeIcon('key', new vscode.ThemeColor('problemsWarningIcon.foreground')),
+  networkSettings: new vscode.ThemeIcon('debug-disconnect', new vscode.ThemeColor('problemsWarningIcon.foreground')),
+  trust: new vscode.ThemeIcon('shield', new vscode.ThemeColor('problemsWarningIcon.foreground')),
+} as const;
+
+type PinProblem = keyof typeof PIN_PROBLEM_ICONS;
 
 /** A use's row: its reference, where it is used, and its state with the reason in the tooltip. */
 export function useItem(node: UseNode, file: BuildFile, use: ImageUse, resolution: Resolution | undefined): vscode.TreeItem {
@@ -123,31 +160,37 @@ export function useItem(node: UseNode, file: BuildFile, use: ImageUse, resolutio
   const underImage = node.image !== undefined;
   const unit = use.unit !== undefined ? file.units[use.unit] : undefined;
   const stage = unit ? (unit.name ?? vscode.l10n.t('stage {0}', unit.index)) : undefined;
-  const label = underImage ? vscode.workspace.asRelativePath(vscode.Uri.parse(file.path)) : displayReference(use);
+  const label = underImage ? vscode.workspace.asRelativePath(vscode.Uri.parse(file.path)) : rowReference(use);
   // Images a registry can describe open onto their platforms.
   const item = new vscode.TreeItem(label, pulledImage(use) ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
 
-  const token = pinToken(use, resolution);
-  const pinNote = token === 'stale' ? vscode.l10n.t('stale pin') : token === 'brokenPin' ? vscode.l10n.t('pin not served') : undefined;
-  const parts = [underImage ? stage : undefined, describeKind(use.kind), shortState(use), pinNote].filter((p): p is string => !!p);
+  const problem = pinProblem(use, resolution);
+  // A pin the registry does not serve says so itself; any other failed lookup shows on the row, unexpanded.
+  const failure = resolution?.state === 'failed' && problem !== 'brokenPin' ? resolution.error : undefined;
+  const parts = [underImage ? stage : undefined, describeKind(use.kind), shortState(use, problem), failure && describeFailure(failure.kind)].filter((p): p is string => !!p);
   item.description = parts.join(' · ');
-  item.iconPath = STATE_ICONS[state];
+  item.iconPath = problem ? PIN_PROBLEM_ICONS[problem] : failure ? FAILURE_ICONS[fixOf(failure.kind)] : STATE_ICONS[state];
+  if (state === 'notBuilt') markNotBuilt(item, label);
   item.tooltip = [tooltip(use, stage), ...registryLines(resolution)].join('\n');
   item.accessibilityInformation = { label: `${label}, ${item.description}` };
   item.command = { command: Commands.reveal, title: vscode.l10n.t('Go to Reference'), arguments: [node] };
-  // Tokens for `viewItem =~ /\btoken\b/` menus of later features (pin, update, unpin).
-  item.contextValue = ['imageUse', `kind-${use.kind}`, state, use.pin.pinnable ? 'pinnable' : 'notPinnable', resolution?.state === 'resolved' ? 'resolved' : '', token].join(' ').trim();
+  // Tokens for `viewItem =~ /\btoken\b/` menus (pin, update, unpin, and what helps a failed lookup).
+  // A reference partly made of ARGs is pinned in a form the user picks: the inline action asks which.
+  const pinnable = use.pin.pinnable || argPinChoices(use) ? 'pinnable' : 'notPinnable';
+  const tokens = ['imageUse', `kind-${use.kind}`, state, pinnable, resolution?.state === 'resolved' ? 'resolved' : '', problem ?? '', failure ? problemTokens(failure.kind) : ''];
+  item.contextValue = tokens.filter(Boolean).join(' ');
   return item;
 }
 
 /** `stale` for a pin the tag has moved away from, `brokenPin` for one the registry cannot serve as pinned. */
-function pinToken(use: ImageUse, resolution: Resolution | undefined): string {
+function pinProblem(use: ImageUse, resolution: Resolution | undefined): PinProblem | undefined {
   const ref = pulledImage(use);
   const status = ref && pinStatus(ref, resolution);
-  return status?.kind === 'stale' ? 'stale' : status?.kind === 'notFound' || status?.kind === 'mismatch' ? 'brokenPin' : '';
+  return status?.kind === 'stale' ? 'stale' : status?.kind === 'notFound' || status?.kind === 'mismatch' ? 'brokenPin' : undefined;
 }
 
 function registryLines(resolution: Resolution | undefined): string[] {
+  if (resolution?.state === 'failed') return [vscode.l10n.t('The registry could not be asked: {0}', resolution.error.message), fixHint(resolution.error)];
   if (resolution?.state !== 'resolved') return [];
   const { details } = resolution;
   const lines: string[] = [];
@@ -187,75 +230,65 @@ export function detailItem(node: DetailNode, resolution: Resolution | undefined)
   return item;
 }
 
-/** Which fix each failure offers when its row is clicked. */
-const FIXES: Partial<Record<RegistryErrorKind, 'signIn' | 'settings' | 'trust'>> = {
-  unauthorized: 'signIn',
-  denied: 'signIn',
-  credentials: 'signIn',
-  tls: 'settings',
-  insecure: 'settings',
-  untrusted: 'trust',
-};
-
-function problemItem(node: DetailNode, error: { kind: RegistryErrorKind; message: string; host: string }): vscode.TreeItem {
-  const fix = FIXES[error.kind];
-  const item = new vscode.TreeItem(shortProblem(error.kind));
-  item.description = error.host;
-  item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
-  const [action, command]: [string, vscode.Command] =
-    fix === 'signIn'
-      ? [vscode.l10n.t('Click to add credentials for {0}.', error.host), { command: Commands.addCredentials, title: vscode.l10n.t('Add Registry Credentials'), arguments: [error.host] }]
-      : fix === 'settings'
-        ? [vscode.l10n.t('Click to open the registry settings.'), { command: 'workbench.action.openSettings', title: vscode.l10n.t('Open Settings'), arguments: ['imageProvenance.registry'] }]
-        : fix === 'trust'
-          ? [vscode.l10n.t('Click to manage workspace trust.'), { command: 'workbench.trust.manage', title: vscode.l10n.t('Manage Workspace Trust') }]
-          : [vscode.l10n.t('Click to try again.'), { command: Commands.retry, title: vscode.l10n.t('Retry'), arguments: [node.parent] }];
-  item.tooltip = `${error.message}\n\n${action}`;
-  item.command = command;
-  item.contextValue = `registryProblem problem-${error.kind}`;
-  return item;
-}
-
-function shortProblem(kind: RegistryErrorKind): string {
+/**
+ * What helps a failed lookup: credentials only for 401, 403 and credential problems; workspace trust where
+ * credentials are off; otherwise the network settings (a proxy, a mirror, a certificate), and a retry.
+ */
+function fixOf(kind: RegistryErrorKind): keyof typeof FAILURE_ICONS {
   switch (kind) {
     case 'unauthorized':
-      return vscode.l10n.t('Sign-in required');
     case 'denied':
-      return vscode.l10n.t('Access denied');
-    case 'notFound':
-      return vscode.l10n.t('Not found in the registry');
-    case 'digestMismatch':
-      return vscode.l10n.t('Content does not match its digest');
-    case 'tooLarge':
-      return vscode.l10n.t('Response too large');
-    case 'timeout':
-      return vscode.l10n.t('Registry timed out');
-    case 'rateLimited':
-      return vscode.l10n.t('Rate limited by the registry');
-    case 'serverError':
-      return vscode.l10n.t('Registry error');
-    case 'network':
-      return vscode.l10n.t('Registry unreachable');
-    case 'tls':
-      return vscode.l10n.t('Certificate not trusted');
-    case 'redirect':
-      return vscode.l10n.t('Too many redirects');
-    case 'badResponse':
-      return vscode.l10n.t('Unexpected registry response');
     case 'credentials':
-      return vscode.l10n.t('Credential helper failed');
-    case 'insecure':
-      return vscode.l10n.t('Refused to send credentials over HTTP');
+      return 'signIn';
     case 'untrusted':
-      return vscode.l10n.t('Credentials off in restricted mode');
-    case 'cancelled':
-      return vscode.l10n.t('Cancelled');
+      return 'trust';
+    default:
+      return 'networkSettings';
   }
 }
 
-function shortState(use: ImageUse): string {
+/** `registryProblem` (retry), the failure's kind, and the fix the row's menu offers. */
+function problemTokens(kind: RegistryErrorKind): string {
+  return `registryProblem problem-${kind} ${fixOf(kind)}`;
+}
+
+function fixHint(error: RegistryError): string {
+  switch (fixOf(error.kind)) {
+    case 'signIn':
+      return vscode.l10n.t('Add credentials for {0} from this row\'s menu; the image is then looked up again.', error.host);
+    case 'trust':
+      return vscode.l10n.t('Trust this workspace to use your registry credentials.');
+    case 'networkSettings':
+      return vscode.l10n.t('Retry from this row, or check the proxy (http.proxy) and registry settings from its menu.');
+  }
+}
+
+function problemItem(node: DetailNode, error: RegistryError): vscode.TreeItem {
+  const fix = fixOf(error.kind);
+  const item = new vscode.TreeItem(describeFailure(error.kind));
+  item.description = error.host;
+  item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
+  // A click runs the fix when it is certain (sign in, trust, a certificate setting); otherwise it retries.
+  const [action, command]: [string, vscode.Command] =
+    fix === 'signIn'
+      ? [vscode.l10n.t('Click to add credentials for {0}.', error.host), { command: Commands.addCredentials, title: vscode.l10n.t('Add Registry Credentials'), arguments: [error.host] }]
+      : fix === 'trust'
+        ? [vscode.l10n.t('Click to manage workspace trust.'), { command: 'workbench.trust.manage', title: vscode.l10n.t('Manage Workspace Trust') }]
+        : error.kind === 'tls' || error.kind === 'insecure'
+          ? [vscode.l10n.t('Click to open the network and registry settings.'), { command: Commands.openNetworkSettings, title: vscode.l10n.t('Open Network Settings') }]
+          : [vscode.l10n.t('Click to try again.'), { command: Commands.retry, title: vscode.l10n.t('Retry'), arguments: [node.parent] }];
+  item.tooltip = `${error.message}\n\n${action}`;
+  item.command = command;
+  item.contextValue = problemTokens(error.kind);
+  return item;
+}
+
+function shortState(use: ImageUse, problem: PinProblem | undefined): string {
   const state = imageUseState(use);
-  if (state === 'pinned' && use.reference?.digest) return vscode.l10n.t('pinned {0}', shortDigest(use.reference.digest));
+  if (state === 'pinned' && use.reference?.digest) {
+    const digest = shortDigest(use.reference.digest);
+    return problem === 'stale' ? vscode.l10n.t('stale pin {0}', digest) : problem === 'brokenPin' ? vscode.l10n.t('pin not served {0}', digest) : vscode.l10n.t('pinned {0}', digest);
+  }
   if (use.pin.pinnable) return describeState(state);
   return shortReason(use.pin.reason);
 }
@@ -265,7 +298,7 @@ function shortReason(reason: NotPinnableReason): string {
     case 'scratch':
       return vscode.l10n.t('empty image');
     case 'stage':
-      return vscode.l10n.t('build stage');
+      return reason.byPlatform ? vscode.l10n.t('build stage per platform') : vscode.l10n.t('build stage');
     case 'unresolved':
       switch (reason.cause) {
         case 'noValue':
@@ -294,6 +327,12 @@ function shortReason(reason: NotPinnableReason): string {
       return reason.source === 'build' ? vscode.l10n.t('built by {0}', reason.value) : vscode.l10n.t('local context');
     case 'interpolated':
       return reason.variable ? vscode.l10n.t('from ${0}', reason.variable) : vscode.l10n.t('computed value');
+    case 'notBuilt':
+      return vscode.l10n.t('not built for target {0}', describeTarget(reason.target));
+    case 'localBuild':
+      return vscode.l10n.t('built by {0}', reason.builder);
+    case 'contextMatch':
+      return vscode.l10n.t('replaced by a context of {0} ({1})', reason.builder, vscode.workspace.asRelativePath(vscode.Uri.parse(reason.owner)));
   }
   return '';
 }
