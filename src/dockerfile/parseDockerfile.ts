@@ -679,7 +679,7 @@ class DockerfileReader {
     const feeds = new Map<Variable, number>();
     for (const d of this.drafts) {
       if (d.declId !== undefined) users.set(d.declId, (users.get(d.declId) ?? 0) + 1);
-      for (const v of new Set(d.variables)) feeds.set(v, (feeds.get(v) ?? 0) + 1);
+      if (d.variables?.length) for (const v of new Set(d.variables)) feeds.set(v, (feeds.get(v) ?? 0) + 1);
     }
     let names: Set<string> | undefined;
     return this.drafts.map((d) => {
@@ -731,7 +731,8 @@ class DockerfileReader {
 
   /** Every word of the file that could name a variable (comments included: a new name must not look like any). */
   private namesInUse(): Set<string> {
-    const names = new Set(this.text.match(/[A-Za-z_][A-Za-z0-9_]*/g));
+    // A companion's name ends in _DIGEST (or _DIGEST_2…): in a file without that, no word can clash (most files).
+    const names = new Set(this.text.includes('_DIGEST') ? this.text.match(/[A-Za-z_][A-Za-z0-9_]*/g) : []);
     for (const name of Object.keys(this.buildArgs)) names.add(name);
     return names;
   }
