@@ -3,7 +3,6 @@
 // (each build's Dockerfile evaluated with its args and contexts). The baseline is reading the same files.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BuildFileKind } from '../src/model/buildFile';
 import { BuildFileIndex } from '../src/workspace/buildFileIndex';
@@ -12,7 +11,7 @@ import { pulledImage, type BuildFile } from '../src/model/buildFile';
 import { pinDiagnostics } from '../src/pin/pinDiagnostics';
 import { planPinAll } from '../src/pin/planEdits';
 import type { Resolution } from '../src/pin/pinStatus';
-import { median, time } from './measure';
+import { benchDir, median, time } from './measure';
 import type { Measurement } from './measure';
 
 const PROJECTS = 2_000;
@@ -107,13 +106,15 @@ COPY --from=certs /etc/ssl/certs /etc/ssl/certs
 COPY --from=base /app/dist /usr/share/nginx/html
 `;
 
-const ROOT = join(tmpdir(), 'image-provenance-bench', 'projects');
 const COLD_RUNS = 3;
 
+const projectsRoot = (): string => join(benchDir(), 'projects');
+
 function corpusFiles(): [path: string, kind: BuildFileKind][] {
+  const root = projectsRoot();
   const files: [string, BuildFileKind][] = [];
   for (let i = 0; i < PROJECTS; i++) {
-    const dir = join(ROOT, `p${i}`);
+    const dir = join(root, `p${i}`);
     files.push([join(dir, 'compose.yaml'), 'compose'], [join(dir, 'docker-bake.hcl'), 'bake-hcl'], [join(dir, 'Dockerfile'), 'dockerfile']);
   }
   return files;
@@ -123,8 +124,9 @@ function corpusFiles(): [path: string, kind: BuildFileKind][] {
 // As the extension's scan does: `.env` files are found with the build files and given first.
 function buildIndex(files: readonly [string, BuildFileKind][]): BuildFileIndex {
   const index = new BuildFileIndex({ scanned: isScannedName });
+  const root = projectsRoot();
   for (let i = 0; i < PROJECTS; i++) {
-    const env = join(ROOT, `p${i}`, '.env');
+    const env = join(root, `p${i}`, '.env');
     index.setResource(env, readFileSync(env, 'utf8'));
   }
   for (const [path, kind] of files) index.set(path, readFileSync(path, 'utf8'), kind);
@@ -139,17 +141,17 @@ export async function composeBakeCold(): Promise<number> {
 }
 
 export async function composeBakeBench(): Promise<Measurement[]> {
-  rmSync(ROOT, { recursive: true, force: true });
+  const root = projectsRoot();
+  rmSync(root, { recursive: true, force: true });
   const files = corpusFiles();
   for (let i = 0; i < PROJECTS; i++) {
-    const dir = join(ROOT, `p${i}`);
+    const dir = join(root, `p${i}`);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'compose.yaml'), compose(i));
     writeFileSync(join(dir, 'docker-bake.hcl'), bake(i));
     writeFileSync(join(dir, 'Dockerfile'), dockerfile(i));
     writeFileSync(join(dir, '.env'), `TAG=1.${i}\nDB_PASSWORD=secret\n`);
   }
-  const root = ROOT;
   const readAll = (): number => {
     let bytes = 0;
     for (const [path] of files) bytes += readFileSync(path, 'utf8').length;

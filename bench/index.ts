@@ -2,8 +2,9 @@
 // whose keys name each measurement. Each measurement is reported next to a baseline measured in
 // the same run, because the machine is shared and noisy: ratios travel, milliseconds don't.
 import { composeBakeBench, composeBakeCold } from './composeBake';
-import { indexingBench } from './indexing';
-import type { Measurement } from './measure';
+import { dockerfilesCold, indexingBench } from './indexing';
+import { rmSync } from 'node:fs';
+import { benchDir, type Measurement } from './measure';
 import { registryBench, requireRegistryBenchTools } from './registry';
 
 const suites: (() => Promise<Measurement[]>)[] = [indexingBench, composeBakeBench, registryBench];
@@ -14,11 +15,19 @@ async function main(): Promise<void> {
     console.log(await composeBakeCold());
     return;
   }
+  if (process.argv.includes('--cold=dockerfiles')) {
+    console.log(JSON.stringify(await dockerfilesCold()));
+    return;
+  }
   // A missing tool fails now, not after the benchmarks before the one that needs it.
   requireRegistryBenchTools();
   const json = process.argv.includes('--json');
   const results: Measurement[] = [];
-  for (const suite of suites) results.push(...(await suite()));
+  try {
+    for (const suite of suites) results.push(...(await suite()));
+  } finally {
+    rmSync(benchDir(), { recursive: true, force: true });
+  }
   if (json) {
     const out: Record<string, number> = {};
     for (const m of results) out[m.key] = round(m.value);

@@ -1,8 +1,12 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 export interface Measurement {
   /** Stable key for --json, e.g. `dockerfiles.cold.ms`. */
   readonly key: string;
   readonly value: number;
-  readonly unit: 'ms' | '×' | 'files' | 'references' | 'requests' | 'kB';
+  readonly unit: 'ms' | '×' | 'MB' | 'kB' | 'files' | 'references' | 'requests';
   /** The goal, as text for the table (`< 2000 ms`). */
   readonly target?: string;
   readonly note?: string;
@@ -23,4 +27,12 @@ export async function time(fn: () => unknown): Promise<number> {
   const start = performance.now();
   await fn();
   return performance.now() - start;
+}
+
+/**
+ * This run's scratch folder: a new one per `npm run bench`, handed to its child processes through the
+ * environment, so that benches run from several checkouts on one machine never write over each other's files.
+ */
+export function benchDir(): string {
+  return (process.env.IMAGE_PROVENANCE_BENCH_DIR ??= mkdtempSync(join(tmpdir(), 'image-provenance-bench-')));
 }

@@ -76,8 +76,14 @@ export interface Expansion {
 export type Lookup = (name: string) => Variable | undefined;
 
 export function expandWord(raw: string, lookup: Lookup, escape: string): Expansion {
+  // Most words are plain text, with nothing to substitute, unquote or unescape: the word is its value.
+  if (!SPECIAL.test(raw)) return { value: raw, pieces: raw === '' ? [] : [{ kind: 'literal', text: raw, start: 0, end: raw.length }], unresolved: undefined, names: NONE, problems: NONE };
   return new Expander(raw, lookup, escape.charCodeAt(0)).run();
 }
+
+/** What makes a word more than its text: `$`, quotes, and either escape character. */
+const SPECIAL = /[$"'\\`]/;
+const NONE: readonly never[] = [];
 
 const NAME_CHAR = /[A-Za-z0-9_]/;
 

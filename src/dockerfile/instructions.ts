@@ -10,6 +10,7 @@
 // Every logical instruction keeps a map back to offsets in the original text, so ranges are exact
 // even across continuations.
 
+import { LineIndex } from '../model/lineIndex';
 import { Messages, message } from '../model/messages';
 import type { Message } from '../model/messages';
 
@@ -26,7 +27,7 @@ export interface Directive {
 export interface Instruction {
   /** Lower-case keyword (`from`, `copy`, …). */
   readonly keyword: string;
-  /** The joined text, keyword included. */
+  /** The joined text, keyword included (joined when first asked for). */
   readonly text: string;
   /** Offset in the original text of the instruction's first and one-past-last character (heredocs excluded). */
   readonly start: number;
@@ -35,7 +36,7 @@ export interface Instruction {
   readonly startLine: number;
   readonly endLine: number;
   /** Maps an index into `text` to the offset in the original text. */
-  readonly offsetOf: (index: number) => number;
+  offsetOf(index: number): number;
 }
 
 export interface ReadDiagnostic {
@@ -56,27 +57,10 @@ const DIRECTIVE = /^#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+?)[ \t]*$/d;
 const KNOWN_DIRECTIVES = new Set(['syntax', 'escape', 'check']);
 const HEREDOC_KEYWORDS = new Set(['run', 'copy', 'add']);
 const HEREDOC_WORD = /^(\d*)<<(-?)([^<]*)$/;
-
-interface Line {
-  readonly start: number;
-  /** End of the content, before the line break. */
-  readonly end: number;
-}
-
-function splitLines(text: string): Line[] {
-  const lines: Line[] = [];
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || c === 13) {
-      lines.push({ start, end: i });
-      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
-      start = i + 1;
-    }
-  }
-  lines.push({ start, end: text.length });
-  return lines;
-}
+/** Keywords as usually written, so that most instructions need no lower-casing. */
+const KEYWORDS = new Map(
+  ['ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL', 'MAINTAINER', 'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR'].map((k) => [k, k.toLowerCase()]),
+);
 
 function isBlank(c: number): boolean {
   return c === 32 || c === 9 || c === 11 || c === 12;
@@ -100,8 +84,9 @@ function continuationAt(text: string, start: number, end: number, escape: number
   return i;
 }
 
-export function readInstructions(text: string): ReadResult {
-  const lines = splitLines(text);
+/** Reads `text` into instructions; `lines` is its line index, when the caller has one already. */
+export function readInstructions(text: string, lines: LineIndex = new LineIndex(text)): ReadResult {
+  const lineCount = lines.lineCount;
   const directives: Directive[] = [];
   const instructions: Instruction[] = [];
   const diagnostics: ReadDiagnostic[] = [];
@@ -113,21 +98,22 @@ export function readInstructions(text: string): ReadResult {
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
 
   // Parser directives: only at the top, each once.
-  const seen = new Set<string>();
-  for (; lineNo < lines.length; lineNo++) {
-    const line = lines[lineNo]!;
-    const start = skipBlanks(text, line.start + (lineNo === 0 ? bom : 0), line.end);
-    const match = DIRECTIVE.exec(text.slice(start, line.end));
+  const seen: string[] = [];
+  for (; lineNo < lineCount; lineNo++) {
+    const lineEnd = lines.lineEnd(lineNo);
+    const start = skipBlanks(text, lines.lineStart(lineNo) + (lineNo === 0 ? bom : 0), lineEnd);
+    if (text.charCodeAt(start) !== 35 /* # */) break;
+    const match = DIRECTIVE.exec(text.slice(start, lineEnd));
     if (!match) break;
     const name = match[1]!.toLowerCase();
     if (!KNOWN_DIRECTIVES.has(name)) break;
     const value = match[2]!;
     const valueStart = start + match.indices![2]![0];
-    if (seen.has(name)) {
-      diagnostics.push({ start, end: line.end, code: 'duplicate-directive', message: message(Messages.dockerfileDuplicateDirective, name) });
+    if (seen.includes(name)) {
+      diagnostics.push({ start, end: lineEnd, code: 'duplicate-directive', message: message(Messages.dockerfileDuplicateDirective, name) });
       continue;
     }
-    seen.add(name);
+    seen.push(name);
     if (name === 'escape') {
       if (value === '\\' || value === '`') {
         escape = value;
@@ -139,71 +125,82 @@ export function readInstructions(text: string): ReadResult {
     directives.push({ name, value, valueStart, valueEnd: valueStart + value.length });
   }
 
-  for (; lineNo < lines.length; lineNo++) {
-    const first = lines[lineNo]!;
-    const start = skipBlanks(text, first.start + (lineNo === 0 ? bom : 0), first.end);
-    if (start === first.end || text.charCodeAt(start) === 35 /* # */) continue;
+  // Where the next `<` is: an instruction without one in its lines opens no heredoc.
+  let nextAngle = -1;
+  for (; lineNo < lineCount; lineNo++) {
+    const firstEnd = lines.lineEnd(lineNo);
+    const start = skipBlanks(text, lines.lineStart(lineNo) + (lineNo === 0 ? bom : 0), firstEnd);
+    if (start === firstEnd || text.charCodeAt(start) === 35 /* # */) continue;
 
-    // Join continuation lines. `pieces` holds [textStart, originalStart] pairs for offset mapping.
+    // Join continuation lines: `pieces` holds each line's [start, end) in the original text, when there are several.
     const startLine = lineNo;
-    let joined = '';
-    const pieceStarts: number[] = [];
-    const pieceOrigins: number[] = [];
+    let pieces: number[] | undefined;
     let segStart = start;
-    let segEnd = first.end;
-    let lastEnd = first.end;
+    let segEnd = firstEnd;
+    let lastEnd: number;
     for (;;) {
       const cont = continuationAt(text, segStart, segEnd, escapeCode);
-      pieceStarts.push(joined.length);
-      pieceOrigins.push(segStart);
-      joined += text.slice(segStart, cont < 0 ? segEnd : cont);
       lastEnd = cont < 0 ? segEnd : cont;
+      if (cont < 0 && !pieces) break;
+      (pieces ??= []).push(segStart, lastEnd);
       if (cont < 0) break;
       // Find the next line that is neither a comment nor blank.
       let next = lineNo + 1;
-      while (next < lines.length) {
-        const l = lines[next]!;
-        const s = skipBlanks(text, l.start, l.end);
-        if (s !== l.end && text.charCodeAt(s) !== 35) break;
+      while (next < lineCount) {
+        const end = lines.lineEnd(next);
+        const s = skipBlanks(text, lines.lineStart(next), end);
+        if (s !== end && text.charCodeAt(s) !== 35) break;
         next++;
       }
-      if (next >= lines.length) {
-        lineNo = lines.length - 1;
+      if (next >= lineCount) {
+        lineNo = lineCount - 1;
         break;
       }
       lineNo = next;
-      segStart = lines[lineNo]!.start; // continuation lines keep their leading blanks
-      segEnd = lines[lineNo]!.end;
+      segStart = lines.lineStart(lineNo); // continuation lines keep their leading blanks
+      segEnd = lines.lineEnd(lineNo);
     }
 
-    const keywordEnd = indexOfBlank(joined, 0);
-    const keyword = joined.slice(0, keywordEnd).toLowerCase();
-    const offsetOf = makeOffsetMap(pieceStarts, pieceOrigins);
+    // The keyword, from the first line when it ends there (it nearly always does).
+    const firstPieceEnd = pieces ? pieces[1]! : lastEnd;
+    let keywordEnd = indexOfBlank(text, start, firstPieceEnd) - start;
+    let keyword: string;
+    let joined: string | undefined;
+    if (keywordEnd < firstPieceEnd - start || !pieces) {
+      const written = text.slice(start, start + keywordEnd);
+      keyword = KEYWORDS.get(written) ?? written.toLowerCase();
+    } else {
+      joined = joinPieces(text, pieces);
+      keywordEnd = indexOfBlank(joined, 0, joined.length);
+      keyword = joined.slice(0, keywordEnd).toLowerCase();
+    }
+    const ins = new ReadInstruction(text, keyword, start, lastEnd, startLine, pieces, joined);
 
     // Heredocs: bodies follow the instruction's last line.
+    if (nextAngle < start) nextAngle = text.indexOf('<', start) >>> 0; // none: past any offset
     let heredocKeyword = keyword;
     if (keyword === 'onbuild') {
-      const subStart = skipBlanksIn(joined, keywordEnd);
-      heredocKeyword = joined.slice(subStart, indexOfBlank(joined, subStart)).toLowerCase();
+      const subStart = skipBlanksIn(ins.text, keywordEnd);
+      heredocKeyword = ins.text.slice(subStart, indexOfBlank(ins.text, subStart, ins.text.length)).toLowerCase();
     }
-    if (HEREDOC_KEYWORDS.has(heredocKeyword) && !isJsonForm(joined, keywordEnd)) {
-      for (const doc of heredocsIn(joined, escapeCode)) {
+    if (nextAngle < lastEnd && HEREDOC_KEYWORDS.has(heredocKeyword) && !isJsonForm(ins.text, keywordEnd)) {
+      for (const doc of heredocsIn(ins.text, escapeCode)) {
         let terminated = false;
-        while (lineNo + 1 < lines.length) {
+        while (lineNo + 1 < lineCount) {
           lineNo++;
-          const l = lines[lineNo]!;
-          let s = l.start;
-          if (doc.chomp) while (s < l.end && text.charCodeAt(s) === 9) s++;
-          if (text.slice(s, l.end) === doc.name) {
+          const end = lines.lineEnd(lineNo);
+          let s = lines.lineStart(lineNo);
+          if (doc.chomp) while (s < end && text.charCodeAt(s) === 9) s++;
+          if (end - s === doc.name.length && text.startsWith(doc.name, s)) {
             terminated = true;
             break;
           }
         }
         if (!terminated) {
-          const at = joined.indexOf('<<');
+          const at = ins.text.indexOf('<<');
           diagnostics.push({
-            start: offsetOf(at),
-            end: offsetOf(at) + 2 + doc.name.length,
+            start: ins.offsetOf(at),
+            end: ins.offsetOf(at) + 2 + doc.name.length,
             code: 'unterminated-heredoc',
             message: message(Messages.dockerfileUnterminatedHeredoc, doc.name),
           });
@@ -212,15 +209,61 @@ export function readInstructions(text: string): ReadResult {
       }
     }
 
-    instructions.push({ keyword, text: joined, start, end: lastEnd, startLine, endLine: lineNo, offsetOf });
+    ins.endLine = lineNo;
+    instructions.push(ins);
   }
 
   return { directives, escape, instructions, diagnostics };
 }
 
-function indexOfBlank(s: string, from: number): number {
+/**
+ * An instruction as read: where it stands, and (for one continued over lines) where each line's part
+ * is, so its joined text is made only when asked for and indexes into it map back to the original.
+ */
+class ReadInstruction implements Instruction {
+  /** Set once the heredoc bodies that follow it are read. */
+  endLine: number;
+
+  constructor(
+    private readonly source: string,
+    readonly keyword: string,
+    readonly start: number,
+    readonly end: number,
+    readonly startLine: number,
+    /** [start, end) in `source` of each joined part, flattened; undefined for a single part. */
+    private readonly pieces: readonly number[] | undefined,
+    private joined: string | undefined,
+  ) {
+    this.endLine = startLine;
+  }
+
+  get text(): string {
+    return (this.joined ??= this.pieces ? joinPieces(this.source, this.pieces) : this.source.slice(this.start, this.end));
+  }
+
+  offsetOf(index: number): number {
+    const pieces = this.pieces;
+    if (!pieces) return this.start + index;
+    // The last part that starts at or before `index`.
+    let partStart = 0;
+    for (let p = 0; ; p += 2) {
+      const length = pieces[p + 1]! - pieces[p]!;
+      if (index < partStart + length || p + 2 >= pieces.length) return pieces[p]! + (index - partStart);
+      partStart += length;
+    }
+  }
+}
+
+function joinPieces(text: string, pieces: readonly number[]): string {
+  let joined = '';
+  for (let p = 0; p < pieces.length; p += 2) joined += text.slice(pieces[p], pieces[p + 1]);
+  return joined;
+}
+
+/** Offset of the first blank in [from, end), or `end`. */
+function indexOfBlank(s: string, from: number, end: number): number {
   let i = from;
-  while (i < s.length && !isBlank(s.charCodeAt(i))) i++;
+  while (i < end && !isBlank(s.charCodeAt(i))) i++;
   return i;
 }
 
@@ -228,22 +271,10 @@ function skipBlanksIn(s: string, from: number): number {
   return skipBlanks(s, from, s.length);
 }
 
-function makeOffsetMap(pieceStarts: number[], pieceOrigins: number[]): (index: number) => number {
-  if (pieceStarts.length === 1) {
-    const origin = pieceOrigins[0]!;
-    return (index) => origin + index;
-  }
-  return (index) => {
-    let p = pieceStarts.length - 1;
-    while (p > 0 && pieceStarts[p]! > index) p--;
-    return pieceOrigins[p]! + (index - pieceStarts[p]!);
-  };
-}
-
 /** `RUN ["sh", "-c", "…"]`: the JSON (exec) form, which takes no heredocs. Flags may come first. */
 function isJsonForm(joined: string, from: number): boolean {
   let i = skipBlanksIn(joined, from);
-  while (joined.startsWith('--', i)) i = skipBlanksIn(joined, indexOfBlank(joined, i));
+  while (joined.startsWith('--', i)) i = skipBlanksIn(joined, indexOfBlank(joined, i, joined.length));
   if (joined.charCodeAt(i) !== 91 /* [ */) return false;
   try {
     return Array.isArray(JSON.parse(joined.slice(i).trimEnd()));

@@ -1,8 +1,9 @@
 // Dockerfile semantics on top of the instruction reader: stages, ARG/ENV scoping, and every place
 // an image is referenced, with where a digest would be written or why it can't be.
-// Our own parser rather than `dockerfile-ast`: it is ~50× faster on the benchmark corpus and gets
-// the cases that matter here right (heredocs, `RUN --mount=…,from=`, flags in any order); see the
-// README's architecture section.
+// Our own parser rather than `dockerfile-ast`: it gets the cases that matter here right (heredocs,
+// `RUN --mount=…,from=`, flags in any order), and builds this whole model about 10× faster than
+// `dockerfile-ast` splits the same files into instructions (`npm run bench`, same texts, same process);
+// see the README's architecture section.
 
 import type { ArgPinChoices, BuildArg, BuildFile, CompanionArg, CompanionRefusal, Diagnostic, ImageUse, ImageUseKind, MatchedContext, NamedContext, NotPinnable, NotPinnableReason, PinSite, Range, Unit } from '../model/buildFile';
 import { LineIndex } from '../model/lineIndex';
@@ -46,6 +47,9 @@ const PLATFORM_ARGS = new Set([
   'TARGETVARIANT',
 ]);
 
+/** The platform ARGs' variables, the same in every file. */
+const PLATFORM_VARIABLES: readonly Variable[] = [...PLATFORM_ARGS].map((name) => ({ name, state: 'platform', value: '', origin: 'platform' }));
+
 const STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
 
 /**
@@ -88,6 +92,7 @@ interface DraftUse {
 }
 
 const NO_CONTEXTS: Readonly<Record<string, NamedContext>> = {};
+const SCRATCH: NotPinnable = { pinnable: false, reason: { kind: 'scratch' } };
 
 export function parseDockerfile(path: string, text: string, options: DockerfileOptions = {}): BuildFile {
   return new DockerfileReader(path, text, options.buildArgs ?? {}, options.contexts ?? NO_CONTEXTS, options.build, options.outputs).read();
@@ -123,6 +128,10 @@ class DockerfileReader {
   private readonly stages: Stage[] = [];
   /** Every stage name in the file, for `COPY --from` (which may name a later stage). */
   private readonly allStageKeys = new Map<string, string>();
+  /** Each FROM's words (read once for the stage names, used again for the stage). */
+  private readonly fromWords = new Map<Instruction, ReturnType<typeof splitFlags>>();
+  /** One "not pinnable: a stage" per stage name: many uses name the same stage. */
+  private readonly stagePins = new Map<string, NotPinnable>();
   private escape = '\\';
   private nextDeclId = 0;
   /** The ARG instruction that declared a variable with a default, for placing a companion ARG after it. */
@@ -146,11 +155,11 @@ class DockerfileReader {
     private readonly outputs: DockerfileOptions['outputs'],
   ) {
     this.lines = new LineIndex(text);
-    for (const name of PLATFORM_ARGS) this.global.set(name, { name, state: 'platform', value: '', origin: 'platform' });
+    for (const variable of PLATFORM_VARIABLES) this.global.set(variable.name, variable);
   }
 
   read(): BuildFile {
-    const read = readInstructions(this.text);
+    const read = readInstructions(this.text, this.lines);
     this.escape = read.escape;
     for (const d of read.diagnostics) this.diagnose(d.start, d.end, 'error', d.code, d.message);
 
@@ -168,7 +177,9 @@ class DockerfileReader {
 
     for (const ins of read.instructions) {
       if (ins.keyword !== 'from') continue;
-      const { rest } = splitFlags(splitWords(ins.text, 4, this.escape));
+      const words = splitFlags(splitWords(ins.text, 4, this.escape));
+      this.fromWords.set(ins, words);
+      const { rest } = words;
       if (rest.length >= 3 && rest[1]!.text.toLowerCase() === 'as') {
         this.allStageKeys.set(rest[2]!.text.toLowerCase(), rest[2]!.text);
       }
@@ -251,7 +262,7 @@ class DockerfileReader {
   // --- instructions -------------------------------------------------------------------------
 
   private from(ins: Instruction): void {
-    const { flags, rest } = splitFlags(splitWords(ins.text, 4, this.escape));
+    const { flags, rest } = this.fromWords.get(ins)!;
     const index = this.stages.length;
     const range = this.lines.range(ins.start, ins.end);
     let name: Word | undefined;
@@ -275,14 +286,14 @@ class DockerfileReader {
     this.units.push(unit);
     const image = rest[0];
     // A stage built on an earlier stage inherits its ENV (not its ARGs).
-    let scope: Scope = new Map();
+    const scope: Scope = new Map();
     if (!image) {
       this.diagnose(ins.start, ins.end, 'error', 'from-without-image', message(Messages.dockerfileFromWithoutImage));
     } else {
       const platform = flags.find((f) => f.name === 'platform')?.value?.text;
       const expansion = expandWord(image.text, (n) => this.global.get(n), this.escape);
       const parent = expansion.unresolved ? undefined : this.stages.find((s) => s.key !== undefined && s.key === expansion.value);
-      if (parent) scope = new Map([...parent.scope].filter(([, v]) => v.origin === 'env'));
+      if (parent) for (const [name, v] of parent.scope) if (v.origin === 'env') scope.set(name, v);
       // A named context with the stage's own name replaces the whole stage (BuildKit checks it first).
       // BuildKit lowercases stage names before it looks one up as a context.
       const replacing = name ? this.contexts[name.text.toLowerCase()] : undefined;
@@ -369,7 +380,7 @@ class DockerfileReader {
   }
 
   private copy(ins: Instruction, stage: Stage): void {
-    const { flags } = splitFlags(splitWords(ins.text, 4, this.escape));
+    const { flags } = splitFlags(splitWords(ins.text, 4, this.escape, true));
     for (const flag of flags) {
       if (flag.name !== 'from' || !flag.value) continue;
       const lookup: Lookup = (n) => stage.scope.get(n);
@@ -378,7 +389,7 @@ class DockerfileReader {
   }
 
   private run(ins: Instruction, stage: Stage): void {
-    const { flags } = splitFlags(splitWords(ins.text, 3, this.escape));
+    const { flags } = splitFlags(splitWords(ins.text, 3, this.escape, true));
     for (const flag of flags) {
       if (flag.name !== 'mount' || !flag.value) continue;
       for (const field of mountFields(flag.value)) {
@@ -540,12 +551,14 @@ class DockerfileReader {
       return;
     }
     if (kind === 'from' && value === 'scratch') {
-      push(notPinnable({ kind: 'scratch' }), value);
+      push(SCRATCH, value);
       return;
     }
     if (stage !== undefined) {
       this.linkStage(unit, kind, value);
-      push(notPinnable({ kind: 'stage', stage }), value);
+      let pin = this.stagePins.get(stage);
+      if (!pin) this.stagePins.set(stage, (pin = notPinnable({ kind: 'stage', stage })));
+      push(pin, value);
       return;
     }
     const parsed = parseImageReference(value);
@@ -569,7 +582,9 @@ class DockerfileReader {
       // Written right here (variables, if any, added nothing). Without variables but split by
       // quotes or escapes, the digest still goes at the end of the word as written.
       const site = only?.kind === 'literal' ? within(only.start, only.end) : { start, end };
-      push({ pinnable: true, range: this.lines.range(site.start, site.end), text: this.text.slice(site.start, site.end) }, value, reference);
+      // Most often the whole reference: its range and text are the use's own.
+      const whole = site.start === start && site.end === end;
+      push({ pinnable: true, range: whole ? range : this.lines.range(site.start, site.end), text: whole ? text : this.text.slice(site.start, site.end) }, value, reference);
     } else if (only?.kind === 'variable' && only.variable.origin === 'override') {
       const { external, externalId, name } = only.variable;
       if (external) push({ pinnable: true, range: external.range, text: external.text, viaArg: name, file: external.file }, value, reference, externalId, name);
@@ -664,7 +679,7 @@ class DockerfileReader {
     const feeds = new Map<Variable, number>();
     for (const d of this.drafts) {
       if (d.declId !== undefined) users.set(d.declId, (users.get(d.declId) ?? 0) + 1);
-      for (const v of new Set(d.variables)) feeds.set(v, (feeds.get(v) ?? 0) + 1);
+      if (d.variables?.length) for (const v of new Set(d.variables)) feeds.set(v, (feeds.get(v) ?? 0) + 1);
     }
     let names: Set<string> | undefined;
     return this.drafts.map((d) => {
@@ -716,7 +731,8 @@ class DockerfileReader {
 
   /** Every word of the file that could name a variable (comments included: a new name must not look like any). */
   private namesInUse(): Set<string> {
-    const names = new Set(this.text.match(/[A-Za-z_][A-Za-z0-9_]*/g));
+    // A companion's name ends in _DIGEST (or _DIGEST_2…): in a file without that, no word can clash (most files).
+    const names = new Set(this.text.includes('_DIGEST') ? this.text.match(/[A-Za-z_][A-Za-z0-9_]*/g) : []);
     for (const name of Object.keys(this.buildArgs)) names.add(name);
     return names;
   }

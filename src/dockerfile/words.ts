@@ -17,21 +17,33 @@ export interface Flag {
   readonly word: Word;
 }
 
+/** A blank, a quote, or either escape character (the one not in use is then read as ordinary). */
+const WORD_BREAK = /[ \t\v\f"'\\`]/g;
+
 function isBlank(c: number): boolean {
   return c === 32 || c === 9 || c === 11 || c === 12;
 }
 
-/** Words separated by unquoted blanks, from index `from` on. */
-export function splitWords(s: string, from: number, escape: string): Word[] {
+/**
+ * Words separated by unquoted blanks, from index `from` on. With `flagsOnly`, only the words `splitFlags`
+ * reads as flags: the leading ones that start with `--`, up to a bare `--`.
+ */
+export function splitWords(s: string, from: number, escape: string, flagsOnly = false): Word[] {
   const esc = escape.charCodeAt(0);
   const words: Word[] = [];
   let i = from;
   while (i < s.length) {
     while (i < s.length && isBlank(s.charCodeAt(i))) i++;
-    if (i >= s.length) break;
+    if (i >= s.length || (flagsOnly && !s.startsWith('--', i))) break;
     const start = i;
     let quote = 0;
     for (; i < s.length; i++) {
+      if (quote === 0) {
+        // Straight to the next character that ends or changes the word (natively: most words have none).
+        WORD_BREAK.lastIndex = i;
+        i = WORD_BREAK.test(s) ? WORD_BREAK.lastIndex - 1 : s.length;
+        if (i >= s.length) break;
+      }
       const c = s.charCodeAt(i);
       if (quote === 0 && isBlank(c)) break;
       if (c === esc && quote !== 39 /* ' */) {
@@ -44,6 +56,7 @@ export function splitWords(s: string, from: number, escape: string): Word[] {
     }
     if (i > s.length) i = s.length;
     words.push({ text: s.slice(start, i), start, end: i });
+    if (flagsOnly && i - start === 2) break;
   }
   return words;
 }

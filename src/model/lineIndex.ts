@@ -7,7 +7,7 @@ import type { Position, Range } from './buildFile';
 export class LineIndex {
   private readonly starts: number[] = [0];
 
-  constructor(text: string) {
+  constructor(private readonly text: string) {
     // Most texts have no carriage return: their line feeds are found natively, not character by character.
     if (!text.includes('\r')) {
       for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
@@ -26,6 +26,19 @@ export class LineIndex {
 
   get lineCount(): number {
     return this.starts.length;
+  }
+
+  /** Offset of the first character of `line` (0-based); NaN past the last line. */
+  lineStart(line: number): number {
+    return this.starts[line] ?? Number.NaN;
+  }
+
+  /** Offset where `line`'s content ends: its line break, or the end of the text. */
+  lineEnd(line: number): number {
+    const next = this.starts[line + 1];
+    if (next === undefined) return line < this.starts.length ? this.text.length : Number.NaN;
+    // A \r\n is one break: both belong to it.
+    return this.text.charCodeAt(next - 1) === 10 && this.text.charCodeAt(next - 2) === 13 ? next - 2 : next - 1;
   }
 
   position(offset: number): Position {

@@ -107,9 +107,15 @@ export function parseImageReference(text: string): ParsedReference {
   }
   const repository = registry === DOCKER_HUB && components.length === 1 ? `library/${path}` : path;
 
-  const ref: { original: string; registry: string; repository: string; tag?: string; digest?: string } = { original: text, registry, repository };
-  if (tag !== undefined) ref.tag = tag;
-  if (digest !== undefined) ref.digest = digest;
+  // Each shape written out whole: an object given properties after it is made needs a second block of memory.
+  const ref: ImageRef =
+    tag === undefined
+      ? digest === undefined
+        ? { original: text, registry, repository }
+        : { original: text, registry, repository, digest }
+      : digest === undefined
+        ? { original: text, registry, repository, tag }
+        : { original: text, registry, repository, tag, digest };
   return { ok: true, ref };
 }
 

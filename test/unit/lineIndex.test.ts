@@ -14,6 +14,13 @@ describe('line index', () => {
         const lines = new LineIndex(t);
         for (let line = 0; line < starts.length; line++) assert.equal(lines.offset({ line, character: 0 }), starts[line], JSON.stringify(t));
         assert.ok(Number.isNaN(lines.offset({ line: starts.length, character: 0 })));
+        // A line's content ends where its break (\n, \r\n or \r) begins, the last line at the end of the text.
+        for (let line = 0; line < starts.length; line++) {
+          const end = line + 1 < starts.length ? starts[line + 1]! - (t.startsWith('\r\n', starts[line + 1]! - 2) ? 2 : 1) : t.length;
+          assert.equal(lines.lineStart(line), starts[line], JSON.stringify(t));
+          assert.equal(lines.lineEnd(line), end, JSON.stringify(t));
+        }
+        assert.ok(Number.isNaN(lines.lineEnd(starts.length)));
         for (let offset = 0; offset <= t.length; offset++) {
           const { line, character } = lines.position(offset);
           assert.equal(starts[line]! + character, offset);
