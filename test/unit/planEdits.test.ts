@@ -296,10 +296,12 @@ describe('pin planner (unit): refusals', () => {
     });
   }
 
-  const nginx = pick(parseDockerfile(DF, 'FROM nginx:1.27\n'), 'nginx:1.27');
+  // Parsed inside each test, not while the file loads: code run at load time is a static mutant to
+  // Stryker, which then reruns every test for each of its mutants (`npm run mutate`).
+  const nginx = () => pick(parseDockerfile(DF, 'FROM nginx:1.27\n'), 'nginx:1.27');
   for (const digest of [`sha256:${'A1'.repeat(32)}`, `sha256:${'a'.repeat(63)}`, `sha256:${'a'.repeat(65)}`, `sha512:${'a'.repeat(128)}`, 'a'.repeat(64), `sha256:${'g'.repeat(64)}`, '', ` ${D1}`]) {
     it(`pin refuses the digest ${JSON.stringify(digest.length > 20 ? `${digest.slice(0, 12)}…(${digest.length})` : digest)}`, () => {
-      assert.deepEqual(planPin(nginx, digest, DF), { ok: false, reason: { kind: 'invalidDigest', digest } });
+      assert.deepEqual(planPin(nginx(), digest, DF), { ok: false, reason: { kind: 'invalidDigest', digest } });
     });
   }
 
