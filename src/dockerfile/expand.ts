@@ -348,27 +348,24 @@ class Expander {
   }
 }
 
-/** Collects pieces, merging characters that stand next to each other in the raw word. */
+/** Collects pieces, merging literal runs that stand next to each other in the raw word. */
 class PieceList {
   readonly list: Piece[] = [];
 
   char(ch: string, at: number): void {
-    const last = this.list[this.list.length - 1];
-    if (last?.kind === 'literal' && last.end === at) {
-      this.list[this.list.length - 1] = { kind: 'literal', text: last.text + ch, start: last.start, end: at + 1 };
-    } else {
-      this.list.push({ kind: 'literal', text: ch, start: at, end: at + 1 });
-    }
+    this.add({ kind: 'literal', text: ch, start: at, end: at + 1 });
   }
 
   pieces(ps: readonly Piece[]): void {
-    for (const p of ps) {
-      if (p.kind === 'literal') {
-        // Re-add character by character so adjacent literal runs merge.
-        for (let k = 0; k < p.text.length; k++) this.char(p.text[k]!, p.start + k);
-      } else {
-        this.list.push(p);
-      }
+    for (const p of ps) this.add(p);
+  }
+
+  private add(p: Piece): void {
+    const last = this.list[this.list.length - 1];
+    if (p.kind === 'literal' && last?.kind === 'literal' && last.end === p.start) {
+      this.list[this.list.length - 1] = { kind: 'literal', text: last.text + p.text, start: last.start, end: p.end };
+    } else {
+      this.list.push(p);
     }
   }
 }
@@ -410,11 +407,5 @@ function reverse(value: string): string {
 
 /** Reverses a pattern keeping each escape before the character it escapes (`a\*c` → `c\*a`). */
 function reversePattern(pattern: string): string {
-  const chars = [...pattern];
-  const out: string[] = [];
-  for (let k = 0; k < chars.length; k++) {
-    if (chars[k] === '\\' && k + 1 < chars.length) out.unshift('\\' + chars[++k]!);
-    else out.unshift(chars[k]!);
-  }
-  return out.join('');
+  return (pattern.match(/\\?[^]/gu) ?? []).reverse().join('');
 }

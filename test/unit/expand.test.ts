@@ -356,6 +356,7 @@ describe('variable expansion (unit): what goes wrong, in words', () => {
   // The messages are ours; which inputs fail is BuildKit's (lex.go).
   const table: [source: string, variables: Record<string, string>, messages: string[]][] = [
     ['"alpine:3.20', {}, ['Unterminated quote: "alpine:3.20']],
+    ['alpine:"3.20', {}, ['Unterminated quote: "3.20']],
     ["alpine:'3.20", {}, ["Unterminated quote: '3.20"]],
     ['alpine:${TAG', {}, ['Unterminated variable reference "${TAG".']],
     ['alpine:${TAG:-3.20', {}, ['Unterminated variable reference "${TAG:-3.20".']],
@@ -401,6 +402,9 @@ describe('variable expansion (unit): what goes wrong, in words', () => {
     const e = expand('${}alpine${X:=1}:3.20');
     assert.equal(e.value, 'alpine:3.20');
     assert.equal(e.problems.length, 2);
+    assert.equal(expand('${X?}alpine').value, 'alpine');
+    assert.equal(expand('alpine${X#\\a}:3.20', env({ X: 'a' })).value, 'alpine:3.20');
+    assert.equal(expand('alpine${X/\\a/b}:3.20', env({ X: 'a' })).value, 'alpine:3.20');
   });
 });
 
@@ -492,7 +496,17 @@ describe('variable expansion (unit): ARG without a default, platform ARGs, undec
 describe('variable expansion (unit): pattern operators on image references', () => {
   // lex.go: `#`/`%` remove the shortest matching prefix/suffix, `##`/`%%` the longest (trimPrefix,
   // trimSuffix); `/` replaces the first match, `//` every one; patterns from convertShellPatternToRegex.
-  const lookup = env({ IMG: 'docker.io/library/node:22-alpine', V: '1.22.3', BRACKETS: '[ab]c', AC: 'ac', STAR: '*x', LINES: 'a\nb', PATH: '/a}b/c' });
+  const lookup = env({
+    IMG: 'docker.io/library/node:22-alpine',
+    V: '1.22.3',
+    BRACKETS: '[ab]c',
+    AC: 'ac',
+    STAR: '*x',
+    LINES: 'a\nb',
+    PATH: '/a}b/c',
+    WHALE: '🐳x',
+    EMOJI: '👽🚀🖖',
+  });
   const table: [source: string, value: string][] = [
     ['${IMG#*/}', 'library/node:22-alpine'],
     ['${IMG##*/}', 'node:22-alpine'],
@@ -533,6 +547,12 @@ describe('variable expansion (unit): pattern operators on image references', () 
     // Go's `.` does not match a newline.
     ['${LINES##*}', '\nb'],
     ['${LINES%%?b}', 'a\nb'],
+    // Wildcards match characters, not UTF-16 units, from either end (Go's regexp reads runes).
+    ['${WHALE#?}', 'x'],
+    ['${WHALE%?}', '🐳'],
+    ['${EMOJI%🖖}', '👽🚀'],
+    ['${EMOJI#*🚀}', '🖖'],
+    ['${EMOJI/?🚀/x}', 'x🖖'],
     // Inside double quotes in a pattern, an escape before an ordinary character is kept twice (processDoubleQuote
     // writes it, then the character it did not escape): `"\a"` is the pattern `\\a`, a backslash then `a`.
     ['${BACKSLASH#"\\a"}', 'b'],
@@ -545,6 +565,15 @@ describe('variable expansion (unit): pattern operators on image references', () 
       assert.equal(e.value, value);
     });
   }
+
+  it('a pattern may not end in a lone escape, from either end (TestConvertShellPatternToRegex, reversePattern)', () => {
+    const lookup = env({ X: 'a\\', P: 'a\\' });
+    assert.deepEqual(problems(expand('${X#$P}', lookup)), ['Unsupported substitution "${X#$P}".']);
+    assert.deepEqual(problems(expand('${X%$P}', lookup)), ['Unsupported substitution "${X%$P}".']);
+    // An escaped escape is a backslash, whichever end it is matched from.
+    assert.equal(expand('${X%\\\\}', lookup).value, 'a');
+    assert.equal(expand('${X%%a\\\\}', lookup).value, '');
+  });
 
   it('with the escape directive set to a backtick, `\\` still escapes in a pattern, and ` escapes in the word', () => {
     assert.equal(expand('${STAR#\\*}', lookup, '`').value, 'x');
@@ -559,7 +588,16 @@ describe('variable expansion (unit): pattern operators on image references', () 
 describe('variable expansion (unit): where each part of the value is written', () => {
   const lookup = env({ IMG: 'alpine:3.20', EMPTY: '' });
   const pieces = (raw: string) =>
-    expand(raw, lookup).pieces.map((p) => (p.kind === 'literal' ? `${p.text}@${p.start}-${p.end}` : p.kind === 'variable' ? `$${p.variable.name}` : `${p.name}→${p.text}`));
+    expand(raw, lookup).pieces.map((p) => {
+      switch (p.kind) {
+        case 'literal':
+          return `${p.text}@${p.start}-${p.end}`;
+        case 'variable':
+          return `$${p.variable.name}`;
+        case 'computed':
+          return `${p.name}→${p.text}`;
+      }
+    });
   const table: [raw: string, pieces: string[]][] = [
     ['node:22', ['node:22@0-7']],
     ['node:"22"', ['node:@0-5', '22@6-8']],
@@ -617,7 +655,9 @@ describe('variable expansion (unit): what a Dockerfile reads as the image', () =
   });
 
   it('a single-quoted reference is not expanded', () => {
-    assert.deepEqual(read("ARG IMAGE=alpine\nFROM '${IMAGE}'\n"), { image: '${IMAGE}', pin: 'not invalid', errors: ['Invalid repository name "${IMAGE}".'] });
+    // Docker's own words for it: "repository name (${IMAGE}) must be lowercase".
+    assert.deepEqual(read("ARG IMAGE=alpine\nFROM '${IMAGE}'\n"), { image: '${IMAGE}', pin: 'not invalid', errors: ['The repository name must be lowercase: "${IMAGE}".'] });
+    assert.deepEqual(read("ARG image=alpine\nFROM '${image}'\n").errors, ['Invalid repository name "${image}".']);
   });
 
   it('double quotes and escapes are removed, `$` inside double quotes expanded', () => {
