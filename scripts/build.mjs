@@ -16,6 +16,28 @@ const node = {
   logLevel: 'warning',
 };
 
+/**
+ * The registry client, with undici under it (more than half of all the code), is a bundle of its own that the
+ * extension loads on first use (`import('./registry/client.js')` in extension.ts): nothing needs the network
+ * before the Images view shows or an editor asks, so activation does not pay for loading it.
+ */
+const lazyRegistryClient = {
+  name: 'lazy-registry-client',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/registry\/client\.js$/ }, (args) => (args.kind === 'dynamic-import' ? { path: './registry.js', external: true } : undefined));
+  },
+};
+
+/**
+ * The `yaml` package, loaded on first use (src/compose/yamlLibrary.ts): most Compose files never need it.
+ */
+const lazyYaml = {
+  name: 'lazy-yaml',
+  setup(build) {
+    build.onResolve({ filter: /^yaml$/ }, (args) => (args.kind === 'require-call' ? { path: './yaml.js', external: true } : undefined));
+  },
+};
+
 /** @type {esbuild.BuildOptions[]} */
 const builds = [
   {
@@ -23,9 +45,14 @@ const builds = [
     entryPoints: { extension: 'src/extension.ts' },
     outdir: 'dist',
     external: ['vscode'],
+    plugins: [lazyRegistryClient, lazyYaml],
+    // `import()` of that bundle becomes `require()`: the extension host loads CommonJS.
+    supported: { 'dynamic-import': false },
     minify: production,
     metafile: true,
   },
+  { ...node, entryPoints: { registry: 'src/registry/client.ts' }, outdir: 'dist', minify: production, metafile: true },
+  { ...node, entryPoints: { yaml: 'node_modules/yaml/dist/index.js' }, outdir: 'dist', minify: production },
   {
     entryPoints: { webview: 'media/webview/main.ts' },
     outdir: 'dist',
@@ -56,6 +83,9 @@ if (watch) {
   console.log('esbuild: watching for changes');
 } else {
   const results = await Promise.all(builds.map((options) => esbuild.build(options)));
-  const bytes = Object.values(results[0].metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
-  if (production) console.log(`dist/extension.js: ${(bytes / 1024).toFixed(0)} KiB`);
+  if (production) {
+    for (const result of results.slice(0, 2)) {
+      for (const [file, output] of Object.entries(result.metafile.outputs)) if (file.endsWith('.js')) console.log(`${file}: ${(output.bytes / 1024).toFixed(0)} KiB`);
+    }
+  }
 }

@@ -2,9 +2,10 @@
 // in Bake's lookup order, before evaluation: variable, function, target and group blocks, with the file
 // each came from. HCL-JSON is turned into the same syntax tree as HCL, so one evaluator serves both.
 
-import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import type { Node } from 'yaml';
 import type { Attribute, Block, Body, Expr, HclDiagnostic, Span } from '../hcl/ast';
 import { parseHcl, parseHclExpression } from '../hcl/parser';
+import { yamlLibrary } from '../compose/yamlLibrary';
 import { LineIndex } from '../model/lineIndex';
 import { basename, dirname, resolvePath } from '../model/paths';
 
@@ -77,6 +78,7 @@ function loadFile(path: string, text: string): ProjectFile {
  * at its own offset, so spans stay those of the file.
  */
 export function jsonToBody(text: string): { body: Body; diagnostics: HclDiagnostic[] } {
+  const { isMap, isScalar, parseDocument } = yamlLibrary();
   const doc = parseDocument(text, { prettyErrors: false });
   const diagnostics: HclDiagnostic[] = doc.errors.map((e) => ({ span: { start: e.pos[0], end: e.pos[1] }, message: e.message.split('\n')[0] ?? e.message }));
   const items: Block[] = [];
@@ -115,6 +117,7 @@ function span(node: Node): Span {
 }
 
 function jsonExpr(text: string, node: Node, diagnostics: HclDiagnostic[]): Expr {
+  const { isMap, isScalar, isSeq } = yamlLibrary();
   const s = span(node);
   if (isScalar(node)) {
     if (typeof node.value === 'string') {

@@ -7,8 +7,9 @@
 // Scalars keep their text as written: YAML 1.2's core schema would turn `GO_VERSION: 1.20` into the
 // number 1.2, where Compose (like any string-typed reader) sees "1.20".
 
-import { CST, Parser } from 'yaml';
+import type { CST } from 'yaml';
 import { checkUniqueKey, readBlockYaml, scalarNode } from './blockYaml';
+import { yamlLibrary } from './yamlLibrary';
 
 export type ScalarStyle = 'PLAIN' | 'QUOTE_DOUBLE' | 'QUOTE_SINGLE' | 'BLOCK_LITERAL' | 'BLOCK_FOLDED';
 
@@ -77,7 +78,7 @@ export function parseYamlCst(text: string): { root: YNode | undefined; problems:
   const builder = new Builder();
   let root: YNode | undefined;
   let first = true;
-  for (const token of new Parser().parse(text)) {
+  for (const token of new (yamlLibrary().Parser)().parse(text)) {
     if (token.type === 'document') {
       if (first && token.value) root = builder.node(token.value, token.start);
       first = false;
@@ -135,7 +136,7 @@ class Builder {
         const closed = token.end.some((t) => t.type === 'flow-map-end' || t.type === 'flow-seq-end');
         if (!closed) this.problem(token.offset, token.offset + 1, `This flow ${isMapping ? 'mapping' : 'sequence'} is never closed.`);
         for (const t of token.end) if (t.type === 'flow-error-end') this.problem(t.offset, t.offset + 1, 'Unexpected end of a flow collection.');
-        return isMapping ? this.map(token.items, token.offset) : this.seq(token.items, token.offset, true);
+        return isMapping ? this.map(token.items, token.offset, true) : this.seq(token.items, token.offset, true);
       }
       case 'error':
         this.problem(token.offset, token.offset + Math.max(1, token.source.length), token.message);
@@ -146,15 +147,18 @@ class Builder {
   }
 
   private scalar(token: CST.FlowScalar | CST.BlockScalar): YScalar {
-    const resolved = CST.resolveAsScalar(token, false, (offset, _code, message) => this.problem(offset, offset + 1, message));
+    const resolved = yamlLibrary().CST.resolveAsScalar(token, false, (offset, _code, message) => this.problem(offset, offset + 1, message));
     return scalarNode(resolved.value, (resolved.type ?? 'PLAIN') as ScalarStyle, resolved.range[0], resolved.range[1]);
   }
 
-  private map(items: readonly CST.CollectionItem[], offset: number): YMap {
+  private map(items: readonly CST.CollectionItem[], offset: number, flow = false): YMap {
     const pairs: YPair[] = [];
     const keys = new Set<string>();
     let end = offset;
     for (const item of items) {
+      // `{ }` holds one item of white space only: no entry. (A block mapping's comment-only item stays a
+      // keyless pair; the block reader gives the same.)
+      if (flow && !item.key && !item.sep && !item.value) continue;
       // A flow mapping's `{a, b}` entries have a value but no key: the value is the key.
       const keyToken = item.key ?? (item.sep ? null : item.value);
       const key = keyToken ? this.node(keyToken, item.start) : undefined;

@@ -43,9 +43,14 @@ export class RegistryError extends Error {
     super(message);
   }
 
-  /** True for a RegistryError, of one of `kinds` when given. */
+  /**
+   * True for a RegistryError, of one of `kinds` when given. By shape, not `instanceof`: the client is a bundle
+   * of its own, loaded on first use, so its errors are instances of its own copy of this class.
+   */
   static is(error: unknown, ...kinds: RegistryErrorKind[]): error is RegistryError {
-    return error instanceof RegistryError && (kinds.length === 0 || kinds.includes(error.kind));
+    if (!(error instanceof Error) || error.name !== 'RegistryError') return false;
+    const kind = (error as Partial<RegistryError>).kind;
+    return typeof kind === 'string' && (kinds.length === 0 || kinds.includes(kind));
   }
 }
 

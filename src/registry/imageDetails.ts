@@ -47,7 +47,7 @@ export async function describeImage(client: RegistryClient, ref: ImageRef, signa
     resolved = byTag ? await client.resolve(tagRef, { signal }) : undefined;
   } catch (error) {
     // A pin says what is pulled whatever the tag does: describe it even when the tag cannot be looked up.
-    if (ref.digest === undefined || !(error instanceof RegistryError) || error.kind === 'cancelled') throw error;
+    if (ref.digest === undefined || !RegistryError.is(error) || error.kind === 'cancelled') throw error;
     tagError = error;
   }
   const digest = ref.digest ?? resolved!.digest;
@@ -97,7 +97,7 @@ async function movedTagPlatforms(client: RegistryClient, ref: ImageRef, digest: 
   try {
     return await platformsOf(client, ref, digest, signal);
   } catch (error) {
-    if (error instanceof RegistryError && error.kind === 'cancelled') throw error;
+    if (RegistryError.is(error, 'cancelled')) throw error;
     return undefined;
   }
 }

@@ -54,6 +54,7 @@ describe('Block YAML reader', () => {
       '- a',
       '- b: 1',
       '  c: [ ]',
+      '  f: {  }',
       '- - d',
       '  - e',
       '"quoted key": ~',

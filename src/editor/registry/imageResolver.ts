@@ -169,7 +169,7 @@ export class ImageResolver implements vscode.Disposable {
 
 /** Anything else thrown is a bug of ours; it still shows on the image, not as an unhandled rejection. */
 function asRegistryError(error: unknown, ref: ImageRef): RegistryError {
-  if (error instanceof RegistryError) return error;
+  if (RegistryError.is(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new RegistryError('badResponse', familiarName(ref), ref.registry, `${familiarName(ref)}: ${message}`);
 }

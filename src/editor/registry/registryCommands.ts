@@ -67,7 +67,7 @@ export class ManifestDocuments implements vscode.TextDocumentContentProvider {
       return JSON.stringify(JSON.parse(new TextDecoder().decode(bytes)), null, 2) + '\n';
     } catch (error) {
       // Shown in the document itself; a registry error never holds credentials.
-      return JSON.stringify({ error: error instanceof RegistryError ? error.message : String(error) }, null, 2) + '\n';
+      return JSON.stringify({ error: RegistryError.is(error) ? error.message : String(error) }, null, 2) + '\n';
     } finally {
       cancel.dispose();
     }
