@@ -93,6 +93,7 @@ const invalid: [text: string, reason: ReferenceErrorReason, message: string][] =
   // ParseNormalizedNamed checks case before anything else about the name.
   ['Node!', 'uppercase', 'The repository name must be lowercase: "Node!".'],
   [':22', 'invalidName', 'Invalid repository name "".'],
+  [`@${D}`, 'invalidName', 'Invalid repository name "".'],
   ['/node', 'invalidName', 'Invalid repository name "/node".'],
   ['node/', 'invalidName', 'Invalid repository name "node/".'],
   ['a//b', 'invalidName', 'Invalid repository name "a//b".'],
@@ -179,6 +180,9 @@ describe('image references', () => {
     assert.equal(registryApiHost(ref('localhost:5000/x')), 'localhost:5000');
     assert.equal(credentialKey(ref('index.docker.io/node')), 'https://index.docker.io/v1/');
     assert.equal(credentialKey(ref('ghcr.io/o/r')), 'ghcr.io');
+    // BuildKit reads Docker Hub's API host's credentials under the Hub key too
+    // (session/auth/authprovider/authconfigprovider.go: DockerHubRegistryHost → DockerHubConfigfileKey).
+    assert.equal(credentialKey(ref('registry-1.docker.io/library/node')), 'https://index.docker.io/v1/');
   });
 
   it('uses latest only when there is neither tag nor digest', () => {
@@ -193,6 +197,7 @@ describe('image references', () => {
     assert.equal(withDigest(`localhost:5000/x:1@${D}`, D2), `localhost:5000/x:1@${D2}`);
     assert.equal(withoutDigest(`node:22@${D}`), 'node:22');
     assert.equal(withoutDigest('node:22'), 'node:22');
+    assert.equal(withoutDigest(`@${D}`), '');
     assert.equal(shortDigest(D2), '0123456789ab');
     assert.ok(isDigest(D) && !isDigest('sha256:abc') && !isDigest(`md5:${'a'.repeat(32)}`));
   });

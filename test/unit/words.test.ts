@@ -25,6 +25,7 @@ describe('words (unit): splitting an instruction into words', () => {
     // Blanks are spaces, tabs, vertical tabs and form feeds, any number of them.
     ['FROM  \talpine\v\fAS   build  ', 4, ['alpine@7-13', 'AS@15-17', 'build@20-25']],
     ['FROM ', 4, []],
+    ['FROM', 6, []],
     ['', 0, []],
     // Quotes keep the blanks inside them, and stay in the word.
     ['"a b" c', 0, ['"a b"@0-5', 'c@6-7']],
@@ -118,9 +119,14 @@ describe('words (unit): --mount fields', () => {
     assert.deepEqual(fields(word('from=a=b')), ['from=a=b@5-8']);
   });
 
-  it('skips empty fields, a trailing comma included', () => {
+  it('skips empty fields, a leading or trailing comma included', () => {
     assert.deepEqual(fields(word('type=bind,,from=x,')), ['type=bind@5-9', 'from=x@16-17']);
+    assert.deepEqual(fields(word(',from=x')), ['from=x@6-7']);
     assert.deepEqual(fields(word('')), []);
+  });
+
+  it('reads a field starting with = as an empty key with a value (strings.Cut)', () => {
+    assert.deepEqual(fields(word('type=bind,=x')), ['type=bind@5-9', '=x@11-12']);
   });
 
   it('unwraps a value quoted as a whole, as BuildKit strips the quotes of a flag', () => {
