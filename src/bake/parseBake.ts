@@ -30,11 +30,13 @@ const DOCKER_IMAGE = 'docker-image://';
 /** Matrix combinations read per target; beyond this the file is not one a person runs. */
 const MAX_MATRIX = 1000;
 const TARGET_LINK = 'target:';
+/** A path from where `docker buildx bake` runs (the bake file's folder here), not from the context. */
+const CWD = 'cwd://';
 const STANDARD_SCOPE: Scope = { variables: new Map(), functions: standardFunctions };
 
 /** Set by buildx, not by the file. */
 const BUILTIN_VARIABLES: Record<string, Value> = {
-  BAKE_CMD_CONTEXT: 'cwd://',
+  BAKE_CMD_CONTEXT: CWD,
   BAKE_LOCAL_PLATFORM: new Unknown('BAKE_LOCAL_PLATFORM is the platform of the machine that runs the build'),
 };
 
@@ -80,6 +82,7 @@ export function parseBake(path: string, text: string, options: BakeOptions = {})
 
 class BakeReader {
   private readonly diagnostics: Diagnostic[] = [];
+  private readonly reported = new Set<string>();
   private readonly evaluationProblems: HclDiagnostic[] = [];
   private readonly dependencies = new Set<string>();
   private readonly files: ProjectFile[];
@@ -126,10 +129,12 @@ class BakeReader {
       return own?.block ? [{ name, block: own.block }] : [];
     });
     written.sort((a, b) => a.block.span.start - b.block.span.start);
+    const templates = this.templates();
     for (const { name, block } of written) {
       const index = units.length;
       unitOf.set(name, index);
-      units.push({ kind: 'target', index, name, range: this.headerRange(block) });
+      const unit: Unit = { kind: 'target', index, name, range: this.headerRange(block) };
+      units.push(templates.has(name) ? { ...unit, template: true } : unit);
     }
     for (const [name, { block, file }] of this.groups) {
       if (file !== this.self) continue;
@@ -142,7 +147,6 @@ class BakeReader {
       return { ...unit, members };
     });
 
-    const parents = new Set([...this.definitions.keys()].flatMap((n) => this.target(n)?.inherits ?? []));
     for (const [name, unit] of unitOf) {
       const target = this.target(name);
       if (!target) continue;
@@ -151,12 +155,11 @@ class BakeReader {
       for (const context of target.contexts.values()) {
         if (context.value.startsWith(DOCKER_IMAGE) && context.origin && own.has(context.origin.block)) uses.push(this.contextUse(context, unit));
       }
-      // A parent that says nothing about what to build (`_release` with platforms and attest) is a
-      // template for its children, not a build of the project's root Dockerfile.
-      const abstract = parents.has(name) && !target.context && !target.dockerfile && !target.inline;
-      if (!abstract) builds.push(this.buildDefinition(target, unit, withMembers[unit]!.range));
+      // Every target builds, templates too: buildx has no abstract targets (`bake.go` `ResolveTarget`
+      // gives one that sets neither `context` nor `dockerfile` the context "." and "Dockerfile").
+      builds.push(this.buildDefinition(target, unit, withMembers[unit]!.range));
     }
-    this.checkLinks(unitOf);
+    this.checkLinks(unitOf, withMembers);
     this.reportEvaluationProblems();
 
     return {
@@ -262,16 +265,26 @@ class BakeReader {
       }
     }
     const names: string[] = [];
-    for (const variables of combinations) {
+    let unknownName = false;
+    for (const [i, variables] of combinations.entries()) {
       const scope: Scope = { variables, functions: this.functions, parent: this.root };
       let name = label;
       if (nameAttr) {
-        const value = valueToString(evaluate(nameAttr.expr, scope, this.sink(file)));
-        if (value === undefined || !/^[a-zA-Z0-9_-]+$/.test(value)) {
-          this.diagnose(file, nameAttr.span, 'error', 'bake-target-name', message(Messages.bakeInvalidTargetName, value ?? '?'));
-          continue;
+        const evaluated = evaluate(nameAttr.expr, scope, this.sink(file));
+        if (isUnknown(evaluated)) {
+          // Known only when the build runs (a clock, a random value), or an error reported where it is:
+          // said once for the block, and each combination is still read, under a stand-in name no file can use.
+          if (!unknownName) this.diagnose(file, nameAttr.span, 'information', 'bake-unknown-target-name', message(Messages.bakeUnknownTargetName, evaluated.reason, label));
+          unknownName = true;
+          name = `${label}[${i + 1}]`;
+        } else {
+          const value = valueToString(evaluated);
+          if (value === undefined || !/^[a-zA-Z0-9_-]+$/.test(value)) {
+            this.diagnose(file, nameAttr.span, 'error', 'bake-target-name', message(Messages.bakeInvalidTargetName, value ?? '?'));
+            continue;
+          }
+          name = value;
         }
-        name = value;
       }
       if (names.includes(name)) {
         this.diagnose(file, (nameAttr ?? matrixAttr).span, 'error', 'bake-duplicate-name', message(Messages.bakeDuplicateTargetName, name));
@@ -467,6 +480,32 @@ class BakeReader {
     return { file: file.path, range: file.lines.range(start, part.span.end), text: file.text.slice(start, part.span.end) };
   }
 
+  /**
+   * Targets that exist to be inherited (`_common`, `meta-helper`): other targets inherit from them, they
+   * say nothing about what to build (no context, Dockerfile or stage), and no group, no `target:` context
+   * and not the name `default` make Bake build them. Named on the command line they still build, so they
+   * keep their build; the flag only says what they are for.
+   */
+  private templates(): Set<string> {
+    const built = new Set(['default']);
+    for (const group of this.groups.keys()) for (const member of this.groupMembers(group)) built.add(member);
+    const inherited = new Set<string>();
+    for (const name of this.definitions.keys()) {
+      const target = this.target(name);
+      if (!target) continue;
+      for (const parent of target.inherits) inherited.add(parent);
+      target.contexts.forEach((c) => {
+        if (c.value.startsWith(TARGET_LINK)) built.add(c.value.slice(TARGET_LINK.length));
+      });
+    }
+    return new Set(
+      [...inherited].filter((name) => {
+        const target = this.target(name);
+        return target && !built.has(name) && !target.context && !target.dockerfile && !target.inline && !target.target;
+      }),
+    );
+  }
+
   /** A group's targets, nested groups and matrix labels expanded (as `ResolveGroup` does; cycles cut). */
   private groupMembers(name: string, seen = new Set<string>()): string[] {
     if (seen.has(name)) return [];
@@ -494,7 +533,7 @@ class BakeReader {
     const range = site && context.variable === undefined ? site.range : origin.file.lines.range(origin.span.start, origin.span.end);
     const text = site && context.variable === undefined ? site.text : this.self.text.slice(this.self.lines.offset(range.start), this.self.lines.offset(range.end));
     if (!parsed.ok) {
-      this.diagnostics.push({ range, severity: 'error', code: 'invalid-reference', message: parsed.error.message });
+      this.report({ range, severity: 'error', code: 'invalid-reference', message: parsed.error.message });
       return { kind: 'bake-context', range, text, resolved: image, unit, pin: { pinnable: false, reason: { kind: 'invalid', error: parsed.error } } };
     }
     if (!site) {
@@ -509,8 +548,11 @@ class BakeReader {
     const dir = dirname(this.path);
     const context = target.context?.value ?? '.';
     const remote = /^(https?:\/\/|git@|github\.com\/|ssh:\/\/|git:\/\/)/.test(context) || context.startsWith(TARGET_LINK);
-    const contextDir = resolvePath(dir, context.replace(/^cwd:\/\//, ''));
+    const contextDir = resolvePath(dir, context.startsWith(CWD) ? context.slice(CWD.length) : context);
+    // Unset or empty: `Dockerfile` in the context; `cwd://` puts it where bake runs, whatever the
+    // context (buildx `bake.go`: `ResolveTarget`, `toBuildOpt`).
     const dockerfile = target.dockerfile?.value || 'Dockerfile';
+    const dockerfilePath = dockerfile.startsWith(CWD) ? resolvePath(dir, dockerfile.slice(CWD.length)) : remote ? undefined : resolvePath(contextDir, dockerfile);
     // Maps are walked with forEach and objects filled field by field: this runs for every build of the
     // workspace at startup, mostly before V8 optimizes it, where iterator destructuring and object spread are slow.
     const args: Record<string, BuildArg> = {};
@@ -531,7 +573,7 @@ class BakeReader {
     });
     const definition: Mutable<BuildDefinition> = { unit } as BuildDefinition;
     if (target.inline !== undefined) definition.inline = target.inline.value;
-    else if (!remote) definition.dockerfile = resolvePath(contextDir, dockerfile);
+    else if (dockerfilePath !== undefined) definition.dockerfile = dockerfilePath;
     if (!remote) definition.context = contextDir;
     definition.range = range;
     definition.args = args;
@@ -541,25 +583,51 @@ class BakeReader {
     return definition;
   }
 
-  /** `contexts = { x = "target:y" }` chains targets: a chain back to the start never ends. */
-  private checkLinks(unitOf: Map<string, number>): void {
-    for (const name of unitOf.keys()) {
-      const seen = [name];
-      let current = name;
-      for (;;) {
-        const links = [...(this.target(current)?.contexts.values() ?? [])].filter((c) => c.value.startsWith(TARGET_LINK));
-        const next = links[0]?.value.slice(TARGET_LINK.length);
-        if (next === undefined) break;
-        if (seen.includes(next)) {
-          const attr = this.definitions.get(name)?.find((d) => d.file === this.self)?.block;
-          const contexts = attr && attribute(attr, 'contexts');
-          if (contexts) this.diagnose(this.self, contexts.span, 'error', 'bake-link-cycle', message(Messages.bakeLinkCycle, name, next));
-          break;
+  /**
+   * `contexts = { x = "target:y" }` chains targets, and a chain that comes back never ends. buildx
+   * (`bake.go` `loadLinks`) follows every `target:` context depth first and fails at the first target
+   * already on its path: "infinite loop from <the target whose context closes the loop> to <that one>",
+   * or "target <name> cannot link to itself". Each target of this file on a loop is told so, where its
+   * link into the loop is written; one that only leads into a loop is not on it, and is not told.
+   */
+  private checkLinks(unitOf: Map<string, number>, units: readonly Unit[]): void {
+    for (const [name, unit] of unitOf) {
+      const loop = this.linkLoop(name);
+      if (!loop) continue;
+      const { path, link } = loop;
+      const m = path.length === 2 ? message(Messages.bakeLinkSelf, name) : message(Messages.bakeLinkCycle, path[path.length - 2]!, name, path.join(' → '));
+      const origin = link.origin;
+      if (origin?.file === this.self) this.diagnose(this.self, origin.span, 'error', 'bake-link-cycle', m);
+      else this.report({ range: units[unit]!.range, severity: 'error', code: 'bake-link-cycle', message: m });
+    }
+  }
+
+  /** The shortest chain of `target:` links from a target back to itself (`[a, b, a]`), and its first link. */
+  private linkLoop(start: string): { path: string[]; link: Sited } | undefined {
+    const links = (name: string): { to: string; link: Sited }[] => {
+      const found: { to: string; link: Sited }[] = [];
+      this.target(name)?.contexts.forEach((link) => {
+        if (link.value.startsWith(TARGET_LINK)) found.push({ to: link.value.slice(TARGET_LINK.length), link });
+      });
+      return found;
+    };
+    // Breadth first, remembering how each target was reached: the first link back to `start` closes the shortest loop.
+    const reachedBy = new Map<string, { from: string; link: Sited }>();
+    const queue = [start];
+    for (let i = 0; i < queue.length; i++) {
+      const current = queue[i]!;
+      for (const { to, link } of links(current)) {
+        if (to === start) {
+          const path = [current];
+          for (let step = reachedBy.get(current); step; step = reachedBy.get(step.from)) path.unshift(step.from);
+          return { path: [...path, start], link: path.length === 1 ? link : reachedBy.get(path[1]!)!.link };
         }
-        seen.push(next);
-        current = next;
+        if (reachedBy.has(to)) continue;
+        reachedBy.set(to, { from: current, link });
+        queue.push(to);
       }
     }
+    return undefined;
   }
 
   private headerRange(block: Block): Range {
@@ -573,18 +641,21 @@ class BakeReader {
   }
 
   private reportEvaluationProblems(): void {
-    const seen = new Set<string>();
-    for (const d of this.evaluationProblems) {
-      const key = `${d.span.start}:${d.span.end}:${d.message}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      this.diagnose(this.self, d.span, 'warning', 'bake-evaluation', message(Messages.bakeEvaluationError, d.message));
-    }
+    for (const d of this.evaluationProblems) this.diagnose(this.self, d.span, 'warning', 'bake-evaluation', message(Messages.bakeEvaluationError, d.message));
   }
 
   private diagnose(file: ProjectFile, span: Span, severity: Diagnostic['severity'], code: string, m: Message): void {
     if (file !== this.self) return;
-    this.diagnostics.push({ range: file.lines.range(span.start, Math.max(span.start, span.end)), severity, code, message: m });
+    this.report({ range: file.lines.range(span.start, Math.max(span.start, span.end)), severity, code, message: m });
+  }
+
+  /** Each problem once: a matrix block is read once per combination, and says the same thing in the same place each time. */
+  private report(d: Diagnostic): void {
+    const { start, end } = d.range;
+    const key = `${start.line}:${start.character}-${end.line}:${end.character} ${d.code} ${d.message.template} ${d.message.args.join('\u0000')}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.diagnostics.push(d);
   }
 }
 

@@ -4,12 +4,12 @@
 // the cases that matter here right (heredocs, `RUN --mount=…,from=`, flags in any order); see the
 // README's architecture section.
 
-import type { BuildArg, BuildFile, Diagnostic, ImageUse, ImageUseKind, NamedContext, NotPinnable, NotPinnableReason, PinSite, Unit } from '../model/buildFile';
+import type { ArgPinChoices, BuildArg, BuildFile, CompanionArg, CompanionRefusal, Diagnostic, ImageUse, ImageUseKind, NamedContext, NotPinnable, NotPinnableReason, PinSite, Unit } from '../model/buildFile';
 import { LineIndex } from '../model/lineIndex';
 import { Messages, message } from '../model/messages';
 import { familiarName, parseImageReference } from '../reference/imageReference';
 import { expandWord } from './expand';
-import type { Expansion, Variable } from './expand';
+import type { Expansion, Piece, Variable } from './expand';
 import { readInstructions } from './instructions';
 import type { Instruction } from './instructions';
 import { mountFields, splitFlags, splitWords } from './words';
@@ -48,11 +48,21 @@ interface Stage {
   readonly scope: Scope;
 }
 
+/** A companion ARG's line goes after line `after`, indented like line `indentOf`. */
+interface CompanionPlace {
+  readonly after: number;
+  readonly indentOf: number;
+}
+
 /** A use before shared-ARG counting: a via-ARG site remembers its declaration. */
 interface DraftUse {
   use: { -readonly [K in keyof ImageUse]: ImageUse[K] };
   declId?: number;
   arg?: string;
+  /** The variables whose whole values are part of the reference, for counting the images each feeds. */
+  variables?: readonly Variable[];
+  /** For a reference partly from variables that may be pinned in a form the user picks: where a companion ARG goes. */
+  partial?: { readonly companion: CompanionPlace | undefined };
 }
 
 const NO_CONTEXTS: Readonly<Record<string, NamedContext>> = {};
@@ -88,6 +98,8 @@ class DockerfileReader {
   private readonly allStageKeys = new Map<string, string>();
   private escape = '\\';
   private nextDeclId = 0;
+  /** The ARG instruction that declared a variable with a default, for placing a companion ARG after it. */
+  private readonly declaredBy = new Map<Variable, Instruction>();
 
   /** One id per override written in another file, for counting the images it feeds. */
   private readonly externalIds = new Map<string, number>();
@@ -226,6 +238,7 @@ class DockerfileReader {
         variable = { name, state: 'platform', value: '', origin: 'platform' };
       } else if (eq >= 0) {
         variable = this.defined(ins, name, word, eq, scope, 'arg');
+        this.declaredBy.set(variable, ins);
       } else if (stage) {
         // `ARG X` in a stage takes the global X's value, if there is one.
         const global = this.global.get(name);
@@ -332,7 +345,7 @@ class DockerfileReader {
     this.addUse(kind, this.text.slice(start, end), start, end, expansion, unit, platform, (relStart, relEnd) => ({
       start: ins.offsetOf(word.start + relStart),
       end: ins.offsetOf(word.start + relEnd - 1) + 1,
-    }), stageOf, replacedBy);
+    }), stageOf, replacedBy, ins);
   }
 
   private addUse(
@@ -346,12 +359,15 @@ class DockerfileReader {
     within: (relStart: number, relEnd: number) => { start: number; end: number } = (s, e) => ({ start: start + s, end: start + e }),
     stageOf: (value: string) => string | undefined = () => undefined,
     replacedBy?: [string, NamedContext],
+    ins?: Instruction,
   ): void {
     const range = this.lines.range(start, end);
     let context: string | undefined;
+    let variables: Variable[] | undefined;
+    let partial: DraftUse['partial'];
     // One object literal of one shape per use: this runs for every image in the workspace.
     const push = (pin: ImageUse['pin'], resolved?: string, reference?: ImageUse['reference'], declId?: number, arg?: string): void => {
-      this.drafts.push({ use: { kind, range, text, resolved, reference, unit, platform, context, pin }, declId, arg });
+      this.drafts.push({ use: { kind, range, text, resolved, reference, unit, platform, context, pin }, declId, arg, variables, partial });
     };
     const notPinnable = (reason: NotPinnableReason): NotPinnable => ({ pinnable: false, reason });
 
@@ -398,6 +414,7 @@ class DockerfileReader {
     const pieces = expansion.pieces;
     const only = pieces.length === 1 ? pieces[0]! : undefined;
     const firstName = expansion.names[0];
+    if (firstName !== undefined) variables = pieces.flatMap((p) => (p.kind === 'variable' ? [p.variable] : []));
 
     if (only?.kind === 'literal' || firstName === undefined) {
       // Written right here (variables, if any, added nothing). Without variables but split by
@@ -413,21 +430,115 @@ class DockerfileReader {
       const pin: PinSite = { pinnable: true, range: this.lines.range(site.start, site.end), text: this.text.slice(site.start, site.end), viaArg: name };
       push(pin, value, reference, site.id, name);
     } else {
+      const written = reference.digest === undefined ? undefined : this.writtenDigest(pieces, within);
+      if (written) {
+        push(written.pin, value, reference, written.declId, written.pin.viaArg);
+        return;
+      }
       const name = only?.kind === 'variable' ? only.variable.name : firstName;
+      // Choices only when this file alone decides the value: no build argument from outside, no text
+      // computed from a variable (a computed piece does not keep where its variable's value came from).
+      const fromFile = pieces.every((p) => p.kind === 'literal' || (p.kind === 'variable' && p.variable.origin !== 'override'));
+      if (ins && reference.digest === undefined && fromFile) partial = { companion: this.companionPlace(kind, ins, variables ?? []) };
       push(notPinnable({ kind: 'partialArg', arg: name }), value, reference);
     }
   }
 
-  /** An ARG default that feeds several images is not edited: pinning one would pin them all. */
+  /**
+   * Where a digest is written in a reference partly made of variables, when one piece holds it whole:
+   * literally after the expansion (`node:${VERSION}@sha256:…`), in a companion ARG written after an `@`
+   * (`node:${VERSION}@${NODE_DIGEST}`), or at the end of the last ARG's default (`ARG VERSION=22@sha256:…`,
+   * what Renovate writes when it pins `FROM node:${VERSION}`).
+   */
+  private writtenDigest(pieces: readonly Piece[], within: (relStart: number, relEnd: number) => { start: number; end: number }): { pin: PinSite; declId?: number } | undefined {
+    const last = pieces[pieces.length - 1]!;
+    if (last.kind === 'literal') {
+      const at = last.text.indexOf('@');
+      if (at < 0) return undefined;
+      const site = within(last.start + at, last.end);
+      return { pin: { pinnable: true, range: this.lines.range(site.start, site.end), text: this.text.slice(site.start, site.end) } };
+    }
+    if (last.kind !== 'variable' || !last.variable.site) return undefined;
+    const { site, name, value } = last.variable;
+    const range = this.lines.range(site.start, site.end);
+    const text = this.text.slice(site.start, site.end);
+    if (value.includes('@')) return { pin: { pinnable: true, range, text, viaArg: name }, declId: site.id };
+    const before = pieces[pieces.length - 2];
+    if (before?.kind === 'literal' && before.text.endsWith('@')) return { pin: { pinnable: true, range, text, viaArg: name, digestOnly: true }, declId: site.id };
+    return undefined;
+  }
+
+  /**
+   * The line a companion ARG goes after, in the scope the use reads: after the global ARG that declares the
+   * reference's last variable (FROM), or right before the instruction (COPY --from, RUN --mount, in a stage).
+   */
+  private companionPlace(kind: ImageUseKind, ins: Instruction, variables: readonly Variable[]): CompanionPlace | undefined {
+    if (kind !== 'from') return { after: ins.startLine - 1, indentOf: ins.startLine };
+    const last = variables[variables.length - 1];
+    const declaration = last && this.declaredBy.get(last);
+    return declaration && { after: declaration.endLine, indentOf: declaration.startLine };
+  }
+
+  /**
+   * An ARG default that feeds several images is not edited: pinning one would pin them all. A reference
+   * partly from variables gets its choices, a companion ARG only when its variables feed it alone.
+   */
   private finishUses(): ImageUse[] {
     const users = new Map<number, number>();
-    for (const d of this.drafts) if (d.declId !== undefined) users.set(d.declId, (users.get(d.declId) ?? 0) + 1);
+    const feeds = new Map<Variable, number>();
+    for (const d of this.drafts) {
+      if (d.declId !== undefined) users.set(d.declId, (users.get(d.declId) ?? 0) + 1);
+      for (const v of new Set(d.variables)) feeds.set(v, (feeds.get(v) ?? 0) + 1);
+    }
+    let names: Set<string> | undefined;
     return this.drafts.map((d) => {
+      if (d.partial && !d.use.pin.pinnable && d.use.pin.reason.kind === 'partialArg') {
+        names ??= this.namesInUse();
+        d.use.pin = { pinnable: false, reason: { ...d.use.pin.reason, choices: this.choices(d, feeds, names) } };
+        return d.use;
+      }
       const count = d.declId === undefined ? 1 : users.get(d.declId)!;
       if (count <= 1 || d.arg === undefined) return d.use;
       d.use.pin = { pinnable: false, reason: { kind: 'sharedArg', arg: d.arg, users: count } };
       return d.use;
     });
+  }
+
+  private choices(d: DraftUse, feeds: ReadonlyMap<Variable, number>, names: Set<string>): ArgPinChoices {
+    const { use } = d;
+    const afterExpansion: PinSite = { pinnable: true, range: use.range, text: use.text };
+    let companion: CompanionArg | CompanionRefusal;
+    const shared = d.variables?.find((v) => feeds.get(v)! > 1);
+    const place = d.partial?.companion;
+    if (shared) companion = { offered: false, kind: 'sharedArg', arg: shared.name, users: feeds.get(shared)! };
+    else if (!d.variables?.length || !place || place.after < 0) companion = { offered: false, kind: 'noArg' };
+    else {
+      const name = uniqueName(companionName(use.reference!.repository), names);
+      names.add(name);
+      companion = { offered: true, name, ...this.lineAfter(place.after), indent: this.indentOf(place.indentOf) };
+    }
+    return { afterExpansion, companion };
+  }
+
+  /** Line `line` as a site (its text without the line break), and its line break: the use's own line follows it. */
+  private lineAfter(line: number): Pick<CompanionArg, 'after' | 'eol'> {
+    const start = this.lines.offset({ line, character: 0 });
+    const next = this.lines.offset({ line: line + 1, character: 0 });
+    const end = this.text.startsWith('\r\n', next - 2) ? next - 2 : next - 1;
+    return { after: { range: this.lines.range(start, end), text: this.text.slice(start, end) }, eol: this.text.slice(end, next) };
+  }
+
+  private indentOf(line: number): string {
+    const blanks = /[ \t]*/y;
+    blanks.lastIndex = this.lines.offset({ line, character: 0 });
+    return blanks.exec(this.text)![0];
+  }
+
+  /** Every word of the file that could name a variable (comments included: a new name must not look like any). */
+  private namesInUse(): Set<string> {
+    const names = new Set(this.text.match(/[A-Za-z_][A-Za-z0-9_]*/g));
+    for (const name of Object.keys(this.buildArgs)) names.add(name);
+    return names;
   }
 
   // --- diagnostics --------------------------------------------------------------------------------
@@ -447,4 +558,17 @@ class DockerfileReader {
   private diagnose(start: number, end: number, severity: Diagnostic['severity'], code: string, m: Diagnostic['message']): void {
     this.diagnostics.push({ range: this.lines.range(start, end), severity, code, message: m });
   }
+}
+
+/** `ghcr.io/acme/my-app` → `MY_APP_DIGEST`: a valid variable name (letters, digits, `_`, not a digit first). */
+function companionName(repository: string): string {
+  const base = (repository.split('/').pop() ?? '').toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_|_$/g, '');
+  return `${/^[A-Z]/.test(base) ? base : `IMAGE_${base}`.replace(/_$/, '')}_DIGEST`;
+}
+
+function uniqueName(base: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(base)) return base;
+  let n = 2;
+  while (taken.has(`${base}_${n}`)) n++;
+  return `${base}_${n}`;
 }

@@ -2,6 +2,7 @@
 
 import * as vscode from 'vscode';
 import type { Level } from '../pin/pinDiagnostics';
+import type { ArgPinForm } from '../pin/planEdits';
 
 export const SECTION = 'imageProvenance';
 
@@ -35,8 +36,13 @@ export interface PinSettings {
   readonly stalePinSeverity: Level;
   /** Image names (without tag or digest; `*` matches within a path segment, `**` across) to say nothing about. */
   readonly ignoredImages: readonly string[];
-  readonly codeLens: boolean;
+  /** Which CodeLenses show: all, only those that offer something to do now, or none. */
+  readonly codeLens: CodeLensMode;
+  /** How a reference partly made of ARGs (`node:${VERSION}`) is pinned: asked each time, or always one way. */
+  readonly argReferences: ArgPinForm | 'ask';
 }
+
+export type CodeLensMode = 'all' | 'actionable' | 'off';
 
 const LEVELS: readonly Level[] = ['error', 'warning', 'information', 'hint', 'off'];
 
@@ -50,6 +56,17 @@ export function readPinSettings(scope?: vscode.ConfigurationScope): PinSettings 
     unpinnedSeverity: level('unpinnedSeverity', 'hint'),
     stalePinSeverity: level('stalePinSeverity', 'warning'),
     ignoredImages: config.get<unknown[]>('ignoredImages', []).filter((p): p is string => typeof p === 'string'),
-    codeLens: config.get<boolean>('codeLens', true) !== false,
+    codeLens: codeLensMode(config.get<unknown>('codeLens')),
+    argReferences: oneOf(config.get<unknown>('argReferences'), ['digestAfterExpansion', 'companionArg'] as const) ?? 'ask',
   };
+}
+
+/** The setting was a boolean before it had modes: `true` is every lens, `false` none. */
+function codeLensMode(value: unknown): CodeLensMode {
+  if (value === false) return 'off';
+  return oneOf(value, ['actionable', 'off'] as const) ?? 'all';
+}
+
+function oneOf<T extends string>(value: unknown, values: readonly T[]): T | undefined {
+  return values.find((v) => v === value);
 }

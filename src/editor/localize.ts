@@ -2,7 +2,7 @@
 // whose English text is the l10n key (see src/model/messages.ts).
 
 import * as vscode from 'vscode';
-import type { ImageUse, ImageUseKind, ImageUseState, NotPinnableReason } from '../model/buildFile';
+import type { CompanionRefusal, ImageUse, ImageUseKind, ImageUseState, NotPinnableReason } from '../model/buildFile';
 import type { Message } from '../model/messages';
 
 export function localize(m: Message): string {
@@ -35,7 +35,9 @@ export function describeReason(reason: NotPinnableReason): string {
     case 'sharedArg':
       return vscode.l10n.t('Comes from ARG {0}, which {1} images use: pinning it here would change them all.', reason.arg, reason.users);
     case 'partialArg':
-      return vscode.l10n.t('Only part of the reference comes from ARG {0}: no single place holds the whole reference.', reason.arg);
+      return reason.choices
+        ? vscode.l10n.t('Only part of the reference comes from ARG {0}: the digest can go after the reference, or into a companion ARG. Which one is your choice.', reason.arg)
+        : vscode.l10n.t('Only part of the reference comes from ARG {0}: no single place holds the whole reference.', reason.arg);
     case 'overridden':
       return vscode.l10n.t('ARG {0} is set by a build argument outside this file.', reason.arg);
     case 'buildOutput':
@@ -50,6 +52,16 @@ export function describeReason(reason: NotPinnableReason): string {
         : vscode.l10n.t('Not written as one plain string here (escapes or a computed value): there is no text to add a digest to.');
   }
   return '';
+}
+
+/** Why no companion ARG is offered for a reference partly made of ARGs. */
+export function describeCompanionRefusal(refusal: CompanionRefusal): string {
+  switch (refusal.kind) {
+    case 'sharedArg':
+      return vscode.l10n.t('ARG {0} also feeds {1} other images: one version ARG cannot be paired with one image’s digest. Put the digest after the reference instead.', refusal.arg, refusal.users - 1);
+    case 'noArg':
+      return vscode.l10n.t('No ARG value is part of this reference: there is no version ARG to pair a digest ARG with. Put the digest after the reference instead.');
+  }
 }
 
 export function describeState(state: ImageUseState): string {

@@ -51,7 +51,11 @@ export class WorkspaceIndexer implements vscode.Disposable {
       this.scheduleWanted();
     });
     this.disposables.push({ dispose: unsubscribe });
-    void this.refresh();
+    // The scan starts once activation has returned: VS Code counts what activate() does as its startup cost,
+    // and nothing waits for the scan to begin (whenIndexed() waits for it to end).
+    const activated = new Promise<void>((resolve) => setImmediate(resolve));
+    this.scanning = activated;
+    void activated.then(() => this.refresh());
   }
 
   /** Re-reads the folders' rules and re-scans; a scan still running is cancelled. */

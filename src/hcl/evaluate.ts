@@ -6,7 +6,8 @@
 // hide the rest of the file.
 
 import type { Expr, HclDiagnostic, Span, TemplatePart } from './ast';
-import { canFunction, tryFunction } from './functions';
+import { convertValue, typeConstraint, type HclType } from './convert';
+import { canFunction, convertFunction, tryFunction } from './functions';
 import {
   asBool,
   asNumber,
@@ -306,10 +307,13 @@ class Evaluator {
       if (expr.cond !== undefined) {
         const cond = this.evaluate(expr.cond, inner);
         if (cond instanceof Unknown) return cond;
-        if (cond !== true && cond !== false && cond !== 'true' && cond !== 'false') {
+        let include: boolean;
+        try {
+          include = asBool(cond, 'condition');
+        } catch {
           return this.fail(expr.cond.span, `Invalid "for" condition: the condition must be a bool, not ${typeName(cond)}`);
         }
-        if (cond === false || cond === 'false') continue;
+        if (!include) continue;
       }
       if (expr.type === 'forTuple') {
         tupleItems.push(this.evaluate(expr.value, inner));
@@ -341,6 +345,7 @@ class Evaluator {
     const fn = lookupFunction(scope, expr.name);
     if (fn === undefined) return this.fail(expr.span, `Call to unknown function "${expr.name}"`);
     if (fn === tryFunction || fn === canFunction) return this.tryOrCan(expr, scope, fn === canFunction);
+    if (fn === convertFunction) return this.convert(expr, scope);
 
     const args = expr.args.map((arg) => this.evaluate(arg, scope));
     if (expr.expandFinal) {
@@ -373,6 +378,20 @@ class Evaluator {
     }
     if (isCan) return false;
     return this.fail(expr.span, 'Call to function "try" failed: no expression succeeded');
+  }
+
+  /** `convert(value, type)`: the type is read from the syntax (typeexpr), not evaluated. */
+  private convert(expr: Extract<Expr, { type: 'call' }>, scope: Scope): Value {
+    const [valueExpr, typeExpr] = expr.args;
+    if (expr.args.length !== 2 || !valueExpr || !typeExpr) return this.fail(expr.span, 'Call to function "convert" failed: exactly two arguments are required');
+    let type: HclType;
+    try {
+      type = typeConstraint(typeExpr);
+    } catch (error) {
+      return this.fail(typeExpr.span, error instanceof Error ? error.message : String(error));
+    }
+    const value = this.evaluate(valueExpr, scope);
+    return this.attempt(expr.span, () => convertValue(value, type), 'Call to function "convert" failed: ');
   }
 
   /** A template's string, except that a lone `${ expr }` yields the value itself (spec: unwrapping). */

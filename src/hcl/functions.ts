@@ -1,12 +1,17 @@
-// The functions Docker Bake offers (go-cty's stdlib plus a few of Bake's own, see buildx
-// bake/hclparser/stdlib.go), reimplemented with cty's semantics. Functions whose result depends on the
-// time, randomness, the machine or a hash we do not compute return Unknown: their value is not static.
+// The functions Docker Bake offers, exactly the list buildx registers (bake/hclparser/stdlib.go: go-cty's
+// stdlib, go-cty-funcs, and a few of Bake's own), reimplemented with their semantics. Only the four whose
+// result depends on the clock, randomness or the machine return Unknown: their value is not static.
 //
 // Arguments reach a function already evaluated and with no top-level Unknown (the evaluator returns that
 // Unknown instead of calling). Unknowns nested in lists surface through the as*() conversions, which throw
 // an UnknownSignal that the evaluator turns back into the Unknown.
 
+import { cidrHost, cidrNetmask, cidrSubnet, cidrSubnets } from './cidr';
+import { decodeBase64, hexHash, rsaDecrypt, uuidv5 } from './crypto';
+import { csvDecode } from './csv';
+import { formatDate, formatTimestamp, timeAdd, unixTimestampParse } from './datetime';
 import { isSpaceCode } from './lexer';
+import { semverCompare } from './semver';
 import {
   asBool,
   asInteger,
@@ -29,7 +34,6 @@ import {
   UnknownSignal,
   valuesEqual,
   type HclFunction,
-  type ObjectValue,
   type Value,
 } from './values';
 
@@ -104,13 +108,8 @@ function base64Encode(text: string): string {
 }
 
 function base64Decode(text: string): string {
-  let binary: string;
-  try {
-    binary = atob(text);
-  } catch {
-    return fail('failed to decode base64 data');
-  }
-  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  const bytes = decodeBase64(text);
+  if (!bytes) return fail(`failed to decode base64 data '${text}'`);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
@@ -698,6 +697,8 @@ function indexOf(args: readonly Value[]): Value {
 /** Placeholders: the evaluator handles try() and can() itself, since they must see errors of their arguments. */
 export const tryFunction: HclFunction = (args) => arg(args, 0);
 export const canFunction: HclFunction = () => true;
+/** Placeholder: the evaluator handles convert() itself, since its second argument is a type, not a value. */
+export const convertFunction: HclFunction = (args) => arg(args, 0);
 
 const functions: Record<string, HclFunction> = {
   // strings
@@ -803,6 +804,18 @@ const functions: Record<string, HclFunction> = {
   },
   sanitize: stringFunction((s) => s.replace(/[^A-Za-z0-9_-]/gu, '_')),
   urlencode: stringFunction(queryEscape),
+  md5: stringFunction((s) => hexHash('md5', s)),
+  sha1: stringFunction((s) => hexHash('sha1', s)),
+  sha256: stringFunction((s) => hexHash('sha256', s)),
+  sha512: stringFunction((s) => hexHash('sha512', s)),
+  uuidv5: (args) => {
+    arity(args, 2);
+    return uuidv5(asString(notNull(arg(args, 0), 'namespace'), 'namespace'), asString(notNull(arg(args, 1), 'name'), 'name'));
+  },
+  rsadecrypt: (args) => {
+    arity(args, 2);
+    return rsaDecrypt(asString(notNull(arg(args, 0), 'ciphertext'), 'ciphertext'), asString(notNull(arg(args, 1), 'privatekey'), 'privatekey'));
+  },
   base64encode: stringFunction(base64Encode),
   base64decode: stringFunction(base64Decode),
   basename: stringFunction(basename),
@@ -994,7 +1007,6 @@ const functions: Record<string, HclFunction> = {
     if (args.length === 0) fail('must pass at least one number');
     return Math.max(...args.map((a) => asNumber(a, 'number')));
   },
-  abs: numeric(Math.abs),
   absolute: numeric(Math.abs),
   ceil: numeric(Math.ceil),
   floor: numeric(Math.floor),
@@ -1079,66 +1091,70 @@ const functions: Record<string, HclFunction> = {
       throw error;
     }
   },
-  tostring: (args) => {
+  csvdecode: (args) => {
     arity(args, 1);
-    const value = arg(args, 0);
-    return value === null ? null : asString(value, 'value');
+    return csvDecode(asString(notNull(arg(args, 0), 'str'), 'str'));
   },
-  tonumber: (args) => {
-    arity(args, 1);
-    const value = arg(args, 0);
-    return value === null ? null : asNumber(value, 'value');
-  },
-  tobool: (args) => {
-    arity(args, 1);
-    const value = arg(args, 0);
-    return value === null ? null : asBool(value, 'value');
-  },
-  tolist: (args) => {
-    arity(args, 1);
-    const value = arg(args, 0);
-    return value === null ? null : unifyPrimitives(asTuple(value, 'value'), 'list elements');
-  },
-  toset: (args) => {
-    arity(args, 1);
-    const value = arg(args, 0);
-    return value === null ? null : toSet(asTuple(value, 'value'));
-  },
-  tomap: (args) => {
-    arity(args, 1);
-    const value = arg(args, 0);
-    if (value === null) return null;
-    const object: ObjectValue = asObject(value, 'value');
-    const keys = Object.keys(object);
-    const unified = unifyPrimitives(
-      keys.map((key) => object[key] ?? null),
-      'map values',
-    );
-    return makeObject(keys.map((key, i) => [key, unified[i] ?? null]));
-  },
-
+  convert: convertFunction,
   try: tryFunction,
   can: canFunction,
 
-  // Not static: they depend on the clock, randomness or the machine, or need hashing we leave to Bake.
+  // dates and times given to them
+  formatdate: (args) => {
+    arity(args, 2);
+    return formatDate(asString(notNull(arg(args, 0), 'format'), 'format'), asString(notNull(arg(args, 1), 'time'), 'time'));
+  },
+  formattimestamp: (args) => {
+    arity(args, 2);
+    return formatTimestamp(asString(notNull(arg(args, 0), 'format'), 'format'), arg(args, 1));
+  },
+  timeadd: (args) => {
+    arity(args, 2);
+    return timeAdd(asString(notNull(arg(args, 0), 'timestamp'), 'timestamp'), asString(notNull(arg(args, 1), 'duration'), 'duration'));
+  },
+  unixtimestampparse: (args) => {
+    arity(args, 1);
+    return unixTimestampParse(asNumber(notNull(arg(args, 0), 'unix_timestamp'), 'unix_timestamp'));
+  },
+
+  // networks
+  cidrhost: (args) => {
+    arity(args, 2);
+    return cidrHost(asString(notNull(arg(args, 0), 'prefix'), 'prefix'), asInteger(notNull(arg(args, 1), 'hostnum'), 'hostnum'));
+  },
+  cidrnetmask: stringFunction(cidrNetmask),
+  cidrsubnet: (args) => {
+    arity(args, 3);
+    return cidrSubnet(asString(notNull(arg(args, 0), 'prefix'), 'prefix'), asInteger(notNull(arg(args, 1), 'newbits'), 'newbits'), asInteger(notNull(arg(args, 2), 'netnum'), 'netnum'));
+  },
+  cidrsubnets: (args) => {
+    arity(args, 1, Infinity);
+    return cidrSubnets(
+      asString(notNull(arg(args, 0), 'prefix'), 'prefix'),
+      args.slice(1).map((n, i) => asInteger(notNull(n, `newbits ${i + 1}`), `newbits ${i + 1}`)),
+    );
+  },
+
+  semvercmp: (args) => {
+    arity(args, 2);
+    return semverCompare(asString(notNull(arg(args, 0), 'version'), 'version'), asString(notNull(arg(args, 1), 'constraint'), 'constraint'));
+  },
+
+  // No Bake function makes a bytes value (a cty capsule), so these can only refuse what they are given.
+  byteslen: (args) => {
+    arity(args, 1);
+    return fail('Invalid value for "buf" parameter: bytes required');
+  },
+  bytesslice: (args) => {
+    arity(args, 3);
+    return fail('Invalid value for "buf" parameter: bytes required');
+  },
+
+  // Not static: the clock, randomness, the machine.
   timestamp: unknownResult('timestamp() returns the current time'),
-  formatdate: unknownResult('formatdate() is not evaluated statically'),
-  timeadd: unknownResult('timeadd() is not evaluated statically'),
-  unixtimestampparse: unknownResult('unixtimestampparse() is not evaluated statically'),
   uuidv4: unknownResult('uuidv4() returns a random value'),
-  uuidv5: unknownResult('uuidv5() is not evaluated statically'),
   bcrypt: unknownResult('bcrypt() returns a salted, random value'),
-  md5: unknownResult('md5() is not evaluated statically'),
-  sha1: unknownResult('sha1() is not evaluated statically'),
-  sha256: unknownResult('sha256() is not evaluated statically'),
-  sha512: unknownResult('sha512() is not evaluated statically'),
-  rsadecrypt: unknownResult('rsadecrypt() is not evaluated statically'),
   homedir: unknownResult('homedir() depends on the machine'),
-  cidrhost: unknownResult('cidrhost() is not evaluated statically'),
-  cidrnetmask: unknownResult('cidrnetmask() is not evaluated statically'),
-  cidrsubnet: unknownResult('cidrsubnet() is not evaluated statically'),
-  cidrsubnets: unknownResult('cidrsubnets() is not evaluated statically'),
-  csvdecode: unknownResult('csvdecode() is not evaluated statically'),
 };
 
 /** The functions available in Docker Bake files, by name. */

@@ -1,5 +1,5 @@
 // HCL native syntax (as in docker-bake.hcl): parser, syntax tree and expression evaluator. Pure: no
-// `vscode`, no I/O, no dependencies.
+// `vscode`, no I/O, no dependencies (Node's crypto for the hash functions).
 
 export type { Attribute, Block, Body, Expr, HclDiagnostic, Span, TemplatePart } from './ast';
 export { parseHcl, parseHclExpression } from './parser';

@@ -152,8 +152,9 @@ export function asInteger(v: Value, what = 'value'): number {
 export function asBool(v: Value, what = 'value'): boolean {
   unknownCheck(v);
   if (typeof v === 'boolean') return v;
-  if (v === 'true') return true;
-  if (v === 'false') return false;
+  // cty's string → bool conversion (convert/conversion_primitive.go) takes "1" and "0" too.
+  if (v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0') return false;
   throw new HclFunctionError(`${what} must be a bool, not ${typeName(v)}`);
 }
 

@@ -102,6 +102,13 @@ export interface Unit {
   readonly members?: readonly number[];
   /** A Compose service's profiles: it runs only when one of them is active. */
   readonly profiles?: readonly string[];
+  /**
+   * A Bake target that exists to be inherited (`_common`): targets inherit from it, it says nothing about
+   * what to build (no context, Dockerfile or stage), and no group, no `target:` context and not the name
+   * `default` build it. Named on the command line it builds like any other (buildx has no abstract
+   * targets), so it keeps its build; this says what it is for.
+   */
+  readonly template?: true;
 }
 
 export type ImageUseKind =
@@ -144,7 +151,40 @@ export interface PinSite {
   readonly viaArg?: string;
   /** Set when the edit goes into another file: the Compose or Bake file that passes the value. */
   readonly file?: string;
+  /**
+   * Set when the text is the digest alone (`sha256:…`): the default of a companion ARG that the reference
+   * writes after an `@` (`node:${VERSION}@${NODE_DIGEST}`).
+   */
+  readonly digestOnly?: true;
 }
+
+/**
+ * How a reference only partly made of variables (`node:${VERSION}`) can still be pinned. Neither is
+ * chosen for the user: both make the digest win over the tag, so a `--build-arg VERSION=…` alone no
+ * longer changes the image (BuildKit pulls by digest when a reference has both).
+ */
+export interface ArgPinChoices {
+  /** The reference as written: `node:${VERSION}` becomes `node:${VERSION}@sha256:…`. */
+  readonly afterExpansion: PinSite;
+  /** A companion ARG that holds the digest (`ARG NODE_DIGEST=sha256:…`, `node:${VERSION}@${NODE_DIGEST}`), or why not. */
+  readonly companion: CompanionArg | CompanionRefusal;
+}
+
+export interface CompanionArg {
+  readonly offered: true;
+  /** A name no word of the file uses yet: the image's name and `_DIGEST`. */
+  readonly name: string;
+  /** The line the `ARG` line goes after (its text without the line break), in the scope the use reads. */
+  readonly after: { readonly range: Range; readonly text: string };
+  readonly indent: string;
+  readonly eol: string;
+}
+
+export type CompanionRefusal =
+  /** The ARG also feeds other images: one version ARG cannot be paired with one image's digest. */
+  | { readonly offered: false; readonly kind: 'sharedArg'; readonly arg: string; readonly users: number }
+  /** No ARG value is part of the reference (`${UNSET:-alpine}:3.20`): nothing to pair a digest ARG with. */
+  | { readonly offered: false; readonly kind: 'noArg' };
 
 export interface NotPinnable {
   readonly pinnable: false;
@@ -170,8 +210,12 @@ export type NotPinnableReason =
   | { readonly kind: 'invalid'; readonly error: ReferenceError }
   /** The reference comes from an ARG default that other images use too: editing it would change them all. */
   | { readonly kind: 'sharedArg'; readonly arg: string; readonly users: number }
-  /** Only part of the reference comes from variables (`node:${VERSION}`): no single place holds it. */
-  | { readonly kind: 'partialArg'; readonly arg: string }
+  /**
+   * Only part of the reference comes from variables (`node:${VERSION}`): no single place holds it. With
+   * `choices`, the user may pin it in a form they pick; without, a variable's value is set from outside
+   * this file or computed.
+   */
+  | { readonly kind: 'partialArg'; readonly arg: string; readonly choices?: ArgPinChoices }
   /** The value comes from a build-arg override outside this file. */
   | { readonly kind: 'overridden'; readonly arg: string }
   /** A Compose `image:` next to `build:` names the output, not a base. */
@@ -230,4 +274,9 @@ export function pulledImage(use: ImageUse): ImageRef | undefined {
     default:
       return undefined;
   }
+}
+
+/** The ways to pin a use only partly made of variables, when it has them. */
+export function argPinChoices(use: ImageUse): ArgPinChoices | undefined {
+  return !use.pin.pinnable && use.pin.reason.kind === 'partialArg' ? use.pin.reason.choices : undefined;
 }

@@ -60,12 +60,14 @@ export const Messages = {
   bakeMatrixNotList: 'The matrix value "{0}" must be a list.',
   bakeMatrixTooLarge: 'The matrix gives more than {0} targets; only the first combinations are read.',
   bakeInvalidTargetName: 'Invalid target name "{0}": only letters, digits, "_" and "-" are allowed.',
+  bakeUnknownTargetName: 'The target name cannot be worked out before the build: {0}. Its targets are listed as "{1}[1]", "{1}[2]", ….',
   bakeDuplicateTargetName: 'The matrix gives the name "{0}" more than once.',
   bakeFunctionIncomplete: 'The function "{0}" needs "params" and "result".',
   bakeVariableCycle: 'The variable {0} refers to itself.',
   bakeInheritsCycle: 'The target "{0}" inherits from "{1}", which inherits back from it.',
   bakeUnknownTarget: 'No target "{0}" to inherit from.',
-  bakeLinkCycle: 'The target "{0}" links to "{1}" through contexts, which leads back to it.',
+  bakeLinkCycle: 'Infinite loop from "{0}" to "{1}": the "target:" contexts link {2}.',
+  bakeLinkSelf: 'The target "{0}" cannot link to itself through a "target:" context.',
 
   // Builds (Compose services, Bake targets)
   buildDockerfileNotFound: 'The Dockerfile "{0}" does not exist.',
@@ -74,6 +76,7 @@ export const Messages = {
   pinUnpinned: '{0} is not pinned to a digest: the tag can move to different content.',
   pinUnpinnedShared: '{0} is not pinned to a digest, and cannot be pinned here: it is the default of ARG {1}, which {2} images use, so a digest there would pin them all. Give this image its own ARG to pin it.',
   pinUnpinnedPartial: '{0} is not pinned to a digest, and cannot be pinned here: only part of the reference comes from ARG {1}.',
+  pinUnpinnedPartialChoice: '{0} is not pinned to a digest: only part of the reference comes from ARG {1}, so the digest can go after the reference or into a companion ARG. Either way the digest then wins over a --build-arg {1}=… until it is updated too.',
   pinUnpinnedOverridden: '{0} is not pinned to a digest, and cannot be pinned here: build argument {1} sets it from outside this file.',
   pinUnpinnedInterpolated: '{0} is not pinned to a digest, and cannot be pinned here: it is made from {1}, whose value comes from elsewhere.',
   pinStale: 'The pin of {0} is stale: the tag now points to {1}, not to the pinned {2}.',

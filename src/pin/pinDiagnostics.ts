@@ -123,7 +123,7 @@ function unpinnedMessage(use: ImageUse, name: string): Diagnostic['message'] {
     case 'sharedArg':
       return message(Messages.pinUnpinnedShared, name, reason.arg, reason.users);
     case 'partialArg':
-      return message(Messages.pinUnpinnedPartial, name, reason.arg);
+      return message(reason.choices ? Messages.pinUnpinnedPartialChoice : Messages.pinUnpinnedPartial, name, reason.arg);
     case 'overridden':
       return message(Messages.pinUnpinnedOverridden, name, reason.arg);
     case 'interpolated':

@@ -7,7 +7,7 @@
 // never the flags, `AS` name, quotes or comments around it, and carries the text it expects to replace:
 // an edit whose range no longer holds that text is skipped, not applied over a changed document.
 
-import type { BuildFile, ImageUse, NotPinnableReason, PinSite, Position, Range } from '../model/buildFile';
+import { argPinChoices, type ArgPinChoices, type BuildFile, type CompanionRefusal, type ImageUse, type NotPinnableReason, type PinSite, type Position, type Range } from '../model/buildFile';
 import { LineIndex } from '../model/lineIndex';
 import { withDigest, withoutDigest } from '../reference/imageReference';
 
@@ -38,7 +38,11 @@ export type PinRefusal =
    * Unpin of `name@sha256:…` without a tag: removing the digest would leave `name`, which pulls
    * `latest` — not necessarily the image the digest names. Only the user knows which tag was meant.
    */
-  | { readonly kind: 'noTag' };
+  | { readonly kind: 'noTag' }
+  /** Unpin of a digest held by a companion ARG: the `@${ARG}` and the ARG itself are the user's to remove. */
+  | { readonly kind: 'digestArg'; readonly arg: string }
+  /** A companion ARG was asked for where none is offered, and why. */
+  | { readonly kind: 'noCompanion'; readonly refusal: CompanionRefusal };
 
 export type PinPlan =
   /** `edit` undefined: nothing to change (already pinned to this digest, or not pinned at all for unpin). */
@@ -68,8 +72,52 @@ export function planPin(use: ImageUse, digest: string, path: string): PinPlan {
   if (!site.ok) return site;
   const { pin, tagged, pinned } = site;
   const base = withoutDigest(pin.text);
-  const newText = withDigest(tagged || pinned ? base : `${base}:latest`, digest);
+  const newText = pin.digestOnly ? digest : withDigest(tagged || pinned ? base : `${base}:latest`, digest);
   return { ok: true, edit: newText === pin.text ? undefined : editAt(pin, path, newText) };
+}
+
+/**
+ * How a reference partly made of variables is pinned (`ArgPinChoices`): the digest written after the
+ * reference as written (`node:${VERSION}@sha256:…`), or a companion ARG (`ARG NODE_DIGEST=sha256:…` on a new
+ * line, `node:${VERSION}@${NODE_DIGEST}`).
+ */
+export type ArgPinForm = 'digestAfterExpansion' | 'companionArg';
+
+/** The form a setting (`ask` or a form) settles on for these choices: none when it asks, or names one not offered. */
+export function settledArgForm(setting: ArgPinForm | 'ask', choices: ArgPinChoices): ArgPinForm | undefined {
+  if (setting === 'ask' || (setting === 'companionArg' && !choices.companion.offered)) return undefined;
+  return setting;
+}
+
+export type ArgPinPlan = { readonly ok: true; readonly edits: readonly PinEdit[] } | { readonly ok: false; readonly reason: PinRefusal };
+
+/**
+ * The edits that pin `use`, a reference partly made of variables, to `digest` in the form the user chose.
+ * A use whose pin site the model knows is pinned there, whatever the form. The edits stand or fall together:
+ * a companion ARG line without its `@${…}`, or the reverse, would break the build.
+ */
+export function planArgPin(use: ImageUse, digest: string, path: string, form: ArgPinForm): ArgPinPlan {
+  if (use.pin.pinnable) {
+    const plan = planPin(use, digest, path);
+    return plan.ok ? { ok: true, edits: plan.edit ? [plan.edit] : [] } : plan;
+  }
+  if (!isPinDigest(digest)) return refuse({ kind: 'invalidDigest', digest });
+  const choices = argPinChoices(use);
+  if (!choices) return refuse({ kind: 'notPinnable', reason: use.pin.reason });
+  const reference = use.reference;
+  if (!reference) return refuse({ kind: 'noReference' });
+  const word = choices.afterExpansion;
+  if (reference.digest !== undefined || word.text.includes('@')) return refuse({ kind: 'siteMismatch', text: word.text });
+  // No tag means `latest`: written out, as `planPin` does, so the pin still says which tag it follows.
+  const base = reference.tag === undefined ? `${word.text}:latest` : word.text;
+  if (form === 'digestAfterExpansion') return { ok: true, edits: [editAt(word, path, `${base}@${digest}`)] };
+  const companion = choices.companion;
+  if (!companion.offered) return refuse({ kind: 'noCompanion', refusal: companion });
+  const { after, eol, indent, name } = companion;
+  return {
+    ok: true,
+    edits: [editAt(after, path, `${after.text}${eol}${indent}ARG ${name}=${digest}`), editAt(word, path, `${base}@\${${name}}`)],
+  };
 }
 
 /** The edit that removes the digest of `use`, keeping its tag; refused for a digest-only reference. */
@@ -78,6 +126,7 @@ export function planUnpin(use: ImageUse, path: string): PinPlan {
   if (!site.ok) return site;
   const { pin, tagged, pinned } = site;
   if (!pinned) return { ok: true, edit: undefined };
+  if (pin.digestOnly) return refuse({ kind: 'digestArg', arg: pin.viaArg ?? '' });
   if (!tagged) return refuse({ kind: 'noTag' });
   return { ok: true, edit: editAt(pin, path, withoutDigest(pin.text)) };
 }
@@ -90,7 +139,9 @@ function checkedSite(use: ImageUse): CheckedSite {
   const reference = use.reference;
   if (!reference) return refuse({ kind: 'noReference' });
   const pinned = reference.digest !== undefined;
-  if (pin.text.includes('@') !== pinned) return refuse({ kind: 'siteMismatch', text: pin.text });
+  // A companion ARG's default is the digest itself; any other site holds it after an `@`.
+  const consistent = pin.digestOnly ? pin.text === reference.digest : pin.text.includes('@') === pinned;
+  if (!consistent) return refuse({ kind: 'siteMismatch', text: pin.text });
   return { ok: true, pin, tagged: reference.tag !== undefined, pinned };
 }
 
@@ -98,8 +149,8 @@ function refuse(reason: PinRefusal): { readonly ok: false; readonly reason: PinR
   return { ok: false, reason };
 }
 
-function editAt(pin: PinSite, path: string, newText: string): PinEdit {
-  return { path: pin.file ?? path, range: pin.range, expected: pin.text, newText };
+function editAt(site: Pick<PinSite, 'range' | 'text' | 'file'>, path: string, newText: string): PinEdit {
+  return { path: site.file ?? path, range: site.range, expected: site.text, newText };
 }
 
 // --- applying -------------------------------------------------------------------------------------------
@@ -167,7 +218,11 @@ export type SkipReason =
   /** Uses that share this pin site were given different digests: which one is meant is not ours to guess. */
   | { readonly kind: 'conflict'; readonly digests: readonly string[] }
   /** Its site overlaps another site planned before it in the same file (never seen with the current parsers). */
-  | { readonly kind: 'overlap'; readonly with: Range };
+  | { readonly kind: 'overlap'; readonly with: Range }
+  /** Partly made of variables: how to pin it is the user's choice, and none was given (`ArgPinForm`). */
+  | { readonly kind: 'chooseForm'; readonly arg: string }
+  /** Partly made of variables that a build of this Dockerfile sets to other values: a digest here would override them. */
+  | { readonly kind: 'buildOverride'; readonly arg: string };
 
 export interface SkippedUse extends UseAt {
   readonly reason: SkipReason;
@@ -184,6 +239,8 @@ export interface PinAllPlan {
   readonly skipped: readonly SkippedUse[];
 }
 
+type PartialArg = Extract<NotPinnableReason, { kind: 'partialArg' }>;
+
 /** What no registry serves: not an image a pin could apply to, so not worth a "skipped" line. */
 const NOT_IMAGES: ReadonlySet<NotPinnableReason['kind']> = new Set(['stage', 'scratch', 'buildOutput', 'namedContext']);
 
@@ -194,8 +251,12 @@ const NOT_IMAGES: ReadonlySet<NotPinnableReason['kind']> = new Set(['stage', 'sc
  * it (`BuildFileIndex.linked`): a use reached several ways is pinned once per distinct site, the file and
  * range where the text is written, as `BuildFileIndex.byImage` dedupes them. A use whose site is written
  * elsewhere (a Compose `args` value, a Bake context) gets the edit in that file.
+ *
+ * A reference partly made of variables (`node:${VERSION}`) is pinned only in the form `argForm` names, and
+ * only where no build passes its variables other values; without `argForm` it is skipped: the choice
+ * changes what a `--build-arg` does, and is the user's.
  */
-export function planPinAll(files: readonly BuildFile[], digestFor: (use: ImageUse, file: BuildFile) => string | undefined): PinAllPlan {
+export function planPinAll(files: readonly BuildFile[], digestFor: (use: ImageUse, file: BuildFile) => string | undefined, argForm?: ArgPinForm): PinAllPlan {
   const skipped: SkippedUse[] = [];
   const current: UseAt[] = [];
   const skippedSeen = new Set<string>();
@@ -210,11 +271,18 @@ export function planPinAll(files: readonly BuildFile[], digestFor: (use: ImageUs
 
   // Sites in first-seen order, each with every use that reaches it and the digest each was given.
   const sites = new Map<string, { path: string; range: Range; uses: { at: UseAt; digest: string }[] }>();
+  // References partly from variables, by where they are written, each with every reading of it.
+  const partials = new Map<string, { at: UseAt; file: BuildFile; reason: PartialArg }[]>();
   for (const file of files) {
     for (const use of file.uses) {
       const at: UseAt = { path: file.path, use };
       if (!use.pin.pinnable) {
-        if (!NOT_IMAGES.has(use.pin.reason.kind)) skip(at, { kind: 'notPinnable', reason: use.pin.reason });
+        const reason = use.pin.reason;
+        if (argForm && reason.kind === 'partialArg' && use.reference?.digest === undefined) {
+          const key = `${file.path}\n${rangeKey(use.range)}`;
+          partials.set(key, [...(partials.get(key) ?? []), { at, file, reason }]);
+        } else if (reason.kind === 'partialArg' && reason.choices) skip(at, { kind: 'chooseForm', arg: reason.arg });
+        else if (!NOT_IMAGES.has(reason.kind)) skip(at, { kind: 'notPinnable', reason });
         continue;
       }
       const digest = digestFor(use, file);
@@ -230,7 +298,14 @@ export function planPinAll(files: readonly BuildFile[], digestFor: (use: ImageUs
     }
   }
 
-  const byPath = new Map<string, { edit: PinEdit; uses: UseAt[] }[]>();
+  // One entry per site: its edits (several for a companion ARG) stand or fall together.
+  const byPath = new Map<string, { edits: readonly PinEdit[]; uses: UseAt[] }[]>();
+  const plan = (edits: readonly PinEdit[], uses: UseAt[]): void => {
+    const path = edits[0]!.path;
+    let list = byPath.get(path);
+    if (!list) byPath.set(path, (list = []));
+    list.push({ edits, uses });
+  };
   for (const site of sites.values()) {
     const digests = [...new Set(site.uses.map((u) => u.digest))];
     if (digests.length > 1) {
@@ -239,16 +314,37 @@ export function planPinAll(files: readonly BuildFile[], digestFor: (use: ImageUs
     }
     // Every use of one site has the same site text and reference: the first one's plan is everyone's.
     const first = site.uses[0]!;
-    const plan = planPin(first.at.use, first.digest, first.at.path);
+    const pinPlan = planPin(first.at.use, first.digest, first.at.path);
     const uses = dedupeUses(site.uses.map((u) => u.at));
-    if (!plan.ok) {
-      for (const at of uses) skip(at, plan.reason);
-    } else if (!plan.edit) {
+    if (!pinPlan.ok) {
+      for (const at of uses) skip(at, pinPlan.reason);
+    } else if (!pinPlan.edit) {
       current.push(...uses);
     } else {
-      let list = byPath.get(plan.edit.path);
-      if (!list) byPath.set(plan.edit.path, (list = []));
-      list.push({ edit: plan.edit, uses });
+      plan([pinPlan.edit], uses);
+    }
+  }
+
+  // Gathered only when a form was named: each reference, in every reading of it, planned in that form.
+  if (argForm) {
+    for (const readings of partials.values()) {
+      // A reading without choices, where another has them, is a build that passes its variables other values.
+      const overridden = readings.find((r) => !r.reason.choices);
+      if (overridden) {
+        for (const { at, reason } of readings) skip(at, reason.choices ? { kind: 'buildOverride', arg: overridden.reason.arg } : { kind: 'notPinnable', reason });
+        continue;
+      }
+      const given = readings.map((r) => digestFor(r.at.use, r.file));
+      const digests = [...new Set(given)].filter((d) => d !== undefined);
+      const uses = dedupeUses(readings.map((r) => r.at));
+      const [digest] = digests;
+      if (digest === undefined || given.includes(undefined) || digests.length > 1) {
+        for (const at of uses) skip(at, digests.length > 1 ? { kind: 'conflict', digests } : { kind: 'noDigest' });
+        continue;
+      }
+      const argPlan = planArgPin(uses[0]!.use, digest, uses[0]!.path, argForm);
+      if (!argPlan.ok) for (const at of uses) skip(at, argPlan.reason);
+      else plan(argPlan.edits, uses);
     }
   }
 
@@ -257,20 +353,27 @@ export function planPinAll(files: readonly BuildFile[], digestFor: (use: ImageUs
   for (const path of [...byPath.keys()].sort(comparePaths)) {
     const entries = byPath.get(path)!;
     // Sort is stable: of two overlapping sites, the one planned first is kept.
-    const ordered = [...entries].sort((a, b) => comparePositions(a.edit.range.start, b.edit.range.start));
+    const ordered = [...entries].sort((a, b) => comparePositions(a.edits[0]!.range.start, b.edits[0]!.range.start));
     const edits: PinEdit[] = [];
     for (const entry of ordered) {
-      const previous = edits[edits.length - 1];
-      if (previous && comparePositions(entry.edit.range.start, previous.range.end) < 0) {
-        for (const at of entry.uses) skip(at, { kind: 'overlap', with: previous.range });
+      const clash = edits.find((kept) => entry.edits.some((edit) => overlaps(edit.range, kept.range)));
+      if (clash) {
+        for (const at of entry.uses) skip(at, { kind: 'overlap', with: clash.range });
         continue;
       }
-      edits.push(entry.edit);
-      for (const at of entry.uses) changed.push({ ...at, edit: entry.edit });
+      edits.push(...entry.edits);
+      // The first edit is the one that writes the digest (a companion ARG's line comes before its use).
+      for (const at of entry.uses) changed.push({ ...at, edit: entry.edits[0]! });
     }
-    planned.push({ path, edits });
+    planned.push({ path, edits: edits.sort((a, b) => comparePositions(a.range.start, b.range.start)) });
   }
   return { files: planned, changed, current, skipped };
+}
+
+/** Two replacements that cannot both be applied: one starts inside the other, or both at one point. */
+function overlaps(a: Range, b: Range): boolean {
+  if (comparePositions(a.start, b.start) === 0) return true;
+  return comparePositions(a.start, b.end) < 0 && comparePositions(b.start, a.end) < 0;
 }
 
 /** A use listed once per file and range, however many routes reached it. */

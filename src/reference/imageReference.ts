@@ -129,6 +129,21 @@ export function isDigest(text: string): boolean {
   return checkDigest(text) === undefined;
 }
 
+/** A tag: up to 128 of `[A-Za-z0-9_.-]`, not starting with `.` or `-`. */
+export function isTag(text: string): boolean {
+  return TAG.test(text);
+}
+
+/** A repository path (`library/node`): lowercase components joined by `/`. */
+export function isRepositoryPath(text: string): boolean {
+  return text.split('/').every((component) => PATH_COMPONENT.test(component));
+}
+
+/** A registry host name or address, with an optional port (`ghcr.io`, `localhost:5000`, `[::1]:5000`). */
+export function isRegistryHost(text: string): boolean {
+  return DOMAIN.test(text);
+}
+
 /** The tag a pull uses: the written tag, else `latest` unless the reference is pinned by digest only. */
 export function effectiveTag(ref: ImageRef): string | undefined {
   return ref.tag ?? (ref.digest ? undefined : 'latest');

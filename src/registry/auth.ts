@@ -5,6 +5,7 @@
 // host has answered with a challenge, later requests to it send credentials (or fetch a token for a
 // new scope) up front instead of paying another 401 round trip.
 
+import { untilAborted } from './abort';
 import { bearerChallenge, parseWwwAuthenticate } from './authChallenge';
 import { CredentialHelperError } from './credentialHelper';
 import type { CredentialStore } from './credentials';
@@ -52,6 +53,11 @@ const CLIENT_ID = 'image-provenance';
 /** The Docker token spec's default when `expires_in` is missing. */
 const DEFAULT_TOKEN_SECONDS = 60;
 const MAX_TOKEN_RESPONSE_BYTES = 1024 * 1024;
+/**
+ * The longest token sent: Node's default http.maxHeaderSize, 16 KiB for all of a request's headers, which
+ * Node servers and proxies enforce (431); a token that long cannot reach them with the rest of a request.
+ */
+const MAX_TOKEN_LENGTH = 16 * 1024;
 
 export class Authenticator {
   private readonly schemes = new Map<string, HostScheme>();
@@ -320,6 +326,14 @@ export class Authenticator {
         url: redactUrl(response.url),
       });
     }
+    const unusable = unsendable(value);
+    if (unusable !== undefined) {
+      // Never cached: undici would refuse it on every request, reported as the registry being unreachable.
+      throw new RegistryError('badResponse', target.image, realm.host, `${target.image}: the token service ${realm.host} of ${target.apiHost} answered a token that cannot be sent in an HTTP header (${unusable}); it was not used`, {
+        status: response.status,
+        url: redactUrl(response.url),
+      });
+    }
     const expiresIn = typeof record['expires_in'] === 'number' && record['expires_in'] > 0 ? record['expires_in'] : DEFAULT_TOKEN_SECONDS;
     // Measured from receipt on our clock rather than from `issued_at`: a server clock that is off
     // would otherwise make every token look expired (or valid too long). A margin keeps a token
@@ -352,6 +366,20 @@ export class Authenticator {
   }
 }
 
+/**
+ * Why `token` cannot be sent as `Authorization: Bearer <token>` byte for byte as the token service wrote it,
+ * or undefined when it can. A bearer token is a b64token (RFC 6750 §2.1); any visible ASCII (RFC 9110 §5.5
+ * VCHAR) is accepted. A line break would end the header (undici refuses it); undici also refuses characters
+ * past Latin-1, and would send Latin-1 ones as single bytes where the server meant UTF-8.
+ */
+function unsendable(token: string): string | undefined {
+  if (/[\r\n]/.test(token)) return 'it contains a line break';
+  if (/\P{ASCII}/u.test(token)) return 'it contains characters outside ASCII';
+  if (/[^\x21-\x7e]/.test(token)) return 'it contains white space or a control character';
+  if (token.length > MAX_TOKEN_LENGTH) return `it is ${Math.ceil(token.length / 1024)} KiB long, more than the ${MAX_TOKEN_LENGTH / 1024} KiB a server accepts for all of a request's headers`;
+  return undefined;
+}
+
 function tokenKey(target: AuthTarget, scope: string): string {
   return `${target.apiHost} ${scope}`;
 }
@@ -362,26 +390,6 @@ function credentialHeader(credentials: Credentials | undefined): string | undefi
   if (credentials.kind === 'basic') return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`, 'utf8').toString('base64')}`;
   // An identity token is only good for the token service's refresh-token grant.
   return undefined;
-}
-
-/** `promise`, or `cancelled()` as soon as `signal` aborts (the work itself goes on for others). */
-export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, cancelled: () => Error): Promise<T> {
-  if (signal === undefined) return promise;
-  if (signal.aborted) return Promise.reject(cancelled());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(cancelled());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 /** `repository:<name>:pull`, the scope a pull needs (Docker token spec). */

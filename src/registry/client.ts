@@ -4,8 +4,9 @@
 // with its own credentials and settings, falling back to the next and finally the registry.
 
 import { createHash } from 'node:crypto';
-import { effectiveTag, familiarName, isDigest, registryApiHost, type ImageRef } from '../reference/imageReference';
-import { Authenticator, pullScope, untilAborted, type AuthTarget, type ChallengeAnswer } from './auth';
+import { effectiveTag, familiarName, isDigest, isRegistryHost, isRepositoryPath, isTag, registryApiHost, type ImageRef } from '../reference/imageReference';
+import { untilAborted } from './abort';
+import { Authenticator, pullScope, type AuthTarget, type ChallengeAnswer } from './auth';
 import { memoryContentStore, type ContentStore } from './contentStore';
 import { NO_CREDENTIALS, type CredentialStore } from './credentials';
 import { RegistryError, redactUrl } from './errors';
@@ -108,6 +109,7 @@ export class RegistryClient {
     const image = familiarName(ref);
     const { signal } = options;
     if (signal?.aborted) throw cancelled(image, registryApiHost(ref));
+    refuseInvalid(ref, image);
     if (ref.digest !== undefined) {
       const cached = await this.fromCache(ref.digest);
       return { digest: ref.digest, mediaType: cached?.mediaType ?? '', source: 'reference', host: this.servedBy.get(ref.digest) ?? registryApiHost(ref) };
@@ -130,6 +132,7 @@ export class RegistryClient {
     const digest = options.digest ?? ref.digest;
     const image = familiarName(options.digest !== undefined ? { ...ref, digest: options.digest } : ref);
     if (signal?.aborted) throw cancelled(image, registryApiHost(ref));
+    refuseInvalid(ref, image);
     if (digest !== undefined) return this.manifestByDigest(ref, digest, image, signal);
 
     const tag = effectiveTag(ref) ?? 'latest';
@@ -159,6 +162,7 @@ export class RegistryClient {
     const image = familiarName({ ...ref, digest });
     const { signal } = options;
     if (signal?.aborted) throw cancelled(image, registryApiHost(ref));
+    refuseInvalid(ref, image);
     if (!isDigest(digest)) throw new RegistryError('badResponse', image, registryApiHost(ref), `${image}: ${JSON.stringify(digest.slice(0, 80))} is not a digest this extension can verify`);
     await this.flights.run(
       `confirm ${ref.registry}/${ref.repository}@${digest}`,
@@ -178,6 +182,7 @@ export class RegistryClient {
     const image = familiarName(ref);
     const { signal } = options;
     if (signal?.aborted) throw cancelled(image, registryApiHost(ref));
+    refuseInvalid(ref, image);
     if (!isDigest(digest)) throw new RegistryError('badResponse', image, registryApiHost(ref), `${image}: ${JSON.stringify(digest.slice(0, 80))} is not a digest this extension can verify`);
     const cached = await this.cacheGet(digest);
     if (cached !== undefined) return cached;
@@ -240,12 +245,20 @@ export class RegistryClient {
     if (!isDigest(digest)) throw new RegistryError('badResponse', image, registryApiHost(ref), `${image}: ${JSON.stringify(digest.slice(0, 80))} is not a digest this extension can verify`);
     const cached = await this.fromCache(digest);
     if (cached !== undefined) return { ...cached, host: this.servedBy.get(digest) ?? registryApiHost(ref) };
-    return this.flights.run(
-      `manifest ${ref.registry}/${ref.repository}@${digest}`,
-      signal,
-      () => cancelled(image, registryApiHost(ref)),
-      (shared) => this.viaHosts(ref, image, shared, (target) => this.getManifest(target, ref, digest, digest, shared)),
-    );
+    try {
+      return await this.flights.run(
+        `manifest ${ref.registry}/${ref.repository}@${digest}`,
+        signal,
+        () => cancelled(image, registryApiHost(ref)),
+        (shared) => this.viaHosts(ref, image, shared, (target) => this.getManifest(target, ref, digest, digest, shared)),
+      );
+    } catch (error) {
+      // The digest may have come from the tag cache (a HEAD through a stale mirror or a lying proxy, or a tag
+      // that moved and whose old manifest was deleted): the next lookup, and Retry, must ask for the tag
+      // again rather than repeat this failure until the entry expires.
+      if (!RegistryError.is(error, 'cancelled')) this.forgetTagsPointingTo(ref, digest);
+      throw error;
+    }
   }
 
   /** A manifest from the content store, parsed; undefined when absent or unreadable. */
@@ -457,6 +470,11 @@ export class RegistryClient {
     if (this.settings.tagTtlMs > 0) this.tags.set(key, { resolved, expiresAt: this.now() + this.settings.tagTtlMs });
   }
 
+  private forgetTagsPointingTo(ref: ImageRef, digest: string): void {
+    const repository = tagKey(ref, '');
+    for (const [key, entry] of this.tags) if (key.startsWith(repository) && entry.resolved.digest === digest) this.tags.delete(key);
+  }
+
   private async cacheGet(digest: string): Promise<Uint8Array | undefined> {
     try {
       return await this.cache.get(digest);
@@ -479,6 +497,25 @@ export class RegistryClient {
 
 function tagKey(ref: ImageRef, tag: string): string {
   return `${ref.registry}/${ref.repository}:${tag}`;
+}
+
+/**
+ * Throws 'invalidReference' unless every part of `ref` that goes into a URL is in the reference grammar.
+ * Whoever built the ImageRef may not have parsed it, and `..`, `/`, `?` or `#` in a tag or name would ask
+ * for another URL than the one meant. The grammars are the distribution spec's ("Pulling manifests":
+ * `<name>` and a tag `<reference>`), the host distribution/reference's `domain`, the digest one we can verify.
+ */
+function refuseInvalid(ref: ImageRef, image: string): void {
+  const refuse = (what: string): never => {
+    throw new RegistryError('invalidReference', image, registryApiHost(ref), `${image}: ${what}; no request was sent`);
+  };
+  const shown = (text: string): string => JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+  if (!isRegistryHost(ref.registry)) refuse(`${shown(ref.registry)} is not a registry host name`);
+  if (!isRepositoryPath(ref.repository)) {
+    refuse(`${shown(ref.repository)} is not a repository name (lowercase letters and digits, separated by '.', '_', '__' or dashes, in components joined by '/')`);
+  }
+  if (ref.tag !== undefined && !isTag(ref.tag)) refuse(`${shown(ref.tag)} is not a tag (up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-')`);
+  if (ref.digest !== undefined && !isDigest(ref.digest)) refuse(`${shown(ref.digest)} is not a digest this extension can verify`);
 }
 
 /** The media type of a Content-Type value: parameters dropped, lower case. */

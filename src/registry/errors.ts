@@ -18,6 +18,7 @@ export type RegistryErrorKind =
   | 'credentials' // credential helper failed / config unreadable (cause from CredentialHelperError, no secret)
   | 'insecure' // would send credentials over plain http to a host not configured insecure
   | 'untrusted' // credentials needed but the workspace is restricted (client built with credentials off)
+  | 'invalidReference' // an ImageRef outside the reference grammar: refused before any request
   | 'cancelled';
 
 export interface RegistryErrorDetails {

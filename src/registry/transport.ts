@@ -53,6 +53,8 @@ export interface TransportOptions {
 }
 
 const MAX_REDIRECTS = 5;
+/** All of a response's headers; undici's default too (Node's http.maxHeaderSize), fixed here so that errors can name it. */
+const MAX_RESPONSE_HEADER_BYTES = 16 * 1024;
 /** Below this average rate, a body still arriving after the timeout is given up on. */
 const MIN_BYTES_PER_SECOND = 1024;
 const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
@@ -178,7 +180,7 @@ export class Transport {
 
         if (REDIRECT_STATUSES.has(status)) {
           const location = header(response.headers, 'location');
-          await discard(response.body);
+          await this.readStatusBody(response, method, url);
           const next = redirectTarget(location, url);
           const fail = (why: string): RegistryError =>
             new RegistryError('redirect', req.image, url.host, `${req.image}: ${url.host} ${why} for ${req.what}`, { status, url: redactUrl(url) });
@@ -202,18 +204,29 @@ export class Transport {
 
         let bytes: Uint8Array;
         if (method === 'HEAD') {
-          await discard(response.body);
+          await this.readStatusBody(response, method, url);
           bytes = new Uint8Array(0);
         } else if (status >= 200 && status < 300) {
           bytes = await readCapped(response, req, url, this.settings.timeoutMs);
         } else {
-          bytes = await readSome(response.body, ERROR_BODY_BYTES);
+          bytes = await this.readStatusBody(response, method, url);
         }
         return { status, headers: response.headers, bytes, url };
       } finally {
         release();
       }
     }
+  }
+
+  /**
+   * The first ERROR_BODY_BYTES of a body that only explains a status (an error, a redirect; a HEAD's is empty), read under
+   * the same timeout and rate floor as a 2xx body: a registry trickling a 404 page would otherwise hold
+   * the connection, and the host's slot, for as long as it likes. The status stands however the body ends.
+   */
+  private async readStatusBody(response: Dispatcher.ResponseData, method: string, url: URL): Promise<Uint8Array> {
+    const read = await readBounded(response.body, ERROR_BODY_BYTES, this.settings.timeoutMs);
+    if (read.ended === 'tooSlow') this.log(`${method} ${url.host} ${url.pathname}: the ${response.statusCode} answer's body arrived too slowly; not read further`);
+    return read.bytes;
   }
 
   private slot(host: string): Semaphore {
@@ -232,7 +245,7 @@ export class Transport {
     if (dispatcher !== undefined) return dispatcher;
     const targetTls: tls.ConnectionOptions = { rejectUnauthorized: !insecure };
     if (this.secureContext !== undefined) targetTls.secureContext = this.secureContext;
-    const common = { headersTimeout: this.settings.timeoutMs, bodyTimeout: this.settings.timeoutMs };
+    const common = { headersTimeout: this.settings.timeoutMs, bodyTimeout: this.settings.timeoutMs, maxHeaderSize: MAX_RESPONSE_HEADER_BYTES };
     if (proxy === undefined) {
       // HTTP/2 where the registry offers it (ALPN; https only): undici closes an HTTP/1.1 connection after
       // every HEAD unless the server says keep-alive, which Go servers do not, so each tag lookup would
@@ -309,6 +322,8 @@ export class Transport {
         return { failure: fail('timeout', `${host} stopped sending ${req.what} for more than ${this.settings.timeoutMs} ms`), retry: false };
       case 'ETIMEDOUT':
         return { failure: fail('timeout', `the connection to ${host} timed out`), retry: false };
+      case 'UND_ERR_HEADERS_OVERFLOW':
+        return { failure: fail('tooLarge', `${host} answered ${req.what} with response headers larger than the ${formatBytes(MAX_RESPONSE_HEADER_BYTES)} limit (a misconfigured registry, or a proxy in between)`), retry: false };
       case 'ECONNRESET':
       case 'EPIPE':
       case 'ECONNABORTED':
@@ -459,9 +474,8 @@ function redirectTarget(location: string | undefined, base: URL): URL | undefine
 }
 
 /**
- * A 2xx body, rejecting past the cap (by Content-Length before reading, else while streaming) and, once
- * `timeoutMs` has passed, when it arrives slower than MIN_BYTES_PER_SECOND: undici's body timeout only
- * measures the gaps between chunks, so a body trickled a byte at a time would otherwise never end.
+ * A 2xx body, rejecting past the cap (by Content-Length before reading, else while streaming) and when
+ * it arrives too slowly (see readBounded).
  */
 async function readCapped(response: Dispatcher.ResponseData, req: TransportRequest, url: URL, timeoutMs: number): Promise<Uint8Array> {
   const tooLarge = (size: string): RegistryError =>
@@ -473,58 +487,63 @@ async function readCapped(response: Dispatcher.ResponseData, req: TransportReque
     destroyBody(response.body);
     throw tooLarge(`Content-Length ${Number(declared)} bytes`);
   }
+  const read = await readBounded(response.body, req.maxBytes, timeoutMs);
+  switch (read.ended) {
+    case 'complete':
+      return read.bytes;
+    case 'overLimit':
+      throw tooLarge(`more than ${req.maxBytes} bytes sent`);
+    case 'tooSlow':
+      throw new RegistryError(
+        'timeout',
+        req.image,
+        url.host,
+        `${req.image}: ${req.what} from ${url.host} arrived too slowly (${read.bytes.length} bytes in ${(read.elapsedMs / 1000).toFixed(0)} s); a stalled connection or an overloaded registry`,
+        { url: redactUrl(url) },
+      );
+    case 'failed':
+      throw read.error;
+  }
+}
+
+type BodyRead =
+  | { ended: 'complete' | 'overLimit' | 'tooSlow'; bytes: Uint8Array; elapsedMs: number }
+  | { ended: 'failed'; bytes: Uint8Array; elapsedMs: number; error: unknown };
+
+/**
+ * Up to `limit` bytes of a body ('overLimit' when more came). Once `timeoutMs` has passed, a body arriving
+ * slower than MIN_BYTES_PER_SECOND on average is given up on ('tooSlow'): undici's body timeout only
+ * measures the gaps between chunks, so a body trickled a byte at a time would otherwise never end (a body
+ * that stops altogether is undici's to report). The stream is closed when this returns, which is what
+ * frees undici's connection.
+ */
+async function readBounded(body: Dispatcher.ResponseData['body'], limit: number, timeoutMs: number): Promise<BodyRead> {
   const chunks: Buffer[] = [];
   let size = 0;
+  let ended: 'complete' | 'overLimit' | 'tooSlow' = 'complete';
   const started = Date.now();
   try {
-    for await (const chunk of response.body as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > req.maxBytes) throw tooLarge(`more than ${req.maxBytes} bytes sent`);
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      if (size + chunk.length > limit) {
+        chunks.push(chunk.subarray(0, limit - size));
+        size = limit;
+        ended = 'overLimit';
+        break;
+      }
       chunks.push(chunk);
+      size += chunk.length;
       const elapsedMs = Date.now() - started;
       if (elapsedMs > timeoutMs && size < (elapsedMs / 1000) * MIN_BYTES_PER_SECOND) {
-        throw new RegistryError(
-          'timeout',
-          req.image,
-          url.host,
-          `${req.image}: ${req.what} from ${url.host} arrived too slowly (${size} bytes in ${(elapsedMs / 1000).toFixed(0)} s); a stalled connection or an overloaded registry`,
-          { url: redactUrl(url) },
-        );
+        ended = 'tooSlow';
+        break;
       }
     }
-  } finally {
-    // After a throw (cap, timeout, reset) the stream may still be open.
-    destroyBody(response.body);
-  }
-  return new Uint8Array(Buffer.concat(chunks, size));
-}
-
-/** Up to `limit` bytes; the rest is not read, the stream destroyed. Never throws (an error body is only a hint). */
-async function readSome(body: Dispatcher.ResponseData['body'], limit: number): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of body as AsyncIterable<Buffer>) {
-      chunks.push(chunk);
-      size += chunk.length;
-      if (size >= limit) break;
-    }
-  } catch {
-    // A reset while reading an error body does not change the status we already have.
+  } catch (error) {
+    return { ended: 'failed', bytes: new Uint8Array(Buffer.concat(chunks, size)), elapsedMs: Date.now() - started, error };
   } finally {
     destroyBody(body);
   }
-  return new Uint8Array(Buffer.concat(chunks, size).subarray(0, limit));
-}
-
-async function discard(body: Dispatcher.ResponseData['body']): Promise<void> {
-  try {
-    await body.dump({ limit: ERROR_BODY_BYTES });
-  } catch {
-    // Nothing to salvage from a body we were throwing away.
-  } finally {
-    destroyBody(body);
-  }
+  return { ended, bytes: new Uint8Array(Buffer.concat(chunks, size)), elapsedMs: Date.now() - started };
 }
 
 /**

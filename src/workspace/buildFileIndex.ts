@@ -187,9 +187,10 @@ export class BuildFileIndex {
   diagnostics(path: string): readonly Diagnostic[] {
     const file = this.byPath.get(path);
     if (!file) return [];
-    // Missing: known not to exist, or a name the scan finds that it did not find.
+    // Missing: known not to exist, or a name the scan finds that it did not find. A Bake template
+    // (only inherited from) builds only when named on the command line: not worth a warning.
     const scanned = this.options.scanned ?? (() => false);
-    const missing = (file.builds ?? []).filter((b) => b.dockerfile !== undefined && (this.texts.get(b.dockerfile) === null || (!this.texts.has(b.dockerfile) && scanned(b.dockerfile))));
+    const missing = (file.builds ?? []).filter((b) => b.dockerfile !== undefined && !file.units[b.unit]?.template && (this.texts.get(b.dockerfile) === null || (!this.texts.has(b.dockerfile) && scanned(b.dockerfile))));
     if (!missing.length) return file.diagnostics;
     return [...file.diagnostics, ...missing.map((b) => linkMissing(b))];
   }

@@ -162,6 +162,31 @@ describe('registry tier: faults between the client and a real registry', functio
     { name: 'status500 on every try', fault: { kind: 'status500', path: manifests }, call: 'manifestByTag', kind: 'serverError', cause: /500/, injected: 1 + RETRIES },
     { name: 'status503 on every try', fault: { kind: 'status503', path: blobs }, call: 'blob', kind: 'serverError', cause: /503/, injected: 1 + RETRIES },
     { name: 'connectionReset on every try', fault: { kind: 'connectionReset', path: manifests }, call: 'resolve', kind: 'network', cause: /reset|closed/i, injected: 1 + RETRIES },
+    // A body that explains a status is read under the same timeout and rate floor as a 2xx body; the status stands.
+    {
+      name: 'slowErrorBody: a 404 whose body never ends',
+      fault: { kind: 'slowErrorBody', status: 404, path: manifests, method: 'GET' },
+      call: 'manifestByTag',
+      kind: 'notFound',
+      cause: /the manifest was not found on 127\.0\.0\.1:\d+ \(404\)/,
+      injected: 1,
+    },
+    {
+      name: 'slowErrorBody: a 503 whose body never ends, on every try',
+      fault: { kind: 'slowErrorBody', status: 503, path: blobs },
+      call: 'blob',
+      kind: 'serverError',
+      cause: /127\.0\.0\.1:\d+ answered 503 for blob sha256:[0-9a-f]{64} after 1 retry/,
+      injected: 1 + RETRIES,
+    },
+    {
+      name: 'oversizedHeader: 32 KiB of response headers',
+      fault: { kind: 'oversizedHeader', path: manifests },
+      call: 'resolve',
+      kind: 'tooLarge',
+      cause: /127\.0\.0\.1:\d+ answered the manifest with response headers larger than the 16 KiB limit/,
+      injected: 1,
+    },
     { name: 'redirectLoop on a blob', fault: { kind: 'redirectLoop', path: blobs }, call: 'blob', kind: 'redirect', cause: /redirect/i },
     { name: 'redirectLoop on a manifest', fault: { kind: 'redirectLoop', path: manifests }, call: 'resolve', kind: 'redirect', cause: /redirect/i },
   ];
@@ -192,6 +217,76 @@ describe('registry tier: faults between the client and a real registry', functio
     const resolved = await c.resolve(tagRef());
     assert.deepEqual([resolved.digest, resolved.source], [app.indexDigest, 'get']);
     assert.ok(proxy.requests.some((r) => r.method === 'GET' && manifests.test(r.path)));
+    await c.close();
+  });
+
+  it('slowErrorBody: a 401 whose body never ends still gets its challenge answered', async () => {
+    const c = client();
+    proxy.fault = { kind: 'slowErrorBody', status: 401, path: manifests, method: 'GET', times: 1 };
+    assert.equal((await c.manifest(tagRef())).digest, app.indexDigest);
+    const [challenged, signedIn] = proxy.requests;
+    assert.deepEqual([challenged?.fault, challenged?.authorization], ['slowErrorBody', undefined]);
+    assert.equal(signedIn?.authorization, basicHeader(USER, PASSWORD));
+    await c.close();
+  });
+
+  it('slowErrorBody: a redirect whose body never ends is still followed', async () => {
+    const c = client();
+    await c.resolve(tagRef()); // signed in: the redirect is followed with credentials
+    proxy.reset();
+    proxy.fault = { kind: 'slowErrorBody', status: 307, path: blobs, times: 1 };
+    assert.equal(sha256Digest(await c.blob(tagRef(), layer().digest)), layer().digest);
+    const path = `/v2/demo/app/blobs/${layer().digest}`;
+    assert.deepEqual(
+      proxy.requests.map((r) => [r.path, r.status]),
+      [
+        [path, 307],
+        [`${path}?after=slowErrorBody`, 200],
+      ],
+    );
+    await c.close();
+  });
+
+  it('six 404s whose bodies never end do not hold the host: a lookup queued behind them completes', async () => {
+    const c = client(); // six requests in flight per host, the default
+    assert.equal((await c.resolve(tagRef())).digest, app.indexDigest, 'signed in, so that no request waits for another to learn how');
+    proxy.fault = { kind: 'slowErrorBody', status: 404, path: /\/manifests\/missing-/ };
+    const missing = [1, 2, 3, 4, 5, 6].map((i) => ref(`${proxy.host}/demo/app:missing-${i}`));
+    const failures = missing.map((r) => registryError(c.manifest(r)));
+    assert.equal((await c.manifest(tagRef())).digest, app.indexDigest);
+    for (const [i, failure] of (await Promise.all(failures)).entries()) assertRegistryError(failure, 'notFound', missing[i]!, /\(404\)/, SECRETS, c.logLines);
+    assert.equal(proxy.requests.filter((r) => r.fault === 'slowErrorBody').length, 6);
+    await c.close();
+  });
+
+  it('a manifest that cannot be fetched by the digest a HEAD named: the tag is asked for again, not taken from the cache', async () => {
+    const c = client();
+    // A HEAD's digest cannot be checked (no body); a proxy or stale mirror may name content that is not there.
+    proxy.fault = { kind: 'lyingDigestHeader', path: manifests, method: 'HEAD' };
+    const lie = (await c.resolve(tagRef())).digest;
+    assert.notEqual(lie, app.indexDigest);
+    proxy.fault = undefined;
+    assertRegistryError(await registryError(c.manifest(tagRef(), { digest: lie })), 'notFound', { ...tagRef(), digest: lie }, /\(404\)/, SECRETS, c.logLines);
+    // What Retry does (describeImage): the tag again, then its manifest.
+    assert.equal((await c.resolve(tagRef())).digest, app.indexDigest);
+    assert.equal((await c.manifest(tagRef())).digest, app.indexDigest);
+    await c.close();
+  });
+
+  it('a manifest by tag that fails by the cached digest is fetched by the tag next time', async () => {
+    const c = client();
+    proxy.fault = { kind: 'lyingDigestHeader', path: manifests, method: 'HEAD' };
+    const lie = (await c.resolve(tagRef())).digest;
+    proxy.fault = undefined;
+    // Within the tag's TTL the cached digest is used: the registry has no such manifest.
+    assertRegistryError(await registryError(c.manifest(tagRef())), 'notFound', tagRef(), /\(404\)/, SECRETS, c.logLines);
+    assert.ok(proxy.requests.some((r) => r.method === 'GET' && r.path.endsWith(`/manifests/${lie}`)));
+    proxy.reset();
+    assert.equal((await c.manifest(tagRef())).digest, app.indexDigest);
+    assert.deepEqual(
+      proxy.requests.map((r) => [r.method, r.path]),
+      [['GET', '/v2/demo/app/manifests/1']],
+    );
     await c.close();
   });
 

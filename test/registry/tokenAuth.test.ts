@@ -6,7 +6,7 @@ import { Agent, request } from 'undici';
 import { makeTestCertificates, type TestCertificates } from './harness/certs';
 import { startRegistry, type RunningRegistry } from './harness/registry';
 import { seedImage, type SeededIndex } from './harness/seed';
-import { decodeBasic, decodeTokenClaims, startTokenServer, type TokenServer } from './harness/tokenServer';
+import { decodeBasic, decodeTokenClaims, startTokenServer, type TokenServer, type UnsendableToken } from './harness/tokenServer';
 import { assertNoSecrets, assertRegistryError, base64, DockerConfigDir, newClient, ref, registryError, settings } from './fixtures';
 import type { RegistryHostSettings } from '../../src/registry/settings';
 
@@ -90,6 +90,32 @@ describe('registry tier: token auth with Docker config credentials', function ()
     );
     await c.close();
   });
+
+  // The token goes into `Authorization: Bearer <token>`; undici refuses a line break or a character past
+  // Latin-1 in a header, and Node servers refuse more than 16 KiB of headers (http.maxHeaderSize).
+  const unsendable: Array<[UnsendableToken, string]> = [
+    ['lineBreak', 'it contains a line break'],
+    ['nonLatin1', 'it contains characters outside ASCII'],
+    ['oversized', `it is 20 KiB long, more than the 16 KiB a server accepts for all of a request's headers`],
+  ];
+  for (const [kind, why] of unsendable) {
+    it(`a token that cannot be sent in a header (${kind}) is the token service's error, and is not kept`, async () => {
+      await config.write({});
+      const c = client();
+      tokens.unsendable = kind;
+      try {
+        const error = await registryError(c.resolve(image('demo/app:1')));
+        const text = `the token service ${tokens.host} of ${registry.host} answered a token that cannot be sent in an HTTP header (${why}); it was not used`;
+        assertRegistryError(error, 'badResponse', image('demo/app:1'), new RegExp(text.replace(/[.()]/g, '\\$&')), secrets, c.logLines);
+        assert.equal(error.host, tokens.host);
+      } finally {
+        tokens.unsendable = undefined;
+      }
+      assert.equal((await c.resolve(image('demo/app:1'))).digest, app1.indexDigest);
+      assert.equal(tokens.requests.length, 2, 'the unsendable token was kept and used again');
+      await c.close();
+    });
+  }
 
   it('shares one token among concurrent requests for the same scope', async () => {
     await config.write({});

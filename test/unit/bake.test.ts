@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { parseBake } from '../../src/bake/parseBake';
 import { parseDockerfile } from '../../src/dockerfile/parseDockerfile';
-import type { BuildFile, ImageUse, Range } from '../../src/model/buildFile';
+import type { BuildDefinition, BuildFile, ImageUse, Range } from '../../src/model/buildFile';
+import { formatMessage } from '../../src/model/messages';
 
 // Expected results are written by hand from Docker's Bake reference (what `docker buildx bake --print`
 // prints for these files: inherits, matrix names, variable overrides, contexts), with columns counted on
@@ -27,20 +28,23 @@ describe('Bake model', () => {
     const file = bake({ [P]: bakeText });
     assert.deepEqual(file.diagnostics, []);
     assert.deepEqual(
-      file.units.map((u) => [u.kind, u.name, at(u.range), u.members]),
+      file.units.map((u) => [u.kind, u.name, at(u.range), u.members, u.template]),
       [
-        ['target', '_common', '26:0-26:16', undefined], // target "_common"
-        ['target', 'api', '33:0-33:12', undefined],
+        // target "_common": api and worker inherit from it, no group names it
+        ['target', '_common', '26:0-26:16', undefined, true],
+        ['target', 'api', '33:0-33:12', undefined, undefined],
         // matrix py = ["3.11", "3.12"], name = "worker-${replace(py, ".", "-")}"
-        ['target', 'worker-3-11', '43:0-43:15', undefined],
-        ['target', 'worker-3-12', '43:0-43:15', undefined],
+        ['target', 'worker-3-11', '43:0-43:15', undefined, undefined],
+        ['target', 'worker-3-12', '43:0-43:15', undefined, undefined],
         // default = [api, worker]; worker is the matrix label, standing for both generated targets
-        ['group', 'default', '22:0-22:15', [1, 2, 3]],
+        ['group', 'default', '22:0-22:15', [1, 2, 3], undefined],
       ],
     );
     const builds = Object.fromEntries((file.builds ?? []).map((b) => [file.units[b.unit]!.name, b]));
-    // _common only sets args and platforms for its children: a template, not a build of /p/Dockerfile
-    assert.equal(builds._common, undefined);
+    // _common sets neither context nor dockerfile: `docker buildx bake _common` builds ./Dockerfile in "."
+    // (buildx bake/bake.go `ResolveTarget`); a template still builds when named
+    assert.equal(builds._common?.dockerfile, '/p/Dockerfile');
+    assert.equal(builds._common?.context, '/p');
     assert.equal(builds.api?.dockerfile, '/p/api/Dockerfile');
     assert.equal(builds['worker-3-12']?.dockerfile, '/p/worker/Dockerfile.worker');
     // BASE_IMAGE = BASE_IMAGE, whose default "golang:${GO_VERSION}-alpine" is a template: a value, no site.
@@ -172,7 +176,8 @@ describe('Bake model', () => {
     const codes = file.diagnostics.map((d) => `${d.code}@${d.range.start.line}`);
     assert.ok(codes.includes('bake-inherits-cycle@4') || codes.includes('bake-inherits-cycle@1'), codes.join(', '));
     assert.ok(codes.includes('bake-unknown-target@8'), codes.join(', '));
-    assert.ok(codes.includes('bake-link-cycle@9') || codes.includes('bake-link-cycle@12'), codes.join(', '));
+    // c and d link to each other: both are on the loop
+    assert.ok(codes.includes('bake-link-cycle@9') && codes.includes('bake-link-cycle@12'), codes.join(', '));
     assert.ok(codes.some((c) => c.startsWith('hcl-syntax@15')), codes.join(', '));
     // a inherits b's context: the use is listed where it is written (under b); the target after the broken one is read
     assert.deepEqual(file.uses.map((u) => [file.units[u.unit!]!.name, u.resolved, u.range.start.line]), [
@@ -198,6 +203,172 @@ describe('Bake model', () => {
     const file = bake({ [P]: text });
     assert.equal(file.units.length, 1000);
     assert.ok(file.diagnostics.some((d) => d.code === 'bake-matrix'));
+  });
+
+  it('builds every target, templates included: context "." and ./Dockerfile when unset (real Bake files)', () => {
+    // buildx bake/bake.go `ResolveTarget`: a nil context becomes ".", a nil or empty dockerfile "Dockerfile";
+    // `toBuildOpt` joins the Dockerfile to the context. Nothing makes a target abstract.
+    const moby = bake({ [P]: readFileSync('test/fixtures/bake/moby.docker-bake.hcl', 'utf8') });
+    assert.deepEqual(moby.diagnostics, []);
+    const byName = (file: BuildFile): Record<string, BuildDefinition> => Object.fromEntries(file.builds!.map((b) => [file.units[b.unit]!.name, b]));
+    const mobyBuilds = byName(moby);
+    // group "default" { targets = ["binary"] }; binary inherits _common, sets target and output only,
+    // and dynbinary and binary-cross inherit from it
+    assert.deepEqual(
+      moby.units.filter((u) => u.kind === 'group').map((u) => [u.name, u.members?.map((m) => moby.units[m]!.name)]),
+      [['default', ['binary']]],
+    );
+    assert.deepEqual([mobyBuilds.binary?.dockerfile, mobyBuilds.binary?.context, mobyBuilds.binary?.target], ['/p/Dockerfile', '/p', 'binary']);
+    // _common's args: DOCKER_GITCOMMIT's default is null, and a null arg is left out (bake.go `Target.Merge`)
+    const args = (name: string) => Object.fromEntries(Object.entries(mobyBuilds[name]!.args).map(([k, v]) => [k, v.value]));
+    const common = { BUILDKIT_CONTEXT_KEEP_GIT_DIR: '1', DOCKER_DEBUG: '', DOCKER_STATIC: '1', DOCKER_LDFLAGS: '', DOCKER_BUILDTAGS: '', VERSION: '', PLATFORM: '', PRODUCT: '', DEFAULT_PRODUCT_LICENSE: '', PACKAGER_NAME: '' };
+    assert.deepEqual(args('binary'), common);
+    assert.deepEqual(args('dynbinary'), { ...common, DOCKER_STATIC: '0' });
+    assert.deepEqual([mobyBuilds['binary-cross']?.dockerfile, mobyBuilds['binary-cross']?.target, mobyBuilds['binary-cross']?.platforms?.length], ['/p/Dockerfile', 'binary', 8]);
+    assert.equal(mobyBuilds.govulncheck?.dockerfile, '/p/hack/dockerfiles/govulncheck.Dockerfile');
+    // Templates: inherited, nothing about what to build, built by no group or link. `all` and `bin-image`
+    // are inherited too but build the stage "all": not templates. Every one of them still builds.
+    assert.deepEqual(moby.units.filter((u) => u.template).map((u) => u.name), ['docker-metadata-action', '_common', '_platforms']);
+    assert.equal(mobyBuilds._common?.dockerfile, '/p/Dockerfile');
+    assert.equal(moby.builds!.length, moby.units.filter((u) => u.kind === 'target').length);
+
+    const buildx = bake({ [P]: readFileSync('test/fixtures/bake/buildx.docker-bake.hcl', 'utf8') });
+    assert.deepEqual(buildx.diagnostics, []);
+    const buildxBuilds = byName(buildx);
+    // group "default" { targets = ["binaries"] }; binaries-cross, image and image-local inherit from it
+    assert.deepEqual([buildxBuilds.binaries?.dockerfile, buildxBuilds.binaries?.target, buildxBuilds.binaries?.platforms], ['/p/Dockerfile', 'binaries', ['local']]);
+    assert.deepEqual([buildxBuilds['image-local']?.dockerfile, buildxBuilds['image-local']?.target], ['/p/Dockerfile', 'binaries']);
+    // dockerfile = "./hack/dockerfiles/lint.Dockerfile", relative to the context "."
+    assert.equal(buildxBuilds['lint-gopls']?.dockerfile, '/p/hack/dockerfiles/lint.Dockerfile');
+    assert.deepEqual(buildx.units.filter((u) => u.template).map((u) => u.name), ['meta-helper', '_common']);
+  });
+
+  it('places a cwd:// Dockerfile where bake runs, and an empty dockerfile is "Dockerfile"', () => {
+    // buildx bake.go `toBuildOpt`: a `cwd://` Dockerfile is not joined to the context, even a remote one;
+    // `ResolveTarget`: an empty dockerfile is "Dockerfile"; BAKE_CMD_CONTEXT is "cwd://" when run locally.
+    const text = [
+      'target "own" {',
+      '  context = "app"',
+      '  dockerfile = "cwd://docker/app.Dockerfile"',
+      '}',
+      'target "empty" {',
+      '  context = "app"',
+      '  dockerfile = ""',
+      '}',
+      'target "cmd" {',
+      '  context = BAKE_CMD_CONTEXT',
+      '}',
+      'target "remote" {',
+      '  context = "https://github.com/acme/app.git"',
+      '  dockerfile = "cwd://Dockerfile.remote"',
+      '}',
+    ].join('\n');
+    const file = bake({ [P]: text });
+    assert.deepEqual(file.diagnostics, []);
+    assert.deepEqual(
+      file.builds!.map((b) => [file.units[b.unit]!.name, b.dockerfile, b.context]),
+      [
+        ['own', '/p/docker/app.Dockerfile', '/p/app'],
+        ['empty', '/p/app/Dockerfile', '/p/app'],
+        ['cmd', '/p/Dockerfile', '/p'],
+        ['remote', '/p/Dockerfile.remote', undefined],
+      ],
+    );
+  });
+
+  it('evaluates md5() in matrix names: BuildKit\'s validate-dockerfile targets, with no diagnostics', () => {
+    // moby/buildkit docker-bake.hcl: name = "validate-dockerfile-${md5(dockerfile)}" over 12 Dockerfiles.
+    // go-cty-funcs crypto/md5.go: the hex MD5 of the string; `printf '%s' Dockerfile | md5sum` gives 3254677a….
+    const file = bake({ [P]: readFileSync('test/fixtures/bake/buildkit.docker-bake.hcl', 'utf8') });
+    assert.deepEqual(file.diagnostics, []);
+    const validate = file.units.filter((u) => u.name?.startsWith('validate-dockerfile-'));
+    assert.equal(validate.length, 12);
+    const builds = Object.fromEntries(file.builds!.map((b) => [file.units[b.unit]!.name, b]));
+    assert.equal(builds['validate-dockerfile-3254677a7917c6c01f55212f86c57fbf']?.dockerfile, '/p/Dockerfile');
+    // printf '%s' ./hack/dockerfiles/archutil.Dockerfile | md5sum
+    assert.equal(builds['validate-dockerfile-ddab74573ce45677596b5282fc7dd5ff']?.dockerfile, '/p/hack/dockerfiles/archutil.Dockerfile');
+    // printf '%s' ./frontend/dockerfile/cmd/dockerfile-frontend/Dockerfile | md5sum
+    assert.equal(builds['validate-dockerfile-ea38b45af5136a3fd2aa0278e661d90f']?.dockerfile, '/p/frontend/dockerfile/cmd/dockerfile-frontend/Dockerfile');
+    // group "validate" names the matrix label: it stands for the 12 generated targets
+    const group = file.units.find((u) => u.kind === 'group' && u.name === 'validate')!;
+    assert.equal(group.members?.filter((m) => file.units[m]!.name!.startsWith('validate-dockerfile-')).length, 12);
+    // binaries (group default) builds ./Dockerfile's stage "binaries"; integration-tests' contexts are null
+    // while TEST_CONTEXT and TEST_BINARIES_CONTEXT are both "."
+    assert.deepEqual([builds.binaries?.dockerfile, builds.binaries?.target], ['/p/Dockerfile', 'binaries']);
+    assert.deepEqual(builds['integration-tests']?.contexts, {});
+  });
+
+  it('says once that a matrix name cannot be known, and keeps its targets', () => {
+    const text = [
+      'target "t" {', //                       0
+      '  matrix = { v = ["a", "b", "c"] }',
+      '  name = "t-${v}-${timestamp()}"', //   2: the attribute at 2..32
+      '  args = { V = v }',
+      '}',
+    ].join('\n');
+    const file = bake({ [P]: text });
+    assert.deepEqual(
+      file.diagnostics.map((d) => [d.code, d.severity, at(d.range), formatMessage(d.message)]),
+      [['bake-unknown-target-name', 'information', '2:2-2:32', 'The target name cannot be worked out before the build: timestamp() returns the current time. Its targets are listed as "t[1]", "t[2]", ….']],
+    );
+    assert.deepEqual(
+      file.builds!.map((b) => [file.units[b.unit]!.name, b.args.V?.value, b.dockerfile]),
+      [
+        ['t[1]', 'a', '/p/Dockerfile'],
+        ['t[2]', 'b', '/p/Dockerfile'],
+        ['t[3]', 'c', '/p/Dockerfile'],
+      ],
+    );
+  });
+
+  it('reports loops through any target: context on the targets in the loop, naming the one that closes it', () => {
+    // buildx bake.go `loadLinks` follows every `target:` context depth first with the path so far:
+    // a link to a target on the path fails with "infinite loop from <current> to <target>", a link to
+    // itself with "target <name> cannot link to itself". Starting at b: b → c → b, c closes the loop.
+    const text = [
+      'target "a" {', //                                                    0
+      '  contexts = { x = "target:b" }', //                                 1: a only leads into the loop
+      '}',
+      'target "b" {',
+      '  contexts = { base = "docker-image://alpine:3.20", y = "target:c" }', // 4: the second context loops
+      '}',
+      'target "c" {',
+      '  contexts = { z = "target:b" }', //                                 7
+      '}',
+      'target "s" {',
+      '  contexts = { me = "target:s" }', //                                10
+      '}',
+    ].join('\n');
+    const file = bake({ [P]: text });
+    assert.deepEqual(
+      file.diagnostics.map((d) => [d.code, at(d.range), formatMessage(d.message)]),
+      [
+        // line 4: y = "target:c", the value at 56..66
+        ['bake-link-cycle', '4:56-4:66', 'Infinite loop from "c" to "b": the "target:" contexts link b → c → b.'],
+        ['bake-link-cycle', '7:19-7:29', 'Infinite loop from "b" to "c": the "target:" contexts link c → b → c.'],
+        ['bake-link-cycle', '10:20-10:30', 'The target "s" cannot link to itself through a "target:" context.'],
+      ],
+    );
+  });
+
+  it('reports each problem once, however many matrix targets share the line', () => {
+    const text = [
+      'target "m" {', //                                  0
+      '  matrix = { v = ["1", "2", "3"] }',
+      '  name = "m-${v}"',
+      '  contexts = { base = "docker-image://Alpine" }', // 3: an invalid reference, once per target
+      '  args = { A = nope, V = v }', //                  4: an unknown variable, once per target
+      '}',
+    ].join('\n');
+    const file = bake({ [P]: text });
+    assert.equal(file.units.length, 3);
+    assert.deepEqual(
+      file.diagnostics.map((d) => `${d.code}@${at(d.range)}`),
+      // line 3: the reference after docker-image:// at 38..44; line 4: nope at 15..19
+      ['invalid-reference@3:38-3:44', 'bake-evaluation@4:15-4:19'],
+    );
+    // each target still has its use of the context
+    assert.deepEqual(file.uses.map((u) => u.unit), [0, 1, 2]);
   });
 
   it('never throws on arbitrary or mutated input', () => {

@@ -105,6 +105,14 @@ function run(source: string, variables: Record<string, Value> = {}): Value {
   return value;
 }
 
+/** Evaluates one expression that must fail: the messages of its diagnostics. */
+function failures(source: string, variables: Record<string, Value> = {}): string[] {
+  const diagnostics: HclDiagnostic[] = [];
+  const value = evaluate(expr(source), scopeOf(variables), diagnostics);
+  assert.ok(isUnknown(value), source);
+  return diagnostics.map((d) => d.message);
+}
+
 /** Every span in a parse result, with what it belongs to. */
 function allSpans(body: Body, diagnostics: readonly HclDiagnostic[]): { what: string; span: Span }[] {
   const spans: { what: string; span: Span }[] = diagnostics.map((d) => ({ what: `diagnostic ${d.message}`, span: d.span }));
@@ -662,7 +670,7 @@ describe('hcl evaluate', () => {
       ['substr("hello world", -5, -1)', 'world'],
       ['min(12, 54, 3)', 3],
       ['max(12, 54, 3)', 54],
-      ['abs(-12.4)', 12.4],
+      ['absolute(-12.4)', 12.4],
       ['ceil(5.1)', 6],
       ['floor(4.9)', 4],
       ['signum(-13)', -1],
@@ -685,12 +693,6 @@ describe('hcl evaluate', () => {
       [String.raw`indent(2, "a\nb\nc")`, 'a\n  b\n  c'],
       ['jsonencode({b = [1, true, null], a = "x<y"})', '{"a":"x\\u003cy","b":[1,true,null]}'],
       [String.raw`jsondecode("{\"a\": [1, 2.5, \"x\"], \"b\": null}")`, { a: [1, 2.5, 'x'], b: null }],
-      ['tostring(42)', '42'],
-      ['tonumber("3.5")', 3.5],
-      ['tobool("true")', true],
-      ['tolist(["a", 1])', ['a', '1']],
-      ['toset(["b", "a", "b"])', ['a', 'b']],
-      ['tomap({a = 1, b = "x"})', { a: '1', b: 'x' }],
       ['range(3)', [0, 1, 2]],
       ['range(1, 4)', [1, 2, 3]],
       ['range(10, 0, -4)', [10, 6, 2]],
@@ -706,11 +708,168 @@ describe('hcl evaluate', () => {
     }
   });
 
-  it('returns Unknown for functions whose value is not static', () => {
-    for (const source of ['timestamp()', 'formatdate("YYYY", "2024-01-01T00:00:00Z")', 'uuidv4()']) {
+  it('returns Unknown only for the functions whose value is not static: the clock, randomness, the machine', () => {
+    // buildx bake/hclparser/stdlib.go registers these four with results that change from run to run or machine to machine
+    for (const source of ['timestamp()', 'uuidv4()', 'bcrypt("secret")', 'homedir()']) {
       const value = run(source);
       assert.ok(isUnknown(value), source);
     }
+  });
+
+  it('knows every function buildx registers, and no others', () => {
+    // buildx bake/hclparser/stdlib.go `stdlibFunctions`, the whole list
+    const buildx = String.raw`absolute add and base64decode base64encode basename bcrypt byteslen bytesslice can ceil chomp chunklist cidrhost cidrnetmask cidrsubnet cidrsubnets coalesce coalescelist compact concat contains convert csvdecode dirname distinct divide element equal flatten floor format formatdate formattimestamp formatlist greaterthan greaterthanorequalto hasindex homedir indent index indexof int join jsondecode jsonencode keys length lessthan lessthanorequalto log lookup lower max md5 merge min modulo multiply negate not notequal or parseint pow range regex_replace regex regexall replace reverse reverselist rsadecrypt sanitize semvercmp sethaselement setintersection setproduct setsubtract setsymmetricdifference setunion sha1 sha256 sha512 signum slice sort split strlen substr subtract timeadd timestamp title trim trimprefix trimspace trimsuffix try unixtimestampparse upper urlencode uuidv4 uuidv5 values zipmap`;
+    assert.deepEqual([...standardFunctions.keys()].sort(), buildx.split(' ').sort());
+    // Terraform's conversions are not Bake's: `tostring(1)` is an unknown function there
+    assert.deepEqual(failures('tostring(1)'), ['Call to unknown function "tostring"']);
+  });
+
+  it('computes the hash and UUID functions as go-cty-funcs does', () => {
+    // go-cty-funcs crypto/hash.go: the hex digest of the string's UTF-8 bytes. Expected values from
+    // `printf '%s' héllo | md5sum` (and sha1sum, sha256sum, sha512sum).
+    assert.equal(run('md5("héllo")'), 'be50e8478cf24ff3595bc7307fb91b50');
+    assert.equal(run('md5("")'), 'd41d8cd98f00b204e9800998ecf8427e');
+    assert.equal(run('sha1("héllo")'), '35b5ea45c5e41f78b46a937cc74d41dfea920890');
+    assert.equal(run('sha256("héllo")'), '3c48591d8d098a4538f5e013dfcf406e948eac4d3277b10bf614e295d6068179');
+    assert.equal(run('sha512("héllo")'), 'a67e831011aa41ebb2a218c8ff727f1c60d62f06e1681678d176a81cd72ee69e7250c4c943cacbab28e42768615a5c41b6b0d42591d2c26a65670b38e97306dc');
+    // go-cty-funcs uuid/uuid_v5.go: google/uuid NewSHA1 in the named namespace (dns, url, oid, x500) or one
+    // parsed by uuid.Parse (also {…}, urn:uuid:…, 32 hex digits). From Python: uuid.uuid5(uuid.NAMESPACE_DNS, "www.example.com").
+    assert.equal(run('uuidv5("dns", "www.example.com")'), '2ed6657d-e927-568b-95e1-2665a8aea6a2');
+    assert.equal(run('uuidv5("url", "https://github.com/docker/buildx")'), 'bf64a266-97fd-51a3-bf00-a358e5bbfa2c');
+    assert.equal(run('uuidv5("oid", "1.3.6.1")'), '1447fa61-5277-5fef-a9b3-fbc6e44f4af3');
+    assert.equal(run('uuidv5("x500", "cn=x")'), 'a951fb6d-5aab-5a72-8e2e-9aa8df8d1f8f');
+    // uuid.uuid5(uuid.UUID("6f1a8e5a-7b2c-4d3e-9f00-112233445566"), "héllo")
+    for (const namespace of ['6f1a8e5a-7b2c-4d3e-9f00-112233445566', '{6F1A8E5A-7B2C-4D3E-9F00-112233445566}', 'urn:uuid:6f1a8e5a-7b2c-4d3e-9f00-112233445566', '6f1a8e5a7b2c4d3e9f00112233445566']) {
+      assert.equal(run(`uuidv5("${namespace}", "héllo")`), '5c908789-5e30-522f-a07d-6aaa487c67c7', namespace);
+    }
+    // a namespace name is matched exactly ("DNS" is no name), then parsed as a UUID
+    assert.deepEqual(failures('uuidv5("DNS", "x")'), ['Call to function "uuidv5" failed: uuidv5() doesn\'t support namespace DNS (invalid UUID length: 3)']);
+    assert.deepEqual(failures('uuidv5("6f1a8e5a-7b2c-4d3e-9f00_112233445566", "x")'), ['Call to function "uuidv5" failed: uuidv5() doesn\'t support namespace 6f1a8e5a-7b2c-4d3e-9f00_112233445566 (invalid UUID format)']);
+    // base64 as Go's StdEncoding: padding required (go-cty-funcs encoding/base64.go)
+    assert.deepEqual(failures('base64decode("aGk")'), ["Call to function \"base64decode\" failed: failed to decode base64 data 'aGk'"]);
+    assert.equal(run('base64decode("aGk=")'), 'hi');
+  });
+
+  it('decrypts with rsadecrypt as go-cty-funcs does (PKCS #1 key, PKCS #1 v1.5 padding)', () => {
+    // Key from `openssl genrsa -traditional 1024`; ciphertext from
+    // `printf '%s' 'Hello, Bake! héllo' | openssl pkeyutl -encrypt -inkey key.pem -pkeyopt rsa_padding_mode:pkcs1 | base64 -w0`.
+    const key = [
+    '-----BEGIN RSA PRIVATE KEY-----',
+    'MIICXQIBAAKBgQCyt/1m8qEo/RdgjRg+ns+dVee4dYZHLc5enzbEeMl2MwDZ9eWw',
+    'OurApJ5rRzrhnoGB5fkt5OEQ1nMjswM+9owpVtbIdiw482y0Tk9AL18gaENTFA/3',
+    'xqS5AEWtiPpW9SjIVQ6Pjcc7emnhl3yyNOeBowZAuJMMlr5jc5+LVPW6XQIDAQAB',
+    'AoGBALI21vH5sMt21gDpset/4fg62b8PMr935fplOe/hosPDSG4QzuJVXhKMFY1U',
+    'klq5/NrTwQ8K1YQ81MQclngK0ugZQ0J9wo/dLzJHIIrybPLDgMXZm095E1FOTEnb',
+    'rM/udzI1tSR4UeAQrMlMqAPXdrdWyeoleRGLmDH1o5n1vsjhAkEA7aGY1jMJJlov',
+    'Lk4YqY7ix3AK+eBaEC4rjCih0xTrh+cwn0fUGc3tm7WFX7UO51GN9cIwI1hscYJ4',
+    'RB5gL8hVIwJBAMCIl9HX+k7gweVcLuAhQqv/xrrR6UhkpjRJk4+TNLqqGiagfcow',
+    '7Xbc31yYySFLj2ewzc3YGlBhMGturkIRan8CQA08DMkROpc6Opp3mwQGgzbcVKAq',
+    'EJoKGD7MHIcnCR8ejySv2W4+e9dKOs1jxhq3/hIL6KZvTEreG1if4HeIzsUCQQCW',
+    'EiIca7dsgh5Ac/EJvIMmZBD4D6RBTEqMmQkOsVQ5Z1tI3nIOBsMhkhn8KA8mB6p4',
+    'zUQtfZNNMeQ26Sek0cRrAkAbiMkswSLF8W1T/tY+WRo+gJ221JtVZpU1/y0Q7VXG',
+    'nKIfdRLLlrrOPUvQAD9JaJ+YOsGQ/XXXRjE7setg8hUV',
+    '-----END RSA PRIVATE KEY-----',
+    ].join('\n');
+    const ciphertext = 'cDR13ghiO+D/RkTqfO12EWpPiCmQMEc8Crb1b6xoRX3yZXooaH7VQixh9ws6SsPosKYw0rvt5KYPYp4IMXGjASlWRc8OUtTsW2DBgcXqdlevAMwfofpfLD35NvjQJb8ss4O7lo49pOI6WVdb4SOIaMuBnKNXY8/AI6DlMHX8Buc=';
+    assert.equal(run('rsadecrypt(c, k)', { c: ciphertext, k: key }), 'Hello, Bake! héllo');
+    // the messages of go-cty-funcs crypto/rsa.go and Go's crypto/rsa
+    assert.deepEqual(failures('rsadecrypt(c, k)', { c: 'not base64!', k: key }), ['Call to function "rsadecrypt" failed: failed to decode input "not base64!": cipher text must be base64-encoded']);
+    assert.deepEqual(failures('rsadecrypt(c, k)', { c: ciphertext, k: 'no key here' }), ['Call to function "rsadecrypt" failed: failed to parse key: no key found']);
+    assert.deepEqual(failures('rsadecrypt(c, k)', { c: 'AAAA', k: key }), ['Call to function "rsadecrypt" failed: crypto/rsa: decryption error']);
+  });
+
+  it('formats and moves dates as go-cty and buildx do', () => {
+    // go-cty stdlib/datetime.go FormatDate's verbs; expected values from Python's strftime on the same instants.
+    assert.equal(run('formatdate("YYYY-MM-DD hh:mm:ss ZZZZZ EEEE MMM D H AA", "2018-01-02T23:12:01-08:00")'), '2018-01-02 23:12:01 -08:00 Tuesday Jan 2 11 PM');
+    assert.equal(run('formatdate("DD MMM YYYY hh:mm ZZZ", "2018-01-02T23:12:01Z")'), '02 Jan 2018 23:12 UTC');
+    // quoted literals, '' for a quote, and Z for a non-zero offset
+    assert.equal(run(`formatdate("h 'o''clock' Z", "2024-02-29T07:05:09.123+05:30")`), "7 o'clock +05:30");
+    // TimeAddFunc: Go's ParseDuration, the result in RFC 3339 (whole seconds) at the timestamp's own offset
+    assert.equal(run('timeadd("2024-02-28T23:30:00+02:00", "1.5h")'), '2024-02-29T01:00:00+02:00');
+    assert.equal(run('timeadd("2024-01-01T00:00:00Z", "-1ns")'), '2023-12-31T23:59:59Z');
+    assert.equal(run('timeadd("2017-11-22T00:00:00Z", "1h10m30s")'), '2017-11-22T01:10:30Z');
+    // buildx stdlib_test.go TestUnixTimestampParseFunc, "positive timestamp"
+    assert.deepEqual(run('unixtimestampparse(1690328596)'), {
+      year: 2023, year_day: 206, day: 25, month: 7, month_name: 'July', weekday: 2, weekday_name: 'Tuesday',
+      hour: 23, minute: 43, second: 16, rfc3339: '2023-07-25T23:43:16Z', iso_year: 2023, iso_week: 30,
+    });
+    // 2021-01-01 is a Friday in ISO week 53 of 2020 (Python: date(2021, 1, 1).isocalendar())
+    assert.deepEqual([run('unixtimestampparse(1609459200).iso_year'), run('unixtimestampparse(1609459200).iso_week')], [2020, 53]);
+    // buildx formattimestamp: "X" gives Unix seconds; a number is a Unix timestamp
+    assert.equal(run('formattimestamp("X", "2024-01-01T00:00:00Z")'), '1704067200');
+    assert.equal(run('formattimestamp("YYYY-MM-DD", 1690328596)'), '2023-07-25');
+    // Go's time package messages
+    assert.deepEqual(failures('timeadd("2024-01-01T00:00:00Z", "1d")'), ['Call to function "timeadd" failed: time: unknown unit "d" in duration "1d"']);
+    assert.deepEqual(failures('timeadd("2024-01-01T00:00:00Z", "10")'), ['Call to function "timeadd" failed: time: missing unit in duration "10"']);
+    assert.deepEqual(failures('formatdate("YYY", "2024-01-01T00:00:00Z")'), ['Call to function "formatdate" failed: invalid date format verb "YYY": year must either be "YY" or "YYYY"']);
+    assert.deepEqual(failures('unixtimestampparse(1.5)'), ['Call to function "unixtimestampparse" failed: unix timestamp must be an integer']);
+    // go-cty datetime.go parseTimestamp passes on time.Parse's message for a day the month lacks
+    assert.deepEqual(failures('formatdate("YYYY", "2023-02-29T00:00:00Z")'), ['Call to function "formatdate" failed: not a valid RFC3339 timestamp: day out of range']);
+    assert.equal(run('formatdate("YYYY-MM-DD", "2024-02-29T00:00:00Z")'), '2024-02-29');
+  });
+
+  it('computes network addresses as go-cty-funcs and go-cidr do', () => {
+    // Expected values from Python's ipaddress on the same networks, and Terraform's documentation for
+    // cidrsubnets (the same go-cty-funcs implementation).
+    assert.equal(run('cidrhost("10.0.0.0/16", 5)'), '10.0.0.5');
+    assert.equal(run('cidrhost("10.12.112.0/20", -1)'), '10.12.127.255');
+    assert.equal(run('cidrhost("fd00:fd12:3456:7890::/56", 16)'), 'fd00:fd12:3456:7800::10');
+    assert.equal(run('cidrnetmask("172.16.0.0/12")'), '255.240.0.0');
+    assert.equal(run('cidrsubnet("10.0.0.0/16", 4, 2)'), '10.0.32.0/20');
+    assert.equal(run('cidrsubnet("fd00:fd12:3456:7890::/56", 16, 162)'), 'fd00:fd12:3456:7800:a200::/72');
+    assert.deepEqual(run('cidrsubnets("10.1.0.0/16", 4, 4, 8, 4)'), ['10.1.0.0/20', '10.1.16.0/20', '10.1.32.0/24', '10.1.48.0/20']);
+    assert.deepEqual(run('cidrsubnets("fd00:fd12:3456:7890::/56", 16, 16, 16, 32)'), ['fd00:fd12:3456:7800::/72', 'fd00:fd12:3456:7800:100::/72', 'fd00:fd12:3456:7800:200::/72', 'fd00:fd12:3456:7800:300::/88']);
+    assert.deepEqual(failures('cidrhost("10.0.0.0/24", 256)'), ['Call to function "cidrhost" failed: prefix of 24 does not accommodate a host numbered 256']);
+    assert.deepEqual(failures('cidrhost("10.0.0.256/24", 1)'), ['Call to function "cidrhost" failed: invalid CIDR expression: invalid CIDR address: 10.0.0.256/24']);
+    assert.deepEqual(failures('cidrsubnets("10.0.0.0/30", 1, 1, 1)'), ['Call to function "cidrsubnets" failed: not enough remaining address space for a subnet with a prefix of 31 bits after 10.0.0.2/31']);
+  });
+
+  it('compares versions as Masterminds/semver does for semvercmp', () => {
+    // buildx stdlib_test.go TestSemverCmp, and the rules of semver v3's constraints.go
+    const cases: [string, string, boolean][] = [
+      ['1.2.3', '>= 1.0.0', true],
+      ['2.1.0', '< 2.0.0', false],
+      ['3.22', '>= 3.20', true],
+      // a prerelease matches only where the constraint names one
+      ['1.2.3-beta', '>= 1.2.0', false],
+      ['1.2.3-beta', '>= 1.2.3-alpha', true],
+      ['1.9.0', '^1.2.3', true],
+      ['2.0.0', '^1.2.3', false],
+      ['0.2.9', '^0.2.3', true],
+      ['0.3.0', '^0.2.3', false],
+      ['1.2.9', '~1.2.3', true],
+      ['1.3.0', '~1.2.3', false],
+      ['1.4.5', '1.2 - 1.4.5', true],
+      ['1.4.6', '1.2 - 1.4.5', false],
+      ['2.0.0', '<1.0.0 || >=2.0.0', true],
+      ['1.5.0', '>1.0, <1.4', false],
+      ['1.3.7', '1.3.x', true],
+      ['v1.3.7', '!=1.3.7', false],
+    ];
+    for (const [version, constraint, expected] of cases) assert.equal(run(`semvercmp("${version}", "${constraint}")`), expected, `${version} ${constraint}`);
+    assert.deepEqual(failures('semvercmp("not-a-version", ">= 1.0.0")'), ['Call to function "semvercmp" failed: invalid semantic version']);
+    assert.deepEqual(failures('semvercmp("1.2.3", "")'), ['Call to function "semvercmp" failed: improper constraint: ']);
+  });
+
+  it('decodes CSV, converts types, and refuses bytes as Bake does', () => {
+    // go-cty stdlib/csv.go over Go's encoding/csv: the header names each row's attributes
+    assert.deepEqual(run(String.raw`csvdecode("name,age\nAlice,30\nBob,40")`), [{ name: 'Alice', age: '30' }, { name: 'Bob', age: '40' }]);
+    // quoted fields with commas, "" and a line break; CRLF read as LF; an empty line skipped
+    assert.deepEqual(run(String.raw`csvdecode("a,b\r\n\"x, \"\"y\"\"\",\"multi\nline\"\n\n")`), [{ a: 'x, "y"', b: 'multi\nline' }]);
+    // typeexpr ConvertFunc: the type is read, not evaluated; cty's conversions (string "1" is a bool)
+    assert.equal(run('convert("42", number)'), 42);
+    assert.deepEqual(run('convert(["a", 1, true], list(string))'), ['a', '1', 'true']);
+    assert.deepEqual(run('convert(["b", "a", "b"], set(string))'), ['a', 'b']);
+    assert.deepEqual(run('convert({a = 1, b = 2}, object({a = string, c = optional(number)}))'), { a: '1', c: null });
+    assert.equal(run('convert("1", bool)'), true);
+    // the same conversion wherever a bool is needed (hclsyntax ConditionalExpr, ForExpr)
+    assert.equal(run('"1" ? "yes" : "no"'), 'yes');
+    assert.deepEqual(run('[for v in ["a", "b"] : v if v == "a" ? "1" : "0"]'), ['a']);
+    assert.deepEqual(failures(String.raw`csvdecode("a,b\n1,2,3")`), ['Call to function "csvdecode" failed: CSV parse error on line 2: record on line 2: wrong number of fields']);
+    assert.deepEqual(failures('convert("True", bool)'), ['Call to function "convert" failed: a bool is required; to convert from string, use lowercase "true"']);
+    assert.deepEqual(failures('convert("x", strin)'), ['Invalid type specification: The keyword "strin" is not a valid type specification.']);
+    // cty stdlib/bytes.go: only a bytes value (which no Bake function makes) is accepted
+    assert.deepEqual(failures('byteslen("Docker")'), ['Call to function "byteslen" failed: Invalid value for "buf" parameter: bytes required']);
   });
 
   it('propagates Unknown, keeping the first reason', () => {

@@ -152,6 +152,17 @@ describe('build file index: Compose services linked to their Dockerfiles', () =>
     assert.equal(index.get('/w/compose.yaml')?.uses[0]?.resolved, 'acme/api:2.0');
   });
 
+  it('does not warn that a Bake template\'s Dockerfile is missing: only what is built gets the warning', () => {
+    // `_release` is only inherited from (buildx builds it only when named on the command line)
+    const index = new BuildFileIndex();
+    index.set('/w/docker-bake.hcl', 'group "default" {\n  targets = ["web"]\n}\ntarget "_release" {\n  platforms = ["linux/amd64"]\n}\ntarget "web" {\n  inherits = ["_release"]\n  context = "web"\n}\n', 'bake-hcl');
+    index.setResource('/w/Dockerfile', undefined);
+    index.setResource('/w/web/Dockerfile', undefined);
+    assert.deepEqual(index.get('/w/docker-bake.hcl')?.builds?.map((b) => b.dockerfile), ['/w/Dockerfile', '/w/web/Dockerfile']);
+    // line 6: target "web"
+    assert.deepEqual(index.diagnostics('/w/docker-bake.hcl').map((d) => [d.code, d.range.start.line]), [['dockerfile-not-found', 6]]);
+  });
+
   it('lists an image once per place it is written, whichever way it is reached', () => {
     const index = new BuildFileIndex();
     index.set('/w/compose.yaml', compose, 'compose');

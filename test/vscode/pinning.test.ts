@@ -151,6 +151,26 @@ async function pickDuring<T>(a: ImageProvenanceApi, command: string, target: unk
   return result;
 }
 
+/**
+ * Runs a pin command that first asks where the digest of a reference partly made of ARGs goes (that list
+ * comes before any lookup), and picks the first form: the digest after the reference.
+ */
+async function pickFirstForm<T>(command: vscode.Command | undefined): Promise<T> {
+  assert.ok(command, 'no command');
+  let settled = false;
+  const result = vscode.commands.executeCommand<T>(command.command, ...(command.arguments ?? []));
+  const done = () => (settled = true);
+  void Promise.resolve(result).then(done, done);
+  // No API tells an extension a quick pick is open: accept until the command goes on (accepting with no
+  // list open does nothing, and the first item is the one wanted).
+  await eventually(async () => {
+    if (!settled) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await sleep(500);
+    return settled;
+  }, 'the form list to be answered', SLOW);
+  return result;
+}
+
 describe('Pinning', () => {
   afterEach(async () => {
     // A test that failed while a quick pick was open leaves it open.
@@ -544,6 +564,130 @@ describe('Pinning', () => {
       await config().update('unpinnedSeverity', undefined, vscode.ConfigurationTarget.Workspace);
     }
     await eventually(() => pinProblems(uri)[0]?.severity === vscode.DiagnosticSeverity.Hint, 'a hint again once the setting is restored', SLOW);
+  });
+
+  // Expected texts for references partly made of ARGs: BuildKit pulls by digest when a reference has both a
+  // tag and a digest (moby/buildkit util/pull/pull.go Puller.Resolve; containerd core/remotes/docker/
+  // resolver.go Resolve asks only manifests/<digest>), and Renovate updates an ARG-driven tag together with a
+  // digest written after it or in an ARG of its own (renovatebot/renovate lib/modules/manager/dockerfile/
+  // extract.ts, processDepForAutoReplace).
+  it('pins FROM node:${VERSION} with the digest after the reference, picked from its lens, and unpins it to the same bytes', async () => {
+    const image = seeded().images['node:22-slim']!;
+    const original = 'ARG VERSION=22-slim\nFROM node:${VERSION} AS app\n';
+    const uri = await create('arg-after.Dockerfile', original);
+    await open(uri);
+    // An action, not a grey note: the ellipsis says a choice comes first.
+    const lens = await lensAt(uri, 1, '$(pin) Pin digest…');
+    const outcome = await pickFirstForm<PinOutcome>(lens.command);
+    assert.deepEqual(outcome, { done: true, digest: image.digest, path: uri.toString() });
+    assert.equal(text(uri), `ARG VERSION=22-slim\nFROM node:\${VERSION}@${image.digest} AS app\n`);
+    // Read back as a pin of node:22-slim, current, that can be taken back.
+    await lensAt(uri, 1, '$(pass) pinned, current');
+    const a = await api();
+    await indexed(a, uri);
+    const unpin = await lensAt(uri, 1, 'Unpin');
+    assert.deepEqual(await run<PinOutcome>(unpin.command), { done: true, digest: '', path: uri.toString() });
+    assert.equal(text(uri), original);
+  });
+
+  it('pins with a companion ARG from the quick fix that names it; the hint says what either form changes', async () => {
+    const image = seeded().images['node:22-slim']!;
+    const uri = await create('arg-companion.Dockerfile', 'ARG VERSION=22-slim\nFROM node:${VERSION} AS app\n');
+    await open(uri);
+    await eventually(() => pinProblems(uri).length === 1, 'the unpinned diagnostic', SLOW);
+    const [diagnostic] = pinProblems(uri);
+    assert.equal(
+      diagnostic!.message,
+      'node:22-slim is not pinned to a digest: only part of the reference comes from ARG VERSION, so the digest can go after the reference or into a companion ARG. Either way the digest then wins over a --build-arg VERSION=… until it is updated too.',
+    );
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic!.range);
+    const titles = actions.map((x) => x.title);
+    for (const title of ['Pin node:22-slim with the digest after the reference', 'Pin node:22-slim with a companion ARG NODE_DIGEST']) assert.ok(titles.includes(title), `no "${title}" among ${JSON.stringify(titles)}`);
+    const companion = actions.find((x) => x.title === 'Pin node:22-slim with a companion ARG NODE_DIGEST')!;
+    assert.equal((await run<PinOutcome>(companion.command)).done, true);
+    assert.equal(text(uri), `ARG VERSION=22-slim\nARG NODE_DIGEST=${image.digest}\nFROM node:\${VERSION}@\${NODE_DIGEST} AS app\n`);
+    // Current; no Unpin, which would have to delete a line and part of the reference.
+    await lensAt(uri, 2, '$(pass) pinned, current');
+    assert.deepEqual((await lensTitles(uri)).filter(([l]) => l === 2), [[2, '$(pass) pinned, current']]);
+    await eventually(() => pinProblems(uri).length === 0, 'the hint to go once pinned', SLOW);
+  });
+
+  it('updates a stale digest after ${VERSION} from its lens, and one in a companion ARG with Update Stale Pins', async () => {
+    const { images, outdated } = seeded();
+    const old = outdated['node:22-slim']!.digest;
+    const now = images['node:22-slim']!.digest;
+    const after = await create('arg-stale.Dockerfile', `ARG VERSION=22-slim\nFROM node:\${VERSION}@${old} AS app\n`);
+    await open(after);
+    await eventually(() => problemList(after).some(([, code]) => code === 'stale-pin'), 'the stale-pin diagnostic', SLOW);
+    const lens = await lensAt(after, 1, '$(warning) Update pin');
+    assert.equal((await run<PinOutcome>(lens.command)).done, true);
+    assert.equal(text(after), `ARG VERSION=22-slim\nFROM node:\${VERSION}@${now} AS app\n`);
+    await lensAt(after, 1, '$(pass) pinned, current');
+
+    const companion = await create('arg-stale-companion.Dockerfile', `ARG VERSION=22-slim\nARG NODE_DIGEST=${old}\nFROM node:\${VERSION}@\${NODE_DIGEST}\n`);
+    const result = await vscode.commands.executeCommand<BulkResult>('imageProvenance.updateStalePins');
+    assert.deepEqual(
+      changes(result).filter((c) => c.path === companion.toString()),
+      [{ path: companion.toString(), image: `node:22-slim@${old}`, digest: now }],
+    );
+    assert.equal(text(companion), `ARG VERSION=22-slim\nARG NODE_DIGEST=${now}\nFROM node:\${VERSION}@\${NODE_DIGEST}\n`);
+  });
+
+  it('leaves references partly from ARGs to Pin All only when the argReferences setting names a form', async () => {
+    const a = await api();
+    const images = seeded().images;
+    const original = 'ARG VERSION=22-slim\nFROM node:${VERSION} AS app\nFROM alpine:3.20\n';
+    const uri = await create('arg-all.Dockerfile', original);
+    await open(uri);
+    const asked = await vscode.commands.executeCommand<BulkResult>('imageProvenance.pinAllInFile', { path: uri.toString() });
+    assert.deepEqual(changes(asked), [{ path: uri.toString(), image: 'alpine:3.20', digest: images['alpine:3.20']!.digest }]);
+    assert.deepEqual(
+      asked.skipped.map((s) => [s.line, s.image, s.reason]),
+      [[2, 'node:22-slim', 'choose how to pin it (the digest after $VERSION, or a companion ARG): use its CodeLens, or set imageProvenance.pinning.argReferences']],
+    );
+    await vscode.commands.executeCommand('undo');
+    assert.equal(text(uri), original);
+    await indexed(a, uri);
+
+    const config = () => vscode.workspace.getConfiguration('imageProvenance.pinning');
+    try {
+      await config().update('argReferences', 'digestAfterExpansion', vscode.ConfigurationTarget.Workspace);
+      const chosen = await vscode.commands.executeCommand<BulkResult>('imageProvenance.pinAllInFile', { path: uri.toString() });
+      assert.deepEqual(chosen.skipped, []);
+      assert.equal(text(uri), `ARG VERSION=22-slim\nFROM node:\${VERSION}@${images['node:22-slim']!.digest} AS app\nFROM alpine:3.20@${images['alpine:3.20']!.digest}\n`);
+    } finally {
+      await config().update('argReferences', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
+  it('shows only the lenses that offer something to do with codeLens "actionable", none with false, all with true', async () => {
+    const images = seeded().images;
+    const uri = await create('lens-setting.Dockerfile', `ARG IMG=nginx:1.27\nFROM \${IMG} AS a\nFROM \${IMG} AS b\nFROM alpine:3.20@${images['alpine:3.20']!.digest} AS c\nFROM node:22-slim AS d\n`);
+    await open(uri);
+    await lensAt(uri, 3, '$(pass) pinned, current');
+    const all: [number, string][] = [
+      [1, '$(circle-slash) not pinnable here'],
+      [2, '$(circle-slash) not pinnable here'],
+      [3, '$(pass) pinned, current'],
+      [3, 'Unpin'],
+      [4, '$(pin) Pin digest'],
+    ];
+    assert.deepEqual(await lensTitles(uri), all);
+    const config = () => vscode.workspace.getConfiguration('imageProvenance.pinning');
+    const titlesBecome = async (expected: [number, string][], what: string) => {
+      await eventually(async () => JSON.stringify(await lensTitles(uri)) === JSON.stringify(expected), what, SLOW);
+    };
+    try {
+      await config().update('codeLens', 'actionable', vscode.ConfigurationTarget.Workspace);
+      await titlesBecome([[4, '$(pin) Pin digest']], 'only the Pin digest lens with "actionable"');
+      // The setting was a boolean before it had modes: the old values still work.
+      await config().update('codeLens', false, vscode.ConfigurationTarget.Workspace);
+      await titlesBecome([], 'no lens with false');
+      await config().update('codeLens', true, vscode.ConfigurationTarget.Workspace);
+      await titlesBecome(all, 'every lens with true');
+    } finally {
+      await config().update('codeLens', undefined, vscode.ConfigurationTarget.Workspace);
+    }
   });
 
   // Last: it edits the fixture's own files (reverted after).

@@ -2,7 +2,7 @@
 // act on the image under the cursor (or ask which one), or on the active editor's file.
 
 import * as vscode from 'vscode';
-import { pulledImage, type ImageUse } from '../../model/buildFile';
+import { argPinChoices, pulledImage, type ImageUse } from '../../model/buildFile';
 import type { BuildFileIndex } from '../../workspace/buildFileIndex';
 import { Commands } from '../context';
 import { displayReference } from '../localize';
@@ -48,7 +48,8 @@ async function useFromEditor(index: BuildFileIndex, pinnedOnly = false): Promise
     void vscode.window.showInformationMessage(vscode.l10n.t('Put the cursor on an image in a Dockerfile, Compose file or Bake file.'));
     return undefined;
   }
-  const candidates = file.uses.map((use, i) => ({ use, i })).filter(({ use }) => use.pin.pinnable && pulledImage(use) && (!pinnedOnly || use.reference?.digest));
+  const pinnable = (use: ImageUse) => use.pin.pinnable || (!pinnedOnly && argPinChoices(use) !== undefined);
+  const candidates = file.uses.map((use, i) => ({ use, i })).filter(({ use }) => pinnable(use) && pulledImage(use) && (!pinnedOnly || use.reference?.digest));
   const line = editor.selection.active.line;
   const here = candidates.filter(({ use }) => use.range.start.line <= line && line <= use.range.end.line);
   if (here.length === 1) return targetOf(file.path, here[0]!.use, here[0]!.i);

@@ -1,12 +1,14 @@
 // A CodeLens above every image a build file pulls: "Pin digest", "Update pin", a quiet "pinned, current",
-// or why it cannot be pinned here. Showing them is someone looking: their images are looked up.
+// or why it cannot be pinned here (`imageProvenance.pinning.codeLens`: `actionable` keeps only the lenses
+// that offer something to do now). Showing them is someone looking: their images are looked up.
 
 import * as vscode from 'vscode';
-import { pulledImage, type ImageUse } from '../../model/buildFile';
+import { argPinChoices, pulledImage, type ImageUse } from '../../model/buildFile';
 import { pinStatus } from '../../pin/pinStatus';
+import { settledArgForm } from '../../pin/planEdits';
 import { shortDigest, type ImageRef } from '../../reference/imageReference';
 import type { BuildFileIndex } from '../../workspace/buildFileIndex';
-import { readPinSettings, SECTION } from '../config';
+import { readPinSettings, SECTION, type PinSettings } from '../config';
 import { Commands } from '../context';
 import { describeReason } from '../localize';
 import type { ImageResolver } from '../registry/imageResolver';
@@ -31,7 +33,7 @@ export class PinLenses implements vscode.CodeLensProvider, vscode.Disposable {
     this.subscriptions = [
       { dispose: unsubscribe },
       resolver.onDidChange(refresh),
-      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(`${SECTION}.pinning.codeLens`) && refresh()),
+      vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration(`${SECTION}.pinning.codeLens`) || e.affectsConfiguration(`${SECTION}.pinning.argReferences`)) && refresh()),
     ];
   }
 
@@ -44,7 +46,8 @@ export class PinLenses implements vscode.CodeLensProvider, vscode.Disposable {
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    if (!readPinSettings(document.uri).codeLens) return [];
+    const settings = readPinSettings(document.uri);
+    if (settings.codeLens === 'off') return [];
     const file = this.index.get(document.uri.toString());
     if (!file) return [];
     const lenses: vscode.CodeLens[] = [];
@@ -60,30 +63,44 @@ export class PinLenses implements vscode.CodeLensProvider, vscode.Disposable {
       wanted.push(ref);
       const target = targetOf(file.path, use, i);
       const range = toRange(use.range);
-      for (const command of this.commandsFor(use, ref, target)) lenses.push(new vscode.CodeLens(range, command));
+      for (const command of this.commandsFor(use, ref, target, settings)) lenses.push(new vscode.CodeLens(range, command));
     });
     this.resolver.request(wanted);
     return lenses;
   }
 
-  private commandsFor(use: ImageUse, ref: ImageRef, target: UseTarget): vscode.Command[] {
-    // Not pinnable here (shared or partial ARG, a value set elsewhere): say why, and offer nothing to click.
-    if (!use.pin.pinnable) return ref.digest === undefined ? [note(vscode.l10n.t('$(circle-slash) not pinnable here'), describeReason(use.pin.reason))] : [note(vscode.l10n.t('$(lock) pinned'), describeReason(use.pin.reason))];
-    const unpin: vscode.Command = { title: vscode.l10n.t('Unpin'), command: Commands.unpin, arguments: [target], tooltip: vscode.l10n.t('Remove the digest, keep the tag') };
+  private commandsFor(use: ImageUse, ref: ImageRef, target: UseTarget, settings: PinSettings): vscode.Command[] {
+    // Notes only inform; `actionable` leaves them out (and the Unpin beside a pin that needs nothing).
+    const quiet = settings.codeLens === 'actionable';
+    if (!use.pin.pinnable) {
+      const choices = argPinChoices(use);
+      if (choices && ref.digest === undefined) {
+        // Where the digest goes changes what a --build-arg does: the user picks, unless a setting did.
+        const ask = settledArgForm(settings.argReferences, choices) === undefined;
+        return [{ title: ask ? vscode.l10n.t('$(pin) Pin digest…') : vscode.l10n.t('$(pin) Pin digest'), command: Commands.pin, arguments: [target], tooltip: describeReason(use.pin.reason) }];
+      }
+      // Not pinnable here (shared ARG, a value set elsewhere): say why, and offer nothing to click.
+      if (quiet) return [];
+      return ref.digest === undefined ? [note(vscode.l10n.t('$(circle-slash) not pinnable here'), describeReason(use.pin.reason))] : [note(vscode.l10n.t('$(lock) pinned'), describeReason(use.pin.reason))];
+    }
+    // A companion ARG's digest is not removed by an edit of ours (`planUnpin`): no Unpin to offer.
+    const unpin: vscode.Command[] = use.pin.digestOnly ? [] : [{ title: vscode.l10n.t('Unpin'), command: Commands.unpin, arguments: [target], tooltip: vscode.l10n.t('Remove the digest, keep the tag') }];
     const status = pinStatus(ref, this.resolver.get(ref));
     switch (status.kind) {
       case 'unpinned':
         return [{ title: vscode.l10n.t('$(pin) Pin digest'), command: Commands.pin, arguments: [target], tooltip: vscode.l10n.t('Look up the digest the tag points to, verify it, and write it here') }];
       case 'current':
-        return [note(status.platform ? vscode.l10n.t('$(pass) pinned, current ({0})', status.platform) : vscode.l10n.t('$(pass) pinned, current'), vscode.l10n.t('The tag still points to the pinned digest.')), unpin];
+        if (quiet) return [];
+        return [note(status.platform ? vscode.l10n.t('$(pass) pinned, current ({0})', status.platform) : vscode.l10n.t('$(pass) pinned, current'), vscode.l10n.t('The tag still points to the pinned digest.')), ...unpin];
       case 'stale':
-        return [{ title: vscode.l10n.t('$(warning) Update pin'), command: Commands.pin, arguments: [target], tooltip: vscode.l10n.t('The tag now points to {0}', status.tagDigest) }, unpin];
+        return [{ title: vscode.l10n.t('$(warning) Update pin'), command: Commands.pin, arguments: [target], tooltip: vscode.l10n.t('The tag now points to {0}', status.tagDigest) }, ...unpin];
       case 'notFound':
-        return [{ title: vscode.l10n.t('$(error) pinned digest not found: Update pin'), command: Commands.pin, arguments: [target], tooltip: status.error.message }, unpin];
+        return [{ title: vscode.l10n.t('$(error) pinned digest not found: Update pin'), command: Commands.pin, arguments: [target], tooltip: status.error.message }, ...unpin];
       case 'mismatch':
-        return [{ title: vscode.l10n.t('$(error) pinned content does not verify: Update pin'), command: Commands.pin, arguments: [target], tooltip: status.error.message }, unpin];
+        return [{ title: vscode.l10n.t('$(error) pinned content does not verify: Update pin'), command: Commands.pin, arguments: [target], tooltip: status.error.message }, ...unpin];
       case 'unknown':
-        return [note(vscode.l10n.t('$(lock) pinned {0}', shortDigest(ref.digest ?? '')), vscode.l10n.t('Not compared with the tag yet.')), unpin];
+        if (quiet) return [];
+        return [note(vscode.l10n.t('$(lock) pinned {0}', shortDigest(ref.digest ?? '')), vscode.l10n.t('Not compared with the tag yet.')), ...unpin];
     }
   }
 

@@ -4,7 +4,7 @@
 
 import picomatch from 'picomatch';
 import * as vscode from 'vscode';
-import { pulledImage, type BuildFile, type ImageUse } from '../../model/buildFile';
+import { argPinChoices, pulledImage, type BuildFile, type ImageUse } from '../../model/buildFile';
 import { IGNORE_COMMENT, PinCodes, pinDiagnostics, type PinCode, type PinDiagnosticOptions } from '../../pin/pinDiagnostics';
 import { familiarName, type ImageRef } from '../../reference/imageReference';
 import type { BuildFileIndex } from '../../workspace/buildFileIndex';
@@ -14,6 +14,7 @@ import { localize } from '../localize';
 import type { ImageResolver } from '../registry/imageResolver';
 import { toRange } from '../tree/nodes';
 import { targetOf } from './pinCommands';
+import type { UseTarget } from './pinner';
 
 export const PIN_SOURCE = 'Image Provenance';
 
@@ -159,13 +160,19 @@ export class PinCodeActions implements vscode.CodeActionProvider {
       if (!found) continue;
       const target = targetOf(file.path, found.use, found.index);
       const name = displayName(found.use);
-      const fix = (title: string, command: string, preferred = false) => {
+      const fix = (title: string, command: string, preferred = false, argForm?: UseTarget['argForm']) => {
         const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
-        action.command = { command, title, arguments: [target] };
+        action.command = { command, title, arguments: [argForm ? { ...target, argForm } : target] };
         action.diagnostics = [diagnostic];
         action.isPreferred = preferred;
         actions.push(action);
       };
+      const choices = argPinChoices(found.use);
+      if (choices && code === PinCodes.unpinned) {
+        // Each form is a fix of its own: picking one is the explicit choice.
+        fix(vscode.l10n.t('Pin {0} with the digest after the reference', name), Commands.pin, false, 'digestAfterExpansion');
+        if (choices.companion.offered) fix(vscode.l10n.t('Pin {0} with a companion ARG {1}', name, choices.companion.name), Commands.pin, false, 'companionArg');
+      }
       if (found.use.pin.pinnable) {
         switch (code) {
           case PinCodes.unpinned:

@@ -4,13 +4,14 @@
 // skipped and why.
 
 import * as vscode from 'vscode';
-import { pulledImage, type BuildFile, type ImageUse } from '../../model/buildFile';
-import { planPin, planPinAll, planUnpin, type PinEdit, type PinRefusal, type SkipReason } from '../../pin/planEdits';
+import { argPinChoices, pulledImage, type ArgPinChoices, type BuildFile, type ImageUse } from '../../model/buildFile';
+import { planArgPin, planPin, planPinAll, planUnpin, settledArgForm, type ArgPinForm, type PinEdit, type PinRefusal, type SkipReason } from '../../pin/planEdits';
 import { pinStatus, type PinTarget } from '../../pin/pinStatus';
 import { canonicalName, familiarName, shortDigest, withoutDigest, type ImageRef } from '../../reference/imageReference';
 import { RegistryError } from '../../registry/errors';
 import type { BuildFileIndex, LinkKey } from '../../workspace/buildFileIndex';
-import { describeReason } from '../localize';
+import { readPinSettings } from '../config';
+import { describeCompanionRefusal, describeReason } from '../localize';
 import type { ImageResolver } from '../registry/imageResolver';
 import { toRange } from '../tree/nodes';
 import type { WorkspaceIndexer } from '../workspaceIndexer';
@@ -26,6 +27,8 @@ export interface UseTarget {
    */
   readonly text?: string;
   readonly line?: number;
+  /** For a reference partly made of ARGs: the form the user chose (a quick fix); otherwise the setting, or ask. */
+  readonly argForm?: ArgPinForm;
 }
 
 /** Which digest a single pin writes. */
@@ -74,21 +77,37 @@ export class Pinner {
     return { file, use };
   }
 
-  /** Pins (or updates the pin of) one use, after verifying the digest's manifest. */
+  /**
+   * Pins (or updates the pin of) one use, after verifying the digest's manifest. A reference partly made of
+   * ARGs is pinned in the form the target names, else the one the settings name, else the one the user picks.
+   */
   async pin(target: UseTarget, choice: DigestChoice = 'default', token?: vscode.CancellationToken): Promise<PinOutcome> {
     await this.indexer.whenIndexed();
-    const found = this.locate(target);
+    let found = this.locate(target);
     if (!found) return failed(gone());
+    let form: ArgPinForm | undefined;
+    const partial = found.use.pin.pinnable ? undefined : found.use.pin.reason;
+    if (partial?.kind === 'partialArg' && partial.choices) {
+      form = target.argForm ?? (await this.askArgForm(found.file, found.use, partial.arg, partial.choices));
+      if (!form) return { done: false, unchanged: true, message: '' };
+      // Typing while the list was open may have moved things: plan from the file as it is now.
+      await this.indexer.whenIndexed();
+      found = this.locate(target);
+      if (!found) return failed(gone());
+    }
     const { file, use } = found;
     const ref = pulledImage(use);
-    if (!use.pin.pinnable) return failed(describeReason(use.pin.reason));
+    const choices = argPinChoices(use);
+    if (!use.pin.pinnable && !choices) return failed(describeReason(use.pin.reason));
+    if (form === 'companionArg' && choices && !choices.companion.offered) return failed(describeCompanionRefusal(choices.companion));
     if (!ref) return failed(refusalText({ kind: 'noReference' }));
-    const editPath = use.pin.file ?? file.path;
+    const site = use.pin.pinnable ? use.pin : choices!.afterExpansion;
+    const editPath = site.file ?? file.path;
     if (isInline(editPath)) return failed(inlineText());
 
     const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(editPath));
     const version = document.version;
-    if (document.getText(toRange(use.pin.range)) !== use.pin.text) return failed(gone());
+    if (document.getText(toRange(site.range)) !== site.text) return failed(gone());
 
     const name = familiarName(ref, { withDigest: false });
     const aborter = new AbortController();
@@ -106,11 +125,14 @@ export class Pinner {
       cancel?.dispose();
     }
 
-    const plan = planPin(use, pinTo.digest, file.path);
+    // A form chosen for a use that got its pin by hand meanwhile: `planArgPin` pins it where that is written.
+    const plan = form ? planArgPin(use, pinTo.digest, file.path, form) : planPin(use, pinTo.digest, file.path);
     if (!plan.ok) return failed(refusalText(plan.reason));
-    if (!plan.edit) return { done: false, unchanged: true, message: vscode.l10n.t('{0} is already pinned to {1}.', name, shortDigest(pinTo.digest)) };
+    const edits = 'edits' in plan ? plan.edits : plan.edit ? [plan.edit] : [];
+    if (!edits.length) return { done: false, unchanged: true, message: vscode.l10n.t('{0} is already pinned to {1}.', name, shortDigest(pinTo.digest)) };
     if (document.version !== version) return failed(changedText(editPath));
-    if (!(await applyFileEdits(document, [plan.edit])).length) return failed(changedText(editPath));
+    // A companion ARG's line and its `@${…}` go in together or not at all.
+    if ((await applyFileEdits(document, edits, true)).length !== edits.length) return failed(changedText(editPath));
     this.log.info(`Pinned ${name} in ${vscode.workspace.asRelativePath(document.uri)} to ${pinTo.digest}${pinTo.platform ? ` (${pinTo.platform})` : ''}`);
     return { done: true, digest: pinTo.digest, ...(pinTo.platform !== undefined && { platform: pinTo.platform }), path: editPath };
   }
@@ -128,6 +150,35 @@ export class Pinner {
     const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(plan.edit.path));
     if (!(await applyFileEdits(document, [plan.edit])).length) return failed(changedText(plan.edit.path));
     return { done: true, digest: '', path: plan.edit.path };
+  }
+
+  /**
+   * Where the digest of a reference partly made of ARGs goes: the form the settings name when this use offers
+   * it, else the user's pick, each option saying what a `--build-arg` does afterwards. Undefined: dismissed.
+   */
+  private async askArgForm(file: BuildFile, use: ImageUse, arg: string, choices: ArgPinChoices): Promise<ArgPinForm | undefined> {
+    const settled = settledArgForm(readPinSettings(vscode.Uri.parse(file.path)).argReferences, choices);
+    if (settled) return settled;
+    const { companion } = choices;
+    const items: (vscode.QuickPickItem & { form: ArgPinForm })[] = [
+      {
+        label: vscode.l10n.t('Digest after the reference'),
+        description: `${use.text}@sha256:…`,
+        detail: vscode.l10n.t('BuildKit pulls by digest and ignores the tag: a --build-arg {0}=… then changes nothing until the digest is updated too. Renovate updates both.', arg),
+        form: 'digestAfterExpansion',
+      },
+      companion.offered
+        ? {
+            label: vscode.l10n.t('Companion ARG {0}', companion.name),
+            description: `ARG ${companion.name}=sha256:…  ${use.text}@\${${companion.name}}`,
+            detail: vscode.l10n.t('The digest gets a build argument of its own: a --build-arg {0}=… then changes nothing without a --build-arg {1}=… that matches it. Renovate updates both ARGs.', arg, companion.name),
+            form: 'companionArg',
+          }
+        : { label: vscode.l10n.t('$(circle-slash) Companion ARG (not offered here)'), detail: describeCompanionRefusal(companion), form: 'companionArg' },
+    ];
+    const name = familiarName(use.reference!, { withDigest: false });
+    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Pin {0}: where should the digest go?', name), matchOnDetail: true });
+    return picked?.form;
   }
 
   /**
@@ -183,12 +234,16 @@ export class Pinner {
   private async runBulk(scope: BulkScope, mode: 'pin' | 'update', progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken): Promise<BulkResult> {
     const files = this.filesIn(scope);
     const inScope = (use: ImageUse, file: BuildFile): boolean => scope.kind === 'workspace' || editPathOf(use, file.path) === scope.path;
+    // References partly made of ARGs are pinned only in the form the settings name, if they name one.
+    const setting = readPinSettings(scope.kind === 'file' ? vscode.Uri.parse(scope.path) : undefined).argReferences;
+    const argForm = mode === 'pin' && setting !== 'ask' ? setting : undefined;
     // What needs a lookup: unpinned images to pin, or pinned ones to check.
     const wanted = new Map<string, ImageRef>();
     for (const file of files) {
       for (const use of file.uses) {
         const ref = pulledImage(use);
-        if (!ref || !use.pin.pinnable || !inScope(use, file) || isInline(editPathOf(use, file.path))) continue;
+        const pinnable = use.pin.pinnable || (argForm !== undefined && argPinChoices(use) !== undefined);
+        if (!ref || !pinnable || !inScope(use, file) || isInline(editPathOf(use, file.path))) continue;
         if ((mode === 'update') === (ref.digest !== undefined)) wanted.set(canonicalName(ref), ref);
       }
     }
@@ -229,7 +284,7 @@ export class Pinner {
       // Pin runs leave existing pins alone; update runs leave current ones (no target) as they are.
       if (mode === 'pin' && ref.digest !== undefined) return ref.digest;
       return targets.get(key)?.digest ?? (mode === 'update' ? ref.digest : undefined);
-    });
+    }, argForm);
 
     const skipped: BulkResult['skipped'][number][] = [];
     for (const { path, use, reason } of plan.skipped) {
@@ -319,11 +374,14 @@ export class Pinner {
   }
 }
 
-/** Applies one file's edits as one undo step, only those whose range still holds the text they replace. */
-async function applyFileEdits(document: vscode.TextDocument, edits: readonly PinEdit[]): Promise<PinEdit[]> {
+/**
+ * Applies one file's edits as one undo step, only those whose range still holds the text they replace
+ * (`together`: all of them, or none).
+ */
+async function applyFileEdits(document: vscode.TextDocument, edits: readonly PinEdit[], together = false): Promise<PinEdit[]> {
   // Checked and handed over in one synchronous step: no other extension code runs in between.
   const current = edits.filter((e) => document.getText(toRange(e.range)) === e.expected);
-  if (!current.length) return [];
+  if (!current.length || (together && current.length !== edits.length)) return [];
   const edit = new vscode.WorkspaceEdit();
   for (const e of current) edit.replace(document.uri, toRange(e.range), e.newText);
   return (await vscode.workspace.applyEdit(edit)) ? current : [];
@@ -370,6 +428,10 @@ function refusalText(reason: PinRefusal): string {
       return vscode.l10n.t('The reference could not be read exactly: nothing was written.');
     case 'noTag':
       return vscode.l10n.t('It is pinned by digest alone: without the digest no tag would say which image is meant.');
+    case 'digestArg':
+      return vscode.l10n.t('Its digest is the default of ARG {0}: to unpin it, delete the "@" and the {0} reference after it, and the ARG {0} line.', reason.arg);
+    case 'noCompanion':
+      return describeCompanionRefusal(reason.refusal);
   }
 }
 
@@ -381,13 +443,18 @@ function skipText(reason: SkipReason): string {
       return vscode.l10n.t('its value is used by builds that resolve it to different digests ({0})', reason.digests.map(shortDigest).join(', '));
     case 'overlap':
       return vscode.l10n.t('another pin edits the same text');
+    case 'chooseForm':
+      return vscode.l10n.t('choose how to pin it (the digest after ${0}, or a companion ARG): use its CodeLens, or set imageProvenance.pinning.argReferences', reason.arg);
+    case 'buildOverride':
+      return vscode.l10n.t('a build of this Dockerfile sets {0} to another value, which a digest here would override', reason.arg);
     default:
       return refusalText(reason);
   }
 }
 
+/** The digest an edit writes (a companion ARG's line holds it as the ARG's default, not after an `@`). */
 function digestIn(text: string): string {
-  return text.slice(text.lastIndexOf('@') + 1);
+  return text.match(/sha256:[0-9a-f]{64}/g)?.at(-1) ?? '';
 }
 
 /** A site several routes reach (a Dockerfile on its own and through its builds) is one change. */

@@ -2,7 +2,7 @@
 // index when VS Code asks for them, so a node never holds stale parse results.
 
 import * as vscode from 'vscode';
-import { imageUseState, pulledImage, type BuildDefinition, type BuildFile, type ImageUse, type NotPinnableReason, type Range } from '../../model/buildFile';
+import { argPinChoices, imageUseState, pulledImage, type BuildDefinition, type BuildFile, type ImageUse, type NotPinnableReason, type Range } from '../../model/buildFile';
 import type { LinkKey } from '../../workspace/buildFileIndex';
 import { shortDigest } from '../../reference/imageReference';
 import { pinStatus } from '../../pin/pinStatus';
@@ -136,7 +136,8 @@ export function useItem(node: UseNode, file: BuildFile, use: ImageUse, resolutio
   item.accessibilityInformation = { label: `${label}, ${item.description}` };
   item.command = { command: Commands.reveal, title: vscode.l10n.t('Go to Reference'), arguments: [node] };
   // Tokens for `viewItem =~ /\btoken\b/` menus of later features (pin, update, unpin).
-  item.contextValue = ['imageUse', `kind-${use.kind}`, state, use.pin.pinnable ? 'pinnable' : 'notPinnable', resolution?.state === 'resolved' ? 'resolved' : '', token].join(' ').trim();
+  // A reference partly made of ARGs is pinned in a form the user picks: the inline action asks which.
+  item.contextValue = ['imageUse', `kind-${use.kind}`, state, use.pin.pinnable || argPinChoices(use) ? 'pinnable' : 'notPinnable', resolution?.state === 'resolved' ? 'resolved' : '', token].join(' ').trim();
   return item;
 }
 
@@ -248,6 +249,8 @@ function shortProblem(kind: RegistryErrorKind): string {
       return vscode.l10n.t('Refused to send credentials over HTTP');
     case 'untrusted':
       return vscode.l10n.t('Credentials off in restricted mode');
+    case 'invalidReference':
+      return vscode.l10n.t('Not a valid image reference');
     case 'cancelled':
       return vscode.l10n.t('Cancelled');
   }

@@ -42,7 +42,14 @@ export type FaultKind =
   /** Content-Type (default text/html) and an HTML body, Docker-Content-Digest matching it; `keepBody`: only the Content-Type changes. */
   | { kind: 'wrongContentType'; contentType?: string; keepBody?: boolean }
   /** The real answer, `delayMs` late. */
-  | { kind: 'slow'; delayMs: number };
+  | { kind: 'slow'; delayMs: number }
+  /**
+   * This status at once (401 with a Basic challenge, 307 back to the same path), then its body a byte every
+   * 100 ms until the client goes away: never idle long enough for a body timeout, never finished.
+   */
+  | { kind: 'slowErrorBody'; status: 401 | 404 | 503 | 307 }
+  /** The real answer with `bytes` (default 32 KiB) more of response headers. */
+  | { kind: 'oversizedHeader'; bytes?: number };
 
 export type Fault = FaultKind & {
   /** Which requests: tested against path and query; default all. */
@@ -70,7 +77,7 @@ export interface FaultProxy extends RecordingProxy {
 /** A query parameter like a CDN's signature; it must not show up in the client's messages. */
 export const REDIRECT_SIGNATURE_PARAM = 'X-Test-Signature';
 
-const REPLACING = new Set<FaultKind['kind']>(['stall', 'status429', 'status403', 'status500', 'status503', 'connectionReset', 'redirectLoop', 'slow']);
+const REPLACING = new Set<FaultKind['kind']>(['stall', 'status429', 'status403', 'status500', 'status503', 'connectionReset', 'redirectLoop', 'slow', 'slowErrorBody']);
 
 export async function startFaultProxy(upstreamUrl: string, options: Omit<RecordingProxyOptions, 'intercept'> = {}): Promise<FaultProxy> {
   const target = await startRedirectTarget();
@@ -161,6 +168,19 @@ function replace(x: Exchange, fault: Fault): void {
           () => res.destroy(),
         );
       return;
+    case 'slowErrorBody': {
+      const url = new URL(req.url ?? '/', 'http://proxy.invalid');
+      url.searchParams.set('after', 'slowErrorBody');
+      const headers: OutgoingHttpHeaders = { 'content-type': 'application/json' };
+      if (fault.status === 401) headers['www-authenticate'] = 'Basic realm="test-registry"';
+      if (fault.status === 307) headers['location'] = `${url.pathname}${url.search}`;
+      record.status = fault.status;
+      res.writeHead(fault.status, headers);
+      if (req.method === 'HEAD') return void res.end();
+      const timer = setInterval(() => res.write(' '), 100);
+      res.once('close', () => clearInterval(timer));
+      return;
+    }
     case 'redirectLoop': {
       const url = new URL(req.url ?? '/', 'http://proxy.invalid');
       url.searchParams.set('loop', url.searchParams.get('loop') === '1' ? '2' : '1');
@@ -212,6 +232,8 @@ function alter(x: Exchange, fault: Fault, response: UpstreamResponse, target: Re
       writeWhitespace(res, Math.max(0, total - response.body.length), () => res.end());
       return;
     }
+    case 'oversizedHeader':
+      return x.reply({ ...response, headers: { ...headers, 'x-padding': 'a'.repeat(fault.bytes ?? 32 * 1024) } });
     case 'endlessBody':
       delete headers['content-length'];
       record.status = response.status;

@@ -59,6 +59,9 @@ export interface AccessEntry {
   actions: string[];
 }
 
+/** Tokens no HTTP header can carry, as a broken token service might answer them. */
+export type UnsendableToken = 'lineBreak' | 'nonLatin1' | 'oversized';
+
 export interface TokenServer {
   /** Base URL, e.g. http://127.0.0.1:PORT */
   readonly url: string;
@@ -67,6 +70,8 @@ export interface TokenServer {
   readonly host: string;
   readonly requests: TokenRequest[];
   readonly issued: IssuedToken[];
+  /** While set, every token is answered spoiled this way (`issued` keeps the good one). */
+  unsendable: UnsendableToken | undefined;
   /** Forget recorded requests and issued tokens. */
   reset(): void;
   close(): Promise<void>;
@@ -78,6 +83,7 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
   const x5c = [new X509Certificate(options.signingCertPem).raw.toString('base64')];
   const requests: TokenRequest[] = [];
   const issued: IssuedToken[] = [];
+  const state: { unsendable: UnsendableToken | undefined } = { unsendable: undefined };
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const chunks: Buffer[] = [];
@@ -145,7 +151,7 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
     const access = scopes.map(parseScope).filter((a): a is AccessEntry => a !== undefined).map((a) => ({ ...a, actions: granted(user, a) })).filter((a) => a.actions.length > 0);
     const token = signToken(key, x5c, { issuer: options.issuer, service: options.service, subject: user ?? '', access, expiresInSeconds: expiresIn() });
     issued.push({ user, access, token });
-    return token;
+    return spoiled(token, state.unsendable);
   };
   const granted = (user: string | undefined, entry: AccessEntry): string[] => {
     if (entry.type !== 'repository') return user ? entry.actions : [];
@@ -167,6 +173,12 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
     host,
     requests,
     issued,
+    get unsendable() {
+      return state.unsendable;
+    },
+    set unsendable(kind: UnsendableToken | undefined) {
+      state.unsendable = kind;
+    },
     reset: () => {
       requests.length = 0;
       issued.length = 0;
@@ -177,6 +189,19 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
         server.close(() => resolve());
       }),
   };
+}
+
+function spoiled(token: string, kind: UnsendableToken | undefined): string {
+  switch (kind) {
+    case undefined:
+      return token;
+    case 'lineBreak':
+      return `${token}\r\nX-Injected: 1`;
+    case 'nonLatin1':
+      return `${token}\u2713`;
+    case 'oversized':
+      return 'A'.repeat(20 * 1024);
+  }
 }
 
 /** `repository:demo/app:pull,push` → {type, name, actions}. Names have no ':' (a registry host is not part of them). */
