@@ -168,7 +168,8 @@ class Expander {
         out.pieces(this.dollar());
         continue;
       }
-      if (d === this.escape && this.i + 1 < raw.length) {
+      if (d === this.escape) {
+        // At the very end `next` is NaN: the escape stays, in a quote BuildKit refuses as unterminated.
         const next = raw.charCodeAt(this.i + 1);
         if (rawEscapes) out.char(raw[this.i]!, this.i);
         if (next === DOUBLE_QUOTE || next === DOLLAR || next === this.escape) {
@@ -216,8 +217,6 @@ class Expander {
     } else if (!'-+?#%/'.includes(modifier)) {
       return this.badSubstitution(start);
     }
-    // What the word says is noted only if the word is used: `${SET:-$UNSET}` is known.
-    const before = this.unresolved;
     if (modifier === '/') {
       const all = raw.charCodeAt(this.i) === SLASH;
       if (all) this.i++;
@@ -231,6 +230,8 @@ class Expander {
       return this.replaced(name, joinPieces(pattern), joinPieces(replacement), all, start);
     }
     const isPattern = modifier === '#' || modifier === '%';
+    // What the word says is noted only if the word is used: `${SET:-$UNSET}` is known.
+    const before = this.unresolved;
     const word = this.word(CLOSE_BRACE, isPattern);
     if (this.i >= raw.length) return this.unterminated(start);
     this.i++; // }
@@ -407,5 +408,7 @@ function reverse(value: string): string {
 
 /** Reverses a pattern keeping each escape before the character it escapes (`a\*c` → `c\*a`). */
 function reversePattern(pattern: string): string {
-  return (pattern.match(/\\?[^]/gu) ?? []).reverse().join('');
+  return Array.from(pattern.matchAll(/\\?[^]/gu), (m) => m[0])
+    .reverse()
+    .join('');
 }

@@ -603,6 +603,7 @@ describe('variable expansion (unit): where each part of the value is written', (
     ['node:"22"', ['node:@0-5', '22@6-8']],
     ["node:'22'", ['node:@0-5', '22@6-8']],
     ['node\\:22', ['node@0-4', ':22@5-8']],
+    ['"a\\"b"', ['a@1-2', '"b@3-5']],
     ['$IMG', ['$IMG']],
     ['${IMG}-x', ['$IMG', '-x@6-8']],
     ['"$IMG"', ['$IMG']],

@@ -6,6 +6,9 @@ import {
   effectiveTag,
   familiarName,
   isDigest,
+  isRegistryHost,
+  isRepositoryPath,
+  isTag,
   parseImageReference,
   registryApiHost,
   repositoryKey,
@@ -121,6 +124,8 @@ const invalid: [text: string, reason: ReferenceErrorReason, message: string][] =
   [`node@sha256:${'a'.repeat(65)}`, 'invalidDigest', `Invalid digest "sha256:${'a'.repeat(65)}": ${DIGEST_RULE}`],
   [`node@sha256:${'g'.repeat(64)}`, 'invalidDigest', `Invalid digest "sha256:${'g'.repeat(64)}": ${DIGEST_RULE}`],
   [`node@sha512:${'b'.repeat(64)}`, 'invalidDigest', `Invalid digest "sha512:${'b'.repeat(64)}": ${DIGEST_RULE}`],
+  // An algorithm starts with a letter: what comes before one is not skipped.
+  [`node@1sha256:${'a'.repeat(64)}`, 'invalidDigest', `Invalid digest "1sha256:${'a'.repeat(64)}": ${DIGEST_RULE}`],
   [`node@md5:${'a'.repeat(32)}`, 'unsupportedDigest', 'Unsupported digest algorithm "md5".'],
   [`node@constructor:${'a'.repeat(32)}`, 'unsupportedDigest', 'Unsupported digest algorithm "constructor".'],
   [`node@sha256+b64:${'a'.repeat(64)}`, 'unsupportedDigest', 'Unsupported digest algorithm "sha256+b64".'],
@@ -200,6 +205,17 @@ describe('image references', () => {
     assert.equal(withoutDigest(`@${D}`), '');
     assert.equal(shortDigest(D2), '0123456789ab');
     assert.ok(isDigest(D) && !isDigest('sha256:abc') && !isDigest(`md5:${'a'.repeat(32)}`));
+  });
+
+  it('checks the parts of a reference on their own, by the same grammar', () => {
+    // regexp.go: a path is path components joined by `/`; a tag is `[\w][\w.-]{0,127}`; a host is domain
+    // components or a bracketed IPv6 address, with an optional port.
+    assert.deepEqual(['library/node', 'a', 'a_b/c__d/e-f/g.h'].map(isRepositoryPath), [true, true, true]);
+    assert.deepEqual(['library/Node', 'library/..', 'a//b', '', 'ok/-x', 'x/'].map(isRepositoryPath), [false, false, false, false, false, false]);
+    assert.deepEqual(['22', 'LTS', '_x', 'a'.repeat(128)].map(isTag), [true, true, true, true]);
+    assert.deepEqual(['', '.x', '-x', 'a/b', 'a'.repeat(129)].map(isTag), [false, false, false, false, false]);
+    assert.deepEqual(['ghcr.io', 'localhost:5000', '[::1]:5000', 'Registry.Example.com'].map(isRegistryHost), [true, true, true, true]);
+    assert.deepEqual(['-bad.io', 'host:port', 'a.io/x', '', '[fe80::1%eth0]'].map(isRegistryHost), [false, false, false, false, false]);
   });
 
   it('never throws, and pin then unpin gives back the text', () => {

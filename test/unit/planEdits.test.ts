@@ -535,6 +535,20 @@ describe('pin planner (unit): pin all, one Dockerfile read several ways', () => 
   });
 });
 
+describe('pin planner (unit): pin all, what is not an image', () => {
+  it("lists neither a build's output name nor a named context that is not an image among the skipped", () => {
+    const compose = 'services:\n  app:\n    build:\n      context: .\n      additional_contexts:\n        base: ./base\n    image: acme/app:1\n';
+    const index = new BuildFileIndex();
+    index.set('/w/compose.yaml', compose, 'compose');
+    index.set('/w/Dockerfile', 'FROM base\nFROM alpine:3.20\n');
+    const files = [index.get('/w/compose.yaml')!, index.linked('/w/compose.yaml', 0)!, index.get('/w/Dockerfile')!];
+    const plan = planPinAll(files, (use) => (use.resolved === 'alpine:3.20' ? D1 : undefined));
+    assert.deepEqual(plan.files.map((f) => f.edits.map((e) => e.newText)), [[`alpine:3.20@${D1}`]]);
+    // Only the Dockerfile on its own pulls an image named base.
+    assert.deepEqual(plan.skipped.map((s) => `${s.path}:${s.use.range.start.line} ${s.use.text} ${s.reason.kind}`), ['/w/Dockerfile:0 base noDigest']);
+  });
+});
+
 describe('pin planner (unit): pin all, overlapping sites', () => {
   // The parsers never give two sites that overlap; the planner still refuses to write both. The uses here
   // are real ones whose pin site was moved by hand.
