@@ -127,6 +127,8 @@ const invalid: [text: string, reason: ReferenceErrorReason, message: string][] =
   // An algorithm starts with a letter: what comes before one is not skipped.
   [`node@1sha256:${'a'.repeat(64)}`, 'invalidDigest', `Invalid digest "1sha256:${'a'.repeat(64)}": ${DIGEST_RULE}`],
   [`node@md5:${'a'.repeat(32)}`, 'unsupportedDigest', 'Unsupported digest algorithm "md5".'],
+  // Malformed is malformed, whatever the algorithm: not an algorithm we lack.
+  [`node@md5:${'a'.repeat(32)}!`, 'invalidDigest', `Invalid digest "md5:${'a'.repeat(32)}!": ${DIGEST_RULE}`],
   [`node@constructor:${'a'.repeat(32)}`, 'unsupportedDigest', 'Unsupported digest algorithm "constructor".'],
   [`node@sha256+b64:${'a'.repeat(64)}`, 'unsupportedDigest', 'Unsupported digest algorithm "sha256+b64".'],
   [`node@${D}@${D}`, 'invalidDigest', `Invalid digest "${D}@${D}": ${DIGEST_RULE}`],
