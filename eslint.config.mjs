@@ -29,6 +29,8 @@ export default defineConfig(
       'out/',
       '.cache/',
       '.vscode-test/',
+      '.stryker-tmp/',
+      'reports/',
       'examples/',
       '**/*.js',
       '**/*.cjs',

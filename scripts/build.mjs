@@ -3,6 +3,7 @@
 //   node scripts/build.mjs [--production] [--watch]
 import * as esbuild from 'esbuild';
 import { rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -65,7 +66,9 @@ const builds = [
     metafile: true,
   },
   { ...node, entryPoints: { registry: 'src/registry/client.ts' }, outdir: 'dist', minify: production, metafile: true },
-  { ...node, entryPoints: { yaml: 'node_modules/yaml/dist/index.js' }, outdir: 'dist', minify: production },
+  // Resolved as Node resolves it, so that a copy of the checkout without node_modules of its own builds too
+  // (Stryker's sandbox, which gets its node_modules link only after the build).
+  { ...node, entryPoints: { yaml: createRequire(import.meta.url).resolve('yaml') }, outdir: 'dist', minify: production },
   {
     entryPoints: { webview: 'media/webview/main.ts' },
     outdir: 'dist',

@@ -1,8 +1,9 @@
 // Variable substitution in Dockerfile words, as BuildKit's shell lexer does it
 // (frontend/dockerfile/shell/lex.go): `$VAR`, `${VAR}`, `${VAR:-word}`, `${VAR-word}`,
-// `${VAR:+word}`, `${VAR+word}`, `${VAR:?message}`, `${VAR?message}`, `${VAR#glob}`, `${VAR##glob}`,
-// `${VAR%glob}`, `${VAR%%glob}`, `${VAR/glob/word}`, `${VAR//glob/word}`, nested words, single and
-// double quotes and the escape character.
+// `${VAR:+word}`, `${VAR+word}`, `${VAR:?message}`, `${VAR?message}`, `${VAR#pattern}`,
+// `${VAR##pattern}`, `${VAR%pattern}`, `${VAR%%pattern}`, `${VAR/pattern/word}`, `${VAR//pattern/word}`,
+// nested words, single and double quotes and the escape character. Where BuildKit fails the build, a
+// problem says why.
 //
 // Besides the value, it records where each part of the value came from (`pieces`): literal text
 // at known positions, or a variable. That tells a pin where to write: into the reference itself,
@@ -85,7 +86,18 @@ export function expandWord(raw: string, lookup: Lookup, escape: string): Expansi
 const SPECIAL = /[$"'\\`]/;
 const NONE: readonly never[] = [];
 
-const NAME_CHAR = /[A-Za-z0-9_]/;
+/**
+ * A name after `$` (BuildKit's processName): digits only when it starts with one (`$1x` is `$1` then
+ * `x`), one special parameter (`$@`, `$$`…), or letters, digits and `_` (Unicode letters too).
+ */
+const NAME = /\p{Nd}+|[@*#?$!-]|[\p{L}\p{Nd}_]+/uy;
+
+const QUOTE = 39; // '
+const DOUBLE_QUOTE = 34; // "
+const DOLLAR = 36; // $
+const OPEN_BRACE = 123; // {
+const CLOSE_BRACE = 125; // }
+const SLASH = 47; // /
 
 function pieceText(p: Piece): string {
   return p.kind === 'variable' ? p.variable.value : p.text;
@@ -110,7 +122,7 @@ class Expander {
   ) {}
 
   run(): Expansion {
-    const pieces = this.word(false);
+    const pieces = this.word(undefined, false);
     return {
       value: joinPieces(pieces),
       pieces,
@@ -120,39 +132,30 @@ class Expander {
     };
   }
 
-  /** Reads a word up to the end, or (nested) up to an unmatched `}`, which it leaves unread. */
-  private word(nested: boolean, stopAtSlash = false): Piece[] {
+  /**
+   * Reads a word up to the end, or inside `${…}` up to `stop` (`}`, or the `/` after a replacement's
+   * pattern), which it leaves unread (BuildKit's processStopOn). With `rawEscapes` the escape characters
+   * stay in the text, as BuildKit keeps them for the patterns of `#`, `%` and `/`.
+   */
+  private word(stop: number | undefined, rawEscapes: boolean): Piece[] {
     const out = new PieceList();
     const raw = this.raw;
     while (this.i < raw.length) {
       const c = raw.charCodeAt(this.i);
-      if (nested && c === 125 /* } */) break;
-      if (stopAtSlash && c === 47 /* / */) break;
-      if (c === 39 /* ' */) {
+      if (c === stop) break;
+      if (c === QUOTE) {
+        // Everything up to the next ' is literal, escapes included.
+        const open = this.i++;
+        while (this.i < raw.length && raw.charCodeAt(this.i) !== QUOTE) out.char(raw[this.i]!, this.i++);
+        if (this.i === raw.length) this.problem(open, raw.length, Messages.dockerfileUnterminatedQuote, raw.slice(open));
         this.i++;
-        while (this.i < raw.length && raw.charCodeAt(this.i) !== 39) out.char(raw[this.i]!, this.i++);
-        this.i++;
-      } else if (c === 34 /* " */) {
-        this.i++;
-        while (this.i < raw.length && raw.charCodeAt(this.i) !== 34) {
-          const d = raw.charCodeAt(this.i);
-          if (d === this.escape && this.i + 1 < raw.length) {
-            const next = raw.charCodeAt(this.i + 1);
-            // Inside double quotes the escape only escapes `"`, `$` and itself.
-            if (next === 34 || next === 36 || next === this.escape) {
-              out.char(raw[this.i + 1]!, this.i + 1);
-              this.i += 2;
-              continue;
-            }
-          }
-          if (d === 36 /* $ */) out.pieces(this.dollar());
-          else out.char(raw[this.i]!, this.i++);
-        }
-        this.i++;
+      } else if (c === DOUBLE_QUOTE) {
+        this.doubleQuoted(out, rawEscapes);
       } else if (c === this.escape) {
+        if (rawEscapes) out.char(raw[this.i]!, this.i);
         if (this.i + 1 < raw.length) out.char(raw[this.i + 1]!, this.i + 1);
         this.i += 2;
-      } else if (c === 36 /* $ */) {
+      } else if (c === DOLLAR) {
         out.pieces(this.dollar());
       } else {
         out.char(raw[this.i]!, this.i++);
@@ -161,75 +164,103 @@ class Expander {
     return out.list;
   }
 
-  /** At a `$`: reads `$NAME` or `${…}` and returns its pieces. */
+  /** At a `"`: up to the closing one, `$` expanded; the escape only escapes `"`, `$` and itself. */
+  private doubleQuoted(out: PieceList, rawEscapes: boolean): void {
+    const raw = this.raw;
+    const open = this.i++;
+    while (this.i < raw.length && raw.charCodeAt(this.i) !== DOUBLE_QUOTE) {
+      const d = raw.charCodeAt(this.i);
+      if (d === DOLLAR) {
+        out.pieces(this.dollar());
+        continue;
+      }
+      if (d === this.escape) {
+        // At the very end `next` is NaN: the escape stays, in a quote BuildKit refuses as unterminated.
+        const next = raw.charCodeAt(this.i + 1);
+        if (rawEscapes) out.char(raw[this.i]!, this.i);
+        if (next === DOUBLE_QUOTE || next === DOLLAR || next === this.escape) {
+          out.char(raw[this.i + 1]!, this.i + 1);
+          this.i += 2;
+          continue;
+        }
+      }
+      out.char(raw[this.i]!, this.i++);
+    }
+    if (this.i === raw.length) this.problem(open, raw.length, Messages.dockerfileUnterminatedQuote, raw.slice(open));
+    this.i++;
+  }
+
+  private name(): string {
+    NAME.lastIndex = this.i;
+    const name = NAME.exec(this.raw)?.[0] ?? '';
+    this.i += name.length;
+    return name;
+  }
+
+  /** At a `$`: reads `$NAME` or `${…}` and returns its pieces (BuildKit's processDollar). */
   private dollar(): Piece[] {
     const raw = this.raw;
     const start = this.i;
     this.i++; // $
-    if (raw.charCodeAt(this.i) !== 123 /* { */) {
-      const nameStart = this.i;
-      while (this.i < raw.length && NAME_CHAR.test(raw[this.i]!)) this.i++;
-      if (this.i === nameStart) return [{ kind: 'literal', text: '$', start, end: start + 1 }];
-      return this.reference(raw.slice(nameStart, this.i));
+    if (raw.charCodeAt(this.i) !== OPEN_BRACE) {
+      const name = this.name();
+      return name === '' ? [{ kind: 'literal', text: '$', start, end: start + 1 }] : this.reference(name);
     }
     this.i++; // {
-    const nameStart = this.i;
-    while (this.i < raw.length && NAME_CHAR.test(raw[this.i]!)) this.i++;
-    const name = raw.slice(nameStart, this.i);
-    if (this.i >= raw.length) {
-      this.problem(start, raw.length, Messages.dockerfileUnterminatedVariable, raw.slice(start));
-      return [];
-    }
-    if (name === '') {
-      this.skipToBrace();
-      this.problem(start, this.i, Messages.dockerfileBadSubstitution, raw.slice(start, this.i));
-      return [];
-    }
-    const op = raw.charCodeAt(this.i);
-    if (op === 125 /* } */) {
-      this.i++;
-      return this.reference(name);
-    }
+    const name = this.name();
+    if (this.i >= raw.length) return this.unterminated(start);
+    if (name === '') return this.badSubstitution(start);
+    let modifier = raw[this.i++]!;
+    if (modifier === '}') return this.reference(name);
 
     // ${NAME<modifier>word}
-    let modifier = raw[this.i]!;
-    this.i++;
     if (modifier === ':') {
+      // `:` makes an empty value count as unset; BuildKit has it only before `-`, `+` and `?`.
       const m = raw[this.i];
-      if (m !== '-' && m !== '+' && m !== '?') {
-        this.skipToBrace();
-        this.problem(start, this.i, Messages.dockerfileBadSubstitution, raw.slice(start, this.i));
-        return [];
-      }
+      if (m !== '-' && m !== '+' && m !== '?') return this.badSubstitution(start);
       modifier += m;
       this.i++;
-    } else if ((modifier === '#' || modifier === '%' || modifier === '/') && raw[this.i] === modifier) {
-      modifier += modifier;
-      this.i++;
     } else if (!'-+?#%/'.includes(modifier)) {
-      this.skipToBrace();
-      this.problem(start, this.i, Messages.dockerfileBadSubstitution, raw.slice(start, this.i));
-      return [];
+      return this.badSubstitution(start);
     }
-
-    const isReplace = modifier[0] === '/';
-    const word = this.word(true, isReplace);
-    let replacement: Piece[] = [];
-    if (isReplace && raw.charCodeAt(this.i) === 47) {
-      this.i++;
-      replacement = this.word(true);
+    if (modifier === '/') {
+      const all = raw.charCodeAt(this.i) === SLASH;
+      if (all) this.i++;
+      // The pattern ends at the next `/` only, `}` included (BuildKit: "missing '/' in ${}").
+      const pattern = this.word(SLASH, true);
+      if (this.i >= raw.length) return this.badSubstitution(start);
+      this.i++; // /
+      const replacement = this.word(CLOSE_BRACE, true);
+      if (this.i >= raw.length) return this.unterminated(start);
+      this.i++; // }
+      return this.replaced(name, joinPieces(pattern), joinPieces(replacement), all, start);
     }
-    if (raw.charCodeAt(this.i) !== 125) {
-      this.problem(start, raw.length, Messages.dockerfileUnterminatedVariable, raw.slice(start));
-      return [];
-    }
+    const isPattern = modifier === '#' || modifier === '%';
+    // What the word says is noted only if the word is used: `${SET:-$UNSET}` is known.
+    const before = this.unresolved;
+    const word = this.word(CLOSE_BRACE, isPattern);
+    if (this.i >= raw.length) return this.unterminated(start);
     this.i++; // }
-    return this.modified(name, modifier, word, replacement, start);
+    if (isPattern) return this.trimmed(name, modifier, joinPieces(word), start);
+    return this.defaulted(name, modifier, word, before, start);
   }
 
-  private skipToBrace(): void {
+  private unterminated(start: number): Piece[] {
+    this.problem(start, this.raw.length, Messages.dockerfileUnterminatedVariable, this.raw.slice(start));
+    return [];
+  }
+
+  private badSubstitution(start: number): Piece[] {
     const close = this.raw.indexOf('}', this.i);
     this.i = close < 0 ? this.raw.length : close + 1;
+    this.problem(start, this.i, Messages.dockerfileBadSubstitution, this.raw.slice(start, this.i));
+    return [];
+  }
+
+  /** A pattern BuildKit refuses, in a `${…}` read up to its end. */
+  private invalidPattern(start: number): Piece[] {
+    this.problem(start, this.i, Messages.dockerfileBadSubstitution, this.raw.slice(start, this.i));
+    return [];
   }
 
   private problem(start: number, end: number, template: string, text: string): void {
@@ -255,129 +286,135 @@ class Expander {
     return v.value === '' ? [] : [{ kind: 'variable', variable: v }];
   }
 
-  private modified(name: string, modifier: string, word: Piece[], replacement: Piece[], start: number): Piece[] {
+  /** `${NAME-word}`, `${NAME+word}`, `${NAME?message}` and their `:` forms. */
+  private defaulted(name: string, modifier: string, word: Piece[], before: Unresolved | undefined, start: number): Piece[] {
     this.names.add(name);
     const v = this.lookup(name);
-    // A platform variable is always set (and never empty) at build time, but its value is unknown.
-    const isSet = v !== undefined && v.state !== 'noValue';
-    const isNonEmpty = isSet && (v.state === 'platform' || v.value !== '');
+    const colon = modifier[0] === ':';
+    if (v?.state === 'platform' && colon) {
+      // Set at build time, but whether it is empty is unknown too (TARGETVARIANT often is).
+      this.unresolved = before;
+      this.note({ name, cause: 'platform' });
+      return [];
+    }
+    const set = v !== undefined && v.state !== 'noValue';
+    const useWord = !set || (colon && v.value === '');
     const own = (): Piece[] => {
-      if (v?.state === 'platform') {
-        this.note({ name, cause: 'platform' });
-        return [];
-      }
-      return v && v.value !== '' ? [{ kind: 'variable', variable: v }] : [];
+      this.unresolved = before;
+      return this.reference(name);
     };
-    switch (modifier) {
-      case ':-':
-        return isNonEmpty ? own() : word;
+    switch (modifier[modifier.length - 1]) {
       case '-':
-        return isSet ? own() : word;
-      case ':+':
-        return isNonEmpty ? word : [];
+        return useWord ? word : own();
       case '+':
-        return isSet ? word : [];
-      case ':?':
-      case '?': {
-        if (modifier === ':?' ? isNonEmpty : isSet) return own();
-        const detail = joinPieces(word);
-        this.note({ name, cause: 'error', detail });
-        this.problems.push({
-          start,
-          end: this.i,
-          message: message(Messages.dockerfileRequiredVariable, name, detail || 'not set'),
-        });
-        return [];
-      }
+        if (useWord) this.unresolved = before;
+        return useWord ? [] : word;
       default: {
-        // Pattern operators need the variable's value.
-        if (!isSet) {
-          this.note({ name, cause: v === undefined ? 'undeclared' : 'noValue' });
-          return [];
-        }
-        if (v.state === 'platform') {
-          this.note({ name, cause: 'platform' });
-          return [];
-        }
-        const text = applyPattern(v.value, modifier, joinPieces(word), joinPieces(replacement));
-        return text === '' ? [] : [{ kind: 'computed', text, name }];
+        // `?`: the word is the message of the error.
+        if (!useWord) return own();
+        const detail = joinPieces(word);
+        this.unresolved = before;
+        this.note({ name, cause: 'error', detail });
+        this.problems.push({ start, end: this.i, message: message(Messages.dockerfileRequiredVariable, name, detail || 'not set') });
+        return [];
       }
     }
   }
+
+  /** The variable's value, or why it is unknown; pattern operators need it. */
+  private known(name: string): string | undefined {
+    this.names.add(name);
+    const v = this.lookup(name);
+    if (v?.state === 'value') return v.value;
+    this.note({ name, cause: v === undefined ? 'undeclared' : v.state });
+    return undefined;
+  }
+
+  /** `${NAME#pattern}`, `##`, `%`, `%%`: the shortest (longest when doubled) matching prefix or suffix removed. */
+  private trimmed(name: string, modifier: string, word: string, start: number): Piece[] {
+    // BuildKit reads `##` as `#` and a pattern starting with `#`, after expanding it.
+    const greedy = word[0] === modifier;
+    const pattern = greedy ? word.slice(1) : word;
+    const suffix = modifier === '%';
+    const re = shellPattern(suffix ? reversePattern(pattern) : pattern, greedy, true);
+    if (!re) return this.invalidPattern(start);
+    const value = this.known(name);
+    if (value === undefined) return [];
+    const text = suffix ? reverse(trimPrefix(re, reverse(value))) : trimPrefix(re, value);
+    return text === '' ? [] : [{ kind: 'computed', text, name }];
+  }
+
+  /** `${NAME/pattern/replacement}`: the first (with `//`, every) match of the pattern replaced. */
+  private replaced(name: string, pattern: string, replacement: string, all: boolean, start: number): Piece[] {
+    const re = shellPattern(pattern, true, false);
+    if (!re) return this.invalidPattern(start);
+    const value = this.known(name);
+    if (value === undefined) return [];
+    const text = value.replace(all ? new RegExp(re.source, 'gu') : re, () => replacement);
+    return text === '' ? [] : [{ kind: 'computed', text, name }];
+  }
 }
 
-/** Collects pieces, merging characters that stand next to each other in the raw word. */
+/** Collects pieces, merging literal runs that stand next to each other in the raw word. */
 class PieceList {
   readonly list: Piece[] = [];
 
   char(ch: string, at: number): void {
-    const last = this.list[this.list.length - 1];
-    if (last?.kind === 'literal' && last.end === at) {
-      this.list[this.list.length - 1] = { kind: 'literal', text: last.text + ch, start: last.start, end: at + 1 };
-    } else {
-      this.list.push({ kind: 'literal', text: ch, start: at, end: at + 1 });
-    }
+    this.add({ kind: 'literal', text: ch, start: at, end: at + 1 });
   }
 
   pieces(ps: readonly Piece[]): void {
-    for (const p of ps) {
-      if (p.kind === 'literal' && p.text.length === p.end - p.start) {
-        // Re-add character by character so adjacent literal runs merge.
-        for (let k = 0; k < p.text.length; k++) this.char(p.text[k]!, p.start + k);
-      } else {
-        this.list.push(p);
-      }
+    for (const p of ps) this.add(p);
+  }
+
+  private add(p: Piece): void {
+    const last = this.list[this.list.length - 1];
+    if (p.kind === 'literal' && last?.kind === 'literal' && last.end === p.start) {
+      this.list[this.list.length - 1] = { kind: 'literal', text: last.text + p.text, start: last.start, end: p.end };
+    } else {
+      this.list.push(p);
     }
   }
 }
 
-/** Shell pattern operators on a known value. Patterns are globs: `*`, `?`, `[…]`, escapes with `\`. */
-function applyPattern(value: string, op: string, pattern: string, replacement: string): string {
-  const re = globToRegExpSource(pattern);
-  const whole = new RegExp(`^(?:${re})$`, 's');
-  switch (op) {
-    case '#': // remove the shortest matching prefix
-      for (let k = 0; k <= value.length; k++) if (whole.test(value.slice(0, k))) return value.slice(k);
-      return value;
-    case '##': // the longest prefix
-      for (let k = value.length; k >= 0; k--) if (whole.test(value.slice(0, k))) return value.slice(k);
-      return value;
-    case '%': // the shortest suffix
-      for (let k = value.length; k >= 0; k--) if (whole.test(value.slice(k))) return value.slice(0, k);
-      return value;
-    case '%%': // the longest suffix
-      for (let k = 0; k <= value.length; k++) if (whole.test(value.slice(k))) return value.slice(0, k);
-      return value;
-    case '/':
-      return value.replace(new RegExp(re, 's'), () => replacement);
-    case '//':
-      return re === '' ? value : value.replace(new RegExp(re, 'gs'), () => replacement);
-    default:
-      return value;
+/**
+ * BuildKit's convertShellPatternToRegex: `*` (shortest, or longest when greedy) and `?` are wildcards,
+ * `\` escapes `*`, `?` and itself and is dropped before `}` and `/`; there are no bracket expressions.
+ * Undefined for any other escape, which BuildKit refuses ("invalid escape").
+ */
+function shellPattern(pattern: string, greedy: boolean, anchored: boolean): RegExp | undefined {
+  const chars = [...pattern];
+  let source = anchored ? '^' : '';
+  for (let k = 0; k < chars.length; k++) {
+    const c = chars[k]!;
+    // Go's `.` does not match a newline.
+    if (c === '*') source += greedy ? '[^\\n]*' : '[^\\n]*?';
+    else if (c === '?') source += '[^\\n]';
+    else if (c !== '\\') source += '[]{}.+()|^$'.includes(c) ? `\\${c}` : c;
+    else {
+      const next = chars[k + 1];
+      if (next === '}' || next === '/') continue;
+      if (next !== '*' && next !== '?' && next !== '\\') return undefined;
+      source += `\\${next}`;
+      k++;
+    }
   }
+  return new RegExp(source, 'u');
 }
 
-function globToRegExpSource(glob: string): string {
-  let out = '';
-  for (let k = 0; k < glob.length; k++) {
-    const c = glob[k]!;
-    if (c === '*') out += '.*';
-    else if (c === '?') out += '.';
-    else if (c === '\\' && k + 1 < glob.length) out += escapeRegExp(glob[++k]!);
-    else if (c === '[') {
-      const close = glob.indexOf(']', k + 2);
-      if (close < 0) out += '\\[';
-      else {
-        let body = glob.slice(k + 1, close);
-        if (body.startsWith('!')) body = '^' + body.slice(1);
-        out += `[${body.replace(/\\/g, '\\\\')}]`;
-        k = close;
-      }
-    } else out += escapeRegExp(c);
-  }
-  return out;
+function trimPrefix(re: RegExp, value: string): string {
+  const match = re.exec(value);
+  return match ? value.slice(match[0].length) : value;
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+/** Reverses a value by characters (code points), to trim a suffix as a prefix. */
+function reverse(value: string): string {
+  return [...value].reverse().join('');
+}
+
+/** Reverses a pattern keeping each escape before the character it escapes (`a\*c` → `c\*a`). */
+function reversePattern(pattern: string): string {
+  return Array.from(pattern.matchAll(/\\?[^]/gu), (m) => m[0])
+    .reverse()
+    .join('');
 }

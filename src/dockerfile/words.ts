@@ -46,7 +46,7 @@ export function splitWords(s: string, from: number, escape: string, flagsOnly = 
       }
       const c = s.charCodeAt(i);
       if (quote === 0 && isBlank(c)) break;
-      if (c === esc && quote !== 39 /* ' */) {
+      if (c === esc && quote !== 39 /* ' */ && i + 1 < s.length) {
         i++; // the escaped character belongs to the word
       } else if (quote === 0 && (c === 34 || c === 39)) {
         quote = c;
@@ -54,7 +54,6 @@ export function splitWords(s: string, from: number, escape: string, flagsOnly = 
         quote = 0;
       }
     }
-    if (i > s.length) i = s.length;
     words.push({ text: s.slice(start, i), start, end: i });
     if (flagsOnly && i - start === 2) break;
   }
@@ -98,13 +97,14 @@ export function splitFlags(words: readonly Word[]): { flags: Flag[]; rest: Word[
 export function mountFields(value: Word): { key: string; value?: Word }[] {
   let text = value.text;
   let base = value.start;
-  if (text.length >= 2 && text.startsWith('"') && text.endsWith('"')) {
+  // A lone `"` unwraps to nothing, which is also what it reads as: an empty quoted field.
+  if (text.startsWith('"') && text.endsWith('"')) {
     text = text.slice(1, -1);
     base += 1;
   }
   const fields: { key: string; value?: Word }[] = [];
   let i = 0;
-  while (i <= text.length) {
+  for (;;) {
     let start = i;
     let end: number;
     if (text.charCodeAt(i) === 34) {
@@ -130,8 +130,7 @@ export function mountFields(value: Word): { key: string; value?: Word }[] {
             },
       );
     }
-    if (i < 0) break;
+    if (i < 0) return fields;
     i++;
   }
-  return fields;
 }

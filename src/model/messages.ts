@@ -40,6 +40,7 @@ export const Messages = {
   dockerfileDuplicateStageName: 'The stage name "{0}" is already used by stage {1}.',
   dockerfileInstructionBeforeFrom: '{0} before the first FROM: only ARG may come before FROM.',
   dockerfileUnterminatedVariable: 'Unterminated variable reference "{0}".',
+  dockerfileUnterminatedQuote: 'Unterminated quote: {0}',
   dockerfileBadSubstitution: 'Unsupported substitution "{0}".',
   dockerfileRequiredVariable: 'Variable {0} is required: {1}',
   dockerfileDuplicateDirective: 'Duplicate parser directive "{0}": only the first one counts.',

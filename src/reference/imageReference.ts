@@ -50,7 +50,11 @@ const DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]
 const WHITESPACE = /\s/;
 const HEX64 = /^[a-f0-9]{64}$/;
 /** Algorithms go-digest can verify, with their lowercase hex length. */
-const DIGEST_ALGORITHMS: Readonly<Record<string, number>> = { sha256: 64, sha384: 96, sha512: 128 };
+const DIGEST_ALGORITHMS: ReadonlyMap<string, number> = new Map([
+  ['sha256', 64],
+  ['sha384', 96],
+  ['sha512', 128],
+]);
 
 function fail(reason: ReferenceErrorReason, msg: Message): ParsedReference {
   return { ok: false, error: { reason, message: msg } };
@@ -68,7 +72,8 @@ export function parseImageReference(text: string): ParsedReference {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
     const digestError = checkDigest(digest);
-    if (digestError) return fail(digestError, message(digestError === 'invalidDigest' ? Messages.referenceInvalidDigest : Messages.referenceUnsupportedDigest, digestError === 'invalidDigest' ? digest : digest.split(':')[0] ?? digest));
+    if (digestError === 'invalidDigest') return fail(digestError, message(Messages.referenceInvalidDigest, digest));
+    if (digestError) return fail(digestError, message(Messages.referenceUnsupportedDigest, digest.slice(0, digest.indexOf(':'))));
   }
 
   let tag: string | undefined;
@@ -80,7 +85,6 @@ export function parseImageReference(text: string): ParsedReference {
   }
 
   const name = rest;
-  if (name.length > NAME_TOTAL_LENGTH_MAX) return fail('nameTooLong', message(Messages.referenceNameTooLong));
 
   // splitDockerDomain: the first segment is a registry only if it looks like a host.
   const slash = name.indexOf('/');
@@ -95,17 +99,15 @@ export function parseImageReference(text: string): ParsedReference {
     }
   }
 
+  // ParseNormalizedNamed: any uppercase letter in the repository is this error, whatever else is wrong.
+  if (path.toLowerCase() !== path) return fail('uppercase', message(Messages.referenceUppercase, path));
   const components = path.split('/');
-  for (const component of components) {
-    if (PATH_COMPONENT.test(component)) continue;
-    const reason = PATH_COMPONENT.test(component.toLowerCase()) ? 'uppercase' : 'invalidName';
-    return fail(reason, message(reason === 'uppercase' ? Messages.referenceUppercase : Messages.referenceInvalidName, path));
-  }
-  // Docker refuses a bare 64-hex name: it would be mistaken for an image ID.
-  if (registry === DOCKER_HUB && slash < 0 && HEX64.test(path)) {
-    return fail('invalidName', message(Messages.referenceInvalidName, path));
-  }
+  if (!components.every((c) => PATH_COMPONENT.test(c))) return fail('invalidName', message(Messages.referenceInvalidName, path));
+  // Docker refuses a reference that is 64 hex digits and nothing else: it would be mistaken for an image ID.
+  if (HEX64.test(text)) return fail('invalidName', message(Messages.referenceInvalidName, path));
   const repository = registry === DOCKER_HUB && components.length === 1 ? `library/${path}` : path;
+  // distribution/reference v0.6 (BuildKit's): the limit is on the repository path, the registry not counted.
+  if (repository.length > NAME_TOTAL_LENGTH_MAX) return fail('nameTooLong', message(Messages.referenceNameTooLong));
 
   // Each shape written out whole: an object given properties after it is made needs a second block of memory.
   const ref: ImageRef =
@@ -121,9 +123,10 @@ export function parseImageReference(text: string): ParsedReference {
 
 function checkDigest(digest: string): ReferenceErrorReason | undefined {
   if (!DIGEST.test(digest)) return 'invalidDigest';
-  const [algorithm = '', hex = ''] = digest.split(':');
-  const length = DIGEST_ALGORITHMS[algorithm];
+  const colon = digest.indexOf(':');
+  const length = DIGEST_ALGORITHMS.get(digest.slice(0, colon));
   if (length === undefined) return 'unsupportedDigest';
+  const hex = digest.slice(colon + 1);
   return hex.length === length && /^[a-f0-9]+$/.test(hex) ? undefined : 'invalidDigest';
 }
 

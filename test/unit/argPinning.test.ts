@@ -317,3 +317,77 @@ describe('arg pinning (unit): diagnostics', () => {
     );
   });
 });
+
+describe('arg pinning (unit): Pin All over several readings of one Dockerfile', () => {
+  // The Dockerfile on its own, and as a Compose service that passes it nothing builds it: one reference, two readings.
+  const dockerfile = 'ARG VERSION=22\nFROM node:${VERSION} AS app\n';
+  function readings(): { alone: BuildFile; built: BuildFile } {
+    const index = new BuildFileIndex();
+    index.set('/w/compose.yaml', 'services:\n  api:\n    build: .\n', 'compose');
+    index.set('/w/Dockerfile', dockerfile);
+    return { alone: index.get('/w/Dockerfile')!, built: index.linked('/w/compose.yaml', 0)! };
+  }
+
+  it('pins a reference read twice once, and lists it once', () => {
+    const { alone, built } = readings();
+    const plan = planPinAll([alone, built], () => D1, 'digestAfterExpansion');
+    assert.deepEqual(plan.files.map((f) => [f.path, f.edits.map((e) => e.newText)]), [['/w/Dockerfile', [`node:\${VERSION}@${D1}`]]]);
+    assert.deepEqual(plan.changed.map((c) => c.use.text), ['node:${VERSION}']);
+  });
+
+  it('skips it when a reading has no digest, or the readings were given different ones', () => {
+    const { alone, built } = readings();
+    const partly = planPinAll([alone, built], (_use, file) => (file === alone ? D1 : undefined), 'digestAfterExpansion');
+    assert.deepEqual([partly.files, partly.skipped.map((s) => s.reason)], [[], [{ kind: 'noDigest' }]]);
+    const none = planPinAll([alone, built], () => undefined, 'digestAfterExpansion');
+    assert.deepEqual(none.skipped.map((s) => s.reason), [{ kind: 'noDigest' }]);
+    const different = planPinAll([alone, built], (_use, file) => (file === alone ? D1 : D2), 'digestAfterExpansion');
+    assert.deepEqual([different.files, different.skipped.map((s) => s.reason)], [[], [{ kind: 'conflict', digests: [D1, D2] }]]);
+  });
+});
+
+describe('arg pinning (unit): Pin All, what is left out and in what order edits come', () => {
+  it('leaves stages and scratch out whatever the form, as it does without one', () => {
+    const file = parseDockerfile(DF, 'ARG VERSION=22\nFROM node:${VERSION} AS app\nFROM app\nFROM scratch\nCOPY --from=app / /\n');
+    const plan = planPinAll([file], () => D1, 'companionArg');
+    assert.deepEqual(plan.skipped, []);
+    assert.equal(plan.changed.length, 1);
+  });
+
+  it('without a form, lists a reference whose variable a build sets from outside as not pinnable, not as a choice to make', () => {
+    const file = parseDockerfile(DF, 'ARG VERSION=22\nFROM node:${VERSION}\n', { buildArgs: { VERSION: '20' } });
+    assert.deepEqual(planPinAll([file], () => D1).skipped.map((s) => s.reason), [{ kind: 'notPinnable', reason: { kind: 'partialArg', arg: 'VERSION' } }]);
+  });
+
+  it('gives a file its edits in document order, a companion ARG line and the pins around it included', () => {
+    const text = 'ARG VERSION=22\nFROM alpine:3.20 AS base\nFROM node:${VERSION} AS app\n';
+    const plan = planPinAll([parseDockerfile(DF, text)], () => D1, 'companionArg');
+    assert.deepEqual(plan.files[0]!.edits.map((e) => at(e.range)), ['0:0-0:14', '1:5-1:16', '2:5-2:20']);
+    assert.equal(apply(text, plan.files[0]!.edits), `ARG VERSION=22\nARG NODE_DIGEST=${D1}\nFROM alpine:3.20@${D1} AS base\nFROM node:\${VERSION}@\${NODE_DIGEST} AS app\n`);
+  });
+});
+
+describe('arg pinning (unit): planning over a model that contradicts itself', () => {
+  // The parsers never give these; the planner still writes nothing rather than guess.
+  const read = (text: string, written: string) => use(parseDockerfile(DF, text), written);
+
+  it('has nothing to do for a use already pinned to that digest, whatever the form', () => {
+    const pinned = read(`ARG V=22\nFROM node:\${V}@${D1}\n`, `node:\${V}@${D1}`);
+    assert.deepEqual(planArgPin(pinned, D1, DF, 'companionArg'), { ok: true, edits: [] });
+  });
+
+  it('refuses a reference partly from ARGs without a parsed reference, or whose reference or word already has a digest', () => {
+    const partial = read('ARG V=22\nFROM node:${V}\n', 'node:${V}');
+    assert.deepEqual(planArgPin({ ...partial, reference: undefined }, D1, DF, 'digestAfterExpansion'), { ok: false, reason: { kind: 'noReference' } });
+    assert.deepEqual(planArgPin({ ...partial, reference: { ...partial.reference!, digest: D2 } }, D1, DF, 'digestAfterExpansion'), { ok: false, reason: { kind: 'siteMismatch', text: 'node:${V}' } });
+    const choices = argPinChoices(partial)!;
+    assert.ok(!partial.pin.pinnable && partial.pin.reason.kind === 'partialArg');
+    const withAt: ImageUse = { ...partial, pin: { pinnable: false, reason: { ...partial.pin.reason, choices: { ...choices, afterExpansion: { ...choices.afterExpansion, text: 'node:${V}@x' } } } } };
+    assert.deepEqual(planArgPin(withAt, D1, DF, 'digestAfterExpansion'), { ok: false, reason: { kind: 'siteMismatch', text: 'node:${V}@x' } });
+  });
+
+  it('refuses a companion ARG whose default is not the digest the reference has', () => {
+    const companion = read(`ARG V=22\nARG NODE_DIGEST=${D1}\nFROM node:\${V}@\${NODE_DIGEST}\n`, 'node:${V}@${NODE_DIGEST}');
+    assert.deepEqual(planPin({ ...companion, reference: { ...companion.reference!, digest: D2 } }, D2, DF), { ok: false, reason: { kind: 'siteMismatch', text: D1 } });
+  });
+});

@@ -4,7 +4,7 @@ import { parseBake } from '../../src/bake/parseBake';
 import { parseCompose } from '../../src/compose/parseCompose';
 import { parseDockerfile } from '../../src/dockerfile/parseDockerfile';
 import type { BuildFile, ImageUse, Range } from '../../src/model/buildFile';
-import { applyEdits, planPin, planPinAll, planUnpin, type PinEdit, type PinPlan } from '../../src/pin/planEdits';
+import { applyEdits, planPin, planPinAll, planUnpin, type PinEdit, type PinPlan, type UseAt } from '../../src/pin/planEdits';
 import { BuildFileIndex } from '../../src/workspace/buildFileIndex';
 
 // Unit tier: the pin planner over real parser output. Every expected text below is written by hand from
@@ -296,10 +296,12 @@ describe('pin planner (unit): refusals', () => {
     });
   }
 
-  const nginx = pick(parseDockerfile(DF, 'FROM nginx:1.27\n'), 'nginx:1.27');
+  // Parsed inside each test, not while the file loads: code run at load time is a static mutant to
+  // Stryker, which then reruns every test for each of its mutants (`npm run mutate`).
+  const nginx = () => pick(parseDockerfile(DF, 'FROM nginx:1.27\n'), 'nginx:1.27');
   for (const digest of [`sha256:${'A1'.repeat(32)}`, `sha256:${'a'.repeat(63)}`, `sha256:${'a'.repeat(65)}`, `sha512:${'a'.repeat(128)}`, 'a'.repeat(64), `sha256:${'g'.repeat(64)}`, '', ` ${D1}`]) {
     it(`pin refuses the digest ${JSON.stringify(digest.length > 20 ? `${digest.slice(0, 12)}…(${digest.length})` : digest)}`, () => {
-      assert.deepEqual(planPin(nginx, digest, DF), { ok: false, reason: { kind: 'invalidDigest', digest } });
+      assert.deepEqual(planPin(nginx(), digest, DF), { ok: false, reason: { kind: 'invalidDigest', digest } });
     });
   }
 
@@ -370,6 +372,49 @@ describe('pin planner (unit): applyEdits', () => {
     const conflicting = edit(0, 5, 12, 'node:22', `node:22@${D2}`);
     assert.deepEqual(applyEdits(text, [node, conflicting]).skipped, [conflicting]);
   });
+  it('reports an edit inside another as skipped even when it would write the same text', () => {
+    const inside = edit(0, 10, 12, '22', `node:22@${D1}`);
+    assert.deepEqual(applyEdits(text, [node, inside]), { text: `FROM node:22@${D1} AS a\nCOPY --from=alpine:3.20 / /\n`, skipped: [inside] });
+    const shorter = edit(0, 5, 9, 'node', `node:22@${D1}`);
+    assert.deepEqual(applyEdits(text, [node, shorter]).skipped, [node]);
+  });
+  it('applies edits that touch without overlapping', () => {
+    const from = edit(0, 0, 4, 'FROM', 'from');
+    const image = edit(0, 4, 12, ' node:22', ' node:24');
+    assert.deepEqual(applyEdits(text, [image, from]), { text: 'from node:24 AS a\nCOPY --from=alpine:3.20 / /\n', skipped: [] });
+    // An insertion where a replacement ends is after it, and both are applied.
+    const after = edit(0, 12, 12, '', ' ');
+    assert.deepEqual(applyEdits(text, [node, after]), { text: `FROM node:22@${D1}  AS a\nCOPY --from=alpine:3.20 / /\n`, skipped: [] });
+  });
+  it('of two insertions at one point, or an insertion where a replacement starts, keeps the one first in document order', () => {
+    const first = edit(0, 5, 5, '', 'a');
+    const second = edit(0, 5, 5, '', 'b');
+    assert.deepEqual(applyEdits(text, [first, second]), { text: 'FROM anode:22 AS a\nCOPY --from=alpine:3.20 / /\n', skipped: [second] });
+    // The insertion ends first, so it comes first, whatever order the edits were given in.
+    assert.deepEqual(applyEdits(text, [node, first]), { text: 'FROM anode:22 AS a\nCOPY --from=alpine:3.20 / /\n', skipped: [node] });
+  });
+  it('edits up to the very end of a text without a final line break', () => {
+    const last = 'FROM node:22';
+    assert.deepEqual(applyEdits(last, [node]), { text: `FROM node:22@${D1}`, skipped: [] });
+    assert.deepEqual(applyEdits(last, [edit(0, 12, 12, '', ' AS a')]), { text: 'FROM node:22 AS a', skipped: [] });
+    // …and edits nothing past it, whatever the text there would have to be.
+    const pastTheEnd = edit(0, 13, 13, '', 'x');
+    assert.deepEqual(applyEdits(last, [pastTheEnd]), { text: last, skipped: [pastTheEnd] });
+  });
+  it('edits at the start of a line', () => {
+    const copy = edit(1, 0, 4, 'COPY', 'copy');
+    assert.deepEqual(applyEdits(text, [copy]), { text: 'FROM node:22 AS a\ncopy --from=alpine:3.20 / /\n', skipped: [] });
+  });
+  it('skips a range with an end outside the text, even when the text it would cover is what it expects', () => {
+    // A start before the line: the text up to the end, or nothing, is not a reason to apply it.
+    const beforeLine = edit(0, -1, 4, 'FROM', 'from');
+    const beforeText = edit(0, -1, 4, '', 'x');
+    // An end past its line, or past the text: the text from the start on is not either.
+    const pastLine = edit(1, 24, 40, '/ /\n', 'x');
+    const pastText = edit(0, 5, 99, 'node:22', 'x');
+    assert.deepEqual(applyEdits(text, [beforeLine, beforeText, pastLine]), { text, skipped: [beforeLine, beforeText, pastLine] });
+    assert.deepEqual(applyEdits('FROM node:22', [pastText]), { text: 'FROM node:22', skipped: [pastText] });
+  });
 });
 
 describe('pin planner (unit): pin all', () => {
@@ -439,6 +484,90 @@ describe('pin planner (unit): pin all', () => {
       plan.skipped.map((s) => [s.use.text, s.reason.kind === 'notPinnable' ? s.reason.reason.kind : s.reason.kind]),
       // partly from an ARG: how to pin it is the user's choice (test/unit/argPinning.test.ts)
       [['$V', 'sharedArg'], ['$V', 'sharedArg'], ['python:${TAG:-3}', 'chooseForm']],
+    );
+  });
+});
+
+describe('pin planner (unit): pin all, one Dockerfile read several ways', () => {
+  // The Dockerfile on its own, and as three Compose services build it: two pass other values for BASE
+  // (their digests go into the Compose file), one passes none (it reads what the Dockerfile reads).
+  const dockerfile = 'ARG BASE=golang:1.22\nFROM ${BASE}\n';
+  const compose = ['services:', '  a:', '    build:', '      args:', '        BASE: golang:1.23', '  b:', '    build:', '      args:', '        BASE: golang:1.24', '  c:', '    build: .', ''].join('\n');
+  const digests: Record<string, string> = { 'golang:1.22': D1, 'golang:1.23': D2, 'golang:1.24': D3 };
+  /** The builds first, the Dockerfile on its own last. */
+  function readings(): BuildFile[] {
+    const index = new BuildFileIndex();
+    index.set('/w/compose.yaml', compose, 'compose');
+    index.set('/w/Dockerfile', dockerfile);
+    return [index.linked('/w/compose.yaml', 0)!, index.linked('/w/compose.yaml', 1)!, index.linked('/w/compose.yaml', 2)!, index.get('/w/Dockerfile')!];
+  }
+  const line = (u: UseAt & { reason?: { kind: string }; edit?: PinEdit }) => `${u.path}:${u.use.range.start.line} ${u.use.resolved}${u.reason ? ` ${u.reason.kind}` : ''}${u.edit ? ` → ${u.edit.path}` : ''}`;
+
+  it('lists files by path, whatever order the sites were found in', () => {
+    const plan = planPinAll(readings(), (use) => digests[use.resolved ?? '']);
+    assert.deepEqual(plan.files.map((f) => [f.path, f.edits.map((e) => e.newText)]), [
+      ['/w/Dockerfile', [`golang:1.22@${D1}`]],
+      ['/w/compose.yaml', [`golang:1.23@${D2}`, `golang:1.24@${D3}`]],
+    ]);
+  });
+
+  it('lists a use that reaches one site several ways once', () => {
+    const plan = planPinAll(readings(), (use) => digests[use.resolved ?? '']);
+    // By the file each edit is in, then in document order: the ARG default first.
+    assert.deepEqual(plan.changed.map(line), [
+      '/w/Dockerfile:1 golang:1.22 → /w/Dockerfile',
+      '/w/Dockerfile:1 golang:1.23 → /w/compose.yaml',
+      '/w/Dockerfile:1 golang:1.24 → /w/compose.yaml',
+    ]);
+  });
+
+  it('lists a skipped use once per image it pulls: the same image read twice is one line', () => {
+    const plan = planPinAll(readings(), () => undefined);
+    assert.deepEqual(plan.skipped.map(line), ['/w/Dockerfile:1 golang:1.23 noDigest', '/w/Dockerfile:1 golang:1.24 noDigest', '/w/Dockerfile:1 golang:1.22 noDigest']);
+  });
+
+  it('never writes a digest it could not check, and lists the uses it was given for', () => {
+    const bad = `sha256:${'A'.repeat(64)}`;
+    const plan = planPinAll(readings(), (use) => (use.resolved === 'golang:1.22' ? bad : digests[use.resolved ?? '']));
+    assert.deepEqual(plan.files.map((f) => f.path), ['/w/compose.yaml']);
+    assert.deepEqual(plan.skipped.map(line), ['/w/Dockerfile:1 golang:1.22 invalidDigest']);
+    assert.deepEqual(plan.skipped[0]!.reason, { kind: 'invalidDigest', digest: bad });
+  });
+});
+
+describe('pin planner (unit): pin all, what is not an image', () => {
+  it("lists neither a build's output name nor a named context that is not an image among the skipped", () => {
+    const compose = 'services:\n  app:\n    build:\n      context: .\n      additional_contexts:\n        base: ./base\n    image: acme/app:1\n';
+    const index = new BuildFileIndex();
+    index.set('/w/compose.yaml', compose, 'compose');
+    index.set('/w/Dockerfile', 'FROM base\nFROM alpine:3.20\n');
+    const files = [index.get('/w/compose.yaml')!, index.linked('/w/compose.yaml', 0)!, index.get('/w/Dockerfile')!];
+    const plan = planPinAll(files, (use) => (use.resolved === 'alpine:3.20' ? D1 : undefined));
+    assert.deepEqual(plan.files.map((f) => f.edits.map((e) => e.newText)), [[`alpine:3.20@${D1}`]]);
+    // Only the Dockerfile on its own pulls an image named base.
+    assert.deepEqual(plan.skipped.map((s) => `${s.path}:${s.use.range.start.line} ${s.use.text} ${s.reason.kind}`), ['/w/Dockerfile:0 base noDigest']);
+  });
+});
+
+describe('pin planner (unit): pin all, overlapping sites', () => {
+  // The parsers never give two sites that overlap; the planner still refuses to write both. The uses here
+  // are real ones whose pin site was moved by hand.
+  it('keeps the site planned first, skips any that starts inside it or at the same point, and keeps one that only touches it', () => {
+    const file = parseDockerfile(DF, 'FROM alpine:3.20 AS a\nFROM busybox:1.36 AS b\n');
+    const [alpine, busybox] = file.uses as [ImageUse, ImageUse];
+    const moved = (use: ImageUse, from: number, to: number): ImageUse => {
+      assert.ok(use.pin.pinnable);
+      return { ...use, pin: { ...use.pin, range: { start: { line: 0, character: from }, end: { line: 0, character: to } } } };
+    };
+    // alpine's site is 0:5-0:16. Given last to first, to show the order is the document's.
+    const touching = moved(busybox, 16, 19);
+    const inside = moved(busybox, 10, 20);
+    const samePoint = moved(alpine, 5, 8);
+    const plan = planPinAll([{ ...file, uses: [alpine, touching, samePoint, inside] }], () => D1);
+    assert.deepEqual(plan.files.map((f) => f.edits.map((e) => at(e.range))), [['0:5-0:16', '0:16-0:19']]);
+    assert.deepEqual(
+      plan.skipped.map((s) => `${s.use.text} ${at(s.use.pin.pinnable ? s.use.pin.range : s.use.range)} ${s.reason.kind === 'overlap' ? at(s.reason.with) : s.reason.kind}`),
+      ['alpine:3.20 0:5-0:8 0:5-0:16', 'busybox:1.36 0:10-0:20 0:5-0:16'],
     );
   });
 });
