@@ -1,13 +1,20 @@
 // `npm run bench` — every benchmark of the project, as a table or (with --json) one JSON object
-// whose keys name each measurement. Each measurement is reported next to a baseline measured in
-// the same run, because the machine is shared and noisy: ratios travel, milliseconds don't.
+// whose keys name each measurement; `--only=<suite>,…` runs some suites alone. Each measurement is
+// reported next to a baseline measured in the same run, because the machine is shared and noisy:
+// ratios travel, milliseconds don't.
+import { activationBench } from './activation';
 import { composeBakeBench, composeBakeCold } from './composeBake';
 import { dockerfilesCold, indexingBench } from './indexing';
 import { rmSync } from 'node:fs';
 import { benchDir, type Measurement } from './measure';
 import { registryBench, requireRegistryBenchTools } from './registry';
 
-const suites: (() => Promise<Measurement[]>)[] = [indexingBench, composeBakeBench, registryBench];
+const suites: Record<string, () => Promise<Measurement[]>> = {
+  indexing: indexingBench,
+  composeBake: composeBakeBench,
+  registry: registryBench,
+  activation: activationBench,
+};
 
 async function main(): Promise<void> {
   // A child run for a cold measurement: print the milliseconds and nothing else.
@@ -19,12 +26,17 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(await dockerfilesCold()));
     return;
   }
+  // `--only=activation,registry` runs those suites alone.
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+  const chosen = only ?? Object.keys(suites);
+  const unknown = chosen.filter((name) => !(name in suites));
+  if (unknown.length) throw new Error(`No bench suite named ${unknown.join(', ')}; there are ${Object.keys(suites).join(', ')}`);
   // A missing tool fails now, not after the benchmarks before the one that needs it.
-  requireRegistryBenchTools();
+  if (chosen.includes('registry')) requireRegistryBenchTools();
   const json = process.argv.includes('--json');
   const results: Measurement[] = [];
   try {
-    for (const suite of suites) results.push(...(await suite()));
+    for (const name of chosen) results.push(...(await suites[name]!()));
   } finally {
     rmSync(benchDir(), { recursive: true, force: true });
   }
