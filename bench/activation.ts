@@ -1,12 +1,14 @@
 // Activation in the real editor: the packaged extension installed into code-server's VS Code, opened on a
 // copy of the sample workspace in headless Chromium, and the time VS Code itself reports for it in
 // "Developer: Show Running Extensions" (code loading plus the `activate()` call). Next to it, in the same
-// window, an extension that does nothing, activated by the same event: the floor this machine gives any
-// extension at that moment (the machine is shared, so only the difference and the ratio travel).
+// window, an extension that loads VS Code's API and does nothing else, activated by the same event: the floor
+// this machine gives any extension at that moment (the machine is shared, so only the difference and the
+// ratio travel). VS Code starts its clock before an `await`, so its number also holds whatever other
+// extensions run meanwhile; `activate()` alone is what the extension logs ("Activated in … ms").
 // Also: the bytes of the bundle VS Code loads at activation (the registry client is a bundle of its own,
 // loaded on first use). DESIGN.md: activate() under 30 ms, bundle under 500 KB; issue 11: under 400 KB.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -15,29 +17,34 @@ import { startVscodeServer } from '../test/host/vscodeServer';
 import { median, type Measurement } from './measure';
 
 const ROUNDS = 5;
-const VSIX = resolve('dist/image-provenance.vsix');
+/** Another build to measure (an older commit's `npm run package`), for a before and after on one machine. */
+const OTHER_VSIX = process.env.IMAGE_PROVENANCE_BENCH_VSIX;
+const VSIX = OTHER_VSIX ? resolve(OTHER_VSIX) : resolve('dist/image-provenance.vsix');
 const BASELINE_NAME = 'Activation Baseline';
 
 export async function activationBench(): Promise<Measurement[]> {
   // The .vsix is what users install: a production build (minified, no source maps).
-  execFileSync('npm', ['run', '--silent', 'package'], { stdio: 'ignore' });
-  const bundle = statSync(resolve('dist/extension.js')).size / 1000;
+  if (!OTHER_VSIX) execFileSync('npm', ['run', '--silent', 'package'], { stdio: 'ignore' });
+  const bundle = OTHER_VSIX ? NaN : statSync(resolve('dist/extension.js')).size / 1000;
   const scratch = mkdtempSync(join(tmpdir(), 'image-provenance-activation-'));
   try {
     const baseline = packageBaseline(scratch);
     const ours: number[] = [];
     const floor: number[] = [];
+    const calls: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const times = await activationTimes(scratch, baseline);
       ours.push(times.ours);
       floor.push(times.baseline);
+      if (times.activate !== undefined) calls.push(times.activate);
     }
     const [o, b] = [median(ours), median(floor)];
     return [
-      { key: 'activation.reported.ms', value: o, unit: 'ms', target: '< 30 ms above the baseline', note: `VS Code's own number, median of ${ROUNDS} fresh windows (${ours.join(', ')})` },
-      { key: 'activation.baseline.ms', value: b, unit: 'ms', note: `an empty extension on the same event, same windows (${floor.join(', ')})` },
-      { key: 'activation.overBaseline.ms', value: o - b, unit: 'ms', target: '< 30 ms' },
-      { key: 'activation.ratio', value: o / b, unit: '×', note: 'ours / the empty extension' },
+      { key: 'activation.reported.ms', value: o, unit: 'ms', note: `VS Code's own number, median of ${ROUNDS} fresh windows (${ours.join(', ')})` },
+      { key: 'activation.baseline.ms', value: b, unit: 'ms', note: `an extension that only loads VS Code's API, same event, same windows (${floor.join(', ')})` },
+      { key: 'activation.overBaseline.ms', value: o - b, unit: 'ms', note: 'what VS Code reports for ours beyond the floor' },
+      { key: 'activation.ratio', value: o / b, unit: '×', note: 'ours / the floor' },
+      { key: 'activation.activateCall.ms', value: median(calls), unit: 'ms', target: '< 30 ms', note: `activate() itself, as the extension logs it (${calls.join(', ')})` },
       { key: 'activation.bundle.kb', value: bundle, unit: 'kB', target: '< 400 kB', note: 'dist/extension.js as packaged; dist/registry.js loads on first use' },
     ];
   } finally {
@@ -60,15 +67,16 @@ function packageBaseline(scratch: string): string {
     activationEvents: ['workspaceContains:**/Dockerfile'],
   };
   writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
-  writeFileSync(join(dir, 'extension.js'), 'exports.activate = function () {};\n');
-  writeFileSync(join(dir, 'README.md'), 'An extension that does nothing, for timing.\n');
+  // Every real extension loads VS Code's API (VS Code builds it for each extension on first require).
+  writeFileSync(join(dir, 'extension.js'), "require('vscode');\nexports.activate = function () {};\n");
+  writeFileSync(join(dir, 'README.md'), 'An extension that loads the API and does nothing, for timing.\n');
   writeFileSync(join(dir, 'LICENSE'), 'MIT\n');
   const vsix = join(scratch, 'baseline.vsix');
   execFileSync(process.execPath, [require.resolve('@vscode/vsce/vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--out', vsix], { cwd: dir, stdio: 'ignore' });
   return vsix;
 }
 
-async function activationTimes(scratch: string, baseline: string): Promise<{ ours: number; baseline: number }> {
+async function activationTimes(scratch: string, baseline: string): Promise<{ ours: number; baseline: number; activate?: number }> {
   const workspace = join(scratch, `examples-${Date.now()}`);
   cpSync(resolve('examples'), workspace, { recursive: true });
   const server = await startVscodeServer({
@@ -84,12 +92,24 @@ async function activationTimes(scratch: string, baseline: string): Promise<{ our
     await page.keyboard.type('Developer: Show Running Extensions');
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Show Running Extensions' }).first().waitFor();
     await page.keyboard.press('Enter');
-    return { ours: await reported(page, 'Image Provenance'), baseline: await reported(page, BASELINE_NAME) };
+    return { ours: await reported(page, 'Image Provenance'), baseline: await reported(page, BASELINE_NAME), activate: logged(server.root) };
   } finally {
     await browser.close();
     await server.stop();
     rmSync(workspace, { recursive: true, force: true });
   }
+}
+
+/** The milliseconds `activate()` took, from the extension's own log in the server's logs folder. */
+function logged(root: string): number | undefined {
+  const logs = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('Image Provenance.log'));
+  for (const file of logs) {
+    const match = /Activated in ([\d.]+) ms/.exec(readFileSync(join(root, file), 'utf8'));
+    if (match) return Number(match[1]);
+  }
+  // Builds before the log line existed (IMAGE_PROVENANCE_BENCH_VSIX) say nothing.
+  if (OTHER_VSIX) return undefined;
+  throw new Error(`The extension logged no activation time under ${root} (${logs.length} log files)`);
 }
 
 /** The milliseconds the Running Extensions editor shows for an extension, once it has activated. */

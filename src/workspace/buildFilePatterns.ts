@@ -25,8 +25,12 @@ const NOT_A_DOCKERFILE = /\.dockerignore$/i;
  * every path build files depend on.
  */
 function nameMatcher(globs: readonly string[]): (name: string) => boolean {
-  const compiled = globs.map((glob) => ({ glob, regex: picomatch.makeRe(glob, { dot: true }) }));
-  return (name) => name !== '' && compiled.some(({ glob, regex }) => name === glob || regex.test(name));
+  // Compiled on first use, not while the extension loads (VS Code counts that as activation).
+  let compiled: { glob: string; regex: RegExp }[] | undefined;
+  return (name) => {
+    compiled ??= globs.map((glob) => ({ glob, regex: picomatch.makeRe(glob, { dot: true }) }));
+    return name !== '' && compiled.some(({ glob, regex }) => name === glob || regex.test(name));
+  };
 }
 
 const matchDockerfile = nameMatcher(DOCKERFILE_NAMES);

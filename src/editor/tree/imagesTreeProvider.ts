@@ -57,7 +57,8 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     private readonly scanned: () => Promise<void>,
   ) {
     this.mode = state.get<GroupBy>(GROUP_BY_KEY) === 'image' ? 'image' : 'file';
-    void vscode.commands.executeCommand('setContext', ContextKeys.groupBy, this.mode);
+    // The menus read an unset key as grouping by file: only the other grouping costs a call at activation.
+    if (this.mode === 'image') void vscode.commands.executeCommand('setContext', ContextKeys.groupBy, this.mode);
     this.unsubscribe = index.onDidChange((paths) => {
       for (const path of paths) this.changedPaths.add(path);
       this.scheduleRedraw();
