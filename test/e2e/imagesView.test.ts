@@ -222,9 +222,9 @@ describe('Images view in the browser', function () {
       await image.waitFor({ timeout: 60_000 });
       await resolved();
       // Each failure shows on its image's own row, unexpanded, with an icon saying what helps.
-      await image.filter({ hasText: 'FROM · unpinned · sign-in required' }).waitFor({ timeout: 30_000 });
+      await image.filter({ hasText: 'FROM · sign-in required · unpinned' }).waitFor({ timeout: 30_000 });
       assert.equal(await image.locator('.codicon-key').count(), 1);
-      await offline.filter({ hasText: 'FROM · unpinned · registry unreachable' }).waitFor({ timeout: 30_000 });
+      await offline.filter({ hasText: 'FROM · registry unreachable · unpinned' }).waitFor({ timeout: 30_000 });
       assert.equal(await offline.locator('.codicon-debug-disconnect').count(), 1);
       // Its menu offers what helps that failure: the network settings, not a sign-in.
       const menu = async (row: typeof image): Promise<string[]> => {

@@ -118,7 +118,7 @@ describe('Image rows, commands and messages', () => {
     await lookedUp(a, `${REFUSED}/team/app:1`);
     const [image] = await useRows(a, uri, 'stage 0');
     assert.equal(image!.label, `${REFUSED}/team/app:1`);
-    assert.equal(image!.description, 'FROM · unpinned · registry unreachable');
+    assert.equal(image!.description, 'FROM · registry unreachable · unpinned');
     assert.deepEqual(icon(image!.item), ['debug-disconnect', 'problemsWarningIcon.foreground']);
     // The transport's words for ECONNREFUSED (src/registry/transport.ts), and what to do.
     const tooltip = String(image!.item.tooltip);
@@ -147,7 +147,7 @@ describe('Image rows, commands and messages', () => {
     const uri = await create('private.Dockerfile', `FROM ${wallHost}/private/app:1 AS private\nFROM ${wallHost}/denied/app:1 AS denied\n`);
     await lookedUp(a, `${wallHost}/private/app:1`, `${wallHost}/denied/app:1`);
     const [unauthorized] = await useRows(a, uri, 'private');
-    assert.equal(unauthorized!.description, 'FROM · unpinned · sign-in required');
+    assert.equal(unauthorized!.description, 'FROM · sign-in required · unpinned');
     assert.deepEqual(icon(unauthorized!.item), ['key', 'problemsWarningIcon.foreground']);
     assert.match(String(unauthorized!.item.tooltip), new RegExp(`needs credentials \\(401 Unauthorized\\)[\\s\\S]*Add credentials for ${wallHost.replace(/\./g, '\\.')} from this row's menu`));
     const offered = menuCommands(extensionPath(), String(unauthorized!.item.contextValue));
@@ -157,7 +157,7 @@ describe('Image rows, commands and messages', () => {
     assert.deepEqual([failure!.label, failure!.item.command?.command, failure!.item.command?.arguments], ['sign-in required', 'imageProvenance.addRegistryCredentials', [wallHost]]);
 
     const [denied] = await useRows(a, uri, 'denied');
-    assert.equal(denied!.description, 'FROM · unpinned · access denied');
+    assert.equal(denied!.description, 'FROM · access denied · unpinned');
     assert.ok(menuCommands(extensionPath(), String(denied!.item.contextValue)).includes('imageProvenance.addRegistryCredentials'));
   });
 

@@ -167,7 +167,8 @@ export function useItem(node: UseNode, file: BuildFile, use: ImageUse, resolutio
   const problem = pinProblem(use, resolution);
   // A pin the registry does not serve says so itself; any other failed lookup shows on the row, unexpanded.
   const failure = resolution?.state === 'failed' && problem !== 'brokenPin' ? resolution.error : undefined;
-  const parts = [underImage ? stage : undefined, describeKind(use.kind), shortState(use, problem), failure && describeFailure(failure.kind)].filter((p): p is string => !!p);
+  // The failure before the state: a narrow sidebar cuts the description's end, and the failure is what to act on.
+  const parts = [underImage ? stage : undefined, describeKind(use.kind), failure && describeFailure(failure.kind), shortState(use, problem)].filter((p): p is string => !!p);
   item.description = parts.join(' · ');
   item.iconPath = problem ? PIN_PROBLEM_ICONS[problem] : failure ? FAILURE_ICONS[fixOf(failure.kind)] : STATE_ICONS[state];
   if (state === 'notBuilt') markNotBuilt(item, label);
