@@ -70,7 +70,7 @@ export class Authenticator {
     private readonly transport: Transport,
     private readonly settings: RegistrySettings,
     private readonly store: CredentialStore,
-    /** The store is NO_CREDENTIALS (restricted workspace): a 401 then means 'untrusted'. */
+    /** The store is NO_CREDENTIALS (a restricted workspace): a 401 then means 'untrusted'. */
     private readonly untrusted: boolean,
     private readonly now: () => number,
   ) {}

@@ -8,7 +8,7 @@ import { effectiveTag, familiarName, isDigest, isRegistryHost, isRepositoryPath,
 import { untilAborted } from './abort';
 import { Authenticator, pullScope, type AuthTarget, type ChallengeAnswer } from './auth';
 import { memoryContentStore, type ContentStore } from './contentStore';
-import { NO_CREDENTIALS, type CredentialStore } from './credentials';
+import type { CredentialStore } from './credentials';
 import { RegistryError, redactUrl } from './errors';
 import { MANIFEST_MEDIA_TYPES, ManifestFormatError, parseManifest, sha256Digest, verifyDigest, type ParsedManifest } from './manifest';
 import { hostSettings, mirrorHost, type RegistrySettings } from './settings';
@@ -97,7 +97,7 @@ export class RegistryClient {
         this.stats.byHost[host] = (this.stats.byHost[host] ?? 0) + 1;
       },
     });
-    this.auth = new Authenticator(this.transport, options.settings, options.credentials, options.credentials === NO_CREDENTIALS, this.now);
+    this.auth = new Authenticator(this.transport, options.settings, options.credentials, options.credentials.restricted === true, this.now);
   }
 
   /**

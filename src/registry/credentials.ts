@@ -11,6 +11,8 @@ export type { Credentials } from './dockerConfig';
 export interface CredentialStore {
   /** `registryHost` as in ImageRef.registry (`docker.io` for Docker Hub) or a mirror host (`mirror.local:5000`). */
   get(registryHost: string): Promise<Credentials | undefined>;
+  /** Set on NO_CREDENTIALS only: anonymous by policy (a restricted workspace), so a 401 means "untrusted". */
+  readonly restricted?: true;
 }
 
 export interface DockerCredentialStoreOptions {
@@ -117,5 +119,8 @@ export function chainCredentialStores(...stores: CredentialStore[]): CredentialS
   };
 }
 
-/** For untrusted workspaces: every registry is accessed anonymously. */
-export const NO_CREDENTIALS: CredentialStore = Object.freeze({ get: async () => undefined });
+/**
+ * For untrusted workspaces: every registry is accessed anonymously. Recognized by `restricted`, not by identity:
+ * the extension and its lazily loaded registry bundle each have their own copy of this module.
+ */
+export const NO_CREDENTIALS: CredentialStore = Object.freeze({ get: async () => undefined, restricted: true });

@@ -596,6 +596,8 @@ describe('unit: registry client, authentication', () => {
     const error = await failure(clientFor(server).resolve(ref(`${server.host}/demo/app:1`)), 'unauthorized');
     assert.ok(error.message.includes(`docker login ${server.host}`), error.message);
     await failure(clientFor(server, {}, { credentials: NO_CREDENTIALS }).resolve(ref(`${server.host}/demo/app:1`)), 'untrusted');
+    // The extension hands the registry bundle its own copy of NO_CREDENTIALS (each bundle has one): a copy counts.
+    await failure(clientFor(server, {}, { credentials: { ...NO_CREDENTIALS } }).resolve(ref(`${server.host}/demo/app:1`)), 'untrusted');
   });
 
   it('403 is denied', async () => {
