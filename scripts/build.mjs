@@ -39,6 +39,14 @@ const lazyYaml = {
   },
 };
 
+/** Bake's reader (HCL and Bake's functions), loaded the first time a Bake file is read (src/workspace/parseBuildFile.ts). */
+const lazyBake = {
+  name: 'lazy-bake',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/bake\/parseBake$/ }, (args) => (args.kind === 'require-call' ? { path: './bake.js', external: true } : undefined));
+  },
+};
+
 /**
  * Every edge module imports `vscode`; esbuild would give each its own namespace copy of VS Code's API object
  * (`__toESM(require("vscode"))`, some 250 getters defined per copy, 15 copies: a third of the bundle's load
@@ -59,13 +67,15 @@ const builds = [
     entryPoints: { extension: 'src/extension.ts' },
     outdir: 'dist',
     external: ['vscode'],
-    plugins: [lazyRegistryClient, lazyYaml, sharedVscode],
+    plugins: [lazyRegistryClient, lazyYaml, lazyBake, sharedVscode],
     // `import()` of that bundle becomes `require()`: the extension host loads CommonJS.
     supported: { 'dynamic-import': false },
     minify: production,
     metafile: true,
   },
   { ...node, entryPoints: { registry: 'src/registry/client.ts' }, outdir: 'dist', minify: production, metafile: true },
+  // Its own copies of the small core modules it shares with the extension: nothing compares their objects by identity.
+  { ...node, entryPoints: { bake: 'src/bake/parseBake.ts' }, outdir: 'dist', minify: production, metafile: true, plugins: [lazyYaml] },
   // Resolved as Node resolves it, so that a copy of the checkout without node_modules of its own builds too
   // (Stryker's sandbox, which gets its node_modules link only after the build).
   { ...node, entryPoints: { yaml: createRequire(import.meta.url).resolve('yaml') }, outdir: 'dist', minify: production },
@@ -100,7 +110,7 @@ if (watch) {
 } else {
   const results = await Promise.all(builds.map((options) => esbuild.build(options)));
   if (production) {
-    for (const result of results.slice(0, 2)) {
+    for (const result of results.slice(0, 3)) {
       for (const [file, output] of Object.entries(result.metafile.outputs)) if (file.endsWith('.js')) console.log(`${file}: ${(output.bytes / 1024).toFixed(0)} KiB`);
     }
   }

@@ -1,6 +1,5 @@
 // One build file of any kind into the model: the single entry point the index and the parse workers share.
 
-import { parseBake } from '../bake/parseBake';
 import { parseCompose } from '../compose/parseCompose';
 import { parseDockerfile } from '../dockerfile/parseDockerfile';
 import type { BuildFile, BuildFileKind } from '../model/buildFile';
@@ -14,6 +13,18 @@ export interface ParseContext {
   readonly parsedCompose?: (path: string) => BuildFile | undefined;
 }
 
+type BakeReader = typeof import('../bake/parseBake');
+let bakeReader: BakeReader | undefined;
+
+/**
+ * Bake's reader: the HCL parser and evaluator and Bake's standard functions, a third of the extension's code. The
+ * extension's build makes it a bundle of its own (scripts/build.mjs), loaded the first time a Bake file is read.
+ */
+function bake(): BakeReader {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, on purpose
+  return (bakeReader ??= require('../bake/parseBake') as BakeReader);
+}
+
 export function parseBuildFile(path: string, kind: BuildFileKind, text: string, context: ParseContext): BuildFile {
   switch (kind) {
     case 'dockerfile':
@@ -22,6 +33,6 @@ export function parseBuildFile(path: string, kind: BuildFileKind, text: string, 
       return parseCompose(path, text, { readFile: context.readFile, environment: context.variables });
     case 'bake-hcl':
     case 'bake-json':
-      return parseBake(path, text, { readFile: context.readFile, environment: context.variables, ...(context.parsedCompose ? { parsedCompose: context.parsedCompose } : {}) });
+      return bake().parseBake(path, text, { readFile: context.readFile, environment: context.variables, ...(context.parsedCompose ? { parsedCompose: context.parsedCompose } : {}) });
   }
 }
