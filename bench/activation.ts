@@ -49,7 +49,7 @@ export async function activationBench(): Promise<Measurement[]> {
       { key: 'activation.overBaseline.ms', value: o - b, unit: 'ms', note: 'what VS Code reports for ours beyond the floor' },
       { key: 'activation.ratio', value: o / b, unit: '×', note: 'ours / the floor' },
       { key: 'activation.activateCall.ms', value: median(calls), unit: 'ms', target: '< 30 ms', note: `activate() itself, as the extension logs it (${calls.join(', ')})` },
-      { key: 'activation.bundle.kb', value: bundle, unit: 'kB', target: '< 400 kB', note: 'dist/extension.js as packaged; dist/registry.js loads on first use' },
+      { key: 'activation.bundle.kb', value: bundle, unit: 'kB', target: '< 400 kB', note: 'dist/extension.js as packaged; dist/registry.js, bake.js and yaml.js load on first use' },
     ];
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -96,7 +96,7 @@ async function activationTimes(scratch: string, baseline: string): Promise<{ our
     await page.keyboard.type('Developer: Show Running Extensions');
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Show Running Extensions' }).first().waitFor();
     await page.keyboard.press('Enter');
-    return { ours: await reported(page, 'Image Provenance'), baseline: await reported(page, BASELINE_NAME), activate: logged(server.root) };
+    return { ours: await reported(page, 'Image Provenance'), baseline: await reported(page, BASELINE_NAME), activate: await logged(server.root) };
   } finally {
     await browser.close();
     await server.stop();
@@ -105,15 +105,19 @@ async function activationTimes(scratch: string, baseline: string): Promise<{ our
 }
 
 /** The milliseconds `activate()` took, from the extension's own log in the server's logs folder. */
-function logged(root: string): number | undefined {
-  const logs = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('Image Provenance.log'));
-  for (const file of logs) {
-    const match = /Activated in ([\d.]+) ms/.exec(readFileSync(join(root, file), 'utf8'));
-    if (match) return Number(match[1]);
+async function logged(root: string): Promise<number | undefined> {
+  // VS Code writes log files a moment after the lines are logged.
+  for (let waited = 0; waited < 15_000; waited += 250) {
+    const logs = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('Image Provenance.log'));
+    for (const file of logs) {
+      const match = /Activated in ([\d.]+) ms/.exec(readFileSync(join(root, file), 'utf8'));
+      if (match) return Number(match[1]);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
   // Builds before the log line existed (IMAGE_PROVENANCE_BENCH_VSIX) say nothing.
   if (OTHER_VSIX) return undefined;
-  throw new Error(`The extension logged no activation time under ${root} (${logs.length} log files)`);
+  throw new Error(`The extension logged no activation time under ${root} in 15 s`);
 }
 
 /** The milliseconds the Running Extensions editor shows for an extension, once it has activated. */
