@@ -1,25 +1,14 @@
 // ESLint 9 flat config. TypeScript is linted with typescript-eslint's recommended rules (not the
 // type-checked set, to keep linting fast); the only JavaScript linted is the build scripts and this
-// file. The pure core (model, reference, dockerfile, workspace, unit tests, bench) must not import
-// `vscode`, so it can run and be tested under plain Node.
+// file. The pure core — everything under src/ except the VS Code edge (src/editor, src/extension.ts), and the
+// unit tests, registry tests and benches — must not import `vscode` or the edge, so it runs and is tested under
+// plain Node (and as the command-line tool). Deny by default: a new folder under src/ is core unless it is edge.
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
-const pureCore = [
-  'src/model/**',
-  'src/reference/**',
-  'src/dockerfile/**',
-  'src/compose/**',
-  'src/hcl/**',
-  'src/bake/**',
-  'src/registry/**',
-  'src/workspace/**',
-  'src/pin/**',
-  'test/unit/**',
-  'test/registry/**',
-  'bench/**',
-];
+const pureCore = ['src/**', 'test/unit/**', 'test/registry/**', 'bench/**'];
+const edge = ['src/editor/**', 'src/extension.ts'];
 
 export default defineConfig(
   {
@@ -72,6 +61,7 @@ export default defineConfig(
   },
   {
     files: pureCore,
+    ignores: edge,
     rules: {
       'no-restricted-imports': [
         'error',
@@ -80,6 +70,12 @@ export default defineConfig(
             {
               name: 'vscode',
               message: 'The pure core must not import vscode; put VS Code code in src/editor.',
+            },
+          ],
+          patterns: [
+            {
+              regex: '(^|/)(editor(/|$)|extension$)',
+              message: 'The pure core must not import the VS Code edge (src/editor, src/extension.ts).',
             },
           ],
         },
