@@ -4,7 +4,8 @@
 import { withoutDigest, type ImageRef } from '../reference/imageReference';
 import type { RegistryClient, ResolvedDigest } from './client';
 import { RegistryError } from './errors';
-import { attestationEntries, formatPlatform, platformEntries, type ParsedIndex, type Platform } from './manifest';
+import { attestationEntries } from '../attest/storage';
+import { formatPlatform, platformEntries, type ParsedIndex, type Platform } from './manifest';
 
 export interface PlatformImage {
   /** `linux/arm64/v8` */

@@ -1,14 +1,16 @@
-// Image manifests and indexes as registries serve them: parsing, platforms, attestations, digests.
+// Image manifests and indexes as registries serve them: parsing, platforms, digests. Where attestations sit in
+// an index is src/attest/storage.ts.
 // Pure: no I/O, no vscode; node:crypto for hashing.
 //
 // Sources:
 // - OCI image-spec manifest.md, image-index.md, descriptor.md (digest grammar, registered algorithms,
 //   "implementations SHOULD reject manifests whose mediaType they do not know")
 // - Docker image manifest v2 schema 2 (distribution docs/spec/manifest-v2-2.md)
-// - BuildKit docs/attestations/attestation-storage.md (attestation manifests in the index)
+// - BuildKit docs/attestations/attestation-storage.md (the index entries that are not platforms)
 // - containerd/platforms FormatAll (the platform text)
 
 import { createHash } from 'node:crypto';
+import { REFERENCE_ANNOTATIONS } from '../attest/storage';
 import { isDigest } from '../reference/imageReference';
 
 /** Wire strings, defined once. */
@@ -19,19 +21,7 @@ export const MEDIA_TYPES = {
   dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
   dockerSchema1: 'application/vnd.docker.distribution.manifest.v1+json',
   dockerSchema1Signed: 'application/vnd.docker.distribution.manifest.v1+prettyjws',
-  /** The artifactType of BuildKit's OCI-artifact attestation manifests. */
-  dockerAttestationManifest: 'application/vnd.docker.attestation.manifest.v1+json',
 } as const;
-
-export const ANNOTATIONS = {
-  referenceType: 'vnd.docker.reference.type',
-  referenceDigest: 'vnd.docker.reference.digest',
-  /** The spelling older tools wrote; read, never written. */
-  legacyReferenceDigest: 'com.docker.reference.digest',
-} as const;
-
-/** The only `vnd.docker.reference.type` BuildKit defines; any other value means "ignore the entry". */
-export const ATTESTATION_MANIFEST = 'attestation-manifest';
 
 /**
  * The Accept order for manifest requests. The OCI index comes first: distribution 2.8 answers 404 for
@@ -261,28 +251,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export function platformEntries(index: ParsedIndex): Descriptor[] {
   return index.manifests.filter(
     (entry) =>
-      entry.annotations?.[ANNOTATIONS.referenceType] === undefined &&
+      entry.annotations?.[REFERENCE_ANNOTATIONS.type] === undefined &&
       entry.artifactType === undefined &&
       entry.platform !== undefined &&
       !(entry.platform.os === 'unknown' && entry.platform.architecture === 'unknown'),
   );
-}
-
-/**
- * BuildKit's attestation manifests in an index: `vnd.docker.reference.type: attestation-manifest`
- * (the attested image's digest in `vnd.docker.reference.digest`, see attestedDigest), and the newer
- * OCI-artifact form when listed in the index (artifactType, the attested image in its `subject`).
- */
-export function attestationEntries(index: ParsedIndex): Descriptor[] {
-  return index.manifests.filter((entry) => {
-    const type = entry.annotations?.[ANNOTATIONS.referenceType];
-    return type === ATTESTATION_MANIFEST || (type === undefined && entry.artifactType === MEDIA_TYPES.dockerAttestationManifest);
-  });
-}
-
-/** The digest of the image an attestation entry attests, from its annotations, if it says. */
-export function attestedDigest(entry: Descriptor): string | undefined {
-  return entry.annotations?.[ANNOTATIONS.referenceDigest] ?? entry.annotations?.[ANNOTATIONS.legacyReferenceDigest];
 }
 
 /** containerd's FormatAll: `linux/arm64/v8`, `windows(10.0.20348.2340)/amd64`. */

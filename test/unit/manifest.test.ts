@@ -1,8 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
+import { attestationEntries, attestedDigest } from '../../src/attest/storage';
 import {
-  attestationEntries,
-  attestedDigest,
   formatPlatform,
   MANIFEST_MEDIA_TYPES,
   ManifestFormatError,
