@@ -10,7 +10,7 @@ import { Authenticator, pullScope, type AuthTarget, type ChallengeAnswer } from 
 import { memoryContentStore, type ContentStore } from './contentStore';
 import type { CredentialStore } from './credentials';
 import { RegistryError, redactUrl } from './errors';
-import { MANIFEST_MEDIA_TYPES, ManifestFormatError, parseManifest, sha256Digest, verifyDigest, type ParsedManifest } from './manifest';
+import { MANIFEST_MEDIA_TYPES, MEDIA_TYPES, ManifestFormatError, parseManifest, sha256Digest, verifyDigest, type Descriptor, type ParsedManifest } from './manifest';
 import { hostSettings, mirrorHost, type RegistrySettings } from './settings';
 import { Transport, header, type TransportResponse } from './transport';
 
@@ -30,6 +30,18 @@ export interface FetchedManifest {
   bytes: Uint8Array;
   manifest: ParsedManifest;
   /** Which host answered; for bytes from the content store, the host that served them this session, else the registry's. */
+  host: string;
+}
+
+/** What names a manifest as its `subject`: the OCI distribution spec's referrers. */
+export interface Referrers {
+  /** The referring manifests' descriptors (artifactType, annotations), as the registry lists them. */
+  manifests: Descriptor[];
+  /**
+   * `api`: the referrers API answered. `tag`: the registry lacks the API (404) and the spec's fallback tag
+   * `sha256-<hex>` holds the list. `none`: neither exists, so nothing refers to the digest there.
+   */
+  source: 'api' | 'tag' | 'none';
   host: string;
 }
 
@@ -56,6 +68,20 @@ export interface RegistryClientOptions {
 
 const ACCEPT = MANIFEST_MEDIA_TYPES.join(', ');
 
+/** Pages of one referrers list followed at most: a registry that keeps sending "next" is refused. */
+const MAX_REFERRER_PAGES = 20;
+
+/** The `rel="next"` target of a Link header (RFC 8288), resolved against the answered URL. */
+function nextPage(link: string | undefined, base: URL): URL | undefined {
+  const match = link && /<([^>]*)>\s*;[^,]*\brel="?next"?/i.exec(link);
+  if (!match) return undefined;
+  try {
+    return new URL(match[1]!, base);
+  } catch {
+    return undefined;
+  }
+}
+
 /** One place a pull can be served from. */
 interface Target extends AuthTarget {
   base: string;
@@ -78,6 +104,7 @@ export class RegistryClient {
   private readonly now: () => number;
   private readonly log: (line: string) => void;
   private readonly tags = new Map<string, TagEntry>();
+  private readonly referrerLists = new Map<string, { referrers: Referrers; expiresAt: number }>();
   /** Which host served a digest this session, so cache hits can still say where content came from. */
   private readonly servedBy = new Map<string, string>();
   private readonly flights = new Flights();
@@ -206,15 +233,99 @@ export class RegistryClient {
     );
   }
 
+  /**
+   * The manifests whose `subject` is `digest` in ref's repository (OCI distribution spec, "Listing Referrers"):
+   * `GET /v2/<name>/referrers/<digest>`, filtered by `artifactType` (by the registry when it says so in
+   * `OCI-Filters-Applied`, else here), following `Link: rel="next"` pages on the same origin; where the registry
+   * has no such API (404), the fallback tag `sha256-<hex>`. The list itself has no digest to verify: each manifest
+   * in it is fetched by digest and verified as usual. Cached in memory for the tag TTL.
+   */
+  async referrers(ref: ImageRef, digest: string, options: { signal?: AbortSignal; artifactType?: string } = {}): Promise<Referrers> {
+    const image = familiarName({ ...ref, digest });
+    const { signal, artifactType } = options;
+    if (signal?.aborted) throw cancelled(image, registryApiHost(ref));
+    refuseInvalid(ref, image);
+    if (!isDigest(digest)) throw new RegistryError('badResponse', image, registryApiHost(ref), `${image}: ${JSON.stringify(digest.slice(0, 80))} is not a digest this extension can verify`);
+    const key = `${ref.registry}/${ref.repository}@${digest} ${artifactType ?? ''}`;
+    const hit = this.referrerLists.get(key);
+    if (hit !== undefined && hit.expiresAt > this.now()) return hit.referrers;
+    const referrers = await this.flights.run(
+      `referrers ${key}`,
+      signal,
+      () => cancelled(image, registryApiHost(ref)),
+      (shared) =>
+        this.viaHosts(ref, image, shared, async (target) => {
+          const found = await this.referrersOn(target, ref, digest, artifactType, shared);
+          // A mirror without the list may only lack the API: the registry itself is asked next.
+          if (found.source === 'none' && target.mirror) throw new RegistryError('notFound', image, target.apiHost, `${image}: ${target.apiHost} lists no referrers`);
+          return found;
+        }),
+    );
+    this.referrerLists.set(key, { referrers, expiresAt: this.now() + this.settings.tagTtlMs });
+    return referrers;
+  }
+
   /** Drops the tag TTL cache and tokens (the Clear cache command also clears the ContentStore). */
   clearMemory(): void {
     this.tags.clear();
+    this.referrerLists.clear();
     this.auth.clear();
   }
 
   /** Closes undici's connection pools. */
   async close(): Promise<void> {
     await this.transport.close();
+  }
+
+  private async referrersOn(target: Target, ref: ImageRef, digest: string, artifactType: string | undefined, signal: AbortSignal): Promise<Referrers> {
+    const what = `the referrers of ${digest}`;
+    const query = artifactType !== undefined ? `?artifactType=${encodeURIComponent(artifactType)}` : '';
+    const manifests: Descriptor[] = [];
+    let rest = `referrers/${digest}${query}`;
+    for (let page = 0; page < MAX_REFERRER_PAGES; page++) {
+      const response = await this.registryRequest(target, ref, 'GET', rest, { accept: MEDIA_TYPES.ociIndex, maxBytes: this.settings.maxManifestBytes, what, signal });
+      if (response.status === 404 && page === 0) return this.referrersByTag(target, ref, digest, artifactType, signal);
+      if (response.status !== 200) throw this.statusError(target, response, what);
+      const list = this.referrerIndex(target, response.bytes, what);
+      const filtered = header(response.headers, 'oci-filters-applied')?.split(',').some((f) => f.trim() === 'artifactType') === true;
+      manifests.push(...(artifactType === undefined || filtered ? list : list.filter((m) => m.artifactType === artifactType)));
+      const next = nextPage(header(response.headers, 'link'), response.url);
+      if (next === undefined) return { manifests, source: 'api', host: target.apiHost };
+      // Only a page of the same repository on the same origin: the next request carries this host's credentials.
+      const prefix = `/v2/${ref.repository}/referrers/`;
+      if (next.origin !== response.url.origin || !next.pathname.startsWith(prefix)) {
+        throw new RegistryError('badResponse', target.image, target.apiHost, `${target.image}: ${target.apiHost} sent the next page of ${what} to another place (${redactUrl(next)})`);
+      }
+      rest = `${next.pathname.slice(`/v2/${ref.repository}/`.length)}${next.search}`;
+    }
+    throw new RegistryError('tooLarge', target.image, target.apiHost, `${target.image}: ${what} on ${target.apiHost} run over ${MAX_REFERRER_PAGES} pages`);
+  }
+
+  /** The spec's fallback for registries without the referrers API: an index tagged `sha256-<hex>`. */
+  private async referrersByTag(target: Target, ref: ImageRef, digest: string, artifactType: string | undefined, signal: AbortSignal): Promise<Referrers> {
+    const tag = digest.replace(':', '-');
+    try {
+      const fetched = await this.getManifest(target, ref, tag, undefined, signal);
+      if (fetched.manifest.kind !== 'index') {
+        throw new RegistryError('badResponse', target.image, target.apiHost, `${target.image}: the referrers tag ${tag} on ${target.apiHost} is an image manifest, not an index`);
+      }
+      const list = fetched.manifest.manifests;
+      return { manifests: artifactType === undefined ? list : list.filter((m) => m.artifactType === artifactType), source: 'tag', host: target.apiHost };
+    } catch (error) {
+      if (RegistryError.is(error, 'notFound')) return { manifests: [], source: 'none', host: target.apiHost };
+      throw error;
+    }
+  }
+
+  private referrerIndex(target: Target, bytes: Uint8Array, what: string): Descriptor[] {
+    try {
+      const parsed = parseManifest(bytes, MEDIA_TYPES.ociIndex);
+      if (parsed.kind === 'index') return parsed.manifests;
+    } catch (error) {
+      if (!(error instanceof ManifestFormatError)) throw error;
+      throw new RegistryError('badResponse', target.image, target.apiHost, `${target.image}: ${what} from ${target.apiHost} is not an image index: ${error.message}`);
+    }
+    throw new RegistryError('badResponse', target.image, target.apiHost, `${target.image}: ${what} from ${target.apiHost} is not an image index`);
   }
 
   private async resolveOn(target: Target, ref: ImageRef, tag: string, key: string, signal: AbortSignal): Promise<ResolvedDigest> {

@@ -6,10 +6,10 @@ import { diskContentStore } from '../../src/registry/contentStore';
 import { NO_CREDENTIALS } from '../../src/registry/credentials';
 import { attestationEntries, attestedDigest } from '../../src/attest/storage';
 import { formatPlatform, platformEntries } from '../../src/registry/manifest';
-import { Annotations, MediaTypes, PredicateTypes } from './harness/imageContent';
+import { Annotations, blob, descriptor, MediaTypes, PredicateTypes } from './harness/imageContent';
 import { startRegistry, type RunningRegistry } from './harness/registry';
 import { makeTempDir, removeTempDir } from './harness/tempDir';
-import { seedDockerList, seedImage, seedSingle, type SeededIndex, type SeededSingle } from './harness/seed';
+import { PushSession, seedDockerList, seedImage, seedSingle, type SeededIndex, type SeededSingle } from './harness/seed';
 import { assertRegistryError, newClient, ref, registryError, settings } from './fixtures';
 
 describe('registry tier: anonymous pulls from a real registry', function () {
@@ -220,5 +220,36 @@ describe('registry tier: anonymous pulls from a real registry', function () {
     } finally {
       await removeTempDir(dir);
     }
+  });
+
+  // distribution 2.8 has no referrers API: it answers 404, and the OCI distribution spec's fallback is an index
+  // tagged `<alg>-<hex>` that whoever pushes a referrer keeps up to date ("Pushing Manifests with Subject").
+  it("finds a referrer through the spec's fallback tag, the real registry lacking the referrers API", async () => {
+    const subject = app.platformDigests['linux/amd64']!;
+    const subjectManifest = app.manifests[subject]!;
+    const empty = blob('application/vnd.oci.empty.v1+json', '{}');
+    const bundle = blob('application/vnd.dev.sigstore.bundle.v0.3+json', '{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json"}');
+    const artifactType = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+    const signature = blob(
+      MediaTypes.ociManifest,
+      JSON.stringify({ schemaVersion: 2, mediaType: MediaTypes.ociManifest, artifactType, config: descriptor(empty), layers: [descriptor(bundle)], subject: descriptor(subjectManifest) }),
+    );
+    const fallback = blob(MediaTypes.ociIndex, JSON.stringify({ schemaVersion: 2, mediaType: MediaTypes.ociIndex, manifests: [{ ...descriptor(signature), artifactType }] }));
+    const session = new PushSession(registry.url, 'demo/app');
+    try {
+      await session.pushBlob(empty);
+      await session.pushBlob(bundle);
+      await session.pushManifest(signature.digest, signature);
+      await session.pushManifest(subject.replace(':', '-'), fallback);
+    } finally {
+      await session.close();
+    }
+    const c = client();
+    const found = await c.referrers(image('demo/app:1'), subject, { artifactType });
+    assert.deepEqual([found.source, found.manifests.map((m) => [m.digest, m.artifactType])], ['tag', [[signature.digest, artifactType]]]);
+    // The other platform has no fallback tag: nothing refers to it.
+    const none = await c.referrers(image('demo/app:1'), app.platformDigests['linux/arm64/v8']!);
+    assert.deepEqual([none.source, none.manifests], ['none', []]);
+    await c.close();
   });
 });

@@ -948,3 +948,84 @@ describe('unit: registry transport, NO_PROXY', () => {
     });
   }
 });
+
+// The OCI distribution spec, "Listing Referrers" (spec.md): GET /v2/<name>/referrers/<digest> answers an image
+// index (200, empty when nothing refers), `artifactType` filters and `OCI-Filters-Applied: artifactType` says the
+// registry applied it, `Link: <…>; rel="next"` pages; a registry without the API answers 404, and clients then read
+// the tag `<alg>-<hex>`. docker-registry 2.8 has no referrers API: these are servers of our own that follow the spec.
+describe('unit: registry client, referrers', () => {
+  const SUBJECT = `sha256:${'c'.repeat(64)}`;
+  const SBOM_TYPE = 'application/spdx+json';
+  const SIGSTORE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+  const referrer = (n: number, artifactType: string) => ({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${String(n).repeat(64)}`, size: 100 + n, artifactType });
+  const list = (...manifests: object[]): Buffer => Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests }));
+
+  it('lists referrers from the API, filtered by the registry when it says so, across its pages', async () => {
+    const server = await serve((req, res) => {
+      const url = new URL(req.url ?? '', 'http://x');
+      assert.equal(url.pathname, `/v2/demo/app/referrers/${SUBJECT}`);
+      if (url.searchParams.get('n') === null) {
+        res.writeHead(200, { 'content-type': OCI_INDEX, 'oci-filters-applied': 'artifactType', link: `</v2/demo/app/referrers/${SUBJECT}?artifactType=${encodeURIComponent(SBOM_TYPE)}&n=2>; rel="next"` });
+        res.end(list(referrer(1, SBOM_TYPE)));
+      } else {
+        res.writeHead(200, { 'content-type': OCI_INDEX, 'oci-filters-applied': 'artifactType' });
+        res.end(list(referrer(2, SBOM_TYPE)));
+      }
+    });
+    const client = clientFor(server);
+    const found = await client.referrers(ref(`${server.host}/demo/app:1`), SUBJECT, { artifactType: SBOM_TYPE });
+    assert.deepEqual([found.source, found.host, found.manifests.map((m) => m.digest)], ['api', server.host, [referrer(1, SBOM_TYPE).digest, referrer(2, SBOM_TYPE).digest]]);
+    assert.deepEqual(
+      server.seen.map((s) => [s.path, s.headers['accept']]),
+      [
+        [`/v2/demo/app/referrers/${SUBJECT}?artifactType=${encodeURIComponent(SBOM_TYPE)}`, OCI_INDEX],
+        [`/v2/demo/app/referrers/${SUBJECT}?artifactType=${encodeURIComponent(SBOM_TYPE)}&n=2`, OCI_INDEX],
+      ],
+    );
+    // Within the tag TTL the list is not asked for again.
+    await client.referrers(ref(`${server.host}/demo/app:1`), SUBJECT, { artifactType: SBOM_TYPE });
+    assert.equal(server.seen.length, 2);
+  });
+
+  it('filters by artifactType itself when the registry did not say it applied the filter', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': OCI_INDEX });
+      res.end(list(referrer(1, SBOM_TYPE), referrer(2, SIGSTORE)));
+    });
+    const found = await clientFor(server).referrers(ref(`${server.host}/demo/app:1`), SUBJECT, { artifactType: SIGSTORE });
+    assert.deepEqual(found.manifests.map((m) => m.artifactType), [SIGSTORE]);
+  });
+
+  it('reads the sha256-<hex> tag where the API is missing, and finds none where neither exists', async () => {
+    const tagged = list(referrer(3, SIGSTORE));
+    const other = `sha256:${'d'.repeat(64)}`;
+    const server = await serve((req, res) => {
+      if (req.url === `/v2/demo/app/manifests/sha256-${'c'.repeat(64)}`) return sendManifest(req, res, tagged);
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('404 page not found');
+    });
+    const client = clientFor(server);
+    const found = await client.referrers(ref(`${server.host}/demo/app:1`), SUBJECT);
+    assert.deepEqual([found.source, found.manifests.map((m) => m.digest)], ['tag', [referrer(3, SIGSTORE).digest]]);
+    const none = await client.referrers(ref(`${server.host}/demo/app:1`), other);
+    assert.deepEqual([none.source, none.manifests], ['none', []]);
+    assert.deepEqual(
+      server.seen.map((s) => s.path),
+      [`/v2/demo/app/referrers/${SUBJECT}`, `/v2/demo/app/manifests/sha256-${'c'.repeat(64)}`, `/v2/demo/app/referrers/${other}`, `/v2/demo/app/manifests/sha256-${'d'.repeat(64)}`],
+    );
+  });
+
+  it('refuses a next page elsewhere, which would carry this host\'s credentials, and a list that is not an index', async () => {
+    const server = await serve((req, res) => {
+      res.writeHead(200, { 'content-type': OCI_INDEX, ...(req.url?.includes(SUBJECT) && { link: '<http://attacker.example/v2/demo/app/referrers/x>; rel="next"' }) });
+      res.end(req.url?.includes(SUBJECT) ? list(referrer(1, SBOM_TYPE)) : '[]');
+    });
+    const client = clientFor(server);
+    const away = await failure(client.referrers(ref(`${server.host}/demo/app:1`), SUBJECT), 'badResponse');
+    assert.equal(away.message, `${server.host}/demo/app:1@${SUBJECT}: ${server.host} sent the next page of the referrers of ${SUBJECT} to another place (http://attacker.example/v2/demo/app/referrers/x)`);
+    const other = `sha256:${'e'.repeat(64)}`;
+    const broken = await failure(client.referrers(ref(`${server.host}/demo/app:1`), other), 'badResponse');
+    assert.match(broken.message, new RegExp(`^${server.host}/demo/app:1@${other}: the referrers of ${other} from ${server.host} is not an image index`));
+    assert.equal(server.seen.length, 2);
+  });
+});
