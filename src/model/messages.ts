@@ -102,4 +102,9 @@ export const Messages = {
   attestUnknownStatementType: 'Unknown in-toto statement type "{0}"; read as a statement v1.',
   attestPredicateTypeMismatch: 'The layer annotation says the predicate type is {0}, the statement says {1}; the statement\'s is used.',
   attestBadSubjects: '{0} subject(s) of the statement have no name or digest and are left out.',
+
+  // Attestations: provenance
+  provenanceNotSlsa: 'The predicate type {0} is not SLSA provenance v0.2 or v1.',
+  provenanceNotObject: 'The provenance predicate is not a JSON object.',
+  provenanceBadMaterials: '{0} material(s) of the provenance have no URI and are left out.',
 } as const;
