@@ -107,4 +107,15 @@ export const Messages = {
   provenanceNotSlsa: 'The predicate type {0} is not SLSA provenance v0.2 or v1.',
   provenanceNotObject: 'The provenance predicate is not a JSON object.',
   provenanceBadMaterials: '{0} material(s) of the provenance have no URI and are left out.',
+
+  // Attestations: SBOM
+  sbomNotObject: 'The SBOM is not a JSON object.',
+  sbomUnknownFormat: 'The SBOM is neither SPDX JSON nor CycloneDX JSON (predicate type {0}).',
+  sbomUnknownVersion: '{0} version "{1}" is not one this extension knows; read as {2}.',
+  sbomInvalidPurls: '{0} package(s) have a package URL (purl) that cannot be read, for example "{1}".',
+  sbomPackagesWithoutName: '{0} package(s) have no name and are left out.',
+  sbomScopeImage: 'the final image',
+  sbomScopeStage: 'the build stage "{0}", scanned as well',
+  sbomScopeContext: 'the build context, scanned as well',
+  sbomScopeExtra: 'an extra scan',
 } as const;
