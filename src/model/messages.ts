@@ -86,4 +86,36 @@ export const Messages = {
   pinNotFound: 'Pinned digest not found: the registry ({1}) has no manifest {2} for {0}. Likely causes: the tag moved and the content it pointed to was garbage-collected; the digest was copied from another registry, or from a mirror serving content the registry does not have; a typo.',
   pinMismatch: 'Pinned content does not match its digest: what {1} serves for {2} of {0} hashes to {3}. Likely causes: a mirror or proxy serving stale or altered content; a platform digest where the registry answers with the index (or the reverse).',
   pinPlatformInMultiPlatformBuild: 'Platform pin in a multi-platform build: {0} is pinned to its {1} image only, but this build may run for other platforms ({2}): they would pull this one image. Pin the index digest instead.',
+
+  // Attestations: reading a layer
+  attestTooLarge: 'The attestation is {0} bytes, more than the {1} bytes this extension reads.',
+  attestNotUtf8: 'The attestation is not UTF-8 text.',
+  attestEmpty: 'The attestation is empty.',
+  attestNotJson: 'The attestation is not valid JSON.',
+  attestNotObject: 'The attestation is not a JSON object.',
+  attestTooDeep: 'The attestation nests deeper than {0} levels; it is not read.',
+  attestDssePayloadType: 'The DSSE envelope carries "{0}", not an in-toto statement (application/vnd.in-toto+json).',
+  attestDsseBadPayload: 'The DSSE envelope\'s payload is not base64.',
+  attestBundleWithoutEnvelope: 'The Sigstore bundle holds no DSSE envelope: it signs an artifact, it is not an attestation.',
+  attestNoPredicateType: 'The attestation does not say what it is: no predicate type in the statement, nor in the layer annotation "{0}".',
+  attestNoPredicate: 'The in-toto statement has no predicate.',
+  attestUnknownStatementType: 'Unknown in-toto statement type "{0}"; read as a statement v1.',
+  attestPredicateTypeMismatch: 'The layer annotation says the predicate type is {0}, the statement says {1}; the statement\'s is used.',
+  attestBadSubjects: '{0} subject(s) of the statement have no name or digest and are left out.',
+
+  // Attestations: provenance
+  provenanceNotSlsa: 'The predicate type {0} is not SLSA provenance v0.2 or v1.',
+  provenanceNotObject: 'The provenance predicate is not a JSON object.',
+  provenanceBadMaterials: '{0} material(s) of the provenance have no URI and are left out.',
+
+  // Attestations: SBOM
+  sbomNotObject: 'The SBOM is not a JSON object.',
+  sbomUnknownFormat: 'The SBOM is neither SPDX JSON nor CycloneDX JSON (predicate type {0}).',
+  sbomUnknownVersion: '{0} version "{1}" is not one this extension knows; read as {2}.',
+  sbomInvalidPurls: '{0} package(s) have a package URL (purl) that cannot be read, for example "{1}".',
+  sbomPackagesWithoutName: '{0} package(s) have no name and are left out.',
+  sbomScopeImage: 'the final image',
+  sbomScopeStage: 'the build stage "{0}", scanned as well',
+  sbomScopeContext: 'the build context, scanned as well',
+  sbomScopeExtra: 'an extra scan',
 } as const;

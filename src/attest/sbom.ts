@@ -1,0 +1,243 @@
+// SPDX 2.2/2.3 JSON and CycloneDX 1.4–1.6 JSON → one package list. Pure: no I/O, no vscode.
+// One pass over each array: real images list hundreds to thousands of packages.
+//
+// Sources: SPDX 2.3 spec (clause 7 packages: supplier, licenseConcluded/Declared, externalRefs with
+// category PACKAGE-MANAGER — PACKAGE_MANAGER in 2.2 — and type purl; clause 8 files; clause 11
+// relationships); CycloneDX 1.6 JSON schema (components, nested components, licenses, supplier,
+// dependencies). Several SPDX documents per platform: moby/buildkit exporter/attestation/unbundle.go
+// (sort: the core SBOM first) and frontend/attestations/sbom/sbom.go (extras scanned as `sbom-<name>`,
+// the name a stage or `context`, frontend/dockerfile/dockerfile2llb/convert.go).
+
+import { PackageURL } from 'packageurl-js';
+import { message, Messages, type Message } from '../model/messages';
+import { arrayField, isObject, objectField, stringField, type JsonObject } from './jsonFields';
+
+export interface PurlParts {
+  type: string;
+  namespace?: string;
+  name: string;
+  version?: string;
+  qualifiers?: Record<string, string>;
+  subpath?: string;
+}
+
+export interface SbomPackage {
+  /** SPDXID or CycloneDX bom-ref: what relationships point at. */
+  id?: string;
+  name: string;
+  version?: string;
+  /** The ecosystem, from the purl (`deb`, `apk`, `npm`, `golang`, …). */
+  type?: string;
+  purl?: string;
+  purlParts?: PurlParts;
+  /** License expressions as written (SPDX NOASSERTION and NONE left out). */
+  licenses: string[];
+  supplier?: string;
+}
+
+export interface SbomFile {
+  path: string;
+  /** BuildKit adds `layerID: <digest>` to the final image's SPDX files (exporter/containerimage/attestations.go, supplementSBOM). */
+  layerDigest?: string;
+}
+
+export interface SbomRelationship {
+  from: string;
+  type: string;
+  to: string;
+}
+
+export interface Sbom {
+  format: 'spdx' | 'cyclonedx';
+  specVersion?: string;
+  /** SPDX document name; for BuildKit's scanner `sbom` (the image) or `sbom-<stage>` / `sbom-context`. */
+  name?: string;
+  packages: SbomPackage[];
+  files: SbomFile[];
+  relationships: SbomRelationship[];
+  warnings: Message[];
+}
+
+export type SbomResult = { ok: true; sbom: Sbom } | { ok: false; problem: Message };
+
+const SPDX_VERSIONS: ReadonlySet<string> = new Set(['SPDX-2.2', 'SPDX-2.3']);
+const CYCLONEDX_VERSIONS: ReadonlySet<string> = new Set(['1.4', '1.5', '1.6']);
+
+export function readSbom(predicateType: string, predicate: unknown): SbomResult {
+  if (!isObject(predicate)) return { ok: false, problem: message(Messages.sbomNotObject) };
+  if (typeof predicate['spdxVersion'] === 'string') return { ok: true, sbom: fromSpdx(predicate) };
+  if (predicate['bomFormat'] === 'CycloneDX') return { ok: true, sbom: fromCycloneDx(predicate) };
+  return { ok: false, problem: message(Messages.sbomUnknownFormat, predicateType) };
+}
+
+function fromSpdx(doc: JsonObject): Sbom {
+  const warnings: Message[] = [];
+  const specVersion = stringField(doc, 'spdxVersion');
+  if (specVersion === undefined || !SPDX_VERSIONS.has(specVersion)) warnings.push(message(Messages.sbomUnknownVersion, 'SPDX', specVersion ?? '', 'SPDX-2.3'));
+  const purls = new PurlReader();
+  let unnamed = 0;
+  const packages: SbomPackage[] = [];
+  for (const entry of arrayField(doc, 'packages')) {
+    const name = isObject(entry) ? stringField(entry, 'name') : undefined;
+    if (!isObject(entry) || name === undefined) {
+      unnamed++;
+      continue;
+    }
+    const purl = arrayField(entry, 'externalRefs').find(
+      (ref) => isObject(ref) && ref['referenceType'] === 'purl' && (ref['referenceCategory'] === 'PACKAGE-MANAGER' || ref['referenceCategory'] === 'PACKAGE_MANAGER'),
+    );
+    const licenses = [spdxLicense(entry, 'licenseConcluded') ?? spdxLicense(entry, 'licenseDeclared')].filter((l) => l !== undefined);
+    packages.push(
+      purls.complete({
+        id: stringField(entry, 'SPDXID'),
+        name,
+        version: stringField(entry, 'versionInfo'),
+        purl: isObject(purl) ? stringField(purl, 'referenceLocator') : undefined,
+        licenses,
+        supplier: spdxAgent(stringField(entry, 'supplier')),
+      }),
+    );
+  }
+  const files = arrayField(doc, 'files').flatMap((f): SbomFile[] => {
+    const path = isObject(f) ? stringField(f, 'fileName') : undefined;
+    if (path === undefined) return [];
+    const layer = /^layerID: (\S+)$/.exec(stringField(f as JsonObject, 'comment') ?? '')?.[1];
+    return [layer ? { path, layerDigest: layer } : { path }];
+  });
+  const relationships = arrayField(doc, 'relationships').flatMap((r): SbomRelationship[] => {
+    const from = isObject(r) ? stringField(r, 'spdxElementId') : undefined;
+    const type = isObject(r) ? stringField(r, 'relationshipType') : undefined;
+    const to = isObject(r) ? stringField(r, 'relatedSpdxElement') : undefined;
+    return from && type && to ? [{ from, type, to }] : [];
+  });
+  purls.report(warnings);
+  if (unnamed > 0) warnings.push(message(Messages.sbomPackagesWithoutName, unnamed));
+  return compact({ format: 'spdx', specVersion, name: stringField(doc, 'name'), packages, files, relationships, warnings });
+}
+
+function fromCycloneDx(bom: JsonObject): Sbom {
+  const warnings: Message[] = [];
+  const specVersion = stringField(bom, 'specVersion');
+  if (specVersion === undefined || !CYCLONEDX_VERSIONS.has(specVersion)) warnings.push(message(Messages.sbomUnknownVersion, 'CycloneDX', specVersion ?? '', '1.6'));
+  const purls = new PurlReader();
+  const packages: SbomPackage[] = [];
+  const files: SbomFile[] = [];
+  let unnamed = 0;
+  // Components nest (assemblies); walked with a stack, not recursion. The statement reader bounds the depth.
+  const stack: unknown[] = arrayField(bom, 'components').slice().reverse();
+  while (stack.length > 0) {
+    const component = stack.pop();
+    if (!isObject(component)) continue;
+    const children = arrayField(component, 'components');
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+    const name = stringField(component, 'name');
+    if (name === undefined) {
+      unnamed++;
+      continue;
+    }
+    if (component['type'] === 'file') {
+      files.push({ path: name });
+      continue;
+    }
+    const supplier = objectField(component, 'supplier');
+    packages.push(
+      purls.complete({
+        id: stringField(component, 'bom-ref'),
+        name,
+        version: stringField(component, 'version'),
+        purl: stringField(component, 'purl'),
+        licenses: arrayField(component, 'licenses').flatMap((choice) => {
+          if (!isObject(choice)) return [];
+          const license = objectField(choice, 'license');
+          const text = stringField(choice, 'expression') ?? stringField(license, 'id') ?? stringField(license, 'name');
+          return text === undefined ? [] : [text];
+        }),
+        supplier: stringField(supplier, 'name') ?? stringField(component, 'publisher'),
+      }),
+    );
+  }
+  const relationships = arrayField(bom, 'dependencies').flatMap((d): SbomRelationship[] => {
+    const from = isObject(d) ? stringField(d, 'ref') : undefined;
+    if (from === undefined) return [];
+    return arrayField(d as JsonObject, 'dependsOn').flatMap((to) => (typeof to === 'string' ? [{ from, type: 'DEPENDS_ON', to }] : []));
+  });
+  purls.report(warnings);
+  if (unnamed > 0) warnings.push(message(Messages.sbomPackagesWithoutName, unnamed));
+  return compact({ format: 'cyclonedx', specVersion, packages, files, relationships, warnings });
+}
+
+/** Parses purls with the purl spec's own implementation and counts the unreadable ones. */
+class PurlReader {
+  private invalid = 0;
+  private firstInvalid = '';
+
+  complete(p: Omit<SbomPackage, 'type' | 'purlParts'>): SbomPackage {
+    const pkg: SbomPackage = compact(p);
+    if (p.purl === undefined) return pkg;
+    try {
+      const parsed = PackageURL.fromString(p.purl);
+      pkg.type = parsed.type;
+      pkg.purlParts = compact({
+        type: parsed.type,
+        namespace: parsed.namespace,
+        name: parsed.name,
+        version: parsed.version,
+        qualifiers: parsed.qualifiers ? { ...parsed.qualifiers } : undefined,
+        subpath: parsed.subpath,
+      });
+    } catch {
+      if (this.invalid++ === 0) this.firstInvalid = p.purl;
+    }
+    return pkg;
+  }
+
+  report(warnings: Message[]): void {
+    if (this.invalid > 0) warnings.push(message(Messages.sbomInvalidPurls, this.invalid, this.firstInvalid));
+  }
+}
+
+function spdxLicense(entry: JsonObject, key: string): string | undefined {
+  const value = stringField(entry, key);
+  return value === 'NOASSERTION' || value === 'NONE' ? undefined : value;
+}
+
+/** SPDX agents are `Organization: name (email)`, `Person: …` or `NOASSERTION`. */
+function spdxAgent(value: string | undefined): string | undefined {
+  if (value === undefined || value === 'NOASSERTION') return undefined;
+  return value.replace(/^(?:Organization|Person|Tool):\s*/, '');
+}
+
+/** What an SBOM describes, among several for one platform. */
+export type SbomScope = { kind: 'image' } | { kind: 'stage'; name: string } | { kind: 'context' } | { kind: 'extra' };
+
+/**
+ * BuildKit stores the final image's SBOM first and the extra scans (BUILDKIT_SBOM_SCAN_STAGE,
+ * BUILDKIT_SBOM_SCAN_CONTEXT) after it, all with the same predicate type; the scanner names each
+ * document after its mount, `sbom-<stage>` or `sbom-context`. Pass the documents in layer order.
+ */
+export function sbomScopes(documents: readonly Pick<Sbom, 'name'>[]): SbomScope[] {
+  return documents.map((doc, i): SbomScope => {
+    if (i === 0) return { kind: 'image' };
+    const extra = doc.name?.startsWith('sbom-') ? doc.name.slice('sbom-'.length) : undefined;
+    if (extra === 'context') return { kind: 'context' };
+    return extra ? { kind: 'stage', name: extra } : { kind: 'extra' };
+  });
+}
+
+export function describeSbomScope(scope: SbomScope): Message {
+  switch (scope.kind) {
+    case 'image':
+      return message(Messages.sbomScopeImage);
+    case 'stage':
+      return message(Messages.sbomScopeStage, scope.name);
+    case 'context':
+      return message(Messages.sbomScopeContext);
+    case 'extra':
+      return message(Messages.sbomScopeExtra);
+  }
+}
+
+function compact<T extends object>(object: T): T {
+  for (const key of Object.keys(object) as (keyof T)[]) if (object[key] === undefined) delete object[key];
+  return object;
+}

@@ -1,0 +1,215 @@
+// One attestation layer's bytes → an in-toto statement. Pure: no I/O, no vscode.
+//
+// Shapes read (and where they are defined):
+// - in-toto Statement v0.1 and v1 (`_type`, `subject`, `predicateType`, `predicate`): in-toto/attestation
+//   spec/v1/statement.md; BuildKit writes v1 (moby/buildkit exporter/attestation/make.go,
+//   makeInTotoStatement), docker/buildkit-syft-scanner wrote v0.1.
+// - DSSE envelopes (`payloadType`, base64 `payload`, `signatures`): secure-systems-lab/dsse envelope.md;
+//   cosign's `.att` tags and `application/vnd.in-toto.*+dsse` layers.
+// - Sigstore bundles v0.3 (`mediaType`, `verificationMaterial`, `dsseEnvelope`): sigstore/protobuf-specs
+//   bundle.proto; what actions/attest pushes as a referrer.
+// - A bare predicate (no statement around it): its type comes from the layer annotation
+//   `in-toto.io/predicate-type` (moby/buildkit exporter/containerimage/writer.go sets it on every layer).
+// Hostile input: bounded size and depth; never throws, returns a problem message instead.
+
+import { message, Messages, type Message } from '../model/messages';
+import { arrayField, isObject, stringField, stringMap, type JsonObject } from './jsonFields';
+
+/** Wire strings of layer contents, defined once. */
+export const IN_TOTO = {
+  mediaType: 'application/vnd.in-toto+json',
+  predicateTypeAnnotation: 'in-toto.io/predicate-type',
+  statementV01: 'https://in-toto.io/Statement/v0.1',
+  statementV1: 'https://in-toto.io/Statement/v1',
+} as const;
+
+export const PREDICATE_TYPES = {
+  slsaProvenanceV02: 'https://slsa.dev/provenance/v0.2',
+  slsaProvenanceV1: 'https://slsa.dev/provenance/v1',
+  spdx: 'https://spdx.dev/Document',
+  cycloneDx: 'https://cyclonedx.org/bom',
+} as const;
+
+const SIGSTORE_BUNDLE_PREFIX = 'application/vnd.dev.sigstore.bundle';
+
+export interface StatementSubject {
+  name: string;
+  /** Algorithm → hex, as written (`{ sha256: "…" }`). */
+  digest: Record<string, string>;
+}
+
+export interface InTotoStatement {
+  /** The statement's `_type`; undefined for a bare predicate. */
+  statementType: string | undefined;
+  predicateType: string;
+  /** As written: may be empty, or name something other than the image (the index annotation links it). */
+  subject: StatementSubject[];
+  predicate: unknown;
+  /** How the statement was wrapped. */
+  envelope: 'none' | 'dsse' | 'sigstoreBundle';
+  /**
+   * `unverified` when the envelope carries signatures: this reader never checks them, and nothing
+   * may present such a statement as verified.
+   */
+  signature: 'none' | 'unverified';
+  /** Things worth knowing that did not stop the reading. */
+  warnings: Message[];
+}
+
+export type StatementResult = { ok: true; statement: InTotoStatement } | { ok: false; problem: Message };
+
+/** What the manifest says about the layer. */
+export interface LayerInfo {
+  mediaType?: string;
+  annotations?: Record<string, string>;
+}
+
+export interface StatementLimits {
+  maxBytes: number;
+  maxDepth: number;
+}
+
+/**
+ * SBOMs of large images run to tens of megabytes (python:3.13's SPDX: ~610 packages, files listed);
+ * 128 MiB leaves room for 100,000 packages. Real attestations nest about 15 levels (an LLB op in a
+ * max-mode provenance); 64 stops pathological nesting before anything walks it recursively.
+ */
+export const DEFAULT_STATEMENT_LIMITS: StatementLimits = Object.freeze({ maxBytes: 128 * 1024 * 1024, maxDepth: 64 });
+
+export function readStatement(bytes: Uint8Array, layer: LayerInfo = {}, limits: StatementLimits = DEFAULT_STATEMENT_LIMITS): StatementResult {
+  const root = readJson(bytes, limits);
+  if (!root.ok) return root;
+  const warnings: Message[] = [];
+  const annotated = layer.annotations?.[IN_TOTO.predicateTypeAnnotation] || undefined;
+  const value = root.value;
+
+  if ('payloadType' in value) {
+    return fromEnvelope(value, 'dsse', annotated, limits, warnings);
+  }
+  const bundleType = stringField(value, 'mediaType');
+  if (bundleType?.startsWith(SIGSTORE_BUNDLE_PREFIX) || 'dsseEnvelope' in value) {
+    const envelope = value['dsseEnvelope'];
+    if (!isObject(envelope)) return fail(Messages.attestBundleWithoutEnvelope);
+    return fromEnvelope(envelope, 'sigstoreBundle', annotated, limits, warnings);
+  }
+  return fromStatement(value, annotated, { envelope: 'none', signature: 'none', warnings });
+}
+
+function fromEnvelope(
+  envelope: JsonObject,
+  kind: 'dsse' | 'sigstoreBundle',
+  annotated: string | undefined,
+  limits: StatementLimits,
+  warnings: Message[],
+): StatementResult {
+  const payloadType = envelope['payloadType'];
+  if (payloadType !== IN_TOTO.mediaType) {
+    return fail(Messages.attestDssePayloadType, typeof payloadType === 'string' ? payloadType : String(JSON.stringify(payloadType) ?? 'nothing'));
+  }
+  const payload = decodeBase64(envelope['payload']);
+  if (!payload) return fail(Messages.attestDsseBadPayload);
+  const inner = readJson(payload, limits);
+  if (!inner.ok) return inner;
+  const signed = arrayField(envelope, 'signatures').some((s) => isObject(s) && stringField(s, 'sig') !== undefined);
+  // The payload must be a statement: an envelope inside an envelope is not a form any tool writes.
+  return fromStatement(inner.value, annotated, { envelope: kind, signature: signed ? 'unverified' : 'none', warnings });
+}
+
+function fromStatement(
+  value: JsonObject,
+  annotated: string | undefined,
+  wrapping: Pick<InTotoStatement, 'envelope' | 'signature' | 'warnings'>,
+): StatementResult {
+  const { warnings } = wrapping;
+  const statementType = stringField(value, '_type');
+  const looksLikeStatement = statementType !== undefined || ('predicateType' in value && 'predicate' in value);
+  if (!looksLikeStatement) {
+    // A bare predicate: what it is comes from the layer annotation alone.
+    if (annotated === undefined) return fail(Messages.attestNoPredicateType, IN_TOTO.predicateTypeAnnotation);
+    return { ok: true, statement: { statementType: undefined, predicateType: annotated, subject: [], predicate: value, ...wrapping } };
+  }
+  if (statementType !== undefined && statementType !== IN_TOTO.statementV01 && statementType !== IN_TOTO.statementV1) {
+    warnings.push(message(Messages.attestUnknownStatementType, statementType));
+  }
+  const written = stringField(value, 'predicateType');
+  const predicateType = written ?? annotated;
+  if (predicateType === undefined) return fail(Messages.attestNoPredicateType, IN_TOTO.predicateTypeAnnotation);
+  if (written !== undefined && annotated !== undefined && written !== annotated) {
+    warnings.push(message(Messages.attestPredicateTypeMismatch, annotated, written));
+  }
+  const predicate = value['predicate'];
+  if (predicate === undefined || predicate === null) return fail(Messages.attestNoPredicate);
+  return { ok: true, statement: { statementType, predicateType, subject: subjects(value['subject'], warnings), predicate, ...wrapping } };
+}
+
+function subjects(value: unknown, warnings: Message[]): StatementSubject[] {
+  if (!Array.isArray(value)) return [];
+  const result: StatementSubject[] = [];
+  let skipped = 0;
+  for (const entry of value) {
+    const name = isObject(entry) && typeof entry['name'] === 'string' ? entry['name'] : undefined;
+    if (name === undefined || !isObject(entry) || !isObject(entry['digest'])) {
+      skipped++;
+      continue;
+    }
+    result.push({ name, digest: stringMap(entry['digest']) });
+  }
+  if (skipped > 0) warnings.push(message(Messages.attestBadSubjects, skipped));
+  return result;
+}
+
+type JsonRead = { ok: true; value: JsonObject } | { ok: false; problem: Message };
+
+function readJson(bytes: Uint8Array, limits: StatementLimits): JsonRead {
+  if (bytes.byteLength > limits.maxBytes) return fail(Messages.attestTooLarge, bytes.byteLength, limits.maxBytes);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    return fail(Messages.attestNotUtf8);
+  }
+  if (text.trim() === '') return fail(Messages.attestEmpty);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return fail(Messages.attestNotJson);
+  }
+  if (!isObject(value)) return fail(Messages.attestNotObject);
+  if (depthExceeds(value, limits.maxDepth)) return fail(Messages.attestTooDeep, limits.maxDepth);
+  return { ok: true, value };
+}
+
+/** Iterative, so that the check itself cannot overflow the stack it protects. */
+function depthExceeds(root: unknown, maxDepth: number): boolean {
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (depth > maxDepth) return true;
+    if (typeof value !== 'object' || value === null) continue;
+    for (const child of Array.isArray(value) ? value : Object.values(value)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
+/** Standard base64 (Go's encoding/json writes []byte so); URL-safe and unpadded forms are accepted too. */
+function decodeBase64(value: unknown): Uint8Array | undefined {
+  if (typeof value !== 'string') return undefined;
+  const standard = value.replace(/\s+/g, '').replace(/-/g, '+').replace(/_/g, '/');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(standard)) return undefined;
+  let binary: string;
+  try {
+    binary = atob(standard);
+  } catch {
+    return undefined;
+  }
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+function fail(template: string, ...args: (string | number)[]): { ok: false; problem: Message } {
+  return { ok: false, problem: message(template, ...args) };
+}
