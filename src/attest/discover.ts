@@ -14,11 +14,11 @@ import type { ImageRef } from '../reference/imageReference';
 import type { RegistryClient, Referrers } from '../registry/client';
 import { RegistryError } from '../registry/errors';
 import { formatPlatform, platformEntries, type Descriptor, type ParsedIndex, type ParsedManifest } from '../registry/manifest';
+import { IN_TOTO, SIGSTORE_BUNDLE_PREFIX } from './statement';
 import { ATTESTATION_MANIFEST_TYPE, attestationEntries, attestedDigest } from './storage';
 
-export const SIGSTORE_BUNDLE_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
 /** The layer annotations that name a statement's predicate type: BuildKit's, and cosign's (`cosign attest`). */
-const PREDICATE_TYPE_ANNOTATIONS = ['in-toto.io/predicate-type', 'predicateType'] as const;
+const PREDICATE_TYPE_ANNOTATIONS = [IN_TOTO.predicateTypeAnnotation, 'predicateType'] as const;
 
 /** Where an attestation or signature manifest was found. */
 export type StorageForm =
@@ -149,7 +149,7 @@ async function discoverPlatform(source: AttestationSource, platform: string, dig
 /** What a referrer is, by its artifactType: BuildKit's attestation manifests, Sigstore bundles, anything else. */
 function kindOf(artifactType: string | undefined): FoundManifest['kind'] {
   if (artifactType === ATTESTATION_MANIFEST_TYPE) return 'attestation';
-  if (artifactType === SIGSTORE_BUNDLE_TYPE || artifactType?.startsWith('application/vnd.dev.cosign') === true) return 'signature';
+  if (artifactType?.startsWith(SIGSTORE_BUNDLE_PREFIX) === true || artifactType?.startsWith('application/vnd.dev.cosign') === true) return 'signature';
   if (artifactType !== undefined && /spdx|cyclonedx/i.test(artifactType)) return 'sbom';
   return 'attestation';
 }

@@ -30,7 +30,8 @@ export const PREDICATE_TYPES = {
   cycloneDx: 'https://cyclonedx.org/bom',
 } as const;
 
-const SIGSTORE_BUNDLE_PREFIX = 'application/vnd.dev.sigstore.bundle';
+/** Sigstore bundles' media types, every version (`…bundle.v0.3+json`, `…bundle+json;version=0.2`). */
+export const SIGSTORE_BUNDLE_PREFIX = 'application/vnd.dev.sigstore.bundle';
 
 export interface StatementSubject {
   name: string;
