@@ -18,6 +18,7 @@ import { PinLenses } from './editor/pin/pinLenses';
 import { Pinner } from './editor/pin/pinner';
 import { PinCodeActions, PinProblems } from './editor/pin/pinProblems';
 import { ImagesTreeProvider } from './editor/tree/imagesTreeProvider';
+import { ImageHover } from './editor/hover/imageHover';
 import { WorkspaceIndexer } from './editor/workspaceIndexer';
 
 /** What `activate()` returns: the extension tests read the tree and the index through it. */
@@ -74,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): ImageProvenanceApi {
     pinProblems,
     vscode.languages.registerCodeLensProvider(buildFiles, pinLenses),
     vscode.languages.registerCodeActionsProvider(buildFiles, new PinCodeActions(index), { providedCodeActionKinds: PinCodeActions.kinds }),
+    vscode.languages.registerHoverProvider(buildFiles, new ImageHover(index, resolver)),
     vscode.workspace.registerTextDocumentContentProvider(MANIFEST_SCHEME, new ManifestDocuments(resolver)),
     vscode.workspace.onDidChangeConfiguration((e) => REGISTRY_SETTINGS.some((s) => e.affectsConfiguration(s)) && reconnect()),
     vscode.workspace.onDidGrantWorkspaceTrust(reconnect),

@@ -41,17 +41,23 @@ export interface RunningRegistry {
   close(): Promise<void>;
 }
 
-const running = new Set<ChildProcess>();
-let exitHookInstalled = false;
+/**
+ * The registries still running, shared by every copy of this module: each test file is a bundle of its own,
+ * and one exit hook per bundle made Node warn of a listener leak once there were eleven.
+ */
+const shared: { running: Set<ChildProcess>; hooked: boolean } = ((globalThis as Record<symbol, unknown>)[Symbol.for('image-provenance.test-registries')] ??= {
+  running: new Set<ChildProcess>(),
+  hooked: false,
+}) as { running: Set<ChildProcess>; hooked: boolean };
 
 /** A test runner that exits without calling close() must not leave registries behind. */
 function killOnExit(child: ChildProcess): void {
-  running.add(child);
-  child.once('exit', () => running.delete(child));
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
+  shared.running.add(child);
+  child.once('exit', () => shared.running.delete(child));
+  if (!shared.hooked) {
+    shared.hooked = true;
     process.once('exit', () => {
-      for (const c of running) c.kill('SIGKILL');
+      for (const c of shared.running) c.kill('SIGKILL');
     });
   }
 }
