@@ -69,6 +69,29 @@ describe('Pinning in the browser', function () {
     await saveAndWait('tools/tools.Dockerfile', original('tools/tools.Dockerfile'));
   });
 
+  it('says in a hover where the tag points now and that the pin in web/Dockerfile is stale', async () => {
+    await openFile(page, 'web/Dockerfile');
+    await lens('Update pin').waitFor({ timeout: 60_000 });
+    // The cursor inside `node:22-alpine@…` on its FROM line (Go to Line takes 1-based line:column), then the hover.
+    const text = original('web/Dockerfile').split('\n');
+    const line = text.findIndex((l) => l.includes('node:22-alpine@')) + 1;
+    const column = text[line - 1]!.indexOf('node:22-alpine') + 3;
+    await page.keyboard.press('Control+G');
+    await page.keyboard.type(`${line}:${column}`);
+    await page.keyboard.press('Enter');
+    await page.locator('.statusbar-item[id="status.editor.selection"]', { hasText: `Ln ${line}, Col ${column}` }).waitFor();
+    await runCommand(page, 'Show or Focus Hover');
+    // The hover holds the stale-pin problem too; ours is the part that says where the tag points.
+    const hover = page.locator('.monaco-hover .hover-row, .monaco-hover .hover-contents').filter({ hasText: 'The tag points to' }).last();
+    await hover.waitFor({ timeout: 30_000 });
+    // The hover writes registry text with non-breaking spaces (it goes in as text, not Markdown).
+    const shown = (await hover.innerText()).replace(/\u00a0/g, ' ');
+    assert.ok(shown.includes(`The tag points to ${digestOf('node:22-alpine')}`), shown);
+    assert.ok(shown.includes(`Pinned here to ${workbench.registry.outdated.digest.slice(7, 19)}: stale, the tag has moved.`), shown);
+    await hover.getByRole('link', { name: 'Update pin' }).waitFor();
+    await page.keyboard.press('Escape');
+  });
+
   it('flags the stale pin in web/Dockerfile and updates it in one click, keeping the flags and stage name', async () => {
     // The sample pins node:22-alpine to an older build the demo registry still serves by digest.
     const outdated = workbench.registry.outdated;

@@ -79,9 +79,15 @@ export class ImageHover implements vscode.HoverProvider {
     text.appendText(lines.join('\n\n'));
 
     const actions: string[] = [];
-    const link = (title: string, command: string, args: unknown[]) => `[${title}](command:${command}?${encodeURIComponent(JSON.stringify(args))})`;
-    if (use.pin.pinnable && status.kind === 'unpinned') actions.push(link(vscode.l10n.t('Pin digest'), Commands.pin, [target]));
-    if (use.pin.pinnable && (status.kind === 'stale' || status.kind === 'notFound' || status.kind === 'mismatch')) actions.push(link(vscode.l10n.t('Update pin'), Commands.pin, [target]));
+    // A link's title is its tooltip: without one, VS Code shows the command URI.
+    const link = (title: string, tooltip: string, command: string, args: unknown[]) =>
+      `[${title}](command:${command}?${encodeURIComponent(JSON.stringify(args))} "${tooltip.replace(/["\\]/g, '')}")`;
+    if (use.pin.pinnable && status.kind === 'unpinned') {
+      actions.push(link(vscode.l10n.t('Pin digest'), vscode.l10n.t('Look up the digest the tag points to, verify it, and write it here'), Commands.pin, [target]));
+    }
+    if (use.pin.pinnable && (status.kind === 'stale' || status.kind === 'notFound' || status.kind === 'mismatch')) {
+      actions.push(link(vscode.l10n.t('Update pin'), vscode.l10n.t('Look up the digest the tag points to, verify it, and write it here'), Commands.pin, [target]));
+    }
     if (actions.length) text.appendMarkdown(`\n\n${actions.join(' · ')}`);
   }
 }
