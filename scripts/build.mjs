@@ -1,5 +1,5 @@
-// Builds everything with esbuild: the extension (Node, CommonJS, `vscode` external), the webview
-// front end (browser), and the test, host and bench programs.
+// Builds everything with esbuild: the extension (Node, CommonJS, `vscode` external), the command-line tool, the
+// webview front end (browser), and the test, host and bench programs.
 //   node scripts/build.mjs [--production] [--watch]
 import * as esbuild from 'esbuild';
 import { rmSync } from 'node:fs';
@@ -79,6 +79,8 @@ const builds = [
   // Resolved as Node resolves it, so that a copy of the checkout without node_modules of its own builds too
   // (Stryker's sandbox, which gets its node_modules link only after the build).
   { ...node, entryPoints: { yaml: createRequire(import.meta.url).resolve('yaml') }, outdir: 'dist', minify: production },
+  // The command-line tool (`bin` image-provenance): the pure core alone, nothing of VS Code; not in the .vsix.
+  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', minify: production, banner: { js: '#!/usr/bin/env node' } },
   {
     entryPoints: { webview: 'media/webview/main.ts' },
     outdir: 'dist',

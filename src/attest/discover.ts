@@ -63,6 +63,8 @@ export interface AttestationSource {
   referrers(digest: string, signal?: AbortSignal): Promise<Referrers>;
   /** A manifest by tag; undefined when the tag does not exist. */
   tagged(tag: string, signal?: AbortSignal): Promise<{ digest: string; manifest: ParsedManifest } | undefined>;
+  /** A layer by digest, verified, refused beyond maxBytes: only the layers a reader needs are fetched. */
+  blob(digest: string, options: { maxBytes: number; signal?: AbortSignal }): Promise<Uint8Array>;
 }
 
 /** At most this many manifests per platform are read: a registry that lists thousands is not followed. */
@@ -84,6 +86,14 @@ export async function discoverAttestations(source: AttestationSource, top: { dig
   const result: PlatformAttestations[] = [];
   for (const p of platforms) result.push(await discoverPlatform(source, p.platform, p.digest, p.fromIndex, signal));
   return result;
+}
+
+/**
+ * What is attached to an index itself rather than to a platform (a referrer of the index, cosign's tags for its
+ * digest): `cosign attach sbom` and `docker scout attestation add` on a multi-platform tag put it there.
+ */
+export function discoverIndexLevel(source: AttestationSource, digest: string, signal?: AbortSignal): Promise<PlatformAttestations> {
+  return discoverPlatform(source, '', digest, [], signal);
 }
 
 /** Each platform of an index with the attestation entries that name it, wherever they sit in the index. */
@@ -159,12 +169,13 @@ function layerOf(layer: Descriptor): AttestationLayer {
   return { digest: layer.digest, size: layer.size, mediaType: layer.mediaType, ...(predicateType !== undefined && { predicateType }) };
 }
 
-/** The registry client as a source for one repository: manifests by digest (verified), referrers, tags. */
-export function clientSource(client: Pick<RegistryClient, 'manifest' | 'referrers'>, ref: ImageRef): AttestationSource {
+/** The registry client as a source for one repository: manifests by digest (verified), referrers, tags, layers. */
+export function clientSource(client: Pick<RegistryClient, 'manifest' | 'referrers' | 'blob'>, ref: ImageRef): AttestationSource {
   const withSignal = (signal: AbortSignal | undefined) => (signal ? { signal } : {});
   return {
     manifest: async (digest, signal) => (await client.manifest(ref, { digest, ...withSignal(signal) })).manifest,
     referrers: (digest, signal) => client.referrers(ref, digest, withSignal(signal)),
+    blob: (digest, { maxBytes, signal }) => client.blob(ref, digest, { maxBytes, ...withSignal(signal) }),
     tagged: async (tag, signal) => {
       try {
         const fetched = await client.manifest({ ...ref, tag, digest: undefined }, withSignal(signal));

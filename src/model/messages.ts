@@ -118,4 +118,19 @@ export const Messages = {
   sbomScopeStage: 'the build stage "{0}", scanned as well',
   sbomScopeContext: 'the build context, scanned as well',
   sbomScopeExtra: 'an extra scan',
+
+  // Attestations: what an image carries, and why something is missing
+  attestRegistryProblem: '{0}',
+  attestTooManyLayers: 'More than {0} provenance and SBOM layers refer to this platform; the rest were not read.',
+  explainNoAttestations:
+    'No attestation found. Known causes: the image was built with the docker driver or exported with --load (neither keeps attestations); provenance and SBOM were turned off (--provenance=false, --sbom=false); a registry or copy tool dropped the attestation manifests when it copied the image; or they are kept in a separate referrer repository, as Docker Scout does for hardened images.',
+  explainNoAttestationsSingle:
+    'No attestation found. This is a single image manifest, not an index: what a build with the docker driver or --load pushes, and neither keeps attestations. Other causes: provenance and SBOM were turned off (--provenance=false, --sbom=false), a registry or copy tool dropped the attestation manifests, or they are kept in a separate referrer repository (as Docker Scout does for hardened images).',
+  explainProvenanceMin:
+    'The provenance is mode=min, what Buildx records unless told otherwise: no build arguments, labels, secrets or build steps. Docker Scout\'s supply chain attestations policy needs an SBOM and mode=max provenance (--provenance=mode=max).',
+  explainNoProvenance:
+    'No provenance: it was turned off (--provenance=false) or dropped on the way. Docker Scout\'s base-image policies show "No data" without it, and its supply chain attestations policy needs mode=max provenance.',
+  explainNoSbom: 'No SBOM: BuildKit makes one only when asked (--sbom=true or --attest type=sbom). Docker Scout\'s supply chain attestations policy needs one.',
+  explainIndexSbomOtherPlatform: 'No SBOM for this platform: the SBOM attached to the image index describes {0} only (a scanner reads the files of one platform).',
+  explainIndexSbomOnePlatform: 'No SBOM for this platform: the SBOM attached to the image index can describe only one of its platforms, and does not say which.',
 } as const;

@@ -1,0 +1,29 @@
+import { strict as assert } from 'node:assert';
+import { cliRegistrySettings, isLoopbackRegistry } from '../../src/cli/settings';
+
+// moby api/swagger.yaml, RegistryServiceConfig.InsecureRegistryCIDRs: "By default, local registries (::1/128 and
+// 127.0.0.0/8) are configured as insecure"; `localhost` resolves into them. Docker reaches those over plain HTTP.
+describe('command-line registry settings (unit)', () => {
+  it('reaches loopback registries over plain HTTP, and only those', () => {
+    const table: [string, boolean][] = [
+      ['localhost:5000', true],
+      ['localhost', true],
+      ['127.0.0.1:5000', true],
+      ['127.1.2.3', true],
+      ['[::1]:5000', true],
+      ['128.0.0.1:5000', false],
+      ['localhost.example.com', false],
+      ['10.0.0.1:5000', false],
+      ['docker.io', false],
+      ['ghcr.io', false],
+    ];
+    assert.deepEqual(table.map(([registry]) => [registry, isLoopbackRegistry(registry)]), table);
+    assert.deepEqual(cliRegistrySettings('localhost:5000', {}).hosts, { 'localhost:5000': { http: true } });
+    assert.deepEqual(cliRegistrySettings('ghcr.io', {}).hosts, {});
+  });
+
+  it('takes the proxy from the environment, as the extension does', () => {
+    const settings = cliRegistrySettings('ghcr.io', { HTTPS_PROXY: 'http://proxy.local:3128', NO_PROXY: '.corp' });
+    assert.deepEqual([settings.proxy, settings.noProxy], ['http://proxy.local:3128', '.corp']);
+  });
+});
