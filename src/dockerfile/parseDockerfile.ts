@@ -1,7 +1,7 @@
 // Dockerfile semantics on top of the instruction reader: stages, ARG/ENV scoping, and every place
 // an image is referenced, with where a digest would be written or why it can't be.
 // Our own parser rather than `dockerfile-ast`: it gets the cases that matter here right (heredocs,
-// `RUN --mount=…,from=`, flags in any order), and builds this whole model about 10× faster than
+// `RUN --mount=…,from=`, flags in any order), and builds this whole model 8–10× faster than
 // `dockerfile-ast` splits the same files into instructions (`npm run bench`, same texts, same process);
 // see the README's architecture section.
 
