@@ -47,6 +47,14 @@ const lazyBake = {
   },
 };
 
+/** The attestation reader (statements, provenance, SBOMs, purls), loaded the first time a hover asks (src/editor/registry/imageResolver.ts). */
+const lazyAttest = {
+  name: 'lazy-attest',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/\.\.\/attest\/summary$/ }, (args) => (args.kind === 'require-call' ? { path: './attest.js', external: true } : undefined));
+  },
+};
+
 /**
  * Every edge module imports `vscode`; esbuild would give each its own namespace copy of VS Code's API object
  * (`__toESM(require("vscode"))`, some 250 getters defined per copy, 15 copies: a third of the bundle's load
@@ -67,7 +75,7 @@ const builds = [
     entryPoints: { extension: 'src/extension.ts' },
     outdir: 'dist',
     external: ['vscode'],
-    plugins: [lazyRegistryClient, lazyYaml, lazyBake, sharedVscode],
+    plugins: [lazyRegistryClient, lazyYaml, lazyBake, lazyAttest, sharedVscode],
     // `import()` of that bundle becomes `require()`: the extension host loads CommonJS.
     supported: { 'dynamic-import': false },
     minify: production,
@@ -76,6 +84,7 @@ const builds = [
   { ...node, entryPoints: { registry: 'src/registry/client.ts' }, outdir: 'dist', minify: production, metafile: true },
   // Its own copies of the small core modules it shares with the extension: nothing compares their objects by identity.
   { ...node, entryPoints: { bake: 'src/bake/parseBake.ts' }, outdir: 'dist', minify: production, metafile: true, plugins: [lazyYaml] },
+  { ...node, entryPoints: { attest: 'src/attest/summary.ts' }, outdir: 'dist', minify: production },
   // Resolved as Node resolves it, so that a copy of the checkout without node_modules of its own builds too
   // (Stryker's sandbox, which gets its node_modules link only after the build).
   { ...node, entryPoints: { yaml: createRequire(import.meta.url).resolve('yaml') }, outdir: 'dist', minify: production },

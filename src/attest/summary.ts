@@ -19,7 +19,9 @@
 import { message, Messages, type Message } from '../model/messages';
 import { RegistryError } from '../registry/errors';
 import { formatPlatform, platformEntries, type Platform, type ParsedManifest } from '../registry/manifest';
-import { discoverAttestations, discoverIndexLevel, type AttestationLayer, type AttestationSource, type FoundManifest, type PlatformAttestations, type StorageForm } from './discover';
+import type { ImageRef } from '../reference/imageReference';
+import type { RegistryClient } from '../registry/client';
+import { clientSource, discoverAttestations, discoverIndexLevel, type AttestationLayer, type AttestationSource, type FoundManifest, type PlatformAttestations, type StorageForm } from './discover';
 import { readProvenance, type Provenance } from './provenance';
 import { describeSbomScope, readSbom, sbomScopes, type Sbom, type SbomScope } from './sbom';
 import { DEFAULT_STATEMENT_LIMITS, IN_TOTO, PREDICATE_TYPES, readStatement, type InTotoStatement } from './statement';
@@ -145,6 +147,12 @@ export async function summarizeAttestations(source: AttestationSource, top: { di
     platforms.push(summary);
   }
   return { digest: top.digest, availablePlatforms: entries.map(platformText), platforms, ...(indexLevel && { indexLevel }), problems };
+}
+
+/** The attestations of the content `digest` names in ref's repository, read through the registry client. */
+export async function summarizeImage(client: Pick<RegistryClient, 'manifest' | 'referrers' | 'blob'>, ref: ImageRef, digest: string, options: SummaryOptions = {}): Promise<ImageSummary> {
+  const top = await client.manifest(ref, { digest, ...(options.signal && { signal: options.signal }) });
+  return summarizeAttestations(clientSource(client, ref), { digest, manifest: top.manifest }, options);
 }
 
 /** `linux/arm64` matches `linux/arm64/v8`; `linux/arm64/v8` only itself. */

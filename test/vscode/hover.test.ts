@@ -9,6 +9,12 @@ import { api, createIndexed, deleteIndexed, eventually, seeded, short, workspace
 
 const SLOW = 15_000;
 
+function parseImageReferenceOk(text: string) {
+  const parsed = parseImageReference(text);
+  assert.ok(parsed.ok, text);
+  return parsed.ref;
+}
+
 /** The hovers VS Code shows at a place, as plain text and the command links they hold. */
 async function hoverAt(uri: vscode.Uri, position: vscode.Position): Promise<{ text: string; links: string[] }> {
   const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position);
@@ -39,10 +45,21 @@ describe('Hover on images', () => {
       a.resolver.request([parsed.ref]);
       await eventually(() => a.resolver.get(parsed.ref)?.state === 'resolved', `${ref} to be looked up`, SLOW);
     }
+    // The attestations are read the first time a hover asks; the next hover shows them.
+    await hoverAt(uri, unpinned);
+    await a.resolver.attestations(parseImageReferenceOk('node:22-slim'), now.digest);
     const first = await hoverAt(uri, unpinned);
     assert.match(first.text, new RegExp(`The tag points to ${now.digest}`));
     assert.match(first.text, new RegExp(`Platforms: ${Object.keys(now.platforms).join(', ')}`));
     assert.deepEqual(first.links, ['command:imageProvenance.pin']);
+    // The seeded images carry BuildKit-style attestations in their index: SLSA v0.2 provenance without build args or
+    // steps (mode=min, as BuildKit's provenance.go writes it) and an SPDX SBOM of one MIT package
+    // (test/registry/harness/imageContent.ts attestationImage).
+    assert.ok(first.text.includes('Provenance: SLSA v0.2, mode=min'), first.text);
+    assert.ok(first.text.includes('Builder: https://github.com/example/builder'), first.text);
+    assert.ok(first.text.includes('SBOM: 1 package'), first.text);
+    assert.ok(first.text.includes('Top licenses: MIT'), first.text);
+    assert.ok(first.text.includes('The provenance is mode=min'), first.text);
     assert.ok(first.text.includes('Pin digest'), first.text);
 
     const second = await hoverAt(uri, new vscode.Position(1, 8));

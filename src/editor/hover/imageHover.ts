@@ -1,15 +1,17 @@
 // A hover on every image a build file pulls: where its tag points now and whether the pin here is current,
-// its platforms, and the actions the CodeLens offers. It reads what the resolver already knows (a hover never
-// waits for the network) and asks for the image when it knows nothing yet. Registry text reaches the hover
+// its platforms, what its attestations say (provenance, SBOM, signatures, or why they are missing), and the
+// actions the CodeLens offers. It reads what the resolver already knows and asks for the image when it knows
+// nothing yet; attestations it waits for briefly, then says they are being read. Registry text reaches the hover
 // as text only, never as Markdown; the only links are this extension's own commands.
 
 import * as vscode from 'vscode';
+import type { ImageSummary, PlatformSummary } from '../../attest/summary';
 import { pulledImage, type ImageUse } from '../../model/buildFile';
 import { pinStatus } from '../../pin/pinStatus';
 import { familiarName, shortDigest, type ImageRef } from '../../reference/imageReference';
 import type { BuildFileIndex } from '../../workspace/buildFileIndex';
 import { Commands } from '../context';
-import { describeReason } from '../localize';
+import { describeReason, localize } from '../localize';
 import type { ImageResolver } from '../registry/imageResolver';
 import { targetOf } from '../pin/pinCommands';
 import type { UseTarget } from '../pin/pinner';
@@ -18,13 +20,16 @@ import { toRange } from '../tree/nodes';
 /** The commands a hover may run: nothing else is trusted in its Markdown. */
 const HOVER_COMMANDS = [Commands.pin];
 
+/** How long a hover waits for attestations it has not read yet before it shows without them. */
+const ATTESTATION_WAIT_MS = 1500;
+
 export class ImageHover implements vscode.HoverProvider {
   constructor(
     private readonly index: BuildFileIndex,
     private readonly resolver: ImageResolver,
   ) {}
 
-  provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+  async provideHover(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     const file = this.index.get(document.uri.toString());
     const at = file?.uses.findIndex((use) => toRange(use.range).contains(position)) ?? -1;
     const use = file?.uses[at];
@@ -38,24 +43,47 @@ export class ImageHover implements vscode.HoverProvider {
       if (!use.pin.pinnable) text.appendText(describeReason(use.pin.reason));
       return new vscode.Hover(text, toRange(use.range));
     }
-    this.describeRegistry(text, ref, targetOf(file.path, use, at), use);
+    const digest = this.describeRegistry(text, ref, targetOf(file.path, use, at), use);
+    if (digest !== undefined) await this.describeAttestations(text, ref, digest, token);
     return new vscode.Hover(text, toRange(use.range));
   }
 
-  private describeRegistry(text: vscode.MarkdownString, ref: ImageRef, target: UseTarget, use: ImageUse): void {
+  /** The attestations' summary of the first platform that has any (else the first), if read in time. */
+  private async describeAttestations(text: vscode.MarkdownString, ref: ImageRef, digest: string, token: vscode.CancellationToken): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), ATTESTATION_WAIT_MS);
+      token.onCancellationRequested(() => resolve('late'));
+    });
+    const summary = await Promise.race([this.resolver.attestations(ref, digest).catch((error: unknown) => error as Error), late]);
+    clearTimeout(timer);
+    if (summary === 'late') {
+      text.appendMarkdown('\n\n').appendText(vscode.l10n.t('Reading the attestations… (hover again to see them)'));
+      return;
+    }
+    if (summary instanceof Error) {
+      text.appendMarkdown('\n\n').appendText(vscode.l10n.t('The attestations could not be read: {0}', summary.message));
+      return;
+    }
+    const platform = summary.platforms.find((p) => p.forms.length > 0) ?? summary.platforms[0];
+    if (platform) text.appendMarkdown('\n\n---\n\n').appendText(attestationLines(summary, platform).join('\n\n'));
+  }
+
+  /** What the registry said of the image; the digest of its content when it answered. */
+  private describeRegistry(text: vscode.MarkdownString, ref: ImageRef, target: UseTarget, use: ImageUse): string | undefined {
     const resolution = this.resolver.get(ref);
     if (resolution === undefined) {
       this.resolver.request([ref]);
       text.appendText(vscode.l10n.t('Looking up the registry…'));
-      return;
+      return undefined;
     }
     if (resolution.state === 'pending') {
       text.appendText(vscode.l10n.t('Looking up the registry…'));
-      return;
+      return undefined;
     }
     if (resolution.state === 'failed') {
       text.appendText(vscode.l10n.t('The registry could not be asked: {0}', resolution.error.message));
-      return;
+      return undefined;
     }
     const { details } = resolution;
     const lines: string[] = [];
@@ -89,5 +117,29 @@ export class ImageHover implements vscode.HoverProvider {
       actions.push(link(vscode.l10n.t('Update pin'), vscode.l10n.t('Look up the digest the tag points to, verify it, and write it here'), Commands.pin, [target]));
     }
     if (actions.length) text.appendMarkdown(`\n\n${actions.join(' · ')}`);
+    return details.digest;
   }
+}
+
+/** One platform's attestations in a few lines: provenance, SBOM, signatures, and why something is missing. */
+function attestationLines(summary: ImageSummary, p: PlatformSummary): string[] {
+  const lines = [summary.platforms.length > 1 ? vscode.l10n.t('Attestations of {0} ({1} platforms read):', p.platform, summary.platforms.length) : vscode.l10n.t('Attestations:')];
+  const source = p.provenance?.source ?? p.annotatedSource;
+  if (source?.repository) lines.push(vscode.l10n.t('Source: {0}', source.revision ? `${source.repository}@${source.revision.slice(0, 12)}` : source.repository));
+  if (p.provenance) {
+    const { slsaVersion, mode, builderId, finishedOn } = p.provenance;
+    lines.push(mode ? vscode.l10n.t('Provenance: SLSA {0}, mode={1}', slsaVersion, mode) : vscode.l10n.t('Provenance: SLSA {0}', slsaVersion));
+    if (builderId) lines.push(vscode.l10n.t('Builder: {0}', builderId));
+    if (finishedOn) lines.push(vscode.l10n.t('Built: {0}', finishedOn));
+  }
+  for (const { sbom } of p.sboms.slice(0, 1)) {
+    const licenses = new Map<string, number>();
+    for (const pkg of sbom.packages) for (const l of pkg.licenses) licenses.set(l, (licenses.get(l) ?? 0) + 1);
+    const top = [...licenses].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 3).map(([l]) => l);
+    lines.push(sbom.packages.length === 1 ? vscode.l10n.t('SBOM: 1 package') : vscode.l10n.t('SBOM: {0} packages', sbom.packages.length));
+    if (top.length) lines.push(vscode.l10n.t('Top licenses: {0}', top.join(', ')));
+  }
+  if (p.signatures.length) lines.push(vscode.l10n.t('Signed, not verified ({0})', p.signatures.length));
+  for (const e of p.explanations) lines.push(localize(e.message));
+  return lines;
 }

@@ -7,6 +7,7 @@ import { canonicalName, familiarName, type ImageRef } from '../../reference/imag
 import type { RegistryClient } from '../../registry/client';
 import { RegistryError } from '../../registry/errors';
 import { describeImage, type ImageDetails } from '../../registry/imageDetails';
+import type { ImageSummary } from '../../attest/summary';
 import type { Resolution } from '../../pin/pinStatus';
 import type { BuildFileIndex } from '../../workspace/buildFileIndex';
 import { IMAGES_VIEW } from '../context';
@@ -18,6 +19,8 @@ const COLLECT_DELAY_MS = 200;
 
 export class ImageResolver implements vscode.Disposable {
   private readonly results = new Map<string, Resolution>();
+  /** Attestation summaries by image and digest, read once; a failed read is forgotten, to be asked again. */
+  private readonly summaries = new Map<string, Promise<ImageSummary>>();
   /** The images (`canonicalName` keys) whose result changed; undefined: every one (a reset). */
   private readonly changed = new vscode.EventEmitter<readonly string[] | undefined>();
   readonly onDidChange = this.changed.event;
@@ -95,6 +98,26 @@ export class ImageResolver implements vscode.Disposable {
     });
   }
 
+  /**
+   * What the attestations of the content `digest` names say, per platform. Read once and shared; the reader
+   * (statements, provenance, SBOMs) is a bundle of its own, loaded the first time this is asked.
+   */
+  attestations(ref: ImageRef, digest: string): Promise<ImageSummary> {
+    const key = `${canonicalName(ref)}@${digest}`;
+    let summary = this.summaries.get(key);
+    if (summary === undefined) {
+      const generation = this.aborter.signal;
+      summary = (async () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, on purpose
+        const { summarizeImage } = require('../../attest/summary') as typeof import('../../attest/summary');
+        return summarizeImage(await this.registry, ref, digest, { signal: generation });
+      })();
+      summary.catch(() => this.summaries.delete(key));
+      this.summaries.set(key, summary);
+    }
+    return summary;
+  }
+
   /** Tries failed images again (when the network is back). */
   retry(): void {
     const failed = [...this.results].filter(([, result]) => result.state === 'failed').map(([key]) => key);
@@ -110,6 +133,7 @@ export class ImageResolver implements vscode.Disposable {
     this.aborter = new AbortController();
     void this.closeClient();
     this.results.clear();
+    this.summaries.clear();
     this.changed.fire(undefined);
     this.collect();
   }
