@@ -2,6 +2,7 @@
 // (--json) as the normalized models. The decisions are the core's (attest/summary.ts); this file only prints.
 
 import type { StorageForm } from '../attest/discover';
+import { licenseCounts } from '../attest/licenses';
 import type { Provenance } from '../attest/provenance';
 import type { ImageSummary, PlatformSummary, SbomDocument } from '../attest/summary';
 import { formatMessage, type Message } from '../model/messages';
@@ -54,10 +55,9 @@ function provenanceText(p: Provenance): string {
 function sbomText(doc: SbomDocument): string {
   const { sbom } = doc;
   const count = `${sbom.packages.length} package${sbom.packages.length === 1 ? '' : 's'}`;
-  const licenses = new Map<string, number>();
-  for (const pkg of sbom.packages) for (const l of pkg.licenses) licenses.set(l, (licenses.get(l) ?? 0) + 1);
-  const top = [...licenses].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 3);
-  const licenseText = top.length > 0 ? `; licenses ${top.map(([l, n]) => `${l} (${n})`).join(', ')}${licenses.size > 3 ? ', …' : ''}` : '';
+  const licenses = licenseCounts(sbom);
+  const top = licenses.slice(0, 3);
+  const licenseText = top.length > 0 ? `; licenses ${top.map(([l, n]) => `${l} (${n})`).join(', ')}${licenses.length > 3 ? ', …' : ''}` : '';
   const signed = doc.signature === 'unverified' ? ', signed, not verified' : '';
   return `${count}, ${sbom.specVersion ?? sbom.format}, ${formatMessage(doc.scopeText)}${signed}${licenseText}`;
 }

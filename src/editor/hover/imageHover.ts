@@ -5,6 +5,7 @@
 // as text only, never as Markdown; the only links are this extension's own commands.
 
 import * as vscode from 'vscode';
+import { licenseCounts } from '../../attest/licenses';
 import type { ImageSummary, PlatformSummary } from '../../attest/summary';
 import { pulledImage, type ImageUse } from '../../model/buildFile';
 import { pinStatus } from '../../pin/pinStatus';
@@ -133,9 +134,7 @@ function attestationLines(summary: ImageSummary, p: PlatformSummary): string[] {
     if (finishedOn) lines.push(vscode.l10n.t('Built: {0}', finishedOn));
   }
   for (const { sbom } of p.sboms.slice(0, 1)) {
-    const licenses = new Map<string, number>();
-    for (const pkg of sbom.packages) for (const l of pkg.licenses) licenses.set(l, (licenses.get(l) ?? 0) + 1);
-    const top = [...licenses].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 3).map(([l]) => l);
+    const top = licenseCounts(sbom).slice(0, 3).map(([license]) => license);
     lines.push(sbom.packages.length === 1 ? vscode.l10n.t('SBOM: 1 package') : vscode.l10n.t('SBOM: {0} packages', sbom.packages.length));
     if (top.length) lines.push(vscode.l10n.t('Top licenses: {0}', top.join(', ')));
   }
