@@ -190,7 +190,7 @@ export class RegistryClient {
     const { signal } = options;
     if (signal?.aborted) throw cancelled(image, registryApiHost(ref));
     refuseInvalid(ref, image);
-    if (!isDigest(digest)) throw new RegistryError('badResponse', image, registryApiHost(ref), `${image}: ${JSON.stringify(digest.slice(0, 80))} is not a digest this extension can verify`);
+    refuseDigest(ref, image, digest);
     await this.flights.run(
       `confirm ${ref.registry}/${ref.repository}@${digest}`,
       signal,
@@ -210,7 +210,7 @@ export class RegistryClient {
     const { signal } = options;
     if (signal?.aborted) throw cancelled(image, registryApiHost(ref));
     refuseInvalid(ref, image);
-    if (!isDigest(digest)) throw new RegistryError('badResponse', image, registryApiHost(ref), `${image}: ${JSON.stringify(digest.slice(0, 80))} is not a digest this extension can verify`);
+    refuseDigest(ref, image, digest);
     const cached = await this.cacheGet(digest);
     if (cached !== undefined) return cached;
     const maxBytes = options.maxBytes ?? this.settings.maxBlobBytes;
@@ -245,7 +245,7 @@ export class RegistryClient {
     const { signal, artifactType } = options;
     if (signal?.aborted) throw cancelled(image, registryApiHost(ref));
     refuseInvalid(ref, image);
-    if (!isDigest(digest)) throw new RegistryError('badResponse', image, registryApiHost(ref), `${image}: ${JSON.stringify(digest.slice(0, 80))} is not a digest this extension can verify`);
+    refuseDigest(ref, image, digest);
     const key = `${ref.registry}/${ref.repository}@${digest} ${artifactType ?? ''}`;
     const hit = this.referrerLists.get(key);
     if (hit !== undefined && hit.expiresAt > this.now()) return hit.referrers;
@@ -353,7 +353,7 @@ export class RegistryClient {
   }
 
   private async manifestByDigest(ref: ImageRef, digest: string, image: string, signal: AbortSignal | undefined): Promise<FetchedManifest> {
-    if (!isDigest(digest)) throw new RegistryError('badResponse', image, registryApiHost(ref), `${image}: ${JSON.stringify(digest.slice(0, 80))} is not a digest this extension can verify`);
+    refuseDigest(ref, image, digest);
     const cached = await this.fromCache(digest);
     if (cached !== undefined) return { ...cached, host: this.servedBy.get(digest) ?? registryApiHost(ref) };
     try {
@@ -616,6 +616,11 @@ function tagKey(ref: ImageRef, tag: string): string {
  * for another URL than the one meant. The grammars are the distribution spec's ("Pulling manifests":
  * `<name>` and a tag `<reference>`), the host distribution/reference's `domain`, the digest one we can verify.
  */
+/** A digest asked for apart from the reference (a pin, a layer, a subject) must be one that can be verified. */
+function refuseDigest(ref: ImageRef, image: string, digest: string): void {
+  if (!isDigest(digest)) throw new RegistryError('badResponse', image, registryApiHost(ref), `${image}: ${JSON.stringify(digest.slice(0, 80))} is not a digest this extension can verify`);
+}
+
 function refuseInvalid(ref: ImageRef, image: string): void {
   const refuse = (what: string): never => {
     throw new RegistryError('invalidReference', image, registryApiHost(ref), `${image}: ${what}; no request was sent`);

@@ -52,12 +52,14 @@ export class ImageHover implements vscode.HoverProvider {
   /** The attestations' summary of the first platform that has any (else the first), if read in time. */
   private async describeAttestations(text: vscode.MarkdownString, ref: ImageRef, digest: string, token: vscode.CancellationToken): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
+    let cancelled: vscode.Disposable | undefined;
     const late = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), ATTESTATION_WAIT_MS);
-      token.onCancellationRequested(() => resolve('late'));
+      cancelled = token.onCancellationRequested(() => resolve('late'));
     });
     const summary = await Promise.race([this.resolver.attestations(ref, digest).catch((error: unknown) => error as Error), late]);
     clearTimeout(timer);
+    cancelled?.dispose();
     if (summary === 'late') {
       text.appendMarkdown('\n\n').appendText(vscode.l10n.t('Reading the attestations… (hover again to see them)'));
       return;
