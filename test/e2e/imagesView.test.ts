@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { seedImage, startRegistry } from '../registry/harness';
 import type { DemoRegistry } from '../host/demoRegistry';
-import { ACTIVITY_BAR_ITEM, clickOrEnter as clickOrEnterOn, openWorkbench, type Workbench } from './workbench';
+import { ACTIVITY_BAR_ITEM, clickOrEnter as clickOrEnterOn, openWorkbench, reportFailure, type Workbench } from './workbench';
 
 const SCREENSHOT = resolve('out/screenshots/images-view.png');
 
@@ -32,7 +32,7 @@ describe('Images view in the browser', function () {
 
   // A failed step leaves a picture of the page behind, for whoever reads the failure.
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await page.screenshot({ path: resolve(`out/e2e-failure-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}.png`) });
+    if (this.currentTest?.state === 'failed') await reportFailure(workbench, this.currentTest.title);
   });
 
   after(async () => {

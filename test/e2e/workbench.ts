@@ -2,7 +2,7 @@
 // workspace pointed at a demo registry, driven in headless Chromium.
 
 import * as assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -70,6 +70,19 @@ export async function openWorkbench(name: string): Promise<Workbench> {
     rmSync(scratch, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * What a failed UI test leaves behind, since CI shows only its output: a screenshot under out/, and on stderr the
+ * notifications on screen and the end of the extension's log (the "Image Provenance" output channel's file).
+ */
+export async function reportFailure(workbench: Workbench, title: string): Promise<void> {
+  const { page } = workbench;
+  await page.screenshot({ path: resolve(`out/e2e-failure-${title.slice(0, 40).replace(/\W+/g, '-')}.png`) }).catch(() => undefined);
+  const notifications = await page.locator('.notification-toast, .notifications-list-container .monaco-list-row').allInnerTexts().catch(() => []);
+  const logs = readdirSync(workbench.server.root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('Image Provenance.log'));
+  const log = logs.map((f) => readFileSync(join(workbench.server.root, f), 'utf8').split('\n').slice(-40).join('\n')).join('\n');
+  console.error(`--- "${title}" failed\nnotifications: ${JSON.stringify(notifications)}\nthe extension's log, last lines:\n${log || '(none found)'}\n---`);
 }
 
 /**
