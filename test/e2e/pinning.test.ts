@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
+import { commitOf } from '../host/demoAttestations';
 import { openFile, openWorkbench, reportFailure, runCommand, type Workbench } from './workbench';
 
 describe('Pinning in the browser', function () {
@@ -88,26 +89,76 @@ describe('Pinning in the browser', function () {
     await saveAndWait('tools/tools.Dockerfile', original('tools/tools.Dockerfile'));
   });
 
-  it('says in a hover where the tag points now and that the pin in web/Dockerfile is stale', async () => {
-    await openFile(page, 'web/Dockerfile');
-    await lens('Update pin').waitFor({ timeout: 60_000 });
-    // The cursor inside `node:22-alpine@…` on its FROM line (Go to Line takes 1-based line:column), then the hover.
-    const text = original('web/Dockerfile').split('\n');
-    const line = text.findIndex((l) => l.includes('node:22-alpine@')) + 1;
-    const column = text[line - 1]!.indexOf('node:22-alpine') + 3;
+  /**
+   * Puts the cursor inside `image` on the first line of `relative` that has `lineWith` (Go to Line takes
+   * 1-based line:column), shows the hover there, and returns our part of it once it holds `wanted`. The hover says
+   * the attestations are being read when they take longer than it waits: then it is shown again.
+   */
+  async function hoverText(relative: string, image: string, wanted: string, lineWith = image): Promise<string> {
+    const text = onDisk(relative).split('\n');
+    const line = text.findIndex((l) => l.includes(lineWith)) + 1;
+    const column = text[line - 1]!.indexOf(image) + 3;
     await page.keyboard.press('Control+G');
     await page.keyboard.type(`${line}:${column}`);
     await page.keyboard.press('Enter');
     await page.locator('.statusbar-item[id="status.editor.selection"]', { hasText: `Ln ${line}, Col ${column}` }).waitFor();
-    await runCommand(page, 'Show or Focus Hover');
-    // The hover holds the stale-pin problem too; ours is the part that says where the tag points.
-    const hover = page.locator('.monaco-hover .hover-row, .monaco-hover .hover-contents').filter({ hasText: 'The tag points to' }).last();
-    await hover.waitFor({ timeout: 30_000 });
-    // The hover writes registry text with non-breaking spaces (it goes in as text, not Markdown).
-    const shown = (await hover.innerText()).replace(/\u00a0/g, ' ');
+    // The hover may hold a problem's hover too; ours is the part that says which registry answered.
+    const hover = page.locator('.monaco-hover .hover-row:visible, .monaco-hover .hover-contents:visible').filter({ hasText: 'Answered by' }).last();
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      await runCommand(page, 'Show or Focus Hover');
+      await hover.waitFor({ timeout: 30_000 });
+      // The hover writes registry text with non-breaking spaces (it goes in as text, not Markdown).
+      const shown = (await hover.innerText()).replace(/\u00a0/g, ' ');
+      if (shown.includes(wanted) || !shown.includes('Reading the attestations') || Date.now() > deadline) return shown;
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(500);
+    }
+  }
+
+  it('says in a hover where the tag points now and that the pin in web/Dockerfile is stale', async () => {
+    await openFile(page, 'web/Dockerfile');
+    await lens('Update pin').waitFor({ timeout: 60_000 });
+    const shown = await hoverText('web/Dockerfile', 'node:22-alpine', 'The tag points to', 'node:22-alpine@');
     assert.ok(shown.includes(`The tag points to ${digestOf('node:22-alpine')}`), shown);
     assert.ok(shown.includes(`Pinned here to ${workbench.registry.outdated.digest.slice(7, 19)}: stale, the tag has moved.`), shown);
-    await hover.getByRole('link', { name: 'Update pin' }).waitFor();
+    await page.locator('.monaco-hover').getByRole('link', { name: 'Update pin' }).waitFor();
+    await page.keyboard.press('Escape');
+  });
+
+  it('reads in a hover the SLSA v1 mode=max provenance and the SBOM of nginx:1.27-alpine', async () => {
+    await openFile(page, 'web/Dockerfile');
+    await lens('Pin digest').first().waitFor({ timeout: 60_000 });
+    const shown = await hoverText('web/Dockerfile', 'nginx:1.27-alpine', 'Provenance:', 'FROM nginx:1.27-alpine');
+    // Worked out from what test/host/demoAttestations.ts seeds for nginx (the first platform that has
+    // attestations is linux/amd64): buildx's vcs:source / vcs:revision in buildkit_metadata.vcs, the build's
+    // builder-id, finishedOn 90 s after 2026-01-12T08:20:00Z, and the final image's SPDX document (the first;
+    // the `sbom-build` stage's comes second): 10 Alpine packages, nginx, pcre2 and syft's root directory entry
+    // = 13 entries; licenses GPL-2.0-only ×4 (alpine-baselayout, -data, apk-tools, busybox), then Apache-2.0
+    // ×2 (libcrypto3, libssl3) and MIT ×2 (alpine-keys, musl), ties by name.
+    const expected = [
+      'Attestations of linux/amd64 (2 platforms read):',
+      `Source: https://github.com/acme/base-images@${commitOf('nginx/1.27/alpine').slice(0, 12)}`,
+      'Provenance: SLSA v1, mode=max',
+      'Builder: https://github.com/acme/base-images/actions/runs/4103/attempts/1',
+      'Built: 2026-01-12T08:21:30Z',
+      'SBOM: 13 packages',
+      'Top licenses: GPL-2.0-only, Apache-2.0, MIT',
+    ];
+    for (const line of expected) assert.ok(shown.includes(line), `the hover lacks "${line}":\n${shown}`);
+    // mode=max with an SBOM: nothing to explain.
+    assert.ok(!shown.includes('mode=min, what Buildx records'), shown);
+    await page.keyboard.press('Escape');
+  });
+
+  it('explains in a hover why postgres:16-alpine has no attestations', async () => {
+    await openFile(page, 'compose.yaml');
+    await lens('Pin digest').first().waitFor({ timeout: 60_000 });
+    // The demo pushes postgres as one Docker v2 manifest (seedSingle), as the docker driver does: no index.
+    const shown = await hoverText('compose.yaml', 'postgres:16-alpine', 'No attestation found', 'image: postgres:16-alpine');
+    assert.ok(shown.includes('Attestations:'), shown);
+    assert.ok(shown.includes('No attestation found. This is a single image manifest, not an index: what a build with the docker driver or --load pushes, and neither keeps attestations.'), shown);
+    assert.ok(!shown.includes('Provenance:') && !shown.includes('SBOM:'), shown);
     await page.keyboard.press('Escape');
   });
 

@@ -14,7 +14,12 @@ export const MediaTypes = {
   dockerConfig: 'application/vnd.docker.container.image.v1+json',
   dockerLayer: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
   inToto: 'application/vnd.in-toto+json',
+  /** The OCI empty descriptor's media type (image-spec manifest.md, "Guidance for an Empty Descriptor"). */
+  ociEmpty: 'application/vnd.oci.empty.v1+json',
 } as const;
+
+/** The artifactType of BuildKit's OCI-artifact attestation manifests (exporter/containerimage/writer.go). */
+export const ATTESTATION_ARTIFACT_TYPE = 'application/vnd.docker.attestation.manifest.v1+json';
 
 /** BuildKit's attestation storage (docs/attestations/attestation-storage.md). */
 export const Annotations = {
@@ -26,7 +31,15 @@ export const Annotations = {
 
 export const PredicateTypes = {
   slsaProvenance02: 'https://slsa.dev/provenance/v0.2',
+  slsaProvenance1: 'https://slsa.dev/provenance/v1',
   spdx: 'https://spdx.dev/Document',
+  cycloneDx: 'https://cyclonedx.org/bom',
+} as const;
+
+/** in-toto statement types: v0.1 (BuildKit before v0.13) and v1 (BuildKit since). */
+export const StatementTypes = {
+  v01: 'https://in-toto.io/Statement/v0.1',
+  v1: 'https://in-toto.io/Statement/v1',
 } as const;
 
 export interface Blob {
@@ -119,43 +132,111 @@ export interface AttestationImage {
   readonly manifest: Blob;
 }
 
-/** A BuildKit attestation manifest for one platform image: SLSA v0.2 provenance and an SPDX SBOM as in-toto statements. */
-export function attestationImage(seed: string, repository: string, tag: string, image: PlatformImage): AttestationImage {
+/** An in-toto subject: the attested manifest, named as BuildKit names it (util/purl RefToPURL). */
+export interface InTotoSubject {
+  readonly name: string;
+  readonly digest: { sha256: string };
+}
+
+/** One in-toto statement an attestation manifest holds. */
+export interface StatementContent {
+  /** Default StatementTypes.v01. */
+  readonly type?: string;
+  readonly predicateType: string;
+  readonly predicate: unknown;
+}
+
+/**
+ * BuildKit's two attestation manifest forms (exporter/containerimage/writer.go, commitAttestationsManifest):
+ * `image`, an image manifest whose config is an unknown/unknown image config (`oci-artifact=false`, and every
+ * BuildKit before the OCI-artifact default); `artifact`, `artifactType` ATTESTATION_ARTIFACT_TYPE, the OCI empty
+ * config and a `subject` naming the attested platform manifest.
+ */
+export type AttestationManifestForm = 'image' | 'artifact';
+
+export interface AttestationOptions {
+  /** The statements, given the subject BuildKit would write; default: SLSA v0.2 provenance and a one-package SPDX SBOM. */
+  statements?: (subject: InTotoSubject[], image: PlatformImage) => StatementContent[];
+  /** Default `image`. */
+  form?: AttestationManifestForm;
+}
+
+/** A BuildKit attestation manifest for one platform image: its in-toto statements as layers, in order. */
+export function attestationImage(seed: string, repository: string, tag: string, image: PlatformImage, options: AttestationOptions = {}): AttestationImage {
   const platformText = formatPlatform(image.platform);
   const subject = [{ name: `pkg:docker/${repository}@${tag}?platform=${encodeURIComponent(platformText)}`, digest: { sha256: image.manifest.digest.slice('sha256:'.length) } }];
-  const statement = (predicateType: string, predicate: unknown): string => JSON.stringify({ _type: 'https://in-toto.io/Statement/v0.1', predicateType, subject, predicate });
-  const provenance = statement(PredicateTypes.slsaProvenance02, {
-    builder: { id: 'https://github.com/example/builder' },
-    buildType: 'https://mobyproject.org/buildkit@v1',
-    materials: [{ uri: `pkg:docker/busybox@1.36?platform=${encodeURIComponent(platformText)}`, digest: { sha256: '1'.repeat(64) } }],
-    invocation: { configSource: { entryPoint: 'Dockerfile' }, parameters: { frontend: 'dockerfile.v0' } },
-    metadata: { buildInvocationID: seed, buildStartedOn: '2026-01-01T00:00:00Z', buildFinishedOn: '2026-01-01T00:00:01Z', completeness: { parameters: false, environment: false, materials: false }, reproducible: false },
-  });
-  const sbom = statement(PredicateTypes.spdx, {
-    spdxVersion: 'SPDX-2.3',
-    dataLicense: 'CC0-1.0',
-    SPDXID: 'SPDXRef-DOCUMENT',
-    name: `sbom-${seed}`,
-    documentNamespace: `https://example.invalid/spdx/${encodeURIComponent(seed)}`,
-    creationInfo: { created: '2026-01-01T00:00:00Z', creators: ['Tool: image-provenance-test-seed'] },
-    packages: [{ name: 'seed', SPDXID: 'SPDXRef-Package-seed', versionInfo: '1.0.0', downloadLocation: 'NOASSERTION', licenseConcluded: 'MIT' }],
-  });
-  const layers = [
-    { ...blob(MediaTypes.inToto, provenance), predicateType: PredicateTypes.slsaProvenance02 },
-    { ...blob(MediaTypes.inToto, sbom), predicateType: PredicateTypes.spdx },
-  ];
+  const statements = options.statements?.(subject, image) ?? defaultStatements(seed, platformText);
+  const layers = statements.map(({ type, predicateType, predicate }) => ({
+    ...blob(MediaTypes.inToto, JSON.stringify({ _type: type ?? StatementTypes.v01, predicateType, subject, predicate })),
+    predicateType,
+  }));
+  const layerDescriptors = layers.map((l) => ({ ...descriptor(l), annotations: { [Annotations.predicateType]: l.predicateType } }));
+  if (options.form === 'artifact') {
+    // The OCI empty descriptor carries its two bytes inline (`data`, base64 of `{}`), as ocispecs.DescriptorEmptyJSON does.
+    const config = blob(MediaTypes.ociEmpty, '{}');
+    const manifest = blob(
+      MediaTypes.ociManifest,
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MediaTypes.ociManifest,
+        artifactType: ATTESTATION_ARTIFACT_TYPE,
+        config: { ...descriptor(config), data: config.bytes.toString('base64') },
+        layers: layerDescriptors,
+        subject: descriptor(image.manifest),
+      }),
+    );
+    return { subject: image.manifest.digest, config, layers, manifest };
+  }
   // BuildKit's attestation config: an empty image config for platform unknown/unknown.
   const config = blob(MediaTypes.ociConfig, JSON.stringify({ architecture: 'unknown', os: 'unknown', config: {}, rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) } }));
-  const manifest = blob(
-    MediaTypes.ociManifest,
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: MediaTypes.ociManifest,
-      config: descriptor(config),
-      layers: layers.map((l) => ({ ...descriptor(l), annotations: { [Annotations.predicateType]: l.predicateType } })),
-    }),
-  );
+  const manifest = blob(MediaTypes.ociManifest, JSON.stringify({ schemaVersion: 2, mediaType: MediaTypes.ociManifest, config: descriptor(config), layers: layerDescriptors }));
   return { subject: image.manifest.digest, config, layers, manifest };
+}
+
+/** The statements every seeded image had before shapes could be chosen: their bytes (and so the digests) stay. */
+function defaultStatements(seed: string, platformText: string): StatementContent[] {
+  return [
+    {
+      predicateType: PredicateTypes.slsaProvenance02,
+      predicate: {
+        builder: { id: 'https://github.com/example/builder' },
+        buildType: 'https://mobyproject.org/buildkit@v1',
+        materials: [{ uri: `pkg:docker/busybox@1.36?platform=${encodeURIComponent(platformText)}`, digest: { sha256: '1'.repeat(64) } }],
+        invocation: { configSource: { entryPoint: 'Dockerfile' }, parameters: { frontend: 'dockerfile.v0' } },
+        metadata: { buildInvocationID: seed, buildStartedOn: '2026-01-01T00:00:00Z', buildFinishedOn: '2026-01-01T00:00:01Z', completeness: { parameters: false, environment: false, materials: false }, reproducible: false },
+      },
+    },
+    {
+      predicateType: PredicateTypes.spdx,
+      predicate: {
+        spdxVersion: 'SPDX-2.3',
+        dataLicense: 'CC0-1.0',
+        SPDXID: 'SPDXRef-DOCUMENT',
+        name: `sbom-${seed}`,
+        documentNamespace: `https://example.invalid/spdx/${encodeURIComponent(seed)}`,
+        creationInfo: { created: '2026-01-01T00:00:00Z', creators: ['Tool: image-provenance-test-seed'] },
+        packages: [{ name: 'seed', SPDXID: 'SPDXRef-Package-seed', versionInfo: '1.0.0', downloadLocation: 'NOASSERTION', licenseConcluded: 'MIT' }],
+      },
+    },
+  ];
+}
+
+/**
+ * What a client keeps under the referrers fallback tag `sha256-<hex>` of a subject when the registry has no
+ * referrers API (OCI distribution spec, "Pushing Manifests with Subject"): an OCI index listing each referrer,
+ * its `artifactType` (else its config's media type) and its manifest's annotations copied onto the descriptor.
+ */
+export function referrersIndex(referrers: Blob[]): Blob {
+  const manifests = referrers.map((r) => {
+    const m = JSON.parse(r.bytes.toString('utf8')) as { artifactType?: string; config: { mediaType: string }; annotations?: Record<string, string> };
+    return { ...descriptor(r), artifactType: m.artifactType ?? m.config.mediaType, ...(m.annotations && { annotations: m.annotations }) };
+  });
+  return blob(MediaTypes.ociIndex, JSON.stringify({ schemaVersion: 2, mediaType: MediaTypes.ociIndex, manifests }));
+}
+
+/** The fallback tag the distribution spec gives a subject's referrers list: `<alg>-<hex>`. */
+export function referrersTag(digest: string): string {
+  return digest.replace(':', '-');
 }
 
 /** An OCI index (BuildKit, oci-mediatypes) or a Docker manifest list over platform images and attestations. */

@@ -10,8 +10,12 @@ import {
   parsePlatform,
   platformImage,
   formatPlatform,
+  referrersIndex,
+  referrersTag,
   type AttestationImage,
+  type AttestationOptions,
   type Blob,
+  type Platform,
   type PlatformImage,
 } from './imageContent';
 
@@ -29,6 +33,18 @@ export interface SeedImageOptions extends SeedOptions {
   platforms?: string[];
   /** BuildKit attestation manifests (provenance + SBOM) per platform; default true. */
   attestations?: boolean;
+  /** What the attestation manifests hold and where they are kept; default: SLSA v0.2 and SPDX, listed in the index. */
+  attestationShape?: AttestationShape;
+}
+
+/**
+ * What the attestation manifests hold (imageContent.ts AttestationOptions) and where they are kept: `index`,
+ * listed in the image index with `vnd.docker.reference.*` annotations, as BuildKit pushes them (either form);
+ * `referrer`, only as referrers of their platform manifest, which a registry without the referrers API (this
+ * harness's distribution 2.8) holds under the fallback tag `sha256-<hex>` (OCI distribution spec).
+ */
+export interface AttestationShape extends AttestationOptions {
+  storage?: 'index' | 'referrer';
 }
 
 export interface SeededContent {
@@ -64,10 +80,12 @@ export interface SeededSingle extends SeededContent {
 export async function seedImage(registryUrl: string, repository: string, tag: string, options: SeedImageOptions = {}): Promise<SeededIndex> {
   const platforms = (options.platforms ?? ['linux/amd64', 'linux/arm64/v8']).map(parsePlatform);
   const seed = (p: string): string => `${repository}:${tag} ${p} ${options.salt ?? ''}`;
-  const images = platforms.map((p) => platformImage(seed(formatPlatform(p)), p, 'oci'));
-  const attestations = options.attestations === false ? [] : images.map((image) => attestationImage(seed(`attest ${formatPlatform(image.platform)}`), repository, tag, image));
-  const index = indexOf('oci', images, attestations);
-  await push(registryUrl, repository, tag, options, images, attestations, index);
+  const images = platforms.map((p) => indexedPlatformImage(repository, tag, p, options.salt));
+  const shape = options.attestationShape ?? {};
+  const attestations = options.attestations === false ? [] : images.map((image) => attestationImage(seed(`attest ${formatPlatform(image.platform)}`), repository, tag, image, shape));
+  const asReferrers = shape.storage === 'referrer';
+  const index = indexOf('oci', images, asReferrers ? [] : attestations);
+  await push(registryUrl, repository, tag, options, images, attestations, index, asReferrers);
   const byPlatform = <T>(f: (i: number) => T): Record<string, T> => Object.fromEntries(images.map((image, i) => [formatPlatform(image.platform), f(i)]));
   return {
     ...content(repository, tag, index, images, attestations),
@@ -77,6 +95,18 @@ export async function seedImage(registryUrl: string, repository: string, tag: st
     attestationDigests: attestations.length ? byPlatform((i) => attestations[i]!.manifest.digest) : {},
     attestationLayers: attestations.length ? byPlatform((i) => attestations[i]!.layers) : {},
   };
+}
+
+/**
+ * The digest of a platform manifest seedImage pushes, without pushing anything: its content depends only on
+ * repository, tag, platform and salt, not on the attestations. A seeded provenance can name it as a material.
+ */
+export function platformManifestDigest(repository: string, tag: string, platform: string, salt?: string): string {
+  return indexedPlatformImage(repository, tag, parsePlatform(platform), salt).manifest.digest;
+}
+
+function indexedPlatformImage(repository: string, tag: string, platform: Platform, salt: string | undefined): PlatformImage {
+  return platformImage(`${repository}:${tag} ${formatPlatform(platform)} ${salt ?? ''}`, platform, 'oci');
 }
 
 /** One platform image with a Docker v2 schema 2 manifest, as `docker push` of a classic build. */
@@ -117,7 +147,8 @@ function content(repository: string, tag: string, top: Blob, images: PlatformIma
   return { repository, tag, digest: top.digest, mediaType: top.mediaType, bytes: top.bytes, manifests, blobs };
 }
 
-async function push(registryUrl: string, repository: string, tag: string, options: SeedOptions, images: PlatformImage[], attestations: AttestationImage[], top: Blob): Promise<void> {
+/** With `referrersByTag`, each attestation manifest is also listed under its subject's fallback tag. */
+async function push(registryUrl: string, repository: string, tag: string, options: SeedOptions, images: PlatformImage[], attestations: AttestationImage[], top: Blob, referrersByTag = false): Promise<void> {
   const session = new PushSession(registryUrl, repository, options);
   try {
     for (const image of images) {
@@ -129,6 +160,7 @@ async function push(registryUrl: string, repository: string, tag: string, option
       for (const l of a.layers) await session.pushBlob(l);
       await session.pushBlob(a.config);
       await session.pushManifest(a.manifest.digest, a.manifest);
+      if (referrersByTag) await session.pushManifest(referrersTag(a.subject), referrersIndex([a.manifest]));
     }
     await session.pushManifest(tag, top);
   } finally {
