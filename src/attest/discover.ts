@@ -207,7 +207,8 @@ async function discoverPlatform(source: AttestationSource, platform: string, dig
       if (manifest === undefined) return undefined;
       const artifactType = entry.artifactType ?? manifest.artifactType;
       const bundle = artifactType?.startsWith(SIGSTORE_BUNDLE_PREFIX) === true ? bundleFacts({ ...manifest.annotations, ...entry.annotations }) : undefined;
-      const kind = bundle ? bundle.kind : entry.kind;
+      // A bundle that does not say its predicate type, even in its manifest, cannot be read: a signature only.
+      const kind = bundle ? (bundle.predicateType === undefined ? 'signature' : bundle.kind) : entry.kind;
       const layers = manifest.kind === 'image' ? manifest.layers.map((l) => layerOf(l, bundle?.predicateType)) : [];
       const signatures: FoundManifest[] = [];
       for (const s of signed?.manifests ?? []) {
@@ -237,7 +238,8 @@ function kindOf(descriptor: Descriptor): FoundManifest['kind'] {
 /**
  * A Sigstore bundle's manifest annotations (sigstore/cosign specs/BUNDLE_SPEC.md; actions/toolkit
  * packages/attest/src/attest.ts): `message-signature` or cosign's sign predicate is a signature; anything else
- * (`dsse-envelope`, or nothing said, as cosign's fallback tag drops the annotations) may hold a statement.
+ * (`dsse-envelope`, or nothing said, as cosign's fallback tag drops them from the descriptor, sigstore/cosign#4641)
+ * may hold a statement, and its manifest is read to see.
  */
 function bundleFacts(annotations: Record<string, string>): { kind: 'attestation' | 'signature'; predicateType?: string } {
   const predicateType = annotations[SIGSTORE_BUNDLE_ANNOTATIONS.predicateType];
