@@ -3,6 +3,7 @@
 // reported next to a baseline measured in the same run, because the machine is shared and noisy:
 // ratios travel, milliseconds don't.
 import { activationBench } from './activation';
+import { attestationsBench } from './attestations';
 import { composeBakeBench, composeBakeCold } from './composeBake';
 import { dockerfilesCold, indexingBench } from './indexing';
 import { rmSync } from 'node:fs';
@@ -14,6 +15,7 @@ const suites: Record<string, () => Promise<Measurement[]>> = {
   composeBake: composeBakeBench,
   registry: registryBench,
   activation: activationBench,
+  attestations: attestationsBench,
 };
 
 async function main(): Promise<void> {
@@ -32,7 +34,7 @@ async function main(): Promise<void> {
   const unknown = chosen.filter((name) => !(name in suites));
   if (unknown.length) throw new Error(`No bench suite named ${unknown.join(', ')}; there are ${Object.keys(suites).join(', ')}`);
   // A missing tool fails now, not after the benchmarks before the one that needs it.
-  if (chosen.includes('registry')) requireRegistryBenchTools();
+  if (chosen.includes('registry') || chosen.includes('attestations')) requireRegistryBenchTools();
   const json = process.argv.includes('--json');
   const results: Measurement[] = [];
   try {

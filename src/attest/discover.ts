@@ -7,7 +7,10 @@
 //   form (`artifactType` application/vnd.docker.attestation.manifest.v1+json, `subject` the image), also a referrer
 // - OCI distribution spec, "Listing Referrers" and its fallback tag `<alg>-<hex>` (RegistryClient.referrers)
 // - Sigstore bundles (`application/vnd.dev.sigstore.bundle.v0.3+json`): `actions/attest` attaches them to the image,
-//   signed BuildKit builds to the attestation manifest
+//   signed BuildKit builds to the attestation manifest. One layer, the bundle JSON, with the bundle's media type
+//   (sigstore/sigstore-js packages/oci/src/image.ts, buildManifest); the manifest's annotations say what it holds
+// - a separate referrer repository: Docker Scout keeps hardened images' attestations in one
+//   (`docker scout attest list --referrer-repository`, default registry.scout.docker.com, same repository path)
 // - cosign's tags before the referrers API: `sha256-<hex>.att` (attestations), `.sig` (signatures), `.sbom`
 
 import type { ImageRef } from '../reference/imageReference';
@@ -27,22 +30,26 @@ export type StorageForm =
   /** A referrer of the image: the referrers API or its fallback tag. */
   | 'referrer'
   /** cosign's tag `sha256-<hex>.att`, `.sig` or `.sbom`. */
-  | 'cosignTag';
+  | 'cosignTag'
+  /** A referrer of the image kept in a separate referrer repository (Docker Scout's, for hardened images). */
+  | 'referrerRepository';
 
 export interface AttestationLayer {
   readonly digest: string;
   readonly size: number;
   readonly mediaType: string;
-  /** From the layer's `in-toto.io/predicate-type` annotation, when it has one. */
+  /** From the layer's `in-toto.io/predicate-type` annotation, or a Sigstore bundle's `dev.sigstore.bundle.predicateType`. */
   readonly predicateType?: string;
 }
 
 export interface FoundManifest {
   readonly digest: string;
   readonly forms: StorageForm[];
-  /** `attestation`: in-toto statements (BuildKit, cosign `.att`); `signature`: signed, never verified here. */
+  /** `attestation`: in-toto statements (BuildKit, cosign `.att`, Sigstore bundles of one); `signature`: signed, never verified here. */
   readonly kind: 'attestation' | 'signature' | 'sbom';
   readonly artifactType?: string;
+  /** A Sigstore bundle (`actions/attest`, `cosign attest --new-bundle-format`): signed, its statement read all the same. */
+  readonly sigstoreBundle?: true;
   readonly layers: AttestationLayer[];
   /** Signatures found as referrers of this manifest (signed BuildKit attestations). */
   readonly signatures: FoundManifest[];
@@ -53,6 +60,8 @@ export interface PlatformAttestations {
   readonly platform: string;
   readonly digest: string;
   readonly found: FoundManifest[];
+  /** Attestation manifests the index lists that the registry does not have (404): a copy left them out. */
+  readonly missing: string[];
   /** What could not be asked or read, each naming the image and the cause; what was found stands. */
   readonly problems: string[];
 }
@@ -65,6 +74,19 @@ export interface AttestationSource {
   tagged(tag: string, signal?: AbortSignal): Promise<{ digest: string; manifest: ParsedManifest } | undefined>;
   /** A layer by digest, verified, refused beyond maxBytes: only the layers a reader needs are fetched. */
   blob(digest: string, options: { maxBytes: number; signal?: AbortSignal }): Promise<Uint8Array>;
+  /** The same access (client, credentials per host) to another repository: a referrer repository. */
+  forRepository?(ref: ImageRef): AttestationSource;
+}
+
+export interface DiscoveryOptions {
+  /**
+   * The hover's read: the attestation manifests the index lists, and the referrers of a platform only when the
+   * index lists none for it; no cosign tags, no signatures of attestation manifests, no signature manifest read.
+   */
+  quick?: boolean;
+  /** A separate referrer repository: its referrers of each digest are read too, and what it lists is fetched from it. */
+  referrerSource?: AttestationSource;
+  signal?: AbortSignal;
 }
 
 /** At most this many manifests per platform are read: a registry that lists thousands is not followed. */
@@ -77,23 +99,35 @@ const COSIGN_SUFFIXES = [
 ] as const;
 
 /**
+ * Annotations `actions/attest` (actions/toolkit packages/attest/src/attest.ts) and cosign put on the manifest of
+ * a Sigstore bundle, copied into its referrer descriptor: what the bundle holds (`dsse-envelope`: an attestation;
+ * `message-signature`: an image signature) and the statement's predicate type.
+ */
+export const SIGSTORE_BUNDLE_ANNOTATIONS = {
+  content: 'dev.sigstore.bundle.content',
+  predicateType: 'dev.sigstore.bundle.predicateType',
+} as const;
+
+/** cosign 3's `cosign sign` bundles: a message signature of the image, no statement. */
+const COSIGN_SIGN_PREDICATE_TYPE = 'https://sigstore.dev/cosign/sign/v1';
+
+/**
  * Every attestation and signature of an image, per platform. `top` is what the reference points to: an index
  * (each platform entry is looked at; `unknown/unknown` entries are attestations, never platforms) or a single
- * image manifest. Platforms are read one after another; a failure other than cancellation becomes a problem.
+ * image manifest. What the source answers is asked for together (bound the source to limit it, boundedSource);
+ * a failure other than cancellation becomes a problem.
  */
-export async function discoverAttestations(source: AttestationSource, top: { digest: string; manifest: ParsedManifest }, signal?: AbortSignal): Promise<PlatformAttestations[]> {
+export async function discoverAttestations(source: AttestationSource, top: { digest: string; manifest: ParsedManifest }, options: DiscoveryOptions = {}): Promise<PlatformAttestations[]> {
   const platforms = top.manifest.kind === 'index' ? indexPlatforms(top.manifest) : [{ platform: '', digest: top.digest, fromIndex: [] }];
-  const result: PlatformAttestations[] = [];
-  for (const p of platforms) result.push(await discoverPlatform(source, p.platform, p.digest, p.fromIndex, signal));
-  return result;
+  return Promise.all(platforms.map((p) => discoverPlatform(source, p.platform, p.digest, p.fromIndex, options)));
 }
 
 /**
  * What is attached to an index itself rather than to a platform (a referrer of the index, cosign's tags for its
  * digest): `cosign attach sbom` and `docker scout attestation add` on a multi-platform tag put it there.
  */
-export function discoverIndexLevel(source: AttestationSource, digest: string, signal?: AbortSignal): Promise<PlatformAttestations> {
-  return discoverPlatform(source, '', digest, [], signal);
+export function discoverIndexLevel(source: AttestationSource, digest: string, options: DiscoveryOptions = {}): Promise<PlatformAttestations> {
+  return discoverPlatform(source, '', digest, [], { ...options, quick: false });
 }
 
 /** Each platform of an index with the attestation entries that name it, wherever they sit in the index. */
@@ -106,15 +140,27 @@ function indexPlatforms(index: ParsedIndex): { platform: string; digest: string;
   }));
 }
 
-async function discoverPlatform(source: AttestationSource, platform: string, digest: string, fromIndex: Descriptor[], signal?: AbortSignal): Promise<PlatformAttestations> {
+interface Noted {
+  forms: Set<StorageForm>;
+  kind: FoundManifest['kind'];
+  artifactType?: string;
+  annotations?: Record<string, string>;
+  /** Where it is read from: the image's repository, or the referrer repository when only that lists it. */
+  source: AttestationSource;
+}
+
+async function discoverPlatform(source: AttestationSource, platform: string, digest: string, fromIndex: Descriptor[], options: DiscoveryOptions): Promise<PlatformAttestations> {
+  const { quick = false, referrerSource, signal } = options;
   const problems: string[] = [];
-  const found = new Map<string, { forms: Set<StorageForm>; kind: FoundManifest['kind']; artifactType?: string }>();
+  const missing: string[] = [];
+  const found = new Map<string, Noted>();
   let overflow = false;
-  const note = (d: string, form: StorageForm, kind: FoundManifest['kind'], artifactType?: string) => {
-    const entry = found.get(d);
+  const note = (d: Descriptor, form: StorageForm, kind: FoundManifest['kind'], from: AttestationSource) => {
+    const entry = found.get(d.digest);
     if (entry) entry.forms.add(form);
-    else if (found.size < MAX_FOUND_PER_PLATFORM) found.set(d, { forms: new Set([form]), kind, ...(artifactType !== undefined && { artifactType }) });
-    else if (!overflow) {
+    else if (found.size < MAX_FOUND_PER_PLATFORM) {
+      found.set(d.digest, { forms: new Set([form]), kind, ...(d.artifactType !== undefined && { artifactType: d.artifactType }), ...(d.annotations && { annotations: d.annotations }), source: from });
+    } else if (!overflow) {
       overflow = true;
       problems.push(`more than ${MAX_FOUND_PER_PLATFORM} attestation and signature manifests refer to ${digest}; the rest were not read`);
     }
@@ -129,43 +175,82 @@ async function discoverPlatform(source: AttestationSource, platform: string, dig
     }
   };
 
-  for (const entry of fromIndex) note(entry.digest, 'index', 'attestation', entry.artifactType);
-  const referrers = await attempt(source.referrers(digest, signal));
-  for (const r of referrers?.manifests ?? []) note(r.digest, 'referrer', kindOf(r.artifactType), r.artifactType);
-  for (const [suffix, kind] of COSIGN_SUFFIXES) {
-    const tagged = await attempt(source.tagged(`${digest.replace(':', '-')}.${suffix}`, signal));
-    if (tagged) note(tagged.digest, 'cosignTag', kind);
-  }
+  // Asked together, noted in one fixed order (so what is kept under the bound does not depend on timing).
+  const askReferrers = !quick || fromIndex.length === 0;
+  const [referrers, kept, cosignTags] = await Promise.all([
+    askReferrers ? attempt(source.referrers(digest, signal)) : undefined,
+    referrerSource ? attempt(referrerSource.referrers(digest, signal)) : undefined,
+    quick ? [] : Promise.all(COSIGN_SUFFIXES.map(([suffix]) => attempt(source.tagged(`${digest.replace(':', '-')}.${suffix}`, signal)))),
+  ]);
+  for (const entry of fromIndex) note(entry, 'index', 'attestation', source);
+  for (const r of referrers?.manifests ?? []) note(r, 'referrer', kindOf(r), source);
+  for (const r of kept?.manifests ?? []) note(r, 'referrerRepository', kindOf(r), referrerSource!);
+  COSIGN_SUFFIXES.forEach(([, kind], i) => {
+    const tagged = cosignTags[i];
+    if (tagged) note({ mediaType: '', digest: tagged.digest, size: 0 }, 'cosignTag', kind, source);
+  });
 
-  const manifests: FoundManifest[] = [];
-  for (const [d, entry] of found) {
-    const manifest = await attempt(source.manifest(d, signal));
-    if (manifest === undefined) continue;
-    const layers = manifest.kind === 'image' ? manifest.layers.map(layerOf) : [];
-    const artifactType = entry.artifactType ?? manifest.artifactType;
-    // Signed BuildKit builds attach the signature to the attestation manifest.
-    const signatures: FoundManifest[] = [];
-    if (entry.kind === 'attestation') {
-      const signed = await attempt(source.referrers(d, signal));
+  const read = await Promise.all(
+    [...found].map(async ([d, entry]): Promise<FoundManifest | undefined> => {
+      // The hover reads statements only: a signature's manifest has nothing it shows.
+      if (quick && entry.kind === 'signature') return { digest: d, forms: [...entry.forms], kind: entry.kind, ...(entry.artifactType !== undefined && { artifactType: entry.artifactType }), layers: [], signatures: [] };
+      // Signed BuildKit builds attach the signature to the attestation manifest.
+      const [manifest, signed] = await Promise.all([
+        attempt(
+          entry.source.manifest(d, signal).catch((error: unknown) => {
+            if (entry.forms.has('index') && RegistryError.is(error, 'notFound')) missing.push(d);
+            throw error;
+          }),
+        ),
+        !quick && entry.kind === 'attestation' ? attempt(entry.source.referrers(d, signal)) : undefined,
+      ]);
+      if (manifest === undefined) return undefined;
+      const artifactType = entry.artifactType ?? manifest.artifactType;
+      const bundle = artifactType?.startsWith(SIGSTORE_BUNDLE_PREFIX) === true ? bundleFacts({ ...manifest.annotations, ...entry.annotations }) : undefined;
+      // A bundle that does not say its predicate type, even in its manifest, cannot be read: a signature only.
+      const kind = bundle ? (bundle.predicateType === undefined ? 'signature' : bundle.kind) : entry.kind;
+      const layers = manifest.kind === 'image' ? manifest.layers.map((l) => layerOf(l, bundle?.predicateType)) : [];
+      const signatures: FoundManifest[] = [];
       for (const s of signed?.manifests ?? []) {
-        if (kindOf(s.artifactType) === 'signature') signatures.push({ digest: s.digest, forms: ['referrer'], kind: 'signature', ...(s.artifactType !== undefined && { artifactType: s.artifactType }), layers: [], signatures: [] });
+        if (kindOf(s) === 'signature' || s.artifactType?.startsWith(SIGSTORE_BUNDLE_PREFIX) === true) {
+          signatures.push({ digest: s.digest, forms: ['referrer'], kind: 'signature', ...(s.artifactType !== undefined && { artifactType: s.artifactType }), layers: [], signatures: [] });
+        }
       }
-    }
-    manifests.push({ digest: d, forms: [...entry.forms], kind: entry.kind, ...(artifactType !== undefined && { artifactType }), layers, signatures });
-  }
-  return { platform, digest, found: manifests, problems };
+      return { digest: d, forms: [...entry.forms], kind, ...(artifactType !== undefined && { artifactType }), ...(bundle && { sigstoreBundle: true as const }), layers, signatures };
+    }),
+  );
+  return { platform, digest, found: read.filter((m): m is FoundManifest => m !== undefined), missing, problems };
 }
 
-/** What a referrer is, by its artifactType: BuildKit's attestation manifests, Sigstore bundles, anything else. */
-function kindOf(artifactType: string | undefined): FoundManifest['kind'] {
+/**
+ * What a referrer is, by its artifactType: BuildKit's attestation manifests, Sigstore bundles (an attestation
+ * unless its annotations say it is a message signature), cosign's signatures, SBOM documents, anything else.
+ */
+function kindOf(descriptor: Descriptor): FoundManifest['kind'] {
+  const { artifactType } = descriptor;
   if (artifactType === ATTESTATION_MANIFEST_TYPE) return 'attestation';
-  if (artifactType?.startsWith(SIGSTORE_BUNDLE_PREFIX) === true || artifactType?.startsWith('application/vnd.dev.cosign') === true) return 'signature';
+  if (artifactType?.startsWith(SIGSTORE_BUNDLE_PREFIX) === true) return bundleFacts(descriptor.annotations ?? {}).kind;
+  if (artifactType?.startsWith('application/vnd.dev.cosign') === true) return 'signature';
   if (artifactType !== undefined && /spdx|cyclonedx/i.test(artifactType)) return 'sbom';
   return 'attestation';
 }
 
-function layerOf(layer: Descriptor): AttestationLayer {
-  const predicateType = PREDICATE_TYPE_ANNOTATIONS.map((key) => layer.annotations?.[key]).find((value) => value !== undefined);
+/**
+ * A Sigstore bundle's manifest annotations (sigstore/cosign specs/BUNDLE_SPEC.md; actions/toolkit
+ * packages/attest/src/attest.ts): `message-signature` or cosign's sign predicate is a signature; anything else
+ * (`dsse-envelope`, or nothing said, as cosign's fallback tag drops them from the descriptor, sigstore/cosign#4641)
+ * may hold a statement, and its manifest is read to see.
+ */
+function bundleFacts(annotations: Record<string, string>): { kind: 'attestation' | 'signature'; predicateType?: string } {
+  const predicateType = annotations[SIGSTORE_BUNDLE_ANNOTATIONS.predicateType];
+  const signature = annotations[SIGSTORE_BUNDLE_ANNOTATIONS.content] === 'message-signature' || predicateType === COSIGN_SIGN_PREDICATE_TYPE;
+  return { kind: signature ? 'signature' : 'attestation', ...(predicateType !== undefined && { predicateType }) };
+}
+
+/** A layer and its predicate type; a Sigstore bundle's single layer (the bundle JSON) takes the manifest's. */
+function layerOf(layer: Descriptor, bundlePredicateType: string | undefined): AttestationLayer {
+  const annotated = PREDICATE_TYPE_ANNOTATIONS.map((key) => layer.annotations?.[key]).find((value) => value !== undefined);
+  const predicateType = annotated ?? (layer.mediaType.startsWith(SIGSTORE_BUNDLE_PREFIX) ? bundlePredicateType : undefined);
   return { digest: layer.digest, size: layer.size, mediaType: layer.mediaType, ...(predicateType !== undefined && { predicateType }) };
 }
 
@@ -173,6 +258,8 @@ function layerOf(layer: Descriptor): AttestationLayer {
 export function clientSource(client: Pick<RegistryClient, 'manifest' | 'referrers' | 'blob'>, ref: ImageRef): AttestationSource {
   const withSignal = (signal: AbortSignal | undefined) => (signal ? { signal } : {});
   return {
+    // The client picks the host, mirrors and credentials by each ref's registry: none cross to another host.
+    forRepository: (other) => clientSource(client, other),
     manifest: async (digest, signal) => (await client.manifest(ref, { digest, ...withSignal(signal) })).manifest,
     referrers: (digest, signal) => client.referrers(ref, digest, withSignal(signal)),
     blob: (digest, { maxBytes, signal }) => client.blob(ref, digest, { maxBytes, ...withSignal(signal) }),

@@ -15,16 +15,25 @@
 //   policies show "No data" without provenance (docs.docker.com/scout/policy).
 // - Docker Scout keeps hardened images' attestations in a separate referrer repository
 //   (`docker scout attestation add --referrer-repository`, default registry.scout.docker.com).
+// - distribution/distribution registry/storage/manifestlisthandler.go (verifyManifest): a registry refuses an
+//   index whose manifests it lacks unless configured to accept sparse indexes (v3's
+//   validation.manifests.indexes.platforms), so an index listing attestation manifests that are gone (404) was
+//   copied or pruned by a tool that kept the index and left them out.
+//
+// The hover reads quickly (SummaryOptions.quick): one platform, what its index lists, the referrers only when it
+// lists nothing; the complete read asks every form. Independent requests go together, a few at a time
+// (boundedSource).
 
 import { message, Messages, type Message } from '../model/messages';
 import { RegistryError } from '../registry/errors';
 import { formatPlatform, platformEntries, type Platform, type ParsedManifest } from '../registry/manifest';
-import type { ImageRef } from '../reference/imageReference';
+import { familiarName, type ImageRef } from '../reference/imageReference';
 import type { RegistryClient } from '../registry/client';
-import { clientSource, discoverAttestations, discoverIndexLevel, type AttestationLayer, type AttestationSource, type FoundManifest, type PlatformAttestations, type StorageForm } from './discover';
+import { boundedSource } from './boundedSource';
+import { clientSource, discoverAttestations, discoverIndexLevel, type AttestationLayer, type AttestationSource, type DiscoveryOptions, type FoundManifest, type PlatformAttestations, type StorageForm } from './discover';
 import { readProvenance, type Provenance } from './provenance';
 import { describeSbomScope, readSbom, sbomScopes, type Sbom, type SbomScope } from './sbom';
-import { DEFAULT_STATEMENT_LIMITS, IN_TOTO, PREDICATE_TYPES, readStatement, type InTotoStatement } from './statement';
+import { DEFAULT_STATEMENT_LIMITS, IN_TOTO, PREDICATE_TYPES, readStatement, type InTotoStatement, type StatementResult } from './statement';
 
 /** OCI image-spec annotations.md: where the image's source lives and at which revision. */
 export const SOURCE_ANNOTATIONS = {
@@ -52,6 +61,21 @@ export interface SummaryOptions {
   platform?: string;
   /** Layers larger than this are not fetched. Default: what the statement reader accepts. */
   maxLayerBytes?: number;
+  /**
+   * The hover's read, near the floor of index, attestation manifest and layers: one platform (the first matching
+   * `platform`, else the index's first), the attestation manifests its index lists, the referrers only when it
+   * lists none; no cosign tags, no signatures of attestation manifests, nothing attached to the index itself.
+   * The result says `quick: true`, so a UI can offer the complete read.
+   */
+  quick?: boolean;
+  /**
+   * Another repository, possibly on another registry, where this image's attestations are kept as referrers
+   * (Docker Scout's, for hardened images; see referrerRepositoryFor). Its referrers of the platform (and, in the
+   * complete read, of the index) are read, and what it lists is fetched from it, with its own host's credentials.
+   */
+  referrerRepository?: ImageRef;
+  /** Keep each platform's in-toto statements as decoded JSON (PlatformSummary.statements), for copying. */
+  keepStatements?: boolean;
   signal?: AbortSignal;
 }
 
@@ -81,7 +105,7 @@ export interface SummaryProblem {
 }
 
 export interface Explanation {
-  kind: 'noAttestations' | 'provenanceMin' | 'noProvenance' | 'noSbom' | 'indexSbomOnePlatform';
+  kind: 'noAttestations' | 'keptElsewhere' | 'provenanceMin' | 'noProvenance' | 'noSbom' | 'indexSbomOnePlatform';
   message: Message;
 }
 
@@ -95,12 +119,22 @@ export interface PlatformSummary {
   predicateTypes: string[];
   /** The first SLSA provenance statement, as one model for v0.2 and v1. */
   provenance?: Provenance;
+  /** `unverified` when the provenance came signed (a DSSE envelope, a Sigstore bundle): never presented as verified. */
+  provenanceSignature?: InTotoStatement['signature'];
   /** Every SPDX and CycloneDX statement, in layer order, each labelled with what it describes. */
   sboms: SbomDocument[];
   signatures: SignatureSummary[];
   explanations: Explanation[];
   /** What could not be asked or read; what was found stands. */
   problems: SummaryProblem[];
+  /** With SummaryOptions.keepStatements: the in-toto statements read, decoded (DSSE payloads unwrapped). */
+  statements?: KeptStatements;
+}
+
+/** Statements as JSON values: a bare predicate comes wrapped in a statement, as the reader reads it. */
+export interface KeptStatements {
+  provenance?: unknown;
+  sboms: unknown[];
 }
 
 export interface ImageSummary {
@@ -112,6 +146,8 @@ export interface ImageSummary {
   indexLevel?: IndexLevel;
   /** What could not be read of what is attached to the index itself. */
   problems: SummaryProblem[];
+  /** Read with SummaryOptions.quick: one platform, some forms; the complete read may find more. */
+  quick?: true;
 }
 
 export interface IndexLevel {
@@ -121,32 +157,42 @@ export interface IndexLevel {
 
 /**
  * The attestations of an image (`top`: what its reference points to, an index or a single manifest), per
- * platform. Registry failures become problems; only cancellation throws.
+ * platform. Registry failures become problems; only cancellation throws. The referrer repository is read through
+ * `source.forRepository`; a source without it reads the image's repository only.
  */
 export async function summarizeAttestations(source: AttestationSource, top: { digest: string; manifest: ParsedManifest }, options: SummaryOptions = {}): Promise<ImageSummary> {
-  const { signal } = options;
+  const { signal, quick = false, referrerRepository } = options;
   const index = top.manifest.kind === 'index' ? top.manifest : undefined;
   const entries = index ? platformEntries(index) : [];
-  const chosen = index && options.platform !== undefined ? entries.filter((e) => e.platform && matchesPlatform(e.platform, options.platform!)) : entries;
-  if (index && chosen.length === 0) return { digest: top.digest, availablePlatforms: entries.map(platformText), platforms: [], problems: [] };
+  const availablePlatforms = entries.map(platformText);
+  const matching = index && options.platform !== undefined ? entries.filter((e) => e.platform && matchesPlatform(e.platform, options.platform!)) : entries;
+  const chosen = quick ? matching.slice(0, 1) : matching;
+  const quickMark = quick ? { quick: true as const } : {};
+  if (index && chosen.length === 0) return { digest: top.digest, availablePlatforms, platforms: [], problems: [], ...quickMark };
 
+  const bounded = boundedSource(source);
+  const kept = referrerRepository && source.forRepository ? boundedSource(source.forRepository(referrerRepository)) : undefined;
+  const discovery: DiscoveryOptions = { quick, ...(kept && { referrerSource: kept }), ...(signal && { signal }) };
   // Discovery of the chosen platforms only: the index keeps its attestation entries, loses the other platforms.
   const narrowed = index ? { ...top, manifest: { ...index, manifests: index.manifests.filter((m) => !entries.includes(m) || chosen.includes(m)) } } : top;
-  const discovered = await discoverAttestations(source, narrowed, signal);
   const problems: SummaryProblem[] = [];
-  const indexLevel = index && entries.length > 1 ? await readIndexLevel(source, top.digest, entries, problems, options) : undefined;
+  const [discovered, indexLevel] = await Promise.all([
+    discoverAttestations(bounded, narrowed, discovery),
+    index && entries.length > 1 && !quick ? readIndexLevel(bounded, top.digest, entries, problems, options, discovery) : undefined,
+  ]);
 
-  const platforms: PlatformSummary[] = [];
-  for (const found of discovered) {
-    const descriptor = entries.find((e) => e.digest === found.digest);
-    const annotations = { ...top.manifest.annotations, ...descriptor?.annotations };
-    const summary = await summarizePlatform(source, found, options);
-    const annotatedSource = withoutUndefined({ repository: annotations[SOURCE_ANNOTATIONS.source], revision: annotations[SOURCE_ANNOTATIONS.revision] });
-    if (annotatedSource.repository !== undefined || annotatedSource.revision !== undefined) summary.annotatedSource = annotatedSource;
-    summary.explanations = explain(summary, index !== undefined, indexLevel);
-    platforms.push(summary);
-  }
-  return { digest: top.digest, availablePlatforms: entries.map(platformText), platforms, ...(indexLevel && { indexLevel }), problems };
+  const platforms = await Promise.all(
+    discovered.map(async (found) => {
+      const descriptor = entries.find((e) => e.digest === found.digest);
+      const annotations = { ...top.manifest.annotations, ...descriptor?.annotations };
+      const summary = await summarizePlatform(bounded, kept, found, options);
+      const annotatedSource = withoutUndefined({ repository: annotations[SOURCE_ANNOTATIONS.source], revision: annotations[SOURCE_ANNOTATIONS.revision] });
+      if (annotatedSource.repository !== undefined || annotatedSource.revision !== undefined) summary.annotatedSource = annotatedSource;
+      summary.explanations = explain(summary, found, index !== undefined, indexLevel, referrerRepository);
+      return summary;
+    }),
+  );
+  return { digest: top.digest, availablePlatforms, platforms, ...(indexLevel && { indexLevel }), problems, ...quickMark };
 }
 
 /** The attestations of the content `digest` names in ref's repository, read through the registry client. */
@@ -161,13 +207,15 @@ export function matchesPlatform(platform: Platform, wanted: string): boolean {
   return platform.os === os && platform.architecture === architecture && (variant === undefined || platform.variant === variant);
 }
 
-async function summarizePlatform(source: AttestationSource, found: PlatformAttestations, options: SummaryOptions): Promise<PlatformSummary> {
+async function summarizePlatform(source: AttestationSource, kept: AttestationSource | undefined, found: PlatformAttestations, options: SummaryOptions): Promise<PlatformSummary> {
   const problems = found.problems.map((p) => ({ message: message(Messages.attestRegistryProblem, p) }));
   const attestations = found.found.filter((f) => f.kind !== 'signature');
-  const read = await readLayers(source, attestations, problems, options);
+  // What only the referrer repository lists is read from there.
+  const sourceOf = (f: FoundManifest) => (kept && f.forms.every((form) => form === 'referrerRepository') ? kept : source);
+  const read = await readLayers(sourceOf, attestations, problems, options);
   const signatures: SignatureSummary[] = [];
   for (const f of found.found) {
-    if (f.kind === 'signature') signatures.push(signature(f, found.digest));
+    if (f.kind === 'signature' || f.sigstoreBundle) signatures.push(signature(f, found.digest));
     for (const s of f.signatures) signatures.push(signature(s, f.digest));
   }
   return {
@@ -175,79 +223,97 @@ async function summarizePlatform(source: AttestationSource, found: PlatformAttes
     digest: found.digest,
     forms: unique(found.found.flatMap((f) => f.forms)),
     predicateTypes: unique(attestations.flatMap((f) => f.layers.flatMap((l) => predicateTypeOf(l, f) ?? []))),
-    ...(read.provenance && { provenance: read.provenance }),
+    ...(read.provenance && { provenance: read.provenance.model, provenanceSignature: read.provenance.signature }),
     sboms: read.sboms,
     signatures,
     explanations: [],
     problems,
+    ...(read.statements && { statements: read.statements }),
   };
 }
 
-/** The provenance and SBOM layers of some attestation manifests, read in order; everything else is left unfetched. */
+/**
+ * The provenance and SBOM layers of some attestation manifests, fetched together (the source bounds how many at
+ * once) and read in layer order; everything else is left unfetched.
+ */
 async function readLayers(
-  source: AttestationSource,
+  sourceOf: (manifest: FoundManifest) => AttestationSource,
   manifests: FoundManifest[],
   problems: SummaryProblem[],
   options: SummaryOptions,
-): Promise<{ provenance?: Provenance; sboms: SbomDocument[] }> {
-  const wanted = manifests.flatMap((m) =>
-    m.layers.flatMap((layer) => {
-      const type = predicateTypeOf(layer, m);
-      return type !== undefined && (PROVENANCE_TYPES.has(type) || SBOM_TYPES.has(type)) ? [{ layer, type }] : [];
-    }),
-  );
-  let provenance: Provenance | undefined;
-  const documents: { sbom: Sbom; signature: InTotoStatement['signature'] }[] = [];
+): Promise<{ provenance?: { model: Provenance; signature: InTotoStatement['signature'] }; sboms: SbomDocument[]; statements?: KeptStatements }> {
+  const chosen: { layer: AttestationLayer; source: AttestationSource }[] = [];
   const seen = new Set<string>();
-  for (const { layer, type } of wanted) {
-    if (seen.has(layer.digest)) continue;
-    // One provenance is shown; further ones are not fetched.
-    if (PROVENANCE_TYPES.has(type) && provenance !== undefined) continue;
-    if (seen.size === MAX_LAYERS_READ_PER_PLATFORM) {
-      problems.push({ message: message(Messages.attestTooManyLayers, MAX_LAYERS_READ_PER_PLATFORM) });
-      break;
-    }
-    seen.add(layer.digest);
-    const statement = await fetchStatement(source, layer, type, problems, options);
-    if (statement === undefined) continue;
-    const { predicateType, predicate, signature } = statement;
-    if (PROVENANCE_TYPES.has(predicateType)) {
-      const result = readProvenance(predicateType, predicate);
-      if (result.ok) provenance = result.provenance;
-      else problems.push({ digest: layer.digest, message: result.problem });
-    } else if (SBOM_TYPES.has(predicateType)) {
-      const result = readSbom(predicateType, predicate);
-      if (result.ok) documents.push({ sbom: result.sbom, signature });
-      else problems.push({ digest: layer.digest, message: result.problem });
+  let provenanceChosen = false;
+  for (const m of manifests) {
+    for (const layer of m.layers) {
+      const type = predicateTypeOf(layer, m);
+      if (type === undefined || seen.has(layer.digest)) continue;
+      // One provenance is shown; further ones are not fetched.
+      if (PROVENANCE_TYPES.has(type) ? provenanceChosen : !SBOM_TYPES.has(type)) continue;
+      if (seen.size === MAX_LAYERS_READ_PER_PLATFORM) {
+        problems.push({ message: message(Messages.attestTooManyLayers, MAX_LAYERS_READ_PER_PLATFORM) });
+        break;
+      }
+      seen.add(layer.digest);
+      provenanceChosen ||= PROVENANCE_TYPES.has(type);
+      chosen.push({ layer: { ...layer, predicateType: type }, source: sourceOf(m) });
     }
   }
+  const fetched = await Promise.all(chosen.map(({ layer, source }) => fetchStatement(source, layer, layer.predicateType!, options)));
+
+  let provenance: { model: Provenance; statement: InTotoStatement } | undefined;
+  const documents: { sbom: Sbom; statement: InTotoStatement }[] = [];
+  fetched.forEach((result, i) => {
+    const { digest } = chosen[i]!.layer;
+    if (!result.ok) {
+      problems.push({ digest, message: result.problem });
+      return;
+    }
+    const statement = result.statement;
+    const { predicateType, predicate } = statement;
+    if (PROVENANCE_TYPES.has(predicateType)) {
+      const read = readProvenance(predicateType, predicate);
+      if (!read.ok) problems.push({ digest, message: read.problem });
+      else provenance ??= { model: read.provenance, statement };
+    } else if (SBOM_TYPES.has(predicateType)) {
+      const read = readSbom(predicateType, predicate);
+      if (read.ok) documents.push({ sbom: read.sbom, statement });
+      else problems.push({ digest, message: read.problem });
+    }
+  });
   const scopes = sbomScopes(documents.map((d) => d.sbom));
-  const sboms = documents.map((d, i) => ({ scope: scopes[i]!, scopeText: describeSbomScope(scopes[i]!), sbom: d.sbom, signature: d.signature }));
-  return { ...(provenance && { provenance }), sboms };
+  const sboms = documents.map((d, i) => ({ scope: scopes[i]!, scopeText: describeSbomScope(scopes[i]!), sbom: d.sbom, signature: d.statement.signature }));
+  const statements = options.keepStatements ? { ...(provenance && { provenance: statementJson(provenance.statement) }), sboms: documents.map((d) => statementJson(d.statement)) } : undefined;
+  const read = provenance && { model: provenance.model, signature: provenance.statement.signature };
+  return { ...(read && { provenance: read }), sboms, ...(statements && { statements }) };
+}
+
+/** The statement as the in-toto JSON it was (or, for a bare predicate, would have been) written as. */
+function statementJson(statement: InTotoStatement): unknown {
+  return {
+    _type: statement.statementType ?? IN_TOTO.statementV1,
+    subject: statement.subject,
+    predicateType: statement.predicateType,
+    predicate: statement.predicate,
+  };
 }
 
 /**
  * One layer fetched (bounded, verified by the source) and read as a statement; what fails is a problem. The
  * predicate type discovery found is passed on, so a bare predicate is read as what its manifest says it is.
  */
-async function fetchStatement(source: AttestationSource, layer: AttestationLayer, type: string, problems: SummaryProblem[], options: SummaryOptions): Promise<InTotoStatement | undefined> {
+async function fetchStatement(source: AttestationSource, layer: AttestationLayer, type: string, options: SummaryOptions): Promise<StatementResult> {
   const maxBytes = options.maxLayerBytes ?? DEFAULT_STATEMENT_LIMITS.maxBytes;
-  if (layer.size > maxBytes) {
-    problems.push({ digest: layer.digest, message: message(Messages.attestTooLarge, layer.size, maxBytes) });
-    return undefined;
-  }
+  if (layer.size > maxBytes) return { ok: false, problem: message(Messages.attestTooLarge, layer.size, maxBytes) };
   let bytes: Uint8Array;
   try {
     bytes = await source.blob(layer.digest, { maxBytes, ...(options.signal && { signal: options.signal }) });
   } catch (error) {
     if (options.signal?.aborted || RegistryError.is(error, 'cancelled')) throw error;
-    problems.push({ digest: layer.digest, message: message(Messages.attestRegistryProblem, error instanceof Error ? error.message : String(error)) });
-    return undefined;
+    return { ok: false, problem: message(Messages.attestRegistryProblem, error instanceof Error ? error.message : String(error)) };
   }
-  const read = readStatement(bytes, { mediaType: layer.mediaType, annotations: { [IN_TOTO.predicateTypeAnnotation]: type } }, { ...DEFAULT_STATEMENT_LIMITS, maxBytes });
-  if (read.ok) return read.statement;
-  problems.push({ digest: layer.digest, message: read.problem });
-  return undefined;
+  return readStatement(bytes, { mediaType: layer.mediaType, annotations: { [IN_TOTO.predicateTypeAnnotation]: type } }, { ...DEFAULT_STATEMENT_LIMITS, maxBytes });
 }
 
 /**
@@ -261,29 +327,45 @@ async function readIndexLevel(
   entries: { digest: string; platform?: Platform }[],
   problems: SummaryProblem[],
   options: SummaryOptions,
+  discovery: DiscoveryOptions,
 ): Promise<IndexLevel | undefined> {
-  const found = await discoverIndexLevel(source, digest, options.signal);
+  const found = await discoverIndexLevel(source, digest, discovery);
   problems.push(...found.problems.map((p) => ({ message: message(Messages.attestRegistryProblem, p) })));
   const layers = found.found
     .filter((f) => f.kind !== 'signature')
-    .flatMap((m) => m.layers.flatMap((layer) => ({ layer, type: predicateTypeOf(layer, m) })))
-    .filter((l): l is { layer: AttestationLayer; type: string } => l.type !== undefined && SBOM_TYPES.has(l.type));
+    .flatMap((m) => m.layers.flatMap((layer) => ({ layer, type: predicateTypeOf(layer, m), manifest: m })))
+    .filter((l): l is { layer: AttestationLayer; type: string; manifest: FoundManifest } => l.type !== undefined && SBOM_TYPES.has(l.type));
   if (layers.length === 0) return undefined;
+  const sourceOf = (m: FoundManifest) => (discovery.referrerSource && m.forms.every((f) => f === 'referrerRepository') ? discovery.referrerSource : source);
+  const read = await Promise.all(layers.slice(0, MAX_LAYERS_READ_PER_PLATFORM).map(({ layer, type, manifest }) => fetchStatement(sourceOf(manifest), layer, type, options)));
   let describes: string | undefined;
-  for (const { layer, type } of layers.slice(0, MAX_LAYERS_READ_PER_PLATFORM)) {
-    const statement = await fetchStatement(source, layer, type, problems, options);
-    const named = entries.find((e) => statement?.subject.some((s) => `sha256:${s.digest['sha256']}` === e.digest));
+  read.forEach((result, i) => {
+    if (!result.ok) {
+      problems.push({ digest: layers[i]!.layer.digest, message: result.problem });
+      return;
+    }
+    const named = entries.find((e) => result.statement.subject.some((s) => `sha256:${s.digest['sha256']}` === e.digest));
     if (named?.platform) describes = formatPlatform(named.platform);
-  }
+  });
   return { sboms: layers.length, ...(describes !== undefined && { describes }) };
 }
 
-function explain(p: PlatformSummary, inIndex: boolean, indexLevel: IndexLevel | undefined): Explanation[] {
+/**
+ * Why something is missing, in the user's words. With no attestation at all, what the image is tells the likely
+ * cause apart: a single manifest (what the docker driver and --load leave), an index listing attestation
+ * manifests the registry no longer has (dropped by a copy), or an index that lists none (turned off, or never
+ * made by the tool that pushed it).
+ */
+function explain(p: PlatformSummary, found: PlatformAttestations, inIndex: boolean, indexLevel: IndexLevel | undefined, referrerRepository: ImageRef | undefined): Explanation[] {
   const explanations: Explanation[] = [];
   const attested = p.predicateTypes.length > 0;
   if (!attested && indexLevel === undefined) {
-    explanations.push({ kind: 'noAttestations', message: message(inIndex ? Messages.explainNoAttestations : Messages.explainNoAttestationsSingle) });
+    const template = found.missing.length > 0 ? Messages.explainAttestationsDropped : inIndex ? Messages.explainNoAttestations : Messages.explainNoAttestationsSingle;
+    explanations.push({ kind: 'noAttestations', message: message(template) });
     return explanations;
+  }
+  if (referrerRepository && p.forms.length > 0 && p.forms.every((f) => f === 'referrerRepository')) {
+    explanations.push({ kind: 'keptElsewhere', message: message(Messages.explainKeptElsewhere, familiarName(referrerRepository, { withDigest: false })) });
   }
   if (p.provenance?.mode === 'min') explanations.push({ kind: 'provenanceMin', message: message(Messages.explainProvenanceMin) });
   if (!p.predicateTypes.some((t) => PROVENANCE_TYPES.has(t))) explanations.push({ kind: 'noProvenance', message: message(Messages.explainNoProvenance) });

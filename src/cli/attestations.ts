@@ -11,6 +11,7 @@ const FORMS: Record<StorageForm, string> = {
   index: 'in the image index',
   referrer: 'referrer',
   cosignTag: 'cosign tag',
+  referrerRepository: 'referrer repository',
 };
 
 /** The summary as text: a header line, then a block per platform. */
@@ -31,7 +32,7 @@ function renderPlatform(p: PlatformSummary): string[] {
   if (p.annotatedSource) field('Source', revisionText(p.annotatedSource.repository, p.annotatedSource.revision) + ' (image annotations)');
   if (p.forms.length > 0) field('Stored', p.forms.map((f) => FORMS[f]).join(', '));
   if (p.predicateTypes.length > 0) field('Predicate types', p.predicateTypes.join(', '));
-  if (p.provenance) field('Provenance', provenanceText(p.provenance));
+  if (p.provenance) field('Provenance', provenanceText(p.provenance) + (p.provenanceSignature === 'unverified' ? ', signed, not verified' : ''));
   for (const sbom of p.sboms) field('SBOM', sbomText(sbom));
   for (const s of p.signatures) field('Signature', `${s.digest}${s.artifactType ? ` (${s.artifactType})` : ''}, signed, not verified`);
   for (const e of p.explanations) field('Note', formatMessage(e.message));

@@ -3,14 +3,15 @@
 
 import { parseArgs } from 'node:util';
 import { clientSource } from '../attest/discover';
+import { referrerRepositoryFor } from '../attest/referrerRepository';
 import { summarizeAttestations } from '../attest/summary';
 import { formatMessage } from '../model/messages';
-import { familiarName, parseImageReference } from '../reference/imageReference';
+import { familiarName, parseImageReference, type ImageRef } from '../reference/imageReference';
 import { RegistryClient } from '../registry/client';
 import { dockerCredentialStore } from '../registry/credentials';
 import { RegistryError } from '../registry/errors';
 import { renderSummary, summaryJson } from './attestations';
-import { cliRegistrySettings } from './settings';
+import { cliRegistrySettings, REFERRER_REPOSITORIES_SETTING, WORKSPACE_SETTINGS, workspaceReferrerRepositories } from './settings';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
@@ -18,15 +19,20 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: Readonly<Record<string, string | undefined>>;
+  /** Where `.vscode/settings.json` is looked for. */
+  cwd: string;
 }
 
-export const USAGE = `Usage: image-provenance attestations <image> [--platform os/arch[/variant]] [--json]
+export const USAGE = `Usage: image-provenance attestations <image> [--platform os/arch[/variant]] [--referrer-repository <repo>] [--json]
 
 Shows what an image's attestations say, per platform: where they are stored, their predicate types,
 the SLSA provenance and SBOM summaries, signatures (signed, not verified), and why something is missing.
 
 Options:
   --platform os/arch[/variant]  only this platform (without a variant, every variant of it)
+  --referrer-repository <repo>  also read the referrers kept in this repository (host/path), as Docker Scout
+                                keeps hardened images' attestations; default: what ${REFERRER_REPOSITORIES_SETTING}
+                                in ${WORKSPACE_SETTINGS} maps the image to
   --json                        the normalized models as JSON
   -h, --help                    this help
 
@@ -53,7 +59,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     if (values.platform !== undefined && !/^[a-z0-9_.-]+\/[a-z0-9_.-]+(?:\/[a-z0-9_.-]+)?$/i.test(values.platform)) {
       throw new UsageError(`--platform "${values.platform}" is not os/arch[/variant], e.g. linux/arm64`);
     }
-    return await attestations(image, values.platform, values.json === true, io);
+    const referrerRepository = values['referrer-repository'] === undefined ? undefined : parseReferrerRepository(values['referrer-repository']);
+    return await attestations(image, { platform: values.platform, referrerRepository, json: values.json === true }, io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`image-provenance: ${error.message}\n\n${USAGE.split('\n')[0]}\nRun "image-provenance --help" for more.\n`);
@@ -69,7 +76,7 @@ function parseCommandLine(argv: readonly string[]) {
   try {
     return parseArgs({
       args: [...argv],
-      options: { platform: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: { platform: { type: 'string' }, 'referrer-repository': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
       allowPositionals: true,
       strict: true,
     });
@@ -79,15 +86,34 @@ function parseCommandLine(argv: readonly string[]) {
   }
 }
 
-async function attestations(text: string, platform: string | undefined, json: boolean, io: CliIo): Promise<number> {
+/** `--referrer-repository host/path`: a repository without tag or digest, on a registry named by its host. */
+function parseReferrerRepository(text: string): ImageRef {
+  const parsed = parseImageReference(text);
+  if (!parsed.ok || parsed.ref.tag !== undefined || parsed.ref.digest !== undefined || !text.includes('/') || !/[.:]|^localhost\//.test(text.split('/')[0]!)) {
+    throw new UsageError(`--referrer-repository "${text}" is not a repository with its registry host, e.g. registry.scout.docker.com/myorg/app`);
+  }
+  return parsed.ref;
+}
+
+interface AttestationsOptions {
+  platform: string | undefined;
+  referrerRepository: ImageRef | undefined;
+  json: boolean;
+}
+
+async function attestations(text: string, options: AttestationsOptions, io: CliIo): Promise<number> {
+  const { platform, json } = options;
   const parsed = parseImageReference(text);
   if (!parsed.ok) throw new UsageError(`"${text}" is not an image reference: ${formatMessage(parsed.error.message)}`);
   const ref = parsed.ref;
-  const credentials = dockerCredentialStore({ env: io.env, onProblem: (problem) => io.stderr(`image-provenance: warning: ${problem}\n`) });
-  const client = new RegistryClient({ settings: cliRegistrySettings(ref.registry, io.env), credentials });
+  const warn = (problem: string) => io.stderr(`image-provenance: warning: ${problem}\n`);
+  const referrerRepository = options.referrerRepository ?? referrerRepositoryFor(ref, workspaceReferrerRepositories(io.cwd, warn));
+  const credentials = dockerCredentialStore({ env: io.env, onProblem: warn });
+  const registries = referrerRepository ? [ref.registry, referrerRepository.registry] : [ref.registry];
+  const client = new RegistryClient({ settings: cliRegistrySettings(registries, io.env), credentials });
   try {
     const top = await client.manifest(ref);
-    const summary = await summarizeAttestations(clientSource(client, ref), top, platform === undefined ? {} : { platform });
+    const summary = await summarizeAttestations(clientSource(client, ref), top, { ...(platform !== undefined && { platform }), ...(referrerRepository && { referrerRepository }) });
     const image = familiarName(ref);
     if (platform !== undefined && summary.platforms.length === 0) {
       io.stderr(`image-provenance: ${image} has no platform ${platform}; it has ${summary.availablePlatforms.join(', ') || 'none'}\n`);

@@ -1,19 +1,24 @@
 // The command-line tool's registry settings: the defaults, a proxy from the environment as the extension reads
-// it, and registries on loopback addresses reached over plain HTTP, as Docker does. Pure: the environment is
-// passed in.
+// it, and registries on loopback addresses reached over plain HTTP, as Docker does (the environment is passed
+// in); and the workspace's `.vscode/settings.json` for the settings the tool shares with the extension.
 //
 // moby api/swagger.yaml, RegistryServiceConfig.InsecureRegistryCIDRs: "By default, local registries (::1/128
 // and 127.0.0.0/8) are configured as insecure"; `localhost` resolves there.
 
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { join } from 'node:path';
+import { validateReferrerRepositories } from '../attest/referrerRepository';
+import { formatMessage } from '../model/messages';
 import { DEFAULT_REGISTRY_SETTINGS, type RegistrySettings } from '../registry/settings';
 
-export function cliRegistrySettings(registry: string, env: Readonly<Record<string, string | undefined>>): RegistrySettings {
+/** Settings for reaching `registries` (the image's, and a referrer repository's when it has one). */
+export function cliRegistrySettings(registries: readonly string[], env: Readonly<Record<string, string | undefined>>): RegistrySettings {
   const proxy = env['HTTPS_PROXY'] ?? env['https_proxy'] ?? env['HTTP_PROXY'] ?? env['http_proxy'];
   const noProxy = env['NO_PROXY'] ?? env['no_proxy'];
   return {
     ...DEFAULT_REGISTRY_SETTINGS,
-    hosts: isLoopbackRegistry(registry) ? { [registry]: { http: true } } : {},
+    hosts: Object.fromEntries(registries.filter(isLoopbackRegistry).map((registry) => [registry, { http: true }])),
     ...(proxy ? { proxy } : {}),
     ...(noProxy ? { noProxy } : {}),
   };
@@ -25,4 +30,76 @@ export function isLoopbackRegistry(registry: string): boolean {
   if (host === 'localhost') return true;
   if (isIP(host) === 4) return host.startsWith('127.');
   return isIP(host) === 6 && (host === '::1' || host === '0:0:0:0:0:0:0:1');
+}
+
+/** `.vscode/settings.json` of the folder the tool runs in: the extension's settings, for the ones the tool shares. */
+export const WORKSPACE_SETTINGS = join('.vscode', 'settings.json');
+
+/**
+ * `imageProvenance.referrerRepositories` from the workspace settings in `cwd`, as the extension reads it; `{}`
+ * when the file or the setting is absent. What cannot be read is a warning, never a failure.
+ */
+export function workspaceReferrerRepositories(cwd: string, warn: (text: string) => void): Record<string, string> {
+  const file = join(cwd, WORKSPACE_SETTINGS);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return {};
+  }
+  const settings = parseJsonc(text);
+  if (settings === undefined) {
+    warn(`${file} is not valid JSON with comments; its settings are not used`);
+    return {};
+  }
+  const value = settings[REFERRER_REPOSITORIES_SETTING];
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    warn(`${REFERRER_REPOSITORIES_SETTING} in ${file} is not an object of registry → referrer repository`);
+    return {};
+  }
+  for (const problem of validateReferrerRepositories(value as Record<string, unknown>)) warn(formatMessage(problem));
+  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+}
+
+export const REFERRER_REPOSITORIES_SETTING = 'imageProvenance.referrerRepositories';
+
+/**
+ * VS Code's settings.json is JSON with comments and trailing commas (its jsonc-parser): both are dropped outside
+ * strings, then the text is read as JSON. Undefined when it is not an object.
+ */
+export function parseJsonc(text: string): Record<string, unknown> | undefined {
+  const withoutComments = outsideStrings(text, (rest) => {
+    const end = rest.startsWith('//') ? rest.indexOf('\n') : rest.startsWith('/*') ? rest.indexOf('*/') + 2 : undefined;
+    if (end === undefined) return undefined;
+    return { skip: end <= 1 ? rest.length : end, put: ' ' };
+  });
+  const json = outsideStrings(withoutComments, (rest) => (/^,\s*[}\]]/.test(rest) ? { skip: 1, put: '' } : undefined));
+  try {
+    const value: unknown = JSON.parse(json);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `text` with `edit` applied wherever it matches outside JSON strings (escapes inside strings respected). */
+function outsideStrings(text: string, edit: (rest: string) => { skip: number; put: string } | undefined): string {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    if (text[i] === '"') {
+      let end = i + 1;
+      while (end < text.length && text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      out += text.slice(i, end + 1);
+      i = end + 1;
+      continue;
+    }
+    const change = edit(text.slice(i));
+    if (change) {
+      out += change.put;
+      i += change.skip;
+    } else out += text[i++];
+  }
+  return out;
 }

@@ -123,9 +123,9 @@ export const Messages = {
   attestRegistryProblem: '{0}',
   attestTooManyLayers: 'More than {0} provenance and SBOM layers refer to this platform; the rest were not read.',
   explainNoAttestations:
-    'No attestation found. Known causes: the image was built with the docker driver or exported with --load (neither keeps attestations); provenance and SBOM were turned off (--provenance=false, --sbom=false); a registry or copy tool dropped the attestation manifests when it copied the image; or they are kept in a separate referrer repository, as Docker Scout does for hardened images.',
+    'No attestation found. The index lists no attestation manifests (they would be its unknown/unknown entries), so none were pushed with the image: provenance and SBOM were turned off (--provenance=false --sbom=false, or BUILDX_NO_DEFAULT_ATTESTATIONS=1), the tool that made the index makes none (docker manifest create, or Buildx before 0.10), or a copy tool rebuilt the index without them.',
   explainNoAttestationsSingle:
-    'No attestation found. This is a single image manifest, not an index: what a build with the docker driver or --load pushes, and neither keeps attestations. Other causes: provenance and SBOM were turned off (--provenance=false, --sbom=false), a registry or copy tool dropped the attestation manifests, or they are kept in a separate referrer repository (as Docker Scout does for hardened images).',
+    'No attestation found. This is a single image manifest, and BuildKit keeps attestations in an index next to the image: it was built with the docker driver on the classic image store or loaded with --load and pushed from there (neither keeps attestations), built for one platform with provenance and SBOM turned off (--provenance=false --sbom=false), or copied out of a multi-platform image without them.',
   explainProvenanceMin:
     'The provenance is mode=min, what Buildx records unless told otherwise: no build arguments, labels, secrets or build steps. Docker Scout\'s supply chain attestations policy needs an SBOM and mode=max provenance (--provenance=mode=max).',
   explainNoProvenance:
@@ -133,4 +133,9 @@ export const Messages = {
   explainNoSbom: 'No SBOM: BuildKit makes one only when asked (--sbom=true or --attest type=sbom). Docker Scout\'s supply chain attestations policy needs one.',
   explainIndexSbomOtherPlatform: 'No SBOM for this platform: the SBOM attached to the image index describes {0} only (a scanner reads the files of one platform).',
   explainIndexSbomOnePlatform: 'No SBOM for this platform: the SBOM attached to the image index can describe only one of its platforms, and does not say which.',
+  explainAttestationsDropped:
+    'No attestation could be read: the index lists attestation manifests for this platform, but the registry does not have them. A registry or copy tool that copied the platform images only (a sparse copy) or pruned the rest dropped them.',
+  explainKeptElsewhere: 'The attestations are kept in {0}, a separate referrer repository (as Docker Scout keeps them for hardened images), not next to the image.',
+  referrerRepositoryInvalid: 'The referrer repository "{0}" for "{1}" is not a registry host or a host with a repository path, e.g. registry.scout.docker.com/myorg.',
+  referrerRepositoryInvalidKey: 'The key "{0}" of imageProvenance.referrerRepositories is not a registry host or a host with a repository path, e.g. docker.io/myorg.',
 } as const;

@@ -7,9 +7,12 @@
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DockerConfigDir, basicHeader } from './fixtures';
 import { startRegistry, type RunningRegistry } from './harness/registry';
+import { pushKeptAttestation } from './harness/attestationForms';
 import { seedImage, type SeededIndex } from './harness/seed';
 
 const CLI = resolve('dist/cli.js');
@@ -39,10 +42,11 @@ describe('registry tier: the image-provenance command line, end to end', functio
     await docker?.close();
   });
 
-  const cli = (...args: string[]): Promise<Run> =>
+  const cli = (...args: string[]): Promise<Run> => cliIn(process.cwd(), ...args);
+  const cliIn = (cwd: string, ...args: string[]): Promise<Run> =>
     new Promise((done) => {
       const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: docker.home, DOCKER_CONFIG: docker.dir };
-      execFile(process.execPath, [CLI, ...args], { env, timeout: 20_000 }, (error, stdout, stderr) => {
+      execFile(process.execPath, [CLI, ...args], { env, cwd, timeout: 20_000 }, (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
         done({ code, stdout, stderr });
       });
@@ -135,6 +139,47 @@ describe('registry tier: the image-provenance command line, end to end', functio
   it('--help prints the usage on stdout, exit 0', async () => {
     const run = await cli('--help');
     assert.equal(run.code, 0);
-    assert.ok(run.stdout.startsWith('Usage: image-provenance attestations <image> [--platform os/arch[/variant]] [--json]'));
+    assert.ok(run.stdout.startsWith('Usage: image-provenance attestations <image> [--platform os/arch[/variant]] [--referrer-repository <repo>] [--json]'));
+  });
+
+  // Docker Scout's referrer repository (`docker scout attest list --referrer-repository`): attestations kept as
+  // referrers in another repository, found with the option or through imageProvenance.referrerRepositories in the
+  // workspace's .vscode/settings.json (comments allowed, as VS Code writes it).
+  describe('a referrer repository', () => {
+    let workspace: string;
+    before(async () => {
+      const hardened = await seedImage(registry.url, 'demo/hardened', '1', { attestations: false, platforms: ['linux/amd64'], auth: { username: USER, password: PASSWORD } });
+      const platform = hardened.manifests[hardened.platformDigests['linux/amd64']!]!;
+      await pushKeptAttestation(registry.url, 'kept/demo/hardened', { platform: { os: 'linux', architecture: 'amd64' }, manifest: platform }, { auth: { username: USER, password: PASSWORD } });
+      workspace = await mkdtemp(join(tmpdir(), 'cli-workspace-'));
+      await mkdir(join(workspace, '.vscode'));
+      await writeFile(join(workspace, '.vscode', 'settings.json'), `{\n  // where the attestations are kept\n  "imageProvenance.referrerRepositories": { "${registry.host}/demo": "${registry.host}/kept/demo", },\n}\n`);
+    });
+    after(async () => {
+      if (workspace) await rm(workspace, { recursive: true, force: true });
+    });
+
+    const expectKept = (run: Run) => {
+      assert.equal(run.code, 0, run.stderr);
+      const lines = run.stdout.split('\n');
+      assert.ok(lines.includes('  Stored:           referrer repository'), run.stdout);
+      assert.ok(lines.includes(`  Note:             The attestations are kept in ${registry.host}/kept/demo/hardened, a separate referrer repository (as Docker Scout keeps them for hardened images), not next to the image.`), run.stdout);
+    };
+
+    it('--referrer-repository reads the attestations kept there', async () => {
+      expectKept(await cli('attestations', `${registry.host}/demo/hardened:1`, '--referrer-repository', `${registry.host}/kept/demo/hardened`));
+    });
+
+    it('imageProvenance.referrerRepositories in .vscode/settings.json maps the image to it', async () => {
+      expectKept(await cliIn(workspace, 'attestations', `${registry.host}/demo/hardened:1`));
+      const without = await cli('attestations', `${registry.host}/demo/hardened:1`);
+      assert.ok(!without.stdout.includes('referrer repository'), without.stdout);
+    });
+
+    it('a repository without its registry host is a usage error', async () => {
+      const run = await cli('attestations', `${registry.host}/demo/hardened:1`, '--referrer-repository', 'kept/demo');
+      assert.equal(run.code, 2);
+      assert.ok(run.stderr.startsWith('image-provenance: --referrer-repository "kept/demo" is not a repository with its registry host, e.g. registry.scout.docker.com/myorg/app'), run.stderr);
+    });
   });
 });

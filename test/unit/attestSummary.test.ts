@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import type { AttestationSource } from '../../src/attest/discover';
 import { summarizeAttestations, type ImageSummary, type SummaryOptions } from '../../src/attest/summary';
 import { formatMessage, Messages } from '../../src/model/messages';
+import type { ImageRef } from '../../src/reference/imageReference';
+import { RegistryError } from '../../src/registry/errors';
 import type { Descriptor, ParsedManifest } from '../../src/registry/manifest';
 
 // The summary over a stand-in source built from hand-written fixtures (test/fixtures/attest/README.md names
@@ -24,25 +26,40 @@ const TYPES = {
   vulnerabilities: 'https://in-toto.io/attestation/vulns/v0.1',
 };
 
-/** A stand-in for the registry: manifests, referrers, tags and blobs from maps; records what was fetched. */
+/**
+ * A stand-in for the registry: manifests, referrers, tags and blobs from maps; records every call (one request
+ * each through the registry client) and the blobs fetched. A missing manifest is the registry's 404.
+ */
 class StandInSource implements AttestationSource {
   readonly manifests = new Map<string, ParsedManifest>();
   readonly referrerLists = new Map<string, Descriptor[]>();
   readonly blobs = new Map<string, Uint8Array>();
   readonly fetched: string[] = [];
+  readonly calls: string[] = [];
+  /** Other repositories (a referrer repository), by `registry/repository`. */
+  readonly repositories = new Map<string, StandInSource>();
 
   async manifest(digest: string): Promise<ParsedManifest> {
+    this.calls.push(`manifest ${digest}`);
     const m = this.manifests.get(digest);
-    if (!m) throw new Error(`stand-in: no manifest ${digest}`);
+    if (!m) throw new RegistryError('notFound', 'stand-in', 'stand-in', `stand-in: no manifest ${digest}`);
     return m;
   }
   async referrers(digest: string) {
+    this.calls.push(`referrers ${digest}`);
     return { manifests: this.referrerLists.get(digest) ?? [], source: 'none' as const, host: 'stand-in' };
   }
-  async tagged() {
+  async tagged(tag: string) {
+    this.calls.push(`tag ${tag}`);
     return undefined;
   }
+  forRepository(ref: ImageRef): AttestationSource {
+    const other = this.repositories.get(`${ref.registry}/${ref.repository}`);
+    if (!other) throw new Error(`stand-in: no repository ${ref.registry}/${ref.repository}`);
+    return other;
+  }
   async blob(digest: string, options: { maxBytes: number }): Promise<Uint8Array> {
+    this.calls.push(`blob ${digest}`);
     this.fetched.push(digest);
     const bytes = this.blobs.get(digest);
     if (!bytes) throw new Error(`stand-in: no blob ${digest}`);
@@ -149,7 +166,8 @@ describe('attestation summary (unit, stand-in source)', () => {
     it('fetches only provenance and SBOM layers, and one provenance per platform', () => {
       const amd64Layers = (source.manifests.get(amd64Attestation) as { layers: Descriptor[] }).layers.map((l) => l.digest);
       const arm64Layers = (source.manifests.get(arm64Attestation) as { layers: Descriptor[] }).layers.map((l) => l.digest);
-      assert.deepEqual(source.fetched, [amd64Layers[0], amd64Layers[1], amd64Layers[2], arm64Layers[0]]);
+      // Fetched together, so in no fixed order.
+      assert.deepEqual(source.fetched.sort(), [amd64Layers[0], amd64Layers[1], amd64Layers[2], arm64Layers[0]].sort());
     });
 
     it('lists the signature of the attestation manifest as signed, not verified', () => {
@@ -167,19 +185,34 @@ describe('attestation summary (unit, stand-in source)', () => {
   });
 
   describe('what is missing, and why', () => {
-    it('an index without attestations names the known causes', async () => {
+    // docker/buildx build/opt.go: provenance mode=min is added unless BUILDX_NO_DEFAULT_ATTESTATIONS or
+    // --provenance=false; docs.docker.com/build/metadata/attestations: attestations are attached to the image index,
+    // which the classic image store (docker driver, --load) cannot keep ("Attestation is not supported for the
+    // docker driver").
+    it('an index that lists no attestation manifests says they were turned off or never made', async () => {
       const summary = await summarizeAttestations(new StandInSource(), index([platformEntry(AMD64, 'amd64'), platformEntry(ARM64, 'arm64', 'v8')]));
       for (const i of [0, 1]) {
-        assert.equal(texts(summary, i).length, 1);
-        assert.match(texts(summary, i)[0]!, /docker driver or exported with --load.*--provenance=false, --sbom=false.*dropped the attestation manifests.*separate referrer repository/);
+        assert.deepEqual(summary.platforms[i]!.explanations.map((e) => e.kind), ['noAttestations']);
+        assert.match(texts(summary, i)[0]!, /lists no attestation manifests .*unknown\/unknown.*--provenance=false --sbom=false, or BUILDX_NO_DEFAULT_ATTESTATIONS=1.*docker manifest create.*a copy tool rebuilt the index without them/);
       }
     });
 
-    it('a single image manifest says it is what the docker driver or --load pushes', async () => {
+    it('a single image manifest says the docker driver or --load leaves one, or attestations were off', async () => {
       const top = { digest: AMD64, manifest: { kind: 'image', mediaType: 'application/vnd.docker.distribution.manifest.v2+json', config: { mediaType: 'c', digest: digestOf('c'), size: 1 }, layers: [] } as ParsedManifest };
       const summary = await summarizeAttestations(new StandInSource(), top);
       assert.deepEqual(summary.platforms.map((p) => [p.platform, p.digest]), [['', AMD64]]);
-      assert.match(texts(summary, 0)[0]!, /single image manifest, not an index: what a build with the docker driver or --load pushes/);
+      assert.match(texts(summary, 0)[0]!, /single image manifest, and BuildKit keeps attestations in an index.*docker driver on the classic image store or loaded with --load.*--provenance=false --sbom=false/);
+    });
+
+    // distribution/distribution registry/storage/manifestlisthandler.go verifyManifest: a registry refuses an index
+    // naming manifests it lacks (unless told to accept sparse indexes), so one whose attestation manifests answer
+    // 404 lost them after the push: a sparse copy or a prune.
+    it('an index whose attestation manifests are gone says a copy dropped them, with the 404 as a problem', async () => {
+      const gone = digestOf('gone attestation');
+      const summary = await summarizeAttestations(new StandInSource(), index([platformEntry(AMD64, 'amd64'), attestationEntry(gone, AMD64)]), { quick: true });
+      assert.deepEqual(summary.platforms[0]!.explanations.map((e) => e.kind), ['noAttestations']);
+      assert.equal(texts(summary, 0)[0], 'No attestation could be read: the index lists attestation manifests for this platform, but the registry does not have them. A registry or copy tool that copied the platform images only (a sparse copy) or pruned the rest dropped them.');
+      assert.deepEqual(problems(summary, 0), [[undefined, `stand-in: no manifest ${gone}`]]);
     });
 
     it('an SBOM without provenance says Docker Scout shows "No data" without it', async () => {
@@ -237,6 +270,196 @@ describe('attestation summary (unit, stand-in source)', () => {
       const layer = (source.manifests.get(amd64Attestation) as { layers: Descriptor[] }).layers[0]!;
       assert.deepEqual(source.fetched, []);
       assert.deepEqual(problems(summary, 0), [[layer.digest, `The attestation is ${layer.size} bytes, more than the 1000 bytes this extension reads.`]]);
+    });
+  });
+
+  describe('the quick read (the hover) and the complete read: what each asks the registry', () => {
+    /** A BuildKit push: each platform's attestation manifest (provenance and SBOM) listed in the index. */
+    const buildkitPush = () => {
+      const source = new StandInSource();
+      const attestations = [AMD64, ARM64].map((platform, i) =>
+        source.attestation(`attestation ${i}`, [
+          [TYPES.provenance1, fixture('buildkit-slsa1-min.json')],
+          [TYPES.spdx, fixture('syft-spdx-image.json')],
+        ]),
+      );
+      const top = index([platformEntry(AMD64, 'amd64'), attestationEntry(attestations[0]!, AMD64), platformEntry(ARM64, 'arm64', 'v8'), attestationEntry(attestations[1]!, ARM64)]);
+      return { source, top, attestations };
+    };
+    const layersOf = (source: StandInSource, digest: string) => (source.manifests.get(digest) as { layers: Descriptor[] }).layers.map((l) => l.digest);
+
+    it('quick: the first platform only, its attestation manifest and the two layers, nothing else', async () => {
+      const { source, top, attestations } = buildkitPush();
+      const summary = await summarizeAttestations(source, top, { quick: true });
+      assert.equal(summary.quick, true);
+      assert.deepEqual(summary.availablePlatforms, ['linux/amd64', 'linux/arm64/v8']);
+      assert.deepEqual(summary.platforms.map((p) => [p.platform, p.provenance?.mode, p.sboms.length]), [['linux/amd64', 'min', 1]]);
+      assert.deepEqual(source.calls.sort(), [`manifest ${attestations[0]}`, ...layersOf(source, attestations[0]!).map((l) => `blob ${l}`)].sort());
+    });
+
+    it('quick with a platform: the first that matches', async () => {
+      const { source, top, attestations } = buildkitPush();
+      const summary = await summarizeAttestations(source, top, { quick: true, platform: 'linux/arm64' });
+      assert.deepEqual(summary.platforms.map((p) => p.platform), ['linux/arm64/v8']);
+      assert.deepEqual(source.calls.filter((c) => c.startsWith('manifest')), [`manifest ${attestations[1]}`]);
+    });
+
+    it('quick asks the referrers only when the index lists no attestation manifest for the platform', async () => {
+      const source = new StandInSource();
+      // BuildKit's OCI-artifact form reached only as a referrer (moby/buildkit docs/attestations/attestation-storage.md).
+      const artifact = source.attestation('artifact', [[TYPES.provenance1, fixture('buildkit-slsa1-max.json')]]);
+      source.referrerLists.set(AMD64, [{ mediaType: OCI_MANIFEST, digest: artifact, size: 700, artifactType: 'application/vnd.docker.attestation.manifest.v1+json' }]);
+      const summary = await summarizeAttestations(source, index([platformEntry(AMD64, 'amd64'), platformEntry(ARM64, 'arm64', 'v8')]), { quick: true });
+      assert.deepEqual(summary.platforms.map((p) => [p.forms, p.provenance?.mode]), [[['referrer'], 'max']]);
+      assert.deepEqual(source.calls.sort(), [`referrers ${AMD64}`, `manifest ${artifact}`, `blob ${layersOf(source, artifact)[0]}`].sort());
+    });
+
+    it('complete: every form per platform (referrers, three cosign tags, signatures of the attestation manifest) and the index itself', async () => {
+      const { source, top, attestations } = buildkitPush();
+      const summary = await summarizeAttestations(source, top);
+      assert.equal(summary.quick, undefined);
+      const perPlatform = (platform: string, attestation: string) => [
+        `referrers ${platform}`,
+        ...['att', 'sig', 'sbom'].map((suffix) => `tag ${platform.replace(':', '-')}.${suffix}`),
+        `manifest ${attestation}`,
+        `referrers ${attestation}`,
+        ...layersOf(source, attestation).map((l) => `blob ${l}`),
+      ];
+      const indexLevel = [`referrers ${INDEX}`, ...['att', 'sig', 'sbom'].map((suffix) => `tag ${INDEX.replace(':', '-')}.${suffix}`)];
+      assert.deepEqual(source.calls.sort(), [...perPlatform(AMD64, attestations[0]!), ...perPlatform(ARM64, attestations[1]!), ...indexLevel].sort());
+    });
+
+    it('at most four requests are in flight at once, whatever the read', async () => {
+      const { top, source } = buildkitPush();
+      let running = 0;
+      let most = 0;
+      const slow = <T>(call: () => Promise<T>) => async () => {
+        most = Math.max(most, ++running);
+        await new Promise((resolve) => setImmediate(resolve));
+        running--;
+        return call();
+      };
+      const counted: AttestationSource = {
+        manifest: (d) => slow(() => source.manifest(d))(),
+        referrers: (d) => slow(() => source.referrers(d))(),
+        tagged: (t) => slow(() => source.tagged(t))(),
+        blob: (d, o) => slow(() => source.blob(d, o))(),
+      };
+      await summarizeAttestations(counted, top);
+      assert.equal(most, 4);
+    });
+  });
+
+  describe('Sigstore bundles holding a statement (actions/attest, cosign attest --new-bundle-format)', () => {
+    // actions/toolkit packages/attest/src/attest.ts: the bundle is pushed with attachArtifactToImage, its manifest
+    // annotated dev.sigstore.bundle.content=dsse-envelope and dev.sigstore.bundle.predicateType; sigstore/sigstore-js
+    // packages/oci/src/image.ts (buildManifest): artifactType and the one layer's media type are the bundle's.
+    const BUNDLE_CONTENT = 'dev.sigstore.bundle.content';
+    const BUNDLE_PREDICATE = 'dev.sigstore.bundle.predicateType';
+    const bundleManifest = (source: StandInSource, label: string, bytes: Uint8Array, annotations?: Record<string, string>): string => {
+      const layer = digestOf(`${label} bundle`);
+      source.blobs.set(layer, bytes);
+      const digest = digestOf(label);
+      source.manifests.set(digest, {
+        kind: 'image',
+        mediaType: OCI_MANIFEST,
+        artifactType: SIGSTORE,
+        config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: digestOf('{}'), size: 2 },
+        layers: [{ mediaType: SIGSTORE, digest: layer, size: bytes.byteLength }],
+        ...(annotations && { annotations }),
+      });
+      return digest;
+    };
+
+    it('reads the provenance inside an actions/attest bundle, signed, not verified, and lists the bundle as a signature', async () => {
+      const source = new StandInSource();
+      const annotations = { [BUNDLE_CONTENT]: 'dsse-envelope', [BUNDLE_PREDICATE]: TYPES.provenance1 };
+      const bundle = bundleManifest(source, 'provenance bundle', fixture('actions-attest-provenance.sigstore.json'), annotations);
+      source.referrerLists.set(AMD64, [{ mediaType: OCI_MANIFEST, digest: bundle, size: 900, artifactType: SIGSTORE, annotations }]);
+      const summary = await summarizeAttestations(source, index([platformEntry(AMD64, 'amd64')]), { quick: true, keepStatements: true });
+      const [p] = summary.platforms;
+      assert.deepEqual([p!.forms, p!.predicateTypes], [['referrer'], [TYPES.provenance1]]);
+      assert.equal(p!.provenance?.builderId, 'https://github.com/example/app/.github/workflows/release.yml@refs/heads/main');
+      assert.deepEqual(p!.provenance?.source, { repository: 'https://github.com/example/app', revision: '4015b57a143aec5156fd1444a017a32137a3fd0f', from: 'workflow' });
+      assert.equal(p!.provenanceSignature, 'unverified');
+      assert.deepEqual(p!.signatures, [{ digest: bundle, artifactType: SIGSTORE, signs: AMD64, forms: ['referrer'], verified: false }]);
+      assert.equal((p!.statements?.provenance as { predicateType: string }).predicateType, TYPES.provenance1);
+    });
+
+    it('reads the predicate type from the manifest when the fallback tag dropped the descriptor\'s annotations', async () => {
+      // sigstore/cosign#4641: cosign's fallback-tag index loses dev.sigstore.bundle.* annotations; the manifest keeps them.
+      const source = new StandInSource();
+      const bundle = bundleManifest(source, 'tagged bundle', fixture('actions-attest-provenance.sigstore.json'), { [BUNDLE_CONTENT]: 'dsse-envelope', [BUNDLE_PREDICATE]: TYPES.provenance1 });
+      source.referrerLists.set(AMD64, [{ mediaType: OCI_MANIFEST, digest: bundle, size: 900, artifactType: SIGSTORE }]);
+      const summary = await summarizeAttestations(source, index([platformEntry(AMD64, 'amd64')]), { quick: true });
+      assert.equal(summary.platforms[0]!.provenance?.slsaVersion, 'v1');
+    });
+
+    it('a cosign sign bundle (a message signature) is a signature only: not fetched by the quick read', async () => {
+      // sigstore/cosign specs/BUNDLE_SPEC.md: image signatures carry content message-signature and the sign predicate type.
+      const source = new StandInSource();
+      const annotations = { [BUNDLE_CONTENT]: 'message-signature', [BUNDLE_PREDICATE]: 'https://sigstore.dev/cosign/sign/v1' };
+      const bundle = bundleManifest(source, 'sign bundle', new TextEncoder().encode('{}'), annotations);
+      source.referrerLists.set(AMD64, [{ mediaType: OCI_MANIFEST, digest: bundle, size: 900, artifactType: SIGSTORE, annotations }]);
+      const summary = await summarizeAttestations(source, index([platformEntry(AMD64, 'amd64')]), { quick: true });
+      assert.deepEqual(summary.platforms[0]!.signatures.map((s) => [s.digest, s.verified]), [[bundle, false]]);
+      assert.deepEqual(summary.platforms[0]!.predicateTypes, []);
+      assert.deepEqual(source.calls, [`referrers ${AMD64}`]);
+    });
+  });
+
+  describe('a separate referrer repository (Docker Scout\'s, for hardened images)', () => {
+    const SCOUT: ImageRef = { original: 'registry.scout.docker.com/myorg/app', registry: 'registry.scout.docker.com', repository: 'myorg/app' };
+    const withScout = () => {
+      const source = new StandInSource();
+      const scout = new StandInSource();
+      source.repositories.set('registry.scout.docker.com/myorg/app', scout);
+      const kept = scout.attestation('kept', [
+        [TYPES.provenance1, fixture('buildkit-slsa1-max.json')],
+        [TYPES.spdx, fixture('syft-spdx-image.json')],
+      ]);
+      scout.referrerLists.set(AMD64, [{ mediaType: OCI_MANIFEST, digest: kept, size: 700, artifactType: 'application/vnd.docker.attestation.manifest.v1+json' }]);
+      return { source, scout, kept };
+    };
+
+    it('finds what only it keeps, reads it from there, and says where the attestations are kept', async () => {
+      const { source, scout, kept } = withScout();
+      const summary = await summarizeAttestations(source, index([platformEntry(AMD64, 'amd64')]), { quick: true, referrerRepository: SCOUT });
+      const [p] = summary.platforms;
+      assert.deepEqual([p!.forms, p!.provenance?.mode, p!.sboms.length], [['referrerRepository'], 'max', 1]);
+      assert.deepEqual(p!.explanations.map((e) => formatMessage(e.message)), [
+        'The attestations are kept in registry.scout.docker.com/myorg/app, a separate referrer repository (as Docker Scout keeps them for hardened images), not next to the image.',
+      ]);
+      assert.deepEqual(source.calls, [`referrers ${AMD64}`]);
+      assert.deepEqual(scout.calls.sort(), [`referrers ${AMD64}`, `manifest ${kept}`, ...(scout.manifests.get(kept) as { layers: Descriptor[] }).layers.map((l) => `blob ${l.digest}`)].sort());
+    });
+
+    it('the complete read asks it for the index too; without the option it is never asked', async () => {
+      const { source, scout, kept } = withScout();
+      await summarizeAttestations(source, index([platformEntry(AMD64, 'amd64'), platformEntry(ARM64, 'arm64', 'v8')]), { referrerRepository: SCOUT });
+      // Each platform, the index, and (for signatures) the attestation manifest found there.
+      assert.deepEqual(scout.calls.filter((c) => c.startsWith('referrers')).sort(), [`referrers ${AMD64}`, `referrers ${ARM64}`, `referrers ${INDEX}`, `referrers ${kept}`].sort());
+      const alone = withScout();
+      await summarizeAttestations(alone.source, index([platformEntry(AMD64, 'amd64')]));
+      assert.deepEqual(alone.scout.calls, []);
+    });
+  });
+
+  describe('statements kept for copying', () => {
+    it('keeps the decoded statements with keepStatements, a bare predicate wrapped; nothing without it', async () => {
+      const source = new StandInSource();
+      const attestation = source.attestation('kept', [
+        [TYPES.provenance1, fixture('buildkit-slsa1-min.json')],
+        [TYPES.spdx, fixture('spdx-2.2.bare.json')],
+      ]);
+      const top = index([platformEntry(AMD64, 'amd64'), attestationEntry(attestation, AMD64)]);
+      const kept = (await summarizeAttestations(source, top, { keepStatements: true })).platforms[0]!.statements;
+      const written = JSON.parse(new TextDecoder().decode(fixture('buildkit-slsa1-min.json'))) as Record<string, unknown>;
+      assert.deepEqual(kept?.provenance, { _type: written['_type'], subject: written['subject'], predicateType: written['predicateType'], predicate: written['predicate'] });
+      // A bare predicate (SPDX 2.2, no statement around it) comes wrapped in a statement v1 with no subject.
+      const bare = JSON.parse(new TextDecoder().decode(fixture('spdx-2.2.bare.json'))) as unknown;
+      assert.deepEqual(kept?.sboms, [{ _type: 'https://in-toto.io/Statement/v1', subject: [], predicateType: TYPES.spdx, predicate: bare }]);
+      assert.equal((await summarizeAttestations(source, top)).platforms[0]!.statements, undefined);
     });
   });
 });

@@ -18,12 +18,14 @@ describe('command-line registry settings (unit)', () => {
       ['ghcr.io', false],
     ];
     assert.deepEqual(table.map(([registry]) => [registry, isLoopbackRegistry(registry)]), table);
-    assert.deepEqual(cliRegistrySettings('localhost:5000', {}).hosts, { 'localhost:5000': { http: true } });
-    assert.deepEqual(cliRegistrySettings('ghcr.io', {}).hosts, {});
+    assert.deepEqual(cliRegistrySettings(['localhost:5000'], {}).hosts, { 'localhost:5000': { http: true } });
+    assert.deepEqual(cliRegistrySettings(['ghcr.io'], {}).hosts, {});
+    // A referrer repository on another loopback registry is reached the same way.
+    assert.deepEqual(cliRegistrySettings(['ghcr.io', '127.0.0.1:5001'], {}).hosts, { '127.0.0.1:5001': { http: true } });
   });
 
   it('takes the proxy from the environment, as the extension does', () => {
-    const settings = cliRegistrySettings('ghcr.io', { HTTPS_PROXY: 'http://proxy.local:3128', NO_PROXY: '.corp' });
+    const settings = cliRegistrySettings(['ghcr.io'], { HTTPS_PROXY: 'http://proxy.local:3128', NO_PROXY: '.corp' });
     assert.deepEqual([settings.proxy, settings.noProxy], ['http://proxy.local:3128', '.corp']);
   });
 });
