@@ -157,7 +157,7 @@ describe('Pinning in the browser', function () {
     // The demo pushes postgres as one Docker v2 manifest (seedSingle), as the docker driver does: no index.
     const shown = await hoverText('compose.yaml', 'postgres:16-alpine', 'No attestation found', 'image: postgres:16-alpine');
     assert.ok(shown.includes('Attestations:'), shown);
-    assert.ok(shown.includes('No attestation found. This is a single image manifest, not an index: what a build with the docker driver or --load pushes, and neither keeps attestations.'), shown);
+    assert.ok(shown.includes('No attestation found. This is a single image manifest, and BuildKit keeps attestations in an index next to the image: it was built with the docker driver on the classic image store or loaded with --load'), shown);
     assert.ok(!shown.includes('Provenance:') && !shown.includes('SBOM:'), shown);
     await page.keyboard.press('Escape');
   });

@@ -205,7 +205,7 @@ describe('registry tier: the demo registry serves every storage form of attestat
 
     const summary = await summarize('postgres:16-alpine');
     assert.deepEqual(summary.platforms.map((p) => [p.forms, p.predicateTypes, p.explanations.map((e) => e.kind)]), [[[], [], ['noAttestations']]]);
-    assert.match(formatMessage(summary.platforms[0]!.explanations[0]!.message), /^No attestation found\. This is a single image manifest, not an index: what a build with the docker driver or --load pushes/);
+    assert.match(formatMessage(summary.platforms[0]!.explanations[0]!.message), /^No attestation found\. This is a single image manifest, and BuildKit keeps attestations in an index next to the image: it was built with the docker driver on the classic image store or loaded with --load/);
   });
 
   it('keeps the older node:22-alpine build that examples/web/Dockerfile pins, attested like the current one', async () => {
