@@ -52,6 +52,12 @@ export interface Sbom {
   specVersion?: string;
   /** SPDX document name; for BuildKit's scanner `sbom` (the image) or `sbom-<stage>` / `sbom-context`. */
   name?: string;
+  /**
+   * What the document is about, not one of its contents: in SPDX the packages the document DESCRIBES (syft's
+   * synthetic `SPDXRef-DocumentRoot-Image-…` / `-Directory-…` root, which stands for the scanned image or
+   * folder), in CycloneDX `metadata.component`. Scanners and SBOM tools do not count it as a package.
+   */
+  describes: SbomPackage[];
   packages: SbomPackage[];
   files: SbomFile[];
   relationships: SbomRelationship[];
@@ -98,21 +104,27 @@ function fromSpdx(doc: JsonObject): Sbom {
       }),
     );
   }
+  const described = spdxDescribed(doc, relationshipsOf(doc));
   const files = arrayField(doc, 'files').flatMap((f): SbomFile[] => {
     const path = isObject(f) ? stringField(f, 'fileName') : undefined;
     if (path === undefined) return [];
     const layer = /^layerID: (\S+)$/.exec(stringField(f as JsonObject, 'comment') ?? '')?.[1];
     return [layer ? { path, layerDigest: layer } : { path }];
   });
-  const relationships = arrayField(doc, 'relationships').flatMap((r): SbomRelationship[] => {
-    const from = isObject(r) ? stringField(r, 'spdxElementId') : undefined;
-    const type = isObject(r) ? stringField(r, 'relationshipType') : undefined;
-    const to = isObject(r) ? stringField(r, 'relatedSpdxElement') : undefined;
-    return from && type && to ? [{ from, type, to }] : [];
-  });
+  const relationships = relationshipsOf(doc);
   purls.report(warnings);
   if (unnamed > 0) warnings.push(message(Messages.sbomPackagesWithoutName, unnamed));
-  return compact({ format: 'spdx', specVersion, name: stringField(doc, 'name'), packages, files, relationships, warnings });
+  const isRoot = (p: SbomPackage) => p.id !== undefined && described.has(p.id);
+  return compact({
+    format: 'spdx',
+    specVersion,
+    name: stringField(doc, 'name'),
+    describes: packages.filter(isRoot),
+    packages: packages.filter((p) => !isRoot(p)),
+    files,
+    relationships,
+    warnings,
+  });
 }
 
 function fromCycloneDx(bom: JsonObject): Sbom {
@@ -139,23 +151,11 @@ function fromCycloneDx(bom: JsonObject): Sbom {
       files.push({ path: name });
       continue;
     }
-    const supplier = objectField(component, 'supplier');
-    packages.push(
-      purls.complete({
-        id: stringField(component, 'bom-ref'),
-        name,
-        version: stringField(component, 'version'),
-        purl: stringField(component, 'purl'),
-        licenses: arrayField(component, 'licenses').flatMap((choice) => {
-          if (!isObject(choice)) return [];
-          const license = objectField(choice, 'license');
-          const text = stringField(choice, 'expression') ?? stringField(license, 'id') ?? stringField(license, 'name');
-          return text === undefined ? [] : [text];
-        }),
-        supplier: stringField(supplier, 'name') ?? stringField(component, 'publisher'),
-      }),
-    );
+    packages.push(componentPackage(component, name, purls));
   }
+  const subject = objectField(objectField(bom, 'metadata'), 'component');
+  const subjectName = stringField(subject, 'name');
+  const describes = subject && subjectName !== undefined ? [componentPackage(subject, subjectName, purls)] : [];
   const relationships = arrayField(bom, 'dependencies').flatMap((d): SbomRelationship[] => {
     const from = isObject(d) ? stringField(d, 'ref') : undefined;
     if (from === undefined) return [];
@@ -163,7 +163,47 @@ function fromCycloneDx(bom: JsonObject): Sbom {
   });
   purls.report(warnings);
   if (unnamed > 0) warnings.push(message(Messages.sbomPackagesWithoutName, unnamed));
-  return compact({ format: 'cyclonedx', specVersion, packages, files, relationships, warnings });
+  return compact({ format: 'cyclonedx', specVersion, describes, packages, files, relationships, warnings });
+}
+
+function componentPackage(component: JsonObject, name: string, purls: PurlReader): SbomPackage {
+  const supplier = objectField(component, 'supplier');
+  return purls.complete({
+    id: stringField(component, 'bom-ref'),
+    name,
+    version: stringField(component, 'version'),
+    purl: stringField(component, 'purl'),
+    licenses: arrayField(component, 'licenses').flatMap((choice) => {
+      if (!isObject(choice)) return [];
+      const license = objectField(choice, 'license');
+      const text = stringField(choice, 'expression') ?? stringField(license, 'id') ?? stringField(license, 'name');
+      return text === undefined ? [] : [text];
+    }),
+    supplier: stringField(supplier, 'name') ?? stringField(component, 'publisher'),
+  });
+}
+
+function relationshipsOf(doc: JsonObject): SbomRelationship[] {
+  return arrayField(doc, 'relationships').flatMap((r): SbomRelationship[] => {
+    const from = isObject(r) ? stringField(r, 'spdxElementId') : undefined;
+    const type = isObject(r) ? stringField(r, 'relationshipType') : undefined;
+    const to = isObject(r) ? stringField(r, 'relatedSpdxElement') : undefined;
+    return from && type && to ? [{ from, type, to }] : [];
+  });
+}
+
+/**
+ * The SPDX ids the document describes (SPDX 2.3 clause 6.1 / 11.1): `SPDXRef-DOCUMENT DESCRIBES x`, its inverse
+ * `x DESCRIBED_BY SPDXRef-DOCUMENT`, and the older `documentDescribes` list (2.2).
+ */
+function spdxDescribed(doc: JsonObject, relationships: readonly SbomRelationship[]): Set<string> {
+  const self = stringField(doc, 'SPDXID') ?? 'SPDXRef-DOCUMENT';
+  const ids = new Set(arrayField(doc, 'documentDescribes').filter((id): id is string => typeof id === 'string'));
+  for (const r of relationships) {
+    if (r.type === 'DESCRIBES' && r.from === self) ids.add(r.to);
+    if (r.type === 'DESCRIBED_BY' && r.to === self) ids.add(r.from);
+  }
+  return ids;
 }
 
 /** Parses purls with the purl spec's own implementation and counts the unreadable ones. */

@@ -30,9 +30,14 @@ describe('SBOM model (unit)', () => {
           ['express', '4.21.2', 'npm'],
           ['@types/node', '22.13.9', 'npm'],
           ['mystery', '1.0', undefined],
-          ['/', undefined, undefined],
         ],
       );
+    });
+
+    it('keeps the root the document DESCRIBES (syft\'s DocumentRoot, the scanned folder) apart from the packages', () => {
+      // syft format/common/spdxhelpers/to_format_model.go: a synthetic `SPDXRef-DocumentRoot-<Type>-<name>` package
+      // for the source, which `SPDXRef-DOCUMENT DESCRIBES` (SPDX 2.3 clause 11.1); it is not a package syft found.
+      assert.deepEqual(sbom.describes.map((p) => [p.id, p.name]), [['SPDXRef-DocumentRoot-Directory-', '/']]);
     });
 
     it('reads the purl with the purl spec\'s rules: percent-decoding, namespace, qualifiers', () => {
@@ -43,14 +48,14 @@ describe('SBOM model (unit)', () => {
     it('licenses: concluded, else declared; NOASSERTION and NONE are no license', () => {
       assert.deepEqual(
         sbom.packages.map((p) => p.licenses),
-        [['GPL-2.0-only AND LGPL-2.1-only'], ['MIT'], [], [], []],
+        [['GPL-2.0-only AND LGPL-2.1-only'], ['MIT'], [], []],
       );
     });
 
     it('supplier without the SPDX agent prefix; NOASSERTION is none', () => {
       assert.deepEqual(
         sbom.packages.map((p) => p.supplier),
-        ['GNU Libc Maintainers (debian-glibc@lists.debian.org)', undefined, 'Microsoft', undefined, undefined],
+        ['GNU Libc Maintainers (debian-glibc@lists.debian.org)', undefined, 'Microsoft', undefined],
       );
     });
 
@@ -105,6 +110,11 @@ describe('SBOM model (unit)', () => {
         ],
       );
       assert.deepEqual(sbom.files, [{ path: '/etc/ssl/openssl.cnf' }]);
+    });
+
+    it('keeps metadata.component, what the BOM is about, apart from the packages', () => {
+      // CycloneDX 1.5 schema: metadata.component is "the component that the BOM describes".
+      assert.deepEqual(sbom.describes.map((p) => [p.name, p.version]), [['registry.example.com/app', 'sha256:9ff8ad0ccf931882bc51b6ca4cc4c77d9b5ef9c71a3760c3c5c733a6564bc2ec']]);
     });
 
     it('licenses by id, name or expression; supplier, else publisher', () => {
