@@ -53,6 +53,10 @@ export interface SummaryOptions {
   /** Layers larger than this are not fetched. Default: what the statement reader accepts. */
   maxLayerBytes?: number;
   signal?: AbortSignal;
+  // Stubs for the edge (att-edge), no behaviour here: the core helper's version of these fields replaces them.
+  quick?: boolean;
+  referrerRepository?: ImageRef;
+  keepStatements?: boolean;
 }
 
 export interface SbomDocument {
@@ -101,6 +105,8 @@ export interface PlatformSummary {
   explanations: Explanation[];
   /** What could not be asked or read; what was found stands. */
   problems: SummaryProblem[];
+  /** Stub for the edge (att-edge): the decoded in-toto statements, with `keepStatements`. */
+  statements?: { provenance?: unknown; sboms: unknown[] };
 }
 
 export interface ImageSummary {
@@ -112,6 +118,8 @@ export interface ImageSummary {
   indexLevel?: IndexLevel;
   /** What could not be read of what is attached to the index itself. */
   problems: SummaryProblem[];
+  /** Stub for the edge (att-edge): set by a `quick` read. */
+  quick?: true;
 }
 
 export interface IndexLevel {
