@@ -46,8 +46,8 @@ export class ImageHover implements vscode.HoverProvider {
       return new vscode.Hover(text, toRange(use.range));
     }
     const described = this.describeRegistry(text, ref, targetOf(file.path, use, at), use);
-    if (described) await this.describeAttestations(text, ref, described.digest, wantedPlatform(use) ?? described.platform, token);
-    else if (this.resolver.get(ref)?.state === 'failed') this.describeEarlierAttestations(text, ref, wantedPlatform(use));
+    if (described) await this.describeAttestations(text, ref, described.digest, hoverPlatform(use, described.platforms), token);
+    else if (this.resolver.get(ref)?.state === 'failed') this.describeEarlierAttestations(text, ref, use);
     return new vscode.Hover(text, toRange(use.range));
   }
 
@@ -76,17 +76,18 @@ export class ImageHover implements vscode.HoverProvider {
   }
 
   /** The registry cannot be asked now: the attestations read earlier, if any, and how long ago. */
-  private describeEarlierAttestations(text: vscode.MarkdownString, ref: ImageRef, platform: string | undefined): void {
+  private describeEarlierAttestations(text: vscode.MarkdownString, ref: ImageRef, use: ImageUse): void {
     const earlier = this.resolver.lastAttestations(ref);
     if (!earlier) return;
+    const platform = hoverPlatform(use, earlier.summary.platforms.map((p) => p.platform));
     const summary = earlier.summary.platforms.find((p) => p.platform === platform) ?? earlier.summary.platforms[0];
     if (!summary) return;
     const heading = vscode.l10n.t('Attestations of {0}, {1}:', shortDigest(earlier.digest), describeAge(earlier, Date.now()));
     text.appendMarkdown('\n\n---\n\n').appendText([heading, ...attestationLines(summary).slice(1)].join('\n\n'));
   }
 
-  /** What the registry said of the image; when it answered, the digest of its content and its first platform. */
-  private describeRegistry(text: vscode.MarkdownString, ref: ImageRef, target: UseTarget, use: ImageUse): { digest: string; platform?: string } | undefined {
+  /** What the registry said of the image; when it answered, the digest of its content and its platforms. */
+  private describeRegistry(text: vscode.MarkdownString, ref: ImageRef, target: UseTarget, use: ImageUse): { digest: string; platforms: string[] } | undefined {
     const resolution = this.resolver.get(ref);
     if (resolution === undefined) {
       this.resolver.request([ref]);
@@ -134,15 +135,20 @@ export class ImageHover implements vscode.HoverProvider {
     }
     actions.push(link(vscode.l10n.t('Show attestations'), vscode.l10n.t('Open the report of every platform\'s attestations'), Commands.showAttestations, [familiarName(ref)]));
     text.appendMarkdown(`\n\n${actions.join(' · ')}`);
-    const first = details.platforms[0]?.platform;
-    return { digest: details.digest, ...(first !== undefined && { platform: first }) };
+    return { digest: details.digest, platforms: details.platforms.map((p) => p.platform) };
   }
 }
 
-/** The platform a build pulls when the file says one as a literal (`FROM --platform=linux/arm64`, Compose `platform:`). */
-function wantedPlatform(use: ImageUse): string | undefined {
-  const platform = use.platform?.trim().toLowerCase();
-  return platform !== undefined && /^[a-z0-9_.-]+\/[a-z0-9_.-]+(?:\/[a-z0-9_.-]+)?$/.test(platform) ? platform : undefined;
+/**
+ * The platform whose attestations the hover shows, one of the image's when it can: the one the file names as a
+ * literal (`FROM --platform=linux/arm64`, Compose `platform:`; without a variant, any variant of it, as the core's
+ * matchesPlatform takes it), else the first. Reads of the same platform are then shared with the tree's.
+ */
+function hoverPlatform(use: ImageUse, platforms: readonly string[]): string | undefined {
+  const written = use.platform?.trim().toLowerCase();
+  const wanted = written !== undefined && /^[a-z0-9_.-]+\/[a-z0-9_.-]+(?:\/[a-z0-9_.-]+)?$/.test(written) ? written : undefined;
+  if (wanted === undefined) return platforms[0];
+  return platforms.find((p) => p === wanted) ?? platforms.find((p) => p.startsWith(`${wanted}/`)) ?? wanted;
 }
 
 /** "read 12 minutes ago". */
