@@ -12,7 +12,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ImageProvenanceApi } from '../../src/extension';
 import { parseImageReference, type ImageRef } from '../../src/reference/imageReference';
-import { api, createIndexed, deleteIndexed, eventually, row, rows, seeded, short, workspaceUri, type Row } from './helpers';
+import { api, createIndexed, deleteIndexed, EXTENSION_ID, eventually, menuCommands, row, rows, seeded, short, workspaceUri, type Row } from './helpers';
 
 const SLOW = 15_000;
 /** Nothing listens on port 1: connections are refused at once (ECONNREFUSED). */
@@ -110,6 +110,10 @@ describe('Attestations in the tree, the commands and the hover', () => {
     assert.match(String(provenance!.item.tooltip), /Builder: https:\/\/github\.com\/example\/builder/);
     assert.match(String(provenance!.item.tooltip), /Built: 2026-01-01T00:00:01Z/);
     assert.match(String(sbom!.item.tooltip), /^SPDX-2\.3, the final image/);
+    // The rows' menus: the report from any attestation row, each copy from its own kind of row.
+    const extensionPath = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
+    assert.deepEqual(menuCommands(extensionPath, String(provenance!.item.contextValue)), ['imageProvenance.copyProvenance', 'imageProvenance.showAttestations']);
+    assert.deepEqual(menuCommands(extensionPath, String(sbom!.item.contextValue)), ['imageProvenance.copySbom', 'imageProvenance.showAttestations']);
     // Read once per platform and kept: the row and the resolver agree on what was read.
     const read = a.resolver.platformAttestations(ref('node:22-slim'), image.digest, 'linux/amd64');
     assert.equal(read.state, 'read');
@@ -124,12 +128,13 @@ describe('Attestations in the tree, the commands and the hover', () => {
     assert.deepEqual(singleRows.map((r) => r.item.contextValue), ['attestationExplanation explanation-noAttestations', 'attestationProblem']);
     assertPartlyRead(singleRows[1]);
     // A single manifest is what the docker driver and --load push (docker/buildx build/build.go).
-    assert.match(singleRows[0]!.label, /^No attestation found\. This is a single image manifest, not an index/);
+    assert.match(singleRows[0]!.label, /^No attestation found\. This is a single image manifest/);
     assert.ok(singleRows[0]!.item.iconPath instanceof vscode.ThemeIcon && singleRows[0]!.item.iconPath.id === 'info');
     const [listPlatform] = await rows(a, nginx!.node);
     const listRows = await attestationRows(a, listPlatform!);
     assert.deepEqual(listRows.map((r) => r.item.contextValue), ['attestationExplanation explanation-noAttestations', 'attestationProblem']);
-    assert.match(listRows[0]!.label, /^No attestation found\. Known causes: the image was built with the docker driver/);
+    assert.match(listRows[0]!.label, /^No attestation found\./);
+    assert.ok(!listRows[0]!.label.includes('single image manifest'), listRows[0]!.label);
   });
 
   it('never shows an attestation manifest (unknown/unknown) as a platform, grouped by file or by image', async () => {
@@ -174,6 +179,19 @@ describe('Attestations in the tree, the commands and the hover', () => {
     const report = vscode.window.activeTextEditor?.document.getText() ?? '';
     assert.ok(report.startsWith(`alpine:3.20  ${seeded().images['alpine:3.20']!.digest}\n`), report);
     assert.match(report, /Note: +No attestation found\./);
+
+    // From the palette: an input box offering the image under the cursor.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const editor2 = await vscode.window.showTextDocument(dockerfile);
+    editor2.selection = new vscode.Selection(2, 7, 2, 7);
+    const shown = vscode.commands.executeCommand('imageProvenance.showAttestations');
+    // No API says an input box is open: the pause is the time the window takes to draw it.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await shown;
+    const typed = vscode.window.activeTextEditor?.document;
+    assert.equal(typed?.uri.scheme, 'image-provenance-attestations');
+    assert.ok(typed.getText().startsWith(`nginx:1.27  ${seeded().images['nginx:1.27']!.digest}\n`), typed.getText());
   });
 
   it('copies the provenance statement and the SBOM document of a platform as JSON', async () => {

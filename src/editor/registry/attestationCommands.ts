@@ -9,8 +9,7 @@ import { familiarName, parseImageReference, type ImageRef } from '../../referenc
 import { RegistryError } from '../../registry/errors';
 import { ATTESTATIONS_SCHEME } from '../context';
 import { localize } from '../localize';
-import type { TreeNode } from '../tree/nodes';
-import { toRange } from '../tree/nodes';
+import { toRange, type TreeNode } from '../tree/nodes';
 import type { ImageCommandDeps } from './registryCommands';
 import type { ImageResolver } from './imageResolver';
 
@@ -26,18 +25,17 @@ export async function showAttestations(deps: ImageCommandDeps, arg: TreeNode | s
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the attestations of {0}…', image), cancellable: true },
     async (_progress, token) => {
       const aborter = new AbortController();
-      const cancel = token.onCancellationRequested(() => aborter.abort());
+      let cancel: vscode.Disposable | undefined;
+      const stopped = new Promise<undefined>((resolve) => (cancel = token.onCancellationRequested(() => (aborter.abort(), resolve(undefined)))));
       try {
         const digest = ref.digest ?? (await (await deps.resolver.registry).resolve(ref, { signal: aborter.signal })).digest;
-        // A cancelled wait leaves the shared read running: the hover and the tree may want it too.
-        const read = deps.resolver.attestations(ref, digest);
-        const stopped = new Promise<undefined>((resolve) => token.onCancellationRequested(() => resolve(undefined)));
-        return await Promise.race([read.then(() => digest), stopped]);
+        // Cancelling stops the wait, not the shared read: the hover and the tree may want it too.
+        return await Promise.race([deps.resolver.attestations(ref, digest).then(() => digest), stopped]);
       } catch (error) {
         if (!token.isCancellationRequested) void vscode.window.showWarningMessage(vscode.l10n.t('The attestations of {0} could not be read: {1}', image, errorText(error)));
         return undefined;
       } finally {
-        cancel.dispose();
+        cancel?.dispose();
       }
     },
   );

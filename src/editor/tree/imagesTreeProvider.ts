@@ -49,6 +49,8 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private readonly drawn = new Map<string, { readonly rows: 'file' | 'all'; readonly digest: string }>();
   /** The files each image's rows were listed from, when they were last handed out. */
   private readonly imageSources = new Map<string, Set<string>>();
+  /** Platform rows whose attestations are being read: each is redrawn once, when its read is done. */
+  private readonly reading = new Set<DetailNode>();
 
   constructor(
     private readonly index: BuildFileIndex,
@@ -144,9 +146,13 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     const target = this.platformOf(node);
     if (!target) return [];
     const state = this.resolver.platformAttestations(target.ref, target.digest, target.platform);
-    if (state.state === 'reading') {
-      // The very node VS Code holds, unless a whole-tree redraw has replaced it since.
-      void state.done.then(() => this.nodes.get(nodeId(node)) === node && this.changed.fire([node]));
+    if (state.state === 'reading' && !this.reading.has(node)) {
+      this.reading.add(node);
+      void state.done.then(() => {
+        this.reading.delete(node);
+        // The very node VS Code holds, unless a whole-tree redraw has replaced it since.
+        if (this.nodes.get(nodeId(node)) === node) this.changed.fire([node]);
+      });
     }
     return attestationRows(state, target.platform);
   }
