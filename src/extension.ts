@@ -8,11 +8,12 @@ import { chainCredentialStores, dockerCredentialStore, NO_CREDENTIALS } from './
 import { BuildFileIndex } from './workspace/buildFileIndex';
 import { isScannedName } from './workspace/buildFilePatterns';
 import { registerCommands } from './editor/commands';
-import { IMAGES_VIEW, MANIFEST_SCHEME } from './editor/context';
+import { ATTESTATIONS_SCHEME, IMAGES_VIEW, MANIFEST_SCHEME } from './editor/context';
 import { publishDiagnostics } from './editor/diagnostics';
+import { AttestationDocuments } from './editor/registry/attestationCommands';
 import { ImageResolver } from './editor/registry/imageResolver';
 import { ManifestDocuments } from './editor/registry/registryCommands';
-import { readRegistrySettings, REGISTRY_SETTINGS } from './editor/registry/registrySettings';
+import { readReferrerRepositories, readRegistrySettings, REGISTRY_SETTINGS } from './editor/registry/registrySettings';
 import { SecretCredentialStore } from './editor/registry/secretCredentials';
 import { PinLenses } from './editor/pin/pinLenses';
 import { Pinner } from './editor/pin/pinner';
@@ -53,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): ImageProvenanceApi {
       : NO_CREDENTIALS;
     return new RegistryClient({ settings, credentials, cache: contentStore, log: (line) => output.debug(line) });
   };
-  const resolver = new ImageResolver(index, newClient, output);
+  const resolver = new ImageResolver(index, newClient, output, readReferrerRepositories);
   const reconnect = () => resolver.reset();
 
   const imagesTree = new ImagesTreeProvider(index, resolver, context.workspaceState, () => indexer.whenScanned());
@@ -77,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): ImageProvenanceApi {
     vscode.languages.registerCodeActionsProvider(buildFiles, new PinCodeActions(index), { providedCodeActionKinds: PinCodeActions.kinds }),
     vscode.languages.registerHoverProvider(buildFiles, new ImageHover(index, resolver)),
     vscode.workspace.registerTextDocumentContentProvider(MANIFEST_SCHEME, new ManifestDocuments(resolver)),
+    vscode.workspace.registerTextDocumentContentProvider(ATTESTATIONS_SCHEME, new AttestationDocuments(resolver)),
     vscode.workspace.onDidChangeConfiguration((e) => REGISTRY_SETTINGS.some((s) => e.affectsConfiguration(s)) && reconnect()),
     vscode.workspace.onDidGrantWorkspaceTrust(reconnect),
   );

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { ContentStore } from '../registry/contentStore';
 import { Commands } from './context';
 import type { ImageResolver } from './registry/imageResolver';
+import { copyAttestation, showAttestations } from './registry/attestationCommands';
 import { addCredentials, copyDigest, copyPinnedReference, removeCredentials, showManifest } from './registry/registryCommands';
 import type { SecretCredentialStore } from './registry/secretCredentials';
 import type { ImagesTreeProvider } from './tree/imagesTreeProvider';
@@ -42,10 +43,14 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     [Commands.copyDigest]: (node?: TreeNode) => copyDigest(deps, node),
     [Commands.copyPinnedReference]: (node?: TreeNode) => copyPinnedReference(deps, node),
     [Commands.showManifest]: (node?: TreeNode) => showManifest(deps, node),
+    [Commands.showAttestations]: (arg?: TreeNode | string) => showAttestations(deps, arg),
+    [Commands.copyProvenance]: (node?: TreeNode) => copyAttestation(deps, 'provenance', node),
+    [Commands.copySbom]: (node?: TreeNode) => copyAttestation(deps, 'sbom', node),
     [Commands.addCredentials]: async (host?: string) => (await addCredentials(deps.secrets, typeof host === 'string' ? host : undefined)) && deps.reconnect(),
     [Commands.removeCredentials]: async () => (await removeCredentials(deps.secrets)) && deps.reconnect(),
     [Commands.clearCache]: async () => {
       await deps.contentStore.clear();
+      deps.resolver.forgetReads();
       deps.reconnect();
     },
     [Commands.retry]: () => deps.resolver.retry(),

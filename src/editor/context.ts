@@ -10,6 +10,9 @@ export const Commands = {
   copyDigest: 'imageProvenance.copyDigest',
   copyPinnedReference: 'imageProvenance.copyPinnedReference',
   showManifest: 'imageProvenance.showManifest',
+  showAttestations: 'imageProvenance.showAttestations',
+  copyProvenance: 'imageProvenance.copyProvenance',
+  copySbom: 'imageProvenance.copySbom',
   addCredentials: 'imageProvenance.addRegistryCredentials',
   removeCredentials: 'imageProvenance.removeRegistryCredentials',
   clearCache: 'imageProvenance.clearCache',
@@ -27,6 +30,9 @@ export const Commands = {
 
 /** Read-only documents showing a manifest: `image-provenance-manifest:/<image>.json?<digest>`. */
 export const MANIFEST_SCHEME = 'image-provenance-manifest';
+
+/** Read-only documents holding an image's attestation report: `image-provenance-attestations:/<image>.txt?<query>`. */
+export const ATTESTATIONS_SCHEME = 'image-provenance-attestations';
 
 /** Context keys that `when` clauses in package.json read. */
 export const ContextKeys = {

@@ -47,11 +47,11 @@ describe('Hover on images', () => {
     }
     // The attestations are read the first time a hover asks; the next hover shows them.
     await hoverAt(uri, unpinned);
-    await a.resolver.attestations(parseImageReferenceOk('node:22-slim'), now.digest);
+    await a.resolver.hoverAttestations(parseImageReferenceOk('node:22-slim'), now.digest, 'linux/amd64');
     const first = await hoverAt(uri, unpinned);
     assert.match(first.text, new RegExp(`The tag points to ${now.digest}`));
     assert.match(first.text, new RegExp(`Platforms: ${Object.keys(now.platforms).join(', ')}`));
-    assert.deepEqual(first.links, ['command:imageProvenance.pin']);
+    assert.deepEqual(first.links, ['command:imageProvenance.pin', 'command:imageProvenance.showAttestations']);
     // The seeded images carry BuildKit-style attestations in their index: SLSA v0.2 provenance without build args or
     // steps (mode=min, as BuildKit's provenance.go writes it) and an SPDX SBOM of one MIT package
     // (test/registry/harness/imageContent.ts attestationImage).
@@ -69,5 +69,6 @@ describe('Hover on images', () => {
     const stage = await hoverAt(uri, new vscode.Position(2, 6));
     assert.ok(stage.text.includes('Refers to the build stage "build" of this file, not to an image.'), stage.text);
     assert.deepEqual(stage.links, []);
+    assert.ok(first.text.includes('Attestations of linux/amd64:'), first.text);
   });
 });

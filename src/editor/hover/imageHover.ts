@@ -1,25 +1,26 @@
 // A hover on every image a build file pulls: where its tag points now and whether the pin here is current,
 // its platforms, what its attestations say (provenance, SBOM, signatures, or why they are missing), and the
 // actions the CodeLens offers. It reads what the resolver already knows and asks for the image when it knows
-// nothing yet; attestations it waits for briefly, then says they are being read. Registry text reaches the hover
-// as text only, never as Markdown; the only links are this extension's own commands.
+// nothing yet; attestations (the quick read of the platform the build pulls) it waits for briefly, then says they
+// are being read. When the registry cannot be asked, it shows the attestations read earlier, with their age.
+// Registry text reaches the hover as text only, never as Markdown; the only links are this extension's own commands.
 
 import * as vscode from 'vscode';
 import { licenseCounts } from '../../attest/licenses';
-import type { ImageSummary, PlatformSummary } from '../../attest/summary';
+import type { PlatformSummary } from '../../attest/summary';
 import { pulledImage, type ImageUse } from '../../model/buildFile';
 import { pinStatus } from '../../pin/pinStatus';
 import { familiarName, shortDigest, type ImageRef } from '../../reference/imageReference';
 import type { BuildFileIndex } from '../../workspace/buildFileIndex';
 import { Commands } from '../context';
 import { describeReason, localize } from '../localize';
-import type { ImageResolver } from '../registry/imageResolver';
+import type { ImageResolver, ReadAttestations } from '../registry/imageResolver';
 import { targetOf } from '../pin/pinCommands';
 import type { UseTarget } from '../pin/pinner';
 import { toRange } from '../tree/nodes';
 
 /** The commands a hover may run: nothing else is trusted in its Markdown. */
-const HOVER_COMMANDS = [Commands.pin];
+const HOVER_COMMANDS = [Commands.pin, Commands.showAttestations];
 
 /** How long a hover waits for attestations it has not read yet before it shows without them. */
 const ATTESTATION_WAIT_MS = 1500;
@@ -44,36 +45,49 @@ export class ImageHover implements vscode.HoverProvider {
       if (!use.pin.pinnable) text.appendText(describeReason(use.pin.reason));
       return new vscode.Hover(text, toRange(use.range));
     }
-    const digest = this.describeRegistry(text, ref, targetOf(file.path, use, at), use);
-    if (digest !== undefined) await this.describeAttestations(text, ref, digest, token);
+    const described = this.describeRegistry(text, ref, targetOf(file.path, use, at), use);
+    if (described) await this.describeAttestations(text, ref, described.digest, hoverPlatform(use, described.platforms), token);
+    else if (this.resolver.get(ref)?.state === 'failed') this.describeEarlierAttestations(text, ref, use);
     return new vscode.Hover(text, toRange(use.range));
   }
 
-  /** The attestations' summary of the first platform that has any (else the first), if read in time. */
-  private async describeAttestations(text: vscode.MarkdownString, ref: ImageRef, digest: string, token: vscode.CancellationToken): Promise<void> {
+  /** The quick read of one platform's attestations (or a complete read made before), if read in time. */
+  private async describeAttestations(text: vscode.MarkdownString, ref: ImageRef, digest: string, platform: string | undefined, token: vscode.CancellationToken): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     let cancelled: vscode.Disposable | undefined;
     const late = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), ATTESTATION_WAIT_MS);
       cancelled = token.onCancellationRequested(() => resolve('late'));
     });
-    const summary = await Promise.race([this.resolver.attestations(ref, digest).catch((error: unknown) => error as Error), late]);
+    const read = await Promise.race([this.resolver.hoverAttestations(ref, digest, platform).catch((error: unknown) => error as Error), late]);
     clearTimeout(timer);
     cancelled?.dispose();
-    if (summary === 'late') {
+    if (read === 'late') {
       text.appendMarkdown('\n\n').appendText(vscode.l10n.t('Reading the attestations… (hover again to see them)'));
       return;
     }
-    if (summary instanceof Error) {
-      text.appendMarkdown('\n\n').appendText(vscode.l10n.t('The attestations could not be read: {0}', summary.message));
+    if (read instanceof Error) {
+      text.appendMarkdown('\n\n').appendText(vscode.l10n.t('The attestations could not be read: {0}', read.message));
       return;
     }
-    const platform = summary.platforms.find((p) => p.forms.length > 0) ?? summary.platforms[0];
-    if (platform) text.appendMarkdown('\n\n---\n\n').appendText(attestationLines(summary, platform).join('\n\n'));
+    const summary = read.summary.platforms.find((p) => platform === undefined || p.platform === platform) ?? read.summary.platforms[0];
+    if (summary) text.appendMarkdown('\n\n---\n\n').appendText(attestationLines(summary).join('\n\n'));
+    else if (platform !== undefined) text.appendMarkdown('\n\n').appendText(vscode.l10n.t('This image has no platform {0}.', platform));
   }
 
-  /** What the registry said of the image; the digest of its content when it answered. */
-  private describeRegistry(text: vscode.MarkdownString, ref: ImageRef, target: UseTarget, use: ImageUse): string | undefined {
+  /** The registry cannot be asked now: the attestations read earlier, if any, and how long ago. */
+  private describeEarlierAttestations(text: vscode.MarkdownString, ref: ImageRef, use: ImageUse): void {
+    const earlier = this.resolver.lastAttestations(ref);
+    if (!earlier) return;
+    const platform = hoverPlatform(use, earlier.summary.platforms.map((p) => p.platform));
+    const summary = earlier.summary.platforms.find((p) => p.platform === platform) ?? earlier.summary.platforms[0];
+    if (!summary) return;
+    const heading = vscode.l10n.t('Attestations of {0}, {1}:', shortDigest(earlier.digest), describeAge(earlier, Date.now()));
+    text.appendMarkdown('\n\n---\n\n').appendText([heading, ...attestationLines(summary).slice(1)].join('\n\n'));
+  }
+
+  /** What the registry said of the image; when it answered, the digest of its content and its platforms. */
+  private describeRegistry(text: vscode.MarkdownString, ref: ImageRef, target: UseTarget, use: ImageUse): { digest: string; platforms: string[] } | undefined {
     const resolution = this.resolver.get(ref);
     if (resolution === undefined) {
       this.resolver.request([ref]);
@@ -119,14 +133,38 @@ export class ImageHover implements vscode.HoverProvider {
     if (use.pin.pinnable && (status.kind === 'stale' || status.kind === 'notFound' || status.kind === 'mismatch')) {
       actions.push(link(vscode.l10n.t('Update pin'), vscode.l10n.t('Look up the digest the tag points to, verify it, and write it here'), Commands.pin, [target]));
     }
-    if (actions.length) text.appendMarkdown(`\n\n${actions.join(' · ')}`);
-    return details.digest;
+    actions.push(link(vscode.l10n.t('Show attestations'), vscode.l10n.t('Open the report of every platform\'s attestations'), Commands.showAttestations, [familiarName(ref)]));
+    text.appendMarkdown(`\n\n${actions.join(' · ')}`);
+    return { digest: details.digest, platforms: details.platforms.map((p) => p.platform) };
   }
 }
 
-/** One platform's attestations in a few lines: provenance, SBOM, signatures, and why something is missing. */
-function attestationLines(summary: ImageSummary, p: PlatformSummary): string[] {
-  const lines = [summary.platforms.length > 1 ? vscode.l10n.t('Attestations of {0} ({1} platforms read):', p.platform, summary.platforms.length) : vscode.l10n.t('Attestations:')];
+/**
+ * The platform whose attestations the hover shows, one of the image's when it can: the one the file names as a
+ * literal (`FROM --platform=linux/arm64`, Compose `platform:`; without a variant, any variant of it, as the core's
+ * matchesPlatform takes it), else the first. Reads of the same platform are then shared with the tree's.
+ */
+function hoverPlatform(use: ImageUse, platforms: readonly string[]): string | undefined {
+  const written = use.platform?.trim().toLowerCase();
+  const wanted = written !== undefined && /^[a-z0-9_.-]+\/[a-z0-9_.-]+(?:\/[a-z0-9_.-]+)?$/.test(written) ? written : undefined;
+  if (wanted === undefined) return platforms[0];
+  return platforms.find((p) => p === wanted) ?? platforms.find((p) => p.startsWith(`${wanted}/`)) ?? wanted;
+}
+
+/** "read 12 minutes ago". */
+function describeAge({ readAt }: ReadAttestations, now: number): string {
+  const minutes = Math.floor((now - readAt) / 60_000);
+  if (minutes < 1) return vscode.l10n.t('read just now');
+  if (minutes === 1) return vscode.l10n.t('read 1 minute ago');
+  if (minutes < 120) return vscode.l10n.t('read {0} minutes ago', minutes);
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return vscode.l10n.t('read {0} hours ago', hours);
+  return vscode.l10n.t('read {0} days ago', Math.floor(hours / 24));
+}
+
+/** One platform's attestations in a few lines: a heading, provenance, SBOM, signatures, and why something is missing. */
+function attestationLines(p: PlatformSummary): string[] {
+  const lines = [p.platform ? vscode.l10n.t('Attestations of {0}:', p.platform) : vscode.l10n.t('Attestations:')];
   const source = p.provenance?.source ?? p.annotatedSource;
   if (source?.repository) lines.push(vscode.l10n.t('Source: {0}', source.revision ? `${source.repository}@${source.revision.slice(0, 12)}` : source.repository));
   if (p.provenance) {

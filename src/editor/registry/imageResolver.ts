@@ -7,20 +7,43 @@ import { canonicalName, familiarName, type ImageRef } from '../../reference/imag
 import type { RegistryClient } from '../../registry/client';
 import { RegistryError } from '../../registry/errors';
 import { describeImage, type ImageDetails } from '../../registry/imageDetails';
-import type { ImageSummary } from '../../attest/summary';
+import { referrerRepositoryFor } from '../../attest/referrerRepository';
+import type { ImageSummary, SummaryOptions } from '../../attest/summary';
 import type { Resolution } from '../../pin/pinStatus';
 import type { BuildFileIndex } from '../../workspace/buildFileIndex';
 import { IMAGES_VIEW } from '../context';
 
 export type { Resolution } from '../../pin/pinStatus';
 
+/** Which attestations to read: one platform's (a tree row, the hover), or every platform's. */
+export interface AttestationRead {
+  /** `os/arch[/variant]`, as the platform rows and `--platform` name it. */
+  readonly platform?: string;
+  /** The hover's read: the attestations in the index, referrers only when it has none, no cosign tags. */
+  readonly quick?: boolean;
+}
+
+/** A summary and when it was read: the hover says its age when the registry cannot be asked. */
+export interface ReadAttestations {
+  readonly summary: ImageSummary;
+  readonly readAt: number;
+}
+
+/** A read as a tree row shows it: under way, done, or failed (kept until retried, so a row does not ask again at once). */
+export type AttestationState = { readonly state: 'reading'; readonly done: Promise<unknown> } | { readonly state: 'read'; readonly read: ReadAttestations } | { readonly state: 'failed'; readonly error: Error };
+
 /** Index changes come in bursts (a scan, typing): look for new images once per burst. */
 const COLLECT_DELAY_MS = 200;
 
 export class ImageResolver implements vscode.Disposable {
   private readonly results = new Map<string, Resolution>();
-  /** Attestation summaries by image and digest, read once; a failed read is forgotten, to be asked again. */
-  private readonly summaries = new Map<string, Promise<ImageSummary>>();
+  /** Attestation summaries by image, digest and read, read once; a failed read is forgotten, to be asked again. */
+  private readonly summaries = new Map<string, Promise<ReadAttestations>>();
+  private readonly settled = new Map<string, ReadAttestations>();
+  /** Failed reads by the same key, for the tree's rows; cleared by a retry. */
+  private readonly failedReads = new Map<string, { image: string; error: Error }>();
+  /** The last read of each image (by name), kept across resets: what the hover shows when the registry cannot be asked. */
+  private readonly lastRead = new Map<string, ReadAttestations & { readonly digest: string }>();
   /** The images (`canonicalName` keys) whose result changed; undefined: every one (a reset). */
   private readonly changed = new vscode.EventEmitter<readonly string[] | undefined>();
   readonly onDidChange = this.changed.event;
@@ -39,6 +62,8 @@ export class ImageResolver implements vscode.Disposable {
     private readonly connect: () => Promise<RegistryClient>,
     /** Every lookup's outcome goes to the output channel: what was asked, what answered, why it failed. */
     private readonly log: Pick<vscode.LogOutputChannel, 'info' | 'warn'>,
+    /** `imageProvenance.referrerRepositories`: where some registries keep their images' attestations. */
+    private readonly referrerRepositories: () => Readonly<Record<string, string>> = () => ({}),
   ) {
     this.unsubscribe = index.onDidChange(() => this.scheduleCollect());
   }
@@ -99,30 +124,84 @@ export class ImageResolver implements vscode.Disposable {
   }
 
   /**
-   * What the attestations of the content `digest` names say, per platform. Read once and shared; the reader
-   * (statements, provenance, SBOMs) is a bundle of its own, loaded the first time this is asked.
+   * What the attestations of the content `digest` names say, per platform. Read once per image, digest and
+   * read and shared; the reader (statements, provenance, SBOMs) is a bundle of its own, loaded the first time
+   * this is asked.
    */
-  attestations(ref: ImageRef, digest: string): Promise<ImageSummary> {
-    const key = `${canonicalName(ref)}@${digest}`;
-    let summary = this.summaries.get(key);
-    if (summary === undefined) {
-      const generation = this.aborter.signal;
-      summary = (async () => {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, on purpose
-        const { summarizeImage } = require('../../attest/summary') as typeof import('../../attest/summary');
-        return summarizeImage(await this.registry, ref, digest, { signal: generation });
-      })();
-      summary.catch(() => this.summaries.delete(key));
-      this.summaries.set(key, summary);
-    }
+  attestations(ref: ImageRef, digest: string, read: AttestationRead = {}): Promise<ReadAttestations> {
+    const key = summaryKey(ref, digest, read);
+    const known = this.summaries.get(key);
+    if (known) return known;
+    const generation = this.aborter.signal;
+    const summary = (async () => {
+      const { summarizeImage } = loadSummary();
+      const options = { ...this.summaryOptions(ref, read), signal: generation };
+      return { summary: await summarizeImage(await this.registry, ref, digest, options), readAt: Date.now() };
+    })();
+    this.summaries.set(key, summary);
+    this.failedReads.delete(key);
+    summary.then(
+      (done) => {
+        if (generation.aborted) return;
+        this.settled.set(key, done);
+        this.lastRead.set(canonicalName(ref), { ...done, digest });
+      },
+      (error: unknown) => {
+        if (this.summaries.get(key) === summary) this.summaries.delete(key);
+        if (!generation.aborted) this.failedReads.set(key, { image: canonicalName(ref), error: error instanceof Error ? error : new Error(String(error)) });
+      },
+    );
     return summary;
+  }
+
+  /** One platform's complete read for a tree row: its state now, the read started if there is none. */
+  platformAttestations(ref: ImageRef, digest: string, platform: string): AttestationState {
+    const key = summaryKey(ref, digest, { platform });
+    const read = this.settled.get(key);
+    if (read) return { state: 'read', read };
+    const failed = this.failedReads.get(key);
+    if (failed) return { state: 'failed', error: failed.error };
+    return { state: 'reading', done: this.attestations(ref, digest, { platform }).catch(() => undefined) };
+  }
+
+  /**
+   * The hover's read of one platform: a complete read already made (of that platform or of all) if there is
+   * one, else the quick read, asked once.
+   */
+  hoverAttestations(ref: ImageRef, digest: string, platform: string | undefined): Promise<ReadAttestations> {
+    const complete = (platform !== undefined && this.settled.get(summaryKey(ref, digest, { platform }))) || this.settled.get(summaryKey(ref, digest, {}));
+    return complete ? Promise.resolve(complete) : this.attestations(ref, digest, { ...(platform !== undefined && { platform }), quick: true });
+  }
+
+  /** The last attestations read of an image (by name), whenever that was: for when the registry cannot be asked now. */
+  lastAttestations(ref: ImageRef): (ReadAttestations & { readonly digest: string }) | undefined {
+    return this.lastRead.get(canonicalName(ref));
+  }
+
+  /**
+   * One platform's attestations with their in-toto statements decoded, for copying: read each time (the
+   * statements are not kept), through the content cache.
+   */
+  async statements(ref: ImageRef, digest: string, platform: string | undefined, signal?: AbortSignal): Promise<ImageSummary> {
+    const { summarizeImage } = loadSummary();
+    const options: SummaryOptions = { ...this.summaryOptions(ref, platform !== undefined ? { platform } : {}), keepStatements: true, ...(signal && { signal }) };
+    return summarizeImage(await this.registry, ref, digest, options);
+  }
+
+  private summaryOptions(ref: ImageRef, read: AttestationRead): SummaryOptions {
+    const referrerRepository = referrerRepositoryFor(ref, this.referrerRepositories());
+    return { ...(read.platform !== undefined && { platform: read.platform }), ...(read.quick && { quick: true }), ...(referrerRepository && { referrerRepository }) };
   }
 
   /** Tries failed images again (when the network is back). */
   retry(): void {
     const failed = [...this.results].filter(([, result]) => result.state === 'failed').map(([key]) => key);
     for (const key of failed) this.results.delete(key);
+    // Images whose attestations could not be read: their rows ask again when redrawn.
+    const unread = [...new Set([...this.failedReads.values()].map((f) => f.image))];
+    this.failedReads.clear();
     this.collect();
+    if (unread.length) this.changed.fire(unread);
     // Shown as not looked up until someone looks again (the view is hidden, or an editor asks).
     if (!this.active && failed.length) this.changed.fire(failed);
   }
@@ -134,8 +213,15 @@ export class ImageResolver implements vscode.Disposable {
     void this.closeClient();
     this.results.clear();
     this.summaries.clear();
+    this.settled.clear();
+    this.failedReads.clear();
     this.changed.fire(undefined);
     this.collect();
+  }
+
+  /** Forgets the attestations read earlier too (the cache was cleared): nothing is shown from before. */
+  forgetReads(): void {
+    this.lastRead.clear();
   }
 
   /** The client the resolutions come from, for commands that fetch more (a manifest to show). */
@@ -218,6 +304,16 @@ export class ImageResolver implements vscode.Disposable {
     this.changed.dispose();
     void this.closeClient();
   }
+}
+
+function summaryKey(ref: ImageRef, digest: string, read: AttestationRead): string {
+  return `${canonicalName(ref)}@${digest} ${read.platform ?? '*'}${read.quick ? ' quick' : ''}`;
+}
+
+/** The attestation reader's bundle (dist/attest.js), loaded on first use. */
+function loadSummary(): typeof import('../../attest/summary') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, on purpose
+  return require('../../attest/summary') as typeof import('../../attest/summary');
 }
 
 /** Anything else thrown is a bug of ours; it still shows on the image, not as an unhandled rejection. */

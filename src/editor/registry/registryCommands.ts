@@ -37,7 +37,8 @@ async function imageTarget(deps: ImageCommandDeps, node: TreeNode | undefined, n
   const row = node ?? (editor && deps.index.has(editor.document.uri.toString()) ? undefined : deps.treeView.selection[0]);
   let use: ImageUse | undefined;
   if (row) {
-    const useNode = row.type === 'use' ? row : row.type === 'detail' ? row.parent : undefined;
+    const platformNode = row.type === 'attestation' ? row.parent : row;
+    const useNode = platformNode.type === 'use' ? platformNode : platformNode.type === 'detail' ? platformNode.parent : undefined;
     use = useNode && deps.tree.resolve(useNode)?.use;
   } else {
     const target = await useFromEditor(deps.index, (u) => pulledImage(u) !== undefined, vscode.l10n.t('This file has no image a registry could describe.'));
@@ -60,7 +61,8 @@ async function imageTarget(deps: ImageCommandDeps, node: TreeNode | undefined, n
       return undefined;
     }
   }
-  const platform = row?.type === 'detail' ? details.platforms[row.row] : undefined;
+  const platformRow = row?.type === 'attestation' ? row.parent : row;
+  const platform = platformRow?.type === 'detail' ? details.platforms[platformRow.row] : undefined;
   return { ref, details, ...(platform && { platform: platform.platform }) };
 }
 

@@ -6,7 +6,7 @@ import { DEFAULT_REGISTRY_SETTINGS, type RegistryHostSettings, type RegistrySett
 import { SECTION } from '../config';
 
 /** Every setting that changes how registries are reached: a change rebuilds the client. */
-export const REGISTRY_SETTINGS = [`${SECTION}.registry`, 'http.proxy', 'http.proxyStrictSSL', 'http.noProxy'];
+export const REGISTRY_SETTINGS = [`${SECTION}.registry`, `${SECTION}.referrerRepositories`, 'http.proxy', 'http.proxyStrictSSL', 'http.noProxy'];
 
 /**
  * Reads the settings; `problems` says which CA files could not be read (by path: a path is not a secret).
@@ -67,4 +67,15 @@ function hostSettings(value: unknown): Record<string, RegistryHostSettings> {
     };
   }
   return hosts;
+}
+
+/**
+ * `imageProvenance.referrerRepositories`: `{ "dhi.io": "registry.scout.docker.com" }`, ill-typed entries dropped.
+ * A restricted workspace's own value is not read (package.json lists it in `restrictedConfigurations`): it
+ * could send the lookups of an image's attestations to a registry of its choosing.
+ */
+export function readReferrerRepositories(): Record<string, string> {
+  const value = vscode.workspace.getConfiguration(SECTION).get<unknown>('referrerRepositories', {});
+  if (typeof value !== 'object' || value === null) return {};
+  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1].trim() !== ''));
 }

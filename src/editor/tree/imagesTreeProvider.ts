@@ -3,11 +3,12 @@
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import { pulledImage, type BuildDefinition, type BuildFile, type ImageUse } from '../../model/buildFile';
-import { canonicalName } from '../../reference/imageReference';
+import { canonicalName, type ImageRef } from '../../reference/imageReference';
 import type { BuildFileIndex, LinkKey } from '../../workspace/buildFileIndex';
 import { ContextKeys } from '../context';
 import type { ImageResolver, Resolution } from '../registry/imageResolver';
-import { detailCount, detailItem, fileItem, imageItem, linkItem, nodeId, notBuiltDecorations, unitItem, useItem, type TreeNode, type UseNode } from './nodes';
+import { attestationItem, attestationRows, type AttestationRow } from './attestationRows';
+import { detailCount, detailItem, fileItem, imageItem, linkItem, nodeId, notBuiltDecorations, unitItem, useItem, type AttestationNode, type DetailNode, type TreeNode, type UseNode } from './nodes';
 
 export type GroupBy = 'file' | 'image';
 
@@ -48,6 +49,8 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private readonly drawn = new Map<string, { readonly rows: 'file' | 'all'; readonly digest: string }>();
   /** The files each image's rows were listed from, when they were last handed out. */
   private readonly imageSources = new Map<string, Set<string>>();
+  /** Platform rows whose attestations are being read: each is redrawn once, when its read is done. */
+  private readonly reading = new Set<DetailNode>();
 
   constructor(
     private readonly index: BuildFileIndex,
@@ -114,7 +117,44 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         const found = this.resolve(node.parent);
         return detailItem(node, found && this.resolutionOf(found.use));
       }
+      case 'attestation': {
+        const row = this.attestationRowsOf(node.parent)[node.row];
+        return row ? attestationItem(row, node.parent.parent) : new vscode.TreeItem('');
+      }
     }
+  }
+
+  /** The image, content and platform a platform row stands for, once the registry has described it. */
+  platformOf(node: DetailNode): { ref: ImageRef; digest: string; platform: string } | undefined {
+    const use = this.resolve(node.parent)?.use;
+    const ref = use && pulledImage(use);
+    const resolution = use && this.resolutionOf(use);
+    const platform = resolution?.state === 'resolved' ? resolution.details.platforms[node.row] : undefined;
+    return ref && platform && resolution?.state === 'resolved' ? { ref, digest: resolution.details.digest, platform: platform.platform } : undefined;
+  }
+
+  /** What an attestation row stands for (Copy SBOM copies the row's own document). */
+  attestationRowOf(node: AttestationNode): AttestationRow | undefined {
+    return this.attestationRowsOf(node.parent)[node.row];
+  }
+
+  /**
+   * A platform's attestation rows; the complete read of that platform starts the first time they are asked
+   * for, and the platform row is redrawn when it is done (a row says it is reading until then).
+   */
+  private attestationRowsOf(node: DetailNode): AttestationRow[] {
+    const target = this.platformOf(node);
+    if (!target) return [];
+    const state = this.resolver.platformAttestations(target.ref, target.digest, target.platform);
+    if (state.state === 'reading' && !this.reading.has(node)) {
+      this.reading.add(node);
+      void state.done.then(() => {
+        this.reading.delete(node);
+        // The very node VS Code holds, unless a whole-tree redraw has replaced it since.
+        if (this.nodes.get(nodeId(node)) === node) this.changed.fire([node]);
+      });
+    }
+    return attestationRows(state, target.platform);
   }
 
   /** What the registry said about a use's image, if it is one a registry can describe. */
@@ -187,6 +227,8 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         return Array.from({ length: count }, (_, row) => ({ type: 'detail', parent: node, row }));
       }
       case 'detail':
+        return this.attestationRowsOf(node).map((_, row) => ({ type: 'attestation', parent: node, row }));
+      case 'attestation':
         return [];
     }
   }
@@ -194,6 +236,7 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   getParent(node: TreeNode): TreeNode | undefined {
     switch (node.type) {
       case 'detail':
+      case 'attestation':
         return node.parent;
       case 'file':
       case 'image':

@@ -25,10 +25,13 @@ export type TreeNode =
   /** `image` is set when the use is listed under an image (grouped by image), not under its file. */
   | { readonly type: 'use'; readonly path: string; readonly use: number; readonly image?: string; readonly via?: LinkKey; readonly group?: number }
   /** What the registry says about a use's image: one row per platform, or why it could not say. */
-  | { readonly type: 'detail'; readonly parent: UseNode; readonly row: number };
+  | { readonly type: 'detail'; readonly parent: UseNode; readonly row: number }
+  /** What a platform's attestations say: one row each (see attestationRows), read when the platform is expanded. */
+  | { readonly type: 'attestation'; readonly parent: DetailNode; readonly row: number };
 
 export type UseNode = Extract<TreeNode, { type: 'use' }>;
 export type DetailNode = Extract<TreeNode, { type: 'detail' }>;
+export type AttestationNode = Extract<TreeNode, { type: 'attestation' }>;
 
 const viaId = (via: LinkKey | undefined): string => (via ? `:via:${via.build}:${via.owner}` : '');
 /** Rows under a Bake group repeat rows listed at the file's level: the group keeps their ids apart. */
@@ -48,6 +51,8 @@ export function nodeId(node: TreeNode): string {
       return `use:${node.use}:${node.path}${viaId(node.via)}${groupId(node.group)}` + (node.image !== undefined ? `:in:${node.image}` : '');
     case 'detail':
       return `${nodeId(node.parent)}:detail:${node.row}`;
+    case 'attestation':
+      return `${nodeId(node.parent)}:attestation:${node.row}`;
   }
 }
 
@@ -223,7 +228,8 @@ export function detailItem(node: DetailNode, resolution: Resolution | undefined)
     item.tooltip = vscode.l10n.t('{0} lists no platform images.', details.digest);
     return item;
   }
-  const item = new vscode.TreeItem(platform.platform);
+  // Expanding it reads the platform's attestations.
+  const item = new vscode.TreeItem(platform.platform, vscode.TreeItemCollapsibleState.Collapsed);
   item.description = shortDigest(platform.digest);
   item.tooltip = [platform.platform, platform.digest, details.kind === 'index' ? vscode.l10n.t('In the index {0}', details.digest) : ''].filter(Boolean).join('\n');
   item.iconPath = new vscode.ThemeIcon('vm');

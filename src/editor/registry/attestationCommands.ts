@@ -1,0 +1,208 @@
+// The attestation commands: Show Attestations for Image… (the report `image-provenance attestations` prints, as a
+// read-only document) and Copy Provenance / SBOM as JSON (the decoded in-toto statement, the SBOM document).
+
+import * as vscode from 'vscode';
+import type { PlatformSummary } from '../../attest/summary';
+import { renderSummary } from '../../cli/attestations';
+import { pulledImage } from '../../model/buildFile';
+import { familiarName, parseImageReference, type ImageRef } from '../../reference/imageReference';
+import { RegistryError } from '../../registry/errors';
+import { ATTESTATIONS_SCHEME } from '../context';
+import { localize } from '../localize';
+import { toRange, type TreeNode } from '../tree/nodes';
+import type { ImageCommandDeps } from './registryCommands';
+import type { ImageResolver } from './imageResolver';
+
+/**
+ * From a tree row or a hover link (its image, as text), or from the palette (any reference, typed in): the tag is
+ * resolved and the report opened, under a notification that can cancel it.
+ */
+export async function showAttestations(deps: ImageCommandDeps, arg: TreeNode | string | undefined): Promise<void> {
+  const ref = typeof arg === 'string' ? parsed(arg) : arg ? imageOfRow(deps, arg) : await askForImage(deps);
+  if (!ref) return;
+  const image = familiarName(ref);
+  const digest = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the attestations of {0}…', image), cancellable: true },
+    async (_progress, token) => {
+      const aborter = new AbortController();
+      let cancel: vscode.Disposable | undefined;
+      const stopped = new Promise<undefined>((resolve) => (cancel = token.onCancellationRequested(() => (aborter.abort(), resolve(undefined)))));
+      try {
+        const digest = ref.digest ?? (await (await deps.resolver.registry).resolve(ref, { signal: aborter.signal })).digest;
+        // Cancelling stops the wait, not the shared read: the hover and the tree may want it too.
+        return await Promise.race([deps.resolver.attestations(ref, digest).then(() => digest), stopped]);
+      } catch (error) {
+        if (!token.isCancellationRequested) void vscode.window.showWarningMessage(vscode.l10n.t('The attestations of {0} could not be read: {1}', image, errorText(error)));
+        return undefined;
+      } finally {
+        cancel?.dispose();
+      }
+    },
+  );
+  if (digest !== undefined) await openAttestationReport(ref, digest);
+}
+
+/** Where the report opens (issue 13 replaces the document with a panel: this is the one place that knows). */
+export async function openAttestationReport(ref: ImageRef, digest: string): Promise<void> {
+  const document = await vscode.workspace.openTextDocument(attestationsUri(ref, digest));
+  await vscode.window.showTextDocument(document, { preview: true });
+}
+
+/** `image-provenance-attestations:/node_22-slim@sha256_0123456789ab.txt?<query>`: the name is for the tab, the query for the content. */
+export function attestationsUri(ref: ImageRef, digest: string): vscode.Uri {
+  const name = `${familiarName(ref, { withDigest: false })}@${digest.slice(0, 19)}`.replace(/[/:]/g, '_');
+  return vscode.Uri.from({ scheme: ATTESTATIONS_SCHEME, path: `/${name}.txt`, query: new URLSearchParams({ ref: familiarName(ref), digest }).toString() });
+}
+
+/** Serves the reports: the CLI's text for the same read (every platform), shared with the rest of the extension. */
+export class AttestationDocuments implements vscode.TextDocumentContentProvider {
+  constructor(private readonly resolver: ImageResolver) {}
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const query = new URLSearchParams(uri.query);
+    const ref = parseImageReference(query.get('ref') ?? '');
+    if (!ref.ok) return `${vscode.l10n.t('Not an image reference')}\n`;
+    try {
+      const { summary } = await this.resolver.attestations(ref.ref, query.get('digest') ?? '');
+      return renderSummary(familiarName(ref.ref), summary);
+    } catch (error) {
+      // Shown in the document itself; a registry error never holds credentials.
+      return `${vscode.l10n.t('The attestations of {0} could not be read: {1}', familiarName(ref.ref), errorText(error))}\n`;
+    }
+  }
+}
+
+type Copied = 'provenance' | 'sbom';
+
+/**
+ * Copies one platform's provenance statement, or an SBOM document (the row's, else the final image's), as
+ * indented JSON. From the palette it asks for an image of the workspace and, when it has several, a platform.
+ */
+export async function copyAttestation(deps: ImageCommandDeps, what: Copied, node: TreeNode | undefined): Promise<string | undefined> {
+  const target = node?.type === 'attestation' ? rowTarget(deps, node) : await pickPlatform(deps);
+  if (!target) return undefined;
+  const image = familiarName(target.ref);
+  const where = target.platform ? `${image} (${target.platform})` : image;
+  let platform: PlatformSummary | undefined;
+  try {
+    const summary = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the attestations of {0}…', where), cancellable: true },
+      async (_progress, token) => {
+        const aborter = new AbortController();
+        const cancel = token.onCancellationRequested(() => aborter.abort());
+        try {
+          return await deps.resolver.statements(target.ref, target.digest, target.platform, aborter.signal);
+        } finally {
+          cancel.dispose();
+        }
+      },
+    );
+    platform = summary.platforms[0];
+  } catch (error) {
+    if (!RegistryError.is(error, 'cancelled')) void vscode.window.showWarningMessage(vscode.l10n.t('The attestations of {0} could not be read: {1}', where, errorText(error)));
+    return undefined;
+  }
+  const content = platform && (what === 'provenance' ? platform.statements?.provenance : sbomDocument(platform, target.sbom));
+  if (content === undefined) {
+    void vscode.window.showInformationMessage(what === 'provenance' ? vscode.l10n.t('{0} has no provenance attestation.', where) : vscode.l10n.t('{0} has no SBOM.', where));
+    return undefined;
+  }
+  const text = `${JSON.stringify(content, null, 2)}\n`;
+  await vscode.env.clipboard.writeText(text);
+  vscode.window.setStatusBarMessage(what === 'provenance' ? vscode.l10n.t('Copied the provenance of {0}', where) : vscode.l10n.t('Copied the SBOM of {0}', where), 3000);
+  return text;
+}
+
+/** The SBOM document itself (the statement's predicate): the one asked for, else the first that describes the final image. */
+function sbomDocument(p: PlatformSummary, index: number | undefined): unknown {
+  const chosen = index ?? Math.max(0, p.sboms.findIndex((d) => d.scope.kind === 'image'));
+  const statement = p.statements?.sboms[chosen];
+  return typeof statement === 'object' && statement !== null ? (statement as { predicate?: unknown }).predicate : undefined;
+}
+
+interface PlatformTarget {
+  readonly ref: ImageRef;
+  readonly digest: string;
+  readonly platform?: string;
+  /** The SBOM row's document, by its place among the platform's SBOMs. */
+  readonly sbom?: number;
+}
+
+function rowTarget(deps: ImageCommandDeps, node: Extract<TreeNode, { type: 'attestation' }>): PlatformTarget | undefined {
+  const target = deps.tree.platformOf(node.parent);
+  const row = deps.tree.attestationRowOf(node);
+  return target && { ...target, ...(row?.kind === 'sbom' && { sbom: row.index }) };
+}
+
+/** An image of the workspace (the one under the cursor first), looked up if need be, and one of its platforms. */
+async function pickPlatform(deps: ImageCommandDeps): Promise<PlatformTarget | undefined> {
+  const refs = new Map<string, ImageRef>();
+  const here = imageAtCursor(deps);
+  if (here) refs.set(familiarName(here), here);
+  for (const group of deps.index.byImage()) {
+    for (const { use } of group.uses) {
+      const ref = pulledImage(use);
+      if (ref && !refs.has(familiarName(ref))) refs.set(familiarName(ref), ref);
+    }
+  }
+  if (!refs.size) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('No image in this workspace can be read from a registry.'));
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick([...refs.keys()], { title: vscode.l10n.t('Which image?') });
+  const ref = picked !== undefined ? refs.get(picked) : undefined;
+  if (!ref) return undefined;
+  const known = deps.resolver.get(ref);
+  let details;
+  try {
+    details = known?.state === 'resolved' ? known.details : await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Looking up {0}…', picked!) }, () => deps.resolver.refresh(ref));
+  } catch (error) {
+    void vscode.window.showWarningMessage(vscode.l10n.t('{0} could not be looked up: {1}', picked!, errorText(error)));
+    return undefined;
+  }
+  const platforms = details.platforms.map((p) => p.platform);
+  const platform = platforms.length > 1 ? await vscode.window.showQuickPick(platforms, { title: vscode.l10n.t('Which platform?') }) : platforms[0];
+  if (platforms.length > 1 && platform === undefined) return undefined;
+  return { ref, digest: details.digest, ...(platform !== undefined && { platform }) };
+}
+
+/** The palette asks for any reference, offering the image under the cursor. */
+async function askForImage(deps: ImageCommandDeps): Promise<ImageRef | undefined> {
+  const here = imageAtCursor(deps);
+  const text = await vscode.window.showInputBox({
+    title: vscode.l10n.t('Show Attestations for Image'),
+    prompt: vscode.l10n.t('An image reference: name, tag or digest (alpine:3.21, ghcr.io/org/app@sha256:…)'),
+    value: here ? familiarName(here) : '',
+    ignoreFocusOut: true,
+    validateInput: (value) => {
+      const result = parseImageReference(value.trim());
+      return result.ok ? undefined : localize(result.error.message);
+    },
+  });
+  return text === undefined ? undefined : parsed(text);
+}
+
+function parsed(text: string): ImageRef | undefined {
+  const result = parseImageReference(text.trim());
+  if (result.ok) return result.ref;
+  void vscode.window.showWarningMessage(vscode.l10n.t('"{0}" is not an image reference: {1}', text, localize(result.error.message)));
+  return undefined;
+}
+
+/** A use row's image, or that of the use a platform or attestation row is under. */
+function imageOfRow(deps: ImageCommandDeps, node: TreeNode): ImageRef | undefined {
+  const useNode = node.type === 'use' ? node : node.type === 'detail' ? node.parent : node.type === 'attestation' ? node.parent.parent : undefined;
+  const use = useNode && deps.tree.resolve(useNode)?.use;
+  return use && pulledImage(use);
+}
+
+function imageAtCursor(deps: ImageCommandDeps): ImageRef | undefined {
+  const editor = vscode.window.activeTextEditor;
+  const file = editor && deps.index.get(editor.document.uri.toString());
+  const use = file?.uses.find((u) => toRange(u.range).contains(editor!.selection.active));
+  return use && pulledImage(use);
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

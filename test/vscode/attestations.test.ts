@@ -1,0 +1,262 @@
+// Extension tests, in a real VS Code against the real registry: the attestations of the seeded images in the
+// Images tree (under each platform, read when the platform is expanded), Show Attestations for Image…, Copy
+// Provenance / SBOM as JSON, and the hover's read (warm: no request; the registry out of reach: what was read
+// before, with its age). What is expected comes from what the runner seeds (test/host/testRegistry.ts with
+// test/registry/harness/imageContent.ts attestationImage): node:22-slim is a BuildKit-style OCI index whose two
+// platforms each have an attestation manifest in the index (platform unknown/unknown, annotations
+// vnd.docker.reference.type/digest, as BuildKit docs/attestations/attestation-storage.md describes) holding SLSA
+// v0.2 provenance without build args or steps (mode=min, as BuildKit's solver/llbsolver/provenance.go writes it)
+// and an SPDX 2.3 SBOM of one MIT package "seed"; alpine:3.20 is a single Docker manifest and nginx:1.27 a
+// Docker manifest list, neither with attestations.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ImageProvenanceApi } from '../../src/extension';
+import { parseImageReference, type ImageRef } from '../../src/reference/imageReference';
+import { api, createIndexed, deleteIndexed, EXTENSION_ID, eventually, menuCommands, row, rows, seeded, short, workspaceUri, type Row } from './helpers';
+
+const SLOW = 15_000;
+/** Nothing listens on port 1: connections are refused at once (ECONNREFUSED). */
+const REFUSED = '127.0.0.1:1';
+
+function ref(text: string): ImageRef {
+  const parsed = parseImageReference(text);
+  assert.ok(parsed.ok, text);
+  return parsed.ref;
+}
+
+/** The use rows of this test's Dockerfile, stage by stage, once the registry has described each image. */
+async function useRows(a: ImageProvenanceApi, uri: vscode.Uri, ...images: string[]): Promise<Row[]> {
+  const refs = images.map(ref);
+  a.resolver.request(refs);
+  await eventually(() => refs.every((r) => a.resolver.get(r)?.state === 'resolved'), `${images.join(', ')} to be looked up`, SLOW);
+  const file = (await rows(a)).find((r) => r.item.resourceUri?.toString() === uri.toString());
+  assert.ok(file, `${uri.toString()} is not in the tree`);
+  const stages = await rows(a, file.node);
+  return (await Promise.all(stages.map((stage) => rows(a, stage.node)))).flat();
+}
+
+/** A platform row's attestation rows, once read (a row says it is reading until then). */
+async function attestationRows(a: ImageProvenanceApi, platform: Row): Promise<Row[]> {
+  let list: Row[] = [];
+  await eventually(
+    async () => {
+      list = await rows(a, platform.node);
+      return !list.some((r) => r.label === 'reading attestations…');
+    },
+    `the attestations of ${platform.label} to be read`,
+    SLOW,
+  );
+  return list;
+}
+
+/**
+ * The test registry is Docker Hub's mirror and holds no referrers or cosign tags: asked for them, the client goes
+ * on to Docker Hub, which the tests cannot reach. What was found stands; what could not be asked is one row that
+ * names the cause.
+ */
+function assertPartlyRead(problems: Row | undefined): void {
+  assert.equal(problems?.item.contextValue, 'attestationProblem');
+  assert.match(problems.label, /^Read in part: /);
+  assert.match(String(problems.item.tooltip), /registry-1\.docker\.io.*\(mirrors tried first: 127\.0\.0\.1:\d+ notFound\)/);
+}
+
+/** The hover VS Code shows at a place, as plain text, and its command links with their arguments. */
+async function hoverAt(uri: vscode.Uri, position: vscode.Position): Promise<{ text: string; links: { command: string; args: unknown[] }[] }> {
+  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position);
+  const markdown = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+  const text = markdown.replace(/&nbsp;/g, ' ').replace(/\\([\\`*_{}[\]()#+\-.!])/g, '$1');
+  const links = [...markdown.matchAll(/\]\(command:([^?)]+)\?([^ )]*)/g)].map((m) => ({ command: m[1]!, args: JSON.parse(decodeURIComponent(m[2]!)) as unknown[] }));
+  return { text, links };
+}
+
+describe('Attestations in the tree, the commands and the hover', () => {
+  const uris: vscode.Uri[] = [];
+  let dockerfile: vscode.Uri;
+
+  before(async () => {
+    const a = await api();
+    await a.imagesTree.setGroupBy('file');
+    dockerfile = await createIndexed(a, workspaceUri('attestations/Dockerfile'), 'FROM node:22-slim AS app\nFROM alpine:3.20 AS single\nFROM nginx:1.27 AS list\nFROM --platform=linux/arm64 node:22-slim AS arm\n');
+    uris.push(dockerfile);
+  });
+  afterEach(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
+  after(async () => deleteIndexed(await api(), uris.splice(0)));
+
+  it('lists under each platform its provenance, its SBOM and where they are stored, and explains what is missing', async () => {
+    const a = await api();
+    const image = seeded().images['node:22-slim']!;
+    const [node] = await useRows(a, dockerfile, 'node:22-slim', 'alpine:3.20', 'nginx:1.27');
+    assert.equal(node?.label, 'node:22-slim');
+    const platforms = await rows(a, node.node);
+    assert.deepEqual(platforms.map((p) => p.label), ['linux/amd64', 'linux/arm64/v8']);
+    assert.equal(platforms[0]!.item.collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
+
+    // Expanding a platform starts its read: a row says so until it is done.
+    const first = await rows(a, platforms[0]!.node);
+    assert.deepEqual(first.map((r) => r.label), ['reading attestations…']);
+    const amd64 = await attestationRows(a, platforms[0]!);
+    const [provenance, sbom, explanation, problems, ...more] = amd64;
+    assert.deepEqual(
+      [provenance, sbom, explanation].map((r) => [r?.label, r?.description, r?.item.contextValue]),
+      [
+        ['Provenance: SLSA v0.2, mode=min', 'in the image index', 'attestation attestation-provenance'],
+        ['SBOM: 1 package', 'in the image index', 'attestation attestation-sbom'],
+        [explanation?.label, '', 'attestationExplanation explanation-provenanceMin'],
+      ],
+    );
+    assert.match(explanation!.label, /^The provenance is mode=min/);
+    assertPartlyRead(problems);
+    assert.deepEqual(more, []);
+    assert.match(String(provenance!.item.tooltip), /Builder: https:\/\/github\.com\/example\/builder/);
+    assert.match(String(provenance!.item.tooltip), /Built: 2026-01-01T00:00:01Z/);
+    assert.match(String(sbom!.item.tooltip), /^SPDX-2\.3, the final image/);
+    // The rows' menus: the report from any attestation row, each copy from its own kind of row.
+    const extensionPath = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
+    assert.deepEqual(menuCommands(extensionPath, String(provenance!.item.contextValue)), ['imageProvenance.copyProvenance', 'imageProvenance.showAttestations']);
+    assert.deepEqual(menuCommands(extensionPath, String(sbom!.item.contextValue)), ['imageProvenance.copySbom', 'imageProvenance.showAttestations']);
+    // Read once per platform and kept: the row and the resolver agree on what was read.
+    const read = a.resolver.platformAttestations(ref('node:22-slim'), image.digest, 'linux/amd64');
+    assert.equal(read.state, 'read');
+  });
+
+  it('explains an image without attestations instead of showing nothing', async () => {
+    const a = await api();
+    const [, alpine, nginx] = await useRows(a, dockerfile, 'node:22-slim', 'alpine:3.20', 'nginx:1.27');
+    const [single] = await rows(a, alpine!.node);
+    assert.equal(single?.label, 'linux/arm64/v8');
+    const singleRows = await attestationRows(a, single);
+    assert.deepEqual(singleRows.map((r) => r.item.contextValue), ['attestationExplanation explanation-noAttestations', 'attestationProblem']);
+    assertPartlyRead(singleRows[1]);
+    // A single manifest is what the docker driver and --load push (docker/buildx build/build.go).
+    assert.match(singleRows[0]!.label, /^No attestation found\. This is a single image manifest/);
+    assert.ok(singleRows[0]!.item.iconPath instanceof vscode.ThemeIcon && singleRows[0]!.item.iconPath.id === 'info');
+    const [listPlatform] = await rows(a, nginx!.node);
+    const listRows = await attestationRows(a, listPlatform!);
+    assert.deepEqual(listRows.map((r) => r.item.contextValue), ['attestationExplanation explanation-noAttestations', 'attestationProblem']);
+    assert.match(listRows[0]!.label, /^No attestation found\./);
+    assert.ok(!listRows[0]!.label.includes('single image manifest'), listRows[0]!.label);
+  });
+
+  it('never shows an attestation manifest (unknown/unknown) as a platform, grouped by file or by image', async () => {
+    const a = await api();
+    const image = seeded().images['node:22-slim']!;
+    const platforms = Object.keys(image.platforms);
+    const [node] = await useRows(a, dockerfile, 'node:22-slim');
+    assert.deepEqual((await rows(a, node!.node)).map((r) => r.label), platforms);
+    await a.imagesTree.setGroupBy('image');
+    try {
+      const group = row(await rows(a), 'node:22-slim');
+      const uses = await rows(a, group.node);
+      assert.ok(uses.length >= 2, 'both uses of node:22-slim are listed under it');
+      for (const use of uses) {
+        const labels = (await rows(a, use.node)).map((r) => r.label);
+        assert.deepEqual(labels, platforms, `${use.label}: ${labels.join(', ')}`);
+      }
+    } finally {
+      await a.imagesTree.setGroupBy('file');
+    }
+  });
+
+  it('opens the report the command line prints for any reference, from the palette’s argument or a tree row', async () => {
+    const a = await api();
+    const image = seeded().images['node:22-slim']!;
+    await vscode.commands.executeCommand('imageProvenance.showAttestations', 'node:22-slim');
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor);
+    assert.equal(editor.document.uri.scheme, 'image-provenance-attestations');
+    const text = editor.document.getText();
+    const [header] = text.split('\n');
+    assert.equal(header, `node:22-slim  ${image.digest}`);
+    for (const [platform, digest] of Object.entries(image.platforms)) assert.ok(text.includes(`\n${platform}  ${digest}\n`), text);
+    assert.match(text, /Stored: +in the image index/);
+    assert.match(text, /Provenance: +SLSA v0\.2, mode=min, builder https:\/\/github\.com\/example\/builder, built 2026-01-01T00:00:01Z/);
+    assert.match(text, /SBOM: +1 package, SPDX-2\.3, the final image; licenses MIT \(1\)/);
+    assert.ok(!text.includes('unknown/unknown'), text);
+
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const [, alpine] = await useRows(a, dockerfile, 'node:22-slim', 'alpine:3.20');
+    await vscode.commands.executeCommand('imageProvenance.showAttestations', alpine!.node);
+    const report = vscode.window.activeTextEditor?.document.getText() ?? '';
+    assert.ok(report.startsWith(`alpine:3.20  ${seeded().images['alpine:3.20']!.digest}\n`), report);
+    assert.match(report, /Note: +No attestation found\./);
+
+    // From the palette: an input box offering the image under the cursor.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const editor2 = await vscode.window.showTextDocument(dockerfile);
+    editor2.selection = new vscode.Selection(2, 7, 2, 7);
+    const shown = vscode.commands.executeCommand('imageProvenance.showAttestations');
+    // No API says an input box is open: the pause is the time the window takes to draw it.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await shown;
+    const typed = vscode.window.activeTextEditor?.document;
+    assert.equal(typed?.uri.scheme, 'image-provenance-attestations');
+    assert.ok(typed.getText().startsWith(`nginx:1.27  ${seeded().images['nginx:1.27']!.digest}\n`), typed.getText());
+  });
+
+  it('copies the provenance statement and the SBOM document of a platform as JSON', async () => {
+    const a = await api();
+    const image = seeded().images['node:22-slim']!;
+    const [node] = await useRows(a, dockerfile, 'node:22-slim');
+    const [, arm64] = await rows(a, node!.node);
+    const attestations = await attestationRows(a, arm64!);
+    await vscode.env.clipboard.writeText('');
+    await vscode.commands.executeCommand('imageProvenance.copyProvenance', row(attestations, 'Provenance: SLSA v0.2, mode=min').node);
+    const provenance = JSON.parse(await vscode.env.clipboard.readText()) as { _type: string; predicateType: string; subject: { digest: { sha256: string } }[]; predicate: { builder: { id: string } } };
+    assert.equal(provenance._type, 'https://in-toto.io/Statement/v0.1');
+    assert.equal(provenance.predicateType, 'https://slsa.dev/provenance/v0.2');
+    assert.equal(`sha256:${provenance.subject[0]!.digest.sha256}`, image.platforms['linux/arm64/v8']);
+    assert.equal(provenance.predicate.builder.id, 'https://github.com/example/builder');
+
+    await vscode.commands.executeCommand('imageProvenance.copySbom', row(attestations, 'SBOM: 1 package').node);
+    const sbom = JSON.parse(await vscode.env.clipboard.readText()) as { spdxVersion: string; packages: { name: string; versionInfo: string; licenseConcluded: string }[] };
+    assert.equal(sbom.spdxVersion, 'SPDX-2.3');
+    assert.deepEqual(sbom.packages.map((p) => [p.name, p.versionInfo, p.licenseConcluded]), [['seed', '1.0.0', 'MIT']]);
+  });
+
+  it('hovers the platform the build pulls, offers the report, and asks nothing the second time', async () => {
+    const a = await api();
+    await useRows(a, dockerfile, 'node:22-slim');
+    await vscode.window.showTextDocument(dockerfile);
+    const arm = new vscode.Position(3, 30);
+    // The first hover starts the quick read of linux/arm64 (the --platform written); the next one shows it.
+    await hoverAt(dockerfile, arm);
+    await eventually(async () => (await hoverAt(dockerfile, arm)).text.includes('Attestations of linux/arm64/v8:'), 'the attestations to show in the hover', SLOW);
+    await a.resolver.whenIdle();
+    const client = await a.resolver.registry;
+    const before = client.stats.requests;
+    const warm = await hoverAt(dockerfile, arm);
+    assert.equal(client.stats.requests, before, 'a warm hover sends no request');
+    assert.ok(warm.text.includes('Provenance: SLSA v0.2, mode=min'), warm.text);
+    assert.ok(warm.text.includes('SBOM: 1 package'), warm.text);
+
+    const show = warm.links.find((l) => l.command === 'imageProvenance.showAttestations');
+    assert.deepEqual(show?.args, ['node:22-slim']);
+    await vscode.commands.executeCommand(show!.command, ...show!.args);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.scheme, 'image-provenance-attestations');
+  });
+
+  it('shows the attestations read before, with their age, when the registry cannot be asked', async () => {
+    const a = await api();
+    const image = seeded().images['node:22-slim']!;
+    await useRows(a, dockerfile, 'node:22-slim');
+    await a.resolver.hoverAttestations(ref('node:22-slim'), image.digest, 'linux/amd64');
+    const config = vscode.workspace.getConfiguration('imageProvenance.registry');
+    const hosts = config.inspect('hosts')?.workspaceValue;
+    // The mirror refuses connections and Docker Hub is out of reach here: the registry cannot be asked.
+    await config.update('hosts', { 'docker.io': { mirrors: [REFUSED] }, [REFUSED]: { http: true } }, vscode.ConfigurationTarget.Workspace);
+    try {
+      a.resolver.request([ref('node:22-slim')]);
+      await eventually(() => a.resolver.get(ref('node:22-slim'))?.state === 'failed', 'node:22-slim to fail', SLOW);
+      await vscode.window.showTextDocument(dockerfile);
+      const offline = await hoverAt(dockerfile, new vscode.Position(0, 7));
+      assert.ok(offline.text.includes('The registry could not be asked'), offline.text);
+      assert.match(offline.text, new RegExp(`Attestations of ${short(image.digest)}, read (just now|1 minute ago|\\d+ minutes ago):`));
+      assert.ok(offline.text.includes('Provenance: SLSA v0.2, mode=min'), offline.text);
+    } finally {
+      await config.update('hosts', hosts, vscode.ConfigurationTarget.Workspace);
+      a.resolver.request([ref('node:22-slim')]);
+      await eventually(() => a.resolver.get(ref('node:22-slim'))?.state === 'resolved', 'node:22-slim to be looked up again', SLOW);
+    }
+  });
+});
