@@ -137,7 +137,7 @@ describe('Pinning in the browser', function () {
     // (syft's root entry, the scanned folder, is what the document describes, not a package); licenses GPL-2.0-only ×4 (alpine-baselayout, -data, apk-tools, busybox), then Apache-2.0
     // ×2 (libcrypto3, libssl3) and MIT ×2 (alpine-keys, musl), ties by name.
     const expected = [
-      'Attestations of linux/amd64 (2 platforms read):',
+      'Attestations of linux/amd64:',
       `Source: https://github.com/acme/base-images@${commitOf('nginx/1.27/alpine').slice(0, 12)}`,
       'Provenance: SLSA v1, mode=max',
       'Builder: https://github.com/acme/base-images/actions/runs/4103/attempts/1',
@@ -146,6 +146,14 @@ describe('Pinning in the browser', function () {
       'Top licenses: GPL-2.0-only, Apache-2.0, MIT',
     ];
     for (const line of expected) assert.ok(shown.includes(line), `the hover lacks "${line}":\n${shown}`);
+    // The repository and the commit are links to their GitHub pages (github.com/<org>/<repo>/commit/<sha>).
+    const commit = commitOf('nginx/1.27/alpine');
+    const hrefOf = async (text: string) => {
+      const anchor = page.locator('.monaco-hover a').filter({ hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`) }).last();
+      return (await anchor.getAttribute('data-href')) ?? (await anchor.getAttribute('href'));
+    };
+    assert.equal(await hrefOf(commit.slice(0, 12)), `https://github.com/acme/base-images/commit/${commit}`);
+    assert.equal(await hrefOf('https://github.com/acme/base-images'), 'https://github.com/acme/base-images');
     // mode=max with an SBOM: nothing to explain.
     assert.ok(!shown.includes('mode=min, what Buildx records'), shown);
     await page.keyboard.press('Escape');

@@ -236,6 +236,26 @@ describe('Attestations in the tree, the commands and the hover', () => {
     assert.equal(vscode.window.activeTextEditor?.document.uri.scheme, 'image-provenance-attestations');
   });
 
+  it('says in the log which referrer repository entries cannot be used', async () => {
+    const a = await api();
+    const config = vscode.workspace.getConfiguration('imageProvenance');
+    const before = config.inspect('referrerRepositories')?.workspaceValue;
+    // Docker tells a registry host from a path by a dot, a port or `localhost` (distribution/reference
+    // normalize.go, splitDockerDomain): `not a host` and `no-dot` are neither.
+    await config.update('referrerRepositories', { 'not a host': 'registry.scout.docker.com', 'dhi.io': 'no-dot' }, vscode.ConfigurationTarget.Workspace);
+    try {
+      a.resolver.request([ref('node:22-slim')]);
+      await eventually(() => a.resolver.get(ref('node:22-slim'))?.state === 'resolved', 'node:22-slim to be looked up with the new settings', SLOW);
+      await vscode.commands.executeCommand('imageProvenance.showLog');
+      const log = () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'output' && d.getText().includes('referrerRepositories'))?.getText() ?? '';
+      await eventually(() => log().includes('"no-dot"'), 'the referrer repository problems in the log', SLOW);
+      assert.ok(log().includes('The key "not a host" of imageProvenance.referrerRepositories is not a registry host or a host with a repository path, e.g. docker.io/myorg.'), log());
+      assert.ok(log().includes('The referrer repository "no-dot" for "dhi.io" is not a registry host or a host with a repository path, e.g. registry.scout.docker.com/myorg.'), log());
+    } finally {
+      await config.update('referrerRepositories', before, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   it('shows the attestations read before, with their age, when the registry cannot be asked', async () => {
     const a = await api();
     const image = seeded().images['node:22-slim']!;

@@ -7,6 +7,7 @@
 
 import * as vscode from 'vscode';
 import { licenseCounts } from '../../attest/licenses';
+import { sourceLinks } from '../../attest/sourceLinks';
 import type { PlatformSummary } from '../../attest/summary';
 import { pulledImage, type ImageUse } from '../../model/buildFile';
 import { pinStatus } from '../../pin/pinStatus';
@@ -71,7 +72,7 @@ export class ImageHover implements vscode.HoverProvider {
       return;
     }
     const summary = read.summary.platforms.find((p) => platform === undefined || p.platform === platform) ?? read.summary.platforms[0];
-    if (summary) text.appendMarkdown('\n\n---\n\n').appendText(attestationLines(summary).join('\n\n'));
+    if (summary) appendLines(text.appendMarkdown('\n\n---\n\n'), attestationLines(summary));
     else if (platform !== undefined) text.appendMarkdown('\n\n').appendText(vscode.l10n.t('This image has no platform {0}.', platform));
   }
 
@@ -83,7 +84,7 @@ export class ImageHover implements vscode.HoverProvider {
     const summary = earlier.summary.platforms.find((p) => p.platform === platform) ?? earlier.summary.platforms[0];
     if (!summary) return;
     const heading = vscode.l10n.t('Attestations of {0}, {1}:', shortDigest(earlier.digest), describeAge(earlier, Date.now()));
-    text.appendMarkdown('\n\n---\n\n').appendText([heading, ...attestationLines(summary).slice(1)].join('\n\n'));
+    appendLines(text.appendMarkdown('\n\n---\n\n'), [heading, ...attestationLines(summary).slice(1)]);
   }
 
   /** What the registry said of the image; when it answered, the digest of its content and its platforms. */
@@ -162,11 +163,40 @@ function describeAge({ readAt }: ReadAttestations, now: number): string {
   return vscode.l10n.t('read {0} days ago', Math.floor(hours / 24));
 }
 
+/** A line of text, or of pieces some of which link to a web page (the https URLs sourceLinks allows). */
+type HoverLine = string | { text: string; href?: string }[];
+
+/** Registry text goes in as text; a link's text is escaped the same way, its URL is one sourceLinks made. */
+function appendLines(markdown: vscode.MarkdownString, lines: readonly HoverLine[]): void {
+  lines.forEach((line, i) => {
+    if (i > 0) markdown.appendMarkdown('\n\n');
+    if (typeof line === 'string') markdown.appendText(line);
+    else {
+      for (const piece of line) {
+        if (piece.href) markdown.appendMarkdown(`[${new vscode.MarkdownString().appendText(piece.text).value}](${piece.href})`);
+        else markdown.appendText(piece.text);
+      }
+    }
+  });
+}
+
+/** "Source: github.com/org/repo@abc1234def56", the repository and the commit linked to their pages where they can be. */
+function sourceLine(repository: string, revision: string | undefined): HoverLine {
+  const links = sourceLinks(repository, revision);
+  const [before = '', after = ''] = vscode.l10n.t('Source: {0}', '\u0000').split('\u0000');
+  return [
+    { text: before },
+    { text: repository, ...(links.repository && { href: links.repository }) },
+    ...(revision ? [{ text: '@' }, { text: revision.slice(0, 12), ...(links.commit && { href: links.commit }) }] : []),
+    { text: after },
+  ];
+}
+
 /** One platform's attestations in a few lines: a heading, provenance, SBOM, signatures, and why something is missing. */
-function attestationLines(p: PlatformSummary): string[] {
-  const lines = [p.platform ? vscode.l10n.t('Attestations of {0}:', p.platform) : vscode.l10n.t('Attestations:')];
+function attestationLines(p: PlatformSummary): HoverLine[] {
+  const lines: HoverLine[] = [p.platform ? vscode.l10n.t('Attestations of {0}:', p.platform) : vscode.l10n.t('Attestations:')];
   const source = p.provenance?.source ?? p.annotatedSource;
-  if (source?.repository) lines.push(vscode.l10n.t('Source: {0}', source.revision ? `${source.repository}@${source.revision.slice(0, 12)}` : source.repository));
+  if (source?.repository) lines.push(sourceLine(source.repository, source.revision));
   if (p.provenance) {
     const { slsaVersion, mode, builderId, finishedOn } = p.provenance;
     lines.push(mode ? vscode.l10n.t('Provenance: SLSA {0}, mode={1}', slsaVersion, mode) : vscode.l10n.t('Provenance: SLSA {0}', slsaVersion));

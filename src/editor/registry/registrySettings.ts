@@ -2,14 +2,17 @@
 
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { validateReferrerRepositories } from '../../attest/referrerRepository';
 import { DEFAULT_REGISTRY_SETTINGS, type RegistryHostSettings, type RegistrySettings } from '../../registry/settings';
 import { SECTION } from '../config';
+import { localize } from '../localize';
 
 /** Every setting that changes how registries are reached: a change rebuilds the client. */
 export const REGISTRY_SETTINGS = [`${SECTION}.registry`, `${SECTION}.referrerRepositories`, 'http.proxy', 'http.proxyStrictSSL', 'http.noProxy'];
 
 /**
- * Reads the settings; `problems` says which CA files could not be read (by path: a path is not a secret).
+ * Reads the settings; `problems` says which CA files could not be read (by path: a path is not a secret) and
+ * which referrer repository entries cannot be used.
  * The proxy URL may hold a password, so it is never put in a problem or a log line.
  */
 export function readRegistrySettings(env: NodeJS.ProcessEnv = process.env): { settings: RegistrySettings; problems: string[] } {
@@ -42,6 +45,8 @@ export function readRegistrySettings(env: NodeJS.ProcessEnv = process.env): { se
     maxConcurrentPerHost: positive(config.get('maxConcurrentRequests'), DEFAULT_REGISTRY_SETTINGS.maxConcurrentPerHost),
     timeoutMs: positive(config.get('timeoutSeconds'), DEFAULT_REGISTRY_SETTINGS.timeoutMs / 1000) * 1000,
   };
+  const referrerRepositories = vscode.workspace.getConfiguration(SECTION).get<unknown>('referrerRepositories', {});
+  if (typeof referrerRepositories === 'object' && referrerRepositories !== null) problems.push(...validateReferrerRepositories(referrerRepositories as Record<string, unknown>).map(localize));
   return { settings, problems };
 }
 
