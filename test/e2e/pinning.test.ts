@@ -170,6 +170,18 @@ describe('Pinning in the browser', function () {
     await page.keyboard.press('Escape');
   });
 
+  it('reads in a hover the attestations redis:7.4-alpine keeps only as referrers (OCI fallback tag)', async () => {
+    await openFile(page, 'compose.yaml');
+    await lens('Pin digest').first().waitFor({ timeout: 60_000 });
+    // test/host/demoRegistry.ts: redis's index lists no attestation manifest; BuildKit's OCI-artifact form is
+    // reachable only as a referrer (the registry has no referrers API: the `sha256-<hex>` fallback tag). It holds
+    // SLSA v1 mode=min and a syft SPDX document of the 10 Alpine packages and redis = 11 packages.
+    const shown = await hoverText('compose.yaml', 'redis:7.4-alpine', 'Provenance:', 'image: redis:7.4-alpine');
+    for (const line of ['Attestations of linux/amd64:', 'Provenance: SLSA v1, mode=min', 'SBOM: 11 packages']) assert.ok(shown.includes(line), `the hover lacks "${line}":\n${shown}`);
+    assert.ok(shown.includes('mode=min, what Buildx records'), shown);
+    await page.keyboard.press('Escape');
+  });
+
   it('flags the stale pin in web/Dockerfile and updates it in one click, keeping the flags and stage name', async () => {
     // The sample pins node:22-alpine to an older build the demo registry still serves by digest.
     const outdated = workbench.registry.outdated;
