@@ -130,11 +130,13 @@ export class RegistryClient {
   /**
    * Tag → digest: HEAD the manifest with all four types in Accept; when Docker-Content-Digest is
    * missing, GET and hash. Cached in memory for tagTtlMs. A ref with a digest resolves to it
-   * without a request (source 'reference').
+   * without a request (source 'reference'). With `fetching` (the caller reads the manifest next), a tag
+   * whose last digest the content store does not hold is read with one GET, which stores the manifest,
+   * instead of a HEAD and then a GET.
    */
-  async resolve(ref: ImageRef, options: { signal?: AbortSignal } = {}): Promise<ResolvedDigest> {
+  async resolve(ref: ImageRef, options: { signal?: AbortSignal; fetching?: boolean } = {}): Promise<ResolvedDigest> {
     const image = familiarName(ref);
-    const { signal } = options;
+    const { signal, fetching = false } = options;
     if (signal?.aborted) throw cancelled(image, registryApiHost(ref));
     refuseInvalid(ref, image);
     if (ref.digest !== undefined) {
@@ -149,7 +151,7 @@ export class RegistryClient {
       `resolve ${key}`,
       signal,
       () => cancelled(image, registryApiHost(ref)),
-      (shared) => this.viaHosts(ref, image, shared, (target) => this.resolveOn(target, ref, tag, key, shared)),
+      (shared) => this.viaHosts(ref, image, shared, (target) => this.resolveOn(target, ref, tag, key, fetching, shared)),
     );
   }
 
@@ -328,9 +330,11 @@ export class RegistryClient {
     throw new RegistryError('badResponse', target.image, target.apiHost, `${target.image}: ${what} from ${target.apiHost} is not an image index`);
   }
 
-  private async resolveOn(target: Target, ref: ImageRef, tag: string, key: string, signal: AbortSignal): Promise<ResolvedDigest> {
-    const response = await this.registryRequest(target, ref, 'HEAD', `manifests/${tag}`, { accept: ACCEPT, maxBytes: 0, what: 'the manifest', signal });
-    if (response.status === 200) {
+  private async resolveOn(target: Target, ref: ImageRef, tag: string, key: string, fetching: boolean, signal: AbortSignal): Promise<ResolvedDigest> {
+    // A HEAD pays off when its answer is likely stored already (and it is free on Docker Hub's rate limit, where
+    // a GET by tag or by digest counts one pull either way): the content the tag named last time.
+    const response = fetching && !(await this.holdsLastDigest(key)) ? undefined : await this.registryRequest(target, ref, 'HEAD', `manifests/${tag}`, { accept: ACCEPT, maxBytes: 0, what: 'the manifest', signal });
+    if (response?.status === 200) {
       const digest = header(response.headers, 'docker-content-digest')?.trim();
       const mediaType = mediaTypeOf(header(response.headers, 'content-type'));
       // The header is enough to resolve (and HEAD is free on Docker Hub's rate limit); without it,
@@ -342,7 +346,7 @@ export class RegistryClient {
         this.rememberTag(key, resolved);
         return resolved;
       }
-    } else if (response.status !== 405) {
+    } else if (response !== undefined && response.status !== 405) {
       // 405: some proxies do not allow HEAD; GET says the same.
       throw this.statusError(target, response, 'the manifest');
     }
@@ -579,6 +583,13 @@ export class RegistryClient {
 
   private rememberTag(key: string, resolved: ResolvedDigest): void {
     if (this.settings.tagTtlMs > 0) this.tags.set(key, { resolved, expiresAt: this.now() + this.settings.tagTtlMs });
+    this.cache.rememberDigest(key, resolved.digest).catch(() => undefined);
+  }
+
+  /** Whether the content store holds what the tag named when last asked (in this session or an earlier one). */
+  private async holdsLastDigest(key: string): Promise<boolean> {
+    const digest = await this.cache.lastDigest(key).catch(() => undefined);
+    return digest !== undefined && (await this.cacheGet(digest)) !== undefined;
   }
 
   private forgetTagsPointingTo(ref: ImageRef, digest: string): void {

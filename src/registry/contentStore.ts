@@ -1,9 +1,11 @@
 // Content-addressed storage for manifests and blobs: a digest names its bytes forever, so an entry
 // never goes stale. Only bytes that hash to their digest are stored, and the disk store hashes again
 // on every read, because a file can be truncated by a crash or changed by someone else.
+// Next to it, which digest each tag named when last asked: only a hint for choosing how to ask again (a HEAD
+// when that content is stored, a GET by tag when it is not), never trusted for content.
 
-import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, open, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { lstat, mkdir, open, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isDigest } from '../reference/imageReference';
 import { verifyDigest } from './manifest';
@@ -13,11 +15,17 @@ export interface ContentStore {
   get(digest: string): Promise<Uint8Array | undefined>;
   /** Throws when `bytes` do not hash to `digest`; nothing is stored then. */
   put(digest: string, bytes: Uint8Array): Promise<void>;
+  /** The digest `tag` (`registry/repository:tag`) named when last asked, if this store remembers it. */
+  lastDigest(tag: string): Promise<string | undefined>;
+  rememberDigest(tag: string, digest: string): Promise<void>;
+  /** Forgets the content and the tags. */
   clear(): Promise<void>;
 }
 
 /** The algorithms isDigest accepts; each gets a directory. */
 const ALGORITHMS = ['sha256', 'sha384', 'sha512'] as const;
+/** The tags' folder: not an algorithm's name, so never read as content. */
+const TAGS = 'tags';
 
 /**
  * Only `sha256:<64 lowercase hex>` (and sha384/sha512) get past this, which also keeps a digest from
@@ -33,6 +41,7 @@ function checkBytes(digest: string, bytes: Uint8Array): void {
 
 export function memoryContentStore(): ContentStore {
   const entries = new Map<string, Uint8Array>();
+  const tags = new Map<string, string>();
   return {
     async get(digest) {
       checkDigest(digest);
@@ -46,8 +55,16 @@ export function memoryContentStore(): ContentStore {
       checkBytes(digest, bytes);
       entries.set(digest, new Uint8Array(bytes));
     },
+    async lastDigest(tag) {
+      return tags.get(tag);
+    },
+    async rememberDigest(tag, digest) {
+      checkDigest(digest);
+      tags.set(tag, digest);
+    },
     async clear() {
       entries.clear();
+      tags.clear();
     },
   };
 }
@@ -59,6 +76,8 @@ export function memoryContentStore(): ContentStore {
  * hash on read and is fetched again.
  */
 export function diskContentStore(dir: string): ContentStore {
+  // One file per tag, named by the hash of its name: any tag text maps to a plain file name.
+  const tagFile = (tag: string) => join(dir, TAGS, createHash('sha256').update(tag).digest('hex'));
   const pathOf = (digest: string): { folder: string; file: string } => {
     const [algorithm = '', hex = ''] = digest.split(':');
     const folder = join(dir, algorithm);
@@ -111,9 +130,32 @@ export function diskContentStore(dir: string): ContentStore {
       }
     },
 
+    async lastDigest(tag) {
+      try {
+        const digest = (await readFile(tagFile(tag), 'utf8')).trim();
+        return isDigest(digest) ? digest : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+
+    async rememberDigest(tag, digest) {
+      checkDigest(digest);
+      const file = tagFile(tag);
+      const temp = `${file}.${randomBytes(8).toString('hex')}.tmp`;
+      try {
+        await mkdir(join(dir, TAGS), { recursive: true });
+        await writeFile(temp, digest, { flag: 'wx' });
+        await rename(temp, file);
+      } catch {
+        // A hint only: without it the next lookup asks with a GET instead of a HEAD.
+        await rm(temp, { force: true }).catch(() => undefined);
+      }
+    },
+
     async clear() {
       // Only the folders this store writes: `dir` itself may be shared.
-      await Promise.all(ALGORITHMS.map((algorithm) => rm(join(dir, algorithm), { recursive: true, force: true })));
+      await Promise.all([...ALGORITHMS, TAGS].map((folder) => rm(join(dir, folder), { recursive: true, force: true })));
     },
   };
   return store;

@@ -37,7 +37,7 @@ export interface ImageDetails {
 
 /**
  * HEAD for the tag (free on Docker Hub's rate limit), then the manifest by digest, which the content
- * cache keeps for good. A single image's platform comes from its config blob (also cached by digest).
+ * cache keeps for good; a tag whose content is not stored yet is read with one GET instead. A single image's platform comes from its config blob (also cached by digest).
  */
 export async function describeImage(client: RegistryClient, ref: ImageRef, signal?: AbortSignal): Promise<ImageDetails> {
   const byTag = ref.tag !== undefined || ref.digest === undefined;
@@ -45,7 +45,8 @@ export async function describeImage(client: RegistryClient, ref: ImageRef, signa
   let resolved: ResolvedDigest | undefined;
   let tagError: RegistryError | undefined;
   try {
-    resolved = byTag ? await client.resolve(tagRef, { signal }) : undefined;
+    // Unpinned, the tag's manifest is read next: one GET when it is not stored yet, instead of HEAD + GET.
+    resolved = byTag ? await client.resolve(tagRef, { signal, fetching: ref.digest === undefined }) : undefined;
   } catch (error) {
     // A pin says what is pulled whatever the tag does: describe it even when the tag cannot be looked up.
     if (ref.digest === undefined || !RegistryError.is(error) || error.kind === 'cancelled') throw error;

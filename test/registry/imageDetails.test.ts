@@ -6,6 +6,7 @@ import { NO_CREDENTIALS } from '../../src/registry/credentials';
 import { RegistryError } from '../../src/registry/errors';
 import { describeImage } from '../../src/registry/imageDetails';
 import { pinStatus } from '../../src/pin/pinStatus';
+import { startRecordingProxy } from './harness/recordingProxy';
 import { startRegistry, type RunningRegistry } from './harness/registry';
 import { seedImage, seedSingle, type SeededIndex, type SeededSingle } from './harness/seed';
 import { newClient, ref, settings } from './fixtures';
@@ -25,22 +26,41 @@ describe('registry tier: image details for the Images view', function () {
 
   const client = () => newClient({ settings: settings({ [registry.host]: { http: true } }), credentials: NO_CREDENTIALS });
 
-  it('describes a tag: its digest, its platforms (not its attestations), with one HEAD and one GET', async () => {
-    const c = client();
-    const details = await describeImage(c, ref(`${registry.host}/demo/app:1`));
-    assert.equal(details.tagDigest, app.indexDigest);
-    assert.equal(details.digest, app.indexDigest);
-    assert.equal(details.kind, 'index');
-    assert.deepEqual(
-      details.platforms.map((p) => [p.platform, p.digest]),
-      Object.entries(app.platformDigests),
-    );
-    assert.equal(details.attestations, 2);
-    assert.equal(c.stats.requests, 2);
-    // Warm: the tag from memory, the manifest from the content cache.
-    await describeImage(c, ref(`${registry.host}/demo/app:1`));
-    assert.equal(c.stats.requests, 2);
-    await c.close();
+  it('describes a tag: its digest, its platforms (not its attestations); one GET the first time, one HEAD after a reload', async () => {
+    // Through a recording proxy, to see each request's method. The content store outlives the client, as the
+    // extension's disk store outlives a window reload.
+    const proxy = await startRecordingProxy(registry.url);
+    const store = memoryContentStore();
+    const image = () => ref(`${proxy.host}/demo/app:1`);
+    const viaProxy = () => newClient({ settings: settings({ [proxy.host]: { http: true } }), credentials: NO_CREDENTIALS, cache: store });
+    const asked = () => proxy.requests.map((r) => `${r.method} ${r.path}`);
+    try {
+      const c = viaProxy();
+      const details = await describeImage(c, image());
+      assert.equal(details.tagDigest, app.indexDigest);
+      assert.equal(details.digest, app.indexDigest);
+      assert.equal(details.kind, 'index');
+      assert.deepEqual(
+        details.platforms.map((p) => [p.platform, p.digest]),
+        Object.entries(app.platformDigests),
+      );
+      assert.equal(details.attestations, 2);
+      // Nothing stored yet: the manifest by tag, which says the digest too (no HEAD first).
+      assert.deepEqual(asked(), ['GET /v2/demo/app/manifests/1']);
+      // Warm: the tag from memory, the manifest from the content store.
+      await describeImage(c, image());
+      assert.equal(proxy.requests.length, 1);
+      await c.close();
+
+      // After a reload (a new client, the same store): a HEAD says the tag still names the stored manifest.
+      proxy.reset();
+      const reloaded = viaProxy();
+      assert.equal((await describeImage(reloaded, image())).digest, app.indexDigest);
+      assert.deepEqual(asked(), ['HEAD /v2/demo/app/manifests/1']);
+      await reloaded.close();
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('reads a single image’s platform from its config blob', async () => {

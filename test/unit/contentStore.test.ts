@@ -122,6 +122,21 @@ for (const [name, make] of stores) {
       await store.clear();
     });
 
+    it('remembers which digest a tag named, refuses what is not a digest, and forgets it on clear', async () => {
+      const store = make();
+      const tag = 'registry-1.docker.io/library/node:22-slim';
+      assert.equal(await store.lastDigest(tag), undefined);
+      await store.rememberDigest(tag, MANIFEST_DIGEST);
+      assert.equal(await store.lastDigest(tag), MANIFEST_DIGEST);
+      // Any tag text (it becomes a hashed file name on disk, never a path).
+      const odd = '../../etc/passwd:latest';
+      await store.rememberDigest(odd, MANIFEST_DIGEST);
+      assert.equal(await store.lastDigest(odd), MANIFEST_DIGEST);
+      await assert.rejects(store.rememberDigest(tag, 'sha256:../../x'), /Not a content digest/);
+      await store.clear();
+      assert.equal(await store.lastDigest(tag), undefined);
+    });
+
     it('takes concurrent puts of one digest', async () => {
       const store = make();
       const blob = new Uint8Array(256 * 1024).map((_, i) => (i * 31) & 0xff);
@@ -145,7 +160,10 @@ describe('unit: disk content store, on disk', () => {
   it('is read by another store on the same directory (a later session)', async () => {
     const dir = freshDir();
     await diskContentStore(dir).put(MANIFEST_DIGEST, MANIFEST);
+    await diskContentStore(dir).rememberDigest('ghcr.io/acme/app:1', MANIFEST_DIGEST);
     assert.deepEqual(await diskContentStore(dir).get(MANIFEST_DIGEST), MANIFEST);
+    assert.equal(await diskContentStore(dir).lastDigest('ghcr.io/acme/app:1'), MANIFEST_DIGEST);
+    assert.deepEqual(readdirSync(dir).sort(), ['sha256', 'tags']);
   });
 
   // [name, how the file is damaged]
