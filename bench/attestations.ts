@@ -20,24 +20,17 @@ import { summarizeImage } from '../src/attest/summary';
 import { RegistryClient } from '../src/registry/client';
 import { diskContentStore } from '../src/registry/contentStore';
 import { describeImage } from '../src/registry/imageDetails';
-import type { CredentialStore } from '../src/registry/credentials';
 import { MANIFEST_MEDIA_TYPES } from '../src/registry/manifest';
 import { DEFAULT_REGISTRY_SETTINGS } from '../src/registry/settings';
-import { parseImageReference, type ImageRef } from '../src/reference/imageReference';
-import { makeTestCertificates } from '../test/registry/harness/certs';
-import { startRegistry, type RunningRegistry } from '../test/registry/harness/registry';
 import { seedImage } from '../test/registry/harness/seed';
-import { startTokenServer } from '../test/registry/harness/tokenServer';
 import { benchDir, median, time, type Measurement } from './measure';
-import { requireRegistryBenchTools } from './registry';
+import { NO_LOGINS, reference, requireRegistryBenchTools, withTokenRegistry } from './registry';
 
 /** Measured rounds (after one unmeasured warm-up round); medians are reported. */
 const ROUNDS = 15;
 const REPOSITORY = 'bench/attested';
 const TAG = 'v1';
 
-/** Nobody signed in: anonymous pull through a token, as on Docker Hub. */
-const NO_LOGINS: CredentialStore = { get: async () => undefined };
 
 interface Round {
   floorMs: number;
@@ -55,15 +48,8 @@ interface Round {
 
 export async function attestationsBench(): Promise<Measurement[]> {
   requireRegistryBenchTools();
-  const service = 'bench-registry';
-  const issuer = 'bench-token-issuer';
-  const users = { pusher: 'pusher-Pa55' };
-  const certs = await makeTestCertificates();
-  const tokens = await startTokenServer({ issuer, service, signingKeyPem: certs.signingKeyPem, signingCertPem: certs.signingCertPem, users });
-  let registry: RunningRegistry | undefined;
-  try {
-    registry = await startRegistry({ token: { realm: tokens.realm, service, issuer, rootCertBundlePath: certs.signingCertPath } });
-    const seeded = await seedImage(registry.url, REPOSITORY, TAG, { auth: { username: 'pusher', password: users.pusher } });
+  return withTokenRegistry(async ({ registry, tokens, service, pusher }) => {
+    const seeded = await seedImage(registry.url, REPOSITORY, TAG, { auth: pusher });
     const amd64 = seeded.platformDigests['linux/amd64']!;
     const floorPlan = { realm: tokens.realm, service, registryUrl: registry.url, attestation: seeded.attestationDigests['linux/amd64']!, blob: seeded.attestationLayers['linux/amd64']![0]!.digest };
     const ref = reference(`${registry.host}/${REPOSITORY}:${TAG}`);
@@ -153,10 +139,7 @@ export async function attestationsBench(): Promise<Measurement[]> {
       { key: 'attestations.hover.afterReload.requests', value: Math.max(...rounds.map((r) => r.afterReloadRequests)), unit: 'requests', note: `the first hover after a window reload (new client, same disk content store): the 401 naming the realm, the token, the tag's HEAD; ${perRound(rounds.map((r) => r.afterReloadRequests))}` },
       { key: 'attestations.complete.requests', value: Math.max(...rounds.map((r) => r.completeRequests)), unit: 'requests', note: `for comparison: the complete read (both platforms, every form, the index's own), new client, median ${m((r) => r.completeMs).toFixed(1)} ms` },
     ];
-  } finally {
-    await registry?.close();
-    await tokens.close();
-  }
+  });
 }
 
 const FLOOR_REQUESTS = 4;
@@ -191,11 +174,6 @@ async function floorRequests(plan: { realm: string; service: string; registryUrl
   await get(`blobs/${plan.blob}`);
 }
 
-function reference(text: string): ImageRef {
-  const parsed = parseImageReference(text);
-  if (!parsed.ok) throw new Error(`bench reference ${text} does not parse: ${parsed.error.reason}`);
-  return parsed.ref;
-}
 
 function perRound(values: readonly number[]): string {
   return new Set(values).size === 1 ? 'the same every round' : `per round ${values.join(', ')}`;

@@ -21,7 +21,7 @@ import { makeTestCertificates } from '../test/registry/harness/certs';
 import { blob, MediaTypes } from '../test/registry/harness/imageContent';
 import { startRegistry, type RunningRegistry } from '../test/registry/harness/registry';
 import { PushSession, seedImage, type SeedOptions } from '../test/registry/harness/seed';
-import { startTokenServer } from '../test/registry/harness/tokenServer';
+import { startTokenServer, type TokenServer } from '../test/registry/harness/tokenServer';
 import { median, time } from './measure';
 import type { Measurement } from './measure';
 
@@ -47,7 +47,7 @@ interface Seeded {
 }
 
 /** A trusted workspace whose user has not signed in anywhere. */
-const NO_LOGINS: CredentialStore = { get: async () => undefined };
+export const NO_LOGINS: CredentialStore = { get: async () => undefined };
 
 /** Fails before any benchmark runs (they take a while) when a tool this one needs is missing. */
 export function requireRegistryBenchTools(): void {
@@ -275,15 +275,8 @@ async function measureProcesses(registry: RunningRegistry, refs: readonly Seeded
  * as Docker Hub does for public images): what a cold client sends on top of one HEAD per reference.
  */
 async function measureTokenAuth() {
-  const service = 'bench-registry';
-  const issuer = 'bench-token-issuer';
-  const users = { pusher: 'pusher-Pa55' };
-  const certs = await makeTestCertificates();
-  const tokens = await startTokenServer({ issuer, service, signingKeyPem: certs.signingKeyPem, signingCertPem: certs.signingCertPem, users });
-  let registry: RunningRegistry | undefined;
-  try {
-    registry = await startRegistry({ token: { realm: tokens.realm, service, issuer, rootCertBundlePath: certs.signingCertPath } });
-    const refs = await seed(registry, { auth: { username: 'pusher', password: users.pusher } });
+  return withTokenRegistry(async ({ registry, tokens, pusher }) => {
+    const refs = await seed(registry, { auth: pusher });
     const settings = clientSettings(registry.host);
     const colds: number[] = [];
     const counts: { registryRequests: number; tokenRequests: number; warmRequests: number }[] = [];
@@ -307,6 +300,23 @@ async function measureTokenAuth() {
     const total = (c: (typeof counts)[number]): number => c.registryRequests + c.tokenRequests;
     const most = counts.reduce((a, b) => (total(b) > total(a) ? b : a));
     return { coldMs: median(colds), requests: total(most), ...most, variation: perRound(counts.map(total)) };
+  });
+}
+
+/**
+ * A registry behind Docker token auth, with its token server (which grants anonymous pull, as Docker Hub does for
+ * public images) and the user who may push; all stopped when `use` is done.
+ */
+export async function withTokenRegistry<T>(use: (auth: { registry: RunningRegistry; tokens: TokenServer; service: string; pusher: { username: string; password: string } }) => Promise<T>): Promise<T> {
+  const service = 'bench-registry';
+  const issuer = 'bench-token-issuer';
+  const pusher = { username: 'pusher', password: 'pusher-Pa55' };
+  const certs = await makeTestCertificates();
+  const tokens = await startTokenServer({ issuer, service, signingKeyPem: certs.signingKeyPem, signingCertPem: certs.signingCertPem, users: { [pusher.username]: pusher.password } });
+  let registry: RunningRegistry | undefined;
+  try {
+    registry = await startRegistry({ token: { realm: tokens.realm, service, issuer, rootCertBundlePath: certs.signingCertPath } });
+    return await use({ registry, tokens, service, pusher });
   } finally {
     await registry?.close();
     await tokens.close();
@@ -318,7 +328,7 @@ function clientSettings(host: string): RegistrySettings {
   return { ...DEFAULT_REGISTRY_SETTINGS, hosts: { [host]: { http: true } } };
 }
 
-function reference(text: string): ImageRef {
+export function reference(text: string): ImageRef {
   const parsed = parseImageReference(text);
   if (!parsed.ok) throw new Error(`bench reference ${text} does not parse: ${parsed.error.reason}`);
   return parsed.ref;

@@ -11,18 +11,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ImageProvenanceApi } from '../../src/extension';
-import { parseImageReference, type ImageRef } from '../../src/reference/imageReference';
-import { api, createIndexed, deleteIndexed, EXTENSION_ID, eventually, menuCommands, row, rows, seeded, short, workspaceUri, type Row } from './helpers';
+import { api, createIndexed, deleteIndexed, EXTENSION_ID, eventually, menuCommands, REFUSED, ref, row, rows, seeded, short, SLOW, workspaceUri, type Row } from './helpers';
 
-const SLOW = 15_000;
-/** Nothing listens on port 1: connections are refused at once (ECONNREFUSED). */
-const REFUSED = '127.0.0.1:1';
 
-function ref(text: string): ImageRef {
-  const parsed = parseImageReference(text);
-  assert.ok(parsed.ok, text);
-  return parsed.ref;
-}
 
 /** The use rows of this test's Dockerfile, stage by stage, once the registry has described each image. */
 async function useRows(a: ImageProvenanceApi, uri: vscode.Uri, ...images: string[]): Promise<Row[]> {

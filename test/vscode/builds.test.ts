@@ -6,9 +6,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { BulkResult, PinOutcome } from '../../src/editor/pin/pinner';
 import type { TreeNode } from '../../src/editor/tree/nodes';
-import { api, createIndexed, deleteIndexed, eventually, row, rows, workspaceUri, type Row } from './helpers';
+import { api, createIndexed, deleteIndexed, eventually, row, rows, SLOW, workspaceUri, type Row } from './helpers';
 
-const SLOW = 15_000;
 
 let created: vscode.Uri[] = [];
 

@@ -4,9 +4,22 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ImageProvenanceApi } from '../../src/extension';
 import type { TreeNode } from '../../src/editor/tree/nodes';
+import { parseImageReference, type ImageRef } from '../../src/reference/imageReference';
 import type { SeededRegistry } from '../host/testRegistry';
 
 export const EXTENSION_ID = 'image-provenance.image-provenance';
+
+/** How long a test waits for what the registry answers. */
+export const SLOW = 15_000;
+
+/** Nothing listens on port 1: connections are refused at once (ECONNREFUSED). */
+export const REFUSED = '127.0.0.1:1';
+
+export function ref(text: string): ImageRef {
+  const parsed = parseImageReference(text);
+  assert.ok(parsed.ok, text);
+  return parsed.ref;
+}
 
 /** What the test registry holds (test/host/runVscodeTests.ts seeds it and names the file). */
 export function seeded(): SeededRegistry {

@@ -5,9 +5,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { parseImageReference } from '../../src/reference/imageReference';
-import { api, createIndexed, deleteIndexed, eventually, seeded, short, workspaceUri } from './helpers';
+import { api, createIndexed, deleteIndexed, eventually, seeded, short, SLOW, workspaceUri } from './helpers';
 
-const SLOW = 15_000;
 
 function parseImageReferenceOk(text: string) {
   const parsed = parseImageReference(text);

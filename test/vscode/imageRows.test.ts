@@ -9,18 +9,9 @@ import * as vscode from 'vscode';
 import type { BulkResult } from '../../src/editor/pin/pinner';
 import type { TreeNode } from '../../src/editor/tree/nodes';
 import type { ImageProvenanceApi } from '../../src/extension';
-import { parseImageReference, type ImageRef } from '../../src/reference/imageReference';
-import { api, createIndexed, deleteIndexed, EXTENSION_ID, eventually, menuCommands, row, rows, seeded, short, workspaceUri, type Row } from './helpers';
+import { api, createIndexed, deleteIndexed, EXTENSION_ID, eventually, menuCommands, REFUSED, ref, row, rows, seeded, short, SLOW, workspaceUri, type Row } from './helpers';
 
-const SLOW = 15_000;
-/** Nothing listens on port 1: connections are refused at once (ECONNREFUSED). */
-const REFUSED = '127.0.0.1:1';
 
-function ref(text: string): ImageRef {
-  const parsed = parseImageReference(text);
-  assert.ok(parsed.ok, text);
-  return parsed.ref;
-}
 
 /** Looks the images up (as an editor showing them does) and waits for every answer. */
 async function lookedUp(a: ImageProvenanceApi, ...images: string[]): Promise<void> {

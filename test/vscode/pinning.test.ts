@@ -6,10 +6,9 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ImageProvenanceApi } from '../../src/extension';
 import type { BulkResult, PinOutcome } from '../../src/editor/pin/pinner';
-import { api, createIndexed, deleteIndexed, eventually, row, rows, seeded, workspaceUri } from './helpers';
+import { api, createIndexed, deleteIndexed, eventually, row, rows, seeded, SLOW, workspaceUri } from './helpers';
 
 /** Registry lookups, debounces and publishing add up: generous, so a slow machine does not fail. */
-const SLOW = 15_000;
 const PIN_CODES = ['unpinned', 'stale-pin', 'pin-not-found', 'pin-mismatch', 'platform-pin'];
 
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
