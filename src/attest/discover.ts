@@ -205,6 +205,12 @@ async function discoverPlatform(source: AttestationSource, platform: string, dig
         !quick && entry.kind === 'attestation' ? attempt(entry.source.referrers(d, signal)) : undefined,
       ]);
       if (manifest === undefined) return undefined;
+      // A referrer is a manifest whose `subject` is the image (OCI distribution spec, "Listing Referrers"): a list, or
+      // a referrer repository, naming one about something else is not believed.
+      if ([...entry.forms].every((form) => form === 'referrer' || form === 'referrerRepository') && manifest.subject?.digest !== digest) {
+        problems.push(`${d} is listed as a referrer of ${digest}, but its subject is ${manifest.subject?.digest ?? 'missing'}; it was not read`);
+        return undefined;
+      }
       const artifactType = entry.artifactType ?? manifest.artifactType;
       const bundle = artifactType?.startsWith(SIGSTORE_BUNDLE_PREFIX) === true ? bundleFacts({ ...manifest.annotations, ...entry.annotations }) : undefined;
       // A bundle that does not say its predicate type, even in its manifest, cannot be read: a signature only.

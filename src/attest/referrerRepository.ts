@@ -51,6 +51,13 @@ function normalizedName(text: string): string | undefined {
   return split.path === '' ? split.host : `${split.host}/${split.path}`;
 }
 
+/** `host/path` typed in (`--referrer-repository`): a repository with its registry host, by the same rule as the setting's values. */
+export function parseReferrerRepository(text: string): ImageRef | undefined {
+  const split = splitName(text.trim().replace(/\/+$/, ''));
+  if (split === undefined || split.path === '') return undefined;
+  return { original: `${split.host}/${split.path}`, registry: split.host, repository: split.path };
+}
+
 /** A registry host, then an optional repository path; the host must look like one (a dot, a port or localhost), as Docker tells them apart. */
 function splitName(text: string): { host: string; path: string } | undefined {
   const slash = text.indexOf('/');

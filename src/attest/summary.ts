@@ -59,6 +59,8 @@ export interface SummaryOptions {
    * matches. A single manifest does not say its platform and is read whatever this says.
    */
   platform?: string;
+  /** The platform image by its digest in the index: wins over `platform` (names can repeat, or say `windows(10.0…)`). */
+  platformDigest?: string;
   /** Layers larger than this are not fetched. Default: what the statement reader accepts. */
   maxLayerBytes?: number;
   /**
@@ -86,6 +88,10 @@ export interface SbomDocument {
   sbom: Sbom;
   /** `unverified` when it came in a signed envelope: never presented as verified. */
   signature: InTotoStatement['signature'];
+  /** The layer it was read from: names the document across reads. */
+  digest: string;
+  /** Where the manifest holding it was found. */
+  forms: StorageForm[];
 }
 
 export interface SignatureSummary {
@@ -121,6 +127,8 @@ export interface PlatformSummary {
   provenance?: Provenance;
   /** `unverified` when the provenance came signed (a DSSE envelope, a Sigstore bundle): never presented as verified. */
   provenanceSignature?: InTotoStatement['signature'];
+  /** Where the manifest holding the provenance was found. */
+  provenanceForms?: StorageForm[];
   /** Every SPDX and CycloneDX statement, in layer order, each labelled with what it describes. */
   sboms: SbomDocument[];
   signatures: SignatureSummary[];
@@ -165,7 +173,13 @@ export async function summarizeAttestations(source: AttestationSource, top: { di
   const index = top.manifest.kind === 'index' ? top.manifest : undefined;
   const entries = index ? platformEntries(index) : [];
   const availablePlatforms = entries.map(platformText);
-  const matching = index && options.platform !== undefined ? entries.filter((e) => e.platform && matchesPlatform(e.platform, options.platform!)) : entries;
+  const matching = !index
+    ? entries
+    : options.platformDigest !== undefined
+      ? entries.filter((e) => e.digest === options.platformDigest)
+      : options.platform !== undefined
+        ? entries.filter((e) => e.platform && matchesPlatform(e.platform, options.platform!))
+        : entries;
   const chosen = quick ? matching.slice(0, 1) : matching;
   const quickMark = quick ? { quick: true as const } : {};
   if (index && chosen.length === 0) return { digest: top.digest, availablePlatforms, platforms: [], problems: [], ...quickMark };
@@ -180,6 +194,12 @@ export async function summarizeAttestations(source: AttestationSource, top: { di
     discoverAttestations(bounded, narrowed, discovery),
     index && entries.length > 1 && !quick ? readIndexLevel(bounded, top.digest, entries, problems, options, discovery) : undefined,
   ]);
+
+  // Nothing where the quick read looks (the index, the referrers): before saying why, look everywhere else too.
+  const platform = discovered[0];
+  if (quick && discovered.length === 1 && platform && platform.found.length === 0 && platform.problems.length === 0) {
+    return summarizeAttestations(source, top, { ...options, quick: false, platformDigest: platform.digest });
+  }
 
   const platforms = await Promise.all(
     discovered.map(async (found) => {
@@ -223,7 +243,7 @@ async function summarizePlatform(source: AttestationSource, kept: AttestationSou
     digest: found.digest,
     forms: unique(found.found.flatMap((f) => f.forms)),
     predicateTypes: unique(attestations.flatMap((f) => f.layers.flatMap((l) => predicateTypeOf(l, f) ?? []))),
-    ...(read.provenance && { provenance: read.provenance.model, provenanceSignature: read.provenance.signature }),
+    ...(read.provenance && { provenance: read.provenance.model, provenanceSignature: read.provenance.signature, provenanceForms: read.provenance.forms }),
     sboms: read.sboms,
     signatures,
     explanations: [],
@@ -241,8 +261,8 @@ async function readLayers(
   manifests: FoundManifest[],
   problems: SummaryProblem[],
   options: SummaryOptions,
-): Promise<{ provenance?: { model: Provenance; signature: InTotoStatement['signature'] }; sboms: SbomDocument[]; statements?: KeptStatements }> {
-  const chosen: { layer: AttestationLayer; source: AttestationSource }[] = [];
+): Promise<{ provenance?: { model: Provenance; signature: InTotoStatement['signature']; forms: StorageForm[] }; sboms: SbomDocument[]; statements?: KeptStatements }> {
+  const chosen: { layer: AttestationLayer; source: AttestationSource; forms: StorageForm[] }[] = [];
   const seen = new Set<string>();
   let provenanceChosen = false;
   for (const m of manifests) {
@@ -257,15 +277,15 @@ async function readLayers(
       }
       seen.add(layer.digest);
       provenanceChosen ||= PROVENANCE_TYPES.has(type);
-      chosen.push({ layer: { ...layer, predicateType: type }, source: sourceOf(m) });
+      chosen.push({ layer: { ...layer, predicateType: type }, source: sourceOf(m), forms: m.forms });
     }
   }
   const fetched = await Promise.all(chosen.map(({ layer, source }) => fetchStatement(source, layer, layer.predicateType!, options)));
 
-  let provenance: { model: Provenance; statement: InTotoStatement } | undefined;
-  const documents: { sbom: Sbom; statement: InTotoStatement }[] = [];
+  let provenance: { model: Provenance; statement: InTotoStatement; forms: StorageForm[] } | undefined;
+  const documents: { sbom: Sbom; statement: InTotoStatement; digest: string; forms: StorageForm[] }[] = [];
   fetched.forEach((result, i) => {
-    const { digest } = chosen[i]!.layer;
+    const { layer: { digest }, forms } = chosen[i]!;
     if (!result.ok) {
       problems.push({ digest, message: result.problem });
       return;
@@ -275,17 +295,17 @@ async function readLayers(
     if (PROVENANCE_TYPES.has(predicateType)) {
       const read = readProvenance(predicateType, predicate);
       if (!read.ok) problems.push({ digest, message: read.problem });
-      else provenance ??= { model: read.provenance, statement };
+      else provenance ??= { model: read.provenance, statement, forms };
     } else if (SBOM_TYPES.has(predicateType)) {
       const read = readSbom(predicateType, predicate);
-      if (read.ok) documents.push({ sbom: read.sbom, statement });
+      if (read.ok) documents.push({ sbom: read.sbom, statement, digest, forms });
       else problems.push({ digest, message: read.problem });
     }
   });
   const scopes = sbomScopes(documents.map((d) => d.sbom));
-  const sboms = documents.map((d, i) => ({ scope: scopes[i]!, scopeText: describeSbomScope(scopes[i]!), sbom: d.sbom, signature: d.statement.signature }));
+  const sboms = documents.map((d, i) => ({ scope: scopes[i]!, scopeText: describeSbomScope(scopes[i]!), sbom: d.sbom, signature: d.statement.signature, digest: d.digest, forms: d.forms }));
   const statements = options.keepStatements ? { ...(provenance && { provenance: statementJson(provenance.statement) }), sboms: documents.map((d) => statementJson(d.statement)) } : undefined;
-  const read = provenance && { model: provenance.model, signature: provenance.statement.signature };
+  const read = provenance && { model: provenance.model, signature: provenance.statement.signature, forms: provenance.forms };
   return { ...(read && { provenance: read }), sboms, ...(statements && { statements }) };
 }
 

@@ -3,7 +3,7 @@
 
 import { parseArgs } from 'node:util';
 import { clientSource } from '../attest/discover';
-import { referrerRepositoryFor } from '../attest/referrerRepository';
+import { parseReferrerRepository, referrerRepositoryFor } from '../attest/referrerRepository';
 import { summarizeAttestations } from '../attest/summary';
 import { formatMessage } from '../model/messages';
 import { familiarName, parseImageReference, type ImageRef } from '../reference/imageReference';
@@ -59,7 +59,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     if (values.platform !== undefined && !/^[a-z0-9_.-]+\/[a-z0-9_.-]+(?:\/[a-z0-9_.-]+)?$/i.test(values.platform)) {
       throw new UsageError(`--platform "${values.platform}" is not os/arch[/variant], e.g. linux/arm64`);
     }
-    const referrerRepository = values['referrer-repository'] === undefined ? undefined : parseReferrerRepository(values['referrer-repository']);
+    const referrerRepository = values['referrer-repository'] === undefined ? undefined : referrerRepositoryOption(values['referrer-repository']);
     return await attestations(image, { platform: values.platform, referrerRepository, json: values.json === true }, io);
   } catch (error) {
     if (error instanceof UsageError) {
@@ -87,12 +87,10 @@ function parseCommandLine(argv: readonly string[]) {
 }
 
 /** `--referrer-repository host/path`: a repository without tag or digest, on a registry named by its host. */
-function parseReferrerRepository(text: string): ImageRef {
-  const parsed = parseImageReference(text);
-  if (!parsed.ok || parsed.ref.tag !== undefined || parsed.ref.digest !== undefined || !text.includes('/') || !/[.:]|^localhost\//.test(text.split('/')[0]!)) {
-    throw new UsageError(`--referrer-repository "${text}" is not a repository with its registry host, e.g. registry.scout.docker.com/myorg/app`);
-  }
-  return parsed.ref;
+function referrerRepositoryOption(text: string): ImageRef {
+  const ref = parseReferrerRepository(text);
+  if (ref === undefined) throw new UsageError(`--referrer-repository "${text}" is not a repository with its registry host, e.g. registry.scout.docker.com/myorg/app`);
+  return ref;
 }
 
 interface AttestationsOptions {

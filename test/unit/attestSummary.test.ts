@@ -49,9 +49,14 @@ class StandInSource implements AttestationSource {
     this.calls.push(`referrers ${digest}`);
     return { manifests: this.referrerLists.get(digest) ?? [], source: 'none' as const, host: 'stand-in' };
   }
+  /** cosign's tags (`sha256-<hex>.att`…) → manifest digest. */
+  readonly tags = new Map<string, string>();
+
   async tagged(tag: string) {
     this.calls.push(`tag ${tag}`);
-    return undefined;
+    const digest = this.tags.get(tag);
+    const manifest = digest === undefined ? undefined : this.manifests.get(digest);
+    return digest === undefined || manifest === undefined ? undefined : { digest, manifest };
   }
   forRepository(ref: ImageRef): AttestationSource {
     const other = this.repositories.get(`${ref.registry}/${ref.repository}`);
@@ -65,6 +70,18 @@ class StandInSource implements AttestationSource {
     if (!bytes) throw new Error(`stand-in: no blob ${digest}`);
     if (bytes.byteLength > options.maxBytes) throw new Error(`stand-in: blob ${digest} over ${options.maxBytes}`);
     return bytes;
+  }
+
+  /**
+   * Lists `descriptors` as the referrers of `subject`, each manifest given that `subject` as pushing it with one does
+   * (a registry's referrers list is made of the manifests whose subject is the digest asked about).
+   */
+  refer(subject: string, descriptors: Descriptor[]): void {
+    this.referrerLists.set(subject, descriptors);
+    for (const d of descriptors) {
+      const manifest = this.manifests.get(d.digest);
+      if (manifest) this.manifests.set(d.digest, { ...manifest, subject: { mediaType: OCI_MANIFEST, digest: subject, size: 1 } });
+    }
   }
 
   /** An attestation manifest whose layers are these (predicate type, bytes); returns its digest. */
@@ -115,7 +132,7 @@ describe('attestation summary (unit, stand-in source)', () => {
     ]);
     // A signed BuildKit build: the Sigstore bundle refers to the attestation manifest, not to the image.
     const bundle = digestOf('bundle');
-    source.referrerLists.set(amd64Attestation, [{ mediaType: OCI_MANIFEST, digest: bundle, size: 300, artifactType: SIGSTORE }]);
+    source.refer(amd64Attestation, [{ mediaType: OCI_MANIFEST, digest: bundle, size: 300, artifactType: SIGSTORE }]);
     // Docker Official Images carry the source on each platform descriptor; the index may carry it for all.
     const top = index(
       [
@@ -227,7 +244,7 @@ describe('attestation summary (unit, stand-in source)', () => {
       const source = new StandInSource();
       // cosign attach sbom / docker scout attestation add on the tag: a referrer of the index; its subject names amd64.
       const attached = source.attestation('index sbom', [[TYPES.spdx, fixture('syft-spdx-image.json')]]);
-      source.referrerLists.set(INDEX, [{ mediaType: OCI_MANIFEST, digest: attached, size: 600, artifactType: 'application/vnd.docker.attestation.manifest.v1+json' }]);
+      source.refer(INDEX, [{ mediaType: OCI_MANIFEST, digest: attached, size: 600, artifactType: 'application/vnd.docker.attestation.manifest.v1+json' }]);
       const summary = await summarizeAttestations(source, index([platformEntry(AMD64, 'amd64'), platformEntry(ARM64, 'arm64', 'v8')]));
       assert.deepEqual(summary.indexLevel, { sboms: 1, describes: 'linux/amd64' });
       assert.deepEqual(texts(summary, 1).at(-1), 'No SBOM for this platform: the SBOM attached to the image index describes linux/amd64 only (a scanner reads the files of one platform).');
@@ -308,7 +325,7 @@ describe('attestation summary (unit, stand-in source)', () => {
       const source = new StandInSource();
       // BuildKit's OCI-artifact form reached only as a referrer (moby/buildkit docs/attestations/attestation-storage.md).
       const artifact = source.attestation('artifact', [[TYPES.provenance1, fixture('buildkit-slsa1-max.json')]]);
-      source.referrerLists.set(AMD64, [{ mediaType: OCI_MANIFEST, digest: artifact, size: 700, artifactType: 'application/vnd.docker.attestation.manifest.v1+json' }]);
+      source.refer(AMD64, [{ mediaType: OCI_MANIFEST, digest: artifact, size: 700, artifactType: 'application/vnd.docker.attestation.manifest.v1+json' }]);
       const summary = await summarizeAttestations(source, index([platformEntry(AMD64, 'amd64'), platformEntry(ARM64, 'arm64', 'v8')]), { quick: true });
       assert.deepEqual(summary.platforms.map((p) => [p.forms, p.provenance?.mode]), [[['referrer'], 'max']]);
       assert.deepEqual(source.calls.sort(), [`referrers ${AMD64}`, `manifest ${artifact}`, `blob ${layersOf(source, artifact)[0]}`].sort());
@@ -327,6 +344,39 @@ describe('attestation summary (unit, stand-in source)', () => {
       ];
       const indexLevel = [`referrers ${INDEX}`, ...['att', 'sig', 'sbom'].map((suffix) => `tag ${INDEX.replace(':', '-')}.${suffix}`)];
       assert.deepEqual(source.calls.sort(), [...perPlatform(AMD64, attestations[0]!), ...perPlatform(ARM64, attestations[1]!), ...indexLevel].sort());
+    });
+
+    it('quick, finding nothing in the index or the referrers, looks everywhere before saying why (cosign\'s tags)', async () => {
+      const source = new StandInSource();
+      // `cosign attest` before the referrers API: the statement under the tag sha256-<hex>.att (cosign
+      // specs/ATTESTATION_SPEC.md), which the quick read does not ask for.
+      const att = source.attestation('cosign att', [[TYPES.provenance02, fixture('buildkit-slsa02-max.json')]]);
+      source.tags.set(`${AMD64.replace(':', '-')}.att`, att);
+      const summary = await summarizeAttestations(source, index([platformEntry(AMD64, 'amd64'), platformEntry(ARM64, 'arm64', 'v8')]), { quick: true });
+      assert.equal(summary.quick, undefined);
+      assert.deepEqual(summary.platforms.map((p) => [p.platform, p.forms, p.provenance?.slsaVersion]), [['linux/amd64', ['cosignTag'], 'v0.2']]);
+      assert.ok(!texts(summary, 0).some((t) => t.startsWith('No attestation found')), texts(summary, 0).join('\n'));
+    });
+
+    it('does not believe a referrer whose subject is another image', async () => {
+      const source = new StandInSource();
+      // OCI distribution spec, "Listing Referrers": the list holds the manifests whose subject is the digest asked
+      // about. A list (or a referrer repository) naming a manifest about something else is lying.
+      const other = source.attestation('about another image', [[TYPES.provenance1, fixture('buildkit-slsa1-max.json')]]);
+      source.refer(ARM64, [{ mediaType: OCI_MANIFEST, digest: other, size: 700, artifactType: 'application/vnd.docker.attestation.manifest.v1+json' }]);
+      source.referrerLists.set(AMD64, source.referrerLists.get(ARM64)!);
+      const summary = await summarizeAttestations(source, index([platformEntry(AMD64, 'amd64')]), { platform: 'linux/amd64' });
+      assert.equal(summary.platforms[0]!.provenance, undefined);
+      assert.ok(problems(summary, 0).some(([, text]) => text?.includes(`${other} is listed as a referrer of ${AMD64}, but its subject is ${ARM64}; it was not read`)), JSON.stringify(problems(summary, 0)));
+    });
+
+    it('reads the platform named by its digest, whatever its name says (a Windows image\'s os.version)', async () => {
+      const { source, attestations } = buildkitPush();
+      // image-spec image-index.md: platform `os.version` (Windows images set it); we write it into the name.
+      const windows: Descriptor = { mediaType: OCI_MANIFEST, digest: ARM64, size: 500, platform: { os: 'windows', architecture: 'amd64', osVersion: '10.0.17763.6054' } };
+      const top = index([platformEntry(AMD64, 'amd64'), attestationEntry(attestations[0]!, AMD64), windows, attestationEntry(attestations[1]!, ARM64)]);
+      const summary = await summarizeAttestations(source, top, { quick: true, platformDigest: ARM64 });
+      assert.deepEqual(summary.platforms.map((p) => [p.digest, p.provenance?.mode]), [[ARM64, 'min']]);
     });
 
     it('at most four requests are in flight at once, whatever the read', async () => {
@@ -375,7 +425,7 @@ describe('attestation summary (unit, stand-in source)', () => {
       const source = new StandInSource();
       const annotations = { [BUNDLE_CONTENT]: 'dsse-envelope', [BUNDLE_PREDICATE]: TYPES.provenance1 };
       const bundle = bundleManifest(source, 'provenance bundle', fixture('actions-attest-provenance.sigstore.json'), annotations);
-      source.referrerLists.set(AMD64, [{ mediaType: OCI_MANIFEST, digest: bundle, size: 900, artifactType: SIGSTORE, annotations }]);
+      source.refer(AMD64, [{ mediaType: OCI_MANIFEST, digest: bundle, size: 900, artifactType: SIGSTORE, annotations }]);
       const summary = await summarizeAttestations(source, index([platformEntry(AMD64, 'amd64')]), { quick: true, keepStatements: true });
       const [p] = summary.platforms;
       assert.deepEqual([p!.forms, p!.predicateTypes], [['referrer'], [TYPES.provenance1]]);
@@ -390,7 +440,7 @@ describe('attestation summary (unit, stand-in source)', () => {
       // sigstore/cosign#4641: cosign's fallback-tag index loses dev.sigstore.bundle.* annotations; the manifest keeps them.
       const source = new StandInSource();
       const bundle = bundleManifest(source, 'tagged bundle', fixture('actions-attest-provenance.sigstore.json'), { [BUNDLE_CONTENT]: 'dsse-envelope', [BUNDLE_PREDICATE]: TYPES.provenance1 });
-      source.referrerLists.set(AMD64, [{ mediaType: OCI_MANIFEST, digest: bundle, size: 900, artifactType: SIGSTORE }]);
+      source.refer(AMD64, [{ mediaType: OCI_MANIFEST, digest: bundle, size: 900, artifactType: SIGSTORE }]);
       const summary = await summarizeAttestations(source, index([platformEntry(AMD64, 'amd64')]), { quick: true });
       assert.equal(summary.platforms[0]!.provenance?.slsaVersion, 'v1');
     });
@@ -400,7 +450,7 @@ describe('attestation summary (unit, stand-in source)', () => {
       const source = new StandInSource();
       const annotations = { [BUNDLE_CONTENT]: 'message-signature', [BUNDLE_PREDICATE]: 'https://sigstore.dev/cosign/sign/v1' };
       const bundle = bundleManifest(source, 'sign bundle', new TextEncoder().encode('{}'), annotations);
-      source.referrerLists.set(AMD64, [{ mediaType: OCI_MANIFEST, digest: bundle, size: 900, artifactType: SIGSTORE, annotations }]);
+      source.refer(AMD64, [{ mediaType: OCI_MANIFEST, digest: bundle, size: 900, artifactType: SIGSTORE, annotations }]);
       const summary = await summarizeAttestations(source, index([platformEntry(AMD64, 'amd64')]), { quick: true });
       assert.deepEqual(summary.platforms[0]!.signatures.map((s) => [s.digest, s.verified]), [[bundle, false]]);
       assert.deepEqual(summary.platforms[0]!.predicateTypes, []);
@@ -418,7 +468,7 @@ describe('attestation summary (unit, stand-in source)', () => {
         [TYPES.provenance1, fixture('buildkit-slsa1-max.json')],
         [TYPES.spdx, fixture('syft-spdx-image.json')],
       ]);
-      scout.referrerLists.set(AMD64, [{ mediaType: OCI_MANIFEST, digest: kept, size: 700, artifactType: 'application/vnd.docker.attestation.manifest.v1+json' }]);
+      scout.refer(AMD64, [{ mediaType: OCI_MANIFEST, digest: kept, size: 700, artifactType: 'application/vnd.docker.attestation.manifest.v1+json' }]);
       return { source, scout, kept };
     };
 

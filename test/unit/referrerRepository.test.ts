@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { referrerRepositoryFor, validateReferrerRepositories } from '../../src/attest/referrerRepository';
+import { parseReferrerRepository, referrerRepositoryFor, validateReferrerRepositories } from '../../src/attest/referrerRepository';
 import { parseJsonc } from '../../src/cli/settings';
 import { formatMessage } from '../../src/model/messages';
 import { parseImageReference, type ImageRef } from '../../src/reference/imageReference';
@@ -54,6 +54,19 @@ describe('referrer repository setting (unit)', () => {
       'The referrer repository "42" for "quay.io" is not a registry host or a host with a repository path, e.g. registry.scout.docker.com/myorg.',
     ]);
     assert.deepEqual(validateReferrerRepositories({ 'dhi.io': 'registry.scout.docker.com', 'localhost:5000/a': 'localhost:5001/b' }), []);
+  });
+
+  it('--referrer-repository takes a repository with its registry host, localhost included, by the same rule', () => {
+    // Docker's rule (distribution/reference normalize.go, splitDockerDomain): the first part is a host when it has a
+    // dot or a port, or is `localhost`.
+    const repo = (text: string) => {
+      const ref = parseReferrerRepository(text);
+      return ref && `${ref.registry} ${ref.repository}`;
+    };
+    assert.equal(repo('registry.scout.docker.com/myorg/app'), 'registry.scout.docker.com myorg/app');
+    assert.equal(repo('localhost/myorg/app'), 'localhost myorg/app');
+    assert.equal(repo('localhost:5000/app/'), 'localhost:5000 app');
+    for (const refused of ['myorg/app', 'registry.scout.docker.com', 'Registry.example.com/App', 'app']) assert.equal(repo(refused), undefined, refused);
   });
 
   it('reads settings.json as VS Code writes it: comments and trailing commas, slashes inside strings kept', () => {

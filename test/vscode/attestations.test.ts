@@ -106,7 +106,7 @@ describe('Attestations in the tree, the commands and the hover', () => {
     assert.deepEqual(menuCommands(extensionPath, String(provenance!.item.contextValue)), ['imageProvenance.copyProvenance', 'imageProvenance.showAttestations']);
     assert.deepEqual(menuCommands(extensionPath, String(sbom!.item.contextValue)), ['imageProvenance.copySbom', 'imageProvenance.showAttestations']);
     // Read once per platform and kept: the row and the resolver agree on what was read.
-    const read = a.resolver.platformAttestations(ref('node:22-slim'), image.digest, 'linux/amd64');
+    const read = a.resolver.platformAttestations(ref('node:22-slim'), image.digest, { platform: 'linux/amd64', digest: image.platforms['linux/amd64']! });
     assert.equal(read.state, 'read');
   });
 
@@ -251,7 +251,7 @@ describe('Attestations in the tree, the commands and the hover', () => {
     const a = await api();
     const image = seeded().images['node:22-slim']!;
     await useRows(a, dockerfile, 'node:22-slim');
-    await a.resolver.hoverAttestations(ref('node:22-slim'), image.digest, 'linux/amd64');
+    await a.resolver.hoverAttestations(ref('node:22-slim'), image.digest, { platform: 'linux/amd64', digest: image.platforms['linux/amd64']! });
     const config = vscode.workspace.getConfiguration('imageProvenance.registry');
     const hosts = config.inspect('hosts')?.workspaceValue;
     // The mirror refuses connections and Docker Hub is out of reach here: the registry cannot be asked.

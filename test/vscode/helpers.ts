@@ -21,6 +21,16 @@ export function ref(text: string): ImageRef {
   return parsed.ref;
 }
 
+/**
+ * What a click on a row runs: its command, which without arguments acts on the row the click selected (here given
+ * as the argument: selecting a row would show the view, and the UI tests click rows for real).
+ */
+export async function click(target: Row): Promise<void> {
+  const command = target.item.command;
+  assert.ok(command, `${target.label} has no command`);
+  await vscode.commands.executeCommand(command.command, ...(command.arguments ?? [target.node]));
+}
+
 /** What the test registry holds (test/host/runVscodeTests.ts seeds it and names the file). */
 export function seeded(): SeededRegistry {
   const file = process.env.IMAGE_PROVENANCE_TEST_REGISTRY;

@@ -46,7 +46,7 @@ describe('Hover on images', () => {
     }
     // The attestations are read the first time a hover asks; the next hover shows them.
     await hoverAt(uri, unpinned);
-    await a.resolver.hoverAttestations(parseImageReferenceOk('node:22-slim'), now.digest, 'linux/amd64');
+    await a.resolver.hoverAttestations(parseImageReferenceOk('node:22-slim'), now.digest, { platform: 'linux/amd64', digest: now.platforms['linux/amd64']! });
     const first = await hoverAt(uri, unpinned);
     assert.match(first.text, new RegExp(`The tag points to ${now.digest}`));
     assert.match(first.text, new RegExp(`Platforms: ${Object.keys(now.platforms).join(', ')}`));

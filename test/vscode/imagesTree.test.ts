@@ -2,7 +2,7 @@
 // text: columns are zero-based UTF-16 offsets, counted on the lines quoted in the comments.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { api, row, rows, workspaceUri } from './helpers';
+import { api, click, row, rows, workspaceUri } from './helpers';
 
 const DIGEST = 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
 
@@ -87,9 +87,7 @@ describe('Images tree', () => {
       ['stage 3', 'nginx:1.27', [9, 12, 9, 22], 'nginx:1.27'],
     ];
     for (const [stage, label, [l1, c1, l2, c2], text] of cases) {
-      const use = row(await rows(a, row(level, stage).node), label);
-      const command = use.item.command!;
-      await vscode.commands.executeCommand(command.command, ...(command.arguments ?? []));
+      await click(row(await rows(a, row(level, stage).node), label));
       const editor = vscode.window.activeTextEditor;
       assert.equal(editor?.document.uri.toString(), workspaceUri('app/Dockerfile').toString());
       assert.deepEqual([editor.selection.start.line, editor.selection.start.character, editor.selection.end.line, editor.selection.end.character], [l1, c1, l2, c2]);
@@ -124,8 +122,7 @@ describe('Images tree', () => {
       ['worker/worker.Dockerfile', 'stage 0 · FROM · unpinned'],
     ]);
     // Clicking a use under an image lands on the same text as under its file.
-    const command = alpine[1]!.item.command!;
-    await vscode.commands.executeCommand(command.command, ...(command.arguments ?? []));
+    await click(alpine[1]!);
     const editor = vscode.window.activeTextEditor!;
     assert.equal(editor.document.getText(editor.selection), 'alpine:3.20');
     assert.equal(editor.selection.start.line, 0);
@@ -159,7 +156,7 @@ describe('Images tree', () => {
     assert.match(String(node.item.tooltip), /^FROM \$\{BASE\}\nResolves to: node:22-alpine\n/);
     assert.match(String(node.item.tooltip), /A pin goes into compose\.yaml, where the value is written\./);
     // Clicking it lands on the reference in the Dockerfile.
-    await vscode.commands.executeCommand(node.item.command!.command, ...(node.item.command!.arguments ?? []));
+    await click(node);
     const editor = vscode.window.activeTextEditor!;
     assert.equal(editor.document.uri.toString(), workspaceUri('app/Dockerfile').toString());
     assert.equal(editor.document.getText(editor.selection), '${BASE}');
@@ -191,7 +188,7 @@ describe('Images tree', () => {
     assert.equal(copy.description, 'COPY --from · unpinned');
     assert.match(String(copy.item.tooltip), /Replaced by the named build context "nginx:1\.27"\./);
     // Clicking the context row lands on the image in the Bake file: line 14, "docker-image://" ends at 35
-    await vscode.commands.executeCommand(row(app, 'nginx:1.27-alpine').item.command!.command, ...(row(app, 'nginx:1.27-alpine').item.command!.arguments ?? []));
+    await click(row(app, 'nginx:1.27-alpine'));
     const editor = vscode.window.activeTextEditor!;
     assert.equal(editor.document.uri.toString(), workspaceUri('docker-bake.hcl').toString());
     assert.deepEqual([editor.selection.start.line, editor.selection.start.character, editor.selection.end.character], [14, 35, 52]);

@@ -12,6 +12,7 @@ import type { PlatformSummary } from '../../attest/summary';
 import { pulledImage, type ImageUse } from '../../model/buildFile';
 import { pinStatus } from '../../pin/pinStatus';
 import { familiarName, shortDigest, type ImageRef } from '../../reference/imageReference';
+import type { PlatformImage } from '../../registry/imageDetails';
 import type { BuildFileIndex } from '../../workspace/buildFileIndex';
 import { Commands } from '../context';
 import { describeReason, localize } from '../localize';
@@ -47,13 +48,15 @@ export class ImageHover implements vscode.HoverProvider {
       return new vscode.Hover(text, toRange(use.range));
     }
     const described = this.describeRegistry(text, ref, targetOf(file.path, use, at), use);
-    if (described) await this.describeAttestations(text, ref, described.digest, hoverPlatform(use, described.platforms), token);
+    const platform = described && hoverPlatform(use, described.platforms);
+    if (platform?.missing !== undefined) text.appendMarkdown('\n\n').appendText(vscode.l10n.t('This image has no platform {0}.', platform.missing));
+    else if (described) await this.describeAttestations(text, ref, described.digest, platform?.chosen, token);
     else if (this.resolver.get(ref)?.state === 'failed') this.describeEarlierAttestations(text, ref, use);
     return new vscode.Hover(text, toRange(use.range));
   }
 
   /** The quick read of one platform's attestations (or a complete read made before), if read in time. */
-  private async describeAttestations(text: vscode.MarkdownString, ref: ImageRef, digest: string, platform: string | undefined, token: vscode.CancellationToken): Promise<void> {
+  private async describeAttestations(text: vscode.MarkdownString, ref: ImageRef, digest: string, platform: PlatformImage | undefined, token: vscode.CancellationToken): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     let cancelled: vscode.Disposable | undefined;
     const late = new Promise<'late'>((resolve) => {
@@ -71,24 +74,22 @@ export class ImageHover implements vscode.HoverProvider {
       text.appendMarkdown('\n\n').appendText(vscode.l10n.t('The attestations could not be read: {0}', read.message));
       return;
     }
-    const summary = read.summary.platforms.find((p) => platform === undefined || p.platform === platform) ?? read.summary.platforms[0];
+    const summary = read.summary.platforms.find((p) => platform === undefined || p.digest === platform.digest) ?? read.summary.platforms[0];
     if (summary) appendLines(text.appendMarkdown('\n\n---\n\n'), attestationLines(summary));
-    else if (platform !== undefined) text.appendMarkdown('\n\n').appendText(vscode.l10n.t('This image has no platform {0}.', platform));
   }
 
   /** The registry cannot be asked now: the attestations read earlier, if any, and how long ago. */
   private describeEarlierAttestations(text: vscode.MarkdownString, ref: ImageRef, use: ImageUse): void {
     const earlier = this.resolver.lastAttestations(ref);
     if (!earlier) return;
-    const platform = hoverPlatform(use, earlier.summary.platforms.map((p) => p.platform));
-    const summary = earlier.summary.platforms.find((p) => p.platform === platform) ?? earlier.summary.platforms[0];
+    const summary = hoverPlatform(use, earlier.summary.platforms).chosen ?? earlier.summary.platforms[0];
     if (!summary) return;
     const heading = vscode.l10n.t('Attestations of {0}, {1}:', shortDigest(earlier.digest), describeAge(earlier, Date.now()));
     appendLines(text.appendMarkdown('\n\n---\n\n'), [heading, ...attestationLines(summary).slice(1)]);
   }
 
   /** What the registry said of the image; when it answered, the digest of its content and its platforms. */
-  private describeRegistry(text: vscode.MarkdownString, ref: ImageRef, target: UseTarget, use: ImageUse): { digest: string; platforms: string[] } | undefined {
+  private describeRegistry(text: vscode.MarkdownString, ref: ImageRef, target: UseTarget, use: ImageUse): { digest: string; platforms: readonly PlatformImage[] } | undefined {
     const resolution = this.resolver.get(ref);
     if (resolution === undefined) {
       this.resolver.request([ref]);
@@ -136,7 +137,7 @@ export class ImageHover implements vscode.HoverProvider {
     }
     actions.push(link(vscode.l10n.t('Show attestations'), vscode.l10n.t('Open the report of every platform\'s attestations'), Commands.showAttestations, [familiarName(ref)]));
     text.appendMarkdown(`\n\n${actions.join(' · ')}`);
-    return { digest: details.digest, platforms: details.platforms.map((p) => p.platform) };
+    return { digest: details.digest, platforms: details.platforms };
   }
 }
 
@@ -145,11 +146,11 @@ export class ImageHover implements vscode.HoverProvider {
  * literal (`FROM --platform=linux/arm64`, Compose `platform:`; without a variant, any variant of it, as the core's
  * matchesPlatform takes it), else the first. Reads of the same platform are then shared with the tree's.
  */
-function hoverPlatform(use: ImageUse, platforms: readonly string[]): string | undefined {
+function hoverPlatform<P extends PlatformImage>(use: ImageUse, platforms: readonly P[]): { chosen?: P; missing?: string } {
   const written = use.platform?.trim().toLowerCase();
   const wanted = written !== undefined && /^[a-z0-9_.-]+\/[a-z0-9_.-]+(?:\/[a-z0-9_.-]+)?$/.test(written) ? written : undefined;
-  if (wanted === undefined) return platforms[0];
-  return platforms.find((p) => p === wanted) ?? platforms.find((p) => p.startsWith(`${wanted}/`)) ?? wanted;
+  const chosen = wanted === undefined ? platforms[0] : (platforms.find((p) => p.platform === wanted) ?? platforms.find((p) => p.platform.startsWith(`${wanted}/`)));
+  return chosen ? { chosen } : wanted !== undefined ? { missing: wanted } : {};
 }
 
 /** "read 12 minutes ago". */
@@ -173,7 +174,7 @@ function appendLines(markdown: vscode.MarkdownString, lines: readonly HoverLine[
     if (typeof line === 'string') markdown.appendText(line);
     else {
       for (const piece of line) {
-        if (piece.href) markdown.appendMarkdown(`[${new vscode.MarkdownString().appendText(piece.text).value}](${piece.href})`);
+        if (piece.href) markdown.appendMarkdown(`[${new vscode.MarkdownString('', true).appendText(piece.text).value}](${piece.href})`);
         else markdown.appendText(piece.text);
       }
     }

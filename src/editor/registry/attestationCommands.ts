@@ -5,8 +5,9 @@ import * as vscode from 'vscode';
 import type { PlatformSummary } from '../../attest/summary';
 import { renderSummary } from '../../cli/attestations';
 import { pulledImage } from '../../model/buildFile';
-import { familiarName, parseImageReference, type ImageRef } from '../../reference/imageReference';
+import { familiarName, parseImageReference, shortDigest, type ImageRef } from '../../reference/imageReference';
 import { RegistryError } from '../../registry/errors';
+import type { PlatformImage } from '../../registry/imageDetails';
 import { ATTESTATIONS_SCHEME } from '../context';
 import { localize } from '../localize';
 import { toRange, type TreeNode } from '../tree/nodes';
@@ -48,10 +49,13 @@ export async function openAttestationReport(ref: ImageRef, digest: string): Prom
   await vscode.window.showTextDocument(document, { preview: true });
 }
 
-/** `image-provenance-attestations:/node_22-slim@sha256_0123456789ab.txt?<query>`: the name is for the tab, the query for the content. */
+/**
+ * `image-provenance-attestations:/node_22-slim@sha256_0123456789ab.txt?<query>`: the name is for the tab, the query
+ * for the content; `at` makes each opening a new document, so one opened after Clear Cache is read again.
+ */
 export function attestationsUri(ref: ImageRef, digest: string): vscode.Uri {
   const name = `${familiarName(ref, { withDigest: false })}@${digest.slice(0, 19)}`.replace(/[/:]/g, '_');
-  return vscode.Uri.from({ scheme: ATTESTATIONS_SCHEME, path: `/${name}.txt`, query: new URLSearchParams({ ref: familiarName(ref), digest }).toString() });
+  return vscode.Uri.from({ scheme: ATTESTATIONS_SCHEME, path: `/${name}.txt`, query: new URLSearchParams({ ref: familiarName(ref), digest, at: String(Date.now()) }).toString() });
 }
 
 /** Serves the reports: the CLI's text for the same read (every platform), shared with the rest of the extension. */
@@ -82,7 +86,7 @@ export async function copyAttestation(deps: ImageCommandDeps, what: Copied, node
   const target = node?.type === 'attestation' ? rowTarget(deps, node) : await pickPlatform(deps);
   if (!target) return undefined;
   const image = familiarName(target.ref);
-  const where = target.platform ? `${image} (${target.platform})` : image;
+  const where = target.platform ? `${image} (${target.platform.platform})` : image;
   let platform: PlatformSummary | undefined;
   try {
     const summary = await vscode.window.withProgress(
@@ -113,9 +117,9 @@ export async function copyAttestation(deps: ImageCommandDeps, what: Copied, node
   return text;
 }
 
-/** The SBOM document itself (the statement's predicate): the one asked for, else the first that describes the final image. */
-function sbomDocument(p: PlatformSummary, index: number | undefined): unknown {
-  const chosen = index ?? Math.max(0, p.sboms.findIndex((d) => d.scope.kind === 'image'));
+/** The SBOM document itself (the statement's predicate): the row's (by its layer digest), else the first that describes the final image. */
+function sbomDocument(p: PlatformSummary, layer: string | undefined): unknown {
+  const chosen = layer !== undefined ? p.sboms.findIndex((d) => d.digest === layer) : Math.max(0, p.sboms.findIndex((d) => d.scope.kind === 'image'));
   const statement = p.statements?.sboms[chosen];
   return typeof statement === 'object' && statement !== null ? (statement as { predicate?: unknown }).predicate : undefined;
 }
@@ -123,15 +127,15 @@ function sbomDocument(p: PlatformSummary, index: number | undefined): unknown {
 interface PlatformTarget {
   readonly ref: ImageRef;
   readonly digest: string;
-  readonly platform?: string;
-  /** The SBOM row's document, by its place among the platform's SBOMs. */
-  readonly sbom?: number;
+  readonly platform?: PlatformImage;
+  /** The SBOM row's document, by the digest of the layer it was read from (the same in every read). */
+  readonly sbom?: string;
 }
 
 function rowTarget(deps: ImageCommandDeps, node: Extract<TreeNode, { type: 'attestation' }>): PlatformTarget | undefined {
   const target = deps.tree.platformOf(node.parent);
   const row = deps.tree.attestationRowOf(node);
-  return target && { ...target, ...(row?.kind === 'sbom' && { sbom: row.index }) };
+  return target && { ...target, ...(row?.kind === 'sbom' && { sbom: row.document.digest }) };
 }
 
 /** An image of the workspace (the one under the cursor first), looked up if need be, and one of its platforms. */
@@ -160,8 +164,8 @@ async function pickPlatform(deps: ImageCommandDeps): Promise<PlatformTarget | un
     void vscode.window.showWarningMessage(vscode.l10n.t('{0} could not be looked up: {1}', picked!, errorText(error)));
     return undefined;
   }
-  const platforms = details.platforms.map((p) => p.platform);
-  const platform = platforms.length > 1 ? await vscode.window.showQuickPick(platforms, { title: vscode.l10n.t('Which platform?') }) : platforms[0];
+  const { platforms } = details;
+  const platform = platforms.length > 1 ? (await vscode.window.showQuickPick(platforms.map((p) => ({ label: p.platform, description: shortDigest(p.digest), platform: p })), { title: vscode.l10n.t('Which platform?') }))?.platform : platforms[0];
   if (platforms.length > 1 && platform === undefined) return undefined;
   return { ref, digest: details.digest, ...(platform !== undefined && { platform }) };
 }

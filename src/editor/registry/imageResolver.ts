@@ -6,7 +6,7 @@ import { pulledImage } from '../../model/buildFile';
 import { canonicalName, familiarName, type ImageRef } from '../../reference/imageReference';
 import type { RegistryClient } from '../../registry/client';
 import { RegistryError } from '../../registry/errors';
-import { describeImage, type ImageDetails } from '../../registry/imageDetails';
+import { describeImage, type ImageDetails, type PlatformImage } from '../../registry/imageDetails';
 import { referrerRepositoryFor } from '../../attest/referrerRepository';
 import type { ImageSummary, SummaryOptions } from '../../attest/summary';
 import type { Resolution } from '../../pin/pinStatus';
@@ -17,8 +17,8 @@ export type { Resolution } from '../../pin/pinStatus';
 
 /** Which attestations to read: one platform's (a tree row, the hover), or every platform's. */
 export interface AttestationRead {
-  /** `os/arch[/variant]`, as the platform rows and `--platform` name it. */
-  readonly platform?: string;
+  /** The platform image, by its digest in the index (names can repeat, or carry a Windows `os.version`). */
+  readonly platform?: PlatformImage;
   /** The hover's read: the attestations in the index, referrers only when it has none, no cosign tags. */
   readonly quick?: boolean;
 }
@@ -155,7 +155,7 @@ export class ImageResolver implements vscode.Disposable {
   }
 
   /** One platform's complete read for a tree row: its state now, the read started if there is none. */
-  platformAttestations(ref: ImageRef, digest: string, platform: string): AttestationState {
+  platformAttestations(ref: ImageRef, digest: string, platform: PlatformImage): AttestationState {
     const key = summaryKey(ref, digest, { platform });
     const read = this.settled.get(key);
     if (read) return { state: 'read', read };
@@ -168,7 +168,7 @@ export class ImageResolver implements vscode.Disposable {
    * The hover's read of one platform: a complete read already made (of that platform or of all) if there is
    * one, else the quick read, asked once.
    */
-  hoverAttestations(ref: ImageRef, digest: string, platform: string | undefined): Promise<ReadAttestations> {
+  hoverAttestations(ref: ImageRef, digest: string, platform: PlatformImage | undefined): Promise<ReadAttestations> {
     const complete = (platform !== undefined && this.settled.get(summaryKey(ref, digest, { platform }))) || this.settled.get(summaryKey(ref, digest, {}));
     return complete ? Promise.resolve(complete) : this.attestations(ref, digest, { ...(platform !== undefined && { platform }), quick: true });
   }
@@ -182,7 +182,7 @@ export class ImageResolver implements vscode.Disposable {
    * One platform's attestations with their in-toto statements decoded, for copying: read each time (the
    * statements are not kept), through the content cache.
    */
-  async statements(ref: ImageRef, digest: string, platform: string | undefined, signal?: AbortSignal): Promise<ImageSummary> {
+  async statements(ref: ImageRef, digest: string, platform: PlatformImage | undefined, signal?: AbortSignal): Promise<ImageSummary> {
     const { summarizeImage } = loadSummary();
     const options: SummaryOptions = { ...this.summaryOptions(ref, platform !== undefined ? { platform } : {}), keepStatements: true, ...(signal && { signal }) };
     return summarizeImage(await this.registry, ref, digest, options);
@@ -190,7 +190,7 @@ export class ImageResolver implements vscode.Disposable {
 
   private summaryOptions(ref: ImageRef, read: AttestationRead): SummaryOptions {
     const referrerRepository = referrerRepositoryFor(ref, this.referrerRepositories());
-    return { ...(read.platform !== undefined && { platform: read.platform }), ...(read.quick && { quick: true }), ...(referrerRepository && { referrerRepository }) };
+    return { ...(read.platform !== undefined && { platformDigest: read.platform.digest }), ...(read.quick && { quick: true }), ...(referrerRepository && { referrerRepository }) };
   }
 
   /** Tries failed images again (when the network is back). */
@@ -307,7 +307,7 @@ export class ImageResolver implements vscode.Disposable {
 }
 
 function summaryKey(ref: ImageRef, digest: string, read: AttestationRead): string {
-  return `${canonicalName(ref)}@${digest} ${read.platform ?? '*'}${read.quick ? ' quick' : ''}`;
+  return `${canonicalName(ref)}@${digest} ${read.platform?.digest ?? '*'}${read.quick ? ' quick' : ''}`;
 }
 
 /** The attestation reader's bundle (dist/attest.js), loaded on first use. */

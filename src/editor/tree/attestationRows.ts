@@ -18,9 +18,8 @@ export type AttestationRow =
   | { readonly kind: 'notFound'; readonly platform: string }
   /** Source and commit from the image's OCI annotations, when there is no provenance to say them. */
   | { readonly kind: 'source'; readonly repository?: string; readonly revision?: string }
-  | { readonly kind: 'provenance'; readonly provenance: Provenance; readonly source?: SourceText; readonly forms: readonly StorageForm[] }
-  /** `index`: the document's place among the platform's SBOMs (what Copy SBOM copies from this row). */
-  | { readonly kind: 'sbom'; readonly index: number; readonly document: SbomDocument; readonly several: boolean; readonly forms: readonly StorageForm[] }
+  | { readonly kind: 'provenance'; readonly provenance: Provenance; readonly signed: boolean; readonly source?: SourceText; readonly forms: readonly StorageForm[] }
+  | { readonly kind: 'sbom'; readonly document: SbomDocument; readonly several: boolean }
   | { readonly kind: 'signature'; readonly signature: SignatureSummary }
   | { readonly kind: 'explanation'; readonly explanation: Explanation }
   | { readonly kind: 'problems'; readonly problems: readonly SummaryProblem[] };
@@ -36,9 +35,9 @@ export function attestationRows(state: AttestationState, platform: string): Atte
   if (!p) return [{ kind: 'notFound', platform }];
   const rows: AttestationRow[] = [];
   const source = p.provenance?.source ?? p.annotatedSource;
-  if (p.provenance) rows.push({ kind: 'provenance', provenance: p.provenance, ...(source && { source }), forms: p.forms });
+  if (p.provenance) rows.push({ kind: 'provenance', provenance: p.provenance, signed: p.provenanceSignature === 'unverified', ...(source && { source }), forms: p.provenanceForms ?? p.forms });
   else if (source) rows.push({ kind: 'source', ...source });
-  p.sboms.forEach((document, index) => rows.push({ kind: 'sbom', index, document, several: p.sboms.length > 1, forms: p.forms }));
+  for (const document of p.sboms) rows.push({ kind: 'sbom', document, several: p.sboms.length > 1 });
   for (const signature of p.signatures) rows.push({ kind: 'signature', signature });
   for (const explanation of p.explanations) rows.push({ kind: 'explanation', explanation });
   const problems = [...p.problems, ...summary.problems];
@@ -46,8 +45,8 @@ export function attestationRows(state: AttestationState, platform: string): Atte
   return rows;
 }
 
-/** A row's tree item; `retry` is the argument the retry command gets from a failed read's row. */
-export function attestationItem(row: AttestationRow, retry: unknown): vscode.TreeItem {
+/** A row's tree item. */
+export function attestationItem(row: AttestationRow): vscode.TreeItem {
   switch (row.kind) {
     case 'reading': {
       const item = new vscode.TreeItem(vscode.l10n.t('reading attestations…'));
@@ -59,7 +58,7 @@ export function attestationItem(row: AttestationRow, retry: unknown): vscode.Tre
       item.description = row.error.message;
       item.tooltip = `${row.error.message}\n\n${vscode.l10n.t('Click to try again.')}`;
       item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
-      item.command = { command: Commands.retry, title: vscode.l10n.t('Retry'), arguments: [retry] };
+      item.command = { command: Commands.retry, title: vscode.l10n.t('Retry') };
       item.contextValue = 'attestationProblem';
       return item;
     }
@@ -78,9 +77,9 @@ export function attestationItem(row: AttestationRow, retry: unknown): vscode.Tre
       return item;
     }
     case 'provenance':
-      return provenanceItem(row.provenance, row.source, row.forms);
+      return provenanceItem(row.provenance, row.signed, row.source, row.forms);
     case 'sbom':
-      return sbomItem(row.document, row.several, row.forms);
+      return sbomItem(row.document, row.several);
     case 'signature':
       return signatureItem(row.signature);
     case 'explanation': {
@@ -104,7 +103,7 @@ export function attestationItem(row: AttestationRow, retry: unknown): vscode.Tre
 }
 
 /** "Provenance: SLSA v1, mode=max, github.com/org/repo@abc1234". */
-function provenanceItem(p: Provenance, source: SourceText | undefined, forms: readonly StorageForm[]): vscode.TreeItem {
+function provenanceItem(p: Provenance, signed: boolean, source: SourceText | undefined, forms: readonly StorageForm[]): vscode.TreeItem {
   const parts = [`SLSA ${p.slsaVersion}`, ...(p.mode ? [`mode=${p.mode}`] : []), ...(source?.repository || source?.revision ? [sourceText(source)] : [])];
   const item = new vscode.TreeItem(vscode.l10n.t('Provenance: {0}', parts.join(', ')));
   item.description = describeForms(forms);
@@ -114,6 +113,7 @@ function provenanceItem(p: Provenance, source: SourceText | undefined, forms: re
   if (p.finishedOn ?? p.startedOn) lines.push(vscode.l10n.t('Built: {0}', (p.finishedOn ?? p.startedOn)!));
   if (p.frontend) lines.push(vscode.l10n.t('Frontend: {0}', p.frontendImage ? `${p.frontend} (${p.frontendImage})` : p.frontend));
   lines.push(vscode.l10n.t('Stored: {0}', describeForms(forms)));
+  if (signed) lines.push(vscode.l10n.t('Signed, not verified'));
   item.tooltip = lines.join('\n');
   item.iconPath = new vscode.ThemeIcon('tools');
   item.contextValue = 'attestation attestation-provenance';
@@ -121,7 +121,8 @@ function provenanceItem(p: Provenance, source: SourceText | undefined, forms: re
 }
 
 /** "SBOM: 214 packages", its scope named when the platform has several documents. */
-function sbomItem(document: SbomDocument, several: boolean, forms: readonly StorageForm[]): vscode.TreeItem {
+function sbomItem(document: SbomDocument, several: boolean): vscode.TreeItem {
+  const { forms } = document;
   const count = document.sbom.packages.length;
   const packages = count === 1 ? vscode.l10n.t('1 package') : vscode.l10n.t('{0} packages', count);
   const scope = localize(document.scopeText);
@@ -160,8 +161,7 @@ function describeForms(forms: readonly StorageForm[]): string {
   return forms.map(describeForm).join(', ');
 }
 
-// A string, not StorageForm: the referrer repository form is added by the core (attest/discover.ts).
-function describeForm(form: string): string {
+function describeForm(form: StorageForm): string {
   switch (form) {
     case 'index':
       return vscode.l10n.t('in the image index');
@@ -171,7 +171,5 @@ function describeForm(form: string): string {
       return vscode.l10n.t('cosign tag');
     case 'referrerRepository':
       return vscode.l10n.t('referrer repository');
-    default:
-      return form;
   }
 }

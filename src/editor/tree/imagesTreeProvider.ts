@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { pulledImage, type BuildDefinition, type BuildFile, type ImageUse } from '../../model/buildFile';
 import { canonicalName, type ImageRef } from '../../reference/imageReference';
 import type { BuildFileIndex, LinkKey } from '../../workspace/buildFileIndex';
+import type { PlatformImage } from '../../registry/imageDetails';
 import { ContextKeys } from '../context';
 import type { ImageResolver, Resolution } from '../registry/imageResolver';
 import { attestationItem, attestationRows, type AttestationRow } from './attestationRows';
@@ -119,18 +120,18 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       }
       case 'attestation': {
         const row = this.attestationRowsOf(node.parent)[node.row];
-        return row ? attestationItem(row, node.parent.parent) : new vscode.TreeItem('');
+        return row ? attestationItem(row) : new vscode.TreeItem('');
       }
     }
   }
 
   /** The image, content and platform a platform row stands for, once the registry has described it. */
-  platformOf(node: DetailNode): { ref: ImageRef; digest: string; platform: string } | undefined {
+  platformOf(node: DetailNode): { ref: ImageRef; digest: string; platform: PlatformImage } | undefined {
     const use = this.resolve(node.parent)?.use;
     const ref = use && pulledImage(use);
     const resolution = use && this.resolutionOf(use);
     const platform = resolution?.state === 'resolved' ? resolution.details.platforms[node.row] : undefined;
-    return ref && platform && resolution?.state === 'resolved' ? { ref, digest: resolution.details.digest, platform: platform.platform } : undefined;
+    return ref && platform && resolution?.state === 'resolved' ? { ref, digest: resolution.details.digest, platform } : undefined;
   }
 
   /** What an attestation row stands for (Copy SBOM copies the row's own document). */
@@ -154,7 +155,7 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         if (this.nodes.get(nodeId(node)) === node) this.changed.fire([node]);
       });
     }
-    return attestationRows(state, target.platform);
+    return attestationRows(state, target.platform.platform);
   }
 
   /** What the registry said about a use's image, if it is one a registry can describe. */

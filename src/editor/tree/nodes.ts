@@ -179,7 +179,10 @@ export function useItem(node: UseNode, file: BuildFile, use: ImageUse, resolutio
   if (state === 'notBuilt') markNotBuilt(item, label);
   item.tooltip = [tooltip(use, stage), ...registryLines(resolution)].join('\n');
   item.accessibilityInformation = { label: `${label}, ${item.description}` };
-  item.command = { command: Commands.reveal, title: vscode.l10n.t('Go to Reference'), arguments: [node] };
+  // No arguments: VS Code hands an extension a handle for a command with arguments, and drops the handle when the
+  // row is redrawn (a lookup finishing), so a click at that moment did nothing ("Actual command not found"). Without
+  // them the command is sent as it is, and reveals the row the click selected.
+  item.command = { command: Commands.reveal, title: vscode.l10n.t('Go to Reference') };
   // Tokens for `viewItem =~ /\btoken\b/` menus (pin, update, unpin, and what helps a failed lookup).
   // A reference partly made of ARGs is pinned in a form the user picks: the inline action asks which.
   const pinnable = use.pin.pinnable || argPinChoices(use) ? 'pinnable' : 'notPinnable';
@@ -283,7 +286,7 @@ function problemItem(node: DetailNode, error: RegistryError): vscode.TreeItem {
         ? [vscode.l10n.t('Click to manage workspace trust.'), { command: 'workbench.trust.manage', title: vscode.l10n.t('Manage Workspace Trust') }]
         : error.kind === 'tls' || error.kind === 'insecure'
           ? [vscode.l10n.t('Click to open the network and registry settings.'), { command: Commands.openNetworkSettings, title: vscode.l10n.t('Open Network Settings') }]
-          : [vscode.l10n.t('Click to try again.'), { command: Commands.retry, title: vscode.l10n.t('Retry'), arguments: [node.parent] }];
+          : [vscode.l10n.t('Click to try again.'), { command: Commands.retry, title: vscode.l10n.t('Retry') }];
   item.tooltip = `${error.message}\n\n${action}`;
   item.command = command;
   item.contextValue = problemTokens(error.kind);
