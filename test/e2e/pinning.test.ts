@@ -41,12 +41,13 @@ describe('Pinning in the browser', function () {
   const lens = (title: string) => page.locator('.monaco-editor .codelens-decoration > *', { hasText: title });
 
   /**
-   * Clicks the lens `title` above 1-based `line`, and if `effect` has not shown within 5 s while the lens is
-   * still there, runs it from the keyboard ("Show CodeLens Commands for Current Line" on that line), as a
-   * keyboard user does. Once in CI a click on a lens did nothing at all; `effect` must still show.
+   * Clicks the lens `title` above 1-based `line` once it is a link: a file opened again first shows the lenses VS
+   * Code cached, as plain text, until its provider answers. If `effect` has not shown within 5 s while the lens is
+   * still there, runs it from the keyboard ("Show CodeLens Commands for Current Line" on that line), as a keyboard
+   * user does. `effect` must still show.
    */
   async function clickLens(title: string, line: number, effect: Locator): Promise<void> {
-    await lens(title).click();
+    await page.locator('.monaco-editor .codelens-decoration a', { hasText: title }).click();
     await effect.waitFor({ timeout: 5_000 }).catch(async () => {
       if (!(await lens(title).isVisible())) return effect.waitFor({ timeout: 25_000 });
       await page.keyboard.press('Control+G');
