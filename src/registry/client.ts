@@ -104,6 +104,8 @@ export class RegistryClient {
   private readonly now: () => number;
   private readonly log: (line: string) => void;
   private readonly tags = new Map<string, TagEntry>();
+  /** What the content store says each tag last named, as far as this client read or wrote it: written on a change only. */
+  private readonly lastDigests = new Map<string, string>();
   private readonly referrerLists = new Map<string, { referrers: Referrers; expiresAt: number }>();
   /** Which host served a digest this session, so cache hits can still say where content came from. */
   private readonly servedBy = new Map<string, string>();
@@ -583,12 +585,15 @@ export class RegistryClient {
 
   private rememberTag(key: string, resolved: ResolvedDigest): void {
     if (this.settings.tagTtlMs > 0) this.tags.set(key, { resolved, expiresAt: this.now() + this.settings.tagTtlMs });
+    if (this.lastDigests.get(key) === resolved.digest) return;
+    this.lastDigests.set(key, resolved.digest);
     this.cache.rememberDigest(key, resolved.digest).catch(() => undefined);
   }
 
   /** Whether the content store holds what the tag named when last asked (in this session or an earlier one). */
   private async holdsLastDigest(key: string): Promise<boolean> {
-    const digest = await this.cache.lastDigest(key).catch(() => undefined);
+    const digest = this.lastDigests.get(key) ?? (await this.cache.lastDigest(key).catch(() => undefined));
+    if (digest !== undefined) this.lastDigests.set(key, digest);
     return digest !== undefined && (await this.cacheGet(digest)) !== undefined;
   }
 

@@ -5,7 +5,7 @@ import * as http from 'node:http';
 import { connect as netConnect, type AddressInfo } from 'node:net';
 import { parseImageReference, type ImageRef } from '../../src/reference/imageReference';
 import { RegistryClient, type RegistryClientOptions } from '../../src/registry/client';
-import { memoryContentStore } from '../../src/registry/contentStore';
+import { memoryContentStore, type ContentStore } from '../../src/registry/contentStore';
 import { NO_CREDENTIALS, type CredentialStore, type Credentials } from '../../src/registry/credentials';
 import { RegistryError, type RegistryErrorKind } from '../../src/registry/errors';
 import { DEFAULT_REGISTRY_SETTINGS, type RegistrySettings } from '../../src/registry/settings';
@@ -771,6 +771,26 @@ describe('unit: registry client, concurrency and caching', () => {
       server.seen.map((s) => s.method),
       ['HEAD', 'HEAD'],
     );
+  });
+
+  it('remembers in the content store which digest a tag named, writing only when it changes', async () => {
+    let clock = 5_000_000;
+    let current = INDEX;
+    const server = await serve((req, res) => sendManifest(req, res, current));
+    const store = memoryContentStore();
+    const written: string[] = [];
+    const counting: ContentStore = { ...store, rememberDigest: async (tag, digest) => (written.push(digest), store.rememberDigest(tag, digest)) };
+    const client = clientFor(server, { tagTtlMs: 60_000 }, { now: () => clock, cache: counting });
+    const image = ref(`${server.host}/demo/app:1`);
+    await client.resolve(image);
+    clock += 61_000;
+    await client.resolve(image);
+    // The tag moved: written again.
+    current = OTHER;
+    clock += 61_000;
+    await client.resolve(image);
+    assert.deepEqual(written, [INDEX_DIGEST, OTHER_DIGEST]);
+    assert.equal(await store.lastDigest(`${server.host}/demo/app:1`), OTHER_DIGEST);
   });
 
   it('manifest by tag within the TTL is served from the cache without a request', async () => {
