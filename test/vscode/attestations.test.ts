@@ -101,7 +101,7 @@ describe('Attestations in the tree, the commands and the hover', () => {
     assert.match(String(provenance!.item.tooltip), /Builder: https:\/\/github\.com\/example\/builder/);
     assert.match(String(provenance!.item.tooltip), /Built: 2026-01-01T00:00:01Z/);
     assert.match(String(sbom!.item.tooltip), /^SPDX-2\.3, the final image/);
-    // The rows' menus: the report from any attestation row, each copy from its own kind of row.
+    // The rows' menus: the panel from any attestation row, each copy from its own kind of row.
     const extensionPath = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
     assert.deepEqual(menuCommands(extensionPath, String(provenance!.item.contextValue)), ['imageProvenance.copyProvenance', 'imageProvenance.showAttestations']);
     assert.deepEqual(menuCommands(extensionPath, String(sbom!.item.contextValue)), ['imageProvenance.copySbom', 'imageProvenance.showAttestations']);
@@ -257,7 +257,7 @@ describe('Attestations in the tree, the commands and the hover', () => {
     assert.deepEqual(sbom.packages.map((p) => [p.name, p.versionInfo, p.licenseConcluded]), [['seed', '1.0.0', 'MIT']]);
   });
 
-  it('hovers the platform the build pulls, offers the report, and asks nothing the second time', async () => {
+  it('hovers the platform the build pulls, offers the panel, and asks nothing the second time', async () => {
     const a = await api();
     await useRows(a, dockerfile, 'node:22-slim');
     await vscode.window.showTextDocument(dockerfile);

@@ -99,7 +99,9 @@ export class AttestationPanel implements vscode.Disposable {
   async receive(message: unknown): Promise<void> {
     const parsed = parsePageMessage(message);
     if (!parsed) {
-      this.log.warn(`The attestation panel of ${familiarName(this.ref)} ignored a message it does not accept: ${JSON.stringify(message)?.slice(0, 200)}`);
+      // Named by its type only: the rest may be anything, of any size.
+      const type = typeof message === 'object' && message !== null && 'type' in message ? String(message.type).slice(0, 40) : typeof message;
+      this.log.warn(`The attestation panel of ${familiarName(this.ref)} ignored a message it does not accept (${type})`);
       return;
     }
     switch (parsed.type) {
