@@ -8,9 +8,9 @@ import { chainCredentialStores, dockerCredentialStore, NO_CREDENTIALS } from './
 import { BuildFileIndex } from './workspace/buildFileIndex';
 import { isScannedName } from './workspace/buildFilePatterns';
 import { registerCommands } from './editor/commands';
-import { ATTESTATIONS_SCHEME, IMAGES_VIEW, MANIFEST_SCHEME } from './editor/context';
+import { IMAGES_VIEW, MANIFEST_SCHEME } from './editor/context';
 import { publishDiagnostics } from './editor/diagnostics';
-import { AttestationDocuments } from './editor/registry/attestationCommands';
+import { AttestationPanels } from './editor/panel/attestationPanel';
 import { ImageResolver } from './editor/registry/imageResolver';
 import { ManifestDocuments } from './editor/registry/registryCommands';
 import { readReferrerRepositories, readRegistrySettings, REGISTRY_SETTINGS } from './editor/registry/registrySettings';
@@ -21,12 +21,14 @@ import { PinCodeActions, PinProblems } from './editor/pin/pinProblems';
 import { ImagesTreeProvider } from './editor/tree/imagesTreeProvider';
 import { ImageHover } from './editor/hover/imageHover';
 import { WorkspaceIndexer } from './editor/workspaceIndexer';
+import { PANEL_VIEW_TYPE } from './panel/protocol';
 
 /** What `activate()` returns: the extension tests read the tree and the index through it. */
 export interface ImageProvenanceApi {
   readonly index: BuildFileIndex;
   readonly imagesTree: ImagesTreeProvider;
   readonly resolver: ImageResolver;
+  readonly panels: AttestationPanels;
   /** Resolves once the workspace scan and pending editor changes are indexed. */
   whenIndexed(): Promise<void>;
 }
@@ -62,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): ImageProvenanceApi {
   const pinner = new Pinner(index, indexer, resolver, output);
   const pinLenses = new PinLenses(index, resolver);
   const pinProblems = new PinProblems(index, resolver);
+  const panels = new AttestationPanels(context.extensionUri, resolver, output);
   // Every file the index reads may hold images: Dockerfiles under any name, Compose YAML, Bake HCL/JSON.
   const buildFiles: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-remote' }];
   context.subscriptions.push(
@@ -71,14 +74,15 @@ export function activate(context: vscode.ExtensionContext): ImageProvenanceApi {
     imagesTree,
     treeView,
     publishDiagnostics(index),
-    registerCommands({ index, pinner, tree: imagesTree, treeView, indexer, resolver, secrets, contentStore, log: output, reconnect }),
+    registerCommands({ index, pinner, tree: imagesTree, treeView, indexer, resolver, panels, secrets, contentStore, log: output, reconnect }),
+    panels,
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, panels),
     pinLenses,
     pinProblems,
     vscode.languages.registerCodeLensProvider(buildFiles, pinLenses),
     vscode.languages.registerCodeActionsProvider(buildFiles, new PinCodeActions(index), { providedCodeActionKinds: PinCodeActions.kinds }),
     vscode.languages.registerHoverProvider(buildFiles, new ImageHover(index, resolver)),
     vscode.workspace.registerTextDocumentContentProvider(MANIFEST_SCHEME, new ManifestDocuments(resolver)),
-    vscode.workspace.registerTextDocumentContentProvider(ATTESTATIONS_SCHEME, new AttestationDocuments(resolver)),
     vscode.workspace.onDidChangeConfiguration((e) => REGISTRY_SETTINGS.some((s) => e.affectsConfiguration(s)) && reconnect()),
     vscode.workspace.onDidGrantWorkspaceTrust(reconnect),
   );
@@ -87,7 +91,7 @@ export function activate(context: vscode.ExtensionContext): ImageProvenanceApi {
   indexer.start();
   // VS Code's Running Extensions view adds the time to load the bundle, and whatever else ran meanwhile.
   output.info(`Activated in ${(performance.now() - started).toFixed(1)} ms`);
-  return { index, imagesTree, resolver, whenIndexed: () => indexer.whenIndexed() };
+  return { index, imagesTree, resolver, panels, whenIndexed: () => indexer.whenIndexed() };
 }
 
 export function deactivate(): void {}

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { ContentStore } from '../registry/contentStore';
 import { Commands } from './context';
+import type { AttestationPanels } from './panel/attestationPanel';
 import type { ImageResolver } from './registry/imageResolver';
 import { copyAttestation, showAttestations } from './registry/attestationCommands';
 import { addCredentials, copyDigest, copyPinnedReference, removeCredentials, showManifest } from './registry/registryCommands';
@@ -21,6 +22,7 @@ export interface CommandDeps {
   readonly treeView: vscode.TreeView<TreeNode>;
   readonly indexer: WorkspaceIndexer;
   readonly resolver: ImageResolver;
+  readonly panels: AttestationPanels;
   readonly secrets: SecretCredentialStore;
   readonly contentStore: ContentStore;
   readonly log: vscode.LogOutputChannel;

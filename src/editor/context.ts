@@ -31,9 +31,6 @@ export const Commands = {
 /** Read-only documents showing a manifest: `image-provenance-manifest:/<image>.json?<digest>`. */
 export const MANIFEST_SCHEME = 'image-provenance-manifest';
 
-/** Read-only documents holding an image's attestation report: `image-provenance-attestations:/<image>.txt?<query>`. */
-export const ATTESTATIONS_SCHEME = 'image-provenance-attestations';
-
 /** Context keys that `when` clauses in package.json read. */
 export const ContextKeys = {
   indexed: 'imageProvenance.indexed',

@@ -101,7 +101,7 @@ describe('Attestations in the tree, the commands and the hover', () => {
     assert.match(String(provenance!.item.tooltip), /Builder: https:\/\/github\.com\/example\/builder/);
     assert.match(String(provenance!.item.tooltip), /Built: 2026-01-01T00:00:01Z/);
     assert.match(String(sbom!.item.tooltip), /^SPDX-2\.3, the final image/);
-    // The rows' menus: the report from any attestation row, each copy from its own kind of row.
+    // The rows' menus: the panel from any attestation row, each copy from its own kind of row.
     const extensionPath = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
     assert.deepEqual(menuCommands(extensionPath, String(provenance!.item.contextValue)), ['imageProvenance.copyProvenance', 'imageProvenance.showAttestations']);
     assert.deepEqual(menuCommands(extensionPath, String(sbom!.item.contextValue)), ['imageProvenance.copySbom', 'imageProvenance.showAttestations']);
@@ -148,28 +148,35 @@ describe('Attestations in the tree, the commands and the hover', () => {
     }
   });
 
-  it('opens the report the command line prints for any reference, from the palette’s argument or a tree row', async () => {
+  it('opens the image’s panel for any reference, from the palette’s argument or a tree row, once per image', async () => {
     const a = await api();
     const image = seeded().images['node:22-slim']!;
     await vscode.commands.executeCommand('imageProvenance.showAttestations', 'node:22-slim');
-    const editor = vscode.window.activeTextEditor;
-    assert.ok(editor);
-    assert.equal(editor.document.uri.scheme, 'image-provenance-attestations');
-    const text = editor.document.getText();
-    const [header] = text.split('\n');
-    assert.equal(header, `node:22-slim  ${image.digest}`);
-    for (const [platform, digest] of Object.entries(image.platforms)) assert.ok(text.includes(`\n${platform}  ${digest}\n`), text);
-    assert.match(text, /Stored: +in the image index/);
-    assert.match(text, /Provenance: +SLSA v0\.2, mode=min, builder https:\/\/github\.com\/example\/builder, built 2026-01-01T00:00:01Z/);
-    assert.match(text, /SBOM: +1 package, SPDX-2\.3, the final image; licenses MIT \(1\)/);
-    assert.ok(!text.includes('unknown/unknown'), text);
+    const panel = a.panels.get(ref('node:22-slim'), image.digest);
+    assert.ok(panel, 'no panel for node:22-slim');
+    assert.equal(panel.panel.viewType, 'imageProvenance.attestations');
+    // The window tells the extension host about its tabs a moment later.
+    const activeTab = () => vscode.window.tabGroups.activeTabGroup.activeTab;
+    await eventually(() => activeTab()?.label === 'Attestations: node:22-slim', 'the panel’s tab to be the active one');
+    const input = activeTab()!.input;
+    assert.ok(input instanceof vscode.TabInputWebview);
+    assert.match(input.viewType, /imageProvenance\.attestations$/);
+    // The page starts under the CSP, says ready with the protocol's version, and only then gets the overview.
+    await eventually(() => panel.delivered === 'show', 'the page to be sent the overview', SLOW);
+    assert.deepEqual(panel.state(), { version: 1, ref: 'node:22-slim', digest: image.digest });
+
+    // Asked again: the same panel comes forward, no second one opens.
+    await vscode.commands.executeCommand('imageProvenance.showAttestations', 'node:22-slim');
+    assert.equal(a.panels.get(ref('node:22-slim'), image.digest), panel);
+    const webviewTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview);
+    await eventually(() => webviewTabs().length === 1, 'one webview tab');
+    assert.deepEqual(webviewTabs().map((t) => t.label), ['Attestations: node:22-slim']);
 
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const [, alpine] = await useRows(a, dockerfile, 'node:22-slim', 'alpine:3.20');
     await vscode.commands.executeCommand('imageProvenance.showAttestations', alpine!.node);
-    const report = vscode.window.activeTextEditor?.document.getText() ?? '';
-    assert.ok(report.startsWith(`alpine:3.20  ${seeded().images['alpine:3.20']!.digest}\n`), report);
-    assert.match(report, /Note: +No attestation found\./);
+    assert.ok(a.panels.get(ref('alpine:3.20'), seeded().images['alpine:3.20']!.digest), 'no panel for alpine:3.20');
+    await eventually(() => activeTab()?.label === 'Attestations: alpine:3.20', 'the alpine panel’s tab to be the active one');
 
     // From the palette: an input box offering the image under the cursor.
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -180,9 +187,54 @@ describe('Attestations in the tree, the commands and the hover', () => {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
     await shown;
-    const typed = vscode.window.activeTextEditor?.document;
-    assert.equal(typed?.uri.scheme, 'image-provenance-attestations');
-    assert.ok(typed.getText().startsWith(`nginx:1.27  ${seeded().images['nginx:1.27']!.digest}\n`), typed.getText());
+    assert.ok(a.panels.get(ref('nginx:1.27'), seeded().images['nginx:1.27']!.digest), 'no panel for nginx:1.27');
+    await eventually(() => activeTab()?.label === 'Attestations: nginx:1.27', 'the nginx panel’s tab to be the active one');
+  });
+
+  it('acts only on the intents the panel offers, in their exact shapes, and ignores the rest', async () => {
+    const a = await api();
+    const image = seeded().images['node:22-slim']!;
+    await vscode.commands.executeCommand('imageProvenance.showAttestations', 'node:22-slim');
+    const panel = a.panels.get(ref('node:22-slim'), image.digest)!;
+    await eventually(() => panel.delivered === 'show', 'the page to be sent the overview', SLOW);
+    await vscode.env.clipboard.writeText('before');
+    for (const refused of [
+      { type: 'copyText', text: 'x', command: 'workbench.action.terminal.new' },
+      { type: 'runCommand', command: 'workbench.action.terminal.new' },
+      { type: 'openLink', url: 'javascript:alert(1)' },
+      { type: 'copyText', text: 'x'.repeat(20_000) },
+      JSON.parse('{"type":"copyText","text":"x","__proto__":{"polluted":true}}') as unknown,
+      'copyText',
+    ]) {
+      await panel.receive(refused);
+    }
+    assert.equal(await vscode.env.clipboard.readText(), 'before');
+    // A platform the panel did not offer is not taken; one it offered is, and kept for a restore.
+    await panel.receive({ type: 'selectPlatform', digest: `sha256:${'0'.repeat(64)}` });
+    assert.equal(panel.state().platform, undefined);
+    await panel.receive({ type: 'selectPlatform', digest: image.platforms['linux/arm64/v8']! });
+    assert.equal(panel.state().platform, image.platforms['linux/arm64/v8']);
+    await panel.receive({ type: 'copyText', text: image.digest });
+    assert.equal(await vscode.env.clipboard.readText(), image.digest);
+  });
+
+  it('restores a panel from the state its page kept, and drops one whose state it cannot read', async () => {
+    const a = await api();
+    const image = seeded().images['node:22-slim']!;
+    // What VS Code does after a window reload: a panel of the view type, handed to the serializer with the state.
+    const restored = vscode.window.createWebviewPanel('imageProvenance.attestations', 'restoring', vscode.ViewColumn.Active);
+    await a.panels.deserializeWebviewPanel(restored, { version: 1, ref: 'node:22-slim', digest: image.digest, platform: image.platforms['linux/arm64/v8'] });
+    const panel = a.panels.get(ref('node:22-slim'), image.digest);
+    assert.equal(panel?.panel, restored);
+    assert.equal(restored.title, 'Attestations: node:22-slim');
+    await eventually(() => panel.delivered === 'show', 'the restored page to be sent the overview', SLOW);
+    assert.equal(panel.state().platform, image.platforms['linux/arm64/v8']);
+
+    const stale = vscode.window.createWebviewPanel('imageProvenance.attestations', 'stale', vscode.ViewColumn.Active);
+    let disposed = false;
+    stale.onDidDispose(() => (disposed = true));
+    await a.panels.deserializeWebviewPanel(stale, { version: 0, ref: 'node:22-slim', digest: image.digest });
+    assert.ok(disposed, 'a panel with a state of another version is closed');
   });
 
   it('copies the provenance statement and the SBOM document of a platform as JSON', async () => {
@@ -205,7 +257,7 @@ describe('Attestations in the tree, the commands and the hover', () => {
     assert.deepEqual(sbom.packages.map((p) => [p.name, p.versionInfo, p.licenseConcluded]), [['seed', '1.0.0', 'MIT']]);
   });
 
-  it('hovers the platform the build pulls, offers the report, and asks nothing the second time', async () => {
+  it('hovers the platform the build pulls, offers the panel, and asks nothing the second time', async () => {
     const a = await api();
     await useRows(a, dockerfile, 'node:22-slim');
     await vscode.window.showTextDocument(dockerfile);
@@ -224,7 +276,7 @@ describe('Attestations in the tree, the commands and the hover', () => {
     const show = warm.links.find((l) => l.command === 'imageProvenance.showAttestations');
     assert.deepEqual(show?.args, ['node:22-slim']);
     await vscode.commands.executeCommand(show!.command, ...show!.args);
-    assert.equal(vscode.window.activeTextEditor?.document.uri.scheme, 'image-provenance-attestations');
+    assert.ok(a.panels.get(ref('node:22-slim'), seeded().images['node:22-slim']!.digest), 'the hover link opens the panel');
   });
 
   it('says in the log which referrer repository entries cannot be used', async () => {

@@ -1,79 +1,48 @@
-// The attestation commands: Show Attestations for Image… (the report `image-provenance attestations` prints, as a
-// read-only document) and Copy Provenance / SBOM as JSON (the decoded in-toto statement, the SBOM document).
+// The attestation commands: Show Attestations for Image… (the image's attestation panel) and Copy Provenance / SBOM
+// as JSON (the decoded in-toto statement, the SBOM document).
 
 import * as vscode from 'vscode';
 import type { PlatformSummary } from '../../attest/summary';
-import { renderSummary } from '../../cli/attestations';
 import { pulledImage } from '../../model/buildFile';
 import { familiarName, parseImageReference, shortDigest, type ImageRef } from '../../reference/imageReference';
 import { RegistryError } from '../../registry/errors';
 import type { PlatformImage } from '../../registry/imageDetails';
-import { ATTESTATIONS_SCHEME } from '../context';
 import { localize } from '../localize';
+import type { AttestationPanels } from '../panel/attestationPanel';
 import { toRange, type TreeNode } from '../tree/nodes';
 import type { ImageCommandDeps } from './registryCommands';
-import type { ImageResolver } from './imageResolver';
 
 /**
  * From a tree row or a hover link (its image, as text), or from the palette (any reference, typed in): the tag is
- * resolved and the report opened, under a notification that can cancel it.
+ * resolved, under a notification that can cancel it, and the image's panel opened; the panel reads the rest.
  */
-export async function showAttestations(deps: ImageCommandDeps, arg: TreeNode | string | undefined): Promise<void> {
+export async function showAttestations(deps: ImageCommandDeps & { readonly panels: AttestationPanels }, arg: TreeNode | string | undefined): Promise<void> {
   const ref = typeof arg === 'string' ? parsed(arg) : arg ? imageOfRow(deps, arg) : await askForImage(deps);
   if (!ref) return;
   const image = familiarName(ref);
-  const digest = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the attestations of {0}…', image), cancellable: true },
-    async (_progress, token) => {
-      const aborter = new AbortController();
-      let cancel: vscode.Disposable | undefined;
-      const stopped = new Promise<undefined>((resolve) => (cancel = token.onCancellationRequested(() => (aborter.abort(), resolve(undefined)))));
-      try {
-        const digest = ref.digest ?? (await (await deps.resolver.registry).resolve(ref, { signal: aborter.signal })).digest;
-        // Cancelling stops the wait, not the shared read: the hover and the tree may want it too.
-        return await Promise.race([deps.resolver.attestations(ref, digest).then(() => digest), stopped]);
-      } catch (error) {
-        if (!token.isCancellationRequested) void vscode.window.showWarningMessage(vscode.l10n.t('The attestations of {0} could not be read: {1}', image, errorText(error)));
-        return undefined;
-      } finally {
-        cancel?.dispose();
-      }
-    },
-  );
-  if (digest !== undefined) await openAttestationReport(ref, digest);
+  const digest =
+    ref.digest ??
+    (await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the attestations of {0}…', image), cancellable: true },
+      async (_progress, token) => {
+        const aborter = new AbortController();
+        const cancel = token.onCancellationRequested(() => aborter.abort());
+        try {
+          return (await (await deps.resolver.registry).resolve(ref, { signal: aborter.signal })).digest;
+        } catch (error) {
+          if (!token.isCancellationRequested) void vscode.window.showWarningMessage(vscode.l10n.t('The attestations of {0} could not be read: {1}', image, errorText(error)));
+          return undefined;
+        } finally {
+          cancel.dispose();
+        }
+      },
+    ));
+  if (digest !== undefined) openAttestationReport(deps.panels, ref, digest);
 }
 
-/** Where the report opens (issue 13 replaces the document with a panel: this is the one place that knows). */
-export async function openAttestationReport(ref: ImageRef, digest: string): Promise<void> {
-  const document = await vscode.workspace.openTextDocument(attestationsUri(ref, digest));
-  await vscode.window.showTextDocument(document, { preview: true });
-}
-
-/**
- * `image-provenance-attestations:/node_22-slim@sha256_0123456789ab.txt?<query>`: the name is for the tab, the query
- * for the content; `at` makes each opening a new document, so one opened after Clear Cache is read again.
- */
-export function attestationsUri(ref: ImageRef, digest: string): vscode.Uri {
-  const name = `${familiarName(ref, { withDigest: false })}@${digest.slice(0, 19)}`.replace(/[/:]/g, '_');
-  return vscode.Uri.from({ scheme: ATTESTATIONS_SCHEME, path: `/${name}.txt`, query: new URLSearchParams({ ref: familiarName(ref), digest, at: String(Date.now()) }).toString() });
-}
-
-/** Serves the reports: the CLI's text for the same read (every platform), shared with the rest of the extension. */
-export class AttestationDocuments implements vscode.TextDocumentContentProvider {
-  constructor(private readonly resolver: ImageResolver) {}
-
-  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
-    const query = new URLSearchParams(uri.query);
-    const ref = parseImageReference(query.get('ref') ?? '');
-    if (!ref.ok) return `${vscode.l10n.t('Not an image reference')}\n`;
-    try {
-      const { summary } = await this.resolver.attestations(ref.ref, query.get('digest') ?? '');
-      return renderSummary(familiarName(ref.ref), summary);
-    } catch (error) {
-      // Shown in the document itself; a registry error never holds credentials.
-      return `${vscode.l10n.t('The attestations of {0} could not be read: {1}', familiarName(ref.ref), errorText(error))}\n`;
-    }
-  }
+/** Where the attestations of an image show: its panel (the Overview, every platform). */
+export function openAttestationReport(panels: AttestationPanels, ref: ImageRef, digest: string): void {
+  panels.show(ref, digest);
 }
 
 type Copied = 'provenance' | 'sbom';

@@ -1,0 +1,242 @@
+// The attestation panel's host side: one webview panel per image and digest, the page's HTML under a strict CSP,
+// the handshake (nothing is sent before the page says `ready` with this protocol version), the read through the
+// resolver, and the restore after a window reload (VS Code's webview-sample: WebviewPanelSerializer; the page
+// keeps PanelState with `setState`). The page's messages are read through parsePageMessage: anything else is
+// ignored.
+
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { ImageSummary } from '../../attest/summary';
+import { overviewOf } from '../../panel/overview';
+import { PANEL_STATE_VERSION, PANEL_VIEW_TYPE, parsePageMessage, parsePanelState, PROTOCOL_VERSION, unhandled, type HostMessage, type Overview, type PanelLabels, type PanelState } from '../../panel/protocol';
+import { familiarName, parseImageReference, type ImageRef } from '../../reference/imageReference';
+import { localize } from '../localize';
+import type { ImageResolver } from '../registry/imageResolver';
+
+/** Every open panel, one per image and digest; restores panels after a reload. */
+export class AttestationPanels implements vscode.WebviewPanelSerializer, vscode.Disposable {
+  private readonly open = new Map<string, AttestationPanel>();
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly resolver: ImageResolver,
+    private readonly log: Pick<vscode.LogOutputChannel, 'warn'>,
+  ) {}
+
+  /** Shows the panel of this image and digest: the one open, revealed, or a new one. */
+  show(ref: ImageRef, digest: string): AttestationPanel {
+    const known = this.open.get(panelKey(ref, digest));
+    if (known) {
+      known.panel.reveal();
+      return known;
+    }
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, panelTitle(ref), vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
+    return this.adopt(panel, ref, digest, undefined);
+  }
+
+  /** The open panel of this image and digest, if there is one (the extension tests read it). */
+  get(ref: ImageRef, digest: string): AttestationPanel | undefined {
+    return this.open.get(panelKey(ref, digest));
+  }
+
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, value: unknown): Promise<void> {
+    const state = parsePanelState(value);
+    const ref = state && parseImageReference(state.ref);
+    if (!state || !ref?.ok || this.open.has(panelKey(ref.ref, state.digest))) {
+      // Written by another version, or not at all (closed before the page started): nothing to read again.
+      this.log.warn(`An attestation panel was not restored: its saved state is not one this version reads (${JSON.stringify(value)?.slice(0, 200)})`);
+      panel.dispose();
+      return;
+    }
+    panel.title = panelTitle(ref.ref);
+    panel.webview.options = webviewOptions(this.extensionUri);
+    this.adopt(panel, ref.ref, state.digest, state.platform);
+  }
+
+  dispose(): void {
+    for (const panel of [...this.open.values()]) panel.panel.dispose();
+  }
+
+  private adopt(panel: vscode.WebviewPanel, ref: ImageRef, digest: string, platform: string | undefined): AttestationPanel {
+    const key = panelKey(ref, digest);
+    const adopted = new AttestationPanel(panel, ref, digest, platform, this.extensionUri, this.resolver, this.log);
+    this.open.set(key, adopted);
+    panel.onDidDispose(() => {
+      if (this.open.get(key) === adopted) this.open.delete(key);
+      adopted.dispose();
+    });
+    return adopted;
+  }
+}
+
+/** One panel: what it shows now, sent whenever its page (re)starts and says it is ready. */
+export class AttestationPanel implements vscode.Disposable {
+  private view: { readonly kind: 'reading' } | { readonly kind: 'shown'; readonly overview: Overview } | { readonly kind: 'failed'; readonly text: string } = { kind: 'reading' };
+  private ready = false;
+  /** The last message the page was sent (the extension tests wait for `show`). */
+  delivered: HostMessage['type'] | undefined;
+  private readonly listener: vscode.Disposable;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly ref: ImageRef,
+    readonly digest: string,
+    /** The platform shown, by its digest: the page's choice, kept for when the page starts again. */
+    private selected: string | undefined,
+    extensionUri: vscode.Uri,
+    resolver: ImageResolver,
+    private readonly log: Pick<vscode.LogOutputChannel, 'warn'>,
+  ) {
+    this.listener = panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message));
+    panel.webview.html = pageHtml(panel.webview, extensionUri);
+    resolver.attestations(ref, digest).then(
+      ({ summary }) => this.showSummary(summary),
+      (error: unknown) => this.fail(error),
+    );
+  }
+
+  /** A message from the page: acted on only if it is one of the narrow intents, else ignored. */
+  async receive(message: unknown): Promise<void> {
+    const parsed = parsePageMessage(message);
+    if (!parsed) {
+      // Named by its type only: the rest may be anything, of any size.
+      const type = typeof message === 'object' && message !== null && 'type' in message ? String(message.type).slice(0, 40) : typeof message;
+      this.log.warn(`The attestation panel of ${familiarName(this.ref)} ignored a message it does not accept (${type})`);
+      return;
+    }
+    switch (parsed.type) {
+      case 'ready':
+        if (parsed.version !== PROTOCOL_VERSION) {
+          this.log.warn(`The attestation panel's page speaks protocol ${parsed.version}, not ${PROTOCOL_VERSION}: it is sent nothing.`);
+          return;
+        }
+        this.ready = true;
+        this.post();
+        return;
+      case 'selectPlatform':
+        // Only a platform this panel offered.
+        if (this.view.kind === 'shown' && this.view.overview.entries.some((e) => e.digest === parsed.digest)) this.selected = parsed.digest;
+        return;
+      case 'copyText':
+        await vscode.env.clipboard.writeText(parsed.text);
+        vscode.window.setStatusBarMessage(vscode.l10n.t('Copied'), 2000);
+        return;
+      default:
+        unhandled(parsed);
+    }
+  }
+
+  /** What the page keeps to restore this panel. */
+  state(): PanelState {
+    return { version: PANEL_STATE_VERSION, ref: familiarName(this.ref), digest: this.digest, ...(this.selected !== undefined && { platform: this.selected }) };
+  }
+
+  dispose(): void {
+    this.listener.dispose();
+  }
+
+  private showSummary(summary: ImageSummary): void {
+    this.view = { kind: 'shown', overview: overviewOf(summary, this.ref, localize) };
+    this.post();
+  }
+
+  private fail(error: unknown): void {
+    const cause = error instanceof Error ? error.message : String(error);
+    this.view = { kind: 'failed', text: vscode.l10n.t('The attestations of {0} could not be read: {1}', familiarName(this.ref), cause) };
+    this.post();
+  }
+
+  private post(): void {
+    if (!this.ready) return;
+    const message = this.message();
+    this.delivered = message.type;
+    void this.panel.webview.postMessage(message);
+  }
+
+  private message(): HostMessage {
+    const { ref, digest } = this.state();
+    switch (this.view.kind) {
+      case 'reading':
+        return { type: 'reading', ref, digest, text: vscode.l10n.t('Reading the attestations of {0}…', ref) };
+      case 'shown':
+        return { type: 'show', overview: this.view.overview, labels: panelLabels(), ...(this.selected !== undefined && { selected: this.selected }) };
+      case 'failed':
+        return { type: 'failed', ref, digest, text: this.view.text };
+    }
+  }
+}
+
+function panelKey(ref: ImageRef, digest: string): string {
+  return `${familiarName(ref, { withDigest: false })}@${digest}`;
+}
+
+function panelTitle(ref: ImageRef): string {
+  return vscode.l10n.t('Attestations: {0}', familiarName(ref));
+}
+
+/** Scripts on; files only from the bundles and the stylesheets. */
+function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')] };
+}
+
+/**
+ * The page: the bundle by a crypto-random nonce, the stylesheet by `<link>`, nothing inline. `default-src 'none'`
+ * refuses everything else (network, frames, objects, inline styles and scripts, data: images).
+ */
+function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  const nonce = randomBytes(18).toString('base64');
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'webview', 'panel.css'));
+  const csp = [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `img-src ${webview.cspSource}`].join('; ');
+  return [
+    '<!DOCTYPE html>',
+    `<html lang="${vscode.env.language}">`,
+    '<head>',
+    '<meta charset="UTF-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${csp}">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
+    `<link rel="stylesheet" href="${style.toString()}">`,
+    '</head>',
+    '<body>',
+    '<main id="root" aria-live="polite"></main>',
+    `<script nonce="${nonce}" src="${script.toString()}"></script>`,
+    '</body>',
+    '</html>',
+  ].join('\n');
+}
+
+/** The page's words. */
+function panelLabels(): PanelLabels {
+  return {
+    indexDigest: vscode.l10n.t('Index digest'),
+    platform: vscode.l10n.t('Platform'),
+    singlePlatform: vscode.l10n.t('single-platform image'),
+    digest: vscode.l10n.t('Digest'),
+    stored: vscode.l10n.t('Stored'),
+    source: vscode.l10n.t('Source'),
+    sourceFromAnnotations: vscode.l10n.t('from the image annotations'),
+    provenance: vscode.l10n.t('Provenance'),
+    builder: vscode.l10n.t('Builder'),
+    built: vscode.l10n.t('Built'),
+    buildType: vscode.l10n.t('Build type'),
+    frontend: vscode.l10n.t('Frontend'),
+    sboms: vscode.l10n.t('SBOMs'),
+    onePackage: vscode.l10n.t('1 package'),
+    packages: vscode.l10n.t('{0} packages'),
+    indexSboms: vscode.l10n.t('SBOMs attached to the index: {0}'),
+    indexSbomsDescribing: vscode.l10n.t('SBOMs attached to the index: {0}, describing {1}'),
+    signatures: vscode.l10n.t('Signatures'),
+    signedNotVerified: vscode.l10n.t('Signed, not verified'),
+    signs: vscode.l10n.t('Signs {0}'),
+    notes: vscode.l10n.t('Notes'),
+    problems: vscode.l10n.t('Problems'),
+    nothingFound: vscode.l10n.t('No attestation found.'),
+    copy: vscode.l10n.t('Copy'),
+    forms: {
+      index: vscode.l10n.t('in the image index'),
+      referrer: vscode.l10n.t('referrer'),
+      cosignTag: vscode.l10n.t('cosign tag'),
+      referrerRepository: vscode.l10n.t('referrer repository'),
+    },
+  };
+}

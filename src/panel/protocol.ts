@@ -1,0 +1,188 @@
+// The attestation panel's messages, shared by the extension host (src/editor/panel) and the page
+// (media/webview). Pure: no `vscode`, no `node:` (the page's type check has neither). The page says `ready` with
+// its protocol version; the host answers with what to show. The page asks only narrow intents, and the host
+// reads each through parsePageMessage: anything but exactly those shapes is refused (GitLens
+// src/webviews/protocol.ts is the model: one typed union per direction).
+//
+// Everything the host sends is plain JSON whose strings are already localized; registry text in it is hostile
+// and the page sets it as text only.
+
+/** Bumped when a message changes shape: a page of another version gets nothing. */
+export const PROTOCOL_VERSION = 1;
+
+/** Bumped when PanelState changes shape: an older state is not restored. */
+export const PANEL_STATE_VERSION = 1;
+
+/** The panel's view type: the serializer, the activation event and the tests name it. */
+export const PANEL_VIEW_TYPE = 'imageProvenance.attestations';
+
+/** Where an attestation manifest was found (StorageForm in src/attest/discover.ts). */
+export type FormCode = 'index' | 'referrer' | 'cosignTag' | 'referrerRepository';
+
+/** What the Overview shows of one image: an index (or a single manifest) and its platforms. */
+export interface Overview {
+  /** The reference as the user knows it (`nginx:1.27-alpine`). */
+  readonly image: string;
+  /** What the reference points to: the index, or the single manifest. */
+  readonly digest: string;
+  /** Every platform of the index (empty for a single manifest). */
+  readonly platforms: readonly string[];
+  /** SBOMs attached to the index itself, and the platform their subject names. */
+  readonly indexSboms?: { readonly count: number; readonly describes?: string };
+  /** What could not be read of what is attached to the index itself. */
+  readonly problems: readonly string[];
+  readonly entries: readonly PlatformOverview[];
+}
+
+export interface PlatformOverview {
+  /** `linux/amd64`; `''` for a single-platform image. */
+  readonly platform: string;
+  readonly digest: string;
+  readonly forms: readonly FormCode[];
+  /** From the provenance, else the image's OCI annotations (`from` says which). */
+  readonly source?: { readonly repository?: string; readonly revision?: string; readonly from: 'provenance' | 'annotations' };
+  readonly provenance?: ProvenanceOverview;
+  readonly sboms: readonly SbomOverview[];
+  readonly signatures: readonly SignatureOverview[];
+  readonly explanations: readonly string[];
+  readonly problems: readonly string[];
+}
+
+export interface ProvenanceOverview {
+  readonly slsaVersion: string;
+  readonly mode?: 'min' | 'max';
+  readonly builder?: string;
+  /** Finished, else started: RFC 3339 as written. */
+  readonly builtAt?: string;
+  readonly buildType?: string;
+  readonly frontend?: string;
+  readonly signed: boolean;
+  readonly forms: readonly FormCode[];
+}
+
+export interface SbomOverview {
+  /** `SPDX-2.3`, `CycloneDX 1.6`: the version written, else the format. */
+  readonly format: string;
+  /** What it describes, localized: the final image, a scanned stage, … */
+  readonly scope: string;
+  readonly packages: number;
+  readonly signed: boolean;
+  readonly forms: readonly FormCode[];
+}
+
+export interface SignatureOverview {
+  readonly digest: string;
+  readonly artifactType?: string;
+  /** The digest it signs: the platform image, or one of its attestation manifests. */
+  readonly signs: string;
+  readonly forms: readonly FormCode[];
+}
+
+/** The page's words, localized by the host. `{0}` is filled by the page. */
+export interface PanelLabels {
+  readonly indexDigest: string;
+  readonly platform: string;
+  readonly singlePlatform: string;
+  readonly digest: string;
+  readonly stored: string;
+  readonly source: string;
+  readonly sourceFromAnnotations: string;
+  readonly provenance: string;
+  readonly builder: string;
+  readonly built: string;
+  readonly buildType: string;
+  readonly frontend: string;
+  readonly sboms: string;
+  readonly onePackage: string;
+  readonly packages: string;
+  readonly indexSboms: string;
+  readonly indexSbomsDescribing: string;
+  readonly signatures: string;
+  readonly signedNotVerified: string;
+  readonly signs: string;
+  readonly notes: string;
+  readonly problems: string;
+  readonly nothingFound: string;
+  readonly copy: string;
+  readonly forms: Readonly<Record<FormCode, string>>;
+}
+
+/** Host → page. */
+export type HostMessage =
+  /** The read is under way; the page keeps `ref` and `digest` in its state, so a reload restores the panel. */
+  | { readonly type: 'reading'; readonly ref: string; readonly digest: string; readonly text: string }
+  | { readonly type: 'show'; readonly overview: Overview; readonly labels: PanelLabels; readonly selected?: string }
+  | { readonly type: 'failed'; readonly ref: string; readonly digest: string; readonly text: string };
+
+/** Page → host: the only intents the host acts on. */
+export type PageMessage =
+  | { readonly type: 'ready'; readonly version: number }
+  /** The platform the page now shows, by its digest (one the host offered). */
+  | { readonly type: 'selectPlatform'; readonly digest: string }
+  | { readonly type: 'copyText'; readonly text: string };
+
+/** What the page keeps with `setState`: enough to read the same image again after a window reload. */
+export interface PanelState {
+  readonly version: number;
+  readonly ref: string;
+  readonly digest: string;
+  /** The platform shown, by its digest. */
+  readonly platform?: string;
+}
+
+/** Longer copies are refused: a digest, a purl or a line of the report is far shorter. */
+export const MAX_COPY_LENGTH = 16_384;
+/** A reference is at most 255 characters of name plus a tag and a digest (distribution/reference). */
+const MAX_REFERENCE_LENGTH = 512;
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+/** A page's message if it is exactly one of PageMessage's shapes, else undefined (the host ignores it). */
+export function parsePageMessage(value: unknown): PageMessage | undefined {
+  if (!isPlainObject(value)) return undefined;
+  const type = value['type'];
+  switch (type) {
+    case 'ready':
+      return hasExactly(value, ['type', 'version']) && Number.isSafeInteger(value['version']) ? { type, version: value['version'] as number } : undefined;
+    case 'selectPlatform':
+      return hasExactly(value, ['type', 'digest']) && isDigest(value['digest']) ? { type, digest: value['digest'] } : undefined;
+    case 'copyText': {
+      const text = value['text'];
+      return hasExactly(value, ['type', 'text']) && typeof text === 'string' && text.length > 0 && text.length <= MAX_COPY_LENGTH ? { type, text } : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** A restored panel's state if it is one this version wrote, else undefined. */
+export function parsePanelState(value: unknown): PanelState | undefined {
+  if (!isPlainObject(value)) return undefined;
+  const { version, ref, digest, platform } = value;
+  const keys = platform === undefined ? ['version', 'ref', 'digest'] : ['version', 'ref', 'digest', 'platform'];
+  if (!hasExactly(value, keys) || version !== PANEL_STATE_VERSION) return undefined;
+  if (typeof ref !== 'string' || ref.length === 0 || ref.length > MAX_REFERENCE_LENGTH || !isDigest(digest)) return undefined;
+  if (platform !== undefined && !isDigest(platform)) return undefined;
+  return { version, ref, digest, ...(platform !== undefined && { platform }) };
+}
+
+/** Fails to compile when a union gains a member a switch does not handle. */
+export function unhandled(value: never): never {
+  throw new Error(`unhandled message ${JSON.stringify(value)}`);
+}
+
+function isDigest(value: unknown): value is string {
+  return typeof value === 'string' && DIGEST.test(value);
+}
+
+/** An object made by JSON or structured clone: no array, no class, no prototype of its own choosing. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** Exactly these own keys (an own `__proto__` or `constructor` is one too many). */
+function hasExactly(value: Record<string, unknown>, keys: readonly string[]): boolean {
+  const own = Reflect.ownKeys(value);
+  return own.length === keys.length && keys.every((k) => Object.prototype.hasOwnProperty.call(value, k));
+}

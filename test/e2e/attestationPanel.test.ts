@@ -1,0 +1,101 @@
+// UI test of the attestation panel, as a new user opens it on the sample workspace: Show Attestations for Image…
+// for nginx:1.27-alpine, then the Overview read inside the webview (code-server nests a webview's page in two
+// iframes), a platform switched with the keyboard, and the page's CSP checked. Needs `npm run package` first
+// (scripts/test.mjs does it).
+
+import * as assert from 'node:assert/strict';
+import type { FrameLocator, Page } from 'playwright-core';
+import { commitOf, DEMO_SOURCE } from '../host/demoAttestations';
+import { ACTIVITY_BAR_ITEM, openWorkbench, reportFailure, runCommand, type Workbench } from './workbench';
+
+describe('Attestation panel in the browser', function () {
+  this.timeout(180_000);
+  let workbench: Workbench;
+  let page: Page;
+  /** What Chromium logged about the CSP: "Refused to …" for anything it blocked. */
+  const refusals: string[] = [];
+
+  before(async () => {
+    workbench = await openWorkbench('e2e-panel');
+    page = workbench.page;
+    // Console messages of every frame, the webviews' nested iframes included.
+    page.on('console', (message) => {
+      if (/Refused to|Content Security Policy/i.test(message.text())) refusals.push(message.text());
+    });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await reportFailure(workbench, this.currentTest.title);
+  });
+
+  after(async () => {
+    await workbench?.close();
+  });
+
+  /** The page of the active webview: VS Code's `iframe.webview`, and inside it the extension's `#active-frame`. */
+  const webview = (): FrameLocator => page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+
+  /** The definitions of the first `dl` of a part of the panel, as `term: value` lines. */
+  async function facts(panel: FrameLocator, section: string): Promise<string[]> {
+    const list = panel.locator(section).locator('dl.facts').first();
+    const terms = await list.locator('dt').allTextContents();
+    const values = await list.locator('dd').allInnerTexts();
+    return terms.map((term, i) => `${term}: ${values[i] ?? ''}`);
+  }
+
+  it('shows the Overview of nginx:1.27-alpine: SLSA v1 mode=max provenance and both SPDX documents of linux/amd64', async () => {
+    // The extension's contributions are in once its activity bar item shows: then the palette lists its commands.
+    await page.locator(ACTIVITY_BAR_ITEM).first().waitFor({ timeout: 60_000 });
+    await runCommand(page, 'Show Attestations for Image');
+    const input = page.locator('.quick-input-widget input[type="text"]');
+    await input.waitFor();
+    await input.fill('nginx:1.27-alpine');
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab.active', { hasText: 'Attestations: nginx:1.27-alpine' }).waitFor({ timeout: 30_000 });
+
+    const panel = webview();
+    await panel.locator('h2', { hasText: 'linux/amd64' }).waitFor({ timeout: 60_000 });
+    assert.equal(await panel.locator('h1').innerText(), 'nginx:1.27-alpine');
+    const digest = workbench.registry.images.find((i) => i.image === 'nginx:1.27-alpine')?.digest;
+    assert.ok(digest);
+    assert.ok((await facts(panel, 'header')).some((line) => line.startsWith(`Index digest: ${digest}`)), (await facts(panel, 'header')).join('\n'));
+
+    // Worked out from what test/host/demoAttestations.ts seeds for nginx (as the hover test in pinning.test.ts):
+    // buildx's vcs:source / vcs:revision, the build's builder-id, finishedOn 90 s after 2026-01-12T08:20:00Z,
+    // SLSA v1 with build steps (mode=max); two SPDX documents, the final image first (10 Alpine packages, nginx
+    // and pcre2 = 12; syft's root entry is what the document describes, not a package), then the `sbom-build`
+    // stage's (build-base, gcc, make, musl-dev = 4).
+    const platform = await facts(panel, 'section.platform');
+    assert.ok(platform.includes(`Source: ${DEMO_SOURCE}@${commitOf('nginx/1.27/alpine')}`), platform.join('\n'));
+    const provenance = await facts(panel, 'section.provenance');
+    for (const line of ['Provenance: SLSA v1, mode=max', 'Builder: https://github.com/acme/base-images/actions/runs/4103/attempts/1', 'Built: 2026-01-12T08:21:30Z']) {
+      assert.ok(provenance.includes(line), `no "${line}" in:\n${provenance.join('\n')}`);
+    }
+    const sboms = await panel.locator('section.sboms li').allInnerTexts();
+    assert.equal(sboms.length, 2, sboms.join('\n'));
+    assert.ok(sboms[0]!.startsWith('12 packages: SPDX-2.3, the final image'), sboms[0]);
+    assert.ok(sboms[1]!.startsWith('4 packages: SPDX-2.3, the build stage "build", scanned as well'), sboms[1]);
+    // mode=max with an SBOM: nothing to explain.
+    assert.equal(await panel.locator('section.notes').count(), 0);
+  });
+
+  it('switches to another platform from the keyboard', async () => {
+    const panel = webview();
+    const select = panel.locator('select#platform');
+    await select.focus();
+    await page.keyboard.press('ArrowDown');
+    await panel.locator('h2', { hasText: 'linux/arm64/v8' }).waitFor();
+    assert.equal(await select.locator('option:checked').textContent(), 'linux/arm64/v8');
+    const sboms = await panel.locator('section.sboms li').allInnerTexts();
+    assert.ok(sboms[0]!.startsWith('12 packages: SPDX-2.3, the final image'), sboms.join('\n'));
+  });
+
+  it('runs under a nonce CSP that refuses everything else, with nothing refused and no inline style', async () => {
+    const panel = webview();
+    const csp = await panel.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    // Styles, fonts and images only from the webview's own resource origins (webview.cspSource), the same three.
+    assert.match(csp ?? '', /^default-src 'none'; script-src 'nonce-[A-Za-z0-9+/]{24}'; style-src ([^;]+); font-src \1; img-src \1$/);
+    assert.equal(await panel.locator('#root [style]').count(), 0);
+    assert.deepEqual(refusals, []);
+  });
+});
