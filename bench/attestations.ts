@@ -31,7 +31,6 @@ const ROUNDS = 15;
 const REPOSITORY = 'bench/attested';
 const TAG = 'v1';
 
-
 interface Round {
   floorMs: number;
   coldMs: number;
