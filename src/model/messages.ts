@@ -138,4 +138,10 @@ export const Messages = {
   explainKeptElsewhere: 'The attestations are kept in {0}, a separate referrer repository (as Docker Scout keeps them for hardened images), not next to the image.',
   referrerRepositoryInvalid: 'The referrer repository "{0}" for "{1}" is not a registry host or a host with a repository path, e.g. registry.scout.docker.com/myorg.',
   referrerRepositoryInvalidKey: 'The key "{0}" of imageProvenance.referrerRepositories is not a registry host or a host with a repository path, e.g. docker.io/myorg.',
+
+  // Comparing two digests of an image
+  compareNoSbomOld: 'The old image has no SBOM for this platform, so its packages cannot be compared.',
+  compareNoSbomNew: 'The new image has no SBOM for this platform, so its packages cannot be compared.',
+  compareNoProvenanceOld: 'The old image has no provenance for this platform, so its build cannot be compared.',
+  compareNoProvenanceNew: 'The new image has no provenance for this platform, so its build cannot be compared.',
 } as const;
