@@ -43,6 +43,8 @@ export interface DemoBuild {
   readonly base?: { readonly ref: string; readonly digests: Readonly<Record<string, string>> };
   /** `build-arg:*` and `label:*` the build was given: kept by mode=max, dropped by mode=min. */
   readonly args: Readonly<Record<string, string>>;
+  /** The commit it was built from, when not the folder's usual one (commitOf(folder)). */
+  readonly revision?: string;
 }
 
 /** The platform as BuildKit's RefToPURL writes it: containerd's Normalize drops arm64's default variant v8. */
@@ -77,7 +79,7 @@ function builderId(build: DemoBuild): string {
 
 /** What buildx sends as `vcs:source` / `vcs:revision` (build/git.go), which NewPredicate moves into the metadata. */
 function vcsOf(build: DemoBuild): Record<string, string> {
-  return { source: DEMO_SOURCE, revision: commitOf(build.folder), 'localdir:context': build.folder, 'localdir:dockerfile': build.folder };
+  return { source: DEMO_SOURCE, revision: build.revision ?? commitOf(build.folder), 'localdir:context': build.folder, 'localdir:dockerfile': build.folder };
 }
 
 function materials(build: DemoBuild, platform: string, withScanner: boolean): { uri: string; digest: { sha256: string } }[] {
@@ -347,4 +349,36 @@ export const DEBIAN_SLIM_PACKAGES: readonly DemoPackage[] = [
   { name: 'libssl3', version: '3.0.15-1~deb12u1', type: 'deb', license: 'Apache-2.0' },
   { name: 'tzdata', version: '2024b-0+deb12u1', type: 'deb', license: 'LicenseRef-public-domain' },
   { name: 'zlib1g', version: '1:1.2.13.dfsg-1', type: 'deb', license: 'Zlib' },
+];
+
+/**
+ * The older build of node:22-alpine (OUTDATED_IMAGE, which examples/web/Dockerfile pins), a week before the current
+ * one, made to differ from it the way a week upstream does, so comparing the stale pin with its tag shows what an
+ * update brings: an earlier commit, an earlier alpine:3.20 base image, OpenSSL and npm one release behind, yarn
+ * still bundled and libstdc++ not yet, and busybox under the deprecated SPDX id `GPL-2.0` (SPDX license list:
+ * deprecated since 3.0, now `GPL-2.0-only`).
+ */
+export function olderNodeAlpine(build: DemoBuild): DemoBuild {
+  const base = build.base && { ...build.base, digests: Object.fromEntries(Object.keys(build.base.digests).map((p) => [p, sha256Digest(`${build.base!.ref} a week earlier ${p}`)])) };
+  return { ...build, revision: commitOf(`${build.folder} a week earlier`), ...(base && { base }) };
+}
+
+/** The current node:22-alpine build's packages. */
+export const NODE_ALPINE_PACKAGES: readonly DemoPackage[] = [
+  ...ALPINE_PACKAGES,
+  { name: 'libgcc', version: '13.2.1_git20240309-r0', type: 'apk', license: 'GPL-2.0-or-later AND LGPL-2.1-or-later' },
+  { name: 'libstdc++', version: '13.2.1_git20240309-r0', type: 'apk', license: 'GPL-2.0-or-later AND LGPL-2.1-or-later' },
+  { name: 'npm', version: '10.9.2', type: 'npm', license: 'Artistic-2.0' },
+];
+
+/** The older build's packages (see olderNodeAlpine). */
+export const OLDER_NODE_ALPINE_PACKAGES: readonly DemoPackage[] = [
+  ...ALPINE_PACKAGES.map((pkg): DemoPackage => {
+    if (pkg.name === 'libcrypto3' || pkg.name === 'libssl3') return { ...pkg, version: '3.3.1-r3' };
+    if (pkg.name === 'busybox') return { ...pkg, license: 'GPL-2.0' };
+    return pkg;
+  }),
+  { name: 'libgcc', version: '13.2.1_git20240309-r0', type: 'apk', license: 'GPL-2.0-or-later AND LGPL-2.1-or-later' },
+  { name: 'npm', version: '10.8.2', type: 'npm', license: 'Artistic-2.0' },
+  { name: 'yarn', version: '1.22.22', type: 'npm', license: 'BSD-2-Clause' },
 ];

@@ -32,7 +32,7 @@ import { startRegistry, type RunningRegistry } from '../registry/harness/registr
 import { platformManifestDigest, seedImage, seedSingle, type AttestationShape } from '../registry/harness/seed';
 import type { StatementContent } from '../registry/harness/imageContent';
 import { sha256Digest } from '../registry/harness/digest';
-import { ALPINE_PACKAGES, DEBIAN_SLIM_PACKAGES, cycloneDx, slsa02Min, slsa1Max, slsa1Min, syftSpdx, type DemoBuild, type DemoPackage } from './demoAttestations';
+import { ALPINE_PACKAGES, DEBIAN_SLIM_PACKAGES, NODE_ALPINE_PACKAGES, OLDER_NODE_ALPINE_PACKAGES, cycloneDx, olderNodeAlpine, slsa02Min, slsa1Max, slsa1Min, syftSpdx, type DemoBuild, type DemoPackage } from './demoAttestations';
 
 /** The port examples/.vscode/settings.json names. */
 export const DEMO_REGISTRY_PORT = 5055;
@@ -147,12 +147,12 @@ const NGINX_BUILD_STAGE_PACKAGES: readonly DemoPackage[] = [
 /** How each image of DEMO_IMAGES is attested. */
 export const DEMO_ATTESTATIONS: Readonly<Record<string, DemoAttestation>> = {
   'docker/dockerfile:1.10': minOnly('dockerfile/1.10', 4101, '2026-01-05T08:00:00Z', undefined),
-  'node:22-alpine': minWithSpdx('node/22/alpine', 4102, '2026-01-12T08:10:00Z', 'alpine:3.20', [
-    ...ALPINE_PACKAGES,
-    { name: 'libgcc', version: '13.2.1_git20240309-r0', type: 'apk', license: 'GPL-2.0-or-later AND LGPL-2.1-or-later' },
-    { name: 'libstdc++', version: '13.2.1_git20240309-r0', type: 'apk', license: 'GPL-2.0-or-later AND LGPL-2.1-or-later' },
-    { name: 'npm', version: '10.9.2', type: 'npm', license: 'Artistic-2.0' },
-  ]),
+  // Its older build (the stale pin's) differs in commit, base image and packages: what Compare shows.
+  'node:22-alpine': attested('SLSA v0.2 provenance (mode=min) and an SPDX SBOM, in the index', (platform, salt) => {
+    const current = build('node/22/alpine', 4102, '2026-01-12T08:10:00Z', 'alpine:3.20', salt);
+    const b = salt === undefined ? current : olderNodeAlpine(current);
+    return [slsa02Min(b, platform, true), syftSpdx('sbom', salt === undefined ? NODE_ALPINE_PACKAGES : OLDER_NODE_ALPINE_PACKAGES, platform, b.startedOn)];
+  }),
   'nginx:1.27-alpine': attested(
     'SLSA v1 provenance (mode=max) and two SPDX SBOMs (the image, the build stage), OCI-artifact form in the index',
     (platform, salt) => {

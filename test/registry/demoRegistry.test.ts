@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { summarizeImage, type ImageSummary } from '../../src/attest/summary';
 import { formatMessage } from '../../src/model/messages';
+import { compareImages } from '../../src/panel/compare';
 import { NO_CREDENTIALS } from '../../src/registry/credentials';
 import { commitOf, DEMO_SOURCE } from '../host/demoAttestations';
 import { startDemoRegistry, type DemoImage, type DemoRegistry } from '../host/demoRegistry';
@@ -213,6 +214,31 @@ describe('registry tier: the demo registry serves every storage form of attestat
     try {
       const summary = await summarizeImage(client, ref(`${demo.host}/library/node:22-alpine`), demo.outdated.digest);
       assert.deepEqual(summary.platforms.map((p) => [p.provenance?.mode, p.provenance?.builderId]), [0, 1].map(() => ['min', `${DEMO_SOURCE}/actions/runs/4002/attempts/1`]));
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('compares the older node:22-alpine build with the current one: what updating the stale pin brings', async () => {
+    // Worked out from demoAttestations.ts: OLDER_NODE_ALPINE_PACKAGES against NODE_ALPINE_PACKAGES, and olderNodeAlpine.
+    const client = newClient({ settings: settings({ [demo.host]: { http: true } }), credentials: NO_CREDENTIALS });
+    try {
+      const image = ref(`${demo.host}/library/node:22-alpine`);
+      const [older, newer] = await Promise.all([summarizeImage(client, image, demo.outdated.digest), summarizeImage(client, image, served('node:22-alpine').digest)]);
+      const comparison = compareImages(older, newer);
+      assert.deepEqual(comparison.platforms.map((p) => p.platform), ['linux/amd64', 'linux/arm64/v8']);
+      for (const p of comparison.platforms) {
+        const [sbom] = p.sboms;
+        const diff = sbom!.diff!;
+        assert.deepEqual(
+          [diff.added.map((a) => a.name), diff.removed.map((r) => r.name), diff.changed.map((c) => [c.name, c.from, c.to]), diff.licensesChanged.map((l) => [l.name, l.from, l.to]), diff.unchanged],
+          [['libstdc++'], ['yarn'], [['libcrypto3', ['3.3.1-r3'], ['3.3.2-r1']], ['libssl3', ['3.3.1-r3'], ['3.3.2-r1']], ['npm', ['10.8.2'], ['10.9.2']]], [['busybox', ['GPL-2.0'], ['GPL-2.0-only']]], 9],
+        );
+        const provenance = p.provenance!;
+        assert.deepEqual(provenance.source, { old: { repository: DEMO_SOURCE, revision: commitOf('node/22/alpine a week earlier') }, new: { repository: DEMO_SOURCE, revision: commitOf('node/22/alpine') }, changed: true });
+        assert.deepEqual(provenance.baseImages.map((b) => [b.name, b.status, b.old?.digest === b.new?.digest]), [['alpine', 'changed', false]]);
+        assert.deepEqual(p.notCompared, []);
+      }
     } finally {
       await client.close();
     }
