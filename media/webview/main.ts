@@ -3,6 +3,7 @@
 // through `textContent` or a form control's value, never as HTML, and no element gets a `style` attribute (the
 // CSP refuses inline styles; panel.css does the styling).
 
+import { showCompare } from './compareView';
 import { PANEL_STATE_VERSION, PROTOCOL_VERSION, unhandled, type FormCode, type HostMessage, type Overview, type PageMessage, type PanelLabels, type PanelState, type PlatformOverview } from '../../src/panel/protocol';
 
 interface VsCodeApi {
@@ -19,16 +20,24 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   const message = event.data;
   switch (message.type) {
     case 'reading':
-      keep({ ref: message.ref, digest: message.digest });
+      keep({ ref: message.ref, digest: message.digest, ...(message.base !== undefined && { base: message.base }) });
       root.replaceChildren(element('p', 'status', message.text));
       return;
     case 'failed':
-      keep({ ref: message.ref, digest: message.digest });
+      keep({ ref: message.ref, digest: message.digest, ...(message.base !== undefined && { base: message.base }) });
       root.replaceChildren(element('p', 'status error', message.text));
       return;
     case 'show':
       showOverview(message.overview, message.labels, message.selected);
       return;
+    case 'compare': {
+      const { comparison } = message;
+      showCompare(root, comparison, message.labels, message.selected, {
+        selectPlatform: (digest) => host.postMessage({ type: 'selectPlatform', digest }),
+        keep: (platform) => keep({ ref: comparison.image, digest: comparison.new, base: comparison.old, ...(platform !== undefined && { platform }) }),
+      });
+      return;
+    }
     default:
       unhandled(message);
   }
@@ -36,7 +45,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
 host.postMessage({ type: 'ready', version: PROTOCOL_VERSION });
 
 /** Keeps what restores this panel after a reload, with the platform shown. */
-function keep(state: { ref: string; digest: string; platform?: string }): void {
+function keep(state: { ref: string; digest: string; platform?: string; base?: string }): void {
   host.setState({ version: PANEL_STATE_VERSION, ...state });
 }
 

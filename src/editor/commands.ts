@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { ContentStore } from '../registry/contentStore';
 import { Commands } from './context';
 import type { AttestationPanels } from './panel/attestationPanel';
+import { compareWithTag, type ComparedPin } from './panel/comparePanel';
 import type { ImageResolver } from './registry/imageResolver';
 import { copyAttestation, showAttestations } from './registry/attestationCommands';
 import { addCredentials, copyDigest, copyPinnedReference, removeCredentials, showManifest } from './registry/registryCommands';
@@ -13,7 +14,7 @@ import { toRange, type TreeNode } from './tree/nodes';
 import type { WorkspaceIndexer } from './workspaceIndexer';
 import type { BuildFileIndex } from '../workspace/buildFileIndex';
 import { pinCommands } from './pin/pinCommands';
-import type { Pinner } from './pin/pinner';
+import type { Pinner, UseTarget } from './pin/pinner';
 
 export interface CommandDeps {
   readonly index: BuildFileIndex;
@@ -59,6 +60,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     [Commands.openNetworkSettings]: () => vscode.commands.executeCommand('workbench.action.openSettings', `@id:${NETWORK_SETTINGS.join(',')}`),
     [Commands.showLog]: () => deps.log.show(true),
     ...pinCommands(deps.index, deps.pinner),
+    [Commands.compareWithTag]: (arg?: UseTarget | ComparedPin) => compareWithTag(deps, arg),
   };
   return vscode.Disposable.from(...Object.entries(table).map(([id, run]) => vscode.commands.registerCommand(id, run)));
 }

@@ -26,6 +26,7 @@ export const Commands = {
   pinAllInFile: 'imageProvenance.pinAllInFile',
   pinAllInWorkspace: 'imageProvenance.pinAllInWorkspace',
   updateStalePins: 'imageProvenance.updateStalePins',
+  compareWithTag: 'imageProvenance.compareWithTag',
 } as const;
 
 /** Read-only documents showing a manifest: `image-provenance-manifest:/<image>.json?<digest>`. */

@@ -386,6 +386,9 @@ export interface CompareLabels {
   readonly builtAt: string;
   readonly mode: string;
   readonly baseImages: string;
+  readonly change: string;
+  readonly before: string;
+  readonly after: string;
   readonly baseImageStatus: Readonly<Record<BaseImageChange['status'], string>>;
   readonly unchangedValue: string;
   readonly none: string;

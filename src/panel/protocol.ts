@@ -7,6 +7,8 @@
 // Everything the host sends is plain JSON whose strings are already localized; registry text in it is hostile
 // and the page sets it as text only.
 
+import type { CompareLabels, ComparisonView } from './compare';
+
 /** Bumped when a message changes shape: a page of another version gets nothing. */
 export const PROTOCOL_VERSION = 1;
 
@@ -110,9 +112,11 @@ export interface PanelLabels {
 /** Host → page. */
 export type HostMessage =
   /** The read is under way; the page keeps `ref` and `digest` in its state, so a reload restores the panel. */
-  | { readonly type: 'reading'; readonly ref: string; readonly digest: string; readonly text: string }
+  | { readonly type: 'reading'; readonly ref: string; readonly digest: string; readonly base?: string; readonly text: string }
   | { readonly type: 'show'; readonly overview: Overview; readonly labels: PanelLabels; readonly selected?: string }
-  | { readonly type: 'failed'; readonly ref: string; readonly digest: string; readonly text: string };
+  | { readonly type: 'failed'; readonly ref: string; readonly digest: string; readonly base?: string; readonly text: string }
+  /** Compare mode: what changes from the old digest (the pin) to the new one (the tag's). */
+  | { readonly type: 'compare'; readonly comparison: ComparisonView; readonly labels: CompareLabels; readonly selected?: string };
 
 /** Page → host: the only intents the host acts on. */
 export type PageMessage =
@@ -128,6 +132,8 @@ export interface PanelState {
   readonly digest: string;
   /** The platform shown, by its digest. */
   readonly platform?: string;
+  /** Compare mode: the old digest, compared with `digest`. */
+  readonly base?: string;
 }
 
 /** Longer copies are refused: a digest, a purl or a line of the report is far shorter. */
@@ -157,12 +163,13 @@ export function parsePageMessage(value: unknown): PageMessage | undefined {
 /** A restored panel's state if it is one this version wrote, else undefined. */
 export function parsePanelState(value: unknown): PanelState | undefined {
   if (!isPlainObject(value)) return undefined;
-  const { version, ref, digest, platform } = value;
-  const keys = platform === undefined ? ['version', 'ref', 'digest'] : ['version', 'ref', 'digest', 'platform'];
+  const { version, ref, digest, platform, base } = value;
+  const keys = ['version', 'ref', 'digest', ...(platform === undefined ? [] : ['platform']), ...(base === undefined ? [] : ['base'])];
   if (!hasExactly(value, keys) || version !== PANEL_STATE_VERSION) return undefined;
   if (typeof ref !== 'string' || ref.length === 0 || ref.length > MAX_REFERENCE_LENGTH || !isDigest(digest)) return undefined;
   if (platform !== undefined && !isDigest(platform)) return undefined;
-  return { version, ref, digest, ...(platform !== undefined && { platform }) };
+  if (base !== undefined && !isDigest(base)) return undefined;
+  return { version, ref, digest, ...(platform !== undefined && { platform }), ...(base !== undefined && { base }) };
 }
 
 /** Fails to compile when a union gains a member a switch does not handle. */

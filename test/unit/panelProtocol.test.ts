@@ -111,6 +111,21 @@ describe('Attestation panel protocol (unit)', () => {
         assert.equal(parsePanelState(value), undefined, JSON.stringify(value));
       }
     });
+
+    it('restores a compare panel: the old digest as `base`, with or without a platform', () => {
+      const compare = { version: PANEL_STATE_VERSION, ref: 'node:22-alpine', digest: DIGEST, base: OTHER };
+      assert.deepEqual(parsePanelState(JSON.parse(JSON.stringify(compare))), compare);
+      assert.deepEqual(parsePanelState({ ...compare, platform: DIGEST }), { ...compare, platform: DIGEST });
+      for (const value of [
+        { ...compare, base: 'sha256:abc' },
+        { ...compare, base: `${OTHER} ` },
+        { ...compare, base: 42 },
+        { ...compare, base: null },
+        { ...compare, old: OTHER },
+      ]) {
+        assert.equal(parsePanelState(value), undefined, JSON.stringify(value));
+      }
+    });
   });
 
   describe('overviewOf', () => {

@@ -7,11 +7,13 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ImageSummary } from '../../attest/summary';
+import type { ComparisonView } from '../../panel/compare';
 import { overviewOf } from '../../panel/overview';
 import { PANEL_STATE_VERSION, PANEL_VIEW_TYPE, parsePageMessage, parsePanelState, PROTOCOL_VERSION, unhandled, type HostMessage, type Overview, type PanelLabels, type PanelState } from '../../panel/protocol';
 import { familiarName, parseImageReference, type ImageRef } from '../../reference/imageReference';
 import { localize } from '../localize';
 import type { ImageResolver } from '../registry/imageResolver';
+import { compareFailedText, compareLabels, compareTitle, comparingText, readComparison } from './comparePanel';
 
 /** Every open panel, one per image and digest; restores panels after a reload. */
 export class AttestationPanels implements vscode.WebviewPanelSerializer, vscode.Disposable {
@@ -34,32 +36,43 @@ export class AttestationPanels implements vscode.WebviewPanelSerializer, vscode.
     return this.adopt(panel, ref, digest, undefined);
   }
 
+  /** Shows what changes from `older` to `newer` of this image: the compare panel of the two, open or new. */
+  showCompare(ref: ImageRef, older: string, newer: string): AttestationPanel {
+    const known = this.open.get(panelKey(ref, newer, older));
+    if (known) {
+      known.panel.reveal();
+      return known;
+    }
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, compareTitle(ref), vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
+    return this.adopt(panel, ref, newer, undefined, older);
+  }
+
   /** The open panel of this image and digest, if there is one (the extension tests read it). */
-  get(ref: ImageRef, digest: string): AttestationPanel | undefined {
-    return this.open.get(panelKey(ref, digest));
+  get(ref: ImageRef, digest: string, base?: string): AttestationPanel | undefined {
+    return this.open.get(panelKey(ref, digest, base));
   }
 
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, value: unknown): Promise<void> {
     const state = parsePanelState(value);
     const ref = state && parseImageReference(state.ref);
-    if (!state || !ref?.ok || this.open.has(panelKey(ref.ref, state.digest))) {
+    if (!state || !ref?.ok || this.open.has(panelKey(ref.ref, state.digest, state.base))) {
       // Written by another version, or not at all (closed before the page started): nothing to read again.
       this.log.warn(`An attestation panel was not restored: its saved state is not one this version reads (${JSON.stringify(value)?.slice(0, 200)})`);
       panel.dispose();
       return;
     }
-    panel.title = panelTitle(ref.ref);
+    panel.title = state.base === undefined ? panelTitle(ref.ref) : compareTitle(ref.ref);
     panel.webview.options = webviewOptions(this.extensionUri);
-    this.adopt(panel, ref.ref, state.digest, state.platform);
+    this.adopt(panel, ref.ref, state.digest, state.platform, state.base);
   }
 
   dispose(): void {
     for (const panel of [...this.open.values()]) panel.panel.dispose();
   }
 
-  private adopt(panel: vscode.WebviewPanel, ref: ImageRef, digest: string, platform: string | undefined): AttestationPanel {
-    const key = panelKey(ref, digest);
-    const adopted = new AttestationPanel(panel, ref, digest, platform, this.extensionUri, this.resolver, this.log);
+  private adopt(panel: vscode.WebviewPanel, ref: ImageRef, digest: string, platform: string | undefined, base?: string): AttestationPanel {
+    const key = panelKey(ref, digest, base);
+    const adopted = new AttestationPanel(panel, ref, digest, platform, this.extensionUri, this.resolver, this.log, base);
     this.open.set(key, adopted);
     panel.onDidDispose(() => {
       if (this.open.get(key) === adopted) this.open.delete(key);
@@ -71,7 +84,11 @@ export class AttestationPanels implements vscode.WebviewPanelSerializer, vscode.
 
 /** One panel: what it shows now, sent whenever its page (re)starts and says it is ready. */
 export class AttestationPanel implements vscode.Disposable {
-  private view: { readonly kind: 'reading' } | { readonly kind: 'shown'; readonly overview: Overview } | { readonly kind: 'failed'; readonly text: string } = { kind: 'reading' };
+  private view:
+    | { readonly kind: 'reading' }
+    | { readonly kind: 'shown'; readonly overview: Overview }
+    | { readonly kind: 'compared'; readonly comparison: ComparisonView }
+    | { readonly kind: 'failed'; readonly text: string } = { kind: 'reading' };
   private ready = false;
   /** The last message the page was sent (the extension tests wait for `show`). */
   delivered: HostMessage['type'] | undefined;
@@ -86,13 +103,22 @@ export class AttestationPanel implements vscode.Disposable {
     extensionUri: vscode.Uri,
     resolver: ImageResolver,
     private readonly log: Pick<vscode.LogOutputChannel, 'warn'>,
+    /** Compare mode: the old digest (a pin), compared with `digest` (what its tag points to now). */
+    readonly base?: string,
   ) {
     this.listener = panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message));
     panel.webview.html = pageHtml(panel.webview, extensionUri);
-    resolver.attestations(ref, digest).then(
-      ({ summary }) => this.showSummary(summary),
-      (error: unknown) => this.fail(error),
-    );
+    if (base === undefined) {
+      resolver.attestations(ref, digest).then(
+        ({ summary }) => this.showSummary(summary),
+        (error: unknown) => this.fail(error),
+      );
+    } else {
+      readComparison(resolver, ref, base, digest).then(
+        (comparison) => this.show({ kind: 'compared', comparison }),
+        (error: unknown) => this.fail(error),
+      );
+    }
   }
 
   /** A message from the page: acted on only if it is one of the narrow intents, else ignored. */
@@ -116,6 +142,7 @@ export class AttestationPanel implements vscode.Disposable {
       case 'selectPlatform':
         // Only a platform this panel offered.
         if (this.view.kind === 'shown' && this.view.overview.entries.some((e) => e.digest === parsed.digest)) this.selected = parsed.digest;
+        if (this.view.kind === 'compared' && this.view.comparison.platforms.some((p) => p.newDigest === parsed.digest)) this.selected = parsed.digest;
         return;
       case 'copyText':
         await vscode.env.clipboard.writeText(parsed.text);
@@ -128,7 +155,13 @@ export class AttestationPanel implements vscode.Disposable {
 
   /** What the page keeps to restore this panel. */
   state(): PanelState {
-    return { version: PANEL_STATE_VERSION, ref: familiarName(this.ref), digest: this.digest, ...(this.selected !== undefined && { platform: this.selected }) };
+    return {
+      version: PANEL_STATE_VERSION,
+      ref: familiarName(this.ref),
+      digest: this.digest,
+      ...(this.selected !== undefined && { platform: this.selected }),
+      ...(this.base !== undefined && { base: this.base }),
+    };
   }
 
   dispose(): void {
@@ -136,14 +169,18 @@ export class AttestationPanel implements vscode.Disposable {
   }
 
   private showSummary(summary: ImageSummary): void {
-    this.view = { kind: 'shown', overview: overviewOf(summary, this.ref, localize) };
+    this.show({ kind: 'shown', overview: overviewOf(summary, this.ref, localize) });
+  }
+
+  private show(view: AttestationPanel['view']): void {
+    this.view = view;
     this.post();
   }
 
   private fail(error: unknown): void {
     const cause = error instanceof Error ? error.message : String(error);
-    this.view = { kind: 'failed', text: vscode.l10n.t('The attestations of {0} could not be read: {1}', familiarName(this.ref), cause) };
-    this.post();
+    const text = this.base === undefined ? vscode.l10n.t('The attestations of {0} could not be read: {1}', familiarName(this.ref), cause) : compareFailedText(this.ref, cause);
+    this.show({ kind: 'failed', text });
   }
 
   private post(): void {
@@ -154,20 +191,24 @@ export class AttestationPanel implements vscode.Disposable {
   }
 
   private message(): HostMessage {
-    const { ref, digest } = this.state();
+    const { ref, digest, base } = this.state();
+    const compared = base === undefined ? {} : { base };
     switch (this.view.kind) {
       case 'reading':
-        return { type: 'reading', ref, digest, text: vscode.l10n.t('Reading the attestations of {0}…', ref) };
+        return { type: 'reading', ref, digest, ...compared, text: base === undefined ? vscode.l10n.t('Reading the attestations of {0}…', ref) : comparingText(this.ref, base, digest) };
       case 'shown':
         return { type: 'show', overview: this.view.overview, labels: panelLabels(), ...(this.selected !== undefined && { selected: this.selected }) };
+      case 'compared':
+        return { type: 'compare', comparison: this.view.comparison, labels: compareLabels(), ...(this.selected !== undefined && { selected: this.selected }) };
       case 'failed':
-        return { type: 'failed', ref, digest, text: this.view.text };
+        return { type: 'failed', ref, digest, ...compared, text: this.view.text };
     }
   }
 }
 
-function panelKey(ref: ImageRef, digest: string): string {
-  return `${familiarName(ref, { withDigest: false })}@${digest}`;
+/** An image at a digest, or (compare mode) what changes from `base` to that digest. */
+function panelKey(ref: ImageRef, digest: string, base?: string): string {
+  return `${familiarName(ref, { withDigest: false })}@${digest}${base === undefined ? '' : ` since ${base}`}`;
 }
 
 function panelTitle(ref: ImageRef): string {

@@ -93,7 +93,11 @@ export class PinLenses implements vscode.CodeLensProvider, vscode.Disposable {
         if (quiet) return [];
         return [note(status.platform ? vscode.l10n.t('$(pass) pinned, current ({0})', status.platform) : vscode.l10n.t('$(pass) pinned, current'), vscode.l10n.t('The tag still points to the pinned digest.')), ...unpin];
       case 'stale':
-        return [{ title: vscode.l10n.t('$(warning) Update pin'), command: Commands.pin, arguments: [target], tooltip: vscode.l10n.t('The tag now points to {0}', status.tagDigest) }, ...unpin];
+        return [
+          { title: vscode.l10n.t('$(warning) Update pin'), command: Commands.pin, arguments: [target], tooltip: vscode.l10n.t('The tag now points to {0}', status.tagDigest) },
+          { title: vscode.l10n.t('$(diff) What changes?'), command: Commands.compareWithTag, arguments: [target], tooltip: vscode.l10n.t('Compare the packages and the build of the pinned image with what the tag points to now') },
+          ...unpin,
+        ];
       case 'notFound':
         return [{ title: vscode.l10n.t('$(error) pinned digest not found: Update pin'), command: Commands.pin, arguments: [target], tooltip: status.error.message }, ...unpin];
       case 'mismatch':

@@ -161,6 +161,7 @@ export class PinCodeActions implements vscode.CodeActionProvider {
             break;
           case PinCodes.stale:
             fix(vscode.l10n.t('Update the pin of {0}', name), Commands.pin, true);
+            fix(vscode.l10n.t('What changes if {0} is updated?', name), Commands.compareWithTag);
             fix(vscode.l10n.t('Unpin {0}', name), Commands.unpin);
             break;
           case PinCodes.notFound:

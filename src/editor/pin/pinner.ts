@@ -7,11 +7,13 @@ import * as vscode from 'vscode';
 import { argPinChoices, pulledImage, type ArgPinChoices, type BuildFile, type ImageUse } from '../../model/buildFile';
 import { planArgPin, planPin, planPinAll, planUnpin, settledArgForm, type ArgPinForm, type PinEdit, type PinRefusal, type SkipReason } from '../../pin/planEdits';
 import { pinStatus, type PinTarget } from '../../pin/pinStatus';
-import { canonicalName, familiarName, shortDigest, withoutDigest, type ImageRef } from '../../reference/imageReference';
+import { canonicalName, familiarName, parseImageReference, shortDigest, withoutDigest, type ImageRef } from '../../reference/imageReference';
 import { RegistryError } from '../../registry/errors';
 import type { BuildFileIndex, LinkKey } from '../../workspace/buildFileIndex';
 import { readPinSettings } from '../config';
+import { Commands } from '../context';
 import { describeCompanionRefusal, describeFailure, describeReason } from '../localize';
+import type { ComparedPin } from '../panel/comparePanel';
 import type { ImageResolver } from '../registry/imageResolver';
 import { toRange } from '../tree/nodes';
 import type { WorkspaceIndexer } from '../workspaceIndexer';
@@ -380,9 +382,15 @@ export class Pinner {
       text = result.skipped.length ? `${changed} ${vscode.l10n.t('{0} skipped: {1}.', result.skipped.length, skippedCauses(result.skipped))}` : changed;
     }
     const details = vscode.l10n.t('Show Details');
-    const items = lines.length ? [details] : [];
+    // What the moved pins bring, compared (the old digest is in the reference the pin replaced).
+    const moved = mode === 'update' ? movedPins(result.changed) : [];
+    const compare = vscode.l10n.t('What Changed?');
+    const items = [...(moved.length ? [compare] : []), ...(lines.length ? [details] : [])];
     const shown = result.skipped.length ? vscode.window.showWarningMessage(text, ...items) : vscode.window.showInformationMessage(text, ...items);
-    void shown.then((action) => action === details && this.log.show(true));
+    void shown.then((action) => {
+      if (action === details) this.log.show(true);
+      if (action === compare) void compareMoved(moved);
+    });
     return text;
   }
 }
@@ -502,6 +510,27 @@ function countOf(n: number, one: string, many: string): string {
 /** The digest an edit writes (a companion ARG's line holds it as the ARG's default, not after an `@`). */
 function digestIn(text: string): string {
   return text.match(/sha256:[0-9a-f]{64}/g)?.at(-1) ?? '';
+}
+
+/** The pins an update moved, once each: image, old digest, new digest. */
+function movedPins(changed: BulkResult['changed']): ComparedPin[] {
+  const pins = new Map<string, ComparedPin>();
+  for (const c of changed) {
+    const parsed = parseImageReference(c.image);
+    if (!parsed.ok || parsed.ref.digest === undefined) continue;
+    const image = familiarName(parsed.ref, { withDigest: false });
+    pins.set(`${image} ${parsed.ref.digest} ${c.digest}`, { image, old: parsed.ref.digest, new: c.digest });
+  }
+  return [...pins.values()];
+}
+
+/** Opens the compare panel of the one moved pin, or of the one picked. */
+async function compareMoved(moved: readonly ComparedPin[]): Promise<void> {
+  const picked =
+    moved.length === 1
+      ? moved[0]
+      : (await vscode.window.showQuickPick(moved.map((pin) => ({ label: pin.image, description: `${shortDigest(pin.old)} → ${shortDigest(pin.new)}`, pin })), { title: vscode.l10n.t('What changed in which image?') }))?.pin;
+  if (picked) await vscode.commands.executeCommand(Commands.compareWithTag, picked);
 }
 
 /** A site several routes reach (a Dockerfile on its own and through its builds) is one change. */
