@@ -153,6 +153,11 @@ export class AttestationPanel implements vscode.Disposable {
     }
   }
 
+  /** What the compare mode shows, once read (the extension tests read it). */
+  get comparison(): ComparisonView | undefined {
+    return this.view.kind === 'compared' ? this.view.comparison : undefined;
+  }
+
   /** What the page keeps to restore this panel. */
   state(): PanelState {
     return {
