@@ -4,15 +4,12 @@
 // host (MAX_ROWS_SHOWN) and end with "… N more", so plain tables stay light.
 
 import type { BaseImage, Capped, CompareLabels, ComparisonView, PlatformComparisonView, ProvenanceComparison, SbomComparisonView, ValueChange } from '../../src/panel/compare';
+import { element as el, fill } from './dom';
+import { keep, post } from './host';
 
-export interface CompareHost {
-  /** Tells the host which platform is shown (by its new digest), for a restore. */
-  selectPlatform(digest: string): void;
-  /** Keeps what restores this panel, with the platform shown. */
-  keep(platform: string | undefined): void;
-}
-
-export function showCompare(root: HTMLElement, comparison: ComparisonView, labels: CompareLabels, selected: string | undefined, host: CompareHost): void {
+/** Draws the comparison; platforms are named by their new digest (what the host offered and restores). */
+export function showCompare(root: HTMLElement, comparison: ComparisonView, labels: CompareLabels, selected: string | undefined): void {
+  keep({ ref: comparison.image, digest: comparison.new, base: comparison.old });
   const header = el('header', 'compare-header');
   header.append(el('h1', undefined, fill(labels.title, comparison.image)));
   const digests = el('p', 'compare-digests');
@@ -26,13 +23,10 @@ export function showCompare(root: HTMLElement, comparison: ComparisonView, label
   root.replaceChildren(header, body);
   const platforms = comparison.platforms;
   const initial = platforms.find((p) => p.newDigest === selected) ?? platforms[0];
-  if (!initial) {
-    host.keep(undefined);
-    return;
-  }
+  if (!initial) return;
   const show = (p: PlatformComparisonView) => {
     body.replaceChildren(...platformView(p, labels));
-    host.keep(p.newDigest);
+    keep({ platform: p.newDigest });
   };
   if (platforms.length > 1) {
     const label = el('label', 'platform-picker', labels.platform);
@@ -49,7 +43,7 @@ export function showCompare(root: HTMLElement, comparison: ComparisonView, label
       const p = platforms.find((q) => q.newDigest === select.value);
       if (!p) return;
       show(p);
-      host.selectPlatform(p.newDigest);
+      post({ type: 'selectPlatform', digest: p.newDigest });
     });
     label.append(select);
     header.append(label);
@@ -174,16 +168,4 @@ function list(lines: readonly string[], className?: string): HTMLElement {
   const ul = el('ul', className);
   for (const line of lines) ul.append(el('li', undefined, line));
   return ul;
-}
-
-/** `{0}`, `{1}` of a label, filled as text. */
-function fill(template: string, ...args: (string | number)[]): string {
-  return template.replace(/\{(\d+)\}/g, (whole, i: string) => (args[Number(i)] !== undefined ? String(args[Number(i)]) : whole));
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const created = document.createElement(tag);
-  if (className !== undefined) created.className = className;
-  if (text !== undefined) created.textContent = text;
-  return created;
 }

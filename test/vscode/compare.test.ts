@@ -7,6 +7,7 @@
 // times, on both sides. So the update changes no package, and every count but "unchanged" is zero.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { PANEL_STATE_VERSION } from '../../src/panel/protocol';
 import { api, createIndexed, deleteIndexed, EXTENSION_ID, eventually, menuCommands, ref, rows, seeded, SLOW, workspaceUri } from './helpers';
 
 describe('Compare: what updating a stale pin brings', () => {
@@ -46,7 +47,7 @@ describe('Compare: what updating a stale pin brings', () => {
     assert.ok(panel, 'no compare panel for node:22-slim');
     assert.equal(panel.panel.title, 'What changes: node:22-slim');
     await eventually(() => panel.delivered === 'compare', 'the page to be sent the comparison', SLOW);
-    assert.deepEqual(panel.state(), { version: 1, ref: 'node:22-slim', digest: now.digest, base: old.digest });
+    assert.deepEqual(panel.state(), { version: PANEL_STATE_VERSION, ref: 'node:22-slim', digest: now.digest, base: old.digest });
     const comparison = panel.comparison!;
     assert.deepEqual([comparison.old, comparison.new, comparison.onlyOld, comparison.onlyNew], [old.digest, now.digest, [], []]);
     assert.deepEqual(
@@ -97,12 +98,12 @@ describe('Compare: what updating a stale pin brings', () => {
     const now = seeded().images['node:22-slim']!;
     // What VS Code does after a window reload: a panel of the view type, handed to the serializer with the state.
     const restored = vscode.window.createWebviewPanel('imageProvenance.attestations', 'restoring', vscode.ViewColumn.Active);
-    await a.panels.deserializeWebviewPanel(restored, { version: 1, ref: 'node:22-slim', digest: now.digest, base: old.digest, platform: now.platforms['linux/arm64/v8'] });
+    await a.panels.deserializeWebviewPanel(restored, { version: PANEL_STATE_VERSION, ref: 'node:22-slim', digest: now.digest, base: old.digest, platform: now.platforms['linux/arm64/v8'] });
     const panel = a.panels.get(ref('node:22-slim'), now.digest, old.digest);
     assert.equal(panel?.panel, restored);
     assert.equal(restored.title, 'What changes: node:22-slim');
     await eventually(() => panel.delivered === 'compare', 'the restored page to be sent the comparison', SLOW);
-    assert.deepEqual(panel.state(), { version: 1, ref: 'node:22-slim', digest: now.digest, base: old.digest, platform: now.platforms['linux/arm64/v8'] });
+    assert.deepEqual(panel.state(), { version: PANEL_STATE_VERSION, ref: 'node:22-slim', digest: now.digest, base: old.digest, platform: now.platforms['linux/arm64/v8'] });
     // The image's own panel is another one.
     assert.equal(a.panels.get(ref('node:22-slim'), now.digest), undefined);
   });

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { ImageSummary } from '../../attest/summary';
 import type { ComparisonView } from '../../panel/compare';
 import { overviewOf } from '../../panel/overview';
-import { PANEL_STATE_VERSION, PANEL_VIEW_TYPE, parsePageMessage, parsePanelState, PROTOCOL_VERSION, unhandled, type HostMessage, type Overview, type PanelLabels, type PanelState } from '../../panel/protocol';
+import { PANEL_STATE_VERSION, PANEL_VIEW_TYPE, parsePageMessage, parsePanelState, PROTOCOL_VERSION, unhandled, type HostMessage, type Overview, type PanelLabels, type PanelState, type PanelTab } from '../../panel/protocol';
 import { familiarName, parseImageReference, type ImageRef } from '../../reference/imageReference';
 import { localize } from '../localize';
 import type { ImageResolver } from '../registry/imageResolver';
@@ -33,7 +33,7 @@ export class AttestationPanels implements vscode.WebviewPanelSerializer, vscode.
       return known;
     }
     const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, panelTitle(ref), vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
-    return this.adopt(panel, ref, digest, undefined);
+    return this.adopt(panel, ref, digest, {});
   }
 
   /** Shows what changes from `older` to `newer` of this image: the compare panel of the two, open or new. */
@@ -44,7 +44,7 @@ export class AttestationPanels implements vscode.WebviewPanelSerializer, vscode.
       return known;
     }
     const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, compareTitle(ref), vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
-    return this.adopt(panel, ref, newer, undefined, older);
+    return this.adopt(panel, ref, newer, {}, older);
   }
 
   /** The open panel of this image and digest, if there is one (the extension tests read it). */
@@ -63,16 +63,16 @@ export class AttestationPanels implements vscode.WebviewPanelSerializer, vscode.
     }
     panel.title = state.base === undefined ? panelTitle(ref.ref) : compareTitle(ref.ref);
     panel.webview.options = webviewOptions(this.extensionUri);
-    this.adopt(panel, ref.ref, state.digest, state.platform, state.base);
+    this.adopt(panel, ref.ref, state.digest, { ...(state.platform !== undefined && { platform: state.platform }), ...(state.tab !== undefined && { tab: state.tab }) }, state.base);
   }
 
   dispose(): void {
     for (const panel of [...this.open.values()]) panel.panel.dispose();
   }
 
-  private adopt(panel: vscode.WebviewPanel, ref: ImageRef, digest: string, platform: string | undefined, base?: string): AttestationPanel {
+  private adopt(panel: vscode.WebviewPanel, ref: ImageRef, digest: string, restored: Restored, base?: string): AttestationPanel {
     const key = panelKey(ref, digest, base);
-    const adopted = new AttestationPanel(panel, ref, digest, platform, this.extensionUri, this.resolver, this.log, base);
+    const adopted = new AttestationPanel(panel, ref, digest, restored, this.extensionUri, this.resolver, this.log, base);
     this.open.set(key, adopted);
     panel.onDidDispose(() => {
       if (this.open.get(key) === adopted) this.open.delete(key);
@@ -81,6 +81,9 @@ export class AttestationPanels implements vscode.WebviewPanelSerializer, vscode.
     return adopted;
   }
 }
+
+/** What a panel shows again after a window reload: the platform (by digest) and the tab. */
+type Restored = Pick<PanelState, 'platform' | 'tab'>;
 
 /** One panel: what it shows now, sent whenever its page (re)starts and says it is ready. */
 export class AttestationPanel implements vscode.Disposable {
@@ -93,19 +96,24 @@ export class AttestationPanel implements vscode.Disposable {
   /** The last message the page was sent (the extension tests wait for `show`). */
   delivered: HostMessage['type'] | undefined;
   private readonly listener: vscode.Disposable;
+  /** The platform shown, by its digest: the page's choice, kept for when the page starts again. */
+  private selected: string | undefined;
+  /** The tab a restored panel showed. */
+  private readonly tab: PanelTab | undefined;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
     readonly ref: ImageRef,
     readonly digest: string,
-    /** The platform shown, by its digest: the page's choice, kept for when the page starts again. */
-    private selected: string | undefined,
+    restored: Restored,
     extensionUri: vscode.Uri,
     resolver: ImageResolver,
     private readonly log: Pick<vscode.LogOutputChannel, 'warn'>,
     /** Compare mode: the old digest (a pin), compared with `digest` (what its tag points to now). */
     readonly base?: string,
   ) {
+    this.selected = restored.platform;
+    this.tab = restored.tab;
     this.listener = panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message));
     panel.webview.html = pageHtml(panel.webview, extensionUri);
     if (base === undefined) {
@@ -158,13 +166,14 @@ export class AttestationPanel implements vscode.Disposable {
     return this.view.kind === 'compared' ? this.view.comparison : undefined;
   }
 
-  /** What the page keeps to restore this panel. */
+  /** What the page keeps to restore this panel, as far as the host knows it (the page keeps the tab it shows). */
   state(): PanelState {
     return {
       version: PANEL_STATE_VERSION,
       ref: familiarName(this.ref),
       digest: this.digest,
       ...(this.selected !== undefined && { platform: this.selected }),
+      ...(this.tab !== undefined && { tab: this.tab }),
       ...(this.base !== undefined && { base: this.base }),
     };
   }
@@ -202,7 +211,7 @@ export class AttestationPanel implements vscode.Disposable {
       case 'reading':
         return { type: 'reading', ref, digest, ...compared, text: base === undefined ? vscode.l10n.t('Reading the attestations of {0}…', ref) : comparingText(this.ref, base, digest) };
       case 'shown':
-        return { type: 'show', overview: this.view.overview, labels: panelLabels(), ...(this.selected !== undefined && { selected: this.selected }) };
+        return { type: 'show', overview: this.view.overview, labels: panelLabels(), ...(this.selected !== undefined && { selected: this.selected }), ...(this.tab !== undefined && { tab: this.tab }) };
       case 'compared':
         return { type: 'compare', comparison: this.view.comparison, labels: compareLabels(), ...(this.selected !== undefined && { selected: this.selected }) };
       case 'failed':
@@ -254,6 +263,10 @@ function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
 /** The page's words. */
 function panelLabels(): PanelLabels {
   return {
+    overview: vscode.l10n.t('Overview'),
+    sbom: vscode.l10n.t('SBOM'),
+    noSbom: vscode.l10n.t('No SBOM found for this platform.'),
+    noProvenance: vscode.l10n.t('No provenance found for this platform.'),
     indexDigest: vscode.l10n.t('Index digest'),
     platform: vscode.l10n.t('Platform'),
     singlePlatform: vscode.l10n.t('single-platform image'),
