@@ -4,9 +4,11 @@
 // (scripts/test.mjs does it).
 
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { commitOf, DEMO_SOURCE } from '../host/demoAttestations';
-import { ACTIVITY_BAR_ITEM, openWorkbench, reportFailure, runCommand, type Workbench } from './workbench';
+import { ACTIVITY_BAR_ITEM, clickOrEnter, openFile, openWorkbench, reportFailure, runCommand, type Workbench } from './workbench';
 
 describe('Attestation panel in the browser', function () {
   this.timeout(180_000);
@@ -97,5 +99,63 @@ describe('Attestation panel in the browser', function () {
     assert.match(csp ?? '', /^default-src 'none'; script-src 'nonce-[A-Za-z0-9+/]{24}'; style-src ([^;]+); font-src \1; img-src \1$/);
     assert.equal(await panel.locator('#root [style]').count(), 0);
     assert.deepEqual(refusals, []);
+  });
+
+  /** The panel of `image` is the active editor, and its page shows the image's header. */
+  async function panelOf(image: string): Promise<FrameLocator> {
+    await page.locator('.tabs-container .tab.active', { hasText: `Attestations: ${image}` }).waitFor({ timeout: 30_000 });
+    const panel = webview();
+    await panel.locator('h1', { hasText: image }).waitFor({ timeout: 60_000 });
+    return panel;
+  }
+
+  it('opens from the "Show attestations" link of a hover in compose.yaml', async () => {
+    await runCommand(page, 'View: Close All Editors');
+    await openFile(page, 'compose.yaml');
+    // The cursor inside `redis:7.4-alpine` (Go to Line takes 1-based line:column), then the hover there.
+    const text = readFileSync(join(workbench.workspace, 'compose.yaml'), 'utf8').split('\n');
+    const line = text.findIndex((l) => l.includes('image: redis:7.4-alpine')) + 1;
+    const column = text[line - 1]!.indexOf('redis') + 3;
+    await page.keyboard.press('Control+G');
+    await page.keyboard.type(`${line}:${column}`);
+    await page.keyboard.press('Enter');
+    await page.locator('.statusbar-item[id="status.editor.selection"]', { hasText: `Ln ${line}, Col ${column}` }).waitFor();
+    // The hover offers the panel once the registry has answered: shown again until it does.
+    const link = page.locator('.monaco-hover').getByRole('link', { name: 'Show attestations' });
+    for (let attempt = 1; ; attempt++) {
+      await runCommand(page, 'Show or Focus Hover');
+      if (await link.waitFor({ timeout: 10_000 }).then(() => true, () => attempt === 6)) break;
+      await page.keyboard.press('Escape');
+    }
+    await link.click();
+    const panel = await panelOf('redis:7.4-alpine');
+    // demoRegistry.ts: redis keeps SLSA v1 mode=min provenance and an SPDX SBOM only as referrers of each platform.
+    await panel.locator('section.provenance').waitFor({ timeout: 60_000 });
+    assert.ok((await facts(panel, 'section.provenance')).includes('Provenance: SLSA v1, mode=min'));
+  });
+
+  it('opens from an image row of the Images view, and explains why its provenance says so little', async () => {
+    await runCommand(page, 'View: Close All Editors');
+    await page.locator(ACTIVITY_BAR_ITEM).first().click();
+    const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^Images/i }) });
+    await page.locator('.part.sidebar .composite.title').hover();
+    await page.locator('.part.sidebar [aria-label^="Collapse All"]').first().click();
+    // api/Dockerfile → stage 0 (build) → golang:1.23-alpine: each row opened by its twistie if it is closed.
+    for (const [level, label] of [['1', 'api'], ['2', 'stage 0']] as const) {
+      const row = view.locator(`.monaco-list-row[aria-level="${level}"]`, { hasText: label }).first();
+      await row.waitFor({ timeout: 60_000 });
+      if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();
+    }
+    const image = view.locator('.monaco-list-row[aria-level="3"]', { hasText: 'golang:1.23-alpine' }).first();
+    await image.waitFor({ timeout: 30_000 });
+    await view.locator('.monaco-progress-container.active').waitFor({ state: 'hidden', timeout: 60_000 });
+    await image.click({ button: 'right' });
+    await clickOrEnter(page, page.getByRole('menuitem', { name: 'Show Attestations for Image' }), page.locator('.tabs-container .tab.active', { hasText: 'Attestations: golang:1.23-alpine' }));
+    const panel = await panelOf('golang:1.23-alpine');
+    // demoRegistry.ts: golang carries SLSA v0.2 mode=min provenance (buildx's default) and an SPDX SBOM; the
+    // Overview says what mode=min leaves out (messages.ts, provenanceMin).
+    const notes = panel.locator('section.notes li');
+    await notes.first().waitFor({ timeout: 60_000 });
+    assert.match((await notes.allInnerTexts()).join('\n'), /The provenance is mode=min, what Buildx records unless told otherwise/);
   });
 });
