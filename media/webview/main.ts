@@ -3,6 +3,7 @@
 // through `textContent` or a form control's value, never as HTML, and no element gets a `style` attribute (the
 // CSP refuses inline styles; panel.css does the styling).
 
+import { ProvenanceView } from './provenanceView';
 import { PANEL_STATE_VERSION, PROTOCOL_VERSION, unhandled, type FormCode, type HostMessage, type Overview, type PageMessage, type PanelLabels, type PanelState, type PlatformOverview } from '../../src/panel/protocol';
 
 interface VsCodeApi {
@@ -14,6 +15,9 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 const host = acquireVsCodeApi();
 const root = document.getElementById('root') ?? document.body;
+const provenance = new ProvenanceView((message) => host.postMessage(message));
+/** The platform shown, by its digest, and where its Provenance tab goes. */
+let shown: { platform: string; target: HTMLElement } | undefined;
 
 window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   const message = event.data;
@@ -28,6 +32,13 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       return;
     case 'show':
       showOverview(message.overview, message.labels, message.selected);
+      return;
+    case 'provenance':
+      provenance.update(message.details, message.labels);
+      if (shown) shown.target.replaceChildren(provenance.render(shown.platform));
+      return;
+    case 'statement':
+      provenance.statement(message);
       return;
     default:
       unhandled(message);
@@ -64,7 +75,10 @@ function showOverview(overview: Overview, labels: PanelLabels, selected: string 
   }
 
   const show = (entry: PlatformOverview) => {
-    body.replaceChildren(...platformView(entry, labels));
+    const target = element('div', 'provenance-detail');
+    target.append(provenance.render(entry.digest));
+    shown = { platform: entry.digest, target };
+    body.replaceChildren(...platformView(entry, labels), target);
     keep({ ref: overview.image, digest: overview.digest, platform: entry.digest });
   };
   if (entries.length > 1) {

@@ -13,6 +13,8 @@ export const PROTOCOL_VERSION = 1;
 /** Bumped when PanelState changes shape: an older state is not restored. */
 export const PANEL_STATE_VERSION = 1;
 
+import type { ProvenanceDetail, ProvenanceLabels } from './provenanceDetail';
+
 /** The panel's view type: the serializer, the activation event and the tests name it. */
 export const PANEL_VIEW_TYPE = 'imageProvenance.attestations';
 
@@ -112,14 +114,24 @@ export type HostMessage =
   /** The read is under way; the page keeps `ref` and `digest` in its state, so a reload restores the panel. */
   | { readonly type: 'reading'; readonly ref: string; readonly digest: string; readonly text: string }
   | { readonly type: 'show'; readonly overview: Overview; readonly labels: PanelLabels; readonly selected?: string }
-  | { readonly type: 'failed'; readonly ref: string; readonly digest: string; readonly text: string };
+  | { readonly type: 'failed'; readonly ref: string; readonly digest: string; readonly text: string }
+  /** The Provenance tab of every platform that has a provenance (by its platform digest). */
+  | { readonly type: 'provenance'; readonly details: readonly ProvenanceDetail[]; readonly labels: ProvenanceLabels }
+  /** The raw provenance statement of a platform the page asked for; no `json` when there is none (or it could not be read: `text` says why). */
+  | { readonly type: 'statement'; readonly platform: string; readonly json?: unknown; readonly text?: string };
 
 /** Page → host: the only intents the host acts on. */
 export type PageMessage =
   | { readonly type: 'ready'; readonly version: number }
   /** The platform the page now shows, by its digest (one the host offered). */
   | { readonly type: 'selectPlatform'; readonly digest: string }
-  | { readonly type: 'copyText'; readonly text: string };
+  | { readonly type: 'copyText'; readonly text: string }
+  /** Open a link the host offered (ProvenanceOffer.links), on a click. */
+  | { readonly type: 'openLink'; readonly url: string }
+  /** Open the panel of an image the host offered (a material, ProvenanceOffer.images) at that digest. */
+  | { readonly type: 'openImage'; readonly ref: string; readonly digest: string }
+  /** The raw provenance statement of a platform, by its digest. */
+  | { readonly type: 'requestStatement'; readonly platform: string };
 
 /** What the page keeps with `setState`: enough to read the same image again after a window reload. */
 export interface PanelState {
@@ -132,6 +144,8 @@ export interface PanelState {
 
 /** Longer copies are refused: a digest, a purl or a line of the report is far shorter. */
 export const MAX_COPY_LENGTH = 16_384;
+/** Longer URLs are refused: no link the host offers comes near it. */
+export const MAX_URL_LENGTH = 2048;
 /** A reference is at most 255 characters of name plus a tag and a digest (distribution/reference). */
 const MAX_REFERENCE_LENGTH = 512;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
@@ -149,6 +163,19 @@ export function parsePageMessage(value: unknown): PageMessage | undefined {
       const text = value['text'];
       return hasExactly(value, ['type', 'text']) && typeof text === 'string' && text.length > 0 && text.length <= MAX_COPY_LENGTH ? { type, text } : undefined;
     }
+    case 'openLink': {
+      // Only https ever becomes a link (webUrl in src/attest/sourceLinks.ts); the host checks it offered this one.
+      const url = value['url'];
+      return hasExactly(value, ['type', 'url']) && typeof url === 'string' && url.length <= MAX_URL_LENGTH && url.startsWith('https://') ? { type, url } : undefined;
+    }
+    case 'openImage': {
+      const ref = value['ref'];
+      return hasExactly(value, ['type', 'ref', 'digest']) && typeof ref === 'string' && ref.length > 0 && ref.length <= MAX_REFERENCE_LENGTH && isDigest(value['digest'])
+        ? { type, ref, digest: value['digest'] }
+        : undefined;
+    }
+    case 'requestStatement':
+      return hasExactly(value, ['type', 'platform']) && isDigest(value['platform']) ? { type, platform: value['platform'] } : undefined;
     default:
       return undefined;
   }

@@ -121,7 +121,6 @@ export interface ProvenanceLabels {
   readonly unknown: string;
   readonly warnings: string;
   readonly rawStatement: string;
-  readonly showStatement: string;
   readonly readingStatement: string;
   readonly noStatement: string;
   readonly more: string;
