@@ -39,14 +39,19 @@ export class ProvenanceTab {
   }
 
   /** A link the page asks to open: only one offered, and only https (parsePageMessage refused every other scheme). */
-  async openLink(url: string): Promise<boolean> {
+  async openLink(url: string): Promise<void> {
     const offered = [...this.offers.values()].some((o) => o.links.includes(url));
     if (!offered) {
       this.refused('openLink');
-      return false;
+      return;
     }
     this.log.info(`The attestation panel of ${familiarName(this.ref)} opens ${url}`);
-    return vscode.env.openExternal(vscode.Uri.parse(url, true));
+    try {
+      // VS Code's link protection asks the user first for a domain they have not trusted.
+      await vscode.env.openExternal(vscode.Uri.parse(url, true));
+    } catch (error) {
+      this.log.warn(`${url} could not be opened: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   /**
