@@ -247,7 +247,7 @@ describe('Attestations in the tree, the commands and the hover', () => {
     // whether to open that external website (workbench trustedDomainsValidator); the test window refuses every
     // dialog, and that refusal, with VS Code's question, comes back to the log: the URL reached VS Code's opener.
     await panel.receive({ type: 'openLink', url: 'https://github.com/example/builder' });
-    assert.ok(log().includes('The attestation panel of node:22-slim opens https://github.com/example/builder'), log());
+    await eventually(() => log().includes('The attestation panel of node:22-slim opens https://github.com/example/builder'), 'the opened link in the log', SLOW);
     await eventually(() => /https:\/\/github\.com\/example\/builder could not be opened: .*open the external website\?/.test(log()), 'VS Code’s link protection to ask about the builder’s page', SLOW);
 
     // An offered material: its own panel, at the digest the build used (busybox:1.36 is not served here, so no index holds it).
