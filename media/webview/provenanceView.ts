@@ -1,142 +1,145 @@
 // The Provenance tab: one platform's ProvenanceDetail (src/panel/provenanceDetail.ts) drawn as text. Links are
 // buttons whose click asks the host to open them (openLink; the page never navigates by itself), image materials
 // have a button that opens their own panel (openImage), and the raw statement is asked for when its section is
-// first opened (requestStatement) and drawn by the JSON tree.
+// first opened (requestStatement) and drawn by the JSON tree. The details come in their own message after `show`:
+// the tab drawn before then is drawn again.
 
-import type { HostMessage, PageMessage } from '../../src/panel/protocol';
+import type { HostMessage, PanelLabels, PlatformOverview } from '../../src/panel/protocol';
 import type { KeyValue, MaterialDetail, MountId, ProvenanceDetail, ProvenanceLabels } from '../../src/panel/provenanceDetail';
+import { addFact as fact, element as create } from './dom';
+import { post } from './host';
 import { jsonTree } from './jsonTree';
 
-type Post = (message: PageMessage) => void;
 type Statement = Extract<HostMessage, { type: 'statement' }>;
 
-export class ProvenanceView {
-  private details = new Map<string, ProvenanceDetail>();
-  private labels: ProvenanceLabels | undefined;
-  /** Where the raw statement of the platform shown goes once the host sends it. */
-  private pending: { readonly platform: string; readonly target: HTMLElement } | undefined;
+let details = new Map<string, ProvenanceDetail>();
+/** The tab drawn last: its platform, its labels and where it is. */
+let shown: { readonly entry: PlatformOverview; readonly labels: PanelLabels; readonly target: HTMLElement } | undefined;
+/** Where the raw statement of the platform shown goes once the host sends it. */
+let pending: { readonly platform: string; readonly target: HTMLElement } | undefined;
 
-  constructor(private readonly post: Post) {}
+/** The tab for one platform (TAB_VIEWS in main.ts). */
+export function provenanceTab(entry: PlatformOverview, labels: PanelLabels): HTMLElement {
+  const target = create('div', 'provenance-host');
+  shown = { entry, labels, target };
+  target.append(render(entry, labels));
+  return target;
+}
 
-  update(details: readonly ProvenanceDetail[], labels: ProvenanceLabels): void {
-    this.details = new Map(details.map((d) => [d.platform, d]));
-    this.labels = labels;
+/** The host's details of every platform: the tab shown is drawn again with them. */
+export function updateProvenance(next: readonly ProvenanceDetail[]): void {
+  details = new Map(next.map((d) => [d.platform, d]));
+  if (shown) shown.target.replaceChildren(render(shown.entry, shown.labels));
+}
+
+/** The host's answer to requestStatement: drawn if that platform's section is still waiting. */
+export function showStatement(message: Statement): void {
+  const waiting = pending;
+  const labels = shown?.labels.provenanceDetail;
+  if (!waiting || waiting.platform !== message.platform || !labels) return;
+  pending = undefined;
+  waiting.target.replaceChildren(
+    'json' in message
+      ? jsonTree(message.json, { more: labels.more, copyValue: labels.copyValue, copy: (text) => post({ type: 'copyText', text }), openDepth: 1 })
+      : create('p', 'status', message.text ?? labels.noStatement),
+  );
+}
+
+function render(entry: PlatformOverview, panelLabels: PanelLabels): HTMLElement {
+  const labels = panelLabels.provenanceDetail;
+  const detail = details.get(entry.digest);
+  if (!detail) return create('p', 'status', panelLabels.noProvenance);
+  const tab = create('section', 'provenance-tab');
+  tab.append(facts(detail, labels));
+  tab.append(keyValues(labels.buildArgs, detail.buildArgs, labels), keyValues(labels.labels, detail.labels, labels), keyValues(labels.otherArgs, detail.otherArgs, labels));
+  if (detail.secrets?.length) tab.append(mounts(labels.secrets, detail.secrets, labels));
+  if (detail.ssh?.length) tab.append(mounts(labels.ssh, detail.ssh, labels));
+  tab.append(materials(detail.materials, labels));
+  if (detail.warnings.length > 0) tab.append(section(labels.warnings, list(detail.warnings)));
+  tab.append(rawStatement(entry.digest, labels));
+  return tab;
+}
+
+function facts(d: ProvenanceDetail, labels: ProvenanceLabels): HTMLElement {
+  const facts = create('dl', 'facts');
+  if (d.builder) fact(facts, labels.builder, linkOrText(d.builder.id, d.builder.link));
+  if (d.buildType !== undefined) fact(facts, labels.buildType, d.buildType);
+  if (d.source) {
+    const value = create('span');
+    value.append(linkOrText(d.source.repository, d.source.repositoryLink), ` (${labels.sourceFrom[d.source.from]})`);
+    fact(facts, labels.source, value);
+    if (d.source.revision !== undefined) fact(facts, labels.commit, linkOrText(d.source.revision, d.source.commitLink));
   }
+  if (d.configSource) {
+    const value = create('span');
+    if (d.configSource.path !== undefined) value.append(create('code', undefined, d.configSource.path));
+    if (d.configSource.uri !== undefined) value.append(' ', linkOrText(d.configSource.uri, d.configSource.link));
+    for (const digest of d.configSource.digests) value.append(' ', create('code', 'digest', digest));
+    fact(facts, labels.entryPoint, value);
+  }
+  if (d.frontend !== undefined) fact(facts, labels.frontend, d.frontend);
+  if (d.frontendImage !== undefined) fact(facts, labels.syntaxImage, d.frontendImage);
+  if (d.builderPlatform !== undefined) fact(facts, labels.builderPlatform, d.builderPlatform);
+  if (d.startedOn !== undefined) fact(facts, labels.started, d.startedOn);
+  if (d.finishedOn !== undefined) fact(facts, labels.finished, d.finishedOn);
+  const mode = create('span');
+  mode.append(`SLSA ${d.slsaVersion}${d.mode ? `, mode=${d.mode}` : ''}`);
+  if (d.modeExplanation !== undefined) mode.append(create('p', 'explanation', d.modeExplanation));
+  fact(facts, labels.mode, mode);
+  const c = d.completeness;
+  const complete = [[labels.parameters, c.parameters], [labels.environment, c.environment], [labels.materialsComplete, c.materials]] as const;
+  fact(facts, labels.completeness, complete.map(([name, value]) => `${name}: ${yesNo(value, labels)}`).join(', '));
+  fact(facts, labels.reproducible, yesNo(d.reproducible, labels));
+  fact(facts, labels.hermetic, yesNo(d.hermetic, labels));
+  return facts;
+}
 
-  /** The tab's content for one platform (by its digest); nothing until the host has sent the details. */
-  render(platform: string): HTMLElement {
-    const labels = this.labels;
-    const tab = create('section', 'provenance-tab');
-    if (!labels) return tab;
-    const detail = this.details.get(platform);
-    if (!detail) {
-      tab.append(create('p', 'status', labels.noProvenance));
-      return tab;
+function materials(materials: readonly MaterialDetail[], labels: ProvenanceLabels): HTMLElement {
+  const items = create('ul', 'materials');
+  for (const m of materials) {
+    const item = create('li', m.role ? `material ${m.role}` : 'material');
+    const head = create('div', 'material-head');
+    head.append(linkOrText(m.uri, m.link), create('span', 'material-kind', labels.kinds[m.kind]));
+    const role = m.role ? labels.roles[m.role] : m.kind === 'image' ? labels.roles.baseImage : undefined;
+    if (role !== undefined) head.append(create('span', 'material-role', role));
+    item.append(head);
+    for (const digest of m.digests) item.append(create('code', 'digest', digest));
+    const image = m.image;
+    if (image) {
+      const open = button(labels.openImage, () => post({ type: 'openImage', ref: image.ref, digest: image.digest }));
+      open.classList.add('open-image');
+      open.setAttribute('aria-label', `${labels.openImage}: ${image.ref}@${image.digest}`);
+      item.append(open);
     }
-    tab.append(this.facts(detail, labels));
-    tab.append(keyValues(labels.buildArgs, detail.buildArgs, labels), keyValues(labels.labels, detail.labels, labels), keyValues(labels.otherArgs, detail.otherArgs, labels));
-    if (detail.secrets?.length) tab.append(mounts(labels.secrets, detail.secrets, labels));
-    if (detail.ssh?.length) tab.append(mounts(labels.ssh, detail.ssh, labels));
-    tab.append(this.materials(detail.materials, labels));
-    if (detail.warnings.length > 0) tab.append(section(labels.warnings, list(detail.warnings)));
-    tab.append(this.rawStatement(platform, labels));
-    return tab;
+    items.append(item);
   }
+  return section(labels.materials, materials.length > 0 ? items : create('p', undefined, labels.none));
+}
 
-  /** The host's answer to requestStatement: drawn if that platform's section is still waiting. */
-  statement(message: Statement): void {
-    const pending = this.pending;
-    const labels = this.labels;
-    if (!pending || pending.platform !== message.platform || !labels) return;
-    this.pending = undefined;
-    pending.target.replaceChildren(
-      'json' in message
-        ? jsonTree(message.json, { more: labels.more, copyValue: labels.copyValue, copy: (text) => this.post({ type: 'copyText', text }), openDepth: 1 })
-        : create('p', 'status', message.text ?? labels.noStatement),
-    );
-  }
+/** Collapsed until opened; the first open asks the host for the statement. */
+function rawStatement(platform: string, labels: ProvenanceLabels): HTMLElement {
+  const details = create('details', 'raw-statement');
+  details.append(create('summary', undefined, labels.rawStatement));
+  const target = create('div', 'raw-statement-body');
+  details.append(target);
+  let asked = false;
+  details.addEventListener('toggle', () => {
+    if (!details.open || asked) return;
+    asked = true;
+    target.replaceChildren(create('p', 'status', labels.readingStatement));
+    pending = { platform, target };
+    post({ type: 'requestStatement', platform });
+  });
+  return details;
+}
 
-  private facts(d: ProvenanceDetail, labels: ProvenanceLabels): HTMLElement {
-    const facts = create('dl', 'facts');
-    if (d.builder) fact(facts, labels.builder, this.linkOrText(d.builder.id, d.builder.link));
-    if (d.buildType !== undefined) fact(facts, labels.buildType, d.buildType);
-    if (d.source) {
-      const value = create('span');
-      value.append(this.linkOrText(d.source.repository, d.source.repositoryLink), ` (${labels.sourceFrom[d.source.from]})`);
-      fact(facts, labels.source, value);
-      if (d.source.revision !== undefined) fact(facts, labels.commit, this.linkOrText(d.source.revision, d.source.commitLink));
-    }
-    if (d.configSource) {
-      const value = create('span');
-      if (d.configSource.path !== undefined) value.append(create('code', undefined, d.configSource.path));
-      if (d.configSource.uri !== undefined) value.append(' ', this.linkOrText(d.configSource.uri, d.configSource.link));
-      for (const digest of d.configSource.digests) value.append(' ', create('code', 'digest', digest));
-      fact(facts, labels.entryPoint, value);
-    }
-    if (d.frontend !== undefined) fact(facts, labels.frontend, d.frontend);
-    if (d.frontendImage !== undefined) fact(facts, labels.syntaxImage, d.frontendImage);
-    if (d.builderPlatform !== undefined) fact(facts, labels.builderPlatform, d.builderPlatform);
-    if (d.startedOn !== undefined) fact(facts, labels.started, d.startedOn);
-    if (d.finishedOn !== undefined) fact(facts, labels.finished, d.finishedOn);
-    const mode = create('span');
-    mode.append(`SLSA ${d.slsaVersion}${d.mode ? `, mode=${d.mode}` : ''}`);
-    if (d.modeExplanation !== undefined) mode.append(create('p', 'explanation', d.modeExplanation));
-    fact(facts, labels.mode, mode);
-    const c = d.completeness;
-    const complete = [[labels.parameters, c.parameters], [labels.environment, c.environment], [labels.materialsComplete, c.materials]] as const;
-    fact(facts, labels.completeness, complete.map(([name, value]) => `${name}: ${yesNo(value, labels)}`).join(', '));
-    fact(facts, labels.reproducible, yesNo(d.reproducible, labels));
-    fact(facts, labels.hermetic, yesNo(d.hermetic, labels));
-    return facts;
-  }
-
-  private materials(materials: readonly MaterialDetail[], labels: ProvenanceLabels): HTMLElement {
-    const items = create('ul', 'materials');
-    for (const m of materials) {
-      const item = create('li', m.role ? `material ${m.role}` : 'material');
-      const head = create('div', 'material-head');
-      head.append(this.linkOrText(m.uri, m.link), create('span', 'material-kind', labels.kinds[m.kind]));
-      const role = m.role ? labels.roles[m.role] : m.kind === 'image' ? labels.roles.baseImage : undefined;
-      if (role !== undefined) head.append(create('span', 'material-role', role));
-      item.append(head);
-      for (const digest of m.digests) item.append(create('code', 'digest', digest));
-      const image = m.image;
-      if (image) {
-        const open = button(labels.openImage, () => this.post({ type: 'openImage', ref: image.ref, digest: image.digest }));
-        open.classList.add('open-image');
-        open.setAttribute('aria-label', `${labels.openImage}: ${image.ref}@${image.digest}`);
-        item.append(open);
-      }
-      items.append(item);
-    }
-    return section(labels.materials, materials.length > 0 ? items : create('p', undefined, labels.none));
-  }
-
-  /** Collapsed until opened; the first open asks the host for the statement. */
-  private rawStatement(platform: string, labels: ProvenanceLabels): HTMLElement {
-    const details = create('details', 'raw-statement');
-    details.append(create('summary', undefined, labels.rawStatement));
-    const target = create('div', 'raw-statement-body');
-    details.append(target);
-    let asked = false;
-    details.addEventListener('toggle', () => {
-      if (!details.open || asked) return;
-      asked = true;
-      target.replaceChildren(create('p', 'status', labels.readingStatement));
-      this.pending = { platform, target };
-      this.post({ type: 'requestStatement', platform });
-    });
-    return details;
-  }
-
-  /** A link the host offered, as a button that asks the host to open it (on a click only); else plain text. */
-  private linkOrText(text: string, link: string | undefined): HTMLElement {
-    if (link === undefined) return create('span', 'value', text);
-    const b = button(text, () => this.post({ type: 'openLink', url: link }));
-    b.classList.add('link');
-    b.title = link;
-    return b;
-  }
+/** A link the host offered, as a button that asks the host to open it (on a click only); else plain text. */
+function linkOrText(text: string, link: string | undefined): HTMLElement {
+  if (link === undefined) return create('span', 'value', text);
+  const b = button(text, () => post({ type: 'openLink', url: link }));
+  b.classList.add('link');
+  b.title = link;
+  return b;
 }
 
 function keyValues(title: string, values: readonly KeyValue[] | undefined, labels: ProvenanceLabels): HTMLElement {
@@ -167,23 +170,9 @@ function list(lines: readonly string[]): HTMLElement {
   return ul;
 }
 
-function fact(facts: HTMLElement, term: string, value: string | HTMLElement): void {
-  const dd = create('dd');
-  if (typeof value === 'string') dd.textContent = value;
-  else dd.append(value);
-  facts.append(create('dt', undefined, term), dd);
-}
-
 function button(text: string, onClick: () => void): HTMLButtonElement {
   const b = create('button', undefined, text);
   b.type = 'button';
   b.addEventListener('click', onClick);
   return b;
-}
-
-function create<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const created = document.createElement(tag);
-  if (className !== undefined) created.className = className;
-  if (text !== undefined) created.textContent = text;
-  return created;
 }

@@ -125,7 +125,6 @@ export interface ProvenanceLabels {
   readonly noStatement: string;
   readonly more: string;
   readonly copyValue: string;
-  readonly noProvenance: string;
 }
 
 /** What the tab shows, with the links and images it offers (the host checks the page's intents against them). */

@@ -35,7 +35,7 @@ export class ProvenanceTab {
   message(summary: ImageSummary): Extract<HostMessage, { type: 'provenance' }> {
     this.offers = new Map(summary.platforms.flatMap((p) => (p.provenance ? [[p.digest, provenanceDetail(p.digest, p.provenance, localize)] as const] : [])));
     this.platforms = new Map(summary.platforms.map((p) => [p.digest, p.platform]));
-    return { type: 'provenance', details: [...this.offers.values()].map((o) => o.detail), labels: provenanceLabels() };
+    return { type: 'provenance', details: [...this.offers.values()].map((o) => o.detail) };
   }
 
   /** A link the page asks to open: only one offered, and only https (parsePageMessage refused every other scheme). */
@@ -121,8 +121,8 @@ export class ProvenanceTab {
   }
 }
 
-/** The Provenance tab's words. */
-function provenanceLabels(): ProvenanceLabels {
+/** The Provenance tab's words (PanelLabels.provenanceDetail). */
+export function provenanceLabels(): ProvenanceLabels {
   return {
     none: vscode.l10n.t('none'),
     builder: vscode.l10n.t('Builder'),
@@ -177,6 +177,5 @@ function provenanceLabels(): ProvenanceLabels {
     noStatement: vscode.l10n.t('No provenance statement was found.'),
     more: vscode.l10n.t('… {0} more'),
     copyValue: vscode.l10n.t('Copy the whole value'),
-    noProvenance: vscode.l10n.t('This platform has no provenance.'),
   };
 }
