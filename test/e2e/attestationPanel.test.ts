@@ -103,6 +103,7 @@ describe('Attestation panel in the browser', function () {
     // test/host/demoAttestations.ts slsa1Max: buildx's vcs:source / vcs:revision hint, the workflow run as builder id,
     // the # syntax frontend (docker/dockerfile:1.10), the base image alpine:3.20 for the target platform (util/purl
     // RefToPURL: arm64's v8 dropped) and the SBOM scanner for the builder's platform; mode=max keeps the build args.
+    await webview().locator('#tab-provenance').click();
     const tab = webview().locator('.provenance-tab');
     await tab.locator('button.link', { hasText: `${DEMO_SOURCE}` }).first().waitFor({ timeout: 30_000 });
     const lines = await facts(webview(), '.provenance-tab');
@@ -147,8 +148,10 @@ describe('Attestation panel in the browser', function () {
     await page.locator('.tabs-container .tab.active', { hasText: 'Attestations: alpine:3.20' }).waitFor({ timeout: 30_000 });
     const panel = webview();
     // Its tag still names the index holding that manifest: the index's panel, with linux/arm64/v8 chosen.
-    await panel.locator('h2', { hasText: 'linux/arm64/v8' }).waitFor({ timeout: 60_000 });
+    await panel.locator('select#platform').waitFor({ timeout: 60_000 });
+    assert.equal(await panel.locator('select#platform option:checked').textContent(), 'linux/arm64/v8');
     assert.ok((await facts(panel, 'header')).some((line) => line.startsWith(`Index digest: ${alpine.digest}`)));
+    await panel.locator('#tab-provenance').click();
     // alpine:3.20 has mode=min provenance of its own (demoRegistry.ts minOnly): said, and explained.
     const tab = panel.locator('.provenance-tab');
     await tab.locator('.not-recorded').first().waitFor({ timeout: 30_000 });
