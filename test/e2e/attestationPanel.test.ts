@@ -101,6 +101,66 @@ describe('Attestation panel in the browser', function () {
     assert.deepEqual(refusals, []);
   });
 
+  it('Provenance: the builder, the source and the base image of nginx:1.27-alpine (linux/arm64/v8), as the build recorded them', async () => {
+    // test/host/demoAttestations.ts slsa1Max: buildx's vcs:source / vcs:revision hint, the workflow run as builder id,
+    // the # syntax frontend (docker/dockerfile:1.10), the base image alpine:3.20 for the target platform (util/purl
+    // RefToPURL: arm64's v8 dropped) and the SBOM scanner for the builder's platform; mode=max keeps the build args.
+    await webview().locator('#tab-provenance').click();
+    const tab = webview().locator('.provenance-tab');
+    await tab.locator('button.link', { hasText: `${DEMO_SOURCE}` }).first().waitFor({ timeout: 30_000 });
+    const lines = await facts(webview(), '.provenance-tab');
+    for (const line of [
+      'Builder: https://github.com/acme/base-images/actions/runs/4103/attempts/1',
+      `Source: ${DEMO_SOURCE} (as the client said (vcs:source, not checked by BuildKit))`,
+      `Commit: ${commitOf('nginx/1.27/alpine')}`,
+      'Frontend: gateway.v0',
+      '# syntax frontend image: docker/dockerfile:1.10',
+    ]) {
+      assert.ok(lines.includes(line), `no "${line}" in:\n${lines.join('\n')}`);
+    }
+    const buildArgs = await tab.locator('section', { hasText: 'Build arguments' }).locator('dd').allInnerTexts();
+    assert.deepEqual(buildArgs, ['true', '1.27.3']);
+    const materials = await tab.locator('li.material').allInnerTexts();
+    assert.equal(materials.length, 3, materials.join('\n---\n'));
+    assert.match(materials[0]!, /pkg:docker\/docker\/dockerfile@1\.10\?platform=linux%2Famd64[\s\S]*# syntax frontend: ran the build, not a base image/);
+    assert.match(materials[1]!, /pkg:docker\/alpine@3\.20\?platform=linux%2Farm64[\s\S]*pulled by the build/);
+    assert.match(materials[2]!, /pkg:docker\/docker\/buildkit-syft-scanner@stable-1[\s\S]*SBOM scanner: ran the build, not a base image/);
+    const alpine = workbench.registry.images.find((i) => i.image === 'alpine:3.20');
+    assert.ok(materials[1]!.includes(alpine!.platformDigests['linux/arm64/v8']!), materials[1]);
+  });
+
+  it('Provenance: the raw statement, asked for on open, as a tree whose nodes open from the keyboard', async () => {
+    const tab = webview().locator('.provenance-tab');
+    await tab.locator('details.raw-statement > summary').click();
+    const tree = tab.locator('.json-tree');
+    await tree.waitFor({ timeout: 30_000 });
+    // The statement's top level is open: in-toto v1 (moby/buildkit exporter/attestation/make.go).
+    assert.ok((await tree.locator(':scope > details > .j-children > .j-leaf').allInnerTexts()).includes('"predicateType": "https://slsa.dev/provenance/v1"'));
+    const predicate = tree.locator('details.j-node', { has: page.locator('summary', { hasText: '"predicate": {2}' }) }).first();
+    assert.equal(await predicate.getAttribute('open'), null);
+    await predicate.locator('summary').first().focus();
+    await page.keyboard.press('Enter');
+    await predicate.locator('summary', { hasText: '"buildDefinition"' }).first().waitFor();
+    assert.equal(await predicate.getAttribute('open'), '');
+  });
+
+  it('Provenance: a base image opens its own panel at the digest the build used, on the platform it was', async () => {
+    const alpine = workbench.registry.images.find((i) => i.image === 'alpine:3.20')!;
+    await webview().locator('li.material', { hasText: 'pkg:docker/alpine@3.20' }).locator('button.open-image').click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'Attestations: alpine:3.20' }).waitFor({ timeout: 30_000 });
+    const panel = webview();
+    // Its tag still names the index holding that manifest: the index's panel, with linux/arm64/v8 chosen.
+    await panel.locator('select#platform').waitFor({ timeout: 60_000 });
+    assert.equal(await panel.locator('select#platform option:checked').textContent(), 'linux/arm64/v8');
+    assert.ok((await facts(panel, 'header')).some((line) => line.startsWith(`Index digest: ${alpine.digest}`)));
+    await panel.locator('#tab-provenance').click();
+    // alpine:3.20 has mode=min provenance of its own (demoRegistry.ts minOnly): said, and explained.
+    const tab = panel.locator('.provenance-tab');
+    await tab.locator('.not-recorded').first().waitFor({ timeout: 30_000 });
+    assert.match(await tab.innerText(), /SLSA v0\.2, mode=min\s*The provenance is mode=min/);
+    assert.deepEqual(refusals, []);
+  });
+
   /** The panel of `image` is the active editor, and its page shows the image's header. */
   async function panelOf(image: string): Promise<FrameLocator> {
     await page.locator('.tabs-container .tab.active', { hasText: `Attestations: ${image}` }).waitFor({ timeout: 30_000 });
