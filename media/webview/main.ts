@@ -11,7 +11,7 @@ import { showCompare } from './compareView';
 import { addFact, digestValue, element, fill, list } from './dom';
 import { keep, post } from './host';
 import { overviewTab } from './overviewView';
-import { provenanceTab } from './provenanceView';
+import { provenanceTab, showStatement, updateProvenance } from './provenanceView';
 import { sbomTab } from './sbomView';
 
 const root = document.getElementById('root') ?? document.body;
@@ -29,6 +29,12 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       return;
     case 'show':
       showImage(message);
+      return;
+    case 'provenance':
+      updateProvenance(message.details);
+      return;
+    case 'statement':
+      showStatement(message);
       return;
     case 'compare':
       showCompare(root, message.comparison, message.labels, message.selected);

@@ -8,6 +8,7 @@
 // and the page sets it as text only.
 
 import type { CompareLabels, ComparisonView } from './compare';
+import type { ProvenanceDetail, ProvenanceLabels } from './provenanceDetail';
 
 /** Bumped when a message changes shape: a page of another version gets nothing. */
 export const PROTOCOL_VERSION = 2;
@@ -92,6 +93,8 @@ export interface PanelLabels {
   readonly sbom: string;
   readonly noSbom: string;
   readonly noProvenance: string;
+  /** The Provenance tab's own words. */
+  readonly provenanceDetail: ProvenanceLabels;
   readonly indexDigest: string;
   readonly platform: string;
   readonly singlePlatform: string;
@@ -125,6 +128,10 @@ export type HostMessage =
   | { readonly type: 'reading'; readonly ref: string; readonly digest: string; readonly base?: string; readonly text: string }
   | ShowMessage
   | { readonly type: 'failed'; readonly ref: string; readonly digest: string; readonly base?: string; readonly text: string }
+  /** The Provenance tab of every platform that has a provenance (by its platform digest). */
+  | { readonly type: 'provenance'; readonly details: readonly ProvenanceDetail[] }
+  /** The raw provenance statement of a platform the page asked for; no `json` when there is none (or it could not be read: `text` says why). */
+  | { readonly type: 'statement'; readonly platform: string; readonly json?: unknown; readonly text?: string }
   /** Compare mode: what changes from the old digest (the pin) to the new one (the tag's). */
   | { readonly type: 'compare'; readonly comparison: ComparisonView; readonly labels: CompareLabels; readonly selected?: string };
 
@@ -142,7 +149,13 @@ export type PageMessage =
   | { readonly type: 'ready'; readonly version: number }
   /** The platform the page now shows, by its digest (one the host offered). */
   | { readonly type: 'selectPlatform'; readonly digest: string }
-  | { readonly type: 'copyText'; readonly text: string };
+  | { readonly type: 'copyText'; readonly text: string }
+  /** Open a link the host offered (ProvenanceOffer.links), on a click. */
+  | { readonly type: 'openLink'; readonly url: string }
+  /** Open the panel of an image the host offered (a material, ProvenanceOffer.images) at that digest. */
+  | { readonly type: 'openImage'; readonly ref: string; readonly digest: string }
+  /** The raw provenance statement of a platform, by its digest. */
+  | { readonly type: 'requestStatement'; readonly platform: string };
 
 /** What the page keeps with `setState`: enough to read the same image again after a window reload. */
 export interface PanelState {
@@ -159,6 +172,8 @@ export interface PanelState {
 
 /** Longer copies are refused: a digest, a purl or a line of the report is far shorter. */
 export const MAX_COPY_LENGTH = 16_384;
+/** Longer URLs are refused: no link the host offers comes near it. */
+export const MAX_URL_LENGTH = 2048;
 /** A reference is at most 255 characters of name plus a tag and a digest (distribution/reference). */
 const MAX_REFERENCE_LENGTH = 512;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
@@ -176,6 +191,19 @@ export function parsePageMessage(value: unknown): PageMessage | undefined {
       const text = value['text'];
       return hasExactly(value, ['type', 'text']) && typeof text === 'string' && text.length > 0 && text.length <= MAX_COPY_LENGTH ? { type, text } : undefined;
     }
+    case 'openLink': {
+      // Only https ever becomes a link (webUrl in src/attest/sourceLinks.ts); the host checks it offered this one.
+      const url = value['url'];
+      return hasExactly(value, ['type', 'url']) && typeof url === 'string' && url.length <= MAX_URL_LENGTH && url.startsWith('https://') ? { type, url } : undefined;
+    }
+    case 'openImage': {
+      const ref = value['ref'];
+      return hasExactly(value, ['type', 'ref', 'digest']) && typeof ref === 'string' && ref.length > 0 && ref.length <= MAX_REFERENCE_LENGTH && isDigest(value['digest'])
+        ? { type, ref, digest: value['digest'] }
+        : undefined;
+    }
+    case 'requestStatement':
+      return hasExactly(value, ['type', 'platform']) && isDigest(value['platform']) ? { type, platform: value['platform'] } : undefined;
     default:
       return undefined;
   }

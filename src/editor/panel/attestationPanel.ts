@@ -14,6 +14,7 @@ import { familiarName, parseImageReference, type ImageRef } from '../../referenc
 import { localize } from '../localize';
 import type { ImageResolver } from '../registry/imageResolver';
 import { compareFailedText, compareLabels, compareTitle, comparingText, readComparison } from './comparePanel';
+import { provenanceLabels, ProvenanceTab } from './provenanceTab';
 
 /** Every open panel, one per image and digest; restores panels after a reload. */
 export class AttestationPanels implements vscode.WebviewPanelSerializer, vscode.Disposable {
@@ -22,18 +23,18 @@ export class AttestationPanels implements vscode.WebviewPanelSerializer, vscode.
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly resolver: ImageResolver,
-    private readonly log: Pick<vscode.LogOutputChannel, 'warn'>,
+    private readonly log: Pick<vscode.LogOutputChannel, 'warn' | 'info'>,
   ) {}
 
-  /** Shows the panel of this image and digest: the one open, revealed, or a new one. */
-  show(ref: ImageRef, digest: string): AttestationPanel {
+  /** Shows the panel of this image and digest (with that platform chosen, if new): the one open, revealed, or a new one. */
+  show(ref: ImageRef, digest: string, platform?: string): AttestationPanel {
     const known = this.open.get(panelKey(ref, digest));
     if (known) {
       known.panel.reveal();
       return known;
     }
     const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, panelTitle(ref), vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
-    return this.adopt(panel, ref, digest, {});
+    return this.adopt(panel, ref, digest, platform !== undefined ? { platform } : {});
   }
 
   /** Shows what changes from `older` to `newer` of this image: the compare panel of the two, open or new. */
@@ -72,7 +73,8 @@ export class AttestationPanels implements vscode.WebviewPanelSerializer, vscode.
 
   private adopt(panel: vscode.WebviewPanel, ref: ImageRef, digest: string, restored: Restored, base?: string): AttestationPanel {
     const key = panelKey(ref, digest, base);
-    const adopted = new AttestationPanel(panel, ref, digest, restored, this.extensionUri, this.resolver, this.log, base);
+    const showPanel = (r: ImageRef, d: string, p?: string) => this.show(r, d, p);
+    const adopted = new AttestationPanel(panel, ref, digest, restored, this.extensionUri, this.resolver, this.log, showPanel, base);
     this.open.set(key, adopted);
     panel.onDidDispose(() => {
       if (this.open.get(key) === adopted) this.open.delete(key);
@@ -100,6 +102,8 @@ export class AttestationPanel implements vscode.Disposable {
   private selected: string | undefined;
   /** The tab a restored panel showed. */
   private readonly tab: PanelTab | undefined;
+  private readonly provenance: ProvenanceTab;
+  private provenanceMessage: HostMessage | undefined;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -108,12 +112,14 @@ export class AttestationPanel implements vscode.Disposable {
     restored: Restored,
     extensionUri: vscode.Uri,
     resolver: ImageResolver,
-    private readonly log: Pick<vscode.LogOutputChannel, 'warn'>,
+    private readonly log: Pick<vscode.LogOutputChannel, 'warn' | 'info'>,
+    showPanel: (ref: ImageRef, digest: string, platform?: string) => unknown,
     /** Compare mode: the old digest (a pin), compared with `digest` (what its tag points to now). */
     readonly base?: string,
   ) {
     this.selected = restored.platform;
     this.tab = restored.tab;
+    this.provenance = new ProvenanceTab(ref, digest, resolver, showPanel, log);
     this.listener = panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message));
     panel.webview.html = pageHtml(panel.webview, extensionUri);
     if (base === undefined) {
@@ -156,6 +162,17 @@ export class AttestationPanel implements vscode.Disposable {
         await vscode.env.clipboard.writeText(parsed.text);
         vscode.window.setStatusBarMessage(vscode.l10n.t('Copied'), 2000);
         return;
+      case 'openLink':
+        await this.provenance.openLink(parsed.url);
+        return;
+      case 'openImage':
+        await this.provenance.openImage(parsed.ref, parsed.digest);
+        return;
+      case 'requestStatement': {
+        const statement = await this.provenance.statement(parsed.platform);
+        if (statement && this.ready) void this.panel.webview.postMessage(statement);
+        return;
+      }
       default:
         unhandled(parsed);
     }
@@ -183,6 +200,7 @@ export class AttestationPanel implements vscode.Disposable {
   }
 
   private showSummary(summary: ImageSummary): void {
+    this.provenanceMessage = this.provenance.message(summary);
     this.show({ kind: 'shown', overview: overviewOf(summary, this.ref, localize) });
   }
 
@@ -202,6 +220,7 @@ export class AttestationPanel implements vscode.Disposable {
     const message = this.message();
     this.delivered = message.type;
     void this.panel.webview.postMessage(message);
+    if (message.type === 'show' && this.provenanceMessage) void this.panel.webview.postMessage(this.provenanceMessage);
   }
 
   private message(): HostMessage {
@@ -267,6 +286,7 @@ function panelLabels(): PanelLabels {
     sbom: vscode.l10n.t('SBOM'),
     noSbom: vscode.l10n.t('No SBOM found for this platform.'),
     noProvenance: vscode.l10n.t('No provenance found for this platform.'),
+    provenanceDetail: provenanceLabels(),
     indexDigest: vscode.l10n.t('Index digest'),
     platform: vscode.l10n.t('Platform'),
     singlePlatform: vscode.l10n.t('single-platform image'),
