@@ -4,7 +4,7 @@
 // host (MAX_ROWS_SHOWN) and end with "… N more", so plain tables stay light.
 
 import type { BaseImage, Capped, CompareLabels, ComparisonView, PlatformComparisonView, ProvenanceComparison, SbomComparisonView, ValueChange } from '../../src/panel/compare';
-import { element as el, fill } from './dom';
+import { element as el, fill, shown } from './dom';
 import { keep, post } from './host';
 
 /** Draws the comparison; platforms are named by their new digest (what the host offered and restores). */
@@ -35,7 +35,7 @@ export function showCompare(root: HTMLElement, comparison: ComparisonView, label
     for (const p of platforms) {
       const option = document.createElement('option');
       option.value = p.newDigest;
-      option.textContent = p.platform || '-';
+      option.textContent = shown(p.platform || '-');
       select.append(option);
     }
     select.value = initial.newDigest;
@@ -139,7 +139,7 @@ function buildView(p: ProvenanceComparison, labels: CompareLabels): HTMLElement 
 function fact(facts: HTMLElement, term: string, value: ValueChange<string>, labels: CompareLabels): void {
   if (value.old === undefined && value.new === undefined) return;
   const dd = document.createElement('dd');
-  dd.textContent = value.changed ? `${value.old ?? labels.none} → ${value.new ?? labels.none}` : `${value.new ?? ''} ${labels.unchangedValue}`;
+  dd.textContent = shown(value.changed ? `${value.old ?? labels.none} → ${value.new ?? labels.none}` : `${value.new ?? ''} ${labels.unchangedValue}`);
   if (value.changed) dd.className = 'changed';
   facts.append(el('dt', undefined, term), dd);
 }

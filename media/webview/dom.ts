@@ -4,17 +4,28 @@
 import type { FormCode, PanelLabels } from '../../src/panel/protocol';
 import { post } from './host';
 
+/**
+ * Registry text longer than this is cut where it is shown: one element holding a megabyte on one line keeps
+ * Chromium in layout for seconds. Copy buttons and exports still give the whole value.
+ */
+export const MAX_SHOWN_TEXT = 2_000;
+
+/** `text`, cut to MAX_SHOWN_TEXT characters with an ellipsis. */
+export function shown(text: string): string {
+  return text.length <= MAX_SHOWN_TEXT ? text : `${text.slice(0, MAX_SHOWN_TEXT)}…`;
+}
+
 export function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
   const created = document.createElement(tag);
   if (className !== undefined) created.className = className;
-  if (text !== undefined) created.textContent = text;
+  if (text !== undefined) created.textContent = shown(text);
   return created;
 }
 
 /** A `dt`/`dd` pair appended to a `dl`. */
 export function addFact(list: HTMLElement, term: string, value: string | HTMLElement): void {
   const dd = document.createElement('dd');
-  if (typeof value === 'string') dd.textContent = value;
+  if (typeof value === 'string') dd.textContent = shown(value);
   else dd.append(value);
   list.append(element('dt', undefined, term), dd);
 }

@@ -8,7 +8,7 @@ import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import { PANEL_TABS, PROTOCOL_VERSION, unhandled, type HostMessage, type PanelLabels, type PanelTab, type PlatformOverview, type ShowMessage } from '../../src/panel/protocol';
 import { showCompare } from './compareView';
-import { addFact, digestValue, element, fill, list } from './dom';
+import { addFact, digestValue, element, fill, list, shown } from './dom';
 import { keep, post } from './host';
 import { overviewTab } from './overviewView';
 import { provenanceTab, showStatement, updateProvenance } from './provenanceView';
@@ -107,7 +107,7 @@ function platformPicker(entries: readonly PlatformOverview[], initial: PlatformO
   for (const entry of entries) {
     const option = document.createElement('option');
     option.value = entry.digest;
-    option.textContent = entry.platform || labels.singlePlatform;
+    option.textContent = shown(entry.platform || labels.singlePlatform);
     select.append(option);
   }
   select.value = initial.digest;
