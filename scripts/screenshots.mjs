@@ -1,5 +1,5 @@
-// `npm run screenshots`: refreshes the README's pictures. The UI test saves them under out/screenshots/
-// on every run (so `npm test` leaves the checkout as it was); this runs it and copies them into
+// `npm run screenshots`: refreshes the README's pictures. The UI tests save them under out/screenshots/
+// on every run (so `npm test` leaves the checkout as it was); this runs them and copies the pictures into
 // docs/images/, to be reviewed and committed by hand.
 //   npm run screenshots
 import { execSync } from 'node:child_process';
@@ -12,7 +12,7 @@ const shots = 'out/screenshots';
 const into = 'docs/images';
 
 execSync('node scripts/build.mjs && npm run --silent package', { stdio: ['ignore', 'ignore', 'inherit'] });
-execSync('npx mocha --forbid-only --timeout 120000 out/test/e2e/imagesView.test.js', { stdio: 'inherit' });
+execSync('npx mocha --forbid-only --timeout 120000 out/test/e2e/imagesView.test.js out/test/e2e/attestationPanel.test.js out/test/e2e/compare.test.js', { stdio: 'inherit' });
 const taken = existsSync(shots) ? readdirSync(shots).filter((name) => name.endsWith('.png')) : [];
 if (!taken.length) {
   console.error(`screenshots: the UI test saved nothing in ${shots}/`);

@@ -152,6 +152,7 @@ interface Noted {
 async function discoverPlatform(source: AttestationSource, platform: string, digest: string, fromIndex: Descriptor[], options: DiscoveryOptions): Promise<PlatformAttestations> {
   const { quick = false, referrerSource, signal } = options;
   const problems: string[] = [];
+  const failures: unknown[] = [];
   const missing: string[] = [];
   const found = new Map<string, Noted>();
   let overflow = false;
@@ -170,7 +171,7 @@ async function discoverPlatform(source: AttestationSource, platform: string, dig
       return await what;
     } catch (error) {
       if (signal?.aborted || RegistryError.is(error, 'cancelled')) throw error;
-      problems.push(error instanceof Error ? error.message : String(error));
+      failures.push(error);
       return undefined;
     }
   };
@@ -225,7 +226,24 @@ async function discoverPlatform(source: AttestationSource, platform: string, dig
       return { digest: d, forms: [...entry.forms], kind, ...(artifactType !== undefined && { artifactType }), ...(bundle && { sigstoreBundle: true as const }), layers, signatures };
     }),
   );
-  return { platform, digest, found: read.filter((m): m is FoundManifest => m !== undefined), missing, problems };
+  return { platform, digest, found: read.filter((m): m is FoundManifest => m !== undefined), missing, problems: [...foldFailures(failures), ...problems] };
+}
+
+/**
+ * Registry failures as problems, those with one cause told once with what was asked: a registry that cannot be
+ * reached (a mirror's upstream, offline) fails the same way for every cosign tag and the referrers tag asked.
+ */
+export function foldFailures(failures: readonly unknown[]): string[] {
+  const asked = new Map<string, string[]>();
+  for (const failure of failures) {
+    const text = failure instanceof Error ? failure.message : String(failure);
+    const image = RegistryError.is(failure) && text.startsWith(`${failure.image}: `) ? failure.image : undefined;
+    const cause = image === undefined ? text : text.slice(image.length + 2);
+    const images = asked.get(cause) ?? [];
+    if (image !== undefined) images.push(image);
+    asked.set(cause, images);
+  }
+  return [...asked].map(([cause, images]) => (images.length === 0 ? cause : images.length === 1 ? `${images[0]}: ${cause}` : `${cause} (asked for ${images.join(', ')})`));
 }
 
 /**

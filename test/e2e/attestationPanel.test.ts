@@ -5,7 +5,7 @@
 
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { commitOf, DEMO_SOURCE } from '../host/demoAttestations';
 import { ACTIVITY_BAR_ITEM, clickOrEnter, openFile, openWorkbench, reportFailure, runCommand, type Workbench } from './workbench';
@@ -127,6 +127,8 @@ describe('Attestation panel in the browser', function () {
     assert.match(materials[2]!, /pkg:docker\/docker\/buildkit-syft-scanner@stable-1[\s\S]*SBOM scanner: ran the build, not a base image/);
     const alpine = workbench.registry.images.find((i) => i.image === 'alpine:3.20');
     assert.ok(materials[1]!.includes(alpine!.platformDigests['linux/arm64/v8']!), materials[1]);
+    // The README's picture of the Provenance tab (`npm run screenshots` copies it into docs/images/).
+    await page.screenshot({ path: resolve('out/screenshots/panel-provenance.png') });
   });
 
   it('Provenance: the raw statement, asked for on open, as a tree whose nodes open from the keyboard', async () => {

@@ -5,6 +5,7 @@
 // (scripts/test.mjs does it).
 
 import * as assert from 'node:assert/strict';
+import { resolve } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { commitOf, DEMO_SOURCE } from '../host/demoAttestations';
 import { openFile, openWorkbench, reportFailure, runCommand, type Workbench } from './workbench';
@@ -75,6 +76,8 @@ describe('Compare in the browser', function () {
     assert.match(base ?? '', /^alpine \| new digest \| 3\.20 sha256:[0-9a-f]{64} \| 3\.20 sha256:[0-9a-f]{64}$/);
     assert.equal(await panel.locator('#root [style]').count(), 0);
     assert.deepEqual(refusals, []);
+    // The README's picture of the compare panel (`npm run screenshots` copies it into docs/images/).
+    await page.screenshot({ path: resolve('out/screenshots/compare.png') });
   });
 
   it('switches to the other platform from the keyboard', async () => {

@@ -232,6 +232,21 @@ describe('attestation summary (unit, stand-in source)', () => {
       assert.deepEqual(problems(summary, 0), [[undefined, `stand-in: no manifest ${gone}`]]);
     });
 
+    it('a registry that cannot be reached for every cosign tag is one problem naming the tags asked, not one per tag', async () => {
+      // What a mirror's upstream does offline: the mirror lacks the tags, the registry behind it cannot be resolved.
+      class Offline extends StandInSource {
+        override async tagged(tag: string): Promise<never> {
+          const image = `node:${tag}`;
+          throw new RegistryError('network', image, 'registry-1.docker.io', `${image}: the host name of registry-1.docker.io could not be resolved (DNS)`);
+        }
+      }
+      const summary = await summarizeAttestations(new Offline(), index([platformEntry(AMD64, 'amd64')]));
+      const hex = AMD64.slice('sha256:'.length);
+      assert.deepEqual(problems(summary, 0), [
+        [undefined, `the host name of registry-1.docker.io could not be resolved (DNS) (asked for node:sha256-${hex}.att, node:sha256-${hex}.sig, node:sha256-${hex}.sbom)`],
+      ]);
+    });
+
     it('an SBOM without provenance says Docker Scout shows "No data" without it', async () => {
       const source = new StandInSource();
       const attestation = source.attestation('sbom only', [[TYPES.spdx, fixture('syft-spdx-image.json')]]);
