@@ -7,6 +7,9 @@
 // Everything the host sends is plain JSON whose strings are already localized; registry text in it is hostile
 // and the page sets it as text only.
 
+import type { SbomExportFormat } from '../attest/sbomExport';
+import type { SbomLabels, SbomTable } from './sbomTable';
+
 /** Bumped when a message changes shape: a page of another version gets nothing. */
 export const PROTOCOL_VERSION = 1;
 
@@ -105,6 +108,7 @@ export interface PanelLabels {
   readonly nothingFound: string;
   readonly copy: string;
   readonly forms: Readonly<Record<FormCode, string>>;
+  readonly sbom: SbomLabels;
 }
 
 /** Host → page. */
@@ -112,14 +116,20 @@ export type HostMessage =
   /** The read is under way; the page keeps `ref` and `digest` in its state, so a reload restores the panel. */
   | { readonly type: 'reading'; readonly ref: string; readonly digest: string; readonly text: string }
   | { readonly type: 'show'; readonly overview: Overview; readonly labels: PanelLabels; readonly selected?: string }
-  | { readonly type: 'failed'; readonly ref: string; readonly digest: string; readonly text: string };
+  | { readonly type: 'failed'; readonly ref: string; readonly digest: string; readonly text: string }
+  /** One SBOM document's rows, asked for by the page (`requestRows`): `sbom` is the layer digest naming it. */
+  | { readonly type: 'rows'; readonly sbom: string; readonly table: SbomTable };
 
 /** Page → host: the only intents the host acts on. */
 export type PageMessage =
   | { readonly type: 'ready'; readonly version: number }
   /** The platform the page now shows, by its digest (one the host offered). */
   | { readonly type: 'selectPlatform'; readonly digest: string }
-  | { readonly type: 'copyText'; readonly text: string };
+  | { readonly type: 'copyText'; readonly text: string }
+  /** The rows of an SBOM document the host showed, by its layer digest. */
+  | { readonly type: 'requestRows'; readonly sbom: string }
+  /** Save an SBOM document the host showed, in one of the export formats. */
+  | { readonly type: 'exportSbom'; readonly sbom: string; readonly format: SbomExportFormat };
 
 /** What the page keeps with `setState`: enough to read the same image again after a window reload. */
 export interface PanelState {
@@ -148,6 +158,12 @@ export function parsePageMessage(value: unknown): PageMessage | undefined {
     case 'copyText': {
       const text = value['text'];
       return hasExactly(value, ['type', 'text']) && typeof text === 'string' && text.length > 0 && text.length <= MAX_COPY_LENGTH ? { type, text } : undefined;
+    }
+    case 'requestRows':
+      return hasExactly(value, ['type', 'sbom']) && isDigest(value['sbom']) ? { type, sbom: value['sbom'] } : undefined;
+    case 'exportSbom': {
+      const format = value['format'];
+      return hasExactly(value, ['type', 'sbom', 'format']) && isDigest(value['sbom']) && (format === 'spdx' || format === 'cyclonedx' || format === 'csv') ? { type, sbom: value['sbom'], format } : undefined;
     }
     default:
       return undefined;

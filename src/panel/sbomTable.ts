@@ -49,6 +49,8 @@ export interface SbomTable {
 export interface SbomLabels {
   readonly document: string;
   readonly noSbom: string;
+  /** `{0} packages` */
+  readonly packages: string;
   readonly loading: string;
   readonly search: string;
   readonly type: string;
@@ -75,9 +77,6 @@ export interface SbomLabels {
   readonly relationship: string;
   readonly to: string;
   readonly exportAs: string;
-  readonly exportSpdx: string;
-  readonly exportCycloneDx: string;
-  readonly exportCsv: string;
   readonly packagesTab: string;
 }
 
@@ -142,8 +141,12 @@ export function licenseText(columns: PackageColumns, row: number): string {
  * click (issue13-webview-findings.md, pitfall 8).
  */
 export function sortKey(text: string): string {
-  return text.toLowerCase().replace(/\d+/g, (digits) => {
-    const significant = digits.replace(/^0+(?=\d)/, '');
+  const lower = text.toLowerCase();
+  if (!/\d/.test(lower)) return lower;
+  return lower.replace(/\d+/g, (digits) => {
+    let zeros = 0;
+    while (zeros < digits.length - 1 && digits.charCodeAt(zeros) === 0x30) zeros++;
+    const significant = digits.slice(zeros);
     return String.fromCharCode(0x20 + Math.min(significant.length, 0x5e)) + significant;
   });
 }
@@ -167,10 +170,15 @@ export interface PackageQuery {
  */
 export class PackageRows {
   private haystack: string[] | undefined;
+  private readonly keys = new Map<PackageColumn, string[]>();
   private readonly orders = new Map<string, Uint32Array>();
   private last: { query: PackageQuery; rows: Uint32Array } | undefined;
+  /** Each license set's text, built once: most packages share a few sets. */
+  private readonly setTexts: string[];
 
-  constructor(readonly columns: PackageColumns) {}
+  constructor(readonly columns: PackageColumns) {
+    this.setTexts = columns.licenseSets.map((set) => set.map((i) => columns.licenses[i]).join(', '));
+  }
 
   get count(): number {
     return this.columns.name.length;
@@ -207,10 +215,18 @@ export class PackageRows {
       case 'type':
         return c.typeOf[row]! >= 0 ? c.types[c.typeOf[row]!]! : '';
       case 'license':
-        return licenseText(c, row);
+        return this.setTexts[c.licenseSetOf[row]!]!;
       default:
         return c[column][row]!;
     }
+  }
+
+  /**
+   * Builds what the first search needs now, instead of on its first key (a page calls this when it is idle
+   * after drawing the first rows).
+   */
+  prepareSearch(): void {
+    this.haystackOf();
   }
 
   private predicate(text: string, query: PackageQuery): (row: number) => boolean {
@@ -235,36 +251,50 @@ export class PackageRows {
   }
 
   private haystackOf(): string[] {
-    this.haystack ??= this.columns.name.map((name, row) => `${name}\n${this.columns.version[row]}\n${this.columns.purl[row]}\n${licenseText(this.columns, row)}`.toLowerCase());
+    const c = this.columns;
+    this.haystack ??= c.name.map((name, row) => `${name}\n${c.version[row]}\n${c.purl[row]}\n${this.setTexts[c.licenseSetOf[row]!]}`.toLowerCase());
     return this.haystack;
   }
 
-  /** Rows by a column, ties in the document's order (both directions). */
+  /** Rows by a column, ties in the document's order in both directions. */
   private order(column: PackageColumn, descending: boolean): Uint32Array {
     const name = `${column}${descending ? ' desc' : ''}`;
     let order = this.orders.get(name);
     if (order) return order;
     const keys = this.columnKeys(column);
-    order = new Uint32Array(this.count);
-    for (let i = 0; i < order.length; i++) order[i] = i;
-    const direction = descending ? -1 : 1;
-    order.sort((a, b) => (keys[a]! < keys[b]! ? -direction : keys[a]! > keys[b]! ? direction : a - b));
+    if (descending) {
+      // The ascending order backwards, each run of equal keys turned back to the document's order.
+      const ascending = this.order(column, false);
+      order = ascending.slice().reverse();
+      for (let start = 0; start < order.length; ) {
+        let end = start + 1;
+        while (end < order.length && keys[order[end]!] === keys[order[start]!]) end++;
+        order.subarray(start, end).reverse();
+        start = end;
+      }
+    } else {
+      order = new Uint32Array(this.count);
+      for (let i = 0; i < order.length; i++) order[i] = i;
+      order.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : a - b));
+    }
     this.orders.set(name, order);
     return order;
   }
 
   private columnKeys(column: PackageColumn): string[] {
+    let keys = this.keys.get(column);
+    if (keys) return keys;
     const c = this.columns;
     // The few distinct types and license sets get their key once.
     if (column === 'type') {
-      const keys = c.types.map(sortKey);
-      return c.typeOf.map((t) => (t >= 0 ? keys[t]! : ''));
-    }
-    if (column === 'license') {
-      const keys = c.licenseSets.map((set) => sortKey(set.map((i) => c.licenses[i]).join(', ')));
-      return c.licenseSetOf.map((s) => keys[s]!);
-    }
-    return c[column].map(sortKey);
+      const typeKeys = c.types.map(sortKey);
+      keys = c.typeOf.map((t) => (t >= 0 ? typeKeys[t]! : ''));
+    } else if (column === 'license') {
+      const setKeys = this.setTexts.map(sortKey);
+      keys = c.licenseSetOf.map((s) => setKeys[s]!);
+    } else keys = c[column].map(sortKey);
+    this.keys.set(column, keys);
+    return keys;
   }
 }
 

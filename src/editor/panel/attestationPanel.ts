@@ -12,6 +12,7 @@ import { PANEL_STATE_VERSION, PANEL_VIEW_TYPE, parsePageMessage, parsePanelState
 import { familiarName, parseImageReference, type ImageRef } from '../../reference/imageReference';
 import { localize } from '../localize';
 import type { ImageResolver } from '../registry/imageResolver';
+import { PanelSboms, sbomLabels } from './sbomHost';
 
 /** Every open panel, one per image and digest; restores panels after a reload. */
 export class AttestationPanels implements vscode.WebviewPanelSerializer, vscode.Disposable {
@@ -75,6 +76,10 @@ export class AttestationPanel implements vscode.Disposable {
   private ready = false;
   /** The last message the page was sent (the extension tests wait for `show`). */
   delivered: HostMessage['type'] | undefined;
+  /** The SBOM documents this panel showed: the only ones whose rows it sends or exports. */
+  readonly sboms: PanelSboms;
+  /** The last SBOM whose rows the page was sent, by its layer digest (the extension tests read it). */
+  rowsDelivered: string | undefined;
   private readonly listener: vscode.Disposable;
 
   constructor(
@@ -87,6 +92,7 @@ export class AttestationPanel implements vscode.Disposable {
     resolver: ImageResolver,
     private readonly log: Pick<vscode.LogOutputChannel, 'warn'>,
   ) {
+    this.sboms = new PanelSboms(ref, digest, resolver);
     this.listener = panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message));
     panel.webview.html = pageHtml(panel.webview, extensionUri);
     resolver.attestations(ref, digest).then(
@@ -121,9 +127,29 @@ export class AttestationPanel implements vscode.Disposable {
         await vscode.env.clipboard.writeText(parsed.text);
         vscode.window.setStatusBarMessage(vscode.l10n.t('Copied'), 2000);
         return;
+      case 'requestRows': {
+        const table = this.sboms.rows(parsed.sbom);
+        if (!table || !this.ready) return this.refused(parsed.type);
+        this.rowsDelivered = parsed.sbom;
+        void this.panel.webview.postMessage({ type: 'rows', sbom: parsed.sbom, table } satisfies HostMessage);
+        return;
+      }
+      case 'exportSbom':
+        if (!this.sboms.offered(parsed.sbom)) return this.refused(parsed.type);
+        try {
+          await this.sboms.saveAs(parsed.sbom, parsed.format);
+        } catch (error) {
+          void vscode.window.showErrorMessage(vscode.l10n.t('The SBOM could not be exported: {0}', error instanceof Error ? error.message : String(error)));
+        }
+        return;
       default:
         unhandled(parsed);
     }
+  }
+
+  /** An intent for something this panel did not offer: ignored, logged by its type. */
+  private refused(type: string): void {
+    this.log.warn(`The attestation panel of ${familiarName(this.ref)} refused a ${type} for an SBOM it did not show`);
   }
 
   /** What the page keeps to restore this panel. */
@@ -136,6 +162,7 @@ export class AttestationPanel implements vscode.Disposable {
   }
 
   private showSummary(summary: ImageSummary): void {
+    this.sboms.offer(summary);
     this.view = { kind: 'shown', overview: overviewOf(summary, this.ref, localize) };
     this.post();
   }
@@ -238,5 +265,6 @@ function panelLabels(): PanelLabels {
       cosignTag: vscode.l10n.t('cosign tag'),
       referrerRepository: vscode.l10n.t('referrer repository'),
     },
+    sbom: sbomLabels(),
   };
 }
