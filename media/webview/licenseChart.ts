@@ -3,6 +3,8 @@
 // theme change needs no script; text is set as text nodes. A click on a bar filters the table by that license;
 // the license select beside the table does the same from the keyboard.
 
+import { fill } from './dom';
+
 const SVG = 'http://www.w3.org/2000/svg';
 /** Bars drawn; the rest are summed in one bar. */
 const MAX_BARS = 10;
@@ -65,9 +67,4 @@ function svgElement<K extends keyof SVGElementTagNameMap>(tag: K, attributes: Re
   for (const [name, value] of Object.entries(attributes)) created.setAttribute(name, String(value));
   if (text !== undefined) created.textContent = text;
   return created;
-}
-
-/** `{0}`, `{1}` of a label, filled as text. */
-export function fill(template: string, ...args: (string | number)[]): string {
-  return template.replace(/\{(\d+)\}/g, (whole, i: string) => (args[Number(i)] !== undefined ? String(args[Number(i)]) : whole));
 }

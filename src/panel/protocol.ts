@@ -11,13 +11,17 @@ import type { SbomExportFormat } from '../attest/sbomExport';
 import type { SbomLabels, SbomTable } from './sbomTable';
 
 /** Bumped when a message changes shape: a page of another version gets nothing. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Bumped when PanelState changes shape: an older state is not restored. */
-export const PANEL_STATE_VERSION = 1;
+export const PANEL_STATE_VERSION = 2;
 
 /** The panel's view type: the serializer, the activation event and the tests name it. */
 export const PANEL_VIEW_TYPE = 'imageProvenance.attestations';
+
+/** The panel's tabs, in the order shown. */
+export const PANEL_TABS = ['overview', 'sbom', 'provenance'] as const;
+export type PanelTab = (typeof PANEL_TABS)[number];
 
 /** Where an attestation manifest was found (StorageForm in src/attest/discover.ts). */
 export type FormCode = 'index' | 'referrer' | 'cosignTag' | 'referrerRepository';
@@ -64,6 +68,8 @@ export interface ProvenanceOverview {
 }
 
 export interface SbomOverview {
+  /** The layer the document was read from: names it across reads and in the page's requests. */
+  readonly digest: string;
   /** `SPDX-2.3`, `CycloneDX 1.6`: the version written, else the format. */
   readonly format: string;
   /** What it describes, localized: the final image, a scanned stage, … */
@@ -83,6 +89,10 @@ export interface SignatureOverview {
 
 /** The page's words, localized by the host. `{0}` is filled by the page. */
 export interface PanelLabels {
+  readonly overview: string;
+  readonly sbom: string;
+  readonly noSbom: string;
+  readonly noProvenance: string;
   readonly indexDigest: string;
   readonly platform: string;
   readonly singlePlatform: string;
@@ -108,17 +118,27 @@ export interface PanelLabels {
   readonly nothingFound: string;
   readonly copy: string;
   readonly forms: Readonly<Record<FormCode, string>>;
-  readonly sbom: SbomLabels;
+  /** The SBOM tab's own words. */
+  readonly sbomTab: SbomLabels;
 }
 
 /** Host → page. */
 export type HostMessage =
   /** The read is under way; the page keeps `ref` and `digest` in its state, so a reload restores the panel. */
   | { readonly type: 'reading'; readonly ref: string; readonly digest: string; readonly text: string }
-  | { readonly type: 'show'; readonly overview: Overview; readonly labels: PanelLabels; readonly selected?: string }
+  | ShowMessage
   | { readonly type: 'failed'; readonly ref: string; readonly digest: string; readonly text: string }
   /** One SBOM document's rows, asked for by the page (`requestRows`): `sbom` is the layer digest naming it. */
   | { readonly type: 'rows'; readonly sbom: string; readonly table: SbomTable };
+
+/** What to show of an image: its Overview, the platform chosen (by digest) and the tab, both as last kept. */
+export interface ShowMessage {
+  readonly type: 'show';
+  readonly overview: Overview;
+  readonly labels: PanelLabels;
+  readonly selected?: string;
+  readonly tab?: PanelTab;
+}
 
 /** Page → host: the only intents the host acts on. */
 export type PageMessage =
@@ -138,6 +158,8 @@ export interface PanelState {
   readonly digest: string;
   /** The platform shown, by its digest. */
   readonly platform?: string;
+  /** The tab shown. */
+  readonly tab?: PanelTab;
 }
 
 /** Longer copies are refused: a digest, a purl or a line of the report is far shorter. */
@@ -173,12 +195,13 @@ export function parsePageMessage(value: unknown): PageMessage | undefined {
 /** A restored panel's state if it is one this version wrote, else undefined. */
 export function parsePanelState(value: unknown): PanelState | undefined {
   if (!isPlainObject(value)) return undefined;
-  const { version, ref, digest, platform } = value;
-  const keys = platform === undefined ? ['version', 'ref', 'digest'] : ['version', 'ref', 'digest', 'platform'];
+  const { version, ref, digest, platform, tab } = value;
+  const keys = ['version', 'ref', 'digest', ...(platform !== undefined ? ['platform'] : []), ...(tab !== undefined ? ['tab'] : [])];
   if (!hasExactly(value, keys) || version !== PANEL_STATE_VERSION) return undefined;
   if (typeof ref !== 'string' || ref.length === 0 || ref.length > MAX_REFERENCE_LENGTH || !isDigest(digest)) return undefined;
   if (platform !== undefined && !isDigest(platform)) return undefined;
-  return { version, ref, digest, ...(platform !== undefined && { platform }) };
+  if (tab !== undefined && !PANEL_TABS.includes(tab as PanelTab)) return undefined;
+  return { version, ref, digest, ...(platform !== undefined && { platform }), ...(tab !== undefined && { tab: tab as PanelTab }) };
 }
 
 /** Fails to compile when a union gains a member a switch does not handle. */

@@ -45,12 +45,9 @@ export interface SbomTable {
   readonly relationships?: RelationshipColumns;
 }
 
-/** The SBOM tab's words, localized by the host; `{0}`, `{1}` are filled by the page. */
+/** The SBOM tab's words (beside PanelLabels'), localized by the host; `{0}`, `{1}` are filled by the page. */
 export interface SbomLabels {
   readonly document: string;
-  readonly noSbom: string;
-  /** `{0} packages` */
-  readonly packages: string;
   readonly loading: string;
   readonly search: string;
   readonly type: string;

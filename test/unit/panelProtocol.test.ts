@@ -111,7 +111,7 @@ describe('Attestation panel protocol (unit)', () => {
   });
 
   describe('parsePanelState', () => {
-    it('restores a state this version wrote, with or without a platform', () => {
+    it('restores a state this version wrote, with or without a platform and a tab', () => {
       assert.deepEqual(parsePanelState({ version: PANEL_STATE_VERSION, ref: 'nginx:1.27-alpine', digest: DIGEST }), { version: PANEL_STATE_VERSION, ref: 'nginx:1.27-alpine', digest: DIGEST });
       assert.deepEqual(parsePanelState(JSON.parse(JSON.stringify({ version: PANEL_STATE_VERSION, ref: 'nginx:1.27-alpine', digest: DIGEST, platform: OTHER }))), {
         version: PANEL_STATE_VERSION,
@@ -119,6 +119,7 @@ describe('Attestation panel protocol (unit)', () => {
         digest: DIGEST,
         platform: OTHER,
       });
+      assert.deepEqual(parsePanelState({ version: PANEL_STATE_VERSION, ref: 'nginx', digest: DIGEST, tab: 'sbom' }), { version: PANEL_STATE_VERSION, ref: 'nginx', digest: DIGEST, tab: 'sbom' });
     });
 
     it('refuses another version, missing or malformed fields, and extra keys', () => {
@@ -133,6 +134,8 @@ describe('Attestation panel protocol (unit)', () => {
         { version: PANEL_STATE_VERSION, ref: 'nginx', digest: 'sha256:abc' },
         { version: PANEL_STATE_VERSION, ref: 'nginx', digest: DIGEST, platform: 'linux/amd64' },
         { version: PANEL_STATE_VERSION, ref: 'nginx', digest: DIGEST, script: 'x' },
+        { version: PANEL_STATE_VERSION, ref: 'nginx', digest: DIGEST, tab: 'files' },
+        { version: PANEL_STATE_VERSION, ref: 'nginx', digest: DIGEST, tab: 'constructor' },
         JSON.parse(`{"version":${PANEL_STATE_VERSION},"ref":"nginx","digest":"${DIGEST}","__proto__":{}}`),
       ]) {
         assert.equal(parsePanelState(value), undefined, JSON.stringify(value));
@@ -223,8 +226,8 @@ describe('Attestation panel protocol (unit)', () => {
       // syft-spdx-image.json: libc6, express, @types/node, mystery (the `/` root is what it describes, not a
       // package); syft-spdx-stage.json (`sbom-build`): typescript.
       assert.deepEqual(entry!.sboms, [
-        { format: 'SPDX-2.3', scope: 'the final image', packages: 4, signed: false, forms: ['index', 'referrer'] },
-        { format: 'SPDX-2.3', scope: 'the build stage "build", scanned as well', packages: 1, signed: false, forms: ['index', 'referrer'] },
+        { digest: layer(3), format: 'SPDX-2.3', scope: 'the final image', packages: 4, signed: false, forms: ['index', 'referrer'] },
+        { digest: layer(4), format: 'SPDX-2.3', scope: 'the build stage "build", scanned as well', packages: 1, signed: false, forms: ['index', 'referrer'] },
       ]);
       assert.deepEqual(entry!.signatures, [{ digest: layer(5), artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json', signs: amd64, forms: ['referrer'] }]);
       assert.deepEqual(entry!.problems, [`${layer(6)}: timed out`]);

@@ -163,7 +163,7 @@ describe('Attestations in the tree, the commands and the hover', () => {
     assert.match(input.viewType, /imageProvenance\.attestations$/);
     // The page starts under the CSP, says ready with the protocol's version, and only then gets the overview.
     await eventually(() => panel.delivered === 'show', 'the page to be sent the overview', SLOW);
-    assert.deepEqual(panel.state(), { version: 1, ref: 'node:22-slim', digest: image.digest });
+    assert.deepEqual(panel.state(), { version: 2, ref: 'node:22-slim', digest: image.digest });
 
     // Asked again: the same panel comes forward, no second one opens.
     await vscode.commands.executeCommand('imageProvenance.showAttestations', 'node:22-slim');
@@ -223,17 +223,18 @@ describe('Attestations in the tree, the commands and the hover', () => {
     const image = seeded().images['node:22-slim']!;
     // What VS Code does after a window reload: a panel of the view type, handed to the serializer with the state.
     const restored = vscode.window.createWebviewPanel('imageProvenance.attestations', 'restoring', vscode.ViewColumn.Active);
-    await a.panels.deserializeWebviewPanel(restored, { version: 1, ref: 'node:22-slim', digest: image.digest, platform: image.platforms['linux/arm64/v8'] });
+    await a.panels.deserializeWebviewPanel(restored, { version: 2, ref: 'node:22-slim', digest: image.digest, platform: image.platforms['linux/arm64/v8'], tab: 'sbom' });
     const panel = a.panels.get(ref('node:22-slim'), image.digest);
     assert.equal(panel?.panel, restored);
     assert.equal(restored.title, 'Attestations: node:22-slim');
     await eventually(() => panel.delivered === 'show', 'the restored page to be sent the overview', SLOW);
     assert.equal(panel.state().platform, image.platforms['linux/arm64/v8']);
+    assert.equal(panel.state().tab, 'sbom');
 
     const stale = vscode.window.createWebviewPanel('imageProvenance.attestations', 'stale', vscode.ViewColumn.Active);
     let disposed = false;
     stale.onDidDispose(() => (disposed = true));
-    await a.panels.deserializeWebviewPanel(stale, { version: 0, ref: 'node:22-slim', digest: image.digest });
+    await a.panels.deserializeWebviewPanel(stale, { version: 1, ref: 'node:22-slim', digest: image.digest });
     assert.ok(disposed, 'a panel with a state of another version is closed');
   });
 

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ImageSummary } from '../../attest/summary';
 import { overviewOf } from '../../panel/overview';
-import { PANEL_STATE_VERSION, PANEL_VIEW_TYPE, parsePageMessage, parsePanelState, PROTOCOL_VERSION, unhandled, type HostMessage, type Overview, type PanelLabels, type PanelState } from '../../panel/protocol';
+import { PANEL_STATE_VERSION, PANEL_VIEW_TYPE, parsePageMessage, parsePanelState, PROTOCOL_VERSION, unhandled, type HostMessage, type Overview, type PanelLabels, type PanelState, type PanelTab } from '../../panel/protocol';
 import { familiarName, parseImageReference, type ImageRef } from '../../reference/imageReference';
 import { localize } from '../localize';
 import type { ImageResolver } from '../registry/imageResolver';
@@ -32,7 +32,7 @@ export class AttestationPanels implements vscode.WebviewPanelSerializer, vscode.
       return known;
     }
     const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, panelTitle(ref), vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
-    return this.adopt(panel, ref, digest, undefined);
+    return this.adopt(panel, ref, digest, {});
   }
 
   /** The open panel of this image and digest, if there is one (the extension tests read it). */
@@ -51,16 +51,16 @@ export class AttestationPanels implements vscode.WebviewPanelSerializer, vscode.
     }
     panel.title = panelTitle(ref.ref);
     panel.webview.options = webviewOptions(this.extensionUri);
-    this.adopt(panel, ref.ref, state.digest, state.platform);
+    this.adopt(panel, ref.ref, state.digest, { ...(state.platform !== undefined && { platform: state.platform }), ...(state.tab !== undefined && { tab: state.tab }) });
   }
 
   dispose(): void {
     for (const panel of [...this.open.values()]) panel.panel.dispose();
   }
 
-  private adopt(panel: vscode.WebviewPanel, ref: ImageRef, digest: string, platform: string | undefined): AttestationPanel {
+  private adopt(panel: vscode.WebviewPanel, ref: ImageRef, digest: string, restored: Restored): AttestationPanel {
     const key = panelKey(ref, digest);
-    const adopted = new AttestationPanel(panel, ref, digest, platform, this.extensionUri, this.resolver, this.log);
+    const adopted = new AttestationPanel(panel, ref, digest, restored, this.extensionUri, this.resolver, this.log);
     this.open.set(key, adopted);
     panel.onDidDispose(() => {
       if (this.open.get(key) === adopted) this.open.delete(key);
@@ -69,6 +69,9 @@ export class AttestationPanels implements vscode.WebviewPanelSerializer, vscode.
     return adopted;
   }
 }
+
+/** What a panel shows again after a window reload: the platform (by digest) and the tab. */
+type Restored = Pick<PanelState, 'platform' | 'tab'>;
 
 /** One panel: what it shows now, sent whenever its page (re)starts and says it is ready. */
 export class AttestationPanel implements vscode.Disposable {
@@ -81,17 +84,22 @@ export class AttestationPanel implements vscode.Disposable {
   /** The last SBOM whose rows the page was sent, by its layer digest (the extension tests read it). */
   rowsDelivered: string | undefined;
   private readonly listener: vscode.Disposable;
+  /** The platform shown, by its digest: the page's choice, kept for when the page starts again. */
+  private selected: string | undefined;
+  /** The tab a restored panel showed. */
+  private readonly tab: PanelTab | undefined;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
     readonly ref: ImageRef,
     readonly digest: string,
-    /** The platform shown, by its digest: the page's choice, kept for when the page starts again. */
-    private selected: string | undefined,
+    restored: Restored,
     extensionUri: vscode.Uri,
     resolver: ImageResolver,
     private readonly log: Pick<vscode.LogOutputChannel, 'warn'>,
   ) {
+    this.selected = restored.platform;
+    this.tab = restored.tab;
     this.sboms = new PanelSboms(ref, digest, resolver);
     this.listener = panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message));
     panel.webview.html = pageHtml(panel.webview, extensionUri);
@@ -152,9 +160,9 @@ export class AttestationPanel implements vscode.Disposable {
     this.log.warn(`The attestation panel of ${familiarName(this.ref)} refused a ${type} for an SBOM it did not show`);
   }
 
-  /** What the page keeps to restore this panel. */
+  /** What the page keeps to restore this panel, as far as the host knows it (the page keeps the tab it shows). */
   state(): PanelState {
-    return { version: PANEL_STATE_VERSION, ref: familiarName(this.ref), digest: this.digest, ...(this.selected !== undefined && { platform: this.selected }) };
+    return { version: PANEL_STATE_VERSION, ref: familiarName(this.ref), digest: this.digest, ...(this.selected !== undefined && { platform: this.selected }), ...(this.tab !== undefined && { tab: this.tab }) };
   }
 
   dispose(): void {
@@ -186,7 +194,7 @@ export class AttestationPanel implements vscode.Disposable {
       case 'reading':
         return { type: 'reading', ref, digest, text: vscode.l10n.t('Reading the attestations of {0}…', ref) };
       case 'shown':
-        return { type: 'show', overview: this.view.overview, labels: panelLabels(), ...(this.selected !== undefined && { selected: this.selected }) };
+        return { type: 'show', overview: this.view.overview, labels: panelLabels(), ...(this.selected !== undefined && { selected: this.selected }), ...(this.tab !== undefined && { tab: this.tab }) };
       case 'failed':
         return { type: 'failed', ref, digest, text: this.view.text };
     }
@@ -235,6 +243,10 @@ function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
 /** The page's words. */
 function panelLabels(): PanelLabels {
   return {
+    overview: vscode.l10n.t('Overview'),
+    sbom: vscode.l10n.t('SBOM'),
+    noSbom: vscode.l10n.t('No SBOM found for this platform.'),
+    noProvenance: vscode.l10n.t('No provenance found for this platform.'),
     indexDigest: vscode.l10n.t('Index digest'),
     platform: vscode.l10n.t('Platform'),
     singlePlatform: vscode.l10n.t('single-platform image'),
@@ -265,6 +277,6 @@ function panelLabels(): PanelLabels {
       cosignTag: vscode.l10n.t('cosign tag'),
       referrerRepository: vscode.l10n.t('referrer repository'),
     },
-    sbom: sbomLabels(),
+    sbomTab: sbomLabels(),
   };
 }

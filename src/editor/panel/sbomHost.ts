@@ -112,8 +112,6 @@ function formatName(format: SbomExportFormat): string {
 export function sbomLabels(): SbomLabels {
   return {
     document: vscode.l10n.t('Document'),
-    noSbom: vscode.l10n.t('This platform has no SBOM.'),
-    packages: vscode.l10n.t('{0} packages'),
     loading: vscode.l10n.t('Loading the packages…'),
     search: vscode.l10n.t('Search packages'),
     type: vscode.l10n.t('Type'),
