@@ -98,8 +98,8 @@ class SbomTab {
     this.grids = [];
     const rows = new PackageRows(table.packages);
     const c = table.packages;
-    let query: PackageQuery = { text: '' };
-    let view = rows.select(query);
+    /** The rows shown, as indexes into the columns. */
+    let view: Uint32Array = new Uint32Array(0);
 
     const search = document.createElement('input');
     search.type = 'search';
@@ -112,7 +112,7 @@ class SbomTab {
     count.setAttribute('role', 'status');
 
     let sorted: { column: number; descending: boolean } | undefined;
-    const columns: GridColumn[] = PACKAGE_COLUMNS.map((column) => ({ label: labels[column === 'purl' ? 'purl' : column], sortable: true }));
+    const columns: GridColumn[] = PACKAGE_COLUMNS.map((column) => ({ label: labels[column], sortable: true }));
     const grid = new VirtualGrid({
       label: labels.packagesTab,
       kind: 'packages',
@@ -137,7 +137,7 @@ class SbomTab {
     const apply = () => {
       const type = choice(typeSelect.select.value);
       const license = choice(licenseSelect.select.value);
-      query = {
+      const query: PackageQuery = {
         text: search.value,
         ...(type !== undefined && { type }),
         ...(license !== undefined && { license }),
@@ -171,7 +171,7 @@ class SbomTab {
       ['cyclonedx', 'CycloneDX JSON'],
       ['csv', 'CSV'],
     ] as const) {
-      const button = element('button', 'secondary', text);
+      const button = element('button', undefined, text);
       button.type = 'button';
       button.dataset['format'] = format;
       button.addEventListener('click', () => post({ type: 'exportSbom', sbom, format }));

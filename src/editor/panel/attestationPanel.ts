@@ -137,7 +137,8 @@ export class AttestationPanel implements vscode.Disposable {
         return;
       case 'requestRows': {
         const table = this.sboms.rows(parsed.sbom);
-        if (!table || !this.ready) return this.refused(parsed.type);
+        if (!table) return this.refused(parsed.type);
+        if (!this.ready) return;
         this.rowsDelivered = parsed.sbom;
         void this.panel.webview.postMessage({ type: 'rows', sbom: parsed.sbom, table } satisfies HostMessage);
         return;
