@@ -253,26 +253,37 @@ export class PackageRows {
     return this.haystack;
   }
 
-  /** Rows by a column, ties in the document's order in both directions. */
+  /** Rows by a column, ties in the document's order and empty cells last, in both directions. */
   private order(column: PackageColumn, descending: boolean): Uint32Array {
     const name = `${column}${descending ? ' desc' : ''}`;
     let order = this.orders.get(name);
     if (order) return order;
     const keys = this.columnKeys(column);
     if (descending) {
-      // The ascending order backwards, each run of equal keys turned back to the document's order.
+      // The ascending order backwards, each run of equal keys turned back to the document's order; the empty
+      // cells, last in the ascending order, stay last.
       const ascending = this.order(column, false);
-      order = ascending.slice().reverse();
-      for (let start = 0; start < order.length; ) {
+      let filled = ascending.length;
+      while (filled > 0 && keys[ascending[filled - 1]!] === '') filled--;
+      order = new Uint32Array(ascending.length);
+      order.set(ascending.slice(0, filled).reverse(), 0);
+      order.set(ascending.subarray(filled), filled);
+      for (let start = 0; start < filled; ) {
         let end = start + 1;
-        while (end < order.length && keys[order[end]!] === keys[order[start]!]) end++;
+        while (end < filled && keys[order[end]!] === keys[order[start]!]) end++;
         order.subarray(start, end).reverse();
         start = end;
       }
     } else {
       order = new Uint32Array(this.count);
       for (let i = 0; i < order.length; i++) order[i] = i;
-      order.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : a - b));
+      order.sort((a, b) => {
+        const ka = keys[a]!;
+        const kb = keys[b]!;
+        if (ka === kb) return a - b;
+        if (ka === '' || kb === '') return ka === '' ? 1 : -1;
+        return ka < kb ? -1 : 1;
+      });
     }
     this.orders.set(name, order);
     return order;

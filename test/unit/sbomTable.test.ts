@@ -135,9 +135,10 @@ describe('SBOM table (unit)', () => {
         [...r.select({ text: '', sort: { column: 'version', descending: false } })].map((row) => r.cell(row, 'version')),
         ['1.2.5-r0', '1.3.1-r2', '1.9.0', '1.10.0', '1.36.1-r29', '4.21.2'],
       );
-      // No type sorts first; apk's three keep their order in both directions.
-      assert.deepEqual(names(r, r.select({ text: '', sort: { column: 'type', descending: false } })), ['mystery', 'musl', 'busybox', 'zlib', 'Express', 'left-pad']);
+      // No type sorts last in both directions; apk's three keep their order in both. "MIT, Apache-2.0" follows "MIT".
+      assert.deepEqual(names(r, r.select({ text: '', sort: { column: 'type', descending: false } })), ['musl', 'busybox', 'zlib', 'Express', 'left-pad', 'mystery']);
       assert.deepEqual(names(r, r.select({ text: '', sort: { column: 'type', descending: true } })), ['Express', 'left-pad', 'musl', 'busybox', 'zlib', 'mystery']);
+      assert.deepEqual(names(r, r.select({ text: '', sort: { column: 'license', descending: true } })), ['zlib', 'mystery', 'musl', 'Express', 'busybox', 'left-pad']);
       assert.deepEqual(names(r, r.select({ text: 'apk', sort: { column: 'license', descending: false } })), ['busybox', 'musl', 'zlib']);
     });
 
