@@ -10,7 +10,7 @@ import { PANEL_TABS, PROTOCOL_VERSION, unhandled, type HostMessage, type PanelLa
 import { addFact, digestValue, element, fill, list } from './dom';
 import { keep, post } from './host';
 import { overviewTab } from './overviewView';
-import { provenanceTab } from './provenanceView';
+import { provenanceTab, showStatement, updateProvenance } from './provenanceView';
 import { sbomRows, sbomTab } from './sbomView';
 
 const root = document.getElementById('root') ?? document.body;
@@ -28,6 +28,12 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       return;
     case 'show':
       showImage(message);
+      return;
+    case 'provenance':
+      updateProvenance(message.details);
+      return;
+    case 'statement':
+      showStatement(message);
       return;
     case 'rows':
       sbomRows(message.sbom, message.table);

@@ -28,7 +28,11 @@ export function sourceLinks(repository: string | undefined, revision: string | u
   return { repository: web, ...(commit && { commit }) };
 }
 
-function webUrl(text: string): string | undefined {
+/**
+ * A web link for a URL found in registry data (a repository, a builder id, a material), or undefined: https only,
+ * on a plain host with a plain path; a Git remote's forms become its https page.
+ */
+export function webUrl(text: string): string | undefined {
   const scp = /^git@([a-z0-9.-]+):([^\s:]+)$/i.exec(text);
   const candidate = scp ? `https://${scp[1]}/${scp[2]}` : text.replace(/^(?:ssh:\/\/git@|git:\/\/|git\+https:\/\/)/i, 'https://');
   let url: URL;

@@ -128,6 +128,8 @@ export const Messages = {
     'No attestation found. This is a single image manifest, and BuildKit keeps attestations in an index next to the image: it was built with the docker driver on the classic image store or loaded with --load and pushed from there (neither keeps attestations), built for one platform with provenance and SBOM turned off (--provenance=false --sbom=false), or copied out of a multi-platform image without them.',
   explainProvenanceMin:
     'The provenance is mode=min, what Buildx records unless told otherwise: no build arguments, labels, secrets or build steps. Docker Scout\'s supply chain attestations policy needs an SBOM and mode=max provenance (--provenance=mode=max).',
+  explainProvenanceMax:
+    'The provenance is mode=max: the request with its build arguments and labels, the ids of its secrets and SSH sockets, the build steps and the Dockerfile source are recorded.',
   explainNoProvenance:
     'No provenance: it was turned off (--provenance=false) or dropped on the way. Docker Scout\'s base-image policies show "No data" without it, and its supply chain attestations policy needs mode=max provenance.',
   explainNoSbom: 'No SBOM: BuildKit makes one only when asked (--sbom=true or --attest type=sbom). Docker Scout\'s supply chain attestations policy needs one.',

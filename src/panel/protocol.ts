@@ -8,6 +8,7 @@
 // and the page sets it as text only.
 
 import type { SbomExportFormat } from '../attest/sbomExport';
+import type { ProvenanceDetail, ProvenanceLabels } from './provenanceDetail';
 import type { SbomLabels, SbomTable } from './sbomTable';
 
 /** Bumped when a message changes shape: a page of another version gets nothing. */
@@ -93,6 +94,8 @@ export interface PanelLabels {
   readonly sbom: string;
   readonly noSbom: string;
   readonly noProvenance: string;
+  /** The Provenance tab's own words. */
+  readonly provenanceDetail: ProvenanceLabels;
   readonly indexDigest: string;
   readonly platform: string;
   readonly singlePlatform: string;
@@ -128,6 +131,10 @@ export type HostMessage =
   | { readonly type: 'reading'; readonly ref: string; readonly digest: string; readonly text: string }
   | ShowMessage
   | { readonly type: 'failed'; readonly ref: string; readonly digest: string; readonly text: string }
+  /** The Provenance tab of every platform that has a provenance (by its platform digest). */
+  | { readonly type: 'provenance'; readonly details: readonly ProvenanceDetail[] }
+  /** The raw provenance statement of a platform the page asked for; no `json` when there is none (or it could not be read: `text` says why). */
+  | { readonly type: 'statement'; readonly platform: string; readonly json?: unknown; readonly text?: string }
   /** One SBOM document's rows, asked for by the page (`requestRows`): `sbom` is the layer digest naming it. */
   | { readonly type: 'rows'; readonly sbom: string; readonly table: SbomTable };
 
@@ -146,6 +153,12 @@ export type PageMessage =
   /** The platform the page now shows, by its digest (one the host offered). */
   | { readonly type: 'selectPlatform'; readonly digest: string }
   | { readonly type: 'copyText'; readonly text: string }
+  /** Open a link the host offered (ProvenanceOffer.links), on a click. */
+  | { readonly type: 'openLink'; readonly url: string }
+  /** Open the panel of an image the host offered (a material, ProvenanceOffer.images) at that digest. */
+  | { readonly type: 'openImage'; readonly ref: string; readonly digest: string }
+  /** The raw provenance statement of a platform, by its digest. */
+  | { readonly type: 'requestStatement'; readonly platform: string }
   /** The rows of an SBOM document the host showed, by its layer digest. */
   | { readonly type: 'requestRows'; readonly sbom: string }
   /** Save an SBOM document the host showed, in one of the export formats. */
@@ -164,6 +177,8 @@ export interface PanelState {
 
 /** Longer copies are refused: a digest, a purl or a line of the report is far shorter. */
 export const MAX_COPY_LENGTH = 16_384;
+/** Longer URLs are refused: no link the host offers comes near it. */
+export const MAX_URL_LENGTH = 2048;
 /** A reference is at most 255 characters of name plus a tag and a digest (distribution/reference). */
 const MAX_REFERENCE_LENGTH = 512;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
@@ -181,6 +196,19 @@ export function parsePageMessage(value: unknown): PageMessage | undefined {
       const text = value['text'];
       return hasExactly(value, ['type', 'text']) && typeof text === 'string' && text.length > 0 && text.length <= MAX_COPY_LENGTH ? { type, text } : undefined;
     }
+    case 'openLink': {
+      // Only https ever becomes a link (webUrl in src/attest/sourceLinks.ts); the host checks it offered this one.
+      const url = value['url'];
+      return hasExactly(value, ['type', 'url']) && typeof url === 'string' && url.length <= MAX_URL_LENGTH && url.startsWith('https://') ? { type, url } : undefined;
+    }
+    case 'openImage': {
+      const ref = value['ref'];
+      return hasExactly(value, ['type', 'ref', 'digest']) && typeof ref === 'string' && ref.length > 0 && ref.length <= MAX_REFERENCE_LENGTH && isDigest(value['digest'])
+        ? { type, ref, digest: value['digest'] }
+        : undefined;
+    }
+    case 'requestStatement':
+      return hasExactly(value, ['type', 'platform']) && isDigest(value['platform']) ? { type, platform: value['platform'] } : undefined;
     case 'requestRows':
       return hasExactly(value, ['type', 'sbom']) && isDigest(value['sbom']) ? { type, sbom: value['sbom'] } : undefined;
     case 'exportSbom': {

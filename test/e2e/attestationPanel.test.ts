@@ -4,9 +4,11 @@
 // (scripts/test.mjs does it).
 
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { commitOf, DEMO_SOURCE } from '../host/demoAttestations';
-import { ACTIVITY_BAR_ITEM, openWorkbench, reportFailure, runCommand, type Workbench } from './workbench';
+import { ACTIVITY_BAR_ITEM, clickOrEnter, openFile, openWorkbench, reportFailure, runCommand, type Workbench } from './workbench';
 
 describe('Attestation panel in the browser', function () {
   this.timeout(180_000);
@@ -97,5 +99,123 @@ describe('Attestation panel in the browser', function () {
     assert.match(csp ?? '', /^default-src 'none'; script-src 'nonce-[A-Za-z0-9+/]{24}'; style-src ([^;]+); font-src \1; img-src \1$/);
     assert.equal(await panel.locator('#root [style]').count(), 0);
     assert.deepEqual(refusals, []);
+  });
+
+  it('Provenance: the builder, the source and the base image of nginx:1.27-alpine (linux/arm64/v8), as the build recorded them', async () => {
+    // test/host/demoAttestations.ts slsa1Max: buildx's vcs:source / vcs:revision hint, the workflow run as builder id,
+    // the # syntax frontend (docker/dockerfile:1.10), the base image alpine:3.20 for the target platform (util/purl
+    // RefToPURL: arm64's v8 dropped) and the SBOM scanner for the builder's platform; mode=max keeps the build args.
+    await webview().locator('#tab-provenance').click();
+    const tab = webview().locator('.provenance-tab');
+    await tab.locator('button.link', { hasText: `${DEMO_SOURCE}` }).first().waitFor({ timeout: 30_000 });
+    const lines = await facts(webview(), '.provenance-tab');
+    for (const line of [
+      'Builder: https://github.com/acme/base-images/actions/runs/4103/attempts/1',
+      `Source: ${DEMO_SOURCE} (as the client said (vcs:source, not checked by BuildKit))`,
+      `Commit: ${commitOf('nginx/1.27/alpine')}`,
+      'Frontend: gateway.v0',
+      '# syntax frontend image: docker/dockerfile:1.10',
+    ]) {
+      assert.ok(lines.includes(line), `no "${line}" in:\n${lines.join('\n')}`);
+    }
+    const buildArgs = await tab.locator('section', { hasText: 'Build arguments' }).locator('dd').allInnerTexts();
+    assert.deepEqual(buildArgs, ['true', '1.27.3']);
+    const materials = await tab.locator('li.material').allInnerTexts();
+    assert.equal(materials.length, 3, materials.join('\n---\n'));
+    assert.match(materials[0]!, /pkg:docker\/docker\/dockerfile@1\.10\?platform=linux%2Famd64[\s\S]*# syntax frontend: ran the build, not a base image/);
+    assert.match(materials[1]!, /pkg:docker\/alpine@3\.20\?platform=linux%2Farm64[\s\S]*pulled by the build/);
+    assert.match(materials[2]!, /pkg:docker\/docker\/buildkit-syft-scanner@stable-1[\s\S]*SBOM scanner: ran the build, not a base image/);
+    const alpine = workbench.registry.images.find((i) => i.image === 'alpine:3.20');
+    assert.ok(materials[1]!.includes(alpine!.platformDigests['linux/arm64/v8']!), materials[1]);
+  });
+
+  it('Provenance: the raw statement, asked for on open, as a tree whose nodes open from the keyboard', async () => {
+    const tab = webview().locator('.provenance-tab');
+    await tab.locator('details.raw-statement > summary').click();
+    const tree = tab.locator('.json-tree');
+    await tree.waitFor({ timeout: 30_000 });
+    // The statement's top level is open: in-toto v1 (moby/buildkit exporter/attestation/make.go).
+    assert.ok((await tree.locator(':scope > details > .j-children > .j-leaf').allInnerTexts()).includes('"predicateType": "https://slsa.dev/provenance/v1"'));
+    const predicate = tree.locator('details.j-node', { has: page.locator('summary', { hasText: '"predicate": {2}' }) }).first();
+    assert.equal(await predicate.getAttribute('open'), null);
+    await predicate.locator('summary').first().focus();
+    await page.keyboard.press('Enter');
+    await predicate.locator('summary', { hasText: '"buildDefinition"' }).first().waitFor();
+    assert.equal(await predicate.getAttribute('open'), '');
+  });
+
+  it('Provenance: a base image opens its own panel at the digest the build used, on the platform it was', async () => {
+    const alpine = workbench.registry.images.find((i) => i.image === 'alpine:3.20')!;
+    await webview().locator('li.material', { hasText: 'pkg:docker/alpine@3.20' }).locator('button.open-image').click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'Attestations: alpine:3.20' }).waitFor({ timeout: 30_000 });
+    const panel = webview();
+    // Its tag still names the index holding that manifest: the index's panel, with linux/arm64/v8 chosen.
+    await panel.locator('select#platform').waitFor({ timeout: 60_000 });
+    assert.equal(await panel.locator('select#platform option:checked').textContent(), 'linux/arm64/v8');
+    assert.ok((await facts(panel, 'header')).some((line) => line.startsWith(`Index digest: ${alpine.digest}`)));
+    await panel.locator('#tab-provenance').click();
+    // alpine:3.20 has mode=min provenance of its own (demoRegistry.ts minOnly): said, and explained.
+    const tab = panel.locator('.provenance-tab');
+    await tab.locator('.not-recorded').first().waitFor({ timeout: 30_000 });
+    assert.match(await tab.innerText(), /SLSA v0\.2, mode=min\s*The provenance is mode=min/);
+    assert.deepEqual(refusals, []);
+  });
+
+  /** The panel of `image` is the active editor, and its page shows the image's header. */
+  async function panelOf(image: string): Promise<FrameLocator> {
+    await page.locator('.tabs-container .tab.active', { hasText: `Attestations: ${image}` }).waitFor({ timeout: 30_000 });
+    const panel = webview();
+    await panel.locator('h1', { hasText: image }).waitFor({ timeout: 60_000 });
+    return panel;
+  }
+
+  it('opens from the "Show attestations" link of a hover in compose.yaml', async () => {
+    await runCommand(page, 'View: Close All Editors');
+    await openFile(page, 'compose.yaml');
+    // The cursor inside `redis:7.4-alpine` (Go to Line takes 1-based line:column), then the hover there.
+    const text = readFileSync(join(workbench.workspace, 'compose.yaml'), 'utf8').split('\n');
+    const line = text.findIndex((l) => l.includes('image: redis:7.4-alpine')) + 1;
+    const column = text[line - 1]!.indexOf('redis') + 3;
+    await page.keyboard.press('Control+G');
+    await page.keyboard.type(`${line}:${column}`);
+    await page.keyboard.press('Enter');
+    await page.locator('.statusbar-item[id="status.editor.selection"]', { hasText: `Ln ${line}, Col ${column}` }).waitFor();
+    // The hover offers the panel once the registry has answered: shown again until it does.
+    const link = page.locator('.monaco-hover').getByRole('link', { name: 'Show attestations' });
+    for (let attempt = 1; ; attempt++) {
+      await runCommand(page, 'Show or Focus Hover');
+      if (await link.waitFor({ timeout: 10_000 }).then(() => true, () => attempt === 6)) break;
+      await page.keyboard.press('Escape');
+    }
+    await link.click();
+    const panel = await panelOf('redis:7.4-alpine');
+    // demoRegistry.ts: redis keeps SLSA v1 mode=min provenance and an SPDX SBOM only as referrers of each platform.
+    await panel.locator('section.provenance').waitFor({ timeout: 60_000 });
+    assert.ok((await facts(panel, 'section.provenance')).includes('Provenance: SLSA v1, mode=min'));
+  });
+
+  it('opens from an image row of the Images view, and explains why its provenance says so little', async () => {
+    await runCommand(page, 'View: Close All Editors');
+    await page.locator(ACTIVITY_BAR_ITEM).first().click();
+    const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^Images/i }) });
+    await page.locator('.part.sidebar .composite.title').hover();
+    await page.locator('.part.sidebar [aria-label^="Collapse All"]').first().click();
+    // api/Dockerfile → stage 0 (build) → golang:1.23-alpine: each row opened by its twistie if it is closed.
+    for (const [level, label] of [['1', 'api'], ['2', 'stage 0']] as const) {
+      const row = view.locator(`.monaco-list-row[aria-level="${level}"]`, { hasText: label }).first();
+      await row.waitFor({ timeout: 60_000 });
+      if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();
+    }
+    const image = view.locator('.monaco-list-row[aria-level="3"]', { hasText: 'golang:1.23-alpine' }).first();
+    await image.waitFor({ timeout: 30_000 });
+    await view.locator('.monaco-progress-container.active').waitFor({ state: 'hidden', timeout: 60_000 });
+    await image.click({ button: 'right' });
+    await clickOrEnter(page, page.getByRole('menuitem', { name: 'Show Attestations for Image' }), page.locator('.tabs-container .tab.active', { hasText: 'Attestations: golang:1.23-alpine' }));
+    const panel = await panelOf('golang:1.23-alpine');
+    // demoRegistry.ts: golang carries SLSA v0.2 mode=min provenance (buildx's default) and an SPDX SBOM; the
+    // Overview says what mode=min leaves out (messages.ts, provenanceMin).
+    const notes = panel.locator('section.notes li');
+    await notes.first().waitFor({ timeout: 60_000 });
+    assert.match((await notes.allInnerTexts()).join('\n'), /The provenance is mode=min, what Buildx records unless told otherwise/);
   });
 });

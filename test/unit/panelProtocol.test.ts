@@ -6,7 +6,7 @@ import { readStatement } from '../../src/attest/statement';
 import type { ImageSummary } from '../../src/attest/summary';
 import { formatMessage, message, Messages } from '../../src/model/messages';
 import { overviewOf } from '../../src/panel/overview';
-import { MAX_COPY_LENGTH, PANEL_STATE_VERSION, parsePageMessage, parsePanelState, PROTOCOL_VERSION } from '../../src/panel/protocol';
+import { MAX_COPY_LENGTH, MAX_URL_LENGTH, PANEL_STATE_VERSION, parsePageMessage, parsePanelState, PROTOCOL_VERSION } from '../../src/panel/protocol';
 import { parseImageReference } from '../../src/reference/imageReference';
 
 // The attestation panel's protocol (src/panel/protocol.ts): the page's messages are hostile input to the host, so
@@ -18,7 +18,7 @@ const OTHER = `sha256:${'b'.repeat(64)}`;
 
 describe('Attestation panel protocol (unit)', () => {
   describe('parsePageMessage', () => {
-    it('accepts exactly the three intents the page may send', () => {
+    it('accepts exactly the intents the page may send', () => {
       assert.deepEqual(parsePageMessage({ type: 'ready', version: PROTOCOL_VERSION }), { type: 'ready', version: PROTOCOL_VERSION });
       assert.deepEqual(parsePageMessage({ type: 'selectPlatform', digest: DIGEST }), { type: 'selectPlatform', digest: DIGEST });
       assert.deepEqual(parsePageMessage({ type: 'copyText', text: 'pkg:apk/alpine/musl@1.2.5-r0' }), { type: 'copyText', text: 'pkg:apk/alpine/musl@1.2.5-r0' });
@@ -33,7 +33,7 @@ describe('Attestation panel protocol (unit)', () => {
         'ready',
         42,
         [{ type: 'ready', version: 1 }],
-        { type: 'openLink', url: 'https://example.com' },
+        { type: 'openFolder', uri: 'file:///' },
         { type: 'runCommand', command: 'workbench.action.terminal.new' },
         { type: 'READY', version: 1 },
         { version: 1 },
@@ -80,6 +80,38 @@ describe('Attestation panel protocol (unit)', () => {
       assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
       // A null prototype (what structured clone may hand over) is still plain.
       assert.deepEqual(parsePageMessage(Object.assign(Object.create(null) as object, { type: 'copyText', text: 'x' })), { type: 'copyText', text: 'x' });
+    });
+  });
+
+  describe('parsePageMessage: the Provenance tab\'s intents', () => {
+    it('accepts opening an https link, an image at a digest, and asking for a platform\'s statement', () => {
+      assert.deepEqual(parsePageMessage({ type: 'openLink', url: 'https://github.com/acme/app' }), { type: 'openLink', url: 'https://github.com/acme/app' });
+      assert.deepEqual(parsePageMessage({ type: 'openImage', ref: 'alpine:3.20', digest: DIGEST }), { type: 'openImage', ref: 'alpine:3.20', digest: DIGEST });
+      assert.deepEqual(parsePageMessage({ type: 'requestStatement', platform: DIGEST }), { type: 'requestStatement', platform: DIGEST });
+    });
+
+    it('refuses a link that is not https (javascript:, data:, http:, command:, file:) or is oversized', () => {
+      for (const url of ['javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'http://example.com', 'command:workbench.action.terminal.new', 'file:///etc/passwd', ' https://example.com', 'HTTPS://EXAMPLE.COM', `https://example.com/${'x'.repeat(MAX_URL_LENGTH)}`]) {
+        assert.equal(parsePageMessage({ type: 'openLink', url }), undefined, url);
+      }
+    });
+
+    it('refuses malformed shapes: extra keys, a digest that is none, an empty or oversized reference', () => {
+      for (const value of [
+        { type: 'openLink' },
+        { type: 'openLink', url: 42 },
+        { type: 'openLink', url: 'https://example.com', command: 'x' },
+        { type: 'openImage', ref: 'alpine:3.20' },
+        { type: 'openImage', ref: 'alpine:3.20', digest: 'latest' },
+        { type: 'openImage', ref: '', digest: DIGEST },
+        { type: 'openImage', ref: 'a'.repeat(10_000), digest: DIGEST },
+        { type: 'openImage', ref: 'alpine:3.20', digest: DIGEST, platform: 'linux/amd64' },
+        { type: 'requestStatement' },
+        { type: 'requestStatement', platform: 'linux/amd64' },
+        { type: 'requestStatement', platform: DIGEST, json: {} },
+      ]) {
+        assert.equal(parsePageMessage(value), undefined, JSON.stringify(value));
+      }
     });
   });
 

@@ -218,6 +218,54 @@ describe('Attestations in the tree, the commands and the hover', () => {
     assert.equal(await vscode.env.clipboard.readText(), image.digest);
   });
 
+  it('Provenance tab: opens only the https links and the material images it offered, and sends the raw statement', async () => {
+    // The seeded provenance (test/registry/harness/imageContent.ts defaultStatements) names the builder
+    // https://github.com/example/builder and one material, pkg:docker/busybox@1.36 at sha256:111…, which
+    // moby/buildkit util/purl PURLToRef reads as busybox:1.36 at that digest.
+    const a = await api();
+    const image = seeded().images['node:22-slim']!;
+    const arm64 = image.platforms['linux/arm64/v8']!;
+    await vscode.commands.executeCommand('imageProvenance.showAttestations', 'node:22-slim');
+    const panel = a.panels.get(ref('node:22-slim'), image.digest)!;
+    await eventually(() => panel.delivered === 'show', 'the page to be sent the overview', SLOW);
+    await vscode.commands.executeCommand('imageProvenance.showLog');
+    const log = () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'output' && d.getText().includes('attestation panel of node:22-slim'))?.getText() ?? '';
+
+    // Not offered, or not https: ignored, and logged by the message's type only.
+    for (const url of ['https://evil.example/x', 'javascript:alert(1)', 'data:text/html,<script>alert(1)</script>']) await panel.receive({ type: 'openLink', url });
+    await panel.receive({ type: 'openImage', ref: 'busybox:1.36', digest: `sha256:${'2'.repeat(64)}` });
+    await panel.receive({ type: 'requestStatement', platform: `sha256:${'0'.repeat(64)}` });
+    await eventually(() => log().includes('(requestStatement: not offered)'), 'the refused intents in the log', SLOW);
+    assert.ok(log().includes('ignored a message it does not accept (openLink: not offered)'), log());
+    assert.ok(log().includes('ignored a message it does not accept (openLink)'), log());
+    assert.ok(log().includes('ignored a message it does not accept (openImage: not offered)'), log());
+    assert.ok(!log().includes('alert(1)') && !log().includes('evil.example'), 'a refused message is logged by its type only');
+    assert.ok(!log().includes('opens https://evil.example'), log());
+    assert.equal(a.panels.get(ref('busybox:1.36'), `sha256:${'2'.repeat(64)}`), undefined);
+
+    // Offered: the builder's page is handed to vscode.env.openExternal. VS Code's own link protection then asks
+    // whether to open that external website (workbench trustedDomainsValidator); the test window refuses every
+    // dialog, and that refusal, with VS Code's question, comes back to the log: the URL reached VS Code's opener.
+    await panel.receive({ type: 'openLink', url: 'https://github.com/example/builder' });
+    await eventually(() => log().includes('The attestation panel of node:22-slim opens https://github.com/example/builder'), 'the opened link in the log', SLOW);
+    await eventually(() => /https:\/\/github\.com\/example\/builder could not be opened: .*open the external website\?/.test(log()), 'VS Code’s link protection to ask about the builder’s page', SLOW);
+
+    // An offered material: its own panel, at the digest the build used (busybox:1.36 is not served here, so no index holds it).
+    await panel.receive({ type: 'openImage', ref: 'busybox:1.36', digest: `sha256:${'1'.repeat(64)}` });
+    assert.ok(a.panels.get(ref('busybox:1.36'), `sha256:${'1'.repeat(64)}`), 'no panel for the busybox material');
+
+    // The raw statement of a platform, as Copy Provenance reads it.
+    const posted: unknown[] = [];
+    const sent = panel.panel.webview.postMessage.bind(panel.panel.webview);
+    panel.panel.webview.postMessage = (message: unknown) => (posted.push(message), sent(message));
+    await panel.receive({ type: 'requestStatement', platform: arm64 });
+    const statement = posted.find((m): m is { type: 'statement'; platform: string; json: { predicateType: string; subject: { digest: { sha256: string } }[] } } => (m as { type?: string }).type === 'statement');
+    assert.ok(statement, 'no statement sent');
+    assert.equal(statement.platform, arm64);
+    assert.equal(statement.json.predicateType, 'https://slsa.dev/provenance/v0.2');
+    assert.equal(`sha256:${statement.json.subject[0]!.digest.sha256}`, arm64);
+  });
+
   it('restores a panel from the state its page kept, and drops one whose state it cannot read', async () => {
     const a = await api();
     const image = seeded().images['node:22-slim']!;

@@ -12,6 +12,7 @@ import { PANEL_STATE_VERSION, PANEL_VIEW_TYPE, parsePageMessage, parsePanelState
 import { familiarName, parseImageReference, type ImageRef } from '../../reference/imageReference';
 import { localize } from '../localize';
 import type { ImageResolver } from '../registry/imageResolver';
+import { provenanceLabels, ProvenanceTab } from './provenanceTab';
 import { PanelSboms, sbomLabels } from './sbomHost';
 
 /** Every open panel, one per image and digest; restores panels after a reload. */
@@ -21,18 +22,18 @@ export class AttestationPanels implements vscode.WebviewPanelSerializer, vscode.
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly resolver: ImageResolver,
-    private readonly log: Pick<vscode.LogOutputChannel, 'warn'>,
+    private readonly log: Pick<vscode.LogOutputChannel, 'warn' | 'info'>,
   ) {}
 
-  /** Shows the panel of this image and digest: the one open, revealed, or a new one. */
-  show(ref: ImageRef, digest: string): AttestationPanel {
+  /** Shows the panel of this image and digest (with that platform chosen, if new): the one open, revealed, or a new one. */
+  show(ref: ImageRef, digest: string, platform?: string): AttestationPanel {
     const known = this.open.get(panelKey(ref, digest));
     if (known) {
       known.panel.reveal();
       return known;
     }
     const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, panelTitle(ref), vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
-    return this.adopt(panel, ref, digest, {});
+    return this.adopt(panel, ref, digest, platform !== undefined ? { platform } : {});
   }
 
   /** The open panel of this image and digest, if there is one (the extension tests read it). */
@@ -60,7 +61,8 @@ export class AttestationPanels implements vscode.WebviewPanelSerializer, vscode.
 
   private adopt(panel: vscode.WebviewPanel, ref: ImageRef, digest: string, restored: Restored): AttestationPanel {
     const key = panelKey(ref, digest);
-    const adopted = new AttestationPanel(panel, ref, digest, restored, this.extensionUri, this.resolver, this.log);
+    const showPanel = (r: ImageRef, d: string, p?: string) => this.show(r, d, p);
+    const adopted = new AttestationPanel(panel, ref, digest, restored, this.extensionUri, this.resolver, this.log, showPanel);
     this.open.set(key, adopted);
     panel.onDidDispose(() => {
       if (this.open.get(key) === adopted) this.open.delete(key);
@@ -88,6 +90,8 @@ export class AttestationPanel implements vscode.Disposable {
   private selected: string | undefined;
   /** The tab a restored panel showed. */
   private readonly tab: PanelTab | undefined;
+  private readonly provenance: ProvenanceTab;
+  private provenanceMessage: HostMessage | undefined;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -96,10 +100,12 @@ export class AttestationPanel implements vscode.Disposable {
     restored: Restored,
     extensionUri: vscode.Uri,
     resolver: ImageResolver,
-    private readonly log: Pick<vscode.LogOutputChannel, 'warn'>,
+    private readonly log: Pick<vscode.LogOutputChannel, 'warn' | 'info'>,
+    showPanel: (ref: ImageRef, digest: string, platform?: string) => unknown,
   ) {
     this.selected = restored.platform;
     this.tab = restored.tab;
+    this.provenance = new ProvenanceTab(ref, digest, resolver, showPanel, log);
     this.sboms = new PanelSboms(ref, digest, resolver);
     this.listener = panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message));
     panel.webview.html = pageHtml(panel.webview, extensionUri);
@@ -135,6 +141,17 @@ export class AttestationPanel implements vscode.Disposable {
         await vscode.env.clipboard.writeText(parsed.text);
         vscode.window.setStatusBarMessage(vscode.l10n.t('Copied'), 2000);
         return;
+      case 'openLink':
+        await this.provenance.openLink(parsed.url);
+        return;
+      case 'openImage':
+        await this.provenance.openImage(parsed.ref, parsed.digest);
+        return;
+      case 'requestStatement': {
+        const statement = await this.provenance.statement(parsed.platform);
+        if (statement && this.ready) void this.panel.webview.postMessage(statement);
+        return;
+      }
       case 'requestRows': {
         const table = this.sboms.rows(parsed.sbom);
         if (!table) return this.refused(parsed.type);
@@ -173,6 +190,7 @@ export class AttestationPanel implements vscode.Disposable {
   private showSummary(summary: ImageSummary): void {
     this.sboms.offer(summary);
     this.view = { kind: 'shown', overview: overviewOf(summary, this.ref, localize) };
+    this.provenanceMessage = this.provenance.message(summary);
     this.post();
   }
 
@@ -187,6 +205,7 @@ export class AttestationPanel implements vscode.Disposable {
     const message = this.message();
     this.delivered = message.type;
     void this.panel.webview.postMessage(message);
+    if (message.type === 'show' && this.provenanceMessage) void this.panel.webview.postMessage(this.provenanceMessage);
   }
 
   private message(): HostMessage {
@@ -248,6 +267,7 @@ function panelLabels(): PanelLabels {
     sbom: vscode.l10n.t('SBOM'),
     noSbom: vscode.l10n.t('No SBOM found for this platform.'),
     noProvenance: vscode.l10n.t('No provenance found for this platform.'),
+    provenanceDetail: provenanceLabels(),
     indexDigest: vscode.l10n.t('Index digest'),
     platform: vscode.l10n.t('Platform'),
     singlePlatform: vscode.l10n.t('single-platform image'),
