@@ -76,10 +76,11 @@ function showImage({ overview, labels, selected, tab }: ShowMessage): void {
   for (const name of PANEL_TABS) {
     const title = document.createElement('vscode-tab-header');
     title.slot = 'header';
-    title.id = `tab-${name}`;
+    // vscode-tabs gives headers and panels ids of its own (for aria-controls): ours go in data-tab.
+    title.dataset.tab = name;
     title.textContent = TAB_VIEWS[name].title(labels);
     const panel = document.createElement('vscode-tab-panel');
-    panel.id = `panel-${name}`;
+    panel.dataset.tab = name;
     panels.set(name, panel);
     tabs.append(title, panel);
   }

@@ -105,7 +105,7 @@ describe('Attestation panel in the browser', function () {
     // test/host/demoAttestations.ts slsa1Max: buildx's vcs:source / vcs:revision hint, the workflow run as builder id,
     // the # syntax frontend (docker/dockerfile:1.10), the base image alpine:3.20 for the target platform (util/purl
     // RefToPURL: arm64's v8 dropped) and the SBOM scanner for the builder's platform; mode=max keeps the build args.
-    await webview().locator('#tab-provenance').click();
+    await webview().locator('vscode-tab-header[data-tab="provenance"]').click();
     const tab = webview().locator('.provenance-tab');
     await tab.locator('button.link', { hasText: `${DEMO_SOURCE}` }).first().waitFor({ timeout: 30_000 });
     const lines = await facts(webview(), '.provenance-tab');
@@ -136,7 +136,8 @@ describe('Attestation panel in the browser', function () {
     await tree.waitFor({ timeout: 30_000 });
     // The statement's top level is open: in-toto v1 (moby/buildkit exporter/attestation/make.go).
     assert.ok((await tree.locator(':scope > details > .j-children > .j-leaf').allInnerTexts()).includes('"predicateType": "https://slsa.dev/provenance/v1"'));
-    const predicate = tree.locator('details.j-node', { has: page.locator('summary', { hasText: '"predicate": {2}' }) }).first();
+    // The node whose own summary names the predicate (not the statement's node, which holds that summary too).
+    const predicate = tree.locator('details.j-node', { has: page.locator(':scope > summary', { hasText: '"predicate": {2}' }) });
     assert.equal(await predicate.getAttribute('open'), null);
     await predicate.locator('summary').first().focus();
     await page.keyboard.press('Enter');
@@ -153,7 +154,7 @@ describe('Attestation panel in the browser', function () {
     await panel.locator('select#platform').waitFor({ timeout: 60_000 });
     assert.equal(await panel.locator('select#platform option:checked').textContent(), 'linux/arm64/v8');
     assert.ok((await facts(panel, 'header')).some((line) => line.startsWith(`Index digest: ${alpine.digest}`)));
-    await panel.locator('#tab-provenance').click();
+    await panel.locator('vscode-tab-header[data-tab="provenance"]').click();
     // alpine:3.20 has mode=min provenance of its own (demoRegistry.ts minOnly): said, and explained.
     const tab = panel.locator('.provenance-tab');
     await tab.locator('.not-recorded').first().waitFor({ timeout: 30_000 });
