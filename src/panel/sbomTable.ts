@@ -3,8 +3,8 @@
 //
 // The table goes through postMessage, for up to 100,000 packages: it is columnar (one array of strings per
 // column, no object per row) and the few distinct ecosystems and license sets are sent once and referred to by
-// index. Measured on 100,000 syft-like packages under Node 22: a structured clone of this form takes about a
-// third of the time of an array of row objects, and JSON.stringify + parse about half.
+// index. Measured on 100,000 synthetic packages under Node 22 (a busy machine): this form's JSON is 8.6 MB against
+// 15 MB for an array of row objects, and a structured clone or a JSON round trip of it takes about half the time.
 
 import type { Sbom } from '../attest/sbom';
 
