@@ -12,7 +12,7 @@ import { addFact, digestValue, element, fill, list, shown } from './dom';
 import { keep, post } from './host';
 import { overviewTab } from './overviewView';
 import { provenanceTab, showStatement, updateProvenance } from './provenanceView';
-import { sbomTab } from './sbomView';
+import { sbomRows, sbomTab } from './sbomView';
 
 const root = document.getElementById('root') ?? document.body;
 
@@ -38,6 +38,9 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       return;
     case 'compare':
       showCompare(root, message.comparison, message.labels, message.selected);
+      return;
+    case 'rows':
+      sbomRows(message.sbom, message.table);
       return;
     default:
       unhandled(message);

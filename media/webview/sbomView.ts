@@ -1,10 +1,242 @@
-// The SBOM tab of one platform: its SBOM documents.
+// The SBOM tab: one platform's SBOM documents (a picker naming each one's scope when there are several), the
+// packages of the chosen one in a virtualized grid with search, type and license filters and sortable columns, the
+// license chart, files and relationships when the document has them, and the exports. The rows come from the host
+// on request (`requestRows`), once per document and only once the tab is on screen; everything after that runs
+// here, on the columns (src/panel/sbomTable.ts). Registry text is set as text only.
+//
+// State the page shows for whoever watches it: the packages grid carries `data-shown` (rows shown after the last
+// search, filter or sort, set once they are drawn) and `data-total`.
 
-import type { PanelLabels, PlatformOverview } from '../../src/panel/protocol';
-import { element, list } from './dom';
-import { sbomLines } from './overviewView';
+import type { PanelLabels, PlatformOverview, SbomOverview } from '../../src/panel/protocol';
+import { PackageRows, type PackageColumn, type PackageQuery, type SbomLabels, type SbomTable } from '../../src/panel/sbomTable';
+import { element, fill } from './dom';
+import { VirtualGrid, type GridColumn } from './grid';
+import { post } from './host';
+import { licenseChart } from './licenseChart';
 
+const PACKAGE_COLUMNS: readonly PackageColumn[] = ['name', 'version', 'type', 'license', 'supplier', 'purl'];
+
+/** The SBOM tab of a platform: drawn by main.ts whenever the platform changes. */
 export function sbomTab(entry: PlatformOverview, labels: PanelLabels): HTMLElement {
-  if (entry.sboms.length === 0) return element('p', 'status', labels.noSbom);
-  return list(labels.sboms, sbomLines(entry, labels), 'sbom-documents');
+  const container = element('div', 'sbom');
+  if (entry.sboms.length === 0) {
+    container.append(element('p', 'status', labels.noSbom));
+    return container;
+  }
+  tab.show(container, entry.sboms, labels);
+  return container;
 }
+
+/** The host's `rows` message. */
+export function sbomRows(sbom: string, table: SbomTable): void {
+  tab.rows(sbom, table);
+}
+
+class SbomTab {
+  private readonly tables = new Map<string, SbomTable>();
+  private shown: string | undefined;
+  private body: HTMLElement | undefined;
+  private labels: SbomLabels | undefined;
+  private grids: VirtualGrid[] = [];
+  private visible: IntersectionObserver | undefined;
+
+  /** Draws the documents' picker into `container`; the first document's rows are asked for once it is on screen. */
+  show(container: HTMLElement, documents: readonly SbomOverview[], labels: PanelLabels): void {
+    this.dispose();
+    this.labels = labels.sbomTab;
+    const body = element('div', 'sbom-document');
+    if (documents.length > 1) {
+      const picker = element('label', 'sbom-picker', labels.sbomTab.document);
+      const select = document.createElement('select');
+      for (const d of documents) {
+        const option = document.createElement('option');
+        option.value = d.digest;
+        option.textContent = [d.scope, d.format, d.packages === 1 ? labels.onePackage : fill(labels.packages, d.packages.toLocaleString())].join(' · ');
+        select.append(option);
+      }
+      select.addEventListener('change', () => this.open(select.value, body));
+      picker.append(select);
+      container.append(picker);
+    }
+    body.append(element('p', 'status', labels.sbomTab.loading));
+    container.append(body);
+    this.shown = undefined;
+    this.body = body;
+    // Hidden tabs are not drawn: 100,000 rows are asked for only when someone looks.
+    this.visible = new IntersectionObserver((seen) => {
+      if (!seen.some((e) => e.isIntersecting)) return;
+      this.visible?.disconnect();
+      this.open(documents[0]!.digest, body);
+    });
+    this.visible.observe(container);
+  }
+
+  /** The host's answer to `requestRows`: drawn if that document is still the one shown. */
+  rows(sbom: string, table: SbomTable): void {
+    this.tables.set(sbom, table);
+    if (sbom === this.shown && this.body && this.labels) this.draw(sbom, table, this.body, this.labels);
+  }
+
+  private dispose(): void {
+    this.visible?.disconnect();
+    for (const grid of this.grids) grid.dispose();
+    this.grids = [];
+  }
+
+  private open(sbom: string, body: HTMLElement): void {
+    for (const grid of this.grids) grid.dispose();
+    this.grids = [];
+    this.shown = sbom;
+    const known = this.tables.get(sbom);
+    if (known) return this.draw(sbom, known, body, this.labels!);
+    body.replaceChildren(element('p', 'status', this.labels!.loading));
+    post({ type: 'requestRows', sbom });
+  }
+
+  private draw(sbom: string, table: SbomTable, body: HTMLElement, labels: SbomLabels): void {
+    for (const grid of this.grids) grid.dispose();
+    this.grids = [];
+    const rows = new PackageRows(table.packages);
+    const c = table.packages;
+    /** The rows shown, as indexes into the columns. */
+    let view: Uint32Array = new Uint32Array(0);
+
+    const search = document.createElement('input');
+    search.type = 'search';
+    search.className = 'sbom-search';
+    search.placeholder = labels.search;
+    search.setAttribute('aria-label', labels.search);
+    const typeSelect = select(labels.type, labels.anyType, c.types, labels.none);
+    const licenseSelect = select(labels.license, labels.anyLicense, c.licenses, labels.none);
+    const count = element('span', 'sbom-count');
+    count.setAttribute('role', 'status');
+
+    let sorted: { column: number; descending: boolean } | undefined;
+    const columns: GridColumn[] = PACKAGE_COLUMNS.map((column) => ({ label: labels[column], sortable: true }));
+    const grid = new VirtualGrid({
+      label: labels.packagesTab,
+      kind: 'packages',
+      columns,
+      cell: (position, column) => rows.cell(view[position]!, PACKAGE_COLUMNS[column]!),
+      onSort: (column) => {
+        sorted = sorted?.column === column && !sorted.descending ? { column, descending: true } : { column, descending: false };
+        grid.setSort(column, sorted.descending ? 'descending' : 'ascending');
+        apply();
+      },
+      action: {
+        label: labels.copyPurl,
+        run: (position) => {
+          const purl = c.purl[view[position]!];
+          if (purl) post({ type: 'copyText', text: purl });
+        },
+      },
+    });
+    this.grids.push(grid);
+    grid.element.dataset['total'] = String(rows.count);
+
+    const apply = () => {
+      const type = choice(typeSelect.select.value);
+      const license = choice(licenseSelect.select.value);
+      const query: PackageQuery = {
+        text: search.value,
+        ...(type !== undefined && { type }),
+        ...(license !== undefined && { license }),
+        ...(sorted && { sort: { column: PACKAGE_COLUMNS[sorted.column]!, descending: sorted.descending } }),
+      };
+      view = rows.select(query);
+      grid.setRows(view.length);
+      count.textContent = fill(labels.shownOf, view.length.toLocaleString(), rows.count.toLocaleString());
+      grid.element.dataset['shown'] = String(view.length);
+    };
+    // One search per frame however fast the keys come.
+    let pending = false;
+    search.addEventListener('input', () => {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(() => {
+        pending = false;
+        apply();
+      });
+    });
+    typeSelect.select.addEventListener('change', apply);
+    licenseSelect.select.addEventListener('change', apply);
+
+    const toolbar = element('div', 'sbom-toolbar');
+    toolbar.append(search, typeSelect.label, licenseSelect.label, count);
+
+    const exports = element('div', 'sbom-exports');
+    exports.append(element('span', undefined, labels.exportAs));
+    for (const [format, text] of [
+      ['spdx', 'SPDX JSON'],
+      ['cyclonedx', 'CycloneDX JSON'],
+      ['csv', 'CSV'],
+    ] as const) {
+      const button = element('button', undefined, text);
+      button.type = 'button';
+      button.dataset['format'] = format;
+      button.addEventListener('click', () => post({ type: 'exportSbom', sbom, format }));
+      exports.append(button);
+    }
+
+    const parts: HTMLElement[] = [toolbar];
+    if (c.licenses.length > 0) {
+      const chart = element('figure', 'sbom-chart');
+      chart.append(
+        licenseChart(c.licenses, c.licenseCounts, { title: labels.licenseChart, bar: labels.licenseBar, others: labels.otherLicenses }, (license) => {
+          licenseSelect.select.value = String(license);
+          apply();
+          grid.element.focus();
+        }),
+      );
+      parts.push(chart);
+    }
+    parts.push(grid.element, exports);
+    if (table.files) parts.push(this.extra(labels.files, table.files.path.length, 'files', [labels.path, labels.layer], [table.files.path, table.files.layer]));
+    const r = table.relationships;
+    if (r) parts.push(this.extra(labels.relationships, r.type.length, 'relationships', [labels.from, labels.relationship, labels.to], [r.from, r.type, r.to]));
+    body.replaceChildren(...parts);
+    apply();
+    // The first search's lower-cased text is built while the page is idle, not on the first key.
+    requestIdleCallback(() => rows.prepareSearch(), { timeout: 2000 });
+  }
+
+  /** Files or relationships: a grid of their own, built when first opened. */
+  private extra(title: string, count: number, kind: string, headers: readonly string[], columns: readonly (readonly string[])[]): HTMLElement {
+    const details = element('details', `sbom-${kind}`);
+    details.append(element('summary', undefined, `${title} (${count.toLocaleString()})`));
+    details.addEventListener(
+      'toggle',
+      () => {
+        const grid = new VirtualGrid({ label: title, kind, columns: headers.map((label) => ({ label })), cell: (position, column) => columns[column]![position]! });
+        this.grids.push(grid);
+        details.append(grid.element);
+        grid.setRows(count);
+      },
+      { once: true },
+    );
+    return details;
+  }
+}
+
+/** `''`: any; `none`; else an index into the values. */
+function choice(value: string): number | 'none' | undefined {
+  return value === '' ? undefined : value === 'none' ? 'none' : Number(value);
+}
+
+function select(title: string, any: string, values: readonly string[], none: string): { label: HTMLElement; select: HTMLSelectElement } {
+  const label = element('label', 'sbom-filter', title);
+  const created = document.createElement('select');
+  const option = (value: string, text: string) => {
+    const o = document.createElement('option');
+    o.value = value;
+    o.textContent = text;
+    created.append(o);
+  };
+  option('', any);
+  values.forEach((v, i) => option(String(i), v));
+  option('none', none);
+  label.append(created);
+  return { label, select: created };
+}
+
+const tab = new SbomTab();

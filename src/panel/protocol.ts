@@ -8,7 +8,9 @@
 // and the page sets it as text only.
 
 import type { CompareLabels, ComparisonView } from './compare';
+import type { SbomExportFormat } from '../attest/sbomExport';
 import type { ProvenanceDetail, ProvenanceLabels } from './provenanceDetail';
+import type { SbomLabels, SbomTable } from './sbomTable';
 
 /** Bumped when a message changes shape: a page of another version gets nothing. */
 export const PROTOCOL_VERSION = 2;
@@ -120,6 +122,8 @@ export interface PanelLabels {
   readonly nothingFound: string;
   readonly copy: string;
   readonly forms: Readonly<Record<FormCode, string>>;
+  /** The SBOM tab's own words. */
+  readonly sbomTab: SbomLabels;
 }
 
 /** Host → page. */
@@ -133,7 +137,9 @@ export type HostMessage =
   /** The raw provenance statement of a platform the page asked for; no `json` when there is none (or it could not be read: `text` says why). */
   | { readonly type: 'statement'; readonly platform: string; readonly json?: unknown; readonly text?: string }
   /** Compare mode: what changes from the old digest (the pin) to the new one (the tag's). */
-  | { readonly type: 'compare'; readonly comparison: ComparisonView; readonly labels: CompareLabels; readonly selected?: string };
+  | { readonly type: 'compare'; readonly comparison: ComparisonView; readonly labels: CompareLabels; readonly selected?: string }
+  /** One SBOM document's rows, asked for by the page (`requestRows`): `sbom` is the layer digest naming it. */
+  | { readonly type: 'rows'; readonly sbom: string; readonly table: SbomTable };
 
 /** What to show of an image: its Overview, the platform chosen (by digest) and the tab, both as last kept. */
 export interface ShowMessage {
@@ -155,7 +161,11 @@ export type PageMessage =
   /** Open the panel of an image the host offered (a material, ProvenanceOffer.images) at that digest. */
   | { readonly type: 'openImage'; readonly ref: string; readonly digest: string }
   /** The raw provenance statement of a platform, by its digest. */
-  | { readonly type: 'requestStatement'; readonly platform: string };
+  | { readonly type: 'requestStatement'; readonly platform: string }
+  /** The rows of an SBOM document the host showed, by its layer digest. */
+  | { readonly type: 'requestRows'; readonly sbom: string }
+  /** Save an SBOM document the host showed, in one of the export formats. */
+  | { readonly type: 'exportSbom'; readonly sbom: string; readonly format: SbomExportFormat };
 
 /** What the page keeps with `setState`: enough to read the same image again after a window reload. */
 export interface PanelState {
@@ -204,6 +214,12 @@ export function parsePageMessage(value: unknown): PageMessage | undefined {
     }
     case 'requestStatement':
       return hasExactly(value, ['type', 'platform']) && isDigest(value['platform']) ? { type, platform: value['platform'] } : undefined;
+    case 'requestRows':
+      return hasExactly(value, ['type', 'sbom']) && isDigest(value['sbom']) ? { type, sbom: value['sbom'] } : undefined;
+    case 'exportSbom': {
+      const format = value['format'];
+      return hasExactly(value, ['type', 'sbom', 'format']) && isDigest(value['sbom']) && (format === 'spdx' || format === 'cyclonedx' || format === 'csv') ? { type, sbom: value['sbom'], format } : undefined;
+    }
     default:
       return undefined;
   }

@@ -382,3 +382,18 @@ export const OLDER_NODE_ALPINE_PACKAGES: readonly DemoPackage[] = [
   { name: 'npm', version: '10.8.2', type: 'npm', license: 'Artistic-2.0' },
   { name: 'yarn', version: '1.22.22', type: 'npm', license: 'BSD-2-Clause' },
 ];
+
+/**
+ * `count` packages of an image with many (a Node.js application's dependency tree on Debian): enough rows for the
+ * SBOM tab's virtualized table to scroll, search and sort for real. Deterministic; names are unique.
+ */
+export function manyPackages(count: number): DemoPackage[] {
+  const types = ['npm', 'npm', 'npm', 'deb', 'pypi', 'golang'] as const;
+  const licenses = ['MIT', 'MIT', 'Apache-2.0', 'ISC', 'BSD-3-Clause', 'GPL-2.0-only', 'BSD-2-Clause', 'MPL-2.0', 'LGPL-2.1-or-later', 'Unlicense'];
+  const words = ['core', 'utils', 'http', 'json', 'crypto', 'stream', 'parse', 'cli', 'test', 'log'];
+  return Array.from({ length: count }, (_, i) => {
+    const type = types[i % types.length]!;
+    const name = type === 'golang' ? `github.com/acme/${words[i % 10]}-${i}` : `${words[(i * 7) % 10]}-${words[(i * 3) % 10]}-${i}`;
+    return { name, version: `${i % 9}.${(i * 13) % 40}.${i % 17}`, type, license: licenses[(i * 31) % licenses.length]! };
+  });
+}

@@ -115,6 +115,33 @@ describe('Attestation panel protocol (unit)', () => {
     });
   });
 
+  describe('parsePageMessage: the SBOM intents', () => {
+    it('accepts the rows and the export of an SBOM by its layer digest, in the three export formats', () => {
+      assert.deepEqual(parsePageMessage({ type: 'requestRows', sbom: DIGEST }), { type: 'requestRows', sbom: DIGEST });
+      for (const format of ['spdx', 'cyclonedx', 'csv']) {
+        assert.deepEqual(parsePageMessage(JSON.parse(JSON.stringify({ type: 'exportSbom', sbom: DIGEST, format }))), { type: 'exportSbom', sbom: DIGEST, format });
+      }
+    });
+
+    it('refuses them malformed: no digest, another format, a path, extra keys', () => {
+      for (const value of [
+        { type: 'requestRows' },
+        { type: 'requestRows', sbom: 'sbom' },
+        { type: 'requestRows', sbom: DIGEST.toUpperCase() },
+        { type: 'requestRows', sbom: DIGEST, offset: 0 },
+        { type: 'requestRows', sbom: [DIGEST] },
+        { type: 'exportSbom', sbom: DIGEST },
+        { type: 'exportSbom', sbom: DIGEST, format: 'SPDX' },
+        { type: 'exportSbom', sbom: DIGEST, format: 'xml' },
+        { type: 'exportSbom', sbom: DIGEST, format: 'csv', path: '/etc/passwd' },
+        { type: 'exportSbom', sbom: `${DIGEST}/../x`, format: 'csv' },
+        { type: 'exportSbom', format: 'csv' },
+      ]) {
+        assert.equal(parsePageMessage(value), undefined, JSON.stringify(value));
+      }
+    });
+  });
+
   describe('parsePanelState', () => {
     it('restores a state this version wrote, with or without a platform and a tab', () => {
       assert.deepEqual(parsePanelState({ version: PANEL_STATE_VERSION, ref: 'nginx:1.27-alpine', digest: DIGEST }), { version: PANEL_STATE_VERSION, ref: 'nginx:1.27-alpine', digest: DIGEST });

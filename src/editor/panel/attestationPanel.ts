@@ -15,6 +15,7 @@ import { localize } from '../localize';
 import type { ImageResolver } from '../registry/imageResolver';
 import { compareFailedText, compareLabels, compareTitle, comparingText, readComparison } from './comparePanel';
 import { provenanceLabels, ProvenanceTab } from './provenanceTab';
+import { PanelSboms, sbomLabels } from './sbomHost';
 
 /** Every open panel, one per image and digest; restores panels after a reload. */
 export class AttestationPanels implements vscode.WebviewPanelSerializer, vscode.Disposable {
@@ -97,6 +98,10 @@ export class AttestationPanel implements vscode.Disposable {
   private ready = false;
   /** The last message the page was sent (the extension tests wait for `show`). */
   delivered: HostMessage['type'] | undefined;
+  /** The SBOM documents this panel showed: the only ones whose rows it sends or exports. */
+  readonly sboms: PanelSboms;
+  /** The last SBOM whose rows the page was sent, by its layer digest (the extension tests read it). */
+  rowsDelivered: string | undefined;
   private readonly listener: vscode.Disposable;
   /** The platform shown, by its digest: the page's choice, kept for when the page starts again. */
   private selected: string | undefined;
@@ -120,6 +125,7 @@ export class AttestationPanel implements vscode.Disposable {
     this.selected = restored.platform;
     this.tab = restored.tab;
     this.provenance = new ProvenanceTab(ref, digest, resolver, showPanel, log);
+    this.sboms = new PanelSboms(ref, digest, resolver);
     this.listener = panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message));
     panel.webview.html = pageHtml(panel.webview, extensionUri);
     if (base === undefined) {
@@ -173,6 +179,22 @@ export class AttestationPanel implements vscode.Disposable {
         if (statement && this.ready) void this.panel.webview.postMessage(statement);
         return;
       }
+      case 'requestRows': {
+        const table = this.sboms.rows(parsed.sbom);
+        if (!table) return this.refused(parsed.type);
+        if (!this.ready) return;
+        this.rowsDelivered = parsed.sbom;
+        void this.panel.webview.postMessage({ type: 'rows', sbom: parsed.sbom, table } satisfies HostMessage);
+        return;
+      }
+      case 'exportSbom':
+        if (!this.sboms.offered(parsed.sbom)) return this.refused(parsed.type);
+        try {
+          await this.sboms.saveAs(parsed.sbom, parsed.format);
+        } catch (error) {
+          void vscode.window.showErrorMessage(vscode.l10n.t('The SBOM could not be exported: {0}', error instanceof Error ? error.message : String(error)));
+        }
+        return;
       default:
         unhandled(parsed);
     }
@@ -181,6 +203,11 @@ export class AttestationPanel implements vscode.Disposable {
   /** What the compare mode shows, once read (the extension tests read it). */
   get comparison(): ComparisonView | undefined {
     return this.view.kind === 'compared' ? this.view.comparison : undefined;
+  }
+
+  /** An intent for something this panel did not offer: ignored, logged by its type. */
+  private refused(type: string): void {
+    this.log.warn(`The attestation panel of ${familiarName(this.ref)} refused a ${type} for an SBOM it did not show`);
   }
 
   /** What the page keeps to restore this panel, as far as the host knows it (the page keeps the tab it shows). */
@@ -200,6 +227,7 @@ export class AttestationPanel implements vscode.Disposable {
   }
 
   private showSummary(summary: ImageSummary): void {
+    this.sboms.offer(summary);
     this.provenanceMessage = this.provenance.message(summary);
     this.show({ kind: 'shown', overview: overviewOf(summary, this.ref, localize) });
   }
@@ -317,5 +345,6 @@ function panelLabels(): PanelLabels {
       cosignTag: vscode.l10n.t('cosign tag'),
       referrerRepository: vscode.l10n.t('referrer repository'),
     },
+    sbomTab: sbomLabels(),
   };
 }

@@ -1,0 +1,141 @@
+// The attestation panel's SBOM intents on the host side: the rows of a document the panel showed, and its export
+// to a file the user picks. Only the documents of the summary the panel drew are served or written, by the layer
+// digest that names each; anything else is refused.
+
+import { randomUUID } from 'node:crypto';
+import { homedir } from 'node:os';
+import * as vscode from 'vscode';
+import { exportFileExtension, exportSbom, type SbomExportFormat } from '../../attest/sbomExport';
+import type { ImageSummary, SbomDocument } from '../../attest/summary';
+import { sbomTable, type SbomLabels, type SbomTable } from '../../panel/sbomTable';
+import { familiarName, type ImageRef } from '../../reference/imageReference';
+import type { PlatformImage } from '../../registry/imageDetails';
+import { localize } from '../localize';
+import type { ImageResolver } from '../registry/imageResolver';
+
+const EXTENSION_ID = 'image-provenance.image-provenance';
+
+/** The SBOM documents one panel offered, with their rows built once each. */
+export class PanelSboms {
+  private readonly documents = new Map<string, { readonly document: SbomDocument; readonly platform: PlatformImage }>();
+  private readonly tables = new Map<string, SbomTable>();
+
+  constructor(
+    private readonly ref: ImageRef,
+    private readonly digest: string,
+    private readonly resolver: Pick<ImageResolver, 'statements'>,
+  ) {}
+
+  /** Every SBOM of the summary the panel shows is offered; nothing else is. */
+  offer(summary: ImageSummary): void {
+    this.documents.clear();
+    this.tables.clear();
+    for (const p of summary.platforms) for (const document of p.sboms) this.documents.set(document.digest, { document, platform: { platform: p.platform, digest: p.digest } });
+  }
+
+  offered(sbom: string): boolean {
+    return this.documents.has(sbom);
+  }
+
+  /** The rows of an offered document; undefined for any other digest. */
+  rows(sbom: string): SbomTable | undefined {
+    const offered = this.documents.get(sbom);
+    if (!offered) return undefined;
+    let table = this.tables.get(sbom);
+    if (!table) {
+      table = sbomTable(offered.document.sbom);
+      this.tables.set(sbom, table);
+    }
+    return table;
+  }
+
+  /** Asks where to save an offered document, writes it and says where. False when refused or cancelled. */
+  async saveAs(sbom: string, format: SbomExportFormat): Promise<boolean> {
+    const offered = this.documents.get(sbom);
+    if (!offered) return false;
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());
+    const extension = exportFileExtension(format);
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.joinPath(folder, `${this.fileName(offered.document, offered.platform)}${extension}`),
+      filters: { [formatName(format)]: [extension.slice(extension.lastIndexOf('.') + 1)] },
+      title: vscode.l10n.t('Export the SBOM'),
+    });
+    if (!target) return false;
+    await this.exportTo(sbom, format, target);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Exported the SBOM to {0}', target.fsPath));
+    return true;
+  }
+
+  /**
+   * Writes an offered document to `target`; false for any other digest. Its own format is the document as the
+   * registry served it, read again with the statements kept (through the content cache).
+   */
+  async exportTo(sbom: string, format: SbomExportFormat, target: vscode.Uri): Promise<boolean> {
+    const offered = this.documents.get(sbom);
+    if (!offered) return false;
+    const { document, platform } = offered;
+    const predicate = format === document.sbom.format ? await this.predicate(sbom, platform) : undefined;
+    if (format === document.sbom.format && predicate === undefined) throw new Error(vscode.l10n.t('The SBOM could not be read again from the registry.'));
+    const text = exportSbom(document.sbom, format, {
+      name: `${familiarName(this.ref)}${platform.platform ? ` ${platform.platform}` : ''} (${localize(document.scopeText)})`,
+      created: new Date(),
+      tool: { name: 'image-provenance', version: String((vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { version?: unknown } | undefined)?.version ?? '0') },
+      uuid: randomUUID(),
+      ...(predicate !== undefined && { predicate }),
+    });
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
+    return true;
+  }
+
+  /** The predicate of that layer, read again with the platform's statements. */
+  private async predicate(sbom: string, platform: PlatformImage): Promise<unknown> {
+    const summary = await this.resolver.statements(this.ref, this.digest, platform.platform ? platform : undefined);
+    const read = summary.platforms.find((p) => p.digest === platform.digest) ?? summary.platforms[0];
+    const index = read?.sboms.findIndex((d) => d.digest === sbom) ?? -1;
+    const statement = index >= 0 ? read?.statements?.sboms[index] : undefined;
+    return typeof statement === 'object' && statement !== null && 'predicate' in statement ? statement.predicate : undefined;
+  }
+
+  /** `nginx-1.27-alpine-linux-amd64-image`: the image, the platform and the document's scope, safe as a file name. */
+  private fileName(document: SbomDocument, platform: PlatformImage): string {
+    const scope = document.scope.kind === 'stage' ? `stage-${document.scope.name}` : document.scope.kind;
+    const parts = [familiarName(this.ref, { withDigest: false }).replace(/^.*\//, ''), platform.platform, scope].filter((part) => part !== '');
+    return parts.join('-').replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 120);
+  }
+}
+
+function formatName(format: SbomExportFormat): string {
+  return format === 'spdx' ? 'SPDX JSON' : format === 'cyclonedx' ? 'CycloneDX JSON' : 'CSV';
+}
+
+/** The SBOM tab's words. */
+export function sbomLabels(): SbomLabels {
+  return {
+    document: vscode.l10n.t('Document'),
+    loading: vscode.l10n.t('Loading the packages…'),
+    search: vscode.l10n.t('Search packages'),
+    type: vscode.l10n.t('Type'),
+    license: vscode.l10n.t('License'),
+    anyType: vscode.l10n.t('Any type'),
+    anyLicense: vscode.l10n.t('Any license'),
+    none: vscode.l10n.t('(none)'),
+    name: vscode.l10n.t('Name'),
+    version: vscode.l10n.t('Version'),
+    purl: vscode.l10n.t('Package URL'),
+    supplier: vscode.l10n.t('Supplier'),
+    shownOf: vscode.l10n.t('{0} of {1} packages'),
+    licenseChart: vscode.l10n.t('Packages per license'),
+    licenseBar: vscode.l10n.t('{0}: {1} packages'),
+    otherLicenses: vscode.l10n.t('{0} other licenses'),
+    copyPurl: vscode.l10n.t('Copy purl'),
+    files: vscode.l10n.t('Files'),
+    path: vscode.l10n.t('Path'),
+    layer: vscode.l10n.t('Layer'),
+    relationships: vscode.l10n.t('Relationships'),
+    from: vscode.l10n.t('From'),
+    relationship: vscode.l10n.t('Relationship'),
+    to: vscode.l10n.t('To'),
+    exportAs: vscode.l10n.t('Export'),
+    packagesTab: vscode.l10n.t('Packages'),
+  };
+}

@@ -1,0 +1,135 @@
+// UI test of the attestation panel's SBOM tab in the browser: an image with 3,000 packages (manyPackages, pushed
+// to the demo registry beside the sample workspace's images) searched, sorted, filtered by type and by a bar of
+// the license chart, a purl copied from the keyboard; and nginx:1.27-alpine's two SPDX documents and files. Needs
+// `npm run package` first (scripts/test.mjs does it).
+
+import * as assert from 'node:assert/strict';
+import type { FrameLocator, Page } from 'playwright-core';
+import { manyPackages, syftSpdx } from '../host/demoAttestations';
+import { seedImage } from '../registry/harness/seed';
+import { ACTIVITY_BAR_ITEM, openWorkbench, reportFailure, runCommand, type Workbench } from './workbench';
+
+const PACKAGES = 3000;
+
+describe('Attestation panel SBOM tab in the browser', function () {
+  this.timeout(180_000);
+  let workbench: Workbench;
+  let page: Page;
+  const refusals: string[] = [];
+
+  before(async () => {
+    workbench = await openWorkbench('e2e-sbom');
+    page = workbench.page;
+    page.on('console', (message) => {
+      if (/Refused to|Content Security Policy/i.test(message.text())) refusals.push(message.text());
+    });
+    // docker.io/library/sbom-demo:1.0 through the workspace's mirror: one platform, one syft SPDX document.
+    await seedImage(workbench.registry.url, 'library/sbom-demo', '1.0', {
+      platforms: ['linux/amd64'],
+      attestationShape: { statements: () => [syftSpdx('sbom', manyPackages(PACKAGES), 'linux/amd64', '2026-01-12T08:00:00Z')] },
+    });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await reportFailure(workbench, this.currentTest.title);
+  });
+
+  after(async () => {
+    await workbench?.close();
+  });
+
+  const webview = (): FrameLocator => page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+
+  async function openSbomTab(image: string): Promise<FrameLocator> {
+    await page.locator(ACTIVITY_BAR_ITEM).first().waitFor({ timeout: 60_000 });
+    await runCommand(page, 'Show Attestations for Image');
+    const input = page.locator('.quick-input-widget input[type="text"]');
+    await input.waitFor();
+    await input.fill(image);
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab.active', { hasText: `Attestations: ${image}` }).waitFor({ timeout: 30_000 });
+    const panel = webview();
+    await panel.locator('vscode-tab-header', { hasText: 'SBOM' }).click({ timeout: 60_000 });
+    return panel;
+  }
+
+  /** The texts of one column of the rows on screen, top to bottom (the cell's text, not its copy button). */
+  async function column(panel: FrameLocator, index: number): Promise<string[]> {
+    const rows = await panel
+      .locator('.grid-packages .grid-sizer .grid-row:not([hidden])')
+      .evaluateAll((elements, c) => elements.map((row) => ({ at: Number(row.getAttribute('data-position')), text: row.children[c]?.firstChild?.textContent ?? '' })), index);
+    return rows.sort((a, b) => a.at - b.at).map((r) => r.text);
+  }
+
+  it('draws 3,000 packages with a few dozen rows in the page, and finds one by name at once', async () => {
+    const panel = await openSbomTab('sbom-demo:1.0');
+    const grid = panel.locator('.grid-packages');
+    await grid.and(panel.locator(`[data-shown="${PACKAGES}"]`)).waitFor({ timeout: 60_000 });
+    assert.equal(await panel.locator('.sbom-count').innerText(), '3,000 of 3,000 packages');
+    // Virtualized: the page holds the rows on screen and a few more, not 3,000.
+    const drawn = await panel.locator('.grid-packages .grid-sizer .grid-row').count();
+    assert.ok(drawn > 10 && drawn < 100, `${drawn} rows in the page`);
+
+    // manyPackages names package i `${words[7i mod 10]}-${words[3i mod 10]}-${i}`: 2500 is core-core-2500 (pypi).
+    await panel.locator('.sbom-search').fill('Core-Core-2500');
+    await grid.and(panel.locator('[data-shown="1"]')).waitFor();
+    assert.deepEqual(await column(panel, 0), ['core-core-2500']);
+    assert.deepEqual(await column(panel, 2), ['pypi']);
+    assert.equal(await panel.locator('.sbom-count').innerText(), '1 of 3,000 packages');
+    await panel.locator('.sbom-search').fill('');
+    await grid.and(panel.locator(`[data-shown="${PACKAGES}"]`)).waitFor();
+  });
+
+  it('sorts by name both ways, and says so on the column header', async () => {
+    const panel = webview();
+    const name = panel.locator('.grid-packages [role="columnheader"]').first();
+    await name.locator('button').click();
+    assert.equal(await name.getAttribute('aria-sort'), 'ascending');
+    // manyPackages' words: core utils http json crypto stream parse cli test log. Smallest first word: cli (index 7:
+    // 7i ≡ 7 mod 10, so i ≡ 1), then json (3i ≡ 3); 11 is a Go module (i ≡ 5 mod 6). Numbers by value.
+    assert.deepEqual((await column(panel, 0)).slice(0, 3), ['cli-json-1', 'cli-json-21', 'cli-json-31']);
+    await name.locator('button').click();
+    assert.equal(await name.getAttribute('aria-sort'), 'descending');
+    // Largest first word: utils (index 1: 7i ≡ 1, so i ≡ 3), then log (3i ≡ 9); 2993 is a Go module: 2983 first.
+    assert.deepEqual((await column(panel, 0)).slice(0, 2), ['utils-log-2983', 'utils-log-2973']);
+  });
+
+  it('filters by type, copies the focused row’s purl from the keyboard, and filters by a license bar', async () => {
+    const panel = webview();
+    const grid = panel.locator('.grid-packages');
+    await panel.locator('.sbom-filter select').first().selectOption({ label: 'golang' });
+    // Every sixth package is a Go module (i ≡ 5 mod 6): 500.
+    await grid.and(panel.locator('[data-shown="500"]')).waitFor();
+    assert.deepEqual([...new Set(await column(panel, 2))], ['golang']);
+
+    await grid.focus();
+    await page.keyboard.press('Home');
+    const first = (await column(panel, 5))[0]!;
+    assert.match(first, /^pkg:golang\/github\.com\/acme\//);
+    await page.keyboard.press('ControlOrMeta+c');
+    await page.waitForFunction(`navigator.clipboard.readText().then((text) => text === ${JSON.stringify(first)})`, undefined, { timeout: 10_000 });
+
+    // License i mod 10 of manyPackages' list: MIT for 0 and 1, the largest bar (600 packages); with golang, 100.
+    await panel.locator('.license-chart .pickable').first().click();
+    assert.equal(await panel.locator('.sbom-filter select').nth(1).locator('option:checked').textContent(), 'MIT');
+    await grid.and(panel.locator('[data-shown="100"]')).waitFor();
+    await panel.locator('.sbom-filter select').first().selectOption({ label: 'Any type' });
+    await grid.and(panel.locator('[data-shown="600"]')).waitFor();
+    assert.equal(await panel.locator('#root [style]').count(), 0);
+    assert.deepEqual(refusals, []);
+  });
+
+  it('shows nginx:1.27-alpine’s two documents by scope, and the final image’s files', async () => {
+    const panel = await openSbomTab('nginx:1.27-alpine');
+    const picker = panel.locator('.sbom-picker select');
+    await picker.waitFor({ timeout: 60_000 });
+    assert.deepEqual(await picker.locator('option').allTextContents(), ['the final image · SPDX-2.3 · 12 packages', 'the build stage "build", scanned as well · SPDX-2.3 · 4 packages']);
+    await panel.locator('.grid-packages[data-shown="12"]').waitFor({ timeout: 60_000 });
+    // The final image's files carry BuildKit's layerID (demoAttestations: /usr/sbin/nginx, /etc/nginx/nginx.conf).
+    const files = panel.locator('details.sbom-files');
+    assert.equal(await files.locator('summary').innerText(), 'Files (2)');
+    await picker.selectOption({ index: 1 });
+    await panel.locator('.grid-packages[data-shown="4"]').waitFor({ timeout: 60_000 });
+    assert.deepEqual((await column(panel, 0)).sort(), ['build-base', 'gcc', 'make', 'musl-dev']);
+  });
+});

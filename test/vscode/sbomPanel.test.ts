@@ -1,0 +1,66 @@
+// Extension tests of the attestation panel's SBOM intents, in a real VS Code against the real registry:
+// node:22-slim's platforms each carry an SPDX 2.3 SBOM of one MIT package "seed" 1.0.0 (what
+// test/registry/harness/imageContent.ts defaultStatements seeds). The host sends rows and writes exports only
+// for an SBOM it showed, named by its layer digest; anything else is ignored.
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { api, eventually, ref, seeded, SLOW } from './helpers';
+
+const UNKNOWN = `sha256:${'0'.repeat(64)}`;
+
+describe('Attestation panel SBOM (extension host)', function () {
+  this.timeout(60_000);
+  const folder = mkdtempSync(join(tmpdir(), 'sbom-export-'));
+  after(() => rmSync(folder, { recursive: true, force: true }));
+
+  /** node:22-slim's panel once it shows the overview, and the layer digests of the SBOMs it showed. */
+  async function panelWithSboms() {
+    const a = await api();
+    const image = seeded().images['node:22-slim']!;
+    await vscode.commands.executeCommand('imageProvenance.showAttestations', 'node:22-slim');
+    const panel = a.panels.get(ref('node:22-slim'), image.digest)!;
+    await eventually(() => panel.delivered === 'show', 'the page to be sent the overview', SLOW);
+    const { summary } = await a.resolver.attestations(ref('node:22-slim'), image.digest);
+    const sboms = summary.platforms.map((p) => p.sboms[0]!.digest);
+    assert.equal(sboms.length, 2, 'one SBOM per platform');
+    return { a, image, panel, sboms };
+  }
+
+  it('sends the rows of an SBOM it showed, and nothing for another digest', async () => {
+    const { panel, sboms } = await panelWithSboms();
+    await panel.receive({ type: 'requestRows', sbom: UNKNOWN });
+    await panel.receive({ type: 'requestRows', sbom: 'sha256:not-a-digest' });
+    assert.equal(panel.rowsDelivered, undefined);
+    await panel.receive({ type: 'requestRows', sbom: sboms[1] });
+    assert.equal(panel.rowsDelivered, sboms[1]);
+    const table = panel.sboms.rows(sboms[1]!)!;
+    assert.deepEqual([table.packages.name, table.packages.version, table.packages.licenses], [['seed'], ['1.0.0'], ['MIT']]);
+  });
+
+  it('exports an SBOM it showed: its own format as served, the others converted; another digest writes nothing', async () => {
+    const { a, image, panel, sboms } = await panelWithSboms();
+    const target = (name: string) => vscode.Uri.file(join(folder, name));
+
+    assert.equal(await panel.sboms.exportTo(UNKNOWN, 'csv', target('refused.csv')), false);
+    assert.equal(existsSync(join(folder, 'refused.csv')), false);
+    // Refused before any dialog: a save dialog would keep this waiting until someone answered it.
+    await panel.receive({ type: 'exportSbom', sbom: UNKNOWN, format: 'spdx' });
+
+    assert.equal(await panel.sboms.exportTo(sboms[0]!, 'csv', target('seed.csv')), true);
+    assert.equal(readFileSync(join(folder, 'seed.csv'), 'utf8'), 'name,version,type,license,purl,supplier\r\nseed,1.0.0,,MIT,,\r\n');
+
+    // SPDX is the document's own format: the predicate as the registry served it.
+    assert.equal(await panel.sboms.exportTo(sboms[0]!, 'spdx', target('seed.spdx.json')), true);
+    const statements = await a.resolver.statements(ref('node:22-slim'), image.digest, { platform: 'linux/amd64', digest: image.platforms['linux/amd64']! });
+    const served = statements.platforms[0]!.statements!.sboms[0] as { predicate: unknown };
+    assert.deepEqual(JSON.parse(readFileSync(join(folder, 'seed.spdx.json'), 'utf8')), served.predicate);
+
+    assert.equal(await panel.sboms.exportTo(sboms[0]!, 'cyclonedx', target('seed.cdx.json')), true);
+    const bom = JSON.parse(readFileSync(join(folder, 'seed.cdx.json'), 'utf8')) as { bomFormat: string; specVersion: string; components: unknown[] };
+    assert.deepEqual([bom.bomFormat, bom.specVersion], ['CycloneDX', '1.6']);
+    assert.deepEqual(bom.components, [{ type: 'library', 'bom-ref': 'SPDXRef-Package-seed', name: 'seed', version: '1.0.0', licenses: [{ expression: 'MIT' }] }]);
+  });
+});
