@@ -8,6 +8,7 @@ import { composeBakeBench, composeBakeCold } from './composeBake';
 import { dockerfilesCold, indexingBench } from './indexing';
 import { rmSync } from 'node:fs';
 import { benchDir, type Measurement } from './measure';
+import { panelBench } from './panel';
 import { registryBench, requireRegistryBenchTools } from './registry';
 
 const suites: Record<string, () => Promise<Measurement[]>> = {
@@ -16,6 +17,7 @@ const suites: Record<string, () => Promise<Measurement[]>> = {
   registry: registryBench,
   activation: activationBench,
   attestations: attestationsBench,
+  panel: panelBench,
 };
 
 async function main(): Promise<void> {
@@ -34,7 +36,7 @@ async function main(): Promise<void> {
   const unknown = chosen.filter((name) => !(name in suites));
   if (unknown.length) throw new Error(`No bench suite named ${unknown.join(', ')}; there are ${Object.keys(suites).join(', ')}`);
   // A missing tool fails now, not after the benchmarks before the one that needs it.
-  if (chosen.includes('registry') || chosen.includes('attestations')) requireRegistryBenchTools();
+  if (chosen.includes('registry') || chosen.includes('attestations') || chosen.includes('panel')) requireRegistryBenchTools();
   const json = process.argv.includes('--json');
   const results: Measurement[] = [];
   try {

@@ -12,7 +12,7 @@ const shots = 'out/screenshots';
 const into = 'docs/images';
 
 execSync('node scripts/build.mjs && npm run --silent package', { stdio: ['ignore', 'ignore', 'inherit'] });
-execSync('npx mocha --forbid-only --timeout 120000 out/test/e2e/imagesView.test.js out/test/e2e/attestationPanel.test.js out/test/e2e/compare.test.js', { stdio: 'inherit' });
+execSync('npx mocha --forbid-only --timeout 120000 out/test/e2e/imagesView.test.js out/test/e2e/attestationPanel.test.js out/test/e2e/sbomPanel.test.js out/test/e2e/compare.test.js', { stdio: 'inherit' });
 const taken = existsSync(shots) ? readdirSync(shots).filter((name) => name.endsWith('.png')) : [];
 if (!taken.length) {
   console.error(`screenshots: the UI test saved nothing in ${shots}/`);

@@ -46,7 +46,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     [Commands.copyDigest]: (node?: TreeNode) => copyDigest(deps, node),
     [Commands.copyPinnedReference]: (node?: TreeNode) => copyPinnedReference(deps, node),
     [Commands.showManifest]: (node?: TreeNode) => showManifest(deps, node),
-    [Commands.showAttestations]: (arg?: TreeNode | string) => showAttestations(deps, arg),
+    [Commands.showAttestations]: (arg?: TreeNode | string, options?: unknown) => showAttestations(deps, arg, options),
     [Commands.copyProvenance]: (node?: TreeNode) => copyAttestation(deps, 'provenance', node),
     [Commands.copySbom]: (node?: TreeNode) => copyAttestation(deps, 'sbom', node),
     [Commands.addCredentials]: async (host?: string) => (await addCredentials(deps.secrets, typeof host === 'string' ? host : undefined)) && deps.reconnect(),

@@ -8,22 +8,18 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { commitOf, DEMO_SOURCE } from '../host/demoAttestations';
-import { ACTIVITY_BAR_ITEM, clickOrEnter, openFile, openWorkbench, reportFailure, runCommand, type Workbench } from './workbench';
+import { activeWebview, ACTIVITY_BAR_ITEM, clickOrEnter, cspRefusals, openFile, openWorkbench, reportFailure, runCommand, type Workbench } from './workbench';
 
 describe('Attestation panel in the browser', function () {
   this.timeout(180_000);
   let workbench: Workbench;
   let page: Page;
-  /** What Chromium logged about the CSP: "Refused to …" for anything it blocked. */
-  const refusals: string[] = [];
+  let refusals: string[] = [];
 
   before(async () => {
     workbench = await openWorkbench('e2e-panel');
     page = workbench.page;
-    // Console messages of every frame, the webviews' nested iframes included.
-    page.on('console', (message) => {
-      if (/Refused to|Content Security Policy/i.test(message.text())) refusals.push(message.text());
-    });
+    refusals = cspRefusals(page);
   });
 
   afterEach(async function () {
@@ -33,9 +29,7 @@ describe('Attestation panel in the browser', function () {
   after(async () => {
     await workbench?.close();
   });
-
-  /** The page of the active webview: VS Code's `iframe.webview`, and inside it the extension's `#active-frame`. */
-  const webview = (): FrameLocator => page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+  const webview = (): FrameLocator => activeWebview(page);
 
   /** The definitions of the first `dl` of a part of the panel, as `term: value` lines. */
   async function facts(panel: FrameLocator, section: string): Promise<string[]> {
@@ -172,7 +166,7 @@ describe('Attestation panel in the browser', function () {
     return panel;
   }
 
-  it('opens from the "Show attestations" link of a hover in compose.yaml', async () => {
+  it('opens on the SBOM tab from the SBOM line of a hover in compose.yaml, and finds a package by name at once', async () => {
     await runCommand(page, 'View: Close All Editors');
     await openFile(page, 'compose.yaml');
     // The cursor inside `redis:7.4-alpine` (Go to Line takes 1-based line:column), then the hover there.
@@ -183,8 +177,9 @@ describe('Attestation panel in the browser', function () {
     await page.keyboard.type(`${line}:${column}`);
     await page.keyboard.press('Enter');
     await page.locator('.statusbar-item[id="status.editor.selection"]', { hasText: `Ln ${line}, Col ${column}` }).waitFor();
-    // The hover offers the panel once the registry has answered: shown again until it does.
-    const link = page.locator('.monaco-hover').getByRole('link', { name: 'Show attestations' });
+    // demoRegistry.ts: redis's SPDX document lists the 10 Alpine packages and redis (11), only as referrers of each
+    // platform. The hover shows it once the registry has answered: shown again until it does.
+    const link = page.locator('.monaco-hover').getByRole('link', { name: 'SBOM: 11 packages' });
     for (let attempt = 1; ; attempt++) {
       await runCommand(page, 'Show or Focus Hover');
       if (await link.waitFor({ timeout: 10_000 }).then(() => true, () => attempt === 6)) break;
@@ -192,8 +187,14 @@ describe('Attestation panel in the browser', function () {
     }
     await link.click();
     const panel = await panelOf('redis:7.4-alpine');
-    // demoRegistry.ts: redis keeps SLSA v1 mode=min provenance and an SPDX SBOM only as referrers of each platform.
-    await panel.locator('section.provenance').waitFor({ timeout: 60_000 });
+    // On the SBOM tab, the platform the hover read (the first with attestations: linux/amd64).
+    await panel.locator('vscode-tab-header[data-tab="sbom"][aria-selected="true"]').waitFor({ timeout: 30_000 });
+    assert.equal(await panel.locator('select#platform option:checked').textContent(), 'linux/amd64');
+    await panel.locator('.grid-packages[data-shown="11"]').waitFor({ timeout: 60_000 });
+    await panel.locator('.sbom-search').fill('redis');
+    await panel.locator('.grid-packages[data-shown="1"] .grid-row:not([hidden])', { hasText: '7.4.2' }).waitFor();
+    // The Overview says where it came from: SLSA v1 mode=min provenance, stored as a referrer.
+    await panel.locator('vscode-tab-header[data-tab="overview"]').click();
     assert.ok((await facts(panel, 'section.provenance')).includes('Provenance: SLSA v1, mode=min'));
   });
 

@@ -8,20 +8,18 @@ import * as assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { commitOf, DEMO_SOURCE } from '../host/demoAttestations';
-import { openFile, openWorkbench, reportFailure, runCommand, type Workbench } from './workbench';
+import { activeWebview, cspRefusals, openFile, openWorkbench, reportFailure, runCommand, type Workbench } from './workbench';
 
 describe('Compare in the browser', function () {
   this.timeout(180_000);
   let workbench: Workbench;
   let page: Page;
-  const refusals: string[] = [];
+  let refusals: string[] = [];
 
   before(async () => {
     workbench = await openWorkbench('e2e-compare');
     page = workbench.page;
-    page.on('console', (message) => {
-      if (/Refused to|Content Security Policy/i.test(message.text())) refusals.push(message.text());
-    });
+    refusals = cspRefusals(page);
   });
 
   afterEach(async function () {
@@ -31,9 +29,7 @@ describe('Compare in the browser', function () {
   after(async () => {
     await workbench?.close();
   });
-
-  /** The page of the active webview: VS Code's `iframe.webview`, and inside it the extension's `#active-frame`. */
-  const webview = (): FrameLocator => page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+  const webview = (): FrameLocator => activeWebview(page);
 
   /** The text of each row of a table, cells joined by " | ". */
   async function tableRows(panel: FrameLocator, section: string): Promise<string[]> {

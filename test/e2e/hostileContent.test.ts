@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { seedImage } from '../registry/harness/seed';
 import { hostileProvenance, hostileSpdx, SAFE_SOURCE } from '../host/hostileAttestations';
-import { ACTIVITY_BAR_ITEM, openWorkbench, reportFailure, runCommand, type Workbench } from './workbench';
+import { activeWebview, ACTIVITY_BAR_ITEM, cspRefusals, openWorkbench, reportFailure, runCommand, type Workbench } from './workbench';
 
 /** The slice of the DOM the checks below read inside the page (this program's type check has no DOM). */
 interface PageElement {
@@ -27,14 +27,12 @@ describe('Attestation panel against hostile attestations', function () {
   this.timeout(180_000);
   let workbench: Workbench;
   let page: Page;
-  const refusals: string[] = [];
+  let refusals: string[] = [];
 
   before(async () => {
     workbench = await openWorkbench('e2e-hostile');
     page = workbench.page;
-    page.on('console', (message) => {
-      if (/Refused to|Content Security Policy/i.test(message.text())) refusals.push(message.text());
-    });
+    refusals = cspRefusals(page);
     // docker.io/library/hostile through the sample workspace's mirror: one platform, the hostile statements.
     await seedImage(workbench.registry.url, 'library/hostile', 'latest', { platforms: ['linux/amd64'], attestationShape: { statements: () => [hostileProvenance(), hostileSpdx()] } });
   });
@@ -46,8 +44,7 @@ describe('Attestation panel against hostile attestations', function () {
   after(async () => {
     await workbench?.close();
   });
-
-  const webview = (): FrameLocator => page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+  const webview = (): FrameLocator => activeWebview(page);
 
   /** What a tab shows that the hostile values could have turned into, checked in the page itself. */
   async function inspect(panel: FrameLocator): Promise<{ pwned: unknown; elements: string[]; handlers: string[]; hrefs: string[]; overflowX: number; height: number; unisolatedBidi: string[] }> {
@@ -63,7 +60,8 @@ describe('Attestation panel against hostile attestations', function () {
       return {
         pwned: view['__pwned'],
         elements: all.filter((e) => ['SCRIPT', 'IMG', 'IFRAME', 'OBJECT', 'EMBED', 'A', 'FORM', 'LINK', 'META', 'STYLE'].includes(e.tagName)).map((e) => e.tagName),
-        handlers: all.flatMap((e) => Array.from(e.attributes).filter((a) => a.name.startsWith('on') || /^\s*(javascript|data):/i.test(a.value)).map((a) => `${e.tagName} ${a.name}`)),
+        // Event handlers, and any attribute that navigates or loads (a title or aria-label holding such text is text).
+        handlers: all.flatMap((e) => Array.from(e.attributes).filter((a) => a.name.startsWith('on') || (['href', 'src', 'srcdoc', 'action', 'formaction', 'xlink:href', 'data', 'poster'].includes(a.name) && /^\s*(javascript|data):/i.test(a.value))).map((a) => `${e.tagName} ${a.name}`)),
         hrefs: all.flatMap((e) => Array.from(e.attributes).filter((a) => a.name === 'href' || a.name === 'src').map((a) => a.value)),
         overflowX: root.ownerDocument.documentElement.scrollWidth - root.ownerDocument.documentElement.clientWidth,
         height: root.ownerDocument.documentElement.scrollHeight,
@@ -109,6 +107,18 @@ describe('Attestation panel against hostile attestations', function () {
     await provenance.locator('details.raw-statement > summary').click();
     await provenance.locator('.json-tree').waitFor({ timeout: 30_000 });
     await assertHarmless(panel, 'Provenance');
+
+    await panel.locator('vscode-tab-header[data-tab="sbom"]').click();
+    const grid = panel.locator('.grid-packages[data-shown="5"]');
+    await grid.locator('.grid-row').first().waitFor({ timeout: 30_000 });
+    const cells = await grid.locator('.grid-row').allInnerTexts();
+    assert.ok(cells.some((row) => row.includes('<script>window.__pwned = "script"</script>')), cells.join('\n'));
+    assert.ok(cells.some((row) => row.includes('ordinary')), cells.join('\n'));
+    // Search still works over what the hostile rows hold: `onerror` is in the name of one package and the version of another.
+    await panel.locator('.sbom-search').fill('onerror');
+    await panel.locator('.grid-packages[data-shown="2"]').waitFor();
+    await assertHarmless(panel, 'SBOM');
+    await panel.locator('vscode-tab-header[data-tab="provenance"]').click();
 
     // A click on the offered link reaches VS Code's opener (the extension logs it before VS Code asks the user).
     await provenance.locator('button.link', { hasText: SAFE_SOURCE }).click();

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
 import { launchBrowser } from '../host/browser';
 import { DEMO_REGISTRY_PORT, startDemoRegistry, type DemoRegistry } from '../host/demoRegistry';
 import { startVscodeServer, type VscodeServer } from '../host/vscodeServer';
@@ -131,4 +131,18 @@ export async function openFile(page: Page, relative: string): Promise<void> {
   let breadcrumbs = page.locator('.breadcrumbs-control').filter({ hasText: name });
   for (const part of parts) breadcrumbs = breadcrumbs.filter({ hasText: part });
   await breadcrumbs.first().waitFor();
+}
+
+/** The page of the active webview: VS Code's `iframe.webview`, and inside it the extension's `#active-frame`. */
+export function activeWebview(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+}
+
+/** What Chromium logs about the CSP from now on, in every frame ("Refused to …" for anything it blocked). */
+export function cspRefusals(page: Page): string[] {
+  const refusals: string[] = [];
+  page.on('console', (message) => {
+    if (/Refused to|Content Security Policy/i.test(message.text())) refusals.push(message.text());
+  });
+  return refusals;
 }

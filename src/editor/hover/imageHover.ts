@@ -16,6 +16,7 @@ import type { PlatformImage } from '../../registry/imageDetails';
 import type { BuildFileIndex } from '../../workspace/buildFileIndex';
 import { Commands } from '../context';
 import { describeReason, localize } from '../localize';
+import type { ShowAttestationsOptions } from '../registry/attestationCommands';
 import type { ImageResolver, ReadAttestations } from '../registry/imageResolver';
 import { targetOf } from '../pin/pinCommands';
 import type { UseTarget } from '../pin/pinner';
@@ -75,7 +76,7 @@ export class ImageHover implements vscode.HoverProvider {
       return;
     }
     const summary = read.summary.platforms.find((p) => platform === undefined || p.digest === platform.digest) ?? read.summary.platforms[0];
-    if (summary) appendLines(text.appendMarkdown('\n\n---\n\n'), attestationLines(summary));
+    if (summary) appendLines(text.appendMarkdown('\n\n---\n\n'), attestationLines(summary, ref));
   }
 
   /** The registry cannot be asked now: the attestations read earlier, if any, and how long ago. */
@@ -194,7 +195,7 @@ function sourceLine(repository: string, revision: string | undefined): HoverLine
 }
 
 /** One platform's attestations in a few lines: a heading, provenance, SBOM, signatures, and why something is missing. */
-function attestationLines(p: PlatformSummary): HoverLine[] {
+function attestationLines(p: PlatformSummary, ref?: ImageRef): HoverLine[] {
   const lines: HoverLine[] = [p.platform ? vscode.l10n.t('Attestations of {0}:', p.platform) : vscode.l10n.t('Attestations:')];
   const source = p.provenance?.source ?? p.annotatedSource;
   if (source?.repository) lines.push(sourceLine(source.repository, source.revision));
@@ -206,7 +207,10 @@ function attestationLines(p: PlatformSummary): HoverLine[] {
   }
   for (const { sbom } of p.sboms.slice(0, 1)) {
     const top = licenseCounts(sbom).slice(0, 3).map(([license]) => license);
-    lines.push(sbom.packages.length === 1 ? vscode.l10n.t('SBOM: 1 package') : vscode.l10n.t('SBOM: {0} packages', sbom.packages.length));
+    const count = sbom.packages.length === 1 ? vscode.l10n.t('SBOM: 1 package') : vscode.l10n.t('SBOM: {0} packages', sbom.packages.length);
+    // A fresh read links to the panel's SBOM tab, on this platform (an earlier read is shown offline: no link).
+    const open: ShowAttestationsOptions = { tab: 'sbom', platform: p.digest };
+    lines.push(ref ? [{ text: count, href: `command:${Commands.showAttestations}?${encodeURIComponent(JSON.stringify([familiarName(ref), open]))}` }] : count);
     if (top.length) lines.push(vscode.l10n.t('Top licenses: {0}', top.join(', ')));
   }
   if (p.signatures.length) lines.push(vscode.l10n.t('Signed, not verified ({0})', p.signatures.length));

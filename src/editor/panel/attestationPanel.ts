@@ -27,15 +27,17 @@ export class AttestationPanels implements vscode.WebviewPanelSerializer, vscode.
     private readonly log: Pick<vscode.LogOutputChannel, 'warn' | 'info'>,
   ) {}
 
-  /** Shows the panel of this image and digest (with that platform chosen, if new): the one open, revealed, or a new one. */
-  show(ref: ImageRef, digest: string, platform?: string): AttestationPanel {
+  /** Shows the panel of this image and digest, on that platform and tab if given: the one open, revealed, or a new one. */
+  show(ref: ImageRef, digest: string, platform?: string, tab?: PanelTab): AttestationPanel {
+    const chosen = { ...(platform !== undefined && { platform }), ...(tab !== undefined && { tab }) };
     const known = this.open.get(panelKey(ref, digest));
     if (known) {
       known.panel.reveal();
+      known.choose(chosen);
       return known;
     }
     const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, panelTitle(ref), vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
-    return this.adopt(panel, ref, digest, platform !== undefined ? { platform } : {});
+    return this.adopt(panel, ref, digest, chosen);
   }
 
   /** Shows what changes from `older` to `newer` of this image: the compare panel of the two, open or new. */
@@ -105,8 +107,8 @@ export class AttestationPanel implements vscode.Disposable {
   private readonly listener: vscode.Disposable;
   /** The platform shown, by its digest: the page's choice, kept for when the page starts again. */
   private selected: string | undefined;
-  /** The tab a restored panel showed. */
-  private readonly tab: PanelTab | undefined;
+  /** The tab to show: the one a restored panel showed, or one asked for. */
+  private tab: PanelTab | undefined;
   private readonly provenance: ProvenanceTab;
   private provenanceMessage: HostMessage | undefined;
 
@@ -198,6 +200,14 @@ export class AttestationPanel implements vscode.Disposable {
       default:
         unhandled(parsed);
     }
+  }
+
+  /** Shows this platform and tab, when given, in a panel already open (a hover's SBOM link on an open panel). */
+  choose(chosen: Restored): void {
+    if (chosen.platform === undefined && chosen.tab === undefined) return;
+    if (chosen.platform !== undefined) this.selected = chosen.platform;
+    if (chosen.tab !== undefined) this.tab = chosen.tab;
+    if (this.view.kind === 'shown') this.post();
   }
 
   /** What the compare mode shows, once read (the extension tests read it). */

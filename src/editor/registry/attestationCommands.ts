@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { PlatformSummary } from '../../attest/summary';
 import { pulledImage } from '../../model/buildFile';
+import { PANEL_TABS, type PanelTab } from '../../panel/protocol';
 import { familiarName, parseImageReference, shortDigest, type ImageRef } from '../../reference/imageReference';
 import { RegistryError } from '../../registry/errors';
 import type { PlatformImage } from '../../registry/imageDetails';
@@ -16,7 +17,7 @@ import type { ImageCommandDeps } from './registryCommands';
  * From a tree row or a hover link (its image, as text), or from the palette (any reference, typed in): the tag is
  * resolved, under a notification that can cancel it, and the image's panel opened; the panel reads the rest.
  */
-export async function showAttestations(deps: ImageCommandDeps & { readonly panels: AttestationPanels }, arg: TreeNode | string | undefined): Promise<void> {
+export async function showAttestations(deps: ImageCommandDeps & { readonly panels: AttestationPanels }, arg: TreeNode | string | undefined, options?: unknown): Promise<void> {
   const ref = typeof arg === 'string' ? parsed(arg) : arg ? imageOfRow(deps, arg) : await askForImage(deps);
   if (!ref) return;
   const image = familiarName(ref);
@@ -37,12 +38,28 @@ export async function showAttestations(deps: ImageCommandDeps & { readonly panel
         }
       },
     ));
-  if (digest !== undefined) openAttestationReport(deps.panels, ref, digest);
+  if (digest !== undefined) openAttestationReport(deps.panels, ref, digest, showOptions(options));
 }
 
-/** Where the attestations of an image show: its panel (the Overview, every platform). */
-export function openAttestationReport(panels: AttestationPanels, ref: ImageRef, digest: string): void {
-  panels.show(ref, digest);
+/** Where a panel opens: on a tab, with a platform (by its digest) chosen. A hover's SBOM line asks for both. */
+export interface ShowAttestationsOptions {
+  readonly tab?: PanelTab;
+  readonly platform?: string;
+}
+
+/** The options a command argument names, each only if it is one (a command URI can be written by anyone). */
+function showOptions(value: unknown): ShowAttestationsOptions {
+  if (typeof value !== 'object' || value === null) return {};
+  const { tab, platform } = value as Record<string, unknown>;
+  return {
+    ...(PANEL_TABS.includes(tab as PanelTab) && { tab: tab as PanelTab }),
+    ...(typeof platform === 'string' && /^sha256:[0-9a-f]{64}$/.test(platform) && { platform }),
+  };
+}
+
+/** Where the attestations of an image show: its panel. */
+export function openAttestationReport(panels: AttestationPanels, ref: ImageRef, digest: string, options: ShowAttestationsOptions = {}): void {
+  panels.show(ref, digest, options.platform, options.tab);
 }
 
 type Copied = 'provenance' | 'sbom';
