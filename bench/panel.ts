@@ -156,12 +156,21 @@ async function filterKeystrokes(frame: Frame, name: string): Promise<number[]> {
   return (await frame.evaluate(script)) as number[];
 }
 
-/** Resident memory of the extension host's process, MB (the node process code-server starts with `--type=extensionHost`). */
+/** Resident memory of the extension host's process, MB: the `--type=extensionHost` node process under this server. */
 function extensionHostRss(server: VscodeServer): number {
-  const lines = execFileSync('ps', ['-eo', 'rss=,args='], { encoding: 'utf8' }).split('\n');
-  const host = lines.find((line) => line.includes('--type=extensionHost') && line.includes(server.root));
+  const processes = execFileSync('ps', ['-eo', 'pid=,ppid=,rss=,args='], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => line.trim().match(/^(\d+)\s+(\d+)\s+(\d+)\s+(.*)$/))
+    .filter((m): m is RegExpMatchArray => m !== null)
+    .map(([, pid, ppid, rss, args]) => ({ pid: Number(pid), ppid: Number(ppid), rss: Number(rss), args: args! }));
+  const byPid = new Map(processes.map((p) => [p.pid, p]));
+  const underServer = (pid: number): boolean => {
+    for (let at = byPid.get(pid); at; at = byPid.get(at.ppid)) if (at.args.includes(server.root)) return true;
+    return false;
+  };
+  const host = processes.find((p) => p.args.includes('--type=extensionHost') && underServer(p.pid));
   if (!host) throw new Error('the extension host process was not found');
-  return Number(host.trim().split(/\s+/)[0]) / 1024;
+  return host.rss / 1024;
 }
 
 /** The page's JavaScript heap in use, MB (Chromium's performance.memory; precise with --enable-precise-memory-info). */

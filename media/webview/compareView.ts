@@ -4,8 +4,8 @@
 // host (MAX_ROWS_SHOWN) and end with "… N more", so plain tables stay light.
 
 import type { BaseImage, Capped, CompareLabels, ComparisonView, PlatformComparisonView, ProvenanceComparison, SbomComparisonView, ValueChange } from '../../src/panel/compare';
-import { element as el, fill, shown } from './dom';
-import { keep, post } from './host';
+import { element as el, fill, platformPicker, shown } from './dom';
+import { keep } from './host';
 
 /** Draws the comparison; platforms are named by their new digest (what the host offered and restores). */
 export function showCompare(root: HTMLElement, comparison: ComparisonView, labels: CompareLabels, selected: string | undefined): void {
@@ -29,24 +29,7 @@ export function showCompare(root: HTMLElement, comparison: ComparisonView, label
     keep({ platform: p.newDigest });
   };
   if (platforms.length > 1) {
-    const label = el('label', 'platform-picker', labels.platform);
-    const select = document.createElement('select');
-    select.id = 'compare-platform';
-    for (const p of platforms) {
-      const option = document.createElement('option');
-      option.value = p.newDigest;
-      option.textContent = shown(p.platform || '-');
-      select.append(option);
-    }
-    select.value = initial.newDigest;
-    select.addEventListener('change', () => {
-      const p = platforms.find((q) => q.newDigest === select.value);
-      if (!p) return;
-      show(p);
-      post({ type: 'selectPlatform', digest: p.newDigest });
-    });
-    label.append(select);
-    header.append(label);
+    header.append(platformPicker(platforms, initial, { label: labels.platform, id: 'compare-platform', text: (p) => p.platform || '-', digest: (p) => p.newDigest, onPick: show }));
   }
   show(initial);
 }

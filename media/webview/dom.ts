@@ -65,3 +65,28 @@ export function forms(codes: readonly FormCode[], labels: Pick<PanelLabels, 'for
 export function fill(template: string, ...args: (string | number)[]): string {
   return template.replace(/\{(\d+)\}/g, (whole, i: string) => (args[Number(i)] !== undefined ? String(args[Number(i)]) : whole));
 }
+
+/**
+ * A native select of platforms (keyboard and screen readers as the platform makes them): `onPick` shows the one
+ * chosen, and the host is told which, by its digest.
+ */
+export function platformPicker<T>(items: readonly T[], initial: T, options: { label: string; id: string; text: (item: T) => string; digest: (item: T) => string; onPick: (item: T) => void }): HTMLElement {
+  const label = element('label', 'platform-picker', options.label);
+  const select = document.createElement('select');
+  select.id = options.id;
+  for (const item of items) {
+    const option = document.createElement('option');
+    option.value = options.digest(item);
+    option.textContent = shown(options.text(item));
+    select.append(option);
+  }
+  select.value = options.digest(initial);
+  select.addEventListener('change', () => {
+    const item = items.find((i) => options.digest(i) === select.value);
+    if (item === undefined) return;
+    options.onPick(item);
+    post({ type: 'selectPlatform', digest: options.digest(item) });
+  });
+  label.append(select);
+  return label;
+}

@@ -8,7 +8,7 @@ import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import { PANEL_TABS, PROTOCOL_VERSION, unhandled, type HostMessage, type PanelLabels, type PanelTab, type PlatformOverview, type ShowMessage } from '../../src/panel/protocol';
 import { showCompare } from './compareView';
-import { addFact, digestValue, element, fill, list, shown } from './dom';
+import { addFact, digestValue, element, fill, list, platformPicker } from './dom';
 import { keep, post } from './host';
 import { overviewTab } from './overviewView';
 import { provenanceTab, showStatement, updateProvenance } from './provenanceView';
@@ -97,29 +97,9 @@ function showImage({ overview, labels, selected, tab }: ShowMessage): void {
     for (const [name, panel] of panels) panel.replaceChildren(TAB_VIEWS[name].draw(entry, labels));
     keep({ platform: entry.digest });
   };
-  if (entries.length > 1) header.append(platformPicker(entries, initial, labels, show));
+  if (entries.length > 1) {
+    header.append(platformPicker(entries, initial, { label: labels.platform, id: 'platform', text: (e) => e.platform || labels.singlePlatform, digest: (e) => e.digest, onPick: show }));
+  }
   root.replaceChildren(header, tabs);
   show(initial);
-}
-
-/** A native select of the platforms: keyboard and screen readers as the platform makes them. */
-function platformPicker(entries: readonly PlatformOverview[], initial: PlatformOverview, labels: PanelLabels, show: (entry: PlatformOverview) => void): HTMLElement {
-  const label = element('label', 'platform-picker', labels.platform);
-  const select = document.createElement('select');
-  select.id = 'platform';
-  for (const entry of entries) {
-    const option = document.createElement('option');
-    option.value = entry.digest;
-    option.textContent = shown(entry.platform || labels.singlePlatform);
-    select.append(option);
-  }
-  select.value = initial.digest;
-  select.addEventListener('change', () => {
-    const entry = entries.find((e) => e.digest === select.value);
-    if (!entry) return;
-    show(entry);
-    post({ type: 'selectPlatform', digest: entry.digest });
-  });
-  label.append(select);
-  return label;
 }

@@ -293,4 +293,18 @@ describe('Attestation panel protocol (unit)', () => {
       assert.deepEqual(JSON.parse(JSON.stringify(overview)), overview);
     });
   });
+
+  it('the page stylesheet closes every rule it opens, at the top level (a lost brace nests every later rule where it never matches)', () => {
+    // Comments and strings removed; each `{` must be closed before the next rule starts (the sheet uses no nesting).
+    const css = readFileSync('media/webview/panel.css', 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/'[^']*'|"[^"]*"/g, '');
+    let depth = 0;
+    css.split('\n').forEach((line, i) => {
+      for (const c of line) {
+        if (c === '{') depth++;
+        if (c === '}') depth--;
+        assert.ok(depth === 0 || depth === 1, `panel.css line ${i + 1}: a rule opens inside another (depth ${depth})`);
+      }
+    });
+    assert.equal(depth, 0, 'panel.css ends inside a rule');
+  });
 });

@@ -325,7 +325,18 @@ describe('Attestations in the tree, the commands and the hover', () => {
     const show = warm.links.find((l) => l.command === 'imageProvenance.showAttestations');
     assert.deepEqual(show?.args, ['node:22-slim']);
     await vscode.commands.executeCommand(show!.command, ...show!.args);
-    assert.ok(a.panels.get(ref('node:22-slim'), seeded().images['node:22-slim']!.digest), 'the hover link opens the panel');
+    const panel = a.panels.get(ref('node:22-slim'), seeded().images['node:22-slim']!.digest);
+    assert.ok(panel, 'the hover link opens the panel');
+
+    // The SBOM line opens the SBOM tab of the platform the hover read; the panel already open switches to them.
+    const arm64 = seeded().images['node:22-slim']!.platforms['linux/arm64/v8']!;
+    const sbom = warm.links.filter((l) => l.command === 'imageProvenance.showAttestations').find((l) => l.args.length === 2);
+    assert.deepEqual(sbom?.args, ['node:22-slim', { tab: 'sbom', platform: arm64 }]);
+    await vscode.commands.executeCommand(sbom!.command, ...sbom!.args);
+    assert.deepEqual([panel.state().tab, panel.state().platform], ['sbom', arm64]);
+    // A command link anyone could write: a tab or platform that is not one is left out.
+    await vscode.commands.executeCommand('imageProvenance.showAttestations', 'node:22-slim', { tab: 'constructor', platform: 'linux/arm64' });
+    assert.deepEqual([panel.state().tab, panel.state().platform], ['sbom', arm64]);
   });
 
   it('says in the log which referrer repository entries cannot be used', async () => {

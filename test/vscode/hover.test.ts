@@ -50,7 +50,8 @@ describe('Hover on images', () => {
     const first = await hoverAt(uri, unpinned);
     assert.match(first.text, new RegExp(`The tag points to ${now.digest}`));
     assert.match(first.text, new RegExp(`Platforms: ${Object.keys(now.platforms).join(', ')}`));
-    assert.deepEqual(first.links, ['command:imageProvenance.pin', 'command:imageProvenance.showAttestations']);
+    // Pin digest and Show attestations; then the SBOM line, a link to the panel's SBOM tab.
+    assert.deepEqual(first.links, ['command:imageProvenance.pin', 'command:imageProvenance.showAttestations', 'command:imageProvenance.showAttestations']);
     // The seeded images carry BuildKit-style attestations in their index: SLSA v0.2 provenance without build args or
     // steps (mode=min, as BuildKit's provenance.go writes it) and an SPDX SBOM of one MIT package
     // (test/registry/harness/imageContent.ts attestationImage).
