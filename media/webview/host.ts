@@ -19,9 +19,7 @@ export function post(message: PageMessage): void {
 
 let kept: Omit<PanelState, 'version'> | undefined;
 
-/** Keeps what restores this panel after a reload; `update` is merged into what is kept. */
-export function keep(update: Partial<Omit<PanelState, 'version'>> & Pick<PanelState, 'ref' | 'digest'>): void;
-export function keep(update: Partial<Omit<PanelState, 'version'>>): void;
+/** Keeps what restores this panel after a reload; `update` is merged into what is kept (nothing until ref and digest are known). */
 export function keep(update: Partial<Omit<PanelState, 'version'>>): void {
   const next = { ...kept, ...update };
   if (next.ref === undefined || next.digest === undefined) return;

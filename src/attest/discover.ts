@@ -233,7 +233,7 @@ async function discoverPlatform(source: AttestationSource, platform: string, dig
  * Registry failures as problems, those with one cause told once with what was asked: a registry that cannot be
  * reached (a mirror's upstream, offline) fails the same way for every cosign tag and the referrers tag asked.
  */
-export function foldFailures(failures: readonly unknown[]): string[] {
+function foldFailures(failures: readonly unknown[]): string[] {
   const asked = new Map<string, string[]>();
   for (const failure of failures) {
     const text = failure instanceof Error ? failure.message : String(failure);
