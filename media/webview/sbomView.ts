@@ -1,11 +1,12 @@
 // The SBOM tab: one platform's SBOM documents (a picker naming each one's scope when there are several), the
 // packages of the chosen one in a virtualized grid with search, type and license filters and sortable columns, the
 // license chart, files and relationships when the document has them, and the exports. The rows come from the host
-// on request (`requestRows`), once per document and only once the tab is on screen; everything after that runs
-// here, on the columns (src/panel/sbomTable.ts). Registry text is set as text only.
+// on request (`requestRows`), once per document and only once the tab is on screen, in windows: the first screen's
+// at once, the rest a window at a time, each asked for once the one before is drawn (GrowingTable); everything
+// after that runs here, on the columns (src/panel/sbomTable.ts). Registry text is set as text only.
 //
 // State the page shows for whoever watches it: the packages grid carries `data-shown` (rows shown after the last
-// search, filter or sort, set once they are drawn) and `data-total`.
+// search, filter or sort, set once they are drawn), `data-total`, and `data-complete` (every window in).
 
 import type { PanelLabels, PlatformOverview, SbomOverview } from '../../src/panel/protocol';
 import { GrowingTable, PackageRows, type PackageColumn, type PackageQuery, type SbomLabels, type SbomTableWindow } from '../../src/panel/sbomTable';

@@ -86,9 +86,9 @@ describe('Attestation panel SBOM tab in the browser', function () {
     await grid.and(panel.locator('[data-complete="true"]')).waitFor({ timeout: 60_000 });
     await grid.focus();
     await page.keyboard.press('End');
-    // manyPackages' words: core utils http json crypto stream parse cli test log; 2999: 7·2999 ≡ 3 (json), 3·2999 ≡ 7 (cli).
-    await panel.locator('.grid-packages .grid-row.focused', { hasText: 'json-cli-2999' }).waitFor();
-    assert.equal((await column(panel, 0)).at(-1), 'json-cli-2999');
+    // manyPackages: 2999 ≡ 5 mod 6 is a Go module, `github.com/acme/${words[2999 mod 10]}-2999`, words[9] being log.
+    await panel.locator('.grid-packages .grid-row.focused', { hasText: 'github.com/acme/log-2999' }).waitFor();
+    assert.equal((await column(panel, 0)).at(-1), 'github.com/acme/log-2999');
     await page.keyboard.press('Home');
   });
 
