@@ -19,6 +19,13 @@ export function allowListMatcher(patterns: readonly string[]): ((ref: ImageRef) 
   return (ref) => matches(repositoryKey(ref)) || matches(familiarName({ ...ref, tag: undefined, digest: undefined }));
 }
 
+/** `imageProvenance.pinning.ignoredImages`: patterns over the familiar name without tag or digest; images to say nothing about. */
+export function ignoredImagesMatcher(patterns: readonly string[]): ((ref: ImageRef) => boolean) | undefined {
+  if (!patterns.length) return undefined;
+  const matches = picomatch([...patterns], { dot: true });
+  return (ref) => matches(familiarName({ ...ref, tag: undefined, digest: undefined }));
+}
+
 export type ImageFinding = readonly [CheckId, Level, Message];
 
 /** The allow-list's finding for an image, if it is outside. */
