@@ -4,6 +4,7 @@
 import { relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHECKS } from '../checks/catalog';
+import { publishedImages } from '../checks/drift';
 import type { Finding } from '../checks/workspaceChecks';
 import type { Severity } from '../model/buildFile';
 import { formatMessage } from '../model/messages';
@@ -87,7 +88,8 @@ export async function checkWorkspace(io: CliIo, paths: readonly string[], settin
   const warn = (text: string) => io.stderr(`image-provenance: warning: ${text}\n`);
   const referrerRepositories = workspaceReferrerRepositories(io.cwd, warn);
   const mirrors = Object.values(settings.registryHosts).flatMap((h) => (h.mirrors ?? []).map((m) => mirrorHost(m).host));
-  const registries = [...new Set([...Object.keys(settings.registryHosts), ...mirrors])];
+  const images = index.files().flatMap((file) => [...file.uses.map((u) => u.reference?.registry), ...(file.builds ?? []).flatMap((_, b) => publishedImages(file, b).map((r) => r.registry))]);
+  const registries = [...new Set([...images.filter((r): r is string => r !== undefined), ...Object.keys(settings.registryHosts), ...mirrors])];
   const base = cliRegistrySettings(registries, io.env);
   const hosts = { ...settings.registryHosts };
   for (const [host, loopback] of Object.entries(base.hosts)) hosts[host] = { ...loopback, ...hosts[host] };
