@@ -106,10 +106,10 @@ describe('registry tier: image-provenance check and scan, end to end', function 
     assert.equal(run.code, 0, run.stderr);
     const schema = JSON.parse(readFileSync('test/fixtures/sarif-schema-2.1.0.json', 'utf8')) as Record<string, unknown>;
     // Draft-04's `id` is draft-07's `$id`; nothing else in this schema differs between the two.
-    const { $schema: _draft, id, ...rest } = schema;
+    const draft07 = Object.fromEntries(Object.entries(schema).filter(([key]) => key !== '$schema').map(([key, value]) => [key === 'id' ? '$id' : key, value]));
     const ajv = new Ajv({ strict: false, allErrors: true });
     addFormats(ajv);
-    const validate = ajv.compile({ ...rest, $id: id as string });
+    const validate = ajv.compile(draft07);
     const sarif = JSON.parse(run.stdout) as { runs: { results: { ruleId: string; level: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[] };
     assert.ok(validate(sarif), ajv.errorsText(validate.errors));
     assert.deepEqual(
