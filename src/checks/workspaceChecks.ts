@@ -32,8 +32,11 @@ export interface Finding extends Diagnostic {
   readonly use?: number;
 }
 
-/** What one file's checks say, in source order. */
-export function fileFindings(index: BuildFileIndex, file: BuildFile, settings: CheckSettings, answers: RegistryAnswers): Finding[] {
+/**
+ * What one file's checks say, in source order. `unitPlatforms` is the index's platformsByUnit(), computed once
+ * for a run over many files (it walks every build).
+ */
+export function fileFindings(index: BuildFileIndex, file: BuildFile, settings: CheckSettings, answers: RegistryAnswers, unitPlatforms = index.platformsByUnit()): Finding[] {
   const { levels } = settings;
   const text = index.text(file.path) ?? '';
   const found: Finding[] = pinDiagnostics(file, text, answers.resolutionOf, {
@@ -43,13 +46,12 @@ export function fileFindings(index: BuildFileIndex, file: BuildFile, settings: C
     mismatch: levels[CheckIds.pinMismatch],
     platform: levels[CheckIds.platformPin],
     ...(settings.ignored && { ignored: settings.ignored }),
-    unitPlatforms: index.platformsByUnit().get(file.path),
+    unitPlatforms: unitPlatforms.get(file.path),
   }).map(({ range, severity, message, code, use }) => ({ range, severity, message, code, use }));
 
   let lines: LineIndex | undefined;
   const seen = new Set<string>();
   const add = (finding: Finding): void => {
-    if (finding.severity === ('off' as string)) return;
     const key = `${finding.range.start.line}:${finding.range.start.character}:${finding.code}:${finding.message.args.join('\n')}`;
     lines ??= new LineIndex(text);
     if (seen.has(key) || isSilenced(text, lines, finding.range.start.line, finding.code, file.kind)) return;

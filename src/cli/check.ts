@@ -14,7 +14,7 @@ import { dockerCredentialStore } from '../registry/credentials';
 import { mirrorHost } from '../registry/settings';
 import { EXIT, parseOptions, UsageError, type CliCommand, type CliIo } from './command';
 import { cliRegistrySettings, workspaceReferrerRepositories, WORKSPACE_SETTINGS } from './settings';
-import { checkSettings, runChecks, type CheckRun } from './workspaceChecks';
+import { checkSettings, runChecks, type CheckRun } from './runChecks';
 import { indexFolder, uri } from './workspaceFiles';
 import { readWorkspaceSettings, type WorkspaceSettings } from './workspaceSettings';
 

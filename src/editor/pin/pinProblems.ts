@@ -1,6 +1,7 @@
 // The checks' findings in the Problems panel (src/checks: pins, attestations, the allow-list, drift), and the
 // quick fixes of the pin findings: pin, pin to a platform, update, unpin; and for every finding a comment that
-// silences one line. What the registry said comes from the resolver, which looks up the images of open files.
+// silences one line. What the registry said comes from the resolver, which looks up the images of the files
+// editors show (and every image while the Images view is visible).
 //
 // Hints (an unpinned image is one by default) are published for open files only: a workspace of 10,000
 // Dockerfiles would otherwise hand VS Code one per image, ~67,000 rows the Problems panel holds in memory for
@@ -32,8 +33,11 @@ export class PinProblems implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('imageProvenance.pins');
   /** What was published per file, to skip files whose diagnostics did not change. */
   private readonly published = new Map<string, string>();
-  /** Attestations read for the checks (the hover's quick read, shared with it through the resolver). */
-  private readonly reads = new Map<string, ImageSummary | 'reading'>();
+  /**
+   * Attestations read for the checks (the hover's quick read, shared with it through the resolver). A failed
+   * read is kept as failed until the resolver resets: asking again at each publish would never stop.
+   */
+  private readonly reads = new Map<string, ImageSummary | 'reading' | 'failed'>();
   private timer: NodeJS.Timeout | undefined;
   private readonly subscriptions: vscode.Disposable[];
 
@@ -51,7 +55,9 @@ export class PinProblems implements vscode.Disposable {
         schedule();
       }),
       vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration(`${SECTION}.pinning`) || e.affectsConfiguration(`${SECTION}.checks`)) && schedule()),
-      // Open files are someone looking: their images are looked up, and their hints shown.
+      // Files shown in editors are someone looking: their images are looked up, whether the view shows or not.
+      vscode.window.onDidChangeVisibleTextEditors(schedule),
+      // Open files show their hints.
       vscode.workspace.onDidOpenTextDocument(schedule),
       vscode.workspace.onDidCloseTextDocument(schedule),
     ];
@@ -62,14 +68,14 @@ export class PinProblems implements vscode.Disposable {
     this.timer ??= setTimeout(() => this.publish(), PUBLISH_DELAY_MS);
   }
 
-  /** The files open in the editor that the index holds. */
-  private openFiles(): BuildFile[] {
-    return vscode.workspace.textDocuments.flatMap((doc) => this.index.get(doc.uri.toString()) ?? []);
+  /** The indexed files of these documents. */
+  private filesOf(documents: readonly vscode.TextDocument[]): BuildFile[] {
+    return documents.flatMap((doc) => this.index.get(doc.uri.toString()) ?? []);
   }
 
-  /** Starts the lookups the open files' checks need: their images, then the attestations the checks that are on read. */
-  private lookUp(open: readonly BuildFile[], settingsFor: (path: string) => CheckSettings, answers: RegistryAnswers): void {
-    for (const file of open) {
+  /** Starts the lookups the shown files' checks need: their images, then the attestations the checks that are on read. */
+  private lookUp(shown: readonly BuildFile[], settingsFor: (path: string) => CheckSettings, answers: RegistryAnswers): void {
+    for (const file of shown) {
       const { resolve, read } = lookupsFor(this.index, [file], settingsFor(file.path), answers);
       this.resolver.request(resolve);
       for (const { ref, digest } of read) {
@@ -78,7 +84,7 @@ export class PinProblems implements vscode.Disposable {
         this.reads.set(key, 'reading');
         this.resolver.hoverAttestations(ref, digest, undefined).then(
           (done) => this.reads.set(key, done.summary),
-          () => this.reads.delete(key),
+          () => this.reads.set(key, 'failed'),
         ).finally(() => this.schedule());
       }
     }
@@ -100,16 +106,16 @@ export class PinProblems implements vscode.Disposable {
       resolutionOf: (ref) => this.resolver.get(ref),
       attestationsOf: (ref, digest) => {
         const read = this.reads.get(`${canonicalName(ref)} ${digest}`);
-        return read === 'reading' ? undefined : read;
+        return typeof read === 'string' ? undefined : read;
       },
     };
-    const open = this.openFiles();
-    this.lookUp(open, settingsFor, answers);
-    const openPaths = new Set(open.map((f) => f.path));
+    this.lookUp(this.filesOf(vscode.window.visibleTextEditors.map((e) => e.document)), settingsFor, answers);
+    const openPaths = new Set(this.filesOf(vscode.workspace.textDocuments).map((f) => f.path));
     const live = new Set<string>();
+    const units = this.index.platformsByUnit();
     for (const file of this.index.files()) {
       live.add(file.path);
-      const found = fileFindings(this.index, file, settingsFor(file.path), answers).filter((d) => d.severity !== 'hint' || openPaths.has(file.path));
+      const found = fileFindings(this.index, file, settingsFor(file.path), answers, units).filter((d) => d.severity !== 'hint' || openPaths.has(file.path));
       const key = JSON.stringify(found.map((d) => [d.range, d.severity, d.code, d.message]));
       if (this.published.get(file.path) === key) continue;
       this.published.set(file.path, key);

@@ -73,8 +73,9 @@ export async function runChecks(index: BuildFileIndex, settings: CheckSettings, 
     ]);
   }
   const answers = { resolutionOf, attestationsOf };
+  const units = index.platformsByUnit();
   return {
-    files: files.map((file) => ({ file, findings: [...index.diagnostics(file.path), ...fileFindings(index, file, settings, answers)].sort(byPosition) })),
+    files: files.map((file) => ({ file, findings: [...index.diagnostics(file.path), ...fileFindings(index, file, settings, answers, units)].sort(byPosition) })),
     failures,
   };
 }
