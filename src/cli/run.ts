@@ -2,11 +2,13 @@
 // stack trace; usage errors repeat the command's usage line and exit 2.
 
 import { attestationsCommand } from './attestations';
+import { checkCommand } from './check';
+import { scanCommand } from './scan';
 import { EXIT, UsageError, type CliCommand, type CliIo } from './command';
 
 export { EXIT, type CliIo } from './command';
 
-const COMMANDS: readonly CliCommand[] = [attestationsCommand];
+const COMMANDS: readonly CliCommand[] = [attestationsCommand, checkCommand, scanCommand];
 
 export const USAGE = `Usage: image-provenance <command> [options]
 

@@ -87,6 +87,13 @@ export const Messages = {
   pinMismatch: 'Pinned content does not match its digest: what {1} serves for {2} of {0} hashes to {3}. Likely causes: a mirror or proxy serving stale or altered content; a platform digest where the registry answers with the index (or the reverse).',
   pinPlatformInMultiPlatformBuild: 'Platform pin in a multi-platform build: {0} is pinned to its {1} image only, but this build may run for other platforms ({2}): they would pull this one image. Pin the index digest instead.',
 
+  // Checks beyond pins (src/checks)
+  checkMissingSbom: "{0} has no SBOM attestation: what it contains cannot be listed without pulling it, and Docker Scout's supply chain attestations policy needs one.",
+  checkMissingProvenance: "{0} has no provenance attestation: where and from what it was built is not recorded, and Docker Scout shows \"No data\" for its base image.",
+  checkProvenanceMin: "{0} has mode=min provenance: build arguments, build steps and the Dockerfile are not recorded (buildx's default; build with --provenance=mode=max to record them).",
+  checkNotAllowed: "{0} comes from outside the allowed registries and repositories: {1}.",
+  checkDrift: "{0} was published from {1}@{2}, but the workspace now pins {3}: rebuild and push it to publish what the workspace pins.",
+
   // Attestations: reading a layer
   attestTooLarge: 'The attestation is {0} bytes, more than the {1} bytes this extension reads.',
   attestNotUtf8: 'The attestation is not UTF-8 text.',
