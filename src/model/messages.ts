@@ -139,6 +139,7 @@ export const Messages = {
     'No attestation could be read: the index lists attestation manifests for this platform, but the registry does not have them. A registry or copy tool that copied the platform images only (a sparse copy) or pruned the rest dropped them.',
   explainKeptElsewhere: 'The attestations are kept in {0}, a separate referrer repository (as Docker Scout keeps them for hardened images), not next to the image.',
   referrerRepositoryInvalid: 'The referrer repository "{0}" for "{1}" is not a registry host or a host with a repository path, e.g. registry.scout.docker.com/myorg.',
+  registryCaUnreadable: 'Cannot read the CA certificate file {0}: {1}',
   referrerRepositoryInvalidKey: 'The key "{0}" of imageProvenance.referrerRepositories is not a registry host or a host with a repository path, e.g. docker.io/myorg.',
 
   // Comparing two digests of an image
