@@ -3,10 +3,13 @@
 
 import { attestationsCommand } from './attestations';
 import { EXIT, UsageError, type CliCommand, type CliIo } from './command';
+import { diffCommand } from './diff';
+import { provenanceCommand } from './provenance';
+import { sbomCommand } from './sbom';
 
 export { EXIT, type CliIo } from './command';
 
-const COMMANDS: readonly CliCommand[] = [attestationsCommand];
+const COMMANDS: readonly CliCommand[] = [attestationsCommand, sbomCommand, provenanceCommand, diffCommand];
 
 export const USAGE = `Usage: image-provenance <command> [options]
 
