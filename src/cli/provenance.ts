@@ -60,13 +60,13 @@ function renderPlatform(p: PlatformSummary): string {
   if (!p.provenance) {
     const why = whyMissing(p, NO_PROVENANCE);
     lines.push(`  No provenance${why.length > 0 ? `: ${why.join(' ')}` : '.'}`);
-    return `${lines.join('\n')}\n`;
+    return `${lines.map(printable).join('\n')}\n`;
   }
   const d = provenanceDetail(p.digest, p.provenance).detail;
-  const field = (name: string, value: string) => lines.push(`  ${`${name}:`.padEnd(18)}${printable(value)}`);
+  const field = (name: string, value: string) => lines.push(`  ${`${name}:`.padEnd(18)}${value}`);
   const list = (name: string, rows: readonly string[]) => {
     lines.push(`  ${name}:`);
-    for (const row of rows) lines.push(`    ${printable(row)}`);
+    for (const row of rows) lines.push(`    ${row}`);
   };
   field('Predicate', `${d.predicateType} (SLSA ${d.slsaVersion})`);
   field('Builder', d.builder?.id ?? 'not recorded');
@@ -89,7 +89,7 @@ function renderPlatform(p: PlatformSummary): string {
   if (d.hermetic !== undefined) field('Hermetic', d.hermetic ? 'yes' : 'no');
   if (p.provenanceSignature === 'unverified') field('Signature', 'signed, not verified');
   for (const warning of d.warnings) field('Warning', warning);
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(printable).join('\n')}\n`;
 }
 
 const SOURCE_FROM: Record<NonNullable<ProvenanceDetail['source']>['from'], string> = {

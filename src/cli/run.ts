@@ -6,10 +6,11 @@ import { EXIT, UsageError, type CliCommand, type CliIo } from './command';
 import { diffCommand } from './diff';
 import { provenanceCommand } from './provenance';
 import { sbomCommand } from './sbom';
+import { verifyCommand } from './verify';
 
 export { EXIT, type CliIo } from './command';
 
-const COMMANDS: readonly CliCommand[] = [attestationsCommand, sbomCommand, provenanceCommand, diffCommand];
+const COMMANDS: readonly CliCommand[] = [attestationsCommand, sbomCommand, provenanceCommand, diffCommand, verifyCommand];
 
 export const USAGE = `Usage: image-provenance <command> [options]
 

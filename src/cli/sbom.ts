@@ -85,10 +85,10 @@ export function renderPlatform(p: PlatformSummary): string {
     lines.push(`  No SBOM${why.length > 0 ? `: ${why.join(' ')}` : '.'}`);
   }
   p.sboms.forEach((doc, i) => {
-    lines.push(`  SBOM ${i + 1} of ${p.sboms.length}: ${printable(documentTitle(doc))}`);
+    lines.push(`  SBOM ${i + 1} of ${p.sboms.length}: ${documentTitle(doc)}`);
     lines.push(...packageTable(doc.sbom.packages).map((row) => `    ${row}`));
   });
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(printable).join('\n')}\n`;
 }
 
 /** "the final image, SPDX-2.3, 214 packages" (and signed, never verified here). */

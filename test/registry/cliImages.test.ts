@@ -7,31 +7,14 @@
 // and SPDX documents, the final image's first, then a scanned stage's named `sbom-<stage>`
 // (frontend/attestations/sbom/sbom.go).
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { CLI, runCli } from './cliRun';
 import { startRegistry, type RunningRegistry } from './harness/registry';
 import { PredicateTypes, type InTotoSubject, type StatementContent } from './harness/imageContent';
 import { seedImage, type SeededIndex } from './harness/seed';
-
-const CLI = resolve('dist/cli.js');
-
-export interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** The built tool as a child process, with only PATH, HOME and what `env` adds. */
-export function runCli(cwd: string, home: string, args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
-  return new Promise((done) => {
-    execFile(process.execPath, [CLI, ...args], { env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home, ...env }, cwd, timeout: 20_000 }, (error, stdout, stderr) => {
-      done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
-    });
-  });
-}
 
 const COMMIT_1 = 'a'.repeat(40);
 const COMMIT_2 = 'b'.repeat(40);
