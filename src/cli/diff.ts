@@ -63,7 +63,7 @@ async function diff(older: ImageRef, newer: ImageRef, platform: string | undefin
   });
 }
 
-export function renderComparison(names: { old: string; new: string }, c: ImageComparison): string {
+function renderComparison(names: { old: string; new: string }, c: ImageComparison): string {
   const blocks = [`${names.old}  ${c.old}\n→ ${names.new}  ${c.new}\n`];
   for (const p of c.platforms) blocks.push(renderPlatform(p));
   const only = [...c.onlyOld.map((p) => `Only in the old image: ${p || 'single-platform image'}`), ...c.onlyNew.map((p) => `Only in the new image: ${p || 'single-platform image'}`)];

@@ -78,7 +78,7 @@ async function sbom(ref: ReturnType<typeof imageArgument>, options: SbomOptions,
 }
 
 /** One platform's documents, each headed by its number and what it describes, or why there is none. */
-export function renderPlatform(p: PlatformSummary): string {
+function renderPlatform(p: PlatformSummary): string {
   const lines = [platformHeading(p)];
   if (p.sboms.length === 0) {
     const why = whyMissing(p, NO_SBOM);

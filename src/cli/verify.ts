@@ -73,7 +73,7 @@ async function verify(ref: ReturnType<typeof imageArgument>, choice: PlatformCho
 
 const OUTCOMES: Record<BlobOutcome['kind'], string> = { match: 'ok', mismatch: 'MISMATCH', failed: 'FAILED', skipped: 'skipped' };
 
-export function renderVerification(v: ContentVerification): string {
+function renderVerification(v: ContentVerification): string {
   const lines = [`${v.image}  ${v.digest}`];
   for (const p of v.platforms) {
     lines.push('', `${p.platform || 'single-platform image'}  ${p.digest}`);
