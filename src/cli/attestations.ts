@@ -12,7 +12,7 @@ import { RegistryClient } from '../registry/client';
 import { dockerCredentialStore } from '../registry/credentials';
 import { RegistryError } from '../registry/errors';
 import { EXIT, parseOptions, platformOption, UsageError, type CliCommand, type CliIo } from './command';
-import { cliRegistrySettings, REFERRER_REPOSITORIES_SETTING, WORKSPACE_SETTINGS, workspaceReferrerRepositories } from './settings';
+import { cliRegistrySettings, readWorkspaceSettings, REFERRER_REPOSITORIES_SETTING, WORKSPACE_SETTINGS, workspaceReferrerRepositories } from './settings';
 
 const FORMS: Record<StorageForm, string> = {
   index: 'in the image index',
@@ -145,10 +145,11 @@ async function attestations(text: string, options: AttestationsOptions, io: CliI
   if (!parsed.ok) throw new UsageError(`"${text}" is not an image reference: ${formatMessage(parsed.error.message)}`);
   const ref = parsed.ref;
   const warn = (problem: string) => io.stderr(`image-provenance: warning: ${problem}\n`);
-  const referrerRepository = options.referrerRepository ?? referrerRepositoryFor(ref, workspaceReferrerRepositories(io.cwd, warn));
+  const workspace = readWorkspaceSettings(io.cwd, warn);
+  const referrerRepository = options.referrerRepository ?? referrerRepositoryFor(ref, workspaceReferrerRepositories(workspace, warn));
   const credentials = dockerCredentialStore({ env: io.env, onProblem: warn });
   const registries = referrerRepository ? [ref.registry, referrerRepository.registry] : [ref.registry];
-  const client = new RegistryClient({ settings: cliRegistrySettings(registries, io.env), credentials });
+  const client = new RegistryClient({ settings: cliRegistrySettings(registries, io.env, workspace, warn), credentials });
   try {
     const top = await client.manifest(ref);
     const summary = await summarizeAttestations(clientSource(client, ref), top, { ...(platform !== undefined && { platform }), ...(referrerRepository && { referrerRepository }) });

@@ -11,12 +11,11 @@ import { formatMessage } from '../model/messages';
 import { isScannedName } from '../workspace/buildFilePatterns';
 import { RegistryClient } from '../registry/client';
 import { dockerCredentialStore } from '../registry/credentials';
-import { mirrorHost } from '../registry/settings';
 import { EXIT, parseOptions, UsageError, type CliCommand, type CliIo } from './command';
 import { cliRegistrySettings, workspaceReferrerRepositories, WORKSPACE_SETTINGS } from './settings';
 import { checkSettings, runChecks, type CheckRun } from './runChecks';
 import { indexFolder, uri } from './workspaceFiles';
-import { readWorkspaceSettings, type WorkspaceSettings } from './workspaceSettings';
+import { readCheckSettings, type WorkspaceSettings } from './workspaceSettings';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
 const FAIL_ON = ['error', 'warning', 'note', 'none'] as const;
@@ -59,7 +58,7 @@ export const checkCommand: CliCommand = {
     const { values, positionals } = parseOptions(argv, { format: { type: 'string' }, 'fail-on': { type: 'string' } });
     const format = oneOf('--format', values.format ?? 'text', FORMATS);
     const failOn = oneOf('--fail-on', values['fail-on'] ?? 'error', FAIL_ON);
-    const { settings, problems } = readWorkspaceSettings(io.cwd);
+    const { settings, problems } = readCheckSettings(io.cwd);
     if (problems.length) {
       for (const problem of problems) io.stderr(`image-provenance: ${problem}\n`);
       return EXIT.usage;
@@ -86,14 +85,10 @@ export async function checkWorkspace(io: CliIo, paths: readonly string[], settin
     scanned: (path) => paths.length === 0 && isScannedName(path) && path.startsWith(`${root}/`),
   });
   const warn = (text: string) => io.stderr(`image-provenance: warning: ${text}\n`);
-  const referrerRepositories = workspaceReferrerRepositories(io.cwd, warn);
-  const mirrors = Object.values(settings.registryHosts).flatMap((h) => (h.mirrors ?? []).map((m) => mirrorHost(m).host));
+  const referrerRepositories = workspaceReferrerRepositories(settings.values, warn);
   const images = index.files().flatMap((file) => [...file.uses.map((u) => u.reference?.registry), ...(file.builds ?? []).flatMap((_, b) => publishedImages(file, b).map((r) => r.registry))]);
-  const registries = [...new Set([...images.filter((r): r is string => r !== undefined), ...Object.keys(settings.registryHosts), ...mirrors])];
-  const base = cliRegistrySettings(registries, io.env);
-  const hosts = { ...settings.registryHosts };
-  for (const [host, loopback] of Object.entries(base.hosts)) hosts[host] = { ...loopback, ...hosts[host] };
-  const client = new RegistryClient({ settings: { ...base, hosts, ...(settings.timeoutMs && { timeoutMs: settings.timeoutMs }) }, credentials: dockerCredentialStore({ env: io.env, onProblem: warn }) });
+  const registries = [...new Set(images.filter((r): r is string => r !== undefined))];
+  const client = new RegistryClient({ settings: cliRegistrySettings(registries, io.env, settings.values, warn), credentials: dockerCredentialStore({ env: io.env, onProblem: warn }) });
   try {
     const run = await runChecks(index, checkSettings(settings), client, referrerRepositories, progress);
     if (io.stderrIsTerminal) io.stderr('\r\x1b[K');

@@ -5,10 +5,14 @@ import { attestationsCommand } from './attestations';
 import { checkCommand } from './check';
 import { scanCommand } from './scan';
 import { EXIT, UsageError, type CliCommand, type CliIo } from './command';
+import { diffCommand } from './diff';
+import { provenanceCommand } from './provenance';
+import { sbomCommand } from './sbom';
+import { verifyCommand } from './verify';
 
 export { EXIT, type CliIo } from './command';
 
-const COMMANDS: readonly CliCommand[] = [attestationsCommand, checkCommand, scanCommand];
+const COMMANDS: readonly CliCommand[] = [scanCommand, checkCommand, attestationsCommand, sbomCommand, provenanceCommand, diffCommand, verifyCommand];
 
 export const USAGE = `Usage: image-provenance <command> [options]
 

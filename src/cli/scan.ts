@@ -10,7 +10,7 @@ import { displayPath } from './check';
 import { EXIT, parseOptions, UsageError, type CliCommand } from './command';
 import { WORKSPACE_SETTINGS } from './settings';
 import { indexFolder } from './workspaceFiles';
-import { readWorkspaceSettings } from './workspaceSettings';
+import { readCheckSettings } from './workspaceSettings';
 
 const USAGE = `Usage: image-provenance scan [paths…] [--format text|json]
 
@@ -62,7 +62,7 @@ export const scanCommand: CliCommand = {
     const { values, positionals } = parseOptions(argv, { format: { type: 'string' } });
     const format = values.format ?? 'text';
     if (format !== 'text' && format !== 'json') throw new UsageError(`--format "${format}" is not one of text, json`);
-    const { settings, problems } = readWorkspaceSettings(io.cwd);
+    const { settings, problems } = readCheckSettings(io.cwd);
     if (problems.length) {
       for (const problem of problems) io.stderr(`image-provenance: ${problem}\n`);
       return EXIT.usage;

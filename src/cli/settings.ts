@@ -1,6 +1,7 @@
-// The command-line tool's registry settings: the defaults, a proxy from the environment as the extension reads
-// it, and registries on loopback addresses reached over plain HTTP, as Docker does (the environment is passed
-// in); and the workspace's `.vscode/settings.json` for the settings the tool shares with the extension.
+// The command-line tool's registry settings: the workspace's `.vscode/settings.json` for the settings the tool
+// shares with the extension (registry hosts and mirrors, CA certificates, timeout, referrer repositories), a
+// proxy from the environment as the extension reads it, and registries on loopback addresses reached over plain
+// HTTP, as Docker does (the environment is passed in).
 //
 // moby api/swagger.yaml, RegistryServiceConfig.InsecureRegistryCIDRs: "By default, local registries (::1/128
 // and 127.0.0.0/8) are configured as insecure"; `localhost` resolves there.
@@ -10,19 +11,43 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { validateReferrerRepositories } from '../attest/referrerRepository';
 import { formatMessage } from '../model/messages';
-import { DEFAULT_REGISTRY_SETTINGS, type RegistrySettings } from '../registry/settings';
+import { DEFAULT_REGISTRY_SETTINGS, mirrorHost, readRegistrySettingValues, type RegistrySettings } from '../registry/settings';
 
-/** Settings for reaching `registries` (the image's, and a referrer repository's when it has one). */
-export function cliRegistrySettings(registries: readonly string[], env: Readonly<Record<string, string | undefined>>): RegistrySettings {
+/**
+ * Settings for reaching `registries` (the image's, and a referrer repository's when it has one): the workspace's
+ * `imageProvenance.registry.*` as the extension reads them (readWorkspaceSettings), the proxy from the
+ * environment, and loopback registries and mirrors over plain HTTP.
+ */
+export function cliRegistrySettings(
+  registries: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  workspace: Readonly<Record<string, unknown>> = {},
+  warn: (text: string) => void = () => undefined,
+): RegistrySettings {
   const proxy = env['HTTPS_PROXY'] ?? env['https_proxy'] ?? env['HTTP_PROXY'] ?? env['http_proxy'];
   const noProxy = env['NO_PROXY'] ?? env['no_proxy'];
+  const { settings, problems } = readRegistrySettingValues(
+    {
+      hosts: workspace[`${REGISTRY_SECTION}.hosts`],
+      caCertificates: workspace[`${REGISTRY_SECTION}.caCertificates`],
+      maxConcurrentRequests: workspace[`${REGISTRY_SECTION}.maxConcurrentRequests`],
+      timeoutSeconds: workspace[`${REGISTRY_SECTION}.timeoutSeconds`],
+    },
+    (path) => readFileSync(path, 'utf8'),
+  );
+  for (const problem of problems) warn(formatMessage(problem));
+  const mirrors = Object.values(settings.hosts).flatMap((h) => (h.mirrors ?? []).map((m) => mirrorHost(m).host));
+  const loopback = [...registries, ...Object.keys(settings.hosts), ...mirrors].filter(isLoopbackRegistry);
   return {
     ...DEFAULT_REGISTRY_SETTINGS,
-    hosts: Object.fromEntries(registries.filter(isLoopbackRegistry).map((registry) => [registry, { http: true }])),
+    ...settings,
+    hosts: { ...settings.hosts, ...Object.fromEntries(loopback.map((host) => [host, { ...settings.hosts[host], http: true }])) },
     ...(proxy ? { proxy } : {}),
     ...(noProxy ? { noProxy } : {}),
   };
 }
+
+const REGISTRY_SECTION = 'imageProvenance.registry';
 
 /** `localhost:5000`, `127.0.0.1:5000`, `[::1]:5000` (a registry name as in ImageRef.registry). */
 export function isLoopbackRegistry(registry: string): boolean {
@@ -36,10 +61,10 @@ export function isLoopbackRegistry(registry: string): boolean {
 export const WORKSPACE_SETTINGS = join('.vscode', 'settings.json');
 
 /**
- * `imageProvenance.referrerRepositories` from the workspace settings in `cwd`, as the extension reads it; `{}`
- * when the file or the setting is absent. What cannot be read is a warning, never a failure.
+ * The settings in `.vscode/settings.json` of `cwd`, by their full names; `{}` when there is no such file. A file
+ * that cannot be read as JSON with comments is a warning, never a failure.
  */
-export function workspaceReferrerRepositories(cwd: string, warn: (text: string) => void): Record<string, string> {
+export function readWorkspaceSettings(cwd: string, warn: (text: string) => void): Record<string, unknown> {
   const file = join(cwd, WORKSPACE_SETTINGS);
   let text: string;
   try {
@@ -48,14 +73,19 @@ export function workspaceReferrerRepositories(cwd: string, warn: (text: string) 
     return {};
   }
   const settings = parseJsonc(text);
-  if (settings === undefined) {
-    warn(`${file} is not valid JSON with comments; its settings are not used`);
-    return {};
-  }
-  const value = settings[REFERRER_REPOSITORIES_SETTING];
+  if (settings === undefined) warn(`${file} is not valid JSON with comments; its settings are not used`);
+  return settings ?? {};
+}
+
+/**
+ * `imageProvenance.referrerRepositories` of the workspace settings, as the extension reads it; `{}` when absent.
+ * What cannot be used is a warning, never a failure.
+ */
+export function workspaceReferrerRepositories(workspace: Readonly<Record<string, unknown>>, warn: (text: string) => void): Record<string, string> {
+  const value = workspace[REFERRER_REPOSITORIES_SETTING];
   if (value === undefined) return {};
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    warn(`${REFERRER_REPOSITORIES_SETTING} in ${file} is not an object of registry → referrer repository`);
+    warn(`${REFERRER_REPOSITORIES_SETTING} in ${WORKSPACE_SETTINGS} is not an object of registry → referrer repository`);
     return {};
   }
   for (const problem of validateReferrerRepositories(value as Record<string, unknown>)) warn(formatMessage(problem));

@@ -1,13 +1,11 @@
 // The settings of `.vscode/settings.json` that `check` and `scan` share with the extension, read as the extension
-// reads them (src/editor/config.ts, src/editor/registry/registrySettings.ts): which files are build files, the
-// values of `${VAR}`, the checks' severities and lists, and how registries are reached. A setting that cannot be
+// reads them (src/editor/config.ts): which files are build files, the values of `${VAR}`, the checks' severities and
+// lists (how registries are reached is settings.ts' cliRegistrySettings, shared by every command). A setting that cannot be
 // used is a configuration problem (exit 2): a CI check must not pass because a typo turned a check off.
 
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkLevels, type CheckLevels } from '../checks/catalog';
-import type { RegistryHostSettings } from '../registry/settings';
-import { parseJsonc, WORKSPACE_SETTINGS } from './settings';
+import { readWorkspaceSettings, WORKSPACE_SETTINGS } from './settings';
 
 export interface WorkspaceSettings {
   readonly levels: CheckLevels;
@@ -17,28 +15,17 @@ export interface WorkspaceSettings {
   readonly buildVariables: Readonly<Record<string, string>>;
   /** `files.exclude` globs that are on, over VS Code's defaults. */
   readonly filesExclude: readonly string[];
-  readonly registryHosts: Readonly<Record<string, RegistryHostSettings>>;
-  readonly timeoutMs?: number;
+  /** Every setting of the file by its full name, for the readers the other commands share (registries, referrer repositories). */
+  readonly values: Readonly<Record<string, unknown>>;
 }
 
 /** VS Code's default `files.exclude` (an object setting: a workspace's entries merge over these). */
 const DEFAULT_FILES_EXCLUDE: Readonly<Record<string, boolean>> = { '**/.git': true, '**/.svn': true, '**/.hg': true, '**/CVS': true, '**/.DS_Store': true, '**/Thumbs.db': true };
 
-export function readWorkspaceSettings(cwd: string): { settings: WorkspaceSettings; problems: string[] } {
+export function readCheckSettings(cwd: string): { settings: WorkspaceSettings; problems: string[] } {
   const file = join(cwd, WORKSPACE_SETTINGS);
   const problems: string[] = [];
-  let values: Record<string, unknown> = {};
-  let text: string | undefined;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    text = undefined;
-  }
-  if (text !== undefined) {
-    const parsed = parseJsonc(text);
-    if (parsed === undefined) problems.push(`${file} is not valid JSON with comments`);
-    else values = parsed;
-  }
+  const values = readWorkspaceSettings(cwd, (problem) => problems.push(problem));
   const problem = (key: string, expected: string) => problems.push(`${key} in ${file} is not ${expected}`);
   const strings = (key: string): string[] => {
     const value = values[key];
@@ -63,7 +50,6 @@ export function readWorkspaceSettings(cwd: string): { settings: WorkspaceSetting
   problems.push(...severity.problems.map((p) => `${SETTINGS.severity} in ${file}: ${p}`));
   const variables = object(SETTINGS.buildVariables);
   const exclude = { ...DEFAULT_FILES_EXCLUDE, ...object(SETTINGS.filesExclude) };
-  const timeout = values[SETTINGS.timeoutSeconds];
   return {
     settings: {
       levels: severity.levels,
@@ -73,8 +59,7 @@ export function readWorkspaceSettings(cwd: string): { settings: WorkspaceSetting
       buildVariables: Object.fromEntries(Object.entries(variables).filter((e): e is [string, string] => typeof e[1] === 'string')),
       // A `when` clause counts as on, as the extension reads it (config.ts filesExclude).
       filesExclude: Object.entries(exclude).filter(([, on]) => on === true || (typeof on === 'object' && on !== null)).map(([glob]) => glob),
-      registryHosts: registryHosts(object(SETTINGS.registryHosts)),
-      ...(typeof timeout === 'number' && timeout > 0 && { timeoutMs: timeout * 1000 }),
+      values,
     },
     problems,
   };
@@ -89,21 +74,4 @@ export const SETTINGS = {
   dockerfileGlobs: 'imageProvenance.dockerfileGlobs',
   buildVariables: 'imageProvenance.buildVariables',
   filesExclude: 'files.exclude',
-  registryHosts: 'imageProvenance.registry.hosts',
-  timeoutSeconds: 'imageProvenance.registry.timeoutSeconds',
 } as const;
-
-/** `{ "docker.io": { "mirrors": ["mirror.local:5000"] }, "mirror.local:5000": { "http": true } }`, ill-typed entries dropped as the extension drops them. */
-function registryHosts(value: Record<string, unknown>): Record<string, RegistryHostSettings> {
-  const hosts: Record<string, RegistryHostSettings> = {};
-  for (const [host, entry] of Object.entries(value)) {
-    if (typeof entry !== 'object' || entry === null) continue;
-    const { mirrors, http, insecure } = entry as Record<string, unknown>;
-    hosts[host] = {
-      ...(Array.isArray(mirrors) ? { mirrors: mirrors.filter((m): m is string => typeof m === 'string' && m !== '') } : {}),
-      ...(http === true ? { http: true } : {}),
-      ...(insecure === true ? { insecure: true } : {}),
-    };
-  }
-  return hosts;
-}

@@ -9,6 +9,7 @@ import type { ImageResolver } from './registry/imageResolver';
 import { copyAttestation, showAttestations } from './registry/attestationCommands';
 import { addCredentials, copyDigest, copyPinnedReference, removeCredentials, showManifest } from './registry/registryCommands';
 import type { SecretCredentialStore } from './registry/secretCredentials';
+import { verifyImageContentCommand } from './registry/verifyCommand';
 import type { ImagesTreeProvider } from './tree/imagesTreeProvider';
 import { toRange, type TreeNode } from './tree/nodes';
 import type { WorkspaceIndexer } from './workspaceIndexer';
@@ -61,6 +62,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     [Commands.showLog]: () => deps.log.show(true),
     ...pinCommands(deps.index, deps.pinner),
     [Commands.compareWithTag]: (arg?: UseTarget | ComparedPin) => compareWithTag(deps, arg),
+    [Commands.verifyImageContent]: (node?: TreeNode) => verifyImageContentCommand(deps, node),
   };
   return vscode.Disposable.from(...Object.entries(table).map(([id, run]) => vscode.commands.registerCommand(id, run)));
 }

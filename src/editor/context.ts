@@ -27,6 +27,7 @@ export const Commands = {
   pinAllInWorkspace: 'imageProvenance.pinAllInWorkspace',
   updateStalePins: 'imageProvenance.updateStalePins',
   compareWithTag: 'imageProvenance.compareWithTag',
+  verifyImageContent: 'imageProvenance.verifyImageContent',
 } as const;
 
 /** Read-only documents showing a manifest: `image-provenance-manifest:/<image>.json?<digest>`. */

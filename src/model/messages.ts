@@ -146,7 +146,25 @@ export const Messages = {
     'No attestation could be read: the index lists attestation manifests for this platform, but the registry does not have them. A registry or copy tool that copied the platform images only (a sparse copy) or pruned the rest dropped them.',
   explainKeptElsewhere: 'The attestations are kept in {0}, a separate referrer repository (as Docker Scout keeps them for hardened images), not next to the image.',
   referrerRepositoryInvalid: 'The referrer repository "{0}" for "{1}" is not a registry host or a host with a repository path, e.g. registry.scout.docker.com/myorg.',
+  registryCaUnreadable: 'Cannot read the CA certificate file {0}: {1}',
   referrerRepositoryInvalidKey: 'The key "{0}" of imageProvenance.referrerRepositories is not a registry host or a host with a repository path, e.g. docker.io/myorg.',
+
+  // Verifying an image's content (src/registry/verifyContent.ts)
+  verifyWhatLayer: 'Layer {0} of {1} ({2})',
+  verifyWhatConfig: 'The config of {0} ({1})',
+  verifySinglePlatform: 'single-platform image',
+  verifyRedirected: '{0} (redirected to {1})',
+  verifyDigestMismatch:
+    '{0}: {1} served bytes that hash to {2}. BuildKit fails on such a blob with "unexpected commit digest {2}, expected {3}" (containerd checks every blob it writes). {4}',
+  verifySizeMismatch: '{0}: {1} served {2} bytes, not the {3} the manifest names. BuildKit fails on such a blob with "unexpected commit size {2}, expected {3}". {4}',
+  verifySizeOverflow: '{0}: {1} kept sending past the {2} bytes the manifest names (reading stopped there). BuildKit fails on such a blob with "unexpected commit size". {3}',
+  verifyCauseMirror: 'The mirror {0} serves altered or corrupt content: delete the blob from its storage (a pull-through cache fetches it again), or take the mirror out of the registry settings until it is fixed.',
+  verifyCauseRegistry: 'The registry itself served it: the blob it stores is corrupt, or a proxy between here and {0} rewrites responses.',
+  verifyBlobFailed: '{0} could not be read: {1}',
+  verifyManifestFailed: 'The manifest of {0} could not be read: {1}',
+  verifyForeignLayer: 'not verified: a foreign layer ({0}), which registries do not hold',
+  verifySummaryMatch: '{0}: all {1} blobs ({2}) of {3} match the digests and sizes their manifests name.',
+  verifySummaryMismatch: '{0}: {1} of {2} blobs of {3} do not match their manifests or could not be read.',
 
   // Comparing two digests of an image
   compareNoSbomOld: 'The old image has no SBOM for this platform, so its packages cannot be compared.',

@@ -12,7 +12,7 @@ import type { CredentialStore } from './credentials';
 import { RegistryError, redactUrl } from './errors';
 import { MANIFEST_MEDIA_TYPES, MEDIA_TYPES, ManifestFormatError, parseManifest, sha256Digest, verifyDigest, type Descriptor, type ParsedManifest } from './manifest';
 import { hostSettings, mirrorHost, type RegistrySettings } from './settings';
-import { Transport, header, type TransportResponse } from './transport';
+import { Transport, header, type TransportRequest, type TransportResponse } from './transport';
 
 export interface ResolvedDigest {
   digest: string;
@@ -238,6 +238,26 @@ export class RegistryClient {
           return bytes;
         }),
     );
+  }
+
+  /**
+   * GET a blob by digest and hand its body to `consume` as it arrives, never keeping or caching it: for checking
+   * content too large to hold (`image-provenance verify`). The bytes are not verified here; that is the
+   * consumer's to do. Mirrors first, as for every pull: the host that answered (and, when it redirected, where
+   * the bytes came from) is returned so a mismatch can be put on the host that served it.
+   */
+  async streamBlob(ref: ImageRef, digest: string, consume: (body: AsyncIterable<Uint8Array>) => Promise<void>, options: { signal?: AbortSignal } = {}): Promise<{ host: string; servedFrom: string; mirror: boolean }> {
+    const image = familiarName(ref);
+    const signal = options.signal ?? new AbortController().signal;
+    if (signal.aborted) throw cancelled(image, registryApiHost(ref));
+    refuseInvalid(ref, image);
+    refuseDigest(ref, image, digest);
+    return this.viaHosts(ref, image, signal, async (target) => {
+      const what = `blob ${digest}`;
+      const response = await this.registryRequest(target, ref, 'GET', `blobs/${digest}`, { maxBytes: 0, what, signal, consumeBody: consume });
+      if (response.status !== 200) throw this.statusError(target, response, what);
+      return { host: target.apiHost, servedFrom: response.url.host, mirror: target.mirror };
+    });
   }
 
   /**
@@ -479,7 +499,7 @@ export class RegistryClient {
     ref: ImageRef,
     method: 'GET' | 'HEAD',
     rest: string,
-    options: { accept?: string; maxBytes: number; what: string; signal: AbortSignal },
+    options: { accept?: string; maxBytes: number; what: string; signal: AbortSignal; consumeBody?: TransportRequest['consumeBody'] },
   ): Promise<TransportResponse> {
     const url = new URL(`/v2/${ref.repository}/${rest}`, target.base);
     const scope = pullScope(ref.repository);
@@ -491,6 +511,7 @@ export class RegistryClient {
         ...(authorization !== undefined && { authorization }),
         insecure: target.insecure,
         maxBytes: options.maxBytes,
+        ...(options.consumeBody !== undefined && { consumeBody: options.consumeBody }),
         signal: options.signal,
         image: target.image,
         host: target.apiHost,

@@ -1,6 +1,9 @@
 // What the user can configure about talking to registries. Plain data: the VS Code edge reads its
-// settings (and `http.proxy`, HTTPS_PROXY, NO_PROXY) into this shape; the core never reads the
+// settings (and `http.proxy`, HTTPS_PROXY, NO_PROXY) into this shape, the command-line tool the same
+// settings from `.vscode/settings.json`, both through readRegistrySettingValues; the core never reads the
 // environment itself, so tests configure it explicitly.
+
+import { message, Messages, type Message } from '../model/messages';
 
 export interface RegistryHostSettings {
   /** TLS without certificate verification (a self-signed registry). */
@@ -60,4 +63,63 @@ export function mirrorHost(entry: string): { host: string; http: boolean } {
   const rest = match ? trimmed.slice(match[0].length) : trimmed;
   const slash = rest.indexOf('/');
   return { host: slash < 0 ? rest : rest.slice(0, slash), http: match?.[1]?.toLowerCase() === 'http' };
+}
+
+/** The `imageProvenance.registry.*` settings as written (any JSON: a settings file may hold anything). */
+export interface RegistrySettingValues {
+  readonly hosts?: unknown;
+  /** Paths of PEM files. */
+  readonly caCertificates?: unknown;
+  readonly maxConcurrentRequests?: unknown;
+  readonly timeoutSeconds?: unknown;
+}
+
+/**
+ * The settings the extension and the command-line tool share, in the client's shape: ill-typed values fall back
+ * to the defaults, ill-typed host entries are dropped; a CA file that cannot be read is a problem naming its path
+ * (a path is not a secret), and the others still apply.
+ */
+export function readRegistrySettingValues(
+  values: RegistrySettingValues,
+  readFile: (path: string) => string,
+): { settings: Pick<RegistrySettings, 'hosts' | 'caCertificates' | 'maxConcurrentPerHost' | 'timeoutMs'>; problems: Message[] } {
+  const problems: Message[] = [];
+  const caCertificates: string[] = [];
+  for (const path of Array.isArray(values.caCertificates) ? values.caCertificates : []) {
+    if (typeof path !== 'string' || !path) continue;
+    try {
+      caCertificates.push(readFile(path));
+    } catch (error) {
+      problems.push(message(Messages.registryCaUnreadable, path, (error as NodeJS.ErrnoException).code ?? String(error)));
+    }
+  }
+  return {
+    settings: {
+      hosts: registryHostSettings(values.hosts),
+      caCertificates,
+      maxConcurrentPerHost: positive(values.maxConcurrentRequests, DEFAULT_REGISTRY_SETTINGS.maxConcurrentPerHost),
+      timeoutMs: positive(values.timeoutSeconds, DEFAULT_REGISTRY_SETTINGS.timeoutMs / 1000) * 1000,
+    },
+    problems,
+  };
+}
+
+function positive(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+/** `{ "docker.io": { "mirrors": ["mirror.local:5000"] }, "mirror.local:5000": { "http": true } }`, ill-typed entries dropped. */
+function registryHostSettings(value: unknown): Record<string, RegistryHostSettings> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+  const hosts: Record<string, RegistryHostSettings> = {};
+  for (const [host, entry] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof entry !== 'object' || entry === null) continue;
+    const { mirrors, http, insecure } = entry as Record<string, unknown>;
+    hosts[host] = {
+      ...(Array.isArray(mirrors) ? { mirrors: mirrors.filter((m): m is string => typeof m === 'string' && m !== '') } : {}),
+      ...(http === true ? { http: true } : {}),
+      ...(insecure === true ? { insecure: true } : {}),
+    };
+  }
+  return hosts;
 }

@@ -24,6 +24,11 @@ export interface TransportRequest {
   insecure?: boolean;
   /** Cap for a 2xx body; more is 'tooLarge'. */
   maxBytes: number;
+  /**
+   * Reads a 2xx body itself instead of it being kept (`bytes` is then empty, and `maxBytes` is the reader's to
+   * enforce): a layer streamed through a hash. Called again, from the start, for each retried attempt.
+   */
+  consumeBody?: (body: AsyncIterable<Uint8Array>) => Promise<void>;
   signal?: AbortSignal | undefined;
   /** For errors: the familiar image text, the registry (or mirror) host, and what was asked for ("the manifest"). */
   image: string;
@@ -205,6 +210,13 @@ export class Transport {
         let bytes: Uint8Array;
         if (method === 'HEAD') {
           await this.readStatusBody(response, method, url);
+          bytes = new Uint8Array(0);
+        } else if (status >= 200 && status < 300 && req.consumeBody !== undefined) {
+          try {
+            await req.consumeBody(response.body as AsyncIterable<Uint8Array>);
+          } finally {
+            destroyBody(response.body);
+          }
           bytes = new Uint8Array(0);
         } else if (status >= 200 && status < 300) {
           bytes = await readCapped(response, req, url, this.settings.timeoutMs);

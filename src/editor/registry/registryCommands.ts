@@ -22,7 +22,7 @@ export interface ImageCommandDeps {
 }
 
 /** An image as the registry describes it; `platform` when a platform row was chosen. */
-interface ImageTarget {
+export interface ImageTarget {
   readonly ref: ImageRef;
   readonly details: ImageDetails;
   readonly platform?: string;
@@ -32,7 +32,7 @@ interface ImageTarget {
  * The image a command acts on: the row it was run on; from the palette, the image under the cursor (as
  * Pin finds it), else the row selected in the Images view. Looked up first if the view has not yet.
  */
-async function imageTarget(deps: ImageCommandDeps, node: TreeNode | undefined, none: string): Promise<ImageTarget | undefined> {
+export async function imageTarget(deps: ImageCommandDeps, node: TreeNode | undefined, none: string): Promise<ImageTarget | undefined> {
   const editor = vscode.window.activeTextEditor;
   const row = node ?? (editor && deps.index.has(editor.document.uri.toString()) ? undefined : deps.treeView.selection[0]);
   let use: ImageUse | undefined;
