@@ -11,7 +11,7 @@ import type { BuildFileIndex } from '../../workspace/buildFileIndex';
 import { readPinSettings, SECTION } from '../config';
 import { Commands } from '../context';
 import { localize } from '../localize';
-import type { ImageResolver } from '../registry/imageResolver';
+import type { ImageResolver } from '../../workspace/imageResolver';
 import { toRange } from '../tree/nodes';
 import { targetOf } from './pinCommands';
 import type { UseTarget } from './pinner';

@@ -14,7 +14,7 @@ import { readPinSettings } from '../config';
 import { Commands } from '../context';
 import { describeCompanionRefusal, describeFailure, describeReason } from '../localize';
 import type { ComparedPin } from '../panel/comparePanel';
-import type { ImageResolver } from '../registry/imageResolver';
+import type { ImageResolver } from '../../workspace/imageResolver';
 import { toRange } from '../tree/nodes';
 import type { WorkspaceIndexer } from '../workspaceIndexer';
 
