@@ -277,6 +277,11 @@ export class RegistryClient {
   }
 
   /** Closes undici's connection pools. */
+  /** Asks hosts found unreachable again on the next request (the user retries: the network may be back). */
+  forgetUnreachable(): void {
+    this.transport.forgetUnreachable();
+  }
+
   async close(): Promise<void> {
     await this.transport.close();
   }

@@ -39,7 +39,7 @@ export interface LookupBatch {
   readonly failed: number;
   /** Images whose last lookup failed, in this batch or before (shown until retried). */
   readonly failing: number;
-  /** Registries found unreachable: their other lookups failed at once instead of each waiting out its timeout. */
+  /** Hosts that could not be reached (offline, DNS, timeout): the client failed their other requests at once. */
   readonly unreachable: readonly string[];
 }
 
@@ -55,10 +55,7 @@ export type DescribeImage = (client: RegistryClient, ref: ImageRef, signal?: Abo
 /** Index changes come in bursts (a scan, typing): look for new images once per burst. */
 const COLLECT_DELAY_MS = 200;
 
-/**
- * Failures that say the registry cannot be reached at all: offline, its name does not resolve, it does not
- * answer within the timeout. Asking it for the next image would only wait as long again.
- */
+/** Failures that say a host could not be reached, for the batch's summary. */
 const UNREACHABLE: ReadonlySet<RegistryErrorKind> = new Set(['network', 'timeout']);
 
 export class ImageResolver implements Disposable {
@@ -81,12 +78,8 @@ export class ImageResolver implements Disposable {
   private aborter = new AbortController();
   private running = 0;
   private finishedAll: (() => void) | undefined;
-  /** Counts since the last time nothing was running. */
-  private batch = { looked: 0, failed: 0 };
-  /** Lookups in flight by image, each with its own abort (a registry found unreachable ends its others). */
-  private readonly inFlight = new Map<string, { readonly registry: string; readonly aborter: AbortController }>();
-  /** Registries that could not be reached, with the failure that said so; asked again on retry or reset. */
-  private readonly unreachable = new Map<string, RegistryError>();
+  /** Counts since the last time nothing was running, and the hosts that could not be reached. */
+  private batch = newBatch();
   private client: Promise<RegistryClient> | undefined;
   /** Registries are asked only while someone looks: the view is visible, or an editor shows the image (`request`). */
   private active = false;
@@ -137,8 +130,6 @@ export class ImageResolver implements Disposable {
     try {
       const details = await this.describe(await this.registry, ref, signal);
       this.logResolved(ref, details);
-      // Asked on purpose, and it answered: its other images are worth asking again.
-      this.unreachable.delete(ref.registry);
       if (!generation.aborted) this.results.set(key, { state: 'resolved', details });
       return details;
     } catch (error) {
@@ -233,7 +224,7 @@ export class ImageResolver implements Disposable {
 
   /** Tries failed images again (when the network is back). */
   retry(): void {
-    this.unreachable.clear();
+    void this.client?.then((client) => client.forgetUnreachable(), () => undefined);
     const failed = [...this.results].filter(([, result]) => result.state === 'failed').map(([key]) => key);
     for (const key of failed) this.results.delete(key);
     // Images whose attestations could not be read: their rows ask again when redrawn.
@@ -250,7 +241,6 @@ export class ImageResolver implements Disposable {
     this.aborter.abort();
     this.aborter = new AbortController();
     void this.closeClient();
-    this.unreachable.clear();
     this.results.clear();
     this.summaries.clear();
     this.settled.clear();
@@ -307,36 +297,30 @@ export class ImageResolver implements Disposable {
     const batch = this.batch;
     await this.whenIdle();
     const failing = [...this.results.values()].filter((result) => result.state === 'failed').length;
-    return { ...batch, failing, unreachable: [...this.unreachable.keys()] };
+    return { looked: batch.looked, failed: batch.failed, failing, unreachable: [...batch.unreachable] };
   }
 
   private async resolve(key: string, ref: ImageRef): Promise<void> {
     this.results.set(key, { state: 'pending' });
-    if (this.running++ === 0) this.batch = { looked: 0, failed: 0 };
+    if (this.running++ === 0) this.batch = newBatch();
     const batch = this.batch;
     const { signal } = this.aborter;
     // Its own signal, told by the generation's one listener: lookups by the hundred share the generation,
     // and each request of a lookup listens to the signal it is given.
     const aborter = new AbortController();
     const stop = onAbort(signal, () => aborter.abort());
-    this.inFlight.set(key, { registry: ref.registry, aborter });
     try {
-      const down = this.unreachable.get(ref.registry);
-      if (down) throw notAsked(ref, down);
       const details = await this.describe(await this.registry, ref, aborter.signal);
       this.logResolved(ref, details);
       if (!signal.aborted) this.results.set(key, { state: 'resolved', details });
     } catch (error) {
-      const down = this.unreachable.get(ref.registry);
-      // Ended because another image found its registry unreachable: that failure is this one's too.
-      const failure = down && aborter.signal.aborted && !signal.aborted ? notAsked(ref, down) : asRegistryError(error, ref);
-      if (!down && UNREACHABLE.has(failure.kind) && !signal.aborted) this.markUnreachable(ref.registry, failure);
+      const failure = asRegistryError(error, ref);
       this.logFailed(failure);
       batch.failed++;
+      if (UNREACHABLE.has(failure.kind)) batch.unreachable.add(failure.host);
       if (!signal.aborted) this.results.set(key, { state: 'failed', error: failure });
     } finally {
       stop();
-      this.inFlight.delete(key);
       batch.looked++;
       this.running--;
       if (!signal.aborted) this.changed.fire([key]);
@@ -346,15 +330,6 @@ export class ImageResolver implements Disposable {
         finished?.();
       }
     }
-  }
-
-  /**
-   * Offline, every lookup would wait for its own DNS failure or timeout, a few at a time per host: the view's
-   * progress ran for many minutes. One failure of that kind ends the registry's other lookups now.
-   */
-  private markUnreachable(registry: string, failure: RegistryError): void {
-    this.unreachable.set(registry, failure);
-    for (const lookup of this.inFlight.values()) if (lookup.registry === registry) lookup.aborter.abort();
   }
 
   /** Digests, hosts and the registry's own error texts: none of them holds a credential (see registry/errors.ts). */
@@ -389,10 +364,8 @@ function loadSummary(): typeof import('../attest/summary') {
   return require('../attest/summary') as typeof import('../attest/summary');
 }
 
-/** A lookup not made (or ended) because its registry could not be reached for another image. */
-function notAsked(ref: ImageRef, down: RegistryError): RegistryError {
-  const image = familiarName(ref);
-  return new RegistryError(down.kind, image, down.host, `${image}: not looked up: ${down.message}`);
+function newBatch() {
+  return { looked: 0, failed: 0, unreachable: new Set<string>() };
 }
 
 /** Anything else thrown is a bug of ours; it still shows on the image, not as an unhandled rejection. */
