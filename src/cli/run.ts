@@ -2,11 +2,12 @@
 // stack trace; usage errors repeat the command's usage line and exit 2.
 
 import { attestationsCommand } from './attestations';
+import { pinCommand } from './pin';
 import { EXIT, UsageError, type CliCommand, type CliIo } from './command';
 
 export { EXIT, type CliIo } from './command';
 
-const COMMANDS: readonly CliCommand[] = [attestationsCommand];
+const COMMANDS: readonly CliCommand[] = [attestationsCommand, pinCommand];
 
 export const USAGE = `Usage: image-provenance <command> [options]
 

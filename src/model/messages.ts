@@ -136,6 +136,7 @@ export const Messages = {
   pinDigestOnly: 'it is pinned by digest alone: there is no tag to update it from',
   pinTagNotLookedUp: 'the tag could not be looked up',
   pinTagNotCompared: 'the tag could not be compared with the pin',
+  pinNoSuchPlatform: 'it has no {0} image (it has {1})',
   pinLookupFailed: 'lookup failed',
   pinRegistryFailure: '{0}',
   pinRefusalInvalidDigest: '"{0}" is not a sha256 digest.',

@@ -7,7 +7,7 @@ import { Messages, formatMessage, message, type Message } from '../model/message
 import { withoutDigest, shortDigest, type ImageRef } from '../reference/imageReference';
 import { RegistryError } from '../registry/errors';
 import type { ImageDetails, PlatformImage } from '../registry/imageDetails';
-import { pinStatus, type PinTarget } from './pinStatus';
+import { pinStatus, samePlatform, type PinTarget } from './pinStatus';
 
 /** The registry, as pinning needs it. */
 export interface PinLookups {
@@ -81,20 +81,31 @@ async function choose(ref: ImageRef, choice: DigestChoice, lookups: PinLookups, 
  * For a bulk run, verified: the tag's digest for an unpinned image (`pin`), the update for a stale pin
  * (`update`); undefined when the pin is current.
  */
-export async function bulkDigest(ref: ImageRef, mode: BulkMode, lookups: PinLookups, signal?: AbortSignal): Promise<PinTarget | undefined> {
-  const target = await bulkChoice(ref, mode, lookups, signal);
+export async function bulkDigest(ref: ImageRef, mode: BulkMode, lookups: PinLookups, signal?: AbortSignal, platform?: string): Promise<PinTarget | undefined> {
+  const target = await bulkChoice(ref, mode, lookups, signal, platform);
   if (target) await lookups.verify(ref, target.digest, signal);
   return target;
 }
 
-async function bulkChoice(ref: ImageRef, mode: BulkMode, lookups: PinLookups, signal?: AbortSignal): Promise<PinTarget | undefined> {
+async function bulkChoice(ref: ImageRef, mode: BulkMode, lookups: PinLookups, signal?: AbortSignal, platform?: string): Promise<PinTarget | undefined> {
   const details = await lookups.describe(ref, signal);
-  if (mode === 'pin') return { digest: details.digest };
+  if (mode === 'pin') return platform === undefined ? { digest: details.digest } : platformImage(details, platform);
   const status = pinStatus(ref, { state: 'resolved', details });
   if (status.kind === 'current') return undefined;
   if (status.kind !== 'stale') throw details.tagError ?? new PinLookupError(message(Messages.pinTagNotCompared));
   if (!status.update) throw new PinLookupError(message(Messages.pinTagLacksPlatform, shortDigest(status.tagDigest), status.platform ?? '?'));
   return status.update;
+}
+
+/**
+ * One platform's image of an index (`linux/arm64` matches `linux/arm64/v8`, as containerd's defaults have it);
+ * a single-platform image is what every platform pulls.
+ */
+function platformImage(details: ImageDetails, platform: string): PinTarget {
+  if (details.kind === 'image') return { digest: details.digest, ...(details.platforms[0] && { platform: details.platforms[0].platform }) };
+  const image = details.platforms.find((p) => samePlatform(p.platform, platform));
+  if (!image) throw new PinLookupError(message(Messages.pinNoSuchPlatform, platform, details.platforms.map((p) => p.platform).join(', ')));
+  return { digest: image.digest, platform: image.platform };
 }
 
 /** `pin`: every unpinned image (Pin All); `update`: only pins the tag has moved away from (Update Stale Pins). */

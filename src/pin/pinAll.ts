@@ -55,6 +55,8 @@ export interface BulkOptions {
   readonly argSetting: ArgPinForm | 'ask';
   /** The uses in scope (a file's Pin All: those whose pin is written in that file); default every use. */
   readonly inScope?: (use: ImageUse, file: BuildFile) => boolean;
+  /** Pin runs: each image's image for this platform (`os/arch[/variant]`) instead of its index. */
+  readonly platform?: string;
 }
 
 /** What the lookups found: a verified digest per image (none for a current pin), or why there is none. */
@@ -95,7 +97,7 @@ export async function lookUpBulk(
   const refs = [...wanted.entries()];
   await forEachLimited(refs, LOOKUP_CONCURRENCY, async ([key, ref]) => {
     try {
-      const target = await bulkDigest(ref, options.mode, lookups, run.signal);
+      const target = await bulkDigest(ref, options.mode, lookups, run.signal, options.platform);
       if (target) targets.set(key, target);
     } catch (error) {
       failures.set(key, {
