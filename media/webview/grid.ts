@@ -118,6 +118,11 @@ export class VirtualGrid {
     this.render();
   }
 
+  /** Reads the cells on screen again (rows that arrived since they were drawn). */
+  refresh(): void {
+    this.render();
+  }
+
   setSort(column: number, direction: SortDirection): void {
     this.headers.forEach((header, c) => {
       if (header.hasAttribute('aria-sort')) header.setAttribute('aria-sort', c === column ? direction : 'none');

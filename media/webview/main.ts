@@ -40,7 +40,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       showCompare(root, message.comparison, message.labels, message.selected);
       return;
     case 'rows':
-      sbomRows(message.sbom, message.table);
+      sbomRows(message.sbom, message.window);
       return;
     default:
       unhandled(message);

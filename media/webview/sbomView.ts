@@ -1,14 +1,15 @@
 // The SBOM tab: one platform's SBOM documents (a picker naming each one's scope when there are several), the
 // packages of the chosen one in a virtualized grid with search, type and license filters and sortable columns, the
 // license chart, files and relationships when the document has them, and the exports. The rows come from the host
-// on request (`requestRows`), once per document and only once the tab is on screen; everything after that runs
-// here, on the columns (src/panel/sbomTable.ts). Registry text is set as text only.
+// on request (`requestRows`), once per document and only once the tab is on screen, in windows: the first screen's
+// at once, the rest a window at a time, each asked for once the one before is drawn (GrowingTable); everything
+// after that runs here, on the columns (src/panel/sbomTable.ts). Registry text is set as text only.
 //
 // State the page shows for whoever watches it: the packages grid carries `data-shown` (rows shown after the last
-// search, filter or sort, set once they are drawn) and `data-total`.
+// search, filter or sort, set once they are drawn), `data-total`, and `data-complete` (every window in).
 
 import type { PanelLabels, PlatformOverview, SbomOverview } from '../../src/panel/protocol';
-import { PackageRows, type PackageColumn, type PackageQuery, type SbomLabels, type SbomTable } from '../../src/panel/sbomTable';
+import { GrowingTable, PackageRows, type PackageColumn, type PackageQuery, type SbomLabels, type SbomTableWindow } from '../../src/panel/sbomTable';
 import { element, fill } from './dom';
 import { VirtualGrid, type GridColumn } from './grid';
 import { post } from './host';
@@ -28,12 +29,14 @@ export function sbomTab(entry: PlatformOverview, labels: PanelLabels): HTMLEleme
 }
 
 /** The host's `rows` message. */
-export function sbomRows(sbom: string, table: SbomTable): void {
-  tab.rows(sbom, table);
+export function sbomRows(sbom: string, window: SbomTableWindow): void {
+  tab.rows(sbom, window);
 }
 
 class SbomTab {
-  private readonly tables = new Map<string, SbomTable>();
+  private readonly tables = new Map<string, GrowingTable>();
+  /** The drawn table's answer to a window: its rows read again, and the next window asked for. */
+  private grew: (() => void) | undefined;
   private shown: string | undefined;
   private body: HTMLElement | undefined;
   private labels: SbomLabels | undefined;
@@ -71,8 +74,19 @@ class SbomTab {
     this.visible.observe(container);
   }
 
-  /** The host's answer to `requestRows`: drawn if that document is still the one shown. */
-  rows(sbom: string, table: SbomTable): void {
+  /**
+   * The host's answer to `requestRows`. The first window is drawn at once if that document is still the one
+   * shown; each later one fills in its rows, and the next is asked for once the page has drawn them.
+   */
+  rows(sbom: string, window: SbomTableWindow): void {
+    const known = this.tables.get(sbom);
+    if (known) {
+      if (!known.add(window)) return;
+      if (sbom === this.shown) this.grew?.();
+      return;
+    }
+    const table = GrowingTable.from(window);
+    if (!table) return;
     this.tables.set(sbom, table);
     if (sbom === this.shown && this.body && this.labels) this.draw(sbom, table, this.body, this.labels);
   }
@@ -86,6 +100,7 @@ class SbomTab {
   private open(sbom: string, body: HTMLElement): void {
     for (const grid of this.grids) grid.dispose();
     this.grids = [];
+    this.grew = undefined;
     this.shown = sbom;
     const known = this.tables.get(sbom);
     if (known) return this.draw(sbom, known, body, this.labels!);
@@ -93,10 +108,10 @@ class SbomTab {
     post({ type: 'requestRows', sbom });
   }
 
-  private draw(sbom: string, table: SbomTable, body: HTMLElement, labels: SbomLabels): void {
+  private draw(sbom: string, table: GrowingTable, body: HTMLElement, labels: SbomLabels): void {
     for (const grid of this.grids) grid.dispose();
     this.grids = [];
-    const rows = new PackageRows(table.packages);
+    let rows = new PackageRows(table.packages);
     const c = table.packages;
     /** The rows shown, as indexes into the columns. */
     let view: Uint32Array = new Uint32Array(0);
@@ -134,16 +149,18 @@ class SbomTab {
     this.grids.push(grid);
     grid.element.dataset['total'] = String(rows.count);
 
-    const apply = () => {
+    const query = (): PackageQuery => {
       const type = choice(typeSelect.select.value);
       const license = choice(licenseSelect.select.value);
-      const query: PackageQuery = {
+      return {
         text: search.value,
         ...(type !== undefined && { type }),
         ...(license !== undefined && { license }),
         ...(sorted && { sort: { column: PACKAGE_COLUMNS[sorted.column]!, descending: sorted.descending } }),
       };
-      view = rows.select(query);
+    };
+    const apply = () => {
+      view = rows.select(query());
       grid.setRows(view.length);
       count.textContent = fill(labels.shownOf, view.length.toLocaleString(), rows.count.toLocaleString());
       grid.element.dataset['shown'] = String(view.length);
@@ -191,13 +208,32 @@ class SbomTab {
       parts.push(chart);
     }
     parts.push(grid.element, exports);
-    if (table.files) parts.push(this.extra(labels.files, table.files.path.length, 'files', [labels.path, labels.layer], [table.files.path, table.files.layer]));
-    const r = table.relationships;
-    if (r) parts.push(this.extra(labels.relationships, r.type.length, 'relationships', [labels.from, labels.relationship, labels.to], [r.from, r.type, r.to]));
     body.replaceChildren(...parts);
     apply();
-    // The first search's lower-cased text is built while the page is idle, not on the first key.
-    requestIdleCallback(() => rows.prepareSearch(), { timeout: 2000 });
+
+    // The rest of the rows, a window at a time, each asked for once the page has drawn the one before.
+    const loaded = () => {
+      grid.element.dataset['complete'] = String(table.complete);
+      if (!table.complete) {
+        afterPaint(() => post({ type: 'requestRows', sbom, start: table.next }));
+        return;
+      }
+      if (table.files) body.append(this.extra(labels.files, table.files.path.length, 'files', [labels.path, labels.layer], [table.files.path, table.files.layer]));
+      const r = table.relationships;
+      if (r) body.append(this.extra(labels.relationships, r.type.length, 'relationships', [labels.from, labels.relationship, labels.to], [r.from, r.type, r.to]));
+      // The first search's lower-cased text is built while the page is idle, not on the first key.
+      requestIdleCallback(() => rows.prepareSearch(), { timeout: 2000 });
+    };
+    this.grew = () => {
+      // What PackageRows built from the rows before (search text, orders) is built again when next needed.
+      rows = new PackageRows(table.packages);
+      const { text, type, license, sort } = query();
+      // All rows in the document's order are still the same positions: only their cells are read again.
+      if (text.trim() === '' && type === undefined && license === undefined && sort === undefined) grid.refresh();
+      else apply();
+      loaded();
+    };
+    loaded();
   }
 
   /** Files or relationships: a grid of their own, built when first opened. */
@@ -216,6 +252,11 @@ class SbomTab {
     );
     return details;
   }
+}
+
+/** Runs `then` after the next frame is drawn. */
+function afterPaint(then: () => void): void {
+  requestAnimationFrame(() => setTimeout(then, 0));
 }
 
 /** `''`: any; `none`; else an index into the values. */

@@ -104,23 +104,25 @@ function fromSpdx(doc: JsonObject): Sbom {
       }),
     );
   }
-  const described = spdxDescribed(doc, relationshipsOf(doc));
+  const relationships = relationshipsOf(doc);
+  const described = spdxDescribed(doc, relationships);
   const files = arrayField(doc, 'files').flatMap((f): SbomFile[] => {
     const path = isObject(f) ? stringField(f, 'fileName') : undefined;
     if (path === undefined) return [];
     const layer = /^layerID: (\S+)$/.exec(stringField(f as JsonObject, 'comment') ?? '')?.[1];
     return [layer ? { path, layerDigest: layer } : { path }];
   });
-  const relationships = relationshipsOf(doc);
   purls.report(warnings);
   if (unnamed > 0) warnings.push(message(Messages.sbomPackagesWithoutName, unnamed));
-  const isRoot = (p: SbomPackage) => p.id !== undefined && described.has(p.id);
+  const describes: SbomPackage[] = [];
+  const contents: SbomPackage[] = [];
+  for (const p of packages) (p.id !== undefined && described.has(p.id) ? describes : contents).push(p);
   return compact({
     format: 'spdx',
     specVersion,
     name: stringField(doc, 'name'),
-    describes: packages.filter(isRoot),
-    packages: packages.filter((p) => !isRoot(p)),
+    describes,
+    packages: contents,
     files,
     relationships,
     warnings,
@@ -211,20 +213,23 @@ class PurlReader {
   private invalid = 0;
   private firstInvalid = '';
 
+  /** The package with only the fields that have a value (built so, not by deleting: 100,000 of them are read at once). */
   complete(p: Omit<SbomPackage, 'type' | 'purlParts'>): SbomPackage {
-    const pkg: SbomPackage = compact(p);
+    const pkg: SbomPackage = { name: p.name, licenses: p.licenses };
+    if (p.id !== undefined) pkg.id = p.id;
+    if (p.version !== undefined) pkg.version = p.version;
+    if (p.purl !== undefined) pkg.purl = p.purl;
+    if (p.supplier !== undefined) pkg.supplier = p.supplier;
     if (p.purl === undefined) return pkg;
     try {
       const parsed = PackageURL.fromString(p.purl);
       pkg.type = parsed.type;
-      pkg.purlParts = compact({
-        type: parsed.type,
-        namespace: parsed.namespace,
-        name: parsed.name,
-        version: parsed.version,
-        qualifiers: parsed.qualifiers ? { ...parsed.qualifiers } : undefined,
-        subpath: parsed.subpath,
-      });
+      const parts: PurlParts = { type: parsed.type, name: parsed.name };
+      if (parsed.namespace !== undefined) parts.namespace = parsed.namespace;
+      if (parsed.version !== undefined) parts.version = parsed.version;
+      if (parsed.qualifiers) parts.qualifiers = { ...parsed.qualifiers };
+      if (parsed.subpath !== undefined) parts.subpath = parsed.subpath;
+      pkg.purlParts = parts;
     } catch {
       if (this.invalid++ === 0) this.firstInvalid = p.purl;
     }

@@ -170,6 +170,8 @@ function readJson(bytes: Uint8Array, limits: StatementLimits): JsonRead {
     return fail(Messages.attestNotUtf8);
   }
   if (text.trim() === '') return fail(Messages.attestEmpty);
+  // Before parsing: nothing deeper than the limit is built, and the bytes are cheaper to scan than the tree.
+  if (nestingExceeds(bytes, limits.maxDepth)) return fail(Messages.attestTooDeep, limits.maxDepth);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -177,20 +179,26 @@ function readJson(bytes: Uint8Array, limits: StatementLimits): JsonRead {
     return fail(Messages.attestNotJson);
   }
   if (!isObject(value)) return fail(Messages.attestNotObject);
-  if (depthExceeds(value, limits.maxDepth)) return fail(Messages.attestTooDeep, limits.maxDepth);
   return { ok: true, value };
 }
 
-/** Iterative, so that the check itself cannot overflow the stack it protects. */
-function depthExceeds(root: unknown, maxDepth: number): boolean {
-  const stack: [unknown, number][] = [[root, 1]];
-  while (stack.length > 0) {
-    const [value, depth] = stack.pop()!;
-    if (depth > maxDepth) return true;
-    if (typeof value !== 'object' || value === null) continue;
-    for (const child of Array.isArray(value) ? value : Object.values(value)) {
-      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
-    }
+/**
+ * Whether JSON text nests arrays and objects deeper than `maxDepth` (the root object is level 1). Brackets inside
+ * strings do not count: a string's bytes are skipped to its closing quote, escapes included. On text that is
+ * not JSON the answer does not matter: JSON.parse refuses it next.
+ */
+function nestingExceeds(bytes: Uint8Array, maxDepth: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i];
+    if (inString) {
+      if (byte === 0x5c /* \ */) i++;
+      else if (byte === 0x22 /* " */) inString = false;
+    } else if (byte === 0x22) inString = true;
+    else if (byte === 0x7b /* { */ || byte === 0x5b /* [ */) {
+      if (++depth > maxDepth) return true;
+    } else if (byte === 0x7d /* } */ || byte === 0x5d /* ] */) depth--;
   }
   return false;
 }

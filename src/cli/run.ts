@@ -3,11 +3,13 @@
 
 import { attestationsCommand } from './attestations';
 import { pinCommand } from './pin';
+import { checkCommand } from './check';
+import { scanCommand } from './scan';
 import { EXIT, UsageError, type CliCommand, type CliIo } from './command';
 
 export { EXIT, type CliIo } from './command';
 
-const COMMANDS: readonly CliCommand[] = [attestationsCommand, pinCommand];
+const COMMANDS: readonly CliCommand[] = [attestationsCommand, checkCommand, scanCommand, pinCommand];
 
 export const USAGE = `Usage: image-provenance <command> [options]
 

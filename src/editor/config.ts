@@ -1,7 +1,9 @@
 // The extension's settings, read in one place.
 
 import * as vscode from 'vscode';
-import type { Level } from '../pin/pinDiagnostics';
+import { checkLevels, LEVELS, type Level } from '../checks/catalog';
+import { ignoredImagesMatcher } from '../checks/imageChecks';
+import type { CheckSettings } from '../checks/workspaceChecks';
 import type { ArgPinForm } from '../pin/planEdits';
 
 export const SECTION = 'imageProvenance';
@@ -44,8 +46,6 @@ export interface PinSettings {
 
 export type CodeLensMode = 'all' | 'actionable' | 'off';
 
-const LEVELS: readonly Level[] = ['error', 'warning', 'information', 'hint', 'off'];
-
 export function readPinSettings(scope?: vscode.ConfigurationScope): PinSettings {
   const config = vscode.workspace.getConfiguration(`${SECTION}.pinning`, scope);
   const level = (key: string, fallback: Level): Level => {
@@ -69,4 +69,17 @@ function codeLensMode(value: unknown): CodeLensMode {
 
 function oneOf<T extends string>(value: unknown, values: readonly T[]): T | undefined {
   return values.find((v) => v === value);
+}
+
+/**
+ * What the checks report, and how loudly: `imageProvenance.checks.severity` over the catalogue's defaults (the
+ * pinning severities where it says nothing), the allow-list, and the images to say nothing about.
+ */
+export function readCheckSettings(scope?: vscode.ConfigurationScope): CheckSettings {
+  const config = vscode.workspace.getConfiguration(SECTION, scope);
+  const pins = readPinSettings(scope);
+  const severity = config.get<unknown>('checks.severity', {});
+  const { levels } = checkLevels(typeof severity === 'object' && severity !== null ? (severity as Record<string, unknown>) : {}, { unpinned: pins.unpinnedSeverity, stalePin: pins.stalePinSeverity });
+  const ignored = ignoredImagesMatcher(pins.ignoredImages);
+  return { levels, allowedImages: config.get<unknown[]>('checks.allowedImages', []).filter((p): p is string => typeof p === 'string'), ...(ignored && { ignored }) };
 }

@@ -6,7 +6,8 @@ import type { BuildFileIndex } from '../workspace/buildFileIndex';
 import { localize } from './localize';
 import { toRange } from './tree/nodes';
 
-const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
+/** The model's severities as VS Code's: one map for every diagnostic the extension publishes. */
+export const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
   warning: vscode.DiagnosticSeverity.Warning,
   information: vscode.DiagnosticSeverity.Information,

@@ -157,6 +157,12 @@ export const Messages = {
   pinCauseNotWritten: 'could not be written',
   pinCauseFileChanged: 'the file changed meanwhile',
   pinSkipFileChanged: 'the file changed while the digests were looked up',
+  // Checks beyond pins (src/checks)
+  checkMissingSbom: "{0} has no SBOM attestation: what it contains cannot be listed without pulling it, and Docker Scout's supply chain attestations policy needs one.",
+  checkMissingProvenance: "{0} has no provenance attestation: where and from what it was built is not recorded, and Docker Scout shows \"No data\" for its base image.",
+  checkProvenanceMin: "{0} has mode=min provenance: build arguments, build steps and the Dockerfile are not recorded (buildx's default; build with --provenance=mode=max to record them).",
+  checkNotAllowed: "{0} comes from outside the allowed registries and repositories: {1}.",
+  checkDrift: "{0} was published from {1}@{2}, but the workspace now pins {3}: rebuild and push it to publish what the workspace pins.",
 
   // Attestations: reading a layer
   attestTooLarge: 'The attestation is {0} bytes, more than the {1} bytes this extension reads.',

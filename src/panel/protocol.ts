@@ -10,10 +10,10 @@
 import type { CompareLabels, ComparisonView } from './compare';
 import type { SbomExportFormat } from '../attest/sbomExport';
 import type { ProvenanceDetail, ProvenanceLabels } from './provenanceDetail';
-import type { SbomLabels, SbomTable } from './sbomTable';
+import type { SbomLabels, SbomTableWindow } from './sbomTable';
 
 /** Bumped when a message changes shape: a page of another version gets nothing. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** Bumped when PanelState changes shape: an older state is not restored. */
 export const PANEL_STATE_VERSION = 2;
@@ -138,8 +138,8 @@ export type HostMessage =
   | { readonly type: 'statement'; readonly platform: string; readonly json?: unknown; readonly text?: string }
   /** Compare mode: what changes from the old digest (the pin) to the new one (the tag's). */
   | { readonly type: 'compare'; readonly comparison: ComparisonView; readonly labels: CompareLabels; readonly selected?: string }
-  /** One SBOM document's rows, asked for by the page (`requestRows`): `sbom` is the layer digest naming it. */
-  | { readonly type: 'rows'; readonly sbom: string; readonly table: SbomTable };
+  /** A window of one SBOM document's rows, asked for by the page (`requestRows`): `sbom` is the layer digest naming it. */
+  | { readonly type: 'rows'; readonly sbom: string; readonly window: SbomTableWindow };
 
 /** What to show of an image: its Overview, the platform chosen (by digest) and the tab, both as last kept. */
 export interface ShowMessage {
@@ -162,8 +162,8 @@ export type PageMessage =
   | { readonly type: 'openImage'; readonly ref: string; readonly digest: string }
   /** The raw provenance statement of a platform, by its digest. */
   | { readonly type: 'requestStatement'; readonly platform: string }
-  /** The rows of an SBOM document the host showed, by its layer digest. */
-  | { readonly type: 'requestRows'; readonly sbom: string }
+  /** The rows of an SBOM document the host showed, by its layer digest: the first window, or the one from row `start` on. */
+  | { readonly type: 'requestRows'; readonly sbom: string; readonly start?: number }
   /** Save an SBOM document the host showed, in one of the export formats. */
   | { readonly type: 'exportSbom'; readonly sbom: string; readonly format: SbomExportFormat };
 
@@ -214,8 +214,11 @@ export function parsePageMessage(value: unknown): PageMessage | undefined {
     }
     case 'requestStatement':
       return hasExactly(value, ['type', 'platform']) && isDigest(value['platform']) ? { type, platform: value['platform'] } : undefined;
-    case 'requestRows':
-      return hasExactly(value, ['type', 'sbom']) && isDigest(value['sbom']) ? { type, sbom: value['sbom'] } : undefined;
+    case 'requestRows': {
+      const start = value['start'];
+      if (start === undefined) return hasExactly(value, ['type', 'sbom']) && isDigest(value['sbom']) ? { type, sbom: value['sbom'] } : undefined;
+      return hasExactly(value, ['type', 'sbom', 'start']) && isDigest(value['sbom']) && Number.isSafeInteger(start) && (start as number) >= 0 ? { type, sbom: value['sbom'], start: start as number } : undefined;
+    }
     case 'exportSbom': {
       const format = value['format'];
       return hasExactly(value, ['type', 'sbom', 'format']) && isDigest(value['sbom']) && (format === 'spdx' || format === 'cyclonedx' || format === 'csv') ? { type, sbom: value['sbom'], format } : undefined;

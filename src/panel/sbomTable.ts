@@ -1,9 +1,9 @@
 // The rows the panel's SBOM tab draws for one document, and the page's search, filters and sort over them. Pure:
 // no vscode, no node: (the page bundles this file).
 //
-// The table goes through postMessage, for up to 100,000 packages: it is columnar (one array of strings per
-// column, no object per row) and the few distinct ecosystems and license sets are sent once and referred to by
-// index. Measured on 100,000 synthetic packages under Node 22 (a busy machine): this form's JSON is 8.6 MB against
+// The table goes through postMessage, in windows of rows (tableWindow), for up to 100,000 packages: it is columnar
+// (one array of strings per column, no object per row) and the few distinct ecosystems and license sets are sent
+// once and referred to by index. Measured on 100,000 synthetic packages under Node 22 (a busy machine): this form's JSON is 8.6 MB against
 // 15 MB for an array of row objects, and a structured clone or a JSON round trip of it takes about half the time.
 
 import type { Sbom } from '../attest/sbom';
@@ -43,6 +43,117 @@ export interface SbomTable {
   readonly packages: PackageColumns;
   readonly files?: FileColumns;
   readonly relationships?: RelationshipColumns;
+}
+
+/** The package columns with a value per row. */
+export type PackageRowColumns = Pick<PackageColumns, 'name' | 'version' | 'purl' | 'supplier' | 'typeOf' | 'licenseSetOf'>;
+const ROW_COLUMNS = ['name', 'version', 'purl', 'supplier', 'typeOf', 'licenseSetOf'] as const satisfies readonly (keyof PackageRowColumns)[];
+
+/**
+ * Some rows of a table, as the host sends them: the page draws the first screen from the first window while the
+ * rest comes in windows it asks for, so 100,000 packages never travel in one message. The first window carries
+ * what names every row (the ecosystems, the license sets, the chart's counts) and the count of all the rows; the
+ * last carries the files and relationships.
+ */
+export interface SbomTableWindow {
+  /** The index of the window's first row among all of the table's rows. */
+  readonly start: number;
+  readonly total: number;
+  readonly rows: PackageRowColumns;
+  readonly names?: Omit<PackageColumns, keyof PackageRowColumns>;
+  readonly files?: FileColumns;
+  readonly relationships?: RelationshipColumns;
+}
+
+/** Rows in the first window: a tall screen of them and a Page Down, drawn while the rest is on its way. */
+export const FIRST_WINDOW_ROWS = 200;
+/** Rows in each later window: 100,000 packages come in five messages of under 2 MB, each asked for once the one before is in. */
+export const WINDOW_ROWS = 20_000;
+
+/** Rows `start` to `start + count` (at most) of a table. */
+export function tableWindow(table: SbomTable, start: number, count: number): SbomTableWindow {
+  const c = table.packages;
+  const total = c.name.length;
+  const end = Math.min(total, start + count);
+  const rows: PackageRowColumns = {
+    name: c.name.slice(start, end),
+    version: c.version.slice(start, end),
+    purl: c.purl.slice(start, end),
+    supplier: c.supplier.slice(start, end),
+    typeOf: c.typeOf.slice(start, end),
+    licenseSetOf: c.licenseSetOf.slice(start, end),
+  };
+  const names = { types: c.types, licenses: c.licenses, licenseCounts: c.licenseCounts, licenseSets: c.licenseSets };
+  return {
+    start,
+    total,
+    rows,
+    ...(start === 0 && { names }),
+    ...(end === total && table.files && { files: table.files }),
+    ...(end === total && table.relationships && { relationships: table.relationships }),
+  };
+}
+
+/**
+ * A table filled in window by window (the page's side of tableWindow): rows not yet arrived read as empty. The
+ * columns are the table's own, so a PackageRows over them sees each window once it is added.
+ */
+export class GrowingTable {
+  readonly packages: PackageColumns;
+  files: FileColumns | undefined;
+  relationships: RelationshipColumns | undefined;
+  private received = 0;
+
+  /** The table a first window starts; undefined for any other window. */
+  static from(first: SbomTableWindow): GrowingTable | undefined {
+    return first.start === 0 && first.names ? new GrowingTable(first, first.names) : undefined;
+  }
+
+  private constructor(first: SbomTableWindow, names: NonNullable<SbomTableWindow['names']>) {
+    const total = first.total;
+    this.packages = {
+      ...names,
+      // One more set, of no license, for the rows not yet arrived.
+      licenseSets: [...names.licenseSets, []],
+      name: new Array<string>(total).fill(''),
+      version: new Array<string>(total).fill(''),
+      purl: new Array<string>(total).fill(''),
+      supplier: new Array<string>(total).fill(''),
+      typeOf: new Array<number>(total).fill(-1),
+      licenseSetOf: new Array<number>(total).fill(names.licenseSets.length),
+    };
+    this.add(first);
+  }
+
+  get total(): number {
+    return this.packages.name.length;
+  }
+
+  /** Whether every row has arrived. */
+  get complete(): boolean {
+    return this.received >= this.total;
+  }
+
+  /** Where the next window starts. */
+  get next(): number {
+    return this.received;
+  }
+
+  /** Adds a window; false (and nothing changed) unless it is the next one of this table. */
+  add(window: SbomTableWindow): boolean {
+    const length = window.rows.name.length;
+    if (window.start !== this.received || window.total !== this.total || window.start + length > this.total) return false;
+    if (ROW_COLUMNS.some((column) => window.rows[column].length !== length)) return false;
+    for (const column of ROW_COLUMNS) {
+      const target = this.packages[column] as unknown[];
+      const values = window.rows[column];
+      for (let i = 0; i < length; i++) target[window.start + i] = values[i];
+    }
+    this.received += length;
+    if (window.files) this.files = window.files;
+    if (window.relationships) this.relationships = window.relationships;
+    return true;
+  }
 }
 
 /** The SBOM tab's words (beside PanelLabels'), localized by the host; `{0}`, `{1}` are filled by the page. */

@@ -5,7 +5,8 @@
 // Silenced per line by a comment `image-provenance: ignore` (or `ignore=unpinned,stale-pin`) on the line
 // above the image or, in YAML and HCL, at the end of its line; per workspace by settings.
 
-import type { BuildFile, Diagnostic, ImageUse, Severity } from '../model/buildFile';
+import { CheckIds, DEFAULT_LEVELS, type Level } from '../checks/catalog';
+import type { BuildFile, Diagnostic, ImageUse } from '../model/buildFile';
 import { pulledImage } from '../model/buildFile';
 import { LineIndex } from '../model/lineIndex';
 import { message, Messages } from '../model/messages';
@@ -14,22 +15,25 @@ import { familiarName, shortDigest, type ImageRef } from '../reference/imageRefe
 import { pinStatus, type PinStatus, type Resolution } from './pinStatus';
 
 export const PinCodes = {
-  unpinned: 'unpinned',
-  stale: 'stale-pin',
-  notFound: 'pin-not-found',
-  mismatch: 'pin-mismatch',
-  platform: 'platform-pin',
+  unpinned: CheckIds.unpinned,
+  stale: CheckIds.stalePin,
+  notFound: CheckIds.pinNotFound,
+  mismatch: CheckIds.pinMismatch,
+  platform: CheckIds.platformPin,
 } as const;
 export type PinCode = (typeof PinCodes)[keyof typeof PinCodes];
 
-/** A severity, or `off` for none at all. */
-export type Level = Severity | 'off';
+export type { Level } from '../checks/catalog';
 
 export interface PinDiagnosticOptions {
   /** For images not pinned (default `hint`). */
   readonly unpinned: Level;
   /** For pins the tag has moved away from (default `warning`). */
   readonly stale: Level;
+  /** For pinned digests the registry lacks, or serves other content for, and platform pins (defaults: the catalog's). */
+  readonly notFound?: Level;
+  readonly mismatch?: Level;
+  readonly platform?: Level;
   /** Images to say nothing about (a setting's patterns). */
   readonly ignored?: (ref: ImageRef) => boolean;
   /** The platforms the builds of this file target, when one of them targets several (Bake `platforms`). */
@@ -85,10 +89,10 @@ function findings(use: ImageUse, ref: ImageRef, status: PinStatus, resolution: R
       return [[PinCodes.stale, options.stale, m], ...platformFinding(use, ref, resolution, options)];
     }
     case 'notFound':
-      return [[PinCodes.notFound, 'error', message(Messages.pinNotFound, familiarName(ref, { withDigest: false }), status.error.host, ref.digest!)]];
+      return [[PinCodes.notFound, options.notFound ?? DEFAULT_LEVELS[PinCodes.notFound], message(Messages.pinNotFound, familiarName(ref, { withDigest: false }), status.error.host, ref.digest!)]];
     case 'mismatch': {
       const { details } = status.error;
-      return [[PinCodes.mismatch, 'error', message(Messages.pinMismatch, familiarName(ref, { withDigest: false }), status.error.host, details.expected ?? ref.digest!, details.actual ?? '?')]];
+      return [[PinCodes.mismatch, options.mismatch ?? DEFAULT_LEVELS[PinCodes.mismatch], message(Messages.pinMismatch, familiarName(ref, { withDigest: false }), status.error.host, details.expected ?? ref.digest!, details.actual ?? '?')]];
     }
     case 'current':
       return platformFinding(use, ref, resolution, options);
@@ -114,7 +118,7 @@ function platformFinding(use: ImageUse, ref: ImageRef, resolution: Resolution | 
   const several = platforms !== undefined && platforms.length > 1 && use.platform === undefined;
   if (!variable && !several) return [];
   const why = variable ? `--platform=${use.platform}` : platforms!.join(', ');
-  return [[PinCodes.platform, 'warning', message(Messages.pinPlatformInMultiPlatformBuild, familiarName(ref, { withDigest: false }), platform, why)]];
+  return [[PinCodes.platform, options.platform ?? DEFAULT_LEVELS[PinCodes.platform], message(Messages.pinPlatformInMultiPlatformBuild, familiarName(ref, { withDigest: false }), platform, why)]];
 }
 
 /** `sha256:` and the first 12 hex digits, as `docker images` shortens them, marked as cut. */

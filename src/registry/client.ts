@@ -109,6 +109,9 @@ export class RegistryClient {
   private readonly referrerLists = new Map<string, { referrers: Referrers; expiresAt: number }>();
   /** Which host served a digest this session, so cache hits can still say where content came from. */
   private readonly servedBy = new Map<string, string>();
+  /** Verified blobs not yet written to the content store: served from here meanwhile. */
+  private readonly storing = new Map<string, Uint8Array>();
+  private readonly writes = new Set<Promise<void>>();
   private readonly flights = new Flights();
 
   constructor(options: RegistryClientOptions) {
@@ -231,7 +234,7 @@ export class RegistryClient {
           if (!verifyDigest(bytes, digest)) {
             throw mismatch(target, response, `${image}: blob ${digest} from ${target.apiHost} hashes to ${hashLike(digest, bytes)} instead (a mirror or cache serving corrupt content, or a proxy that rewrites responses)`, digest, hashLike(digest, bytes));
           }
-          await this.cachePut(digest, bytes, target.apiHost);
+          this.storeLater(digest, bytes, target.apiHost);
           return bytes;
         }),
     );
@@ -276,13 +279,14 @@ export class RegistryClient {
     this.auth.clear();
   }
 
-  /** Closes undici's connection pools. */
   /** Asks hosts found unreachable again on the next request (the user retries: the network may be back). */
   forgetUnreachable(): void {
     this.transport.forgetUnreachable();
   }
 
+  /** Closes undici's connection pools, once the blobs being stored are written. */
   async close(): Promise<void> {
+    await Promise.all(this.writes);
     await this.transport.close();
   }
 
@@ -608,12 +612,31 @@ export class RegistryClient {
   }
 
   private async cacheGet(digest: string): Promise<Uint8Array | undefined> {
+    // A copy, as a content store gives: what one caller does to its bytes is not what the digest names.
+    const storing = this.storing.get(digest);
+    if (storing) return new Uint8Array(storing);
     try {
       return await this.cache.get(digest);
     } catch {
       // A cache that cannot answer is a miss.
       return undefined;
     }
+  }
+
+  /**
+   * A verified blob goes to the content store once its caller has it (the store hashes it again and writes it: a
+   * second or more for a 75 MB SBOM, which the panel waited for), and is served from memory until then.
+   */
+  private storeLater(digest: string, bytes: Uint8Array, host: string): void {
+    this.servedBy.set(digest, host);
+    this.storing.set(digest, bytes);
+    const write: Promise<void> = new Promise((next) => setTimeout(next, 0))
+      .then(() => this.cachePut(digest, bytes, host))
+      .finally(() => {
+        if (this.storing.get(digest) === bytes) this.storing.delete(digest);
+        this.writes.delete(write);
+      });
+    this.writes.add(write);
   }
 
   /** Only verified bytes get here; a store that fails to write costs a refetch later, not this request. */

@@ -80,6 +80,18 @@ describe('Attestation panel SBOM tab in the browser', function () {
     await grid.and(panel.locator(`[data-shown="${PACKAGES}"]`)).waitFor();
   });
 
+  it('brings the rows past the first screen in windows as the page asks: the last package is there at the end of the table', async () => {
+    const panel = webview();
+    const grid = panel.locator('.grid-packages');
+    await grid.and(panel.locator('[data-complete="true"]')).waitFor({ timeout: 60_000 });
+    await grid.focus();
+    await page.keyboard.press('End');
+    // manyPackages: 2999 ≡ 5 mod 6 is a Go module, `github.com/acme/${words[2999 mod 10]}-2999`, words[9] being log.
+    await panel.locator('.grid-packages .grid-row.focused', { hasText: 'github.com/acme/log-2999' }).waitFor();
+    assert.equal((await column(panel, 0)).at(-1), 'github.com/acme/log-2999');
+    await page.keyboard.press('Home');
+  });
+
   it('sorts by name both ways, and says so on the column header', async () => {
     const panel = webview();
     const name = panel.locator('.grid-packages [role="columnheader"]').first();

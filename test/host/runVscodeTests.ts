@@ -10,7 +10,8 @@ import { launchBrowser } from './browser';
 import { startTestRegistry } from './testRegistry';
 import { startVscodeServer } from './vscodeServer';
 
-const TIMEOUT_MS = 5 * 60_000;
+/** The whole tier (each test has its own 30 s): about 2 min on a quiet machine, over 5 min on a loaded one. */
+const TIMEOUT_MS = 10 * 60_000;
 
 export function payloadUrl(origin: string, workspace: string, extension: string, tests: string): string {
   const remote = (path: string) => `vscode-remote://${new URL(origin).host}${path}`;

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { diskContentStore } from '../../src/registry/contentStore';
+import { diskContentStore, memoryContentStore, type ContentStore } from '../../src/registry/contentStore';
 import { NO_CREDENTIALS } from '../../src/registry/credentials';
 import { attestationEntries, attestedDigest } from '../../src/attest/storage';
 import { formatPlatform, platformEntries } from '../../src/registry/manifest';
@@ -182,6 +182,34 @@ describe('registry tier: anonymous pulls from a real registry', function () {
     await c.manifest(r, { digest: app.attestationDigests['linux/amd64']! });
     assert.equal(c.stats.requests, requests + 1);
     await c.close();
+  });
+
+  it('hands a blob over before the content store has written it, serves it again meanwhile without a request, and writes it before close() returns', async () => {
+    const memory = memoryContentStore();
+    const written: string[] = [];
+    let release = (): void => undefined;
+    const gate = new Promise<void>((open) => (release = open));
+    // A store as slow as a disk taking 75 MB: its put waits until the test opens the gate.
+    const slow: ContentStore = {
+      ...memory,
+      put: async (digest, bytes) => {
+        await gate;
+        await memory.put(digest, bytes);
+        written.push(digest);
+      },
+    };
+    const c = newClient({ settings: settings({ [registry.host]: { http: true } }), credentials: NO_CREDENTIALS, cache: slow });
+    const layer = app.attestationLayers['linux/amd64']![0]!;
+    const bytes = await c.blob(image('demo/app:1'), layer.digest);
+    assert.deepEqual(Buffer.from(bytes), layer.bytes);
+    assert.deepEqual(written, []);
+    assert.deepEqual(Buffer.from(await c.blob(image('demo/app:1'), layer.digest)), layer.bytes);
+    assert.equal(c.stats.requests, 1);
+    const closed = c.close();
+    release();
+    await closed;
+    assert.deepEqual(written, [layer.digest]);
+    assert.deepEqual(Buffer.from((await memory.get(layer.digest))!), layer.bytes);
   });
 
   it('sends one request for concurrent fetches of the same manifest or blob', async () => {

@@ -131,6 +131,16 @@ describe('attestation statements (unit)', () => {
       assert.equal(problem(readStatement(bytes({ predicate: 'x'.repeat(100) }), {}, { maxBytes: 64, maxDepth: 64 })), 'The attestation is 116 bytes, more than the 64 bytes this extension reads.');
     });
 
+    it('nesting is counted by brackets outside strings: 64 levels read, brackets and escaped quotes inside strings ignored', () => {
+      // The root object is level 1, as the tree walk this scan replaced counted it.
+      const deepest = `{"_type":"https://in-toto.io/Statement/v1","predicateType":"x","subject":[],"predicate":{"a":${'['.repeat(62)}${']'.repeat(62)}}}`;
+      assert.equal(ok(readStatement(bytes(deepest))).predicateType, 'x');
+      const quoted = `{"_type":"https://in-toto.io/Statement/v1","predicateType":"x","subject":[],"predicate":{"a":"\\"${'[{'.repeat(200)}\\\\"}}`;
+      assert.deepEqual(ok(readStatement(bytes(quoted))).predicate, { a: `"${'[{'.repeat(200)}\\` });
+      const tooDeep = `{"_type":"https://in-toto.io/Statement/v1","predicateType":"x","subject":[],"predicate":{"a":${'['.repeat(63)}${']'.repeat(63)}}}`;
+      assert.equal(problem(readStatement(bytes(tooDeep))), 'The attestation nests deeper than 64 levels; it is not read.');
+    });
+
     it('a `__proto__` digest key stays data', () => {
       const statement = ok(readStatement(bytes('{"_type":"https://in-toto.io/Statement/v1","predicateType":"x","predicate":{},"subject":[{"name":"n","digest":{"__proto__":"polluted"}}]}')));
       assert.equal(Object.getPrototypeOf(statement.subject[0]!.digest), Object.prototype);

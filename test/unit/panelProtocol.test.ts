@@ -118,18 +118,28 @@ describe('Attestation panel protocol (unit)', () => {
   describe('parsePageMessage: the SBOM intents', () => {
     it('accepts the rows and the export of an SBOM by its layer digest, in the three export formats', () => {
       assert.deepEqual(parsePageMessage({ type: 'requestRows', sbom: DIGEST }), { type: 'requestRows', sbom: DIGEST });
+      // The later windows of its rows, from the first row the page does not have.
+      assert.deepEqual(parsePageMessage(JSON.parse(`{"type":"requestRows","sbom":"${DIGEST}","start":200}`)), { type: 'requestRows', sbom: DIGEST, start: 200 });
+      assert.deepEqual(parsePageMessage({ type: 'requestRows', sbom: DIGEST, start: 0 }), { type: 'requestRows', sbom: DIGEST, start: 0 });
       for (const format of ['spdx', 'cyclonedx', 'csv']) {
         assert.deepEqual(parsePageMessage(JSON.parse(JSON.stringify({ type: 'exportSbom', sbom: DIGEST, format }))), { type: 'exportSbom', sbom: DIGEST, format });
       }
     });
 
-    it('refuses them malformed: no digest, another format, a path, extra keys', () => {
+    it('refuses them malformed: no digest, another format, a path, extra keys, a start that is no row number', () => {
       for (const value of [
         { type: 'requestRows' },
         { type: 'requestRows', sbom: 'sbom' },
         { type: 'requestRows', sbom: DIGEST.toUpperCase() },
         { type: 'requestRows', sbom: DIGEST, offset: 0 },
         { type: 'requestRows', sbom: [DIGEST] },
+        { type: 'requestRows', sbom: DIGEST, start: -1 },
+        { type: 'requestRows', sbom: DIGEST, start: 1.5 },
+        { type: 'requestRows', sbom: DIGEST, start: '200' },
+        { type: 'requestRows', sbom: DIGEST, start: 2 ** 53 },
+        { type: 'requestRows', sbom: DIGEST, start: null },
+        { type: 'requestRows', sbom: DIGEST, start: 200, count: 100_000 },
+        { type: 'requestRows', start: 200 },
         { type: 'exportSbom', sbom: DIGEST },
         { type: 'exportSbom', sbom: DIGEST, format: 'SPDX' },
         { type: 'exportSbom', sbom: DIGEST, format: 'xml' },

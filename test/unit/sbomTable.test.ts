@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { readSbom, type Sbom, type SbomPackage } from '../../src/attest/sbom';
 import { readStatement } from '../../src/attest/statement';
 import { formatMessage } from '../../src/model/messages';
-import { licenseText, PackageRows, sbomTable, sortKey } from '../../src/panel/sbomTable';
+import { GrowingTable, licenseText, PackageRows, sbomTable, sortKey, tableWindow } from '../../src/panel/sbomTable';
 
 // The SBOM tab's rows (src/panel/sbomTable.ts): what each column shows for the fixtures (test/fixtures/attest/
 // README.md names their source: buildkit-syft-scanner's SPDX, a CycloneDX 1.5 BOM), and the search, filters and
@@ -81,6 +81,41 @@ describe('SBOM table (unit)', () => {
     it('orders case-insensitively and numbers by value', () => {
       const sorted = ['libssl 1.10', 'Libssl 1.9', 'libssl 1.09.1', 'apk', 'Zlib', 'libssl 1.2'].sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : 1));
       assert.deepEqual(sorted, ['apk', 'libssl 1.2', 'Libssl 1.9', 'libssl 1.09.1', 'libssl 1.10', 'Zlib']);
+    });
+  });
+
+  describe('windows of rows (tableWindow, GrowingTable)', () => {
+    const packages = Array.from({ length: 7 }, (_, i) => pkg(`pkg-${i}`, `1.${i}`, i % 2 ? 'npm' : 'deb', i === 3 ? [] : [i % 3 ? 'MIT' : 'Apache-2.0']));
+    const table = sbomTable({ ...sbomWith(packages), files: [{ path: '/etc/os-release' }], relationships: [{ from: 'a', type: 'CONTAINS', to: 'b' }] });
+
+    it('sends the names once, with the first window, and the files and relationships with the last', () => {
+      const first = tableWindow(table, 0, 3);
+      assert.deepEqual([first.start, first.total, first.rows.name], [0, 7, ['pkg-0', 'pkg-1', 'pkg-2']]);
+      assert.deepEqual(first.names, { types: table.packages.types, licenses: table.packages.licenses, licenseCounts: table.packages.licenseCounts, licenseSets: table.packages.licenseSets });
+      assert.equal(first.files, undefined);
+      const last = tableWindow(table, 6, 3);
+      assert.deepEqual([last.rows.name, last.names, last.files, last.relationships], [['pkg-6'], undefined, table.files, table.relationships]);
+    });
+
+    it('builds the whole table again from its windows, rows not yet arrived empty until they come', () => {
+      assert.equal(GrowingTable.from(tableWindow(table, 3, 2)), undefined, 'a table starts with its first window');
+      const growing = GrowingTable.from(tableWindow(table, 0, 3))!;
+      const rows = () => new PackageRows(growing.packages);
+      assert.deepEqual([growing.complete, growing.next], [false, 3]);
+      assert.deepEqual([rows().cell(2, 'name'), rows().cell(2, 'license'), rows().cell(5, 'name'), rows().cell(5, 'type'), rows().cell(5, 'license')], ['pkg-2', 'MIT', '', '', '']);
+      // A search over what has arrived finds what has arrived.
+      assert.deepEqual([...rows().select({ text: 'pkg-' })], [0, 1, 2]);
+      // Only the next window is taken: one skipped or sent twice changes nothing.
+      assert.equal(growing.add(tableWindow(table, 5, 2)), false);
+      assert.equal(growing.add(tableWindow(table, 0, 3)), false);
+      assert.equal(growing.add(tableWindow(table, 3, 2)), true);
+      assert.equal(growing.add(tableWindow(table, 5, 2)), true);
+      assert.deepEqual([growing.complete, growing.files, growing.relationships], [true, table.files, table.relationships]);
+      const whole = new PackageRows(table.packages);
+      for (const column of ['name', 'version', 'type', 'license', 'purl', 'supplier'] as const) {
+        assert.deepEqual(packages.map((_, row) => rows().cell(row, column)), packages.map((_, row) => whole.cell(row, column)), column);
+      }
+      assert.deepEqual([...rows().select({ text: '', license: 'none' })], [3]);
     });
   });
 

@@ -48,6 +48,7 @@ export async function run(): Promise<void> {
   await import('./attestations.test.js');
   await import('./compare.test.js');
   await import('./sbomPanel.test.js');
+  await import('./checks.test.js');
   // Last: it pins the fixture's own files (and reverts them), and leaves the resolver warm.
   await import('./pinning.test.js');
   await new Promise<void>((resolve, reject) => {

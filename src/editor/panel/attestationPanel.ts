@@ -182,11 +182,11 @@ export class AttestationPanel implements vscode.Disposable {
         return;
       }
       case 'requestRows': {
-        const table = this.sboms.rows(parsed.sbom);
-        if (!table) return this.refused(parsed.type);
+        const window = this.sboms.window(parsed.sbom, parsed.start ?? 0);
+        if (!window) return this.refused(parsed.type);
         if (!this.ready) return;
         this.rowsDelivered = parsed.sbom;
-        void this.panel.webview.postMessage({ type: 'rows', sbom: parsed.sbom, table } satisfies HostMessage);
+        void this.panel.webview.postMessage({ type: 'rows', sbom: parsed.sbom, window } satisfies HostMessage);
         return;
       }
       case 'exportSbom':
@@ -215,9 +215,9 @@ export class AttestationPanel implements vscode.Disposable {
     return this.view.kind === 'compared' ? this.view.comparison : undefined;
   }
 
-  /** An intent for something this panel did not offer: ignored, logged by its type. */
+  /** An intent for something this panel did not offer (an SBOM it did not show, rows it does not have): ignored, logged by its type. */
   private refused(type: string): void {
-    this.log.warn(`The attestation panel of ${familiarName(this.ref)} refused a ${type} for an SBOM it did not show`);
+    this.log.warn(`The attestation panel of ${familiarName(this.ref)} refused a ${type} for an SBOM or rows it did not offer`);
   }
 
   /** What the page keeps to restore this panel, as far as the host knows it (the page keeps the tab it shows). */

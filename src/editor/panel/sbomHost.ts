@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { exportFileExtension, exportSbom, type SbomExportFormat } from '../../attest/sbomExport';
 import type { ImageSummary, SbomDocument } from '../../attest/summary';
-import { sbomTable, type SbomLabels, type SbomTable } from '../../panel/sbomTable';
+import { FIRST_WINDOW_ROWS, sbomTable, tableWindow, WINDOW_ROWS, type SbomLabels, type SbomTable, type SbomTableWindow } from '../../panel/sbomTable';
 import { familiarName, type ImageRef } from '../../reference/imageReference';
 import type { PlatformImage } from '../../registry/imageDetails';
 import { localize } from '../localize';
@@ -15,10 +15,12 @@ import type { ImageResolver } from '../../workspace/imageResolver';
 
 const EXTENSION_ID = 'image-provenance.image-provenance';
 
-/** The SBOM documents one panel offered, with their rows built once each. */
+/** Each document's rows, built once per document read (panels of the same image share the resolver's summary). */
+const tables = new WeakMap<SbomDocument['sbom'], SbomTable>();
+
+/** The SBOM documents one panel offered. */
 export class PanelSboms {
   private readonly documents = new Map<string, { readonly document: SbomDocument; readonly platform: PlatformImage }>();
-  private readonly tables = new Map<string, SbomTable>();
 
   constructor(
     private readonly ref: ImageRef,
@@ -29,7 +31,6 @@ export class PanelSboms {
   /** Every SBOM of the summary the panel shows is offered; nothing else is. */
   offer(summary: ImageSummary): void {
     this.documents.clear();
-    this.tables.clear();
     for (const p of summary.platforms) for (const document of p.sboms) this.documents.set(document.digest, { document, platform: { platform: p.platform, digest: p.digest } });
   }
 
@@ -41,12 +42,19 @@ export class PanelSboms {
   rows(sbom: string): SbomTable | undefined {
     const offered = this.documents.get(sbom);
     if (!offered) return undefined;
-    let table = this.tables.get(sbom);
+    let table = tables.get(offered.document.sbom);
     if (!table) {
       table = sbomTable(offered.document.sbom);
-      this.tables.set(sbom, table);
+      tables.set(offered.document.sbom, table);
     }
     return table;
+  }
+
+  /** The window of an offered document's rows from `start` (the first window from 0); undefined for any other digest, or past the last row. */
+  window(sbom: string, start: number): SbomTableWindow | undefined {
+    const table = this.rows(sbom);
+    if (!table || (start > 0 && start >= table.packages.name.length)) return undefined;
+    return tableWindow(table, start, start === 0 ? FIRST_WINDOW_ROWS : WINDOW_ROWS);
   }
 
   /** Asks where to save an offered document, writes it and says where. False when refused or cancelled. */

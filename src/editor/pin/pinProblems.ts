@@ -1,15 +1,22 @@
-// Pin diagnostics in the Problems panel, and their quick fixes: pin, pin to a platform, update, unpin, and
-// a comment that silences one line. The findings come from the pure core (src/pin/pinDiagnostics.ts); what
-// the registry said comes from the resolver, which looks up the images of the files open in editors.
+// The checks' findings in the Problems panel (src/checks: pins, attestations, the allow-list, drift), and the
+// quick fixes of the pin findings: pin, pin to a platform, update, unpin; and for every finding a comment that
+// silences one line. What the registry said comes from the resolver, which looks up the images of the files
+// editors show (and every image while the Images view is visible).
+//
+// Hints (an unpinned image is one by default) are published for open files only: a workspace of 10,000
+// Dockerfiles would otherwise hand VS Code one per image, ~67,000 rows the Problems panel holds in memory for
+// nothing (issue 15). Warnings and errors are published for every file.
 
-import picomatch from 'picomatch';
 import * as vscode from 'vscode';
+import type { ImageSummary } from '../../attest/summary';
+import { fileFindings, lookupsFor, type CheckSettings, type RegistryAnswers } from '../../checks/workspaceChecks';
 import { argPinChoices, pulledImage, type BuildFile, type ImageUse } from '../../model/buildFile';
-import { IGNORE_COMMENT, PinCodes, pinDiagnostics, type PinCode, type PinDiagnosticOptions } from '../../pin/pinDiagnostics';
-import { familiarName, type ImageRef } from '../../reference/imageReference';
+import { IGNORE_COMMENT, PinCodes } from '../../pin/pinDiagnostics';
+import { canonicalName, familiarName } from '../../reference/imageReference';
 import type { BuildFileIndex } from '../../workspace/buildFileIndex';
-import { readPinSettings, SECTION } from '../config';
+import { readCheckSettings, SECTION } from '../config';
 import { Commands } from '../context';
+import { SEVERITY } from '../diagnostics';
 import { localize } from '../localize';
 import type { ImageResolver } from '../../workspace/imageResolver';
 import { toRange } from '../tree/nodes';
@@ -18,21 +25,19 @@ import type { UseTarget } from './pinner';
 
 export const PIN_SOURCE = 'Image Provenance';
 
-const SEVERITY = {
-  error: vscode.DiagnosticSeverity.Error,
-  warning: vscode.DiagnosticSeverity.Warning,
-  information: vscode.DiagnosticSeverity.Information,
-  hint: vscode.DiagnosticSeverity.Hint,
-} as const;
-
 /** Changes (a scan, a burst of lookups) come in bursts: publish once per burst. */
 const PUBLISH_DELAY_MS = 300;
 
-/** Publishes pin diagnostics for every indexed file and keeps them current. */
+/** Publishes the checks' findings for every indexed file and keeps them current. */
 export class PinProblems implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('imageProvenance.pins');
   /** What was published per file, to skip files whose diagnostics did not change. */
   private readonly published = new Map<string, string>();
+  /**
+   * Attestations read for the checks (the hover's quick read, shared with it through the resolver). A failed
+   * read is kept as failed until the resolver resets: asking again at each publish would never stop.
+   */
+  private readonly reads = new Map<string, ImageSummary | 'reading' | 'failed'>();
   private timer: NodeJS.Timeout | undefined;
   private readonly subscriptions: vscode.Disposable[];
 
@@ -44,58 +49,80 @@ export class PinProblems implements vscode.Disposable {
     const unsubscribe = index.onDidChange(schedule);
     this.subscriptions = [
       { dispose: unsubscribe },
-      resolver.onDidChange(schedule),
-      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(`${SECTION}.pinning`) && schedule()),
-      // Open editors are someone looking: their images are looked up, whether the view shows or not.
-      vscode.window.onDidChangeVisibleTextEditors(() => this.requestVisible()),
+      resolver.onDidChange((images) => {
+        // A reset (settings, credentials, cache cleared): what was read is read again.
+        if (images === undefined) this.reads.clear();
+        schedule();
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration(`${SECTION}.pinning`) || e.affectsConfiguration(`${SECTION}.checks`)) && schedule()),
+      // Files shown in editors are someone looking: their images are looked up, whether the view shows or not.
+      vscode.window.onDidChangeVisibleTextEditors(schedule),
+      // Open files show their hints.
+      vscode.workspace.onDidOpenTextDocument(schedule),
+      vscode.workspace.onDidCloseTextDocument(schedule),
     ];
-    this.requestVisible();
     this.publish();
-  }
-
-  private requestVisible(): void {
-    const refs: ImageRef[] = [];
-    for (const editor of vscode.window.visibleTextEditors) {
-      for (const use of this.index.get(editor.document.uri.toString())?.uses ?? []) {
-        const ref = pulledImage(use);
-        if (ref) refs.push(ref);
-      }
-    }
-    this.resolver.request(refs);
   }
 
   private schedule(): void {
     this.timer ??= setTimeout(() => this.publish(), PUBLISH_DELAY_MS);
   }
 
+  /** The indexed files of these documents. */
+  private filesOf(documents: readonly vscode.TextDocument[]): BuildFile[] {
+    return documents.flatMap((doc) => this.index.get(doc.uri.toString()) ?? []);
+  }
+
+  /** Starts the lookups the shown files' checks need: their images, then the attestations the checks that are on read. */
+  private lookUp(shown: readonly BuildFile[], settingsFor: (path: string) => CheckSettings, answers: RegistryAnswers): void {
+    for (const file of shown) {
+      const { resolve, read } = lookupsFor(this.index, [file], settingsFor(file.path), answers);
+      this.resolver.request(resolve);
+      for (const { ref, digest } of read) {
+        const key = `${canonicalName(ref)} ${digest}`;
+        if (this.reads.has(key)) continue;
+        this.reads.set(key, 'reading');
+        this.resolver.hoverAttestations(ref, digest, undefined).then(
+          (done) => this.reads.set(key, done.summary),
+          () => this.reads.set(key, 'failed'),
+        ).finally(() => this.schedule());
+      }
+    }
+  }
+
   private publish(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.requestVisible();
-    const units = this.index.platformsByUnit();
-    const live = new Set<string>();
     // Settings are per folder (multi-root workspaces): read once per folder, not once per file.
-    const byFolder = new Map<string, Pick<PinDiagnosticOptions, 'unpinned' | 'stale' | 'ignored'>>();
-    const settingsFor = (uri: vscode.Uri) => {
+    const byFolder = new Map<string, CheckSettings>();
+    const settingsFor = (path: string): CheckSettings => {
+      const uri = vscode.Uri.parse(path);
       const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.toString() ?? '';
-      let options = byFolder.get(folder);
-      if (!options) {
-        const settings = readPinSettings(uri);
-        byFolder.set(folder, (options = { unpinned: settings.unpinnedSeverity, stale: settings.stalePinSeverity, ignored: ignoreMatcher(settings.ignoredImages) }));
-      }
-      return options;
+      let settings = byFolder.get(folder);
+      if (!settings) byFolder.set(folder, (settings = readCheckSettings(uri)));
+      return settings;
     };
+    const answers: RegistryAnswers = {
+      resolutionOf: (ref) => this.resolver.get(ref),
+      attestationsOf: (ref, digest) => {
+        const read = this.reads.get(`${canonicalName(ref)} ${digest}`);
+        return typeof read === 'string' ? undefined : read;
+      },
+    };
+    this.lookUp(this.filesOf(vscode.window.visibleTextEditors.map((e) => e.document)), settingsFor, answers);
+    const openPaths = new Set(this.filesOf(vscode.workspace.textDocuments).map((f) => f.path));
+    const live = new Set<string>();
+    const units = this.index.platformsByUnit();
     for (const file of this.index.files()) {
       live.add(file.path);
-      const options: PinDiagnosticOptions = { ...settingsFor(vscode.Uri.parse(file.path)), unitPlatforms: units.get(file.path) };
-      const found = pinDiagnostics(file, this.index.text(file.path) ?? '', (ref) => this.resolver.get(ref), options);
+      const found = fileFindings(this.index, file, settingsFor(file.path), answers, units).filter((d) => d.severity !== 'hint' || openPaths.has(file.path));
       const key = JSON.stringify(found.map((d) => [d.range, d.severity, d.code, d.message]));
       if (this.published.get(file.path) === key) continue;
       this.published.set(file.path, key);
       this.collection.set(
         vscode.Uri.parse(file.path),
         found.map((d) => {
-          const diagnostic = new vscode.Diagnostic(toRange(d.range), localize(d.message), SEVERITY[d.severity as keyof typeof SEVERITY]);
+          const diagnostic = new vscode.Diagnostic(toRange(d.range), localize(d.message), SEVERITY[d.severity]);
           diagnostic.source = PIN_SOURCE;
           diagnostic.code = d.code;
           return diagnostic;
@@ -116,14 +143,7 @@ export class PinProblems implements vscode.Disposable {
   }
 }
 
-/** `imageProvenance.pinning.ignoredImages`: patterns over the image's name without tag or digest. */
-function ignoreMatcher(patterns: readonly string[]): ((ref: ImageRef) => boolean) | undefined {
-  if (!patterns.length) return undefined;
-  const matches = picomatch([...patterns], { dot: true });
-  return (ref) => matches(familiarName({ ...ref, tag: undefined, digest: undefined }));
-}
-
-/** The quick fixes on pin diagnostics. */
+/** The quick fixes on the checks' findings. */
 export class PinCodeActions implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix];
 
@@ -135,47 +155,12 @@ export class PinCodeActions implements vscode.CodeActionProvider {
     const actions: vscode.CodeAction[] = [];
     for (const diagnostic of context.diagnostics) {
       if (diagnostic.source !== PIN_SOURCE) continue;
-      const code = String(typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code) as PinCode;
+      const code = String(typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code);
       const found = useAt(file, diagnostic.range);
-      if (!found) continue;
-      const target = targetOf(file.path, found.use, found.index);
-      const name = displayName(found.use);
-      const fix = (title: string, command: string, preferred = false, argForm?: UseTarget['argForm']) => {
-        const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
-        action.command = { command, title, arguments: [argForm ? { ...target, argForm } : target] };
-        action.diagnostics = [diagnostic];
-        action.isPreferred = preferred;
-        actions.push(action);
-      };
-      const choices = argPinChoices(found.use);
-      if (choices && code === PinCodes.unpinned) {
-        // Each form is a fix of its own: picking one is the explicit choice.
-        fix(vscode.l10n.t('Pin {0} with the digest after the reference', name), Commands.pin, false, 'digestAfterExpansion');
-        if (choices.companion.offered) fix(vscode.l10n.t('Pin {0} with a companion ARG {1}', name, choices.companion.name), Commands.pin, false, 'companionArg');
-      }
-      if (found.use.pin.pinnable) {
-        switch (code) {
-          case PinCodes.unpinned:
-            fix(vscode.l10n.t('Pin {0} to its digest', name), Commands.pin, true);
-            fix(vscode.l10n.t('Pin {0} to a platform digest…', name), Commands.pinToPlatform);
-            break;
-          case PinCodes.stale:
-            fix(vscode.l10n.t('Update the pin of {0}', name), Commands.pin, true);
-            fix(vscode.l10n.t('What changes if {0} is updated?', name), Commands.compareWithTag);
-            fix(vscode.l10n.t('Unpin {0}', name), Commands.unpin);
-            break;
-          case PinCodes.notFound:
-          case PinCodes.mismatch:
-            fix(vscode.l10n.t('Pin {0} to the digest its tag points to now', name), Commands.pin, true);
-            fix(vscode.l10n.t('Unpin {0}', name), Commands.unpin);
-            break;
-          case PinCodes.platform:
-            fix(vscode.l10n.t('Pin {0} to its index digest (every platform)', name), Commands.pinToIndex, true);
-            break;
-        }
-      }
+      // A finding about a build (drift) has no use: it can only be silenced.
+      if (found) this.pinFixes(actions, diagnostic, code, file, found);
       // A comment above `# syntax=` would end the parser directives: that one is silenced by settings only.
-      const silence = found.use.kind === 'syntax' ? undefined : silenceEdit(document, file, diagnostic.range.start.line, code);
+      const silence = found?.use.kind === 'syntax' ? undefined : silenceEdit(document, file, diagnostic.range.start.line, code);
       if (silence) {
         const action = new vscode.CodeAction(vscode.l10n.t('Ignore this on this line ({0})', code), vscode.CodeActionKind.QuickFix);
         action.edit = silence;
@@ -184,6 +169,45 @@ export class PinCodeActions implements vscode.CodeActionProvider {
       }
     }
     return actions;
+  }
+
+  private pinFixes(actions: vscode.CodeAction[], diagnostic: vscode.Diagnostic, code: string, file: BuildFile, found: { use: ImageUse; index: number }): void {
+    const target = targetOf(file.path, found.use, found.index);
+    const name = displayName(found.use);
+    const fix = (title: string, command: string, preferred = false, argForm?: UseTarget['argForm']) => {
+      const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
+      action.command = { command, title, arguments: [argForm ? { ...target, argForm } : target] };
+      action.diagnostics = [diagnostic];
+      action.isPreferred = preferred;
+      actions.push(action);
+    };
+    const choices = argPinChoices(found.use);
+    if (choices && code === PinCodes.unpinned) {
+      // Each form is a fix of its own: picking one is the explicit choice.
+      fix(vscode.l10n.t('Pin {0} with the digest after the reference', name), Commands.pin, false, 'digestAfterExpansion');
+      if (choices.companion.offered) fix(vscode.l10n.t('Pin {0} with a companion ARG {1}', name, choices.companion.name), Commands.pin, false, 'companionArg');
+    }
+    if (found.use.pin.pinnable) {
+      switch (code) {
+        case PinCodes.unpinned:
+          fix(vscode.l10n.t('Pin {0} to its digest', name), Commands.pin, true);
+          fix(vscode.l10n.t('Pin {0} to a platform digest…', name), Commands.pinToPlatform);
+          break;
+        case PinCodes.stale:
+          fix(vscode.l10n.t('Update the pin of {0}', name), Commands.pin, true);
+          fix(vscode.l10n.t('What changes if {0} is updated?', name), Commands.compareWithTag);
+          fix(vscode.l10n.t('Unpin {0}', name), Commands.unpin);
+          break;
+        case PinCodes.notFound:
+        case PinCodes.mismatch:
+          fix(vscode.l10n.t('Pin {0} to the digest its tag points to now', name), Commands.pin, true);
+          fix(vscode.l10n.t('Unpin {0}', name), Commands.unpin);
+          break;
+        case PinCodes.platform:
+          fix(vscode.l10n.t('Pin {0} to its index digest (every platform)', name), Commands.pinToIndex, true);
+          break;
+      }
+    }
   }
 }
 
@@ -198,7 +222,7 @@ function displayName(use: ImageUse): string {
 }
 
 /** A comment line above `line`, indented like it; none in JSON, which has no comments. */
-function silenceEdit(document: vscode.TextDocument, file: BuildFile, line: number, code: PinCode): vscode.WorkspaceEdit | undefined {
+function silenceEdit(document: vscode.TextDocument, file: BuildFile, line: number, code: string): vscode.WorkspaceEdit | undefined {
   if (file.kind === 'bake-json') return undefined;
   const indent = /^\s*/.exec(document.lineAt(line).text)![0];
   const edit = new vscode.WorkspaceEdit();

@@ -1,0 +1,191 @@
+// `image-provenance check [paths…]`: the problems the Problems panel shows for the workspace, for CI. Text, JSON or
+// SARIF 2.1.0 (GitHub code scanning reads it); exit 1 when a finding is at or above --fail-on.
+
+import { relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CHECKS } from '../checks/catalog';
+import { publishedImages } from '../checks/drift';
+import type { Finding } from '../checks/workspaceChecks';
+import type { Severity } from '../model/buildFile';
+import { formatMessage } from '../model/messages';
+import { isScannedName } from '../workspace/buildFilePatterns';
+import { RegistryClient } from '../registry/client';
+import { dockerCredentialStore } from '../registry/credentials';
+import { mirrorHost } from '../registry/settings';
+import { EXIT, parseOptions, UsageError, type CliCommand, type CliIo } from './command';
+import { cliRegistrySettings, workspaceReferrerRepositories, WORKSPACE_SETTINGS } from './settings';
+import { checkSettings, runChecks, type CheckRun } from './runChecks';
+import { indexFolder, uri } from './workspaceFiles';
+import { readWorkspaceSettings, type WorkspaceSettings } from './workspaceSettings';
+
+const FORMATS = ['text', 'json', 'sarif'] as const;
+const FAIL_ON = ['error', 'warning', 'note', 'none'] as const;
+type FailOn = (typeof FAIL_ON)[number];
+
+/** SARIF has three levels; information and hint are both notes. */
+const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
+const RANK: Record<Severity, number> = { error: 3, warning: 2, information: 1, hint: 1 };
+const THRESHOLD: Record<FailOn, number> = { error: 3, warning: 2, note: 1, none: Infinity };
+
+const USAGE = `Usage: image-provenance check [paths…] [--format text|json|sarif] [--fail-on error|warning|note|none]
+
+Checks the images of the Dockerfiles, Compose files and Docker Bake files under the paths (default: the current
+folder, the workspace) as the editor's Problems panel does: unpinned images, stale pins, pins the registry does
+not serve or serves wrong, platform pins in multi-platform builds, images outside the allowed list, published
+images built from another base than the workspace pins (drift), and, when turned on, missing SBOM or provenance
+and provenance mode=min. Settings come from ${WORKSPACE_SETTINGS} as the extension reads them:
+imageProvenance.checks.severity (per check: error, warning, information, hint or off),
+imageProvenance.checks.allowedImages, imageProvenance.pinning.*, dockerfileGlobs, buildVariables,
+registry.hosts (mirrors), files.exclude. A line is silenced by a comment "# image-provenance: ignore=<check>" above it.
+
+Options:
+  --format text|json|sarif              text (default): file:line:column: severity check: message;
+                                        sarif: SARIF 2.1.0, for GitHub code scanning
+  --fail-on error|warning|note|none     exit 1 when a finding is at this level or above (default: error;
+                                        note counts information and hint findings)
+  -h, --help                            this help
+
+Checks: ${CHECKS.map((c) => `${c.id} (${c.level})`).join(', ')}.
+Credentials come from the Docker config ($DOCKER_CONFIG or ~/.docker/config.json); loopback registries are
+reached over plain HTTP, as Docker does. Exit codes: 0 no finding at or above --fail-on, 1 findings at or above
+it, 2 usage or configuration error.
+`;
+
+export const checkCommand: CliCommand = {
+  name: 'check',
+  summary: 'the problems the Problems panel shows, for CI (text, JSON, SARIF); exit 1 on findings',
+  usage: USAGE,
+  async run(argv, io) {
+    const { values, positionals } = parseOptions(argv, { format: { type: 'string' }, 'fail-on': { type: 'string' } });
+    const format = oneOf('--format', values.format ?? 'text', FORMATS);
+    const failOn = oneOf('--fail-on', values['fail-on'] ?? 'error', FAIL_ON);
+    const { settings, problems } = readWorkspaceSettings(io.cwd);
+    if (problems.length) {
+      for (const problem of problems) io.stderr(`image-provenance: ${problem}\n`);
+      return EXIT.usage;
+    }
+    const run = await checkWorkspace(io, positionals, settings);
+    for (const failure of run.failures) io.stderr(`image-provenance: warning: ${failure.message}\n`);
+    const print = { text: textReport, json: jsonReport, sarif: sarifReport }[format];
+    io.stdout(print(run, io.cwd));
+    const worst = Math.max(0, ...run.files.flatMap((f) => f.findings.map((d) => RANK[d.severity])));
+    return worst >= THRESHOLD[failOn] ? EXIT.failed : EXIT.ok;
+  },
+};
+
+export async function checkWorkspace(io: CliIo, paths: readonly string[], settings: WorkspaceSettings): Promise<CheckRun> {
+  const progress = io.stderrIsTerminal ? (text: string) => io.stderr(`\r${text}`) : () => undefined;
+  const root = uri(io.cwd);
+  const index = await indexFolder({
+    root: io.cwd,
+    paths,
+    dockerfileGlobs: settings.dockerfileGlobs,
+    exclude: settings.filesExclude,
+    variables: settings.buildVariables,
+    // The whole folder was read: a build file it lacks does not exist (as the extension's scan decides).
+    scanned: (path) => paths.length === 0 && isScannedName(path) && path.startsWith(`${root}/`),
+  });
+  const warn = (text: string) => io.stderr(`image-provenance: warning: ${text}\n`);
+  const referrerRepositories = workspaceReferrerRepositories(io.cwd, warn);
+  const mirrors = Object.values(settings.registryHosts).flatMap((h) => (h.mirrors ?? []).map((m) => mirrorHost(m).host));
+  const images = index.files().flatMap((file) => [...file.uses.map((u) => u.reference?.registry), ...(file.builds ?? []).flatMap((_, b) => publishedImages(file, b).map((r) => r.registry))]);
+  const registries = [...new Set([...images.filter((r): r is string => r !== undefined), ...Object.keys(settings.registryHosts), ...mirrors])];
+  const base = cliRegistrySettings(registries, io.env);
+  const hosts = { ...settings.registryHosts };
+  for (const [host, loopback] of Object.entries(base.hosts)) hosts[host] = { ...loopback, ...hosts[host] };
+  const client = new RegistryClient({ settings: { ...base, hosts, ...(settings.timeoutMs && { timeoutMs: settings.timeoutMs }) }, credentials: dockerCredentialStore({ env: io.env, onProblem: warn }) });
+  try {
+    const run = await runChecks(index, checkSettings(settings), client, referrerRepositories, progress);
+    if (io.stderrIsTerminal) io.stderr('\r\x1b[K');
+    return run;
+  } finally {
+    await client.close();
+  }
+}
+
+function oneOf<T extends string>(option: string, value: string, values: readonly T[]): T {
+  const found = values.find((v) => v === value);
+  if (found === undefined) throw new UsageError(`${option} "${value}" is not one of ${values.join(', ')}`);
+  return found;
+}
+
+/** The path as the user's shell names it: relative to where the tool runs, `/` separators. */
+export function displayPath(path: string, cwd: string): string {
+  const absolute = path.startsWith('file:') ? fileURLToPath(path) : path;
+  return relative(cwd, absolute).split(sep).join('/');
+}
+
+interface Located {
+  readonly file: string;
+  readonly finding: Finding;
+}
+
+function located(run: CheckRun, cwd: string): Located[] {
+  return run.files.flatMap(({ file, findings }) => findings.map((finding) => ({ file: displayPath(file.path, cwd), finding })));
+}
+
+function textReport(run: CheckRun, cwd: string): string {
+  const all = located(run, cwd);
+  const lines = all.map(({ file, finding: f }) => `${file}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.code}: ${formatMessage(f.message)}`);
+  const counts = (['error', 'warning', 'information', 'hint'] as const).map((s) => [s, all.filter((l) => l.finding.severity === s).length] as const).filter(([, n]) => n > 0);
+  const files = `${run.files.length} build file${run.files.length === 1 ? '' : 's'}`;
+  lines.push(all.length ? `${all.length} problem${all.length === 1 ? '' : 's'} in ${files} (${counts.map(([s, n]) => `${n} ${s}`).join(', ')})` : `No problems in ${files}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** One object per finding: 1-based lines and columns, as editors and `file:line:column` count them. */
+export function jsonFindings(run: CheckRun, cwd: string) {
+  return located(run, cwd).map(({ file, finding: f }) => ({
+    file,
+    line: f.range.start.line + 1,
+    column: f.range.start.character + 1,
+    endLine: f.range.end.line + 1,
+    endColumn: f.range.end.character + 1,
+    severity: f.severity,
+    check: f.code,
+    message: formatMessage(f.message),
+  }));
+}
+
+function jsonReport(run: CheckRun, cwd: string): string {
+  return `${JSON.stringify({ files: run.files.map((f) => displayPath(f.file.path, cwd)), findings: jsonFindings(run, cwd) }, null, 2)}\n`;
+}
+
+/**
+ * SARIF 2.1.0 (OASIS sarif-v2.1.0 §3): one run, the checks as the driver's rules (the model's own diagnostic
+ * codes added as they occur), each result located by a URI relative to %SRCROOT% and a region whose columns
+ * are UTF-16 code units (§3.30.4, the default columnKind), as VS Code counts them.
+ */
+function sarifReport(run: CheckRun, cwd: string): string {
+  const all = located(run, cwd);
+  const rules: { id: string; shortDescription?: { text: string }; defaultConfiguration?: { level: string; enabled: boolean } }[] = CHECKS.map((c) => ({
+    id: c.id,
+    shortDescription: { text: c.summary },
+    defaultConfiguration: { level: c.level === 'off' ? 'note' : SARIF_LEVEL[c.level], enabled: c.level !== 'off' },
+  }));
+  const ruleIndex = (id: string): number => {
+    let i = rules.findIndex((r) => r.id === id);
+    if (i < 0) i = rules.push({ id }) - 1;
+    return i;
+  };
+  const results = all.map(({ file, finding: f }) => ({
+    ruleId: f.code,
+    ruleIndex: ruleIndex(f.code),
+    level: SARIF_LEVEL[f.severity],
+    message: { text: formatMessage(f.message) },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: encodeURI(file), uriBaseId: '%SRCROOT%' },
+          region: { startLine: f.range.start.line + 1, startColumn: f.range.start.character + 1, endLine: f.range.end.line + 1, endColumn: f.range.end.character + 1 },
+        },
+      },
+    ],
+  }));
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{ tool: { driver: { name: 'image-provenance', rules } }, results }],
+  };
+  return `${JSON.stringify(sarif, null, 2)}\n`;
+}

@@ -1,0 +1,85 @@
+// The build files of a folder on disk, into the same index the extension fills: found by the same names and
+// globs (workspace/buildFilePatterns.ts), `files.exclude` honored, `.env` files first, then every file the build
+// files read (linked Dockerfiles, included Compose files), as the extension's indexer does. Keys are file URIs,
+// as the extension's are, so the model resolves relative paths the same way.
+
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import picomatch from 'picomatch';
+import { BuildFileIndex } from '../workspace/buildFileIndex';
+import { BuildFileMatcher } from '../workspace/buildFilePatterns';
+import type { BuildFileKind } from '../model/buildFile';
+import { UsageError } from './command';
+
+export interface FolderOptions {
+  /** The workspace folder: globs and exclusions are relative to it. */
+  readonly root: string;
+  /** Folders or files to read (default: the root). */
+  readonly paths: readonly string[];
+  readonly dockerfileGlobs: readonly string[];
+  readonly exclude: readonly string[];
+  readonly variables: Readonly<Record<string, string>>;
+  /** Paths the reading covered: a build file of such a path that is not in the index does not exist. */
+  readonly scanned: (path: string) => boolean;
+}
+
+export async function indexFolder(options: FolderOptions): Promise<BuildFileIndex> {
+  const matcher = new BuildFileMatcher(options.dockerfileGlobs);
+  const isExcluded = options.exclude.length ? picomatch([...options.exclude], { dot: true }) : () => false;
+  // A file is excluded when it or a folder above it matches (`**/node_modules` hides what is inside).
+  const excluded = (rel: string): boolean => {
+    const parts = rel.split('/');
+    for (let i = 1; i <= parts.length; i++) if (isExcluded(parts.slice(0, i).join('/'))) return true;
+    return false;
+  };
+  const relativeOf = (path: string) => relative(options.root, path).split(sep).join('/');
+  const buildFiles = new Map<string, BuildFileKind>();
+  const envFiles: string[] = [];
+  const visit = async (path: string, named: boolean): Promise<void> => {
+    const rel = relativeOf(path);
+    if (rel !== '' && excluded(rel)) return;
+    const info = await stat(path).catch(() => undefined);
+    if (!info) {
+      if (named) throw new UsageError(`${path} does not exist`);
+      return;
+    }
+    if (info.isDirectory()) {
+      const entries = await readdir(path);
+      for (const entry of entries.sort()) await visit(join(path, entry), false);
+      return;
+    }
+    if (entry(path) === '.env') envFiles.push(path);
+    const kind = matcher.kindOf(rel);
+    if (kind) buildFiles.set(path, kind);
+  };
+  for (const path of options.paths.length ? options.paths : [options.root]) await visit(resolve(options.root, path), true);
+
+  const index = new BuildFileIndex({ scanned: options.scanned });
+  index.setVariables(options.variables);
+  for (const path of envFiles) index.setResource(uri(path), await readText(path));
+  for (const [path, kind] of buildFiles) {
+    const text = await readText(path);
+    if (text !== undefined) index.set(uri(path), text, kind);
+  }
+  for (let wanted = index.wanted(), rounds = 0; wanted.length && rounds < 5; wanted = index.wanted(), rounds++) {
+    for (const key of wanted) index.setResource(key, key.startsWith('file:') ? await readText(fileURLToPath(key)) : undefined);
+  }
+  return index;
+}
+
+export function uri(path: string): string {
+  return pathToFileURL(path).toString();
+}
+
+function entry(path: string): string {
+  return path.slice(path.lastIndexOf(sep) + 1);
+}
+
+async function readText(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
