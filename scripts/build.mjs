@@ -47,11 +47,11 @@ const lazyBake = {
   },
 };
 
-/** The attestation reader (statements, provenance, SBOMs, purls), loaded the first time a hover asks (src/editor/registry/imageResolver.ts). */
+/** The attestation reader (statements, provenance, SBOMs, purls), loaded the first time a hover asks (src/workspace/imageResolver.ts). */
 const lazyAttest = {
   name: 'lazy-attest',
   setup(build) {
-    build.onResolve({ filter: /^\.\.\/\.\.\/attest\/summary$/ }, (args) => (args.kind === 'require-call' ? { path: './attest.js', external: true } : undefined));
+    build.onResolve({ filter: /^\.\.\/attest\/summary$/ }, (args) => (args.kind === 'require-call' ? { path: './attest.js', external: true } : undefined));
   },
 };
 

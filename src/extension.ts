@@ -6,12 +6,13 @@ import type { RegistryClient } from './registry/client';
 import { diskContentStore } from './registry/contentStore';
 import { chainCredentialStores, dockerCredentialStore, NO_CREDENTIALS } from './registry/credentials';
 import { BuildFileIndex } from './workspace/buildFileIndex';
+import { ImageResolver } from './workspace/imageResolver';
 import { isScannedName } from './workspace/buildFilePatterns';
 import { registerCommands } from './editor/commands';
 import { IMAGES_VIEW, MANIFEST_SCHEME } from './editor/context';
 import { publishDiagnostics } from './editor/diagnostics';
 import { AttestationPanels } from './editor/panel/attestationPanel';
-import { ImageResolver } from './editor/registry/imageResolver';
+import { showLookupProgress } from './editor/registry/lookupProgress';
 import { ManifestDocuments } from './editor/registry/registryCommands';
 import { readReferrerRepositories, readRegistrySettings, REGISTRY_SETTINGS } from './editor/registry/registrySettings';
 import { SecretCredentialStore } from './editor/registry/secretCredentials';
@@ -73,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): ImageProvenanceApi {
     resolver,
     imagesTree,
     treeView,
+    showLookupProgress(resolver, treeView, output),
     publishDiagnostics(index),
     registerCommands({ index, pinner, tree: imagesTree, treeView, indexer, resolver, panels, secrets, contentStore, log: output, reconnect }),
     panels,

@@ -8,13 +8,12 @@ import { publishedImages } from '../checks/drift';
 import type { Finding } from '../checks/workspaceChecks';
 import type { Severity } from '../model/buildFile';
 import { formatMessage } from '../model/messages';
-import { isScannedName } from '../workspace/buildFilePatterns';
 import { RegistryClient } from '../registry/client';
 import { dockerCredentialStore } from '../registry/credentials';
 import { EXIT, parseOptions, UsageError, type CliCommand, type CliIo } from './command';
 import { cliRegistrySettings, workspaceReferrerRepositories, WORKSPACE_SETTINGS } from './settings';
 import { checkSettings, runChecks, type CheckRun } from './runChecks';
-import { indexFolder, uri } from './workspaceFiles';
+import { indexFolder, wholeFolderScanned } from './workspaceFiles';
 import { readCheckSettings, type WorkspaceSettings } from './workspaceSettings';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -74,15 +73,13 @@ export const checkCommand: CliCommand = {
 
 export async function checkWorkspace(io: CliIo, paths: readonly string[], settings: WorkspaceSettings): Promise<CheckRun> {
   const progress = io.stderrIsTerminal ? (text: string) => io.stderr(`\r${text}`) : () => undefined;
-  const root = uri(io.cwd);
   const index = await indexFolder({
     root: io.cwd,
     paths,
     dockerfileGlobs: settings.dockerfileGlobs,
     exclude: settings.filesExclude,
     variables: settings.buildVariables,
-    // The whole folder was read: a build file it lacks does not exist (as the extension's scan decides).
-    scanned: (path) => paths.length === 0 && isScannedName(path) && path.startsWith(`${root}/`),
+    scanned: wholeFolderScanned(io.cwd, paths),
   });
   const warn = (text: string) => io.stderr(`image-provenance: warning: ${text}\n`);
   const referrerRepositories = workspaceReferrerRepositories(settings.values, warn);

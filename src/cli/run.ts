@@ -2,6 +2,7 @@
 // stack trace; usage errors repeat the command's usage line and exit 2.
 
 import { attestationsCommand } from './attestations';
+import { pinCommand } from './pin';
 import { checkCommand } from './check';
 import { scanCommand } from './scan';
 import { EXIT, UsageError, type CliCommand, type CliIo } from './command';
@@ -12,7 +13,7 @@ import { verifyCommand } from './verify';
 
 export { EXIT, type CliIo } from './command';
 
-const COMMANDS: readonly CliCommand[] = [scanCommand, checkCommand, attestationsCommand, sbomCommand, provenanceCommand, diffCommand, verifyCommand];
+const COMMANDS: readonly CliCommand[] = [scanCommand, checkCommand, pinCommand, attestationsCommand, sbomCommand, provenanceCommand, diffCommand, verifyCommand];
 
 export const USAGE = `Usage: image-provenance <command> [options]
 

@@ -8,7 +8,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import picomatch from 'picomatch';
 import { BuildFileIndex } from '../workspace/buildFileIndex';
-import { BuildFileMatcher } from '../workspace/buildFilePatterns';
+import { BuildFileMatcher, isScannedName } from '../workspace/buildFilePatterns';
 import type { BuildFileKind } from '../model/buildFile';
 import { UsageError } from './command';
 
@@ -66,6 +66,12 @@ export async function indexFolder(options: FolderOptions): Promise<BuildFileInde
     for (const key of wanted) index.setResource(key, key.startsWith('file:') ? await readText(fileURLToPath(key)) : undefined);
   }
   return index;
+}
+
+/** `scanned` for a run over the whole folder (no paths named): a build file it lacks does not exist, as the extension's scan decides. */
+export function wholeFolderScanned(root: string, paths: readonly string[]): (path: string) => boolean {
+  const prefix = `${uri(root)}/`;
+  return (path) => paths.length === 0 && isScannedName(path) && path.startsWith(prefix);
 }
 
 export function uri(path: string): string {

@@ -5,7 +5,7 @@ import type { ContentStore } from '../registry/contentStore';
 import { Commands } from './context';
 import type { AttestationPanels } from './panel/attestationPanel';
 import { compareWithTag, type ComparedPin } from './panel/comparePanel';
-import type { ImageResolver } from './registry/imageResolver';
+import type { ImageResolver } from '../workspace/imageResolver';
 import { copyAttestation, showAttestations } from './registry/attestationCommands';
 import { addCredentials, copyDigest, copyPinnedReference, removeCredentials, showManifest } from './registry/registryCommands';
 import type { SecretCredentialStore } from './registry/secretCredentials';

@@ -4,8 +4,10 @@
 import * as vscode from 'vscode';
 import type { CompanionRefusal, ImageUse, ImageUseKind, ImageUseState, NotPinnableReason } from '../model/buildFile';
 import type { Message } from '../model/messages';
+import { companionRefusalMessage, notPinnableMessage } from '../model/pinReasons';
 import { withoutDigest } from '../reference/imageReference';
 import type { RegistryErrorKind } from '../registry/errors';
+import { failureWords } from '../registry/failureWords';
 
 export function localize(m: Message): string {
   return vscode.l10n.t(m.template, ...m.args);
@@ -13,65 +15,12 @@ export function localize(m: Message): string {
 
 /** Why a use cannot be pinned, as one sentence. */
 export function describeReason(reason: NotPinnableReason): string {
-  switch (reason.kind) {
-    case 'scratch':
-      return vscode.l10n.t('scratch is the empty image: there is nothing to pull or pin.');
-    case 'stage':
-      return reason.byPlatform
-        ? vscode.l10n.t('Refers to a build stage of this file chosen by the target platform ({0}), not to an image.', reason.byPlatform.join(', '))
-        : vscode.l10n.t('Refers to the build stage "{0}" of this file, not to an image.', reason.stage);
-    case 'unresolved':
-      switch (reason.cause) {
-        case 'noValue':
-          return vscode.l10n.t('${0} is declared without a default and no build argument sets it.', reason.variable);
-        case 'undeclared':
-          return vscode.l10n.t('${0} is not declared with ARG.', reason.variable);
-        case 'globalOnly':
-          return vscode.l10n.t('${0} is a global ARG: a stage must declare it again (ARG {0}) to use it.', reason.variable);
-        case 'platform':
-          return vscode.l10n.t('${0} is set by the builder for each target platform.', reason.variable);
-        case 'error':
-          return vscode.l10n.t('${0} is required and has no value.', reason.variable);
-      }
-      break;
-    case 'invalid':
-      return localize(reason.error.message);
-    case 'sharedArg':
-      return vscode.l10n.t('Comes from ARG {0}, which {1} images use: pinning it here would change them all.', reason.arg, reason.users);
-    case 'partialArg':
-      return reason.choices
-        ? vscode.l10n.t('Only part of the reference comes from ARG {0}: the digest can go after the reference, or into a companion ARG. Which one is your choice.', reason.arg)
-        : vscode.l10n.t('Only part of the reference comes from ARG {0}: no single place holds the whole reference.', reason.arg);
-    case 'overridden':
-      return vscode.l10n.t('ARG {0} is set by a build argument outside this file.', reason.arg);
-    case 'buildOutput':
-      return vscode.l10n.t('Names the image this service builds, not one it pulls.');
-    case 'namedContext':
-      return reason.source === 'build'
-        ? vscode.l10n.t('The named build context "{0}" is the output of {1}, built first.', reason.name, reason.value)
-        : vscode.l10n.t('The named build context "{0}" is local files ({1}), not an image.', reason.name, reason.value);
-    case 'interpolated':
-      return reason.variable
-        ? vscode.l10n.t('Written with ${0}, whose value comes from the environment or .env: pin it where that value is set.', reason.variable)
-        : vscode.l10n.t('Not written as one plain string here (escapes or a computed value): there is no text to add a digest to.');
-    case 'notBuilt':
-      return vscode.l10n.t('Not built for target {0}: the target needs this stage through no FROM, COPY --from or RUN --mount=from, so this build does not pull this image.', describeTarget(reason.target));
-    case 'localBuild':
-      return vscode.l10n.t('The output of {0}, built in this project: this build uses it, not an image from a registry.', reason.builder);
-    case 'contextMatch':
-      return vscode.l10n.t('Not pinned here: {0} ({1}) replaces this reference with its named context "{2}", which BuildKit matches against the reference as written. With a digest it would no longer match.', reason.builder, vscode.workspace.asRelativePath(vscode.Uri.parse(reason.owner)), reason.context);
-  }
-  return '';
+  return localize(notPinnableMessage(reason, (path) => vscode.workspace.asRelativePath(vscode.Uri.parse(path))));
 }
 
 /** Why no companion ARG is offered for a reference partly made of ARGs. */
 export function describeCompanionRefusal(refusal: CompanionRefusal): string {
-  switch (refusal.kind) {
-    case 'sharedArg':
-      return vscode.l10n.t('ARG {0} also feeds {1} other images: one version ARG cannot be paired with one image’s digest. Put the digest after the reference instead.', refusal.arg, refusal.users - 1);
-    case 'noArg':
-      return vscode.l10n.t('No ARG value is part of this reference: there is no version ARG to pair a digest ARG with. Put the digest after the reference instead.');
-  }
+  return localize(companionRefusalMessage(refusal));
 }
 
 export function describeState(state: ImageUseState): string {
@@ -128,40 +77,5 @@ export function rowReference(use: ImageUse): string {
 
 /** Why the registry could not say, in a few words: for rows and summaries ("registry unreachable"). */
 export function describeFailure(kind: RegistryErrorKind): string {
-  switch (kind) {
-    case 'unauthorized':
-      return vscode.l10n.t('sign-in required');
-    case 'denied':
-      return vscode.l10n.t('access denied');
-    case 'notFound':
-      return vscode.l10n.t('not found in the registry');
-    case 'digestMismatch':
-      return vscode.l10n.t('content does not match its digest');
-    case 'tooLarge':
-      return vscode.l10n.t('response too large');
-    case 'timeout':
-      return vscode.l10n.t('registry timed out');
-    case 'rateLimited':
-      return vscode.l10n.t('rate limited by the registry');
-    case 'serverError':
-      return vscode.l10n.t('registry error');
-    case 'network':
-      return vscode.l10n.t('registry unreachable');
-    case 'tls':
-      return vscode.l10n.t('certificate not trusted');
-    case 'redirect':
-      return vscode.l10n.t('too many redirects');
-    case 'badResponse':
-      return vscode.l10n.t('unexpected registry response');
-    case 'credentials':
-      return vscode.l10n.t('credential helper failed');
-    case 'insecure':
-      return vscode.l10n.t('refused to send credentials over HTTP');
-    case 'untrusted':
-      return vscode.l10n.t('credentials off in restricted mode');
-    case 'invalidReference':
-      return vscode.l10n.t('not a valid image reference');
-    case 'cancelled':
-      return vscode.l10n.t('cancelled');
-  }
+  return localize(failureWords(kind));
 }

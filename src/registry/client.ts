@@ -299,6 +299,11 @@ export class RegistryClient {
     this.auth.clear();
   }
 
+  /** Asks hosts found unreachable again on the next request (the user retries: the network may be back). */
+  forgetUnreachable(): void {
+    this.transport.forgetUnreachable();
+  }
+
   /** Closes undici's connection pools, once the blobs being stored are written. */
   async close(): Promise<void> {
     await Promise.all(this.writes);

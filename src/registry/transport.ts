@@ -81,8 +81,21 @@ export function headerValues(headers: TransportResponse['headers'], name: string
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
+/**
+ * Connection failures that say a host cannot be reached at all (offline, its name does not resolve, nothing
+ * listens, no route, no answer to the connect): the next request to it would only wait as long again.
+ */
+const UNREACHABLE_CODES: ReadonlySet<string> = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
 export class Transport {
   private readonly dispatchers = new Map<string, Dispatcher>();
+  /**
+   * Hosts found unreachable, with the failure that said so. Offline, each lookup waited for its own DNS
+   * failure (some 20 s with two name servers), a few at a time per host: the Images view's progress ran for
+   * many minutes. The requests queued behind the first failure fail with it at once instead, until
+   * `forgetUnreachable` (Retry).
+   */
+  private readonly unreachable = new Map<string, unknown>();
   private readonly semaphores = new Map<string, Semaphore>();
   private readonly secureContext: tls.SecureContext | undefined;
   private readonly retryBaseMs: number;
@@ -138,6 +151,11 @@ export class Transport {
     }
   }
 
+  /** Asks unreachable hosts again (the user retries: the network may be back). */
+  forgetUnreachable(): void {
+    this.unreachable.clear();
+  }
+
   async close(): Promise<void> {
     const all = [...this.dispatchers.values()];
     this.dispatchers.clear();
@@ -163,6 +181,7 @@ export class Transport {
 
       const release = await this.slot(url.host).acquire(req.signal);
       try {
+        if (this.unreachable.has(url.host)) throw this.unreachable.get(url.host);
         const started = Date.now();
         this.options.onRequest?.(url.host, req.purpose);
         let response: Dispatcher.ResponseData;
@@ -178,6 +197,7 @@ export class Transport {
           });
         } catch (error) {
           this.log(`${method} ${url.host} ${url.pathname} failed after ${Date.now() - started} ms (${errorCode(error) ?? 'error'})`);
+          if (!req.signal?.aborted && UNREACHABLE_CODES.has(errorCode(error) ?? '')) this.unreachable.set(url.host, error);
           throw error;
         }
         const status = response.statusCode;

@@ -412,6 +412,27 @@ describe('unit: registry client, retries', () => {
     await sleep(10);
     await failure(makeClient({ hosts: { [host]: { http: true } } }).resolve(ref(`${host}/demo/app:1`)), 'network');
   });
+
+  // Issue 15: offline, the Images view's progress ran for minutes: every lookup waited for its own DNS failure
+  // (about 20 s each: glibc's resolver, two name servers, two tries of 5 s), six at a time per host.
+  it('a host found unreachable fails the requests queued for it at once, each naming its own image; Retry asks again', async () => {
+    const server = await serve(() => undefined);
+    const host = server.host;
+    for (const s of servers.splice(0)) s.close();
+    await sleep(10);
+    const client = makeClient({ hosts: { [host]: { http: true } }, maxConcurrentPerHost: 2 });
+    const errors = await Promise.all(Array.from({ length: 10 }, (_, i) => failure(client.resolve(ref(`${host}/demo/app${i}:1`)), 'network')));
+    // One request was sent (the first to a new host is auth.ts's probe, the rest wait for it); after it was
+    // refused, the nine others failed without trying.
+    assert.equal(client.stats.requests, 1);
+    assert.deepEqual(
+      errors.map((e) => e.message),
+      errors.map((_, i) => `${host}/demo/app${i}:1: ${host} refused the connection (is the registry running, and is the port right?)`),
+    );
+    client.forgetUnreachable();
+    await failure(client.resolve(ref(`${host}/demo/again:1`)), 'network');
+    assert.equal(client.stats.requests, 2);
+  });
 });
 
 describe('unit: registry client, redirects', () => {

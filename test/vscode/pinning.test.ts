@@ -3,10 +3,14 @@
 // are the ones computed while seeding, never read back from the extension. Each test writes its own files
 // under pins/ and leaves the workspace as it found it: the other test files read the same fixture.
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 import type { ImageProvenanceApi } from '../../src/extension';
 import type { BulkResult, PinOutcome } from '../../src/editor/pin/pinner';
-import { api, createIndexed, deleteIndexed, eventually, row, rows, seeded, SLOW, workspaceUri } from './helpers';
+import { api, createIndexed, deleteIndexed, EXTENSION_ID, eventually, row, rows, seeded, SLOW, workspaceUri } from './helpers';
 
 /** Registry lookups, debounces and publishing add up: generous, so a slow machine does not fail. */
 const PIN_CODES = ['unpinned', 'stale-pin', 'pin-not-found', 'pin-mismatch', 'platform-pin'];
@@ -25,6 +29,15 @@ async function create(relative: string, text: string): Promise<vscode.Uri> {
   const uri = workspaceUri(`pins/${relative}`);
   created.push(uri);
   return createIndexed(await api(), uri, text);
+}
+
+/** The built command-line tool of this checkout (dist/cli.js), run in `cwd` with no Docker config of the machine's. */
+function runCli(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const cli = join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'dist', 'cli.js');
+  const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: cwd, DOCKER_CONFIG: join(cwd, '.docker-none') };
+  return new Promise((done) =>
+    execFile(process.execPath, [cli, ...args], { cwd, env, timeout: 60_000 }, (error, stdout, stderr) => done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr })),
+  );
 }
 
 /** Opens a file in an editor: that is what makes the extension look its images up. */
@@ -688,8 +701,24 @@ describe('Pinning', () => {
     const originals = new Map<string, string>();
     for (const path of paths) originals.set(path, decode(await vscode.workspace.fs.readFile(vscode.Uri.parse(path))));
 
+    // The command line pins a copy of the same workspace (its settings: the registry as Docker Hub's mirror).
+    const copy = mkdtempSync(join(tmpdir(), 'image-provenance-cli-copy-'));
+    const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    cpSync(folder, copy, { recursive: true, filter: (path) => !path.includes(`${sep}pins`) });
+    const cli = await runCli(copy, 'pin');
+
     const result = await vscode.commands.executeCommand<BulkResult>('imageProvenance.pinAllInWorkspace');
     assert.equal(result.cancelled, false);
+    // The same bytes in every file, from the editor and from the command line; Docker Hub is out of reach for both.
+    for (const path of paths) {
+      const file = relative(folder, vscode.Uri.parse(path).fsPath);
+      // Pin All edits documents (unsaved); a file it did not edit is as on disk.
+      const edited = vscode.workspace.textDocuments.find((d) => d.uri.toString() === path)?.getText() ?? originals.get(path);
+      assert.equal(readFileSync(join(copy, file), 'utf8'), edited, `${file}: the command line wrote what Pin All in Workspace wrote`);
+    }
+    assert.equal(cli.code, 1, cli.stderr);
+    assert.match(cli.stderr, /^\S+:\d+: debian:12 — skipped: debian:12: .*registry-1\.docker\.io/m);
+    rmSync(copy, { recursive: true, force: true });
     // The seeded images, each where its value is written: ARG BASE's default, the mount, worker's FROM.
     assert.deepEqual(
       changes(result).map((c) => [vscode.workspace.asRelativePath(vscode.Uri.parse(c.path)), c.image, c.digest]),

@@ -17,7 +17,7 @@ import type { BuildFileIndex } from '../../workspace/buildFileIndex';
 import { Commands } from '../context';
 import { describeReason, localize } from '../localize';
 import type { ShowAttestationsOptions } from '../registry/attestationCommands';
-import type { ImageResolver, ReadAttestations } from '../registry/imageResolver';
+import type { ImageResolver, ReadAttestations } from '../../workspace/imageResolver';
 import { targetOf } from '../pin/pinCommands';
 import type { UseTarget } from '../pin/pinner';
 import { toRange } from '../tree/nodes';

@@ -12,7 +12,7 @@ import { overviewOf } from '../../panel/overview';
 import { PANEL_STATE_VERSION, PANEL_VIEW_TYPE, parsePageMessage, parsePanelState, PROTOCOL_VERSION, unhandled, type HostMessage, type Overview, type PanelLabels, type PanelState, type PanelTab } from '../../panel/protocol';
 import { familiarName, parseImageReference, type ImageRef } from '../../reference/imageReference';
 import { localize } from '../localize';
-import type { ImageResolver } from '../registry/imageResolver';
+import type { ImageResolver } from '../../workspace/imageResolver';
 import { compareFailedText, compareLabels, compareTitle, comparingText, readComparison } from './comparePanel';
 import { provenanceLabels, ProvenanceTab } from './provenanceTab';
 import { PanelSboms, sbomLabels } from './sbomHost';

@@ -10,7 +10,7 @@ import type { BuildFileIndex } from '../../workspace/buildFileIndex';
 import { localize } from '../localize';
 import { useFromEditor } from '../pin/pinCommands';
 import type { Pinner, UseTarget } from '../pin/pinner';
-import type { ImageResolver } from '../registry/imageResolver';
+import type { ImageResolver } from '../../workspace/imageResolver';
 import type { AttestationPanel, AttestationPanels } from './attestationPanel';
 
 /** What changes from `older` (the pinned digest) to `newer` (what the tag points to now). */

@@ -11,7 +11,7 @@ import type { HostMessage } from '../../panel/protocol';
 import { familiarName, parseImageReference, type ImageRef } from '../../reference/imageReference';
 import { platformEntries } from '../../registry/manifest';
 import { localize } from '../localize';
-import type { ImageResolver } from '../registry/imageResolver';
+import type { ImageResolver } from '../../workspace/imageResolver';
 
 /** Opens an image's panel at a digest, with a platform chosen (AttestationPanels.show). */
 export type ShowPanel = (ref: ImageRef, digest: string, platform?: string) => unknown;

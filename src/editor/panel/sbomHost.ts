@@ -11,7 +11,7 @@ import { FIRST_WINDOW_ROWS, sbomTable, tableWindow, WINDOW_ROWS, type SbomLabels
 import { familiarName, type ImageRef } from '../../reference/imageReference';
 import type { PlatformImage } from '../../registry/imageDetails';
 import { localize } from '../localize';
-import type { ImageResolver } from '../registry/imageResolver';
+import type { ImageResolver } from '../../workspace/imageResolver';
 
 const EXTENSION_ID = 'image-provenance.image-provenance';
 

@@ -11,7 +11,7 @@ import type { BuildFileIndex } from '../../workspace/buildFileIndex';
 import { readPinSettings, SECTION, type PinSettings } from '../config';
 import { Commands } from '../context';
 import { describeReason } from '../localize';
-import type { ImageResolver } from '../registry/imageResolver';
+import type { ImageResolver } from '../../workspace/imageResolver';
 import { toRange } from '../tree/nodes';
 import { targetOf } from './pinCommands';
 import type { UseTarget } from './pinner';

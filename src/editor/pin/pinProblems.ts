@@ -18,7 +18,7 @@ import { readCheckSettings, SECTION } from '../config';
 import { Commands } from '../context';
 import { SEVERITY } from '../diagnostics';
 import { localize } from '../localize';
-import type { ImageResolver } from '../registry/imageResolver';
+import type { ImageResolver } from '../../workspace/imageResolver';
 import { toRange } from '../tree/nodes';
 import { targetOf } from './pinCommands';
 import type { UseTarget } from './pinner';

@@ -5,16 +5,20 @@
 
 import * as vscode from 'vscode';
 import { argPinChoices, pulledImage, type ArgPinChoices, type BuildFile, type ImageUse } from '../../model/buildFile';
-import { planArgPin, planPin, planPinAll, planUnpin, settledArgForm, type ArgPinForm, type PinEdit, type PinRefusal, type SkipReason } from '../../pin/planEdits';
-import { pinStatus, type PinTarget } from '../../pin/pinStatus';
-import { canonicalName, familiarName, parseImageReference, shortDigest, withoutDigest, type ImageRef } from '../../reference/imageReference';
-import { RegistryError } from '../../registry/errors';
+import { Messages, message } from '../../model/messages';
+import { chooseDigest, PinLookupError, type BulkMode, type DigestChoice, type PinLookups } from '../../pin/chooseDigest';
+import { applyBulk, editPathOf, filesToPin, isInline, lookUpBulk, planBulk, type BulkRun, type BulkSkip, type FileOutcome, type SkipCause } from '../../pin/pinAll';
+import { refusalMessage } from '../../pin/pinMessages';
+import { planArgPin, planPin, planUnpin, settledArgForm, type ArgPinForm, type PinEdit, type PinRefusal } from '../../pin/planEdits';
+import type { PinTarget } from '../../pin/pinStatus';
+import { familiarName, parseImageReference, shortDigest, type ImageRef } from '../../reference/imageReference';
+import type { PlatformImage } from '../../registry/imageDetails';
 import type { BuildFileIndex, LinkKey } from '../../workspace/buildFileIndex';
 import { readPinSettings } from '../config';
 import { Commands } from '../context';
-import { describeCompanionRefusal, describeFailure, describeReason } from '../localize';
+import { describeCompanionRefusal, describeReason, localize } from '../localize';
 import type { ComparedPin } from '../panel/comparePanel';
-import type { ImageResolver } from '../registry/imageResolver';
+import type { ImageResolver } from '../../workspace/imageResolver';
 import { toRange } from '../tree/nodes';
 import type { WorkspaceIndexer } from '../workspaceIndexer';
 
@@ -33,14 +37,7 @@ export interface UseTarget {
   readonly argForm?: ArgPinForm;
 }
 
-/** Which digest a single pin writes. */
-export type DigestChoice =
-  /** The tag's digest (an index for multi-platform images); a platform pin stays on its platform. */
-  | 'default'
-  /** The tag's digest even where a platform pin was (the platform-pin warning's fix). */
-  | 'index'
-  /** Ask which platform's image. */
-  | 'platform';
+export type { DigestChoice } from '../../pin/chooseDigest';
 
 export type PinOutcome =
   | { readonly done: true; readonly digest: string; readonly platform?: string; readonly path: string }
@@ -60,20 +57,23 @@ export interface BulkResult {
   readonly summary: string;
 }
 
-type BulkRun = Omit<BulkResult, 'summary'>;
-
 export type BulkScope = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'workspace' };
 
-/** Lookups in flight at once in a bulk run (the client bounds each host further). */
-const LOOKUP_CONCURRENCY = 8;
-
 export class Pinner {
+  /** The registry as pinning needs it: lookups through the resolver, whose results the view shows too. */
+  private readonly lookups: PinLookups;
+
   constructor(
     private readonly index: BuildFileIndex,
     private readonly indexer: WorkspaceIndexer,
-    private readonly resolver: ImageResolver,
+    resolver: ImageResolver,
     private readonly log: vscode.LogOutputChannel,
-  ) {}
+  ) {
+    this.lookups = {
+      describe: (ref, signal) => resolver.refresh(ref, signal),
+      verify: async (ref, digest, signal) => void (await (await resolver.registry).manifest(ref, { digest, ...(signal && { signal }) })),
+    };
+  }
 
   /** The file (as seen through its build, if any) and use a target names, if they still exist. */
   locate(target: UseTarget): { file: BuildFile; use: ImageUse } | undefined {
@@ -121,11 +121,9 @@ export class Pinner {
     const cancel = token?.onCancellationRequested(() => aborter.abort());
     let pinTo: PinTarget | undefined;
     try {
-      pinTo = await this.choose(ref, choice, aborter.signal);
+      pinTo = await chooseDigest(ref, choice, this.lookups, pickPlatform, aborter.signal);
       // The platform pick was dismissed: nothing to say.
       if (!pinTo) return { done: false, unchanged: true, message: '' };
-      // The one rule: a digest is written only once its manifest's bytes were fetched and hashed.
-      await (await this.resolver.registry).manifest(ref, { digest: pinTo.digest, signal: aborter.signal });
     } catch (error) {
       return failed(vscode.l10n.t('{0} was not pinned: {1}', name, errorText(error)));
     } finally {
@@ -189,91 +187,32 @@ export class Pinner {
   }
 
   /**
-   * The digest to write for `ref`: its tag's (an index for a multi-platform image), the same platform's
-   * image for a platform pin being updated, or the platform the user picks. Looked up again rather than
-   * taken from what the view shows (the client keeps a tag's digest for a minute at most).
-   */
-  private async choose(ref: ImageRef, choice: DigestChoice, signal: AbortSignal): Promise<PinTarget | undefined> {
-    const tagOnly: ImageRef = { ...ref, original: withoutDigest(ref.original), digest: undefined };
-    if (choice === 'platform') {
-      const details = await this.resolver.refresh(tagOnly, signal);
-      if (details.kind === 'image') return { digest: details.digest, ...(details.platforms[0] && { platform: details.platforms[0].platform }) };
-      // The warning goes on each item, where it is read in full (a placeholder is cut to the input's width).
-      const picked = await vscode.window.showQuickPick(
-        details.platforms.map((p) => ({ label: p.platform, description: shortDigest(p.digest), detail: vscode.l10n.t('Builds for any other platform would pull this {0} image too.', p.platform), target: p })),
-        { title: vscode.l10n.t('Pin {0} to the image of one platform', familiarName(tagOnly)), placeHolder: vscode.l10n.t('Pick a platform') },
-      );
-      return picked && { digest: picked.target.digest, platform: picked.target.platform };
-    }
-    if (ref.digest === undefined || choice === 'index') return { digest: (await this.resolver.refresh(tagOnly, signal)).digest };
-    let details;
-    try {
-      details = await this.resolver.refresh(ref, signal);
-    } catch (error) {
-      // A pin the registry does not have (or serves wrong content for) is fixed by the tag's digest now.
-      if (RegistryError.is(error) && (error.kind === 'notFound' || error.kind === 'digestMismatch')) return { digest: (await this.resolver.refresh(tagOnly, signal)).digest };
-      throw error;
-    }
-    const status = pinStatus(ref, { state: 'resolved', details });
-    switch (status.kind) {
-      case 'stale':
-        if (!status.update) throw new Error(vscode.l10n.t('the tag now points to {0}, which has no {1} image', shortDigest(status.tagDigest), status.platform ?? '?'));
-        return status.update;
-      case 'current':
-        return { digest: ref.digest, ...(status.platform !== undefined && { platform: status.platform }) };
-      default:
-        if (ref.tag === undefined) throw new Error(vscode.l10n.t('it is pinned by digest alone: there is no tag to update it from'));
-        throw details.tagError ?? new Error(vscode.l10n.t('the tag could not be looked up'));
-    }
-  }
-
-  /**
    * Pins every pinnable image of a file or the workspace (`update`: only moves stale pins), one undo step per
    * file, with a cancellable progress notification and a summary.
    */
   async pinAll(scope: BulkScope, mode: 'pin' | 'update'): Promise<BulkResult> {
     await this.indexer.whenIndexed();
     const title = mode === 'update' ? vscode.l10n.t('Updating stale pins') : scope.kind === 'file' ? vscode.l10n.t('Pinning images in {0}', vscode.workspace.asRelativePath(vscode.Uri.parse(scope.path))) : vscode.l10n.t('Pinning images in the workspace');
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => this.runBulk(scope, mode, progress, token));
+    const run = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => this.runBulk(scope, mode, progress, token));
+    const result = localized(run);
     return { ...result, summary: this.report(result, mode) };
   }
 
-  private async runBulk(scope: BulkScope, mode: 'pin' | 'update', progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken): Promise<BulkRun> {
-    const files = this.filesIn(scope);
-    const inScope = (use: ImageUse, file: BuildFile): boolean => scope.kind === 'workspace' || editPathOf(use, file.path) === scope.path;
-    // References partly made of ARGs are pinned only in the form the settings name, if they name one.
-    const setting = readPinSettings(scope.kind === 'file' ? vscode.Uri.parse(scope.path) : undefined).argReferences;
-    const argForm = mode === 'pin' && setting !== 'ask' ? setting : undefined;
-    // What needs a lookup: unpinned images to pin, or pinned ones to check.
-    const wanted = new Map<string, ImageRef>();
-    for (const file of files) {
-      for (const use of file.uses) {
-        const ref = pulledImage(use);
-        const pinnable = use.pin.pinnable || (argForm !== undefined && argPinChoices(use) !== undefined);
-        if (!ref || !pinnable || !inScope(use, file) || isInline(editPathOf(use, file.path))) continue;
-        if ((mode === 'update') === (ref.digest !== undefined)) wanted.set(canonicalName(ref), ref);
-      }
-    }
-
+  private async runBulk(scope: BulkScope, mode: BulkMode, progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken): Promise<BulkRun> {
+    const options = {
+      mode,
+      argSetting: readPinSettings(scope.kind === 'file' ? vscode.Uri.parse(scope.path) : undefined).argReferences,
+      ...(scope.kind === 'file' && { inScope: (use: ImageUse, file: BuildFile) => editPathOf(use, file.path) === scope.path }),
+    };
+    const path = scope.kind === 'file' ? scope.path : undefined;
     const aborter = new AbortController();
     const cancel = token.onCancellationRequested(() => aborter.abort());
-    const targets = new Map<string, PinTarget>();
-    const failures = new Map<string, { reason: string; cause: string }>();
+    let found;
     try {
-      let done = 0;
-      const refs = [...wanted.entries()];
-      const step = refs.length ? 100 / refs.length : 0;
-      await forEachLimited(refs, LOOKUP_CONCURRENCY, async ([key, ref]) => {
-        try {
-          const target = await this.bulkTarget(ref, mode, aborter.signal);
-          if (target) {
-            await (await this.resolver.registry).manifest(ref, { digest: target.digest, signal: aborter.signal });
-            targets.set(key, target);
-          }
-        } catch (error) {
-          failures.set(key, { reason: errorText(error), cause: RegistryError.is(error) ? `${describeFailure(error.kind)} (${ref.registry})` : vscode.l10n.t('lookup failed') });
-        }
-        progress.report({ increment: step, message: vscode.l10n.t('Looked up {0} of {1}', ++done, countOf(refs.length, vscode.l10n.t('1 image'), vscode.l10n.t('{0} images', refs.length))) });
+      found = await lookUpBulk(filesToPin(this.index, path), this.lookups, options, {
+        signal: aborter.signal,
+        progress: (done, total) =>
+          progress.report({ increment: 100 / total, message: vscode.l10n.t('Looked up {0} of {1}', done, countOf(total, vscode.l10n.t('1 image'), vscode.l10n.t('{0} images', total))) }),
       });
     } finally {
       cancel.dispose();
@@ -283,88 +222,22 @@ export class Pinner {
     // Plan from the index as it is now (edits made during the lookups included): edits carry the text they
     // replace, and a file whose document no longer holds what was indexed is left alone.
     await this.indexer.whenIndexed();
-    const plan = planPinAll(this.filesIn(scope).map((file) => ({ ...file, uses: file.uses.filter((use) => inScope(use, file)) })), (use, file) => {
-      const ref = pulledImage(use);
-      if (!ref || isInline(editPathOf(use, file.path))) return undefined;
-      const key = canonicalName(ref);
-      if (mode === 'update' && (ref.digest === undefined || failures.has(key))) return undefined;
-      // Pin runs leave existing pins alone; update runs leave current ones (no target) as they are.
-      if (mode === 'pin' && ref.digest !== undefined) return ref.digest;
-      return targets.get(key)?.digest ?? (mode === 'update' ? ref.digest : undefined);
-    }, argForm);
-
-    const skipped: BulkResult['skipped'][number][] = [];
-    for (const { path, use, reason } of plan.skipped) {
-      const ref = pulledImage(use);
-      // Update runs only speak of pins; pin runs of what they could not pin (a pin written by hand where
-      // no digest could be written is not something that was skipped).
-      if (mode === 'update' && ref?.digest === undefined) continue;
-      if (reason.kind === 'notPinnable' && ref?.digest !== undefined) continue;
-      const inline = reason.kind === 'noDigest' && isInline(editPathOf(use, path));
-      const failure = reason.kind === 'noDigest' && ref ? failures.get(canonicalName(ref)) : undefined;
-      const [text, cause] = inline
-        ? [vscode.l10n.t('in an inline Dockerfile: pin it in the inline text'), vscode.l10n.t('in an inline Dockerfile')]
-        : failure
-          ? [failure.reason, failure.cause]
-          : reason.kind === 'noDigest'
-            ? [vscode.l10n.t('not looked up'), vscode.l10n.t('not looked up')]
-            : [skipText(reason), skipCause(reason)];
-      skipped.push({ path, line: use.range.start.line + 1, image: use.resolved ?? use.text, reason: text, cause });
-    }
-
-    const changed: BulkRun['changed'][number][] = [];
-    const edited: string[] = [];
-    let cancelled = false;
-    for (const { path, edits } of plan.files) {
-      // Cancelling stops before the next file: the files already edited stay edited, and are reported.
-      cancelled ||= token.isCancellationRequested;
-      let applied: PinEdit[] = [];
-      let why = cancelled ? vscode.l10n.t('cancelled') : vscode.l10n.t('the file changed while the digests were looked up');
-      if (!cancelled) {
-        try {
-          const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(path));
-          if (document.getText() === this.index.text(path)) applied = await applyFileEdits(document, edits);
-        } catch (error) {
-          why = errorText(error);
-        }
-      }
-      if (applied.length) edited.push(path);
-      for (const entry of plan.changed.filter((c) => c.edit.path === path)) {
-        const image = entry.use.resolved ?? entry.use.text;
-        const line = entry.edit.range.start.line + 1;
-        if (applied.includes(entry.edit)) changed.push({ path, line, image, digest: digestIn(entry.edit.newText) });
-        else skipped.push({ path, line: entry.use.range.start.line + 1, image, reason: why, cause: cancelled ? why : vscode.l10n.t('the file changed meanwhile') });
-      }
-    }
-    return { cancelled, changed: dedupeChanged(changed), skipped, files: edited };
+    const { plan, skipped } = planBulk(filesToPin(this.index, path), found, options, relativePath);
+    return applyBulk(plan, skipped, (file, edits) => this.applyToDocument(file, edits), () => token.isCancellationRequested);
   }
 
-  /** For a bulk run: the tag's digest for an unpinned image, the update for a stale pin; undefined if current. */
-  private async bulkTarget(ref: ImageRef, mode: 'pin' | 'update', signal: AbortSignal): Promise<PinTarget | undefined> {
-    if (mode === 'pin') return { digest: (await this.resolver.refresh(ref, signal)).digest };
-    const details = await this.resolver.refresh(ref, signal);
-    const status = pinStatus(ref, { state: 'resolved', details });
-    if (status.kind === 'current') return undefined;
-    if (status.kind !== 'stale') throw details.tagError ?? new Error(vscode.l10n.t('the tag could not be compared with the pin'));
-    if (!status.update) throw new Error(vscode.l10n.t('the tag now points to {0}, which has no {1} image', shortDigest(status.tagDigest), status.platform ?? '?'));
-    return status.update;
-  }
-
-  /** Build files in scope, with every Dockerfile also as each Compose service or Bake target builds it. */
-  private filesIn(scope: BulkScope): BuildFile[] {
-    const owners = scope.kind === 'workspace' ? this.index.files() : [this.index.get(scope.path)].filter((f): f is BuildFile => f !== undefined);
-    const out: BuildFile[] = [...owners];
-    for (const file of owners) {
-      (file.builds ?? []).forEach((_, build) => {
-        const linked = this.index.linked(file.path, build);
-        if (linked) out.push(linked);
-      });
+  /** One file's edits as one undo step, if its document still holds the text the plan was made from. */
+  private async applyToDocument(path: string, edits: readonly PinEdit[]): Promise<FileOutcome> {
+    try {
+      const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(path));
+      return { applied: document.getText() === this.index.text(path) ? await applyFileEdits(document, edits) : [] };
+    } catch (error) {
+      return { failed: message(Messages.pinRegistryFailure, errorText(error)) };
     }
-    return out;
   }
 
   /** The summary as a notification (not waited for: the command's result is ready now), the details in the log. */
-  private report(result: BulkRun, mode: 'pin' | 'update'): string {
+  private report(result: Omit<BulkResult, 'summary'>, mode: BulkMode): string {
     const lines = [
       ...result.changed.map((c) => `  ${vscode.workspace.asRelativePath(vscode.Uri.parse(c.path))}: ${c.image} → ${c.digest}`),
       ...result.skipped.map((s) => `  ${vscode.workspace.asRelativePath(vscode.Uri.parse(s.path))}:${s.line}: ${s.image} — ${s.reason}`),
@@ -408,16 +281,6 @@ async function applyFileEdits(document: vscode.TextDocument, edits: readonly Pin
   return (await vscode.workspace.applyEdit(edit)) ? current : [];
 }
 
-/** The file a pin of `use` (read from the file at `path`) edits: where its pin site is written. */
-function editPathOf(use: ImageUse, path: string): string {
-  return use.pin.pinnable ? (use.pin.file ?? path) : path;
-}
-
-/** The path of a use read from `dockerfile_inline` text: its ranges are in that text, not in any document. */
-function isInline(path: string): boolean {
-  return /#\d+$/.test(path);
-}
-
 function failed(message: string): PinOutcome {
   return { done: false, message };
 }
@@ -434,61 +297,37 @@ function changedText(path: string): string {
   return vscode.l10n.t('{0} changed while the digest was looked up: nothing was written. Try again.', vscode.workspace.asRelativePath(vscode.Uri.parse(path)));
 }
 
+/** Registry errors say what happened in English (with hosts and digests); the core's reasons are localized. */
 function errorText(error: unknown): string {
+  if (error instanceof PinLookupError) return localize(error.reason);
   return error instanceof Error ? error.message : String(error);
 }
 
+/** The platform pick: the warning goes on each item, where it is read in full (a placeholder is cut to the input's width). */
+async function pickPlatform(image: ImageRef, platforms: readonly PlatformImage[]): Promise<PlatformImage | undefined> {
+  const picked = await vscode.window.showQuickPick(
+    platforms.map((p) => ({ label: p.platform, description: shortDigest(p.digest), detail: vscode.l10n.t('Builds for any other platform would pull this {0} image too.', p.platform), target: p })),
+    { title: vscode.l10n.t('Pin {0} to the image of one platform', familiarName(image)), placeHolder: vscode.l10n.t('Pick a platform') },
+  );
+  return picked?.target;
+}
+
 function refusalText(reason: PinRefusal): string {
-  switch (reason.kind) {
-    case 'notPinnable':
-      return describeReason(reason.reason);
-    case 'invalidDigest':
-      return vscode.l10n.t('"{0}" is not a sha256 digest.', reason.digest);
-    case 'noReference':
-    case 'siteMismatch':
-      return vscode.l10n.t('The reference could not be read exactly: nothing was written.');
-    case 'noTag':
-      return vscode.l10n.t('It is pinned by digest alone: without the digest no tag would say which image is meant.');
-    case 'digestArg':
-      return vscode.l10n.t('Its digest is the default of ARG {0}: to unpin it, delete the "@" and the {0} reference after it, and the ARG {0} line.', reason.arg);
-    case 'noCompanion':
-      return describeCompanionRefusal(reason.refusal);
-  }
+  return localize(refusalMessage(reason, relativePath));
 }
 
-function skipText(reason: SkipReason): string {
-  switch (reason.kind) {
-    case 'noDigest':
-      return vscode.l10n.t('not looked up');
-    case 'conflict':
-      return vscode.l10n.t('its value is used by builds that resolve it to different digests ({0})', reason.digests.map(shortDigest).join(', '));
-    case 'overlap':
-      return vscode.l10n.t('another pin edits the same text');
-    case 'chooseForm':
-      return vscode.l10n.t('choose how to pin it (the digest after ${0}, or a companion ARG): use its CodeLens, or set imageProvenance.pinning.argReferences', reason.arg);
-    case 'buildOverride':
-      return vscode.l10n.t('a build of this Dockerfile sets {0} to another value, which a digest here would override', reason.arg);
-    default:
-      return refusalText(reason);
-  }
+function relativePath(path: string): string {
+  return vscode.workspace.asRelativePath(vscode.Uri.parse(path));
 }
 
-/** The reason a bulk run skipped an image, in a few words: images skipped for the same reason count together. */
-function skipCause(reason: SkipReason): string {
-  switch (reason.kind) {
-    case 'notPinnable':
-      return vscode.l10n.t('not pinnable here');
-    case 'conflict':
-      return vscode.l10n.t('builds disagree on the digest');
-    case 'overlap':
-      return vscode.l10n.t('another pin edits the same text');
-    case 'chooseForm':
-      return vscode.l10n.t('a pin form to choose');
-    case 'buildOverride':
-      return vscode.l10n.t('a build sets its ARG otherwise');
-    default:
-      return vscode.l10n.t('could not be written');
-  }
+/** A bulk run's outcome in the user's language. */
+function localized(run: BulkRun): Omit<BulkResult, 'summary'> {
+  return { ...run, skipped: run.skipped.map((s: BulkSkip) => ({ ...s, reason: localize(s.reason), cause: causeText(s.cause) })) };
+}
+
+function causeText(cause: SkipCause): string {
+  const words = localize(cause.words);
+  return cause.registry === undefined ? words : `${words} (${cause.registry})`;
 }
 
 /** "registry unreachable (docker.io)", or the most frequent causes with their counts. */
@@ -505,11 +344,6 @@ function skippedCauses(skipped: BulkResult['skipped']): string {
 /** One message for one thing, another for several: `1 file`, `3 files`. */
 function countOf(n: number, one: string, many: string): string {
   return n === 1 ? one : many;
-}
-
-/** The digest an edit writes (a companion ARG's line holds it as the ARG's default, not after an `@`). */
-function digestIn(text: string): string {
-  return text.match(/sha256:[0-9a-f]{64}/g)?.at(-1) ?? '';
 }
 
 /** The pins an update moved, once each: image, old digest, new digest. */
@@ -531,23 +365,4 @@ async function compareMoved(moved: readonly ComparedPin[]): Promise<void> {
       ? moved[0]
       : (await vscode.window.showQuickPick(moved.map((pin) => ({ label: pin.image, description: `${shortDigest(pin.old)} → ${shortDigest(pin.new)}`, pin })), { title: vscode.l10n.t('What changed in which image?') }))?.pin;
   if (picked) await vscode.commands.executeCommand(Commands.compareWithTag, picked);
-}
-
-/** A site several routes reach (a Dockerfile on its own and through its builds) is one change. */
-function dedupeChanged(changed: BulkResult['changed'][number][]): BulkResult['changed'][number][] {
-  const seen = new Set<string>();
-  return changed.filter((c) => {
-    const key = `${c.path}\n${c.line}\n${c.image}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-async function forEachLimited<T>(items: readonly T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await run(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

@@ -10,7 +10,7 @@ import { MANIFEST_SCHEME } from '../context';
 import { useFromEditor } from '../pin/pinCommands';
 import type { ImagesTreeProvider } from '../tree/imagesTreeProvider';
 import type { TreeNode } from '../tree/nodes';
-import type { ImageResolver } from './imageResolver';
+import type { ImageResolver } from '../../workspace/imageResolver';
 import type { SecretCredentialStore } from './secretCredentials';
 
 /** What the image commands need to find their image: a tree row's, or the one under the cursor. */

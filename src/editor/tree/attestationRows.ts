@@ -9,7 +9,7 @@ import type { Explanation, PlatformSummary, SbomDocument, SignatureSummary, Summ
 import { shortDigest } from '../../reference/imageReference';
 import { Commands } from '../context';
 import { localize } from '../localize';
-import type { AttestationState } from '../registry/imageResolver';
+import type { AttestationState } from '../../workspace/imageResolver';
 
 export type AttestationRow =
   | { readonly kind: 'reading' }

@@ -7,7 +7,7 @@ import { canonicalName, type ImageRef } from '../../reference/imageReference';
 import type { BuildFileIndex, LinkKey } from '../../workspace/buildFileIndex';
 import type { PlatformImage } from '../../registry/imageDetails';
 import { ContextKeys } from '../context';
-import type { ImageResolver, Resolution } from '../registry/imageResolver';
+import type { ImageResolver, Resolution } from '../../workspace/imageResolver';
 import { attestationItem, attestationRows, type AttestationRow } from './attestationRows';
 import { detailCount, detailItem, fileItem, imageItem, linkItem, nodeId, notBuiltDecorations, unitItem, useItem, type AttestationNode, type DetailNode, type TreeNode, type UseNode } from './nodes';
 

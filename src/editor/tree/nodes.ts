@@ -9,7 +9,7 @@ import { pinStatus } from '../../pin/pinStatus';
 import type { RegistryError, RegistryErrorKind } from '../../registry/errors';
 import { describeFailure, describeKind, describeReason, describeState, describeTarget, rowReference } from '../localize';
 import { Commands } from '../context';
-import type { Resolution } from '../registry/imageResolver';
+import type { Resolution } from '../../workspace/imageResolver';
 
 /**
  * `via` marks a node inside a Dockerfile as a Compose service or Bake target builds it (its args and

@@ -1,19 +1,20 @@
 // Resolves every image the index knows, in the background: the digest its tag points at and its
-// platforms. One resolution per distinct reference, shared by all its uses; progress shows on the view.
+// platforms. One resolution per distinct reference, shared by all its uses; listeners hear which images
+// changed and when a batch of lookups starts and settles (the editor shows it as progress on its view).
 
-import * as vscode from 'vscode';
-import { pulledImage } from '../../model/buildFile';
-import { canonicalName, familiarName, type ImageRef } from '../../reference/imageReference';
-import type { RegistryClient } from '../../registry/client';
-import { RegistryError } from '../../registry/errors';
-import { describeImage, type ImageDetails, type PlatformImage } from '../../registry/imageDetails';
-import { referrerRepositoryFor } from '../../attest/referrerRepository';
-import type { ImageSummary, SummaryOptions } from '../../attest/summary';
-import type { Resolution } from '../../pin/pinStatus';
-import type { BuildFileIndex } from '../../workspace/buildFileIndex';
-import { IMAGES_VIEW } from '../context';
+import { Emitter, type Disposable, type Event } from '../async/emitter';
+import { pulledImage } from '../model/buildFile';
+import { canonicalName, familiarName, type ImageRef } from '../reference/imageReference';
+import { onAbort } from '../registry/abort';
+import type { RegistryClient } from '../registry/client';
+import { RegistryError, type RegistryErrorKind } from '../registry/errors';
+import { describeImage, type ImageDetails, type PlatformImage } from '../registry/imageDetails';
+import { referrerRepositoryFor } from '../attest/referrerRepository';
+import type { ImageSummary, SummaryOptions } from '../attest/summary';
+import type { Resolution } from '../pin/pinStatus';
+import type { BuildFileIndex } from './buildFileIndex';
 
-export type { Resolution } from '../../pin/pinStatus';
+export type { Resolution } from '../pin/pinStatus';
 
 /** Which attestations to read: one platform's (a tree row, the hover), or every platform's. */
 export interface AttestationRead {
@@ -32,10 +33,32 @@ export interface ReadAttestations {
 /** A read as a tree row shows it: under way, done, or failed (kept until retried, so a row does not ask again at once). */
 export type AttestationState = { readonly state: 'reading'; readonly done: Promise<unknown> } | { readonly state: 'read'; readonly read: ReadAttestations } | { readonly state: 'failed'; readonly error: Error };
 
+/** What a batch of lookups came to, once none is left running: for the view's progress and its badge. */
+export interface LookupBatch {
+  readonly looked: number;
+  readonly failed: number;
+  /** Images whose last lookup failed, in this batch or before (shown until retried). */
+  readonly failing: number;
+  /** Hosts that could not be reached (offline, DNS, timeout): the client failed their other requests at once. */
+  readonly unreachable: readonly string[];
+}
+
+/** Where the resolver says what it asked and what answered (the editor's output channel, the CLI's stderr). */
+export interface ResolverLog {
+  info(text: string): void;
+  warn(text: string): void;
+}
+
+/** What a registry lookup of one image does: `describeImage` over the client, or a stand-in in tests. */
+export type DescribeImage = (client: RegistryClient, ref: ImageRef, signal?: AbortSignal) => Promise<ImageDetails>;
+
 /** Index changes come in bursts (a scan, typing): look for new images once per burst. */
 const COLLECT_DELAY_MS = 200;
 
-export class ImageResolver implements vscode.Disposable {
+/** Failures that say a host could not be reached, for the batch's summary. */
+const UNREACHABLE: ReadonlySet<RegistryErrorKind> = new Set(['network', 'timeout']);
+
+export class ImageResolver implements Disposable {
   private readonly results = new Map<string, Resolution>();
   /** Attestation summaries by image, digest and read, read once; a failed read is forgotten, to be asked again. */
   private readonly summaries = new Map<string, Promise<ReadAttestations>>();
@@ -45,13 +68,18 @@ export class ImageResolver implements vscode.Disposable {
   /** The last read of each image (by name), kept across resets: what the hover shows when the registry cannot be asked. */
   private readonly lastRead = new Map<string, ReadAttestations & { readonly digest: string }>();
   /** The images (`canonicalName` keys) whose result changed; undefined: every one (a reset). */
-  private readonly changed = new vscode.EventEmitter<readonly string[] | undefined>();
-  readonly onDidChange = this.changed.event;
+  private readonly changed = new Emitter<readonly string[] | undefined>();
+  readonly onDidChange: Event<readonly string[] | undefined> = this.changed.event;
+  /** The view's lookups started: the promise settles when none is left running. */
+  private readonly lookupsStarted = new Emitter<Promise<LookupBatch>>();
+  readonly onDidStartLookups: Event<Promise<LookupBatch>> = this.lookupsStarted.event;
   private readonly unsubscribe: () => void;
   private collectTimer: NodeJS.Timeout | undefined;
   private aborter = new AbortController();
   private running = 0;
   private finishedAll: (() => void) | undefined;
+  /** Counts since the last time nothing was running, and the hosts that could not be reached. */
+  private batch = newBatch();
   private client: Promise<RegistryClient> | undefined;
   /** Registries are asked only while someone looks: the view is visible, or an editor shows the image (`request`). */
   private active = false;
@@ -60,10 +88,11 @@ export class ImageResolver implements vscode.Disposable {
     private readonly index: BuildFileIndex,
     /** Builds a client from the current settings and credentials; called when one is first needed. */
     private readonly connect: () => Promise<RegistryClient>,
-    /** Every lookup's outcome goes to the output channel: what was asked, what answered, why it failed. */
-    private readonly log: Pick<vscode.LogOutputChannel, 'info' | 'warn'>,
+    /** Every lookup's outcome goes to the log: what was asked, what answered, why it failed. */
+    private readonly log: ResolverLog,
     /** `imageProvenance.referrerRepositories`: where some registries keep their images' attestations. */
     private readonly referrerRepositories: () => Readonly<Record<string, string>> = () => ({}),
+    private readonly describe: DescribeImage = describeImage,
   ) {
     this.unsubscribe = index.onDidChange(() => this.scheduleCollect());
   }
@@ -99,7 +128,7 @@ export class ImageResolver implements vscode.Disposable {
     const key = canonicalName(ref);
     const generation = this.aborter.signal;
     try {
-      const details = await describeImage(await this.registry, ref, signal);
+      const details = await this.describe(await this.registry, ref, signal);
       this.logResolved(ref, details);
       if (!generation.aborted) this.results.set(key, { state: 'resolved', details });
       return details;
@@ -195,6 +224,7 @@ export class ImageResolver implements vscode.Disposable {
 
   /** Tries failed images again (when the network is back). */
   retry(): void {
+    void this.client?.then((client) => client.forgetUnreachable(), () => undefined);
     const failed = [...this.results].filter(([, result]) => result.state === 'failed').map(([key]) => key);
     for (const key of failed) this.results.delete(key);
     // Images whose attestations could not be read: their rows ask again when redrawn.
@@ -258,23 +288,40 @@ export class ImageResolver implements vscode.Disposable {
     }
     if (started.length) {
       this.changed.fire(started);
-      void vscode.window.withProgress({ location: { viewId: IMAGES_VIEW } }, () => this.whenIdle());
+      this.lookupsStarted.fire(this.batchOutcome());
     }
+  }
+
+  /** What the lookups running now come to, once none is left. */
+  private async batchOutcome(): Promise<LookupBatch> {
+    const batch = this.batch;
+    await this.whenIdle();
+    const failing = [...this.results.values()].filter((result) => result.state === 'failed').length;
+    return { looked: batch.looked, failed: batch.failed, failing, unreachable: [...batch.unreachable] };
   }
 
   private async resolve(key: string, ref: ImageRef): Promise<void> {
     this.results.set(key, { state: 'pending' });
-    this.running++;
+    if (this.running++ === 0) this.batch = newBatch();
+    const batch = this.batch;
     const { signal } = this.aborter;
+    // Its own signal, told by the generation's one listener: lookups by the hundred share the generation,
+    // and each request of a lookup listens to the signal it is given.
+    const aborter = new AbortController();
+    const stop = onAbort(signal, () => aborter.abort());
     try {
-      const details = await describeImage(await this.registry, ref, signal);
+      const details = await this.describe(await this.registry, ref, aborter.signal);
       this.logResolved(ref, details);
       if (!signal.aborted) this.results.set(key, { state: 'resolved', details });
     } catch (error) {
       const failure = asRegistryError(error, ref);
       this.logFailed(failure);
+      batch.failed++;
+      if (UNREACHABLE.has(failure.kind)) batch.unreachable.add(failure.host);
       if (!signal.aborted) this.results.set(key, { state: 'failed', error: failure });
     } finally {
+      stop();
+      batch.looked++;
       this.running--;
       if (!signal.aborted) this.changed.fire([key]);
       if (this.running === 0) {
@@ -302,6 +349,7 @@ export class ImageResolver implements vscode.Disposable {
     this.aborter.abort();
     this.unsubscribe();
     this.changed.dispose();
+    this.lookupsStarted.dispose();
     void this.closeClient();
   }
 }
@@ -311,9 +359,13 @@ function summaryKey(ref: ImageRef, digest: string, read: AttestationRead): strin
 }
 
 /** The attestation reader's bundle (dist/attest.js), loaded on first use. */
-function loadSummary(): typeof import('../../attest/summary') {
+function loadSummary(): typeof import('../attest/summary') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, on purpose
-  return require('../../attest/summary') as typeof import('../../attest/summary');
+  return require('../attest/summary') as typeof import('../attest/summary');
+}
+
+function newBatch() {
+  return { looked: 0, failed: 0, unreachable: new Set<string>() };
 }
 
 /** Anything else thrown is a bug of ours; it still shows on the image, not as an unhandled rejection. */
