@@ -39,10 +39,10 @@ export function activate(context: vscode.ExtensionContext): ImageProvenanceApi {
   // not have. Outside the workspace folders (`context: ../other`) it must ask.
   const scanned = (path: string): boolean => isScannedName(path) && vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(path)) !== undefined;
   const index = new BuildFileIndex({ scanned });
-  const indexer = new WorkspaceIndexer(index);
+  const output = vscode.window.createOutputChannel('Image Provenance', { log: true });
+  const indexer = new WorkspaceIndexer(index, output);
 
   // Registry access: one client at a time, rebuilt when settings, credentials or workspace trust change.
-  const output = vscode.window.createOutputChannel('Image Provenance', { log: true });
   const contentStore = diskContentStore(join(context.globalStorageUri.fsPath, 'content'));
   const secrets = new SecretCredentialStore(context.secrets, context.globalState);
   // Loaded on first use: the HTTP stack (undici) takes longer to load than activation may take.
