@@ -25,7 +25,9 @@ import { freePort, startVscodeServer, type VscodeServer } from '../test/host/vsc
 import { writeCorpus } from './corpus';
 import { median, type Measurement } from './measure';
 
-const VSIX = resolve('dist/image-provenance.vsix');
+/** Another build to measure (an older commit's `npm run package`), for a before and after on one machine. */
+const OTHER_VSIX = process.env.IMAGE_PROVENANCE_BENCH_VSIX;
+const VSIX = OTHER_VSIX ? resolve(OTHER_VSIX) : resolve('dist/image-provenance.vsix');
 const GENERATED = 10_000;
 /** Bump when the workspace's content changes: a cached folder of another version is rebuilt. */
 const WORKSPACE_VERSION = '1';
@@ -38,7 +40,7 @@ const PROFILE_DIR = process.env.IMAGE_PROVENANCE_BENCH_PROFILE;
 const SIDEBAR_ROWS = '.part.sidebar .monaco-list-row';
 
 export async function workspaceBench(): Promise<Measurement[]> {
-  execFileSync('npm', ['run', '--silent', 'package'], { stdio: 'ignore' });
+  if (!OTHER_VSIX) execFileSync('npm', ['run', '--silent', 'package'], { stdio: 'ignore' });
   const workspace = scaleWorkspace();
   const files = countBuildFiles(workspace);
   const baseline = await openWindow(workspace, false);
@@ -145,10 +147,13 @@ async function openWindow(workspace: string, withExtension: boolean): Promise<Ba
     // The view open from the start, as for a user who left it open.
     await page.locator('.activitybar [aria-label^="Image Provenance"]').first().click({ timeout: 60_000 });
     const shown = performance.now();
-    await page.locator(SIDEBAR_ROWS).first().waitFor({ timeout: 600_000 });
-    const firstRowsMs = performance.now() - shown;
+    const firstRowsMs = await step(page, 'first rows', async () => {
+      await page.locator(SIDEBAR_ROWS).first().waitFor({ timeout: 600_000 });
+      return performance.now() - shown;
+    });
     const indexedLine = await logLine(server, /Indexed (\d+) build files in (\d+) ms/, 600_000);
     const indexReadyMs = indexedLine.at - asked;
+    progress(`index ready after ${indexReadyMs} ms (${indexedLine.match[1]} files)`);
     await settle(server);
     if (profiler) writeFileSync(join(PROFILE_DIR!, 'extension-host.cpuprofile'), JSON.stringify(await profiler.stop()));
     const hostRssMb = extensionHost(server).rssMb;
@@ -159,7 +164,8 @@ async function openWindow(workspace: string, withExtension: boolean): Promise<Ba
       await pageHeapSnapshot(cdp, join(PROFILE_DIR, 'workbench-by-file.heapsnapshot'));
     }
 
-    const groupByImageMs = await switchGrouping(page, 'Group by Image', true);
+    progress(`settled: host ${hostRssMb.toFixed(0)} MB, workbench ${rendererMb.toFixed(0)} MB`);
+    const groupByImageMs = await step(page, 'group by image', () => switchGrouping(page, 'Group by Image', true));
     await settle(server);
     const hostRssByImageMb = extensionHost(server).rssMb;
     const rendererByImageMb = rendererRssMb(tag);
@@ -167,10 +173,11 @@ async function openWindow(workspace: string, withExtension: boolean): Promise<Ba
       await hostHeapSnapshot(inspectPort, join(PROFILE_DIR, 'extension-host-by-image.heapsnapshot'));
       await pageHeapSnapshot(cdp, join(PROFILE_DIR, 'workbench-by-image.heapsnapshot'));
     }
-    const clicks = await clickRows(page);
-    const groupByFileMs = await switchGrouping(page, 'Group by File', false);
+    progress(`by image, settled: host ${hostRssByImageMb.toFixed(0)} MB, workbench ${rendererByImageMb.toFixed(0)} MB`);
+    const clicks = await step(page, 'row clicks', () => clickRows(page), []);
+    const groupByFileMs = await step(page, 'group by file', () => switchGrouping(page, 'Group by File', false));
     await settle(server);
-    const typing = await typeAndWait(page, server, true);
+    const typing = await step(page, 'typing', () => typeAndWait(page, server, true), []);
     return {
       indexed: Number(indexedLine.match[1]),
       scanMs: Number(indexedLine.match[2]),
@@ -203,10 +210,16 @@ async function switchGrouping(page: Page, title: string, byImage: boolean): Prom
   await page.waitForTimeout(300); // the list filtered: Enter runs this command
   const start = performance.now();
   await page.keyboard.press('Enter');
-  const imageRow = page.locator(`${SIDEBAR_ROWS}[aria-level="1"] .codicon-package`).first();
-  if (byImage) await imageRow.waitFor({ timeout: 120_000 });
-  else await page.locator(`${SIDEBAR_ROWS}[aria-level="1"] .file-icon`).first().waitFor({ timeout: 120_000 });
-  return performance.now() - start;
+  // The first top-level row is an image (its icon is a package) or a file (any other).
+  const first = page.locator(`${SIDEBAR_ROWS}[aria-level="1"]`).first();
+  for (;;) {
+    if ((await first.count()) && (await first.locator('.codicon-package').count()) === (byImage ? 1 : 0)) break;
+    if (performance.now() - start > 120_000) throw new Error(`no rows grouped ${byImage ? 'by image' : 'by file'} within 2 minutes`);
+    await page.waitForTimeout(20);
+  }
+  const ms = performance.now() - start;
+  progress(`${title}: ${ms.toFixed(0)} ms`);
+  return ms;
 }
 
 /**
@@ -275,6 +288,22 @@ async function typeAndWait(page: Page, server: VscodeServer, withExtension: bool
   return results;
 }
 
+function progress(line: string): void {
+  console.error(`[workspace bench] ${line}`);
+}
+
+/** Runs one measurement; if it fails, says why, keeps a screenshot, and counts it as not measured. */
+async function step<T>(page: Page, name: string, measure: () => Promise<T>, failed?: T): Promise<T> {
+  try {
+    return await measure();
+  } catch (error) {
+    const shot = join(tmpdir(), `image-provenance-scale-${name.replace(/\W+/g, '-')}.png`);
+    await page.screenshot({ path: shot }).catch(() => undefined);
+    progress(`${name} failed (screenshot ${shot}): ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    return failed ?? (NaN as T);
+  }
+}
+
 /** The time and match of the extension's first log line matching `pattern`, waited for. */
 async function logLine(server: VscodeServer, pattern: RegExp, timeoutMs: number): Promise<{ at: number; match: RegExpExecArray }> {
   const deadline = Date.now() + timeoutMs;
@@ -315,10 +344,14 @@ function under(all: readonly Proc[], pid: number, mark: string): boolean {
 
 /** The extension host of this server: its pid and resident memory, MB. */
 function extensionHost(server: VscodeServer): { pid: number; rssMb: number } {
-  const all = processes();
-  const host = all.find((p) => p.args.includes('--type=extensionHost') && under(all, p.pid, server.root));
+  const host = findExtensionHost(server);
   if (!host) throw new Error('the extension host process was not found');
   return { pid: host.pid, rssMb: host.rss / 1024 };
+}
+
+function findExtensionHost(server: VscodeServer): Proc | undefined {
+  const all = processes();
+  return all.find((p) => p.args.includes('--type=extensionHost') && under(all, p.pid, server.root));
 }
 
 /** Resident memory of this browser's renderers (the workbench's tab; no webview is open), MB. */
@@ -340,6 +373,8 @@ function cpuMs(pid: number): number {
 
 /** Waits until the extension host has used under 5 % of a core for 3 s in a row (at most 3 minutes). */
 async function settle(server: VscodeServer): Promise<void> {
+  // Without the extension, VS Code's built-in extensions start the host a moment after the workbench.
+  for (let waited = 0; waited < 60 && !findExtensionHost(server); waited++) await new Promise((done) => setTimeout(done, 1_000));
   const { pid } = extensionHost(server);
   let quiet = 0;
   for (let waited = 0; waited < 180 && quiet < 3; waited++) {

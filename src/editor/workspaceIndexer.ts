@@ -1,11 +1,12 @@
 // Keeps the BuildFileIndex in step with the workspace: a cancellable scan in batches that yield to the
 // extension host, file watchers for create / change / delete on disk, and the text of open editors
-// (unsaved edits win over disk). Honors `files.exclude`.
+// (unsaved edits win over disk). Skips what `files.exclude` and `imageProvenance.exclude` name; a file there is still
+// read when a build file depends on it (a Compose service building from `vendor/`).
 
-import picomatch from 'picomatch';
+import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { BuildFileIndex } from '../workspace/buildFileIndex';
-import { BuildFileMatcher, BUILD_FILE_GLOB } from '../workspace/buildFilePatterns';
+import { BuildFileMatcher, BUILD_FILE_GLOB, isScannedName, pathExcluder } from '../workspace/buildFilePatterns';
 import type { BuildFileKind } from '../model/buildFile';
 import { filesExclude, readSettings, SECTION } from './config';
 import { ContextKeys, IMAGES_VIEW } from './context';
@@ -42,7 +43,7 @@ export class WorkspaceIndexer implements vscode.Disposable {
     this.disposables.push(
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.refresh()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`${SECTION}.dockerfileGlobs`) || e.affectsConfiguration('files.exclude')) void this.refresh();
+        if (['dockerfileGlobs', 'exclude'].some((s) => e.affectsConfiguration(`${SECTION}.${s}`)) || e.affectsConfiguration('files.exclude')) void this.refresh();
         else if (e.affectsConfiguration(`${SECTION}.buildVariables`)) this.index.setVariables(readSettings().buildVariables);
       }),
       vscode.workspace.onDidOpenTextDocument((doc) => this.documentChanged(doc)),
@@ -106,7 +107,7 @@ export class WorkspaceIndexer implements vscode.Disposable {
     const found = new Set<string>();
     for (const rules of this.rules) {
       // `.env` files first: Compose files read them, and parse once with their values.
-      const envFiles = await vscode.workspace.findFiles(new vscode.RelativePattern(rules.folder, '**/.env'), undefined, undefined, token);
+      const envFiles = (await vscode.workspace.findFiles(new vscode.RelativePattern(rules.folder, '**/.env'), undefined, undefined, token)).filter((uri) => !this.isExcluded(uri, rules));
       const envTexts = await Promise.all(envFiles.map((uri) => this.readText(uri)));
       envFiles.forEach((uri, i) => this.index.setResource(uri.toString(), envTexts[i]));
     }
@@ -125,12 +126,14 @@ export class WorkspaceIndexer implements vscode.Disposable {
         const batch = all.slice(i, i + BATCH);
         const texts = await Promise.all(batch.map(([uri]) => this.readText(uri)));
         if (token.isCancellationRequested) return;
-        batch.forEach(([uri, kind], k) => {
-          const text = texts[k];
-          if (text === undefined) return;
-          found.add(uri.toString());
-          this.index.set(uri.toString(), text, kind);
-        });
+        this.index.batch(() =>
+          batch.forEach(([uri, kind], k) => {
+            const text = texts[k];
+            if (text === undefined) return;
+            found.add(uri.toString());
+            this.index.set(uri.toString(), text, kind);
+          }),
+        );
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     }
@@ -156,12 +159,20 @@ export class WorkspaceIndexer implements vscode.Disposable {
     }, 20);
   }
 
-  /** Open editors win over disk: they may hold unsaved edits. */
+  /**
+   * Open editors win over disk: they may hold unsaved edits. Files on disk are read with Node's `fs`: VS Code's
+   * `workspace.fs` costs several times more per file (each read a round of its provider machinery), which a
+   * workspace of 10,000 Dockerfiles pays 10,000 times; other file systems (remote, virtual) go through it.
+   */
   private async readText(uri: vscode.Uri): Promise<string | undefined> {
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    if (open) return open.getText();
+    return open ? open.getText() : this.readDisk(uri);
+  }
+
+  private async readDisk(uri: vscode.Uri): Promise<string | undefined> {
     try {
-      return this.decoder.decode(await vscode.workspace.fs.readFile(uri));
+      // The decoder drops a byte order mark, as editors do.
+      return this.decoder.decode(uri.scheme === 'file' ? await readFile(uri.fsPath) : await vscode.workspace.fs.readFile(uri));
     } catch {
       return undefined; // deleted meanwhile: the watcher's delete event follows
     }
@@ -266,10 +277,18 @@ export class WorkspaceIndexer implements vscode.Disposable {
     }
     if (!this.index.has(key)) return;
     const kind = this.index.get(key)?.kind;
-    void vscode.workspace.fs.readFile(doc.uri).then(
-      (bytes) => this.index.set(key, this.decoder.decode(bytes), kind),
-      () => this.index.delete(key),
-    );
+    void this.readDisk(doc.uri).then((text) => (text === undefined ? this.index.delete(key) : this.index.set(key, text, kind)));
+  }
+
+  /**
+   * Whether the scan reads the file at `path` (a build file by name or a `.env`, in a workspace folder, not
+   * excluded): if the index has no such file, it does not exist. Any other file a build file needs is asked for.
+   */
+  scans(path: string): boolean {
+    if (!isScannedName(path)) return false;
+    const uri = vscode.Uri.parse(path);
+    const rules = this.rulesFor(uri);
+    return rules !== undefined && !this.isExcluded(uri, rules);
   }
 
   private rulesFor(uri: vscode.Uri): FolderRules | undefined {
@@ -280,6 +299,10 @@ export class WorkspaceIndexer implements vscode.Disposable {
   private kindOf(uri: vscode.Uri, rules: FolderRules): BuildFileKind | undefined {
     const relative = vscode.workspace.asRelativePath(uri, false);
     return rules.excluded(relative) ? undefined : rules.matcher.kindOf(relative);
+  }
+
+  private isExcluded(uri: vscode.Uri, rules: FolderRules): boolean {
+    return rules.excluded(vscode.workspace.asRelativePath(uri, false));
   }
 
   private updateHasBuildFiles(): void {
@@ -298,18 +321,11 @@ export class WorkspaceIndexer implements vscode.Disposable {
 }
 
 function folderRules(folder: vscode.WorkspaceFolder): FolderRules {
-  const { dockerfileGlobs } = readSettings(folder.uri);
-  const exclude = filesExclude(folder.uri);
-  const isExcluded = exclude.length ? picomatch(exclude, { dot: true }) : () => false;
+  const { dockerfileGlobs, exclude } = readSettings(folder.uri);
   return {
     folder,
     matcher: new BuildFileMatcher(dockerfileGlobs),
     globs: [BUILD_FILE_GLOB, ...dockerfileGlobs.filter((g) => g.trim() !== '')],
-    // A file is excluded when it or any folder above it matches (`**/node_modules` hides what is inside).
-    excluded: (relative) => {
-      const parts = relative.split('/');
-      for (let i = 1; i <= parts.length; i++) if (isExcluded(parts.slice(0, i).join('/'))) return true;
-      return false;
-    },
+    excluded: pathExcluder([...filesExclude(folder.uri), ...exclude]),
   };
 }

@@ -69,6 +69,8 @@ export class BuildFileIndex {
   private variables: Readonly<Record<string, string>> = {};
   private sorted: BuildFile[] | undefined;
   private groups: ImageGroup[] | undefined;
+  /** Paths changed inside `batch()`, told to listeners when it ends. */
+  private pending: Set<string> | undefined;
 
   constructor(private readonly options: IndexOptions = {}) {}
 
@@ -317,6 +319,21 @@ export class BuildFileIndex {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Runs `update` (many `set`s: a batch of a workspace scan) and tells listeners once, after it, every path that
+   * changed: the tree, the lookups and the diagnostics react per change, not per file.
+   */
+  batch<T>(update: () => T): T {
+    if (this.pending) return update();
+    const pending = (this.pending = new Set());
+    try {
+      return update();
+    } finally {
+      this.pending = undefined;
+      if (pending.size) this.emit([...pending]);
+    }
+  }
+
   // --- internals ---------------------------------------------------------------------------------------
 
   private parse(path: string): BuildFile {
@@ -450,7 +467,8 @@ export class BuildFileIndex {
   }
 
   private emit(paths: readonly string[]): void {
-    for (const listener of this.listeners) listener(paths);
+    if (this.pending) for (const path of paths) this.pending.add(path);
+    else for (const listener of this.listeners) listener(paths);
   }
 }
 

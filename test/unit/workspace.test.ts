@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import picomatch from 'picomatch';
 import { BuildFileIndex } from '../../src/workspace/buildFileIndex';
-import { BAKE_NAMES, BuildFileMatcher, COMPOSE_NAMES, DOCKERFILE_NAMES, isScannedName } from '../../src/workspace/buildFilePatterns';
+import { BAKE_NAMES, BuildFileMatcher, COMPOSE_NAMES, DOCKERFILE_NAMES, isScannedName, pathExcluder } from '../../src/workspace/buildFilePatterns';
 
 describe('build file names', () => {
   const matcher = new BuildFileMatcher(['**/*.containerfile', 'docker/build-*']);
@@ -62,6 +62,29 @@ describe('build file names', () => {
       { numRuns: 5000 },
     );
   });
+});
+
+describe('excluded paths', () => {
+  // imageProvenance.exclude's defaults are Renovate's ignorePaths for dependencies (renovatebot/renovate,
+  // lib/config/presets/internal/default.ts, preset ignoreModulesAndTests); files.exclude's own default form names a
+  // folder (`**/node_modules`), which hides what is inside it too, as in VS Code's Explorer.
+  const excluded = pathExcluder(['**/node_modules/**', '**/vendor/**', '**/bower_components/**', '**/ignored']);
+  const cases: [path: string, excluded: boolean][] = [
+    ['vendor/github.com/docker/cli-docs-tool/Dockerfile', true],
+    ['repos/buildx/vendor/github.com/creack/pty/Dockerfile.golang', true],
+    ['web/node_modules/some-package/docker-compose.yml', true],
+    ['bower_components/x/Dockerfile', true],
+    ['ignored/Dockerfile', true],
+    ['deep/ignored/more/Dockerfile', true],
+    ['.hidden/vendor/Dockerfile', true],
+    ['vendors/Dockerfile', false],
+    ['my-vendor/Dockerfile', false],
+    ['services/vendor.Dockerfile', false],
+    ['Dockerfile', false],
+    ['not-ignored/Dockerfile', false],
+  ];
+  for (const [path, expected] of cases) it(`${expected ? 'excludes' : 'keeps'} ${path}`, () => assert.equal(excluded(path), expected));
+  it('excludes nothing without globs', () => assert.equal(pathExcluder([])('vendor/Dockerfile'), false));
 });
 
 describe('build file index', () => {
