@@ -21,7 +21,7 @@ import { join, resolve } from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import { WebSocket } from 'undici';
 import { launchBrowser } from '../test/host/browser';
-import { freePort, startVscodeServer, type VscodeServer } from '../test/host/vscodeServer';
+import { startVscodeServer, type VscodeServer } from '../test/host/vscodeServer';
 import { writeCorpus } from './corpus';
 import { median, type Measurement } from './measure';
 
@@ -120,14 +120,12 @@ interface OursWindow extends BaselineWindow {
 
 /** One window on the workspace, with the extension or without it (the baseline), measured as a user meets it. */
 async function openWindow(workspace: string, withExtension: boolean): Promise<BaselineWindow | OursWindow> {
-  const inspectPort = PROFILE_DIR && withExtension ? await freePort() : undefined;
   // Offline: every request goes to a proxy nobody listens on (port 9, discard), refused at once.
   const offline = { HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', NO_PROXY: '' };
   const server = await startVscodeServer({
     ...(withExtension ? { install: [VSIX] } : {}),
     env: offline,
     settings: { 'workbench.startupEditor': 'none', 'workbench.welcomePage.walkthroughs.openOnInstall': false, 'extensions.autoCheckUpdates': false, 'git.enabled': false },
-    ...(inspectPort ? { args: [`--inspect-extensions=${inspectPort}`] } : {}),
   });
   const tag = `--image-provenance-scale-bench=${process.pid}-${Date.now()}`;
   const browser = await launchBrowser([tag]);
@@ -143,6 +141,7 @@ async function openWindow(workspace: string, withExtension: boolean): Promise<Ba
       await settle(server);
       return { hostRssMb: extensionHost(server).rssMb, rendererMb: rendererRssMb(tag), jsHeapMb: await jsHeapMb(cdp), typingCpuMs: median(typingCpuMs.map((t) => t.cpuMs)) };
     }
+    const inspectPort = PROFILE_DIR ? await openInspector(server) : undefined;
     const profiler = inspectPort ? await startHostProfile(inspectPort) : undefined;
     // The view open from the start, as for a user who left it open.
     await page.locator('.activitybar [aria-label^="Image Provenance"]').first().click({ timeout: 60_000 });
@@ -223,13 +222,15 @@ async function switchGrouping(page: Page, title: string, byImage: boolean): Prom
 }
 
 /**
- * Clicks rows under the first image, one after another (a second apart, over the time lookups finish and the tree
+ * Clicks rows under an image, one after another (a second apart, over the time lookups finish and the tree
  * redraws); each must open its file (the breadcrumbs name its folder) within 5 s. The milliseconds of each, or
  * undefined for a click that opened nothing.
  */
 async function clickRows(page: Page): Promise<(number | undefined)[]> {
-  const group = page.locator(`${SIDEBAR_ROWS}[aria-level="1"]`).first();
-  if ((await group.getAttribute('aria-expanded')) !== 'true') await group.locator('.monaco-tl-twistie').click();
+  // The first image with enough uses, alone expanded.
+  await page.locator('.part.sidebar .pane-header .codicon-collapse-all').first().click();
+  const group = page.locator(`${SIDEBAR_ROWS}[aria-level="1"]`).filter({ hasText: /\d{2,} uses/ }).first();
+  await group.locator('.monaco-tl-twistie').click();
   const results: (number | undefined)[] = [];
   for (let i = 0; i < ROW_CLICKS; i++) {
     const row = page.locator(`${SIDEBAR_ROWS}[aria-level="2"]`).nth(i);
@@ -382,6 +383,16 @@ async function settle(server: VscodeServer): Promise<void> {
     await new Promise((done) => setTimeout(done, 1_000));
     quiet = cpuMs(pid) - before < 50 ? quiet + 1 : 0;
   }
+}
+
+/**
+ * Opens the extension host's inspector as Node does on SIGUSR1 (on its default port: the server's
+ * `--inspect-extensions` is only honoured for a debugging client), once the host has started.
+ */
+async function openInspector(server: VscodeServer): Promise<number> {
+  for (let waited = 0; waited < 60 && !findExtensionHost(server); waited++) await new Promise((done) => setTimeout(done, 250));
+  process.kill(extensionHost(server).pid, 'SIGUSR1');
+  return 9229;
 }
 
 /** A minimal Chrome DevTools Protocol client over the extension host's inspector. */

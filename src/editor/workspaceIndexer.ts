@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { BuildFileIndex } from '../workspace/buildFileIndex';
 import { BuildFileMatcher, BUILD_FILE_GLOB, isScannedName, pathExcluder } from '../workspace/buildFilePatterns';
+import { walkFolder } from '../workspace/walkFolder';
 import type { BuildFileKind } from '../model/buildFile';
 import { filesExclude, readSettings, SECTION } from './config';
 import { ContextKeys, IMAGES_VIEW } from './context';
@@ -105,25 +106,15 @@ export class WorkspaceIndexer implements vscode.Disposable {
 
   private async scan(token: vscode.CancellationToken): Promise<void> {
     const found = new Set<string>();
-    for (const rules of this.rules) {
-      // `.env` files first: Compose files read them, and parse once with their values.
-      const envFiles = (await vscode.workspace.findFiles(new vscode.RelativePattern(rules.folder, '**/.env'), undefined, undefined, token)).filter((uri) => !this.isExcluded(uri, rules));
+    const folders = await Promise.all(this.rules.map((rules) => this.findScanned(rules, token)));
+    // `.env` files first: Compose files read them, and parse once with their values.
+    for (const { envFiles } of folders) {
       const envTexts = await Promise.all(envFiles.map((uri) => this.readText(uri)));
       envFiles.forEach((uri, i) => this.index.setResource(uri.toString(), envTexts[i]));
     }
-    for (const rules of this.rules) {
-      const uris = new Map<string, [vscode.Uri, BuildFileKind]>();
-      for (const glob of rules.globs) {
-        // `undefined` exclude applies `files.exclude`, as the Explorer does.
-        for (const uri of await vscode.workspace.findFiles(new vscode.RelativePattern(rules.folder, glob), undefined, undefined, token)) {
-          const kind = this.kindOf(uri, rules);
-          if (kind) uris.set(uri.toString(), [uri, kind]);
-        }
-        if (token.isCancellationRequested) return;
-      }
-      const all = [...uris.values()];
-      for (let i = 0; i < all.length; i += BATCH) {
-        const batch = all.slice(i, i + BATCH);
+    for (const { buildFiles } of folders) {
+      for (let i = 0; i < buildFiles.length; i += BATCH) {
+        const batch = buildFiles.slice(i, i + BATCH);
         const texts = await Promise.all(batch.map(([uri]) => this.readText(uri)));
         if (token.isCancellationRequested) return;
         this.index.batch(() =>
@@ -140,6 +131,34 @@ export class WorkspaceIndexer implements vscode.Disposable {
     // Files another Compose file includes are build files though the scan does not find them by name.
     for (const file of this.index.files()) if (!found.has(file.path) && !this.index.isIncluded(file.path)) this.index.delete(file.path);
     await this.loadWanted();
+  }
+
+  /**
+   * A folder's build files and `.env` files, excluded folders left out. On disk, walked with Node's `fs` (excluded
+   * folders never opened); elsewhere (a remote or virtual file system), found through VS Code's search.
+   */
+  private async findScanned(rules: FolderRules, token: vscode.CancellationToken): Promise<{ envFiles: vscode.Uri[]; buildFiles: [vscode.Uri, BuildFileKind][] }> {
+    const envFiles: vscode.Uri[] = [];
+    const buildFiles = new Map<string, [vscode.Uri, BuildFileKind]>();
+    const add = (uri: vscode.Uri, relative: string): void => {
+      const kind = rules.matcher.kindOf(relative);
+      if (kind) buildFiles.set(uri.toString(), [uri, kind]);
+      else if (relative === '.env' || relative.endsWith('/.env')) envFiles.push(uri);
+    };
+    const root = rules.folder.uri;
+    if (root.scheme === 'file') {
+      const wanted = (relative: string) => relative === '.env' || relative.endsWith('/.env') || rules.matcher.kindOf(relative) !== undefined;
+      const paths = await walkFolder(root.fsPath, { excluded: rules.excluded, wanted, cancelled: () => token.isCancellationRequested });
+      for (const relative of paths) add(vscode.Uri.joinPath(root, relative), relative);
+    } else {
+      for (const glob of ['**/.env', ...rules.globs]) {
+        for (const uri of await vscode.workspace.findFiles(new vscode.RelativePattern(rules.folder, glob), undefined, undefined, token)) {
+          const relative = vscode.workspace.asRelativePath(uri, false);
+          if (!rules.excluded(relative)) add(uri, relative);
+        }
+      }
+    }
+    return { envFiles, buildFiles: [...buildFiles.values()] };
   }
 
   /** Reads the files that build files depend on (`.env`, linked Dockerfiles, override files). */

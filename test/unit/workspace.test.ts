@@ -1,7 +1,11 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import picomatch from 'picomatch';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { BuildFileIndex } from '../../src/workspace/buildFileIndex';
+import { walkFolder } from '../../src/workspace/walkFolder';
 import { BAKE_NAMES, BuildFileMatcher, COMPOSE_NAMES, DOCKERFILE_NAMES, isScannedName, pathExcluder } from '../../src/workspace/buildFilePatterns';
 
 describe('build file names', () => {
@@ -223,5 +227,38 @@ describe('build file index: Compose services linked to their Dockerfiles', () =>
     assert.deepEqual(index.diagnostics('/w/compose.yaml').map((d) => d.code), ['dockerfile-not-found']);
     index.set('/w/compose.yaml', 'services:\n  web:\n    image: nginx:1.27\n', 'compose');
     assert.ok(!index.has('/w/infra/db.yaml'));
+  });
+});
+
+describe('walking a folder for build files', () => {
+  let root: string;
+  before(() => {
+    root = mkdtempSync(join(tmpdir(), 'image-provenance-walk-'));
+    for (const path of ['Dockerfile', 'app/Dockerfile', 'app/.env', 'app/README.md', 'vendor/x/Dockerfile', 'deep/a/b/c/compose.yaml', '.git/Dockerfile']) {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), '');
+    }
+    // A link to a folder is followed, as VS Code's search follows it (search.followSymlinks); a link back up is not.
+    symlinkSync(join(root, 'app'), join(root, 'linked'));
+    symlinkSync(root, join(root, 'deep', 'loop'));
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('finds wanted files, follows links to folders but not back up, and never opens an excluded folder', async () => {
+    const opened: string[] = [];
+    const excluded = pathExcluder(['**/vendor/**', '**/.git']);
+    const found = await walkFolder(root, {
+      excluded: (path) => {
+        opened.push(path);
+        return excluded(path);
+      },
+      wanted: (path) => isScannedName(path),
+    });
+    assert.deepEqual(found.sort(), ['Dockerfile', 'app/.env', 'app/Dockerfile', 'deep/a/b/c/compose.yaml', 'linked/.env', 'linked/Dockerfile']);
+    assert.ok(!opened.some((p) => p.startsWith('vendor/x') || p.startsWith('.git/')), JSON.stringify(opened));
+  });
+
+  it('stops when cancelled', async () => {
+    assert.deepEqual(await walkFolder(root, { excluded: () => false, wanted: () => true, cancelled: () => true }), []);
   });
 });
