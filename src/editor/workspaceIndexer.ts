@@ -179,9 +179,8 @@ export class WorkspaceIndexer implements vscode.Disposable {
   }
 
   /**
-   * Open editors win over disk: they may hold unsaved edits. Files on disk are read with Node's `fs`: VS Code's
-   * `workspace.fs` costs several times more per file (each read a round of its provider machinery), which a
-   * workspace of 10,000 Dockerfiles pays 10,000 times; other file systems (remote, virtual) go through it.
+   * Open editors win over disk: they may hold unsaved edits. Files on disk are read with Node's `fs`; VS Code's
+   * `workspace.fs`, which adds its provider layer to each of a large workspace's reads, only for other file systems.
    */
   private async readText(uri: vscode.Uri): Promise<string | undefined> {
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());

@@ -1,7 +1,7 @@
 // Finds a folder's files on disk with Node's `fs`, skipping excluded folders without reading them. The editor used
 // VS Code's `findFiles`, which asks the workbench, which asks the search service, which runs ripgrep over every
-// folder (`node_modules` and `vendor` included) and sends the list back: on a workspace of 10,000 Dockerfiles, most of
-// the index's time was spent waiting for those round trips.
+// folder (`node_modules` and `vendor` included) and sends the list back: indexing a workspace of 10,000 Dockerfiles
+// that way, the extension host sat idle 80 % of the time (a CPU profile in the scale bench), waiting.
 
 import { opendir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
