@@ -1,11 +1,18 @@
 // `image-provenance attestations <image>`: what the Images tree shows under an image, per platform, as text or
-// (--json) as the normalized models. The decisions are the core's (attest/summary.ts); this file only prints.
+// (--json) as the normalized models. The decisions are the core's (attest/summary.ts); this file asks and prints.
 
-import type { StorageForm } from '../attest/discover';
+import { clientSource, type StorageForm } from '../attest/discover';
 import { licenseCounts } from '../attest/licenses';
 import type { Provenance } from '../attest/provenance';
-import type { ImageSummary, PlatformSummary, SbomDocument } from '../attest/summary';
+import { parseReferrerRepository, referrerRepositoryFor } from '../attest/referrerRepository';
+import { summarizeAttestations, type ImageSummary, type PlatformSummary, type SbomDocument } from '../attest/summary';
 import { formatMessage, type Message } from '../model/messages';
+import { familiarName, parseImageReference, type ImageRef } from '../reference/imageReference';
+import { RegistryClient } from '../registry/client';
+import { dockerCredentialStore } from '../registry/credentials';
+import { RegistryError } from '../registry/errors';
+import { EXIT, parseOptions, platformOption, UsageError, type CliCommand, type CliIo } from './command';
+import { cliRegistrySettings, REFERRER_REPOSITORIES_SETTING, WORKSPACE_SETTINGS, workspaceReferrerRepositories } from './settings';
 
 const FORMS: Record<StorageForm, string> = {
   index: 'in the image index',
@@ -80,4 +87,85 @@ export function summaryJson(image: string, summary: ImageSummary): string {
 
 function isMessage(value: unknown): value is Message {
   return typeof value === 'object' && value !== null && typeof (value as Message).template === 'string' && Array.isArray((value as Message).args) && Object.keys(value).length === 2;
+}
+
+const USAGE = `Usage: image-provenance attestations <image> [--platform os/arch[/variant]] [--referrer-repository <repo>] [--json]
+
+Shows what an image's attestations say, per platform: where they are stored, their predicate types,
+the SLSA provenance and SBOM summaries, signatures (signed, not verified), and why something is missing.
+
+Options:
+  --platform os/arch[/variant]  only this platform (without a variant, every variant of it)
+  --referrer-repository <repo>  also read the referrers kept in this repository (host/path), as Docker Scout
+                                keeps hardened images' attestations; default: what ${REFERRER_REPOSITORIES_SETTING}
+                                in ${WORKSPACE_SETTINGS} maps the image to
+  --json                        the normalized models as JSON
+  -h, --help                    this help
+
+Credentials come from the Docker config ($DOCKER_CONFIG or ~/.docker/config.json), as docker uses them.
+Registries on loopback addresses (localhost, 127.0.0.0/8, ::1) are reached over plain HTTP, as Docker does.
+HTTPS_PROXY and NO_PROXY are honored. Exit codes: 0 done, 1 lookup failed, 2 usage error.
+`;
+
+export const attestationsCommand: CliCommand = {
+  name: 'attestations',
+  summary: "what an image's attestations say, per platform, and why something is missing",
+  usage: USAGE,
+  async run(argv, io) {
+    const { values, positionals } = parseOptions(argv, {
+      platform: { type: 'string' },
+      'referrer-repository': { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    const [image, ...extra] = positionals;
+    if (image === undefined) throw new UsageError('attestations needs an image, e.g. image-provenance attestations alpine:3.21');
+    if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+    const platform = platformOption(values.platform);
+    const referrerRepository = values['referrer-repository'] === undefined ? undefined : referrerRepositoryOption(values['referrer-repository']);
+    return attestations(image, { platform, referrerRepository, json: values.json === true }, io);
+  },
+};
+
+/** `--referrer-repository host/path`: a repository without tag or digest, on a registry named by its host. */
+function referrerRepositoryOption(text: string): ImageRef {
+  const ref = parseReferrerRepository(text);
+  if (ref === undefined) throw new UsageError(`--referrer-repository "${text}" is not a repository with its registry host, e.g. registry.scout.docker.com/myorg/app`);
+  return ref;
+}
+
+interface AttestationsOptions {
+  platform: string | undefined;
+  referrerRepository: ImageRef | undefined;
+  json: boolean;
+}
+
+async function attestations(text: string, options: AttestationsOptions, io: CliIo): Promise<number> {
+  const { platform, json } = options;
+  const parsed = parseImageReference(text);
+  if (!parsed.ok) throw new UsageError(`"${text}" is not an image reference: ${formatMessage(parsed.error.message)}`);
+  const ref = parsed.ref;
+  const warn = (problem: string) => io.stderr(`image-provenance: warning: ${problem}\n`);
+  const referrerRepository = options.referrerRepository ?? referrerRepositoryFor(ref, workspaceReferrerRepositories(io.cwd, warn));
+  const credentials = dockerCredentialStore({ env: io.env, onProblem: warn });
+  const registries = referrerRepository ? [ref.registry, referrerRepository.registry] : [ref.registry];
+  const client = new RegistryClient({ settings: cliRegistrySettings(registries, io.env), credentials });
+  try {
+    const top = await client.manifest(ref);
+    const summary = await summarizeAttestations(clientSource(client, ref), top, { ...(platform !== undefined && { platform }), ...(referrerRepository && { referrerRepository }) });
+    const image = familiarName(ref);
+    if (platform !== undefined && summary.platforms.length === 0) {
+      io.stderr(`image-provenance: ${image} has no platform ${platform}; it has ${summary.availablePlatforms.join(', ') || 'none'}\n`);
+      return EXIT.failed;
+    }
+    io.stdout(json ? summaryJson(image, summary) : renderSummary(image, summary));
+    return EXIT.ok;
+  } catch (error) {
+    if (RegistryError.is(error)) {
+      io.stderr(`image-provenance: ${error.message}\n`);
+      return EXIT.failed;
+    }
+    throw error;
+  } finally {
+    await client.close();
+  }
 }

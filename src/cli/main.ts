@@ -7,6 +7,7 @@ void run(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(text),
   env: process.env,
   cwd: process.cwd(),
+  stderrIsTerminal: process.stderr.isTTY === true,
 }).then((code) => {
   process.exitCode = code;
 });

@@ -121,25 +121,44 @@ describe('registry tier: the image-provenance command line, end to end', functio
     assert.match(run.stderr, new RegExp(`^image-provenance: ${image().replace(/[.]/g, '\\.')}`));
   });
 
-  it('usage errors: exit 2 with the usage line, nothing looked up', async () => {
+  it('usage errors: exit 2 with the command\'s usage line, nothing looked up', async () => {
     for (const [args, says] of [
       [['attestations'], 'attestations needs an image'],
       [['attestations', image(), '--platform', 'linux'], '--platform "linux" is not os/arch[/variant]'],
       [['attestations', image(), '--verbose'], "Unknown option '--verbose'"],
-      [['attest', image()], 'unknown command "attest"'],
       [['attestations', 'Not An Image'], '"Not An Image" is not an image reference: An image reference cannot contain white space.'],
     ] as const) {
       const run = await cli(...args);
       assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
       assert.ok(run.stderr.startsWith(`image-provenance: ${says}`), run.stderr);
       assert.ok(run.stderr.includes('Usage: image-provenance attestations <image>'), run.stderr);
+      assert.ok(run.stderr.includes('Run "image-provenance attestations --help" for more.'), run.stderr);
     }
   });
 
-  it('--help prints the usage on stdout, exit 0', async () => {
-    const run = await cli('--help');
-    assert.equal(run.code, 0);
-    assert.ok(run.stdout.startsWith('Usage: image-provenance attestations <image> [--platform os/arch[/variant]] [--referrer-repository <repo>] [--json]'));
+  it('an unknown command or none: exit 2 with the list of commands', async () => {
+    for (const [args, says] of [
+      [['attest', image()], 'unknown command "attest"'],
+      [[], 'a command is needed'],
+    ] as const) {
+      const run = await cli(...args);
+      assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
+      assert.ok(run.stderr.startsWith(`image-provenance: ${says}`), run.stderr);
+      assert.match(run.stderr, /Usage: image-provenance <command> \[options\]/);
+      assert.match(run.stderr, /^ {2}attestations +what an image's attestations say/m);
+    }
+  });
+
+  it('--help lists the commands; a command\'s --help prints its options; both on stdout, exit 0', async () => {
+    const top = await cli('--help');
+    assert.equal(top.code, 0);
+    assert.ok(top.stdout.startsWith('Usage: image-provenance <command> [options]'), top.stdout);
+    assert.match(top.stdout, /^ {2}attestations +what an image's attestations say/m);
+    const own = await cli('attestations', '--help');
+    assert.equal(own.code, 0);
+    assert.equal(own.stderr, '');
+    assert.ok(own.stdout.startsWith('Usage: image-provenance attestations <image> [--platform os/arch[/variant]] [--referrer-repository <repo>] [--json]'));
+    assert.match(own.stdout, /--referrer-repository <repo> +also read the referrers kept in this repository/);
   });
 
   // Docker Scout's referrer repository (`docker scout attest list --referrer-repository`): attestations kept as
