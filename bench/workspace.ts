@@ -227,8 +227,7 @@ async function switchGrouping(page: Page, title: string, byImage: boolean): Prom
  * undefined for a click that opened nothing.
  */
 async function clickRows(page: Page): Promise<(number | undefined)[]> {
-  // The first image with enough uses, alone expanded.
-  await page.locator('.part.sidebar .pane-header .codicon-collapse-all').first().click();
+  // The first image with enough uses (images open collapsed).
   const group = page.locator(`${SIDEBAR_ROWS}[aria-level="1"]`).filter({ hasText: /\d{2,} uses/ }).first();
   await group.locator('.monaco-tl-twistie').click();
   const results: (number | undefined)[] = [];

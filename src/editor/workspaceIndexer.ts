@@ -74,7 +74,8 @@ export class WorkspaceIndexer implements vscode.Disposable {
     this.scanning = (async () => {
       await previous.catch(() => undefined);
       const started = performance.now();
-      await vscode.window.withProgress({ location: { viewId: IMAGES_VIEW } }, () => this.scan(source.token));
+      // The index tells its listeners once, when the whole scan is in.
+      await vscode.window.withProgress({ location: { viewId: IMAGES_VIEW } }, () => this.index.batch(() => this.scan(source.token)));
       if (!source.token.isCancellationRequested) {
         this.log.info(`Indexed ${this.index.size} build files in ${(performance.now() - started).toFixed(0)} ms`);
         await vscode.commands.executeCommand('setContext', ContextKeys.indexed, true);
@@ -117,14 +118,12 @@ export class WorkspaceIndexer implements vscode.Disposable {
         const batch = buildFiles.slice(i, i + BATCH);
         const texts = await Promise.all(batch.map(([uri]) => this.readText(uri)));
         if (token.isCancellationRequested) return;
-        this.index.batch(() =>
-          batch.forEach(([uri, kind], k) => {
-            const text = texts[k];
-            if (text === undefined) return;
-            found.add(uri.toString());
-            this.index.set(uri.toString(), text, kind);
-          }),
-        );
+        batch.forEach(([uri, kind], k) => {
+          const text = texts[k];
+          if (text === undefined) return;
+          found.add(uri.toString());
+          this.index.set(uri.toString(), text, kind);
+        });
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     }

@@ -320,18 +320,27 @@ export class BuildFileIndex {
   }
 
   /**
-   * Runs `update` (many `set`s: a batch of a workspace scan) and tells listeners once, after it, every path that
-   * changed: the tree, the lookups and the diagnostics react per change, not per file.
+   * Runs `update` (many `set`s: a workspace scan) and tells listeners once, after it (after the promise it returns
+   * settles), every path that changed: the tree, the lookups and the diagnostics react once, not per file. Each of
+   * them reads the whole index when told, so a scan that told them as it went cost the square of its size.
    */
   batch<T>(update: () => T): T {
     if (this.pending) return update();
     const pending = (this.pending = new Set());
-    try {
-      return update();
-    } finally {
+    const release = (): void => {
       this.pending = undefined;
       if (pending.size) this.emit([...pending]);
+    };
+    let result: T;
+    try {
+      result = update();
+    } catch (error) {
+      release();
+      throw error;
     }
+    if (result instanceof Promise) return result.finally(release) as T;
+    release();
+    return result;
   }
 
   // --- internals ---------------------------------------------------------------------------------------

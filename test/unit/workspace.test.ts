@@ -92,6 +92,23 @@ describe('excluded paths', () => {
 });
 
 describe('build file index', () => {
+  it('tells its listeners once per batch, with every path, when the batch (or the promise it returns) is done', async () => {
+    const index = new BuildFileIndex();
+    const told: string[][] = [];
+    index.onDidChange((paths) => told.push([...paths]));
+    index.batch(() => ['a/Dockerfile', 'b/Dockerfile'].forEach((path) => index.set(path, 'FROM alpine:3.20\n')));
+    assert.deepEqual(told, [['a/Dockerfile', 'b/Dockerfile']]);
+    const scan = index.batch(async () => {
+      index.set('c/Dockerfile', 'FROM node:22\n');
+      await new Promise((resolve) => setImmediate(resolve));
+      index.delete('a/Dockerfile');
+    });
+    assert.equal(told.length, 1, 'told before the batch ended');
+    await scan;
+    assert.deepEqual(told[1]?.sort(), ['a/Dockerfile', 'c/Dockerfile']);
+    assert.equal(index.size, 2);
+  });
+
   it('keeps one parsed file per path, replaced on change, gone on delete', () => {
     const index = new BuildFileIndex();
     const changes: string[][] = [];
