@@ -10,6 +10,7 @@ import { rmSync } from 'node:fs';
 import { benchDir, type Measurement } from './measure';
 import { panelBench } from './panel';
 import { registryBench, requireRegistryBenchTools } from './registry';
+import { workspaceBench } from './workspace';
 
 const suites: Record<string, () => Promise<Measurement[]>> = {
   indexing: indexingBench,
@@ -18,6 +19,7 @@ const suites: Record<string, () => Promise<Measurement[]>> = {
   activation: activationBench,
   attestations: attestationsBench,
   panel: panelBench,
+  workspace: workspaceBench,
 };
 
 async function main(): Promise<void> {

@@ -7,7 +7,6 @@ import { diskContentStore } from './registry/contentStore';
 import { chainCredentialStores, dockerCredentialStore, NO_CREDENTIALS } from './registry/credentials';
 import { BuildFileIndex } from './workspace/buildFileIndex';
 import { ImageResolver } from './workspace/imageResolver';
-import { isScannedName } from './workspace/buildFilePatterns';
 import { registerCommands } from './editor/commands';
 import { IMAGES_VIEW, MANIFEST_SCHEME } from './editor/context';
 import { publishDiagnostics } from './editor/diagnostics';
@@ -36,14 +35,13 @@ export interface ImageProvenanceApi {
 
 export function activate(context: vscode.ExtensionContext): ImageProvenanceApi {
   const started = performance.now();
-  // The scan finds every build file and `.env` in the workspace: the index need not ask for those it does
-  // not have. Outside the workspace folders (`context: ../other`) it must ask.
-  const scanned = (path: string): boolean => isScannedName(path) && vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(path)) !== undefined;
-  const index = new BuildFileIndex({ scanned });
-  const indexer = new WorkspaceIndexer(index);
+  // The scan finds every build file and `.env` in the workspace but excluded folders: the index need not ask for
+  // those it does not have. Outside the workspace folders (`context: ../other`) or excluded ones it must ask.
+  const index = new BuildFileIndex({ scanned: (path: string): boolean => indexer.scans(path) });
+  const output = vscode.window.createOutputChannel('Image Provenance', { log: true });
+  const indexer = new WorkspaceIndexer(index, output);
 
   // Registry access: one client at a time, rebuilt when settings, credentials or workspace trust change.
-  const output = vscode.window.createOutputChannel('Image Provenance', { log: true });
   const contentStore = diskContentStore(join(context.globalStorageUri.fsPath, 'content'));
   const secrets = new SecretCredentialStore(context.secrets, context.globalState);
   // Loaded on first use: the HTTP stack (undici) takes longer to load than activation may take.

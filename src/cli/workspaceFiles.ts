@@ -6,9 +6,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import picomatch from 'picomatch';
 import { BuildFileIndex } from '../workspace/buildFileIndex';
-import { BuildFileMatcher, isScannedName } from '../workspace/buildFilePatterns';
+import { BuildFileMatcher, isScannedName, pathExcluder } from '../workspace/buildFilePatterns';
 import type { BuildFileKind } from '../model/buildFile';
 import { UsageError } from './command';
 
@@ -26,13 +25,7 @@ export interface FolderOptions {
 
 export async function indexFolder(options: FolderOptions): Promise<BuildFileIndex> {
   const matcher = new BuildFileMatcher(options.dockerfileGlobs);
-  const isExcluded = options.exclude.length ? picomatch([...options.exclude], { dot: true }) : () => false;
-  // A file is excluded when it or a folder above it matches (`**/node_modules` hides what is inside).
-  const excluded = (rel: string): boolean => {
-    const parts = rel.split('/');
-    for (let i = 1; i <= parts.length; i++) if (isExcluded(parts.slice(0, i).join('/'))) return true;
-    return false;
-  };
+  const excluded = pathExcluder(options.exclude);
   const relativeOf = (path: string) => relative(options.root, path).split(sep).join('/');
   const buildFiles = new Map<string, BuildFileKind>();
   const envFiles: string[] = [];

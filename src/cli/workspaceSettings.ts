@@ -5,6 +5,7 @@
 
 import { join } from 'node:path';
 import { checkLevels, type CheckLevels } from '../checks/catalog';
+import { DEFAULT_EXCLUDE } from '../workspace/buildFilePatterns';
 import { readWorkspaceSettings, WORKSPACE_SETTINGS } from './settings';
 
 export interface WorkspaceSettings {
@@ -13,7 +14,7 @@ export interface WorkspaceSettings {
   readonly ignoredImages: readonly string[];
   readonly dockerfileGlobs: readonly string[];
   readonly buildVariables: Readonly<Record<string, string>>;
-  /** `files.exclude` globs that are on, over VS Code's defaults. */
+  /** `files.exclude` globs that are on, over VS Code's defaults, and `imageProvenance.exclude` (default: installed dependencies). */
   readonly filesExclude: readonly string[];
   /** Every setting of the file by its full name, for the readers the other commands share (registries, referrer repositories). */
   readonly values: Readonly<Record<string, unknown>>;
@@ -58,7 +59,10 @@ export function readCheckSettings(cwd: string): { settings: WorkspaceSettings; p
       dockerfileGlobs: strings(SETTINGS.dockerfileGlobs),
       buildVariables: Object.fromEntries(Object.entries(variables).filter((e): e is [string, string] => typeof e[1] === 'string')),
       // A `when` clause counts as on, as the extension reads it (config.ts filesExclude).
-      filesExclude: Object.entries(exclude).filter(([, on]) => on === true || (typeof on === 'object' && on !== null)).map(([glob]) => glob),
+      filesExclude: [
+        ...Object.entries(exclude).filter(([, on]) => on === true || (typeof on === 'object' && on !== null)).map(([glob]) => glob),
+        ...(values[SETTINGS.exclude] === undefined ? DEFAULT_EXCLUDE : strings(SETTINGS.exclude)),
+      ],
       values,
     },
     problems,
@@ -74,4 +78,5 @@ export const SETTINGS = {
   dockerfileGlobs: 'imageProvenance.dockerfileGlobs',
   buildVariables: 'imageProvenance.buildVariables',
   filesExclude: 'files.exclude',
+  exclude: 'imageProvenance.exclude',
 } as const;

@@ -11,6 +11,8 @@ export const SECTION = 'imageProvenance';
 export interface Settings {
   /** Extra globs (workspace-relative) for files to read as Dockerfiles. */
   readonly dockerfileGlobs: readonly string[];
+  /** Globs (workspace-relative) of files and folders not to scan, besides `files.exclude`. */
+  readonly exclude: readonly string[];
   /** Values for `${VAR}` in Compose and Bake files, as the shell's environment would give them. */
   readonly buildVariables: Readonly<Record<string, string>>;
 }
@@ -20,6 +22,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
   const variables = config.get<Record<string, unknown>>('buildVariables', {});
   return {
     dockerfileGlobs: config.get<string[]>('dockerfileGlobs', []).filter((g) => typeof g === 'string'),
+    exclude: config.get<string[]>('exclude', []).filter((g) => typeof g === 'string' && g.trim() !== ''),
     buildVariables: Object.fromEntries(Object.entries(variables).filter(([, v]) => typeof v === 'string')) as Record<string, string>,
   };
 }

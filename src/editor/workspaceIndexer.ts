@@ -1,11 +1,13 @@
 // Keeps the BuildFileIndex in step with the workspace: a cancellable scan in batches that yield to the
 // extension host, file watchers for create / change / delete on disk, and the text of open editors
-// (unsaved edits win over disk). Honors `files.exclude`.
+// (unsaved edits win over disk). Skips what `files.exclude` and `imageProvenance.exclude` name; a file there is still
+// read when a build file depends on it (a Compose service building from `vendor/`).
 
-import picomatch from 'picomatch';
+import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { BuildFileIndex } from '../workspace/buildFileIndex';
-import { BuildFileMatcher, BUILD_FILE_GLOB } from '../workspace/buildFilePatterns';
+import { BuildFileMatcher, BUILD_FILE_GLOB, isScannedName, pathExcluder } from '../workspace/buildFilePatterns';
+import { walkFolder } from '../workspace/walkFolder';
 import type { BuildFileKind } from '../model/buildFile';
 import { filesExclude, readSettings, SECTION } from './config';
 import { ContextKeys, IMAGES_VIEW } from './context';
@@ -32,13 +34,17 @@ export class WorkspaceIndexer implements vscode.Disposable {
   private readonly decoder = new TextDecoder('utf-8');
   private hasBuildFiles: boolean | undefined;
 
-  constructor(private readonly index: BuildFileIndex) {}
+  constructor(
+    private readonly index: BuildFileIndex,
+    /** Each scan's size and time (the scale bench reads it). */
+    private readonly log: Pick<vscode.LogOutputChannel, 'info'>,
+  ) {}
 
   start(): void {
     this.disposables.push(
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.refresh()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`${SECTION}.dockerfileGlobs`) || e.affectsConfiguration('files.exclude')) void this.refresh();
+        if (['dockerfileGlobs', 'exclude'].some((s) => e.affectsConfiguration(`${SECTION}.${s}`)) || e.affectsConfiguration('files.exclude')) void this.refresh();
         else if (e.affectsConfiguration(`${SECTION}.buildVariables`)) this.index.setVariables(readSettings().buildVariables);
       }),
       vscode.workspace.onDidOpenTextDocument((doc) => this.documentChanged(doc)),
@@ -67,8 +73,11 @@ export class WorkspaceIndexer implements vscode.Disposable {
     const previous = this.scanning;
     this.scanning = (async () => {
       await previous.catch(() => undefined);
-      await vscode.window.withProgress({ location: { viewId: IMAGES_VIEW } }, () => this.scan(source.token));
+      const started = performance.now();
+      // The index tells its listeners once, when the whole scan is in.
+      await vscode.window.withProgress({ location: { viewId: IMAGES_VIEW } }, () => this.index.batch(() => this.scan(source.token)));
       if (!source.token.isCancellationRequested) {
+        this.log.info(`Indexed ${this.index.size} build files in ${(performance.now() - started).toFixed(0)} ms`);
         await vscode.commands.executeCommand('setContext', ContextKeys.indexed, true);
         this.updateHasBuildFiles();
       }
@@ -98,25 +107,15 @@ export class WorkspaceIndexer implements vscode.Disposable {
 
   private async scan(token: vscode.CancellationToken): Promise<void> {
     const found = new Set<string>();
-    for (const rules of this.rules) {
-      // `.env` files first: Compose files read them, and parse once with their values.
-      const envFiles = await vscode.workspace.findFiles(new vscode.RelativePattern(rules.folder, '**/.env'), undefined, undefined, token);
+    const folders = await Promise.all(this.rules.map((rules) => this.findScanned(rules, token)));
+    // `.env` files first: Compose files read them, and parse once with their values.
+    for (const { envFiles } of folders) {
       const envTexts = await Promise.all(envFiles.map((uri) => this.readText(uri)));
       envFiles.forEach((uri, i) => this.index.setResource(uri.toString(), envTexts[i]));
     }
-    for (const rules of this.rules) {
-      const uris = new Map<string, [vscode.Uri, BuildFileKind]>();
-      for (const glob of rules.globs) {
-        // `undefined` exclude applies `files.exclude`, as the Explorer does.
-        for (const uri of await vscode.workspace.findFiles(new vscode.RelativePattern(rules.folder, glob), undefined, undefined, token)) {
-          const kind = this.kindOf(uri, rules);
-          if (kind) uris.set(uri.toString(), [uri, kind]);
-        }
-        if (token.isCancellationRequested) return;
-      }
-      const all = [...uris.values()];
-      for (let i = 0; i < all.length; i += BATCH) {
-        const batch = all.slice(i, i + BATCH);
+    for (const { buildFiles } of folders) {
+      for (let i = 0; i < buildFiles.length; i += BATCH) {
+        const batch = buildFiles.slice(i, i + BATCH);
         const texts = await Promise.all(batch.map(([uri]) => this.readText(uri)));
         if (token.isCancellationRequested) return;
         batch.forEach(([uri, kind], k) => {
@@ -131,6 +130,34 @@ export class WorkspaceIndexer implements vscode.Disposable {
     // Files another Compose file includes are build files though the scan does not find them by name.
     for (const file of this.index.files()) if (!found.has(file.path) && !this.index.isIncluded(file.path)) this.index.delete(file.path);
     await this.loadWanted();
+  }
+
+  /**
+   * A folder's build files and `.env` files, excluded folders left out. On disk, walked with Node's `fs` (excluded
+   * folders never opened); elsewhere (a remote or virtual file system), found through VS Code's search.
+   */
+  private async findScanned(rules: FolderRules, token: vscode.CancellationToken): Promise<{ envFiles: vscode.Uri[]; buildFiles: [vscode.Uri, BuildFileKind][] }> {
+    const envFiles: vscode.Uri[] = [];
+    const buildFiles = new Map<string, [vscode.Uri, BuildFileKind]>();
+    const add = (uri: vscode.Uri, relative: string): void => {
+      const kind = rules.matcher.kindOf(relative);
+      if (kind) buildFiles.set(uri.toString(), [uri, kind]);
+      else if (relative === '.env' || relative.endsWith('/.env')) envFiles.push(uri);
+    };
+    const root = rules.folder.uri;
+    if (root.scheme === 'file') {
+      const wanted = (relative: string) => relative === '.env' || relative.endsWith('/.env') || rules.matcher.kindOf(relative) !== undefined;
+      const paths = await walkFolder(root.fsPath, { excluded: rules.excluded, wanted, cancelled: () => token.isCancellationRequested });
+      for (const relative of paths) add(vscode.Uri.joinPath(root, relative), relative);
+    } else {
+      for (const glob of ['**/.env', ...rules.globs]) {
+        for (const uri of await vscode.workspace.findFiles(new vscode.RelativePattern(rules.folder, glob), undefined, undefined, token)) {
+          const relative = vscode.workspace.asRelativePath(uri, false);
+          if (!rules.excluded(relative)) add(uri, relative);
+        }
+      }
+    }
+    return { envFiles, buildFiles: [...buildFiles.values()] };
   }
 
   /** Reads the files that build files depend on (`.env`, linked Dockerfiles, override files). */
@@ -150,12 +177,19 @@ export class WorkspaceIndexer implements vscode.Disposable {
     }, 20);
   }
 
-  /** Open editors win over disk: they may hold unsaved edits. */
+  /**
+   * Open editors win over disk: they may hold unsaved edits. Files on disk are read with Node's `fs`; VS Code's
+   * `workspace.fs`, which adds its provider layer to each of a large workspace's reads, only for other file systems.
+   */
   private async readText(uri: vscode.Uri): Promise<string | undefined> {
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    if (open) return open.getText();
+    return open ? open.getText() : this.readDisk(uri);
+  }
+
+  private async readDisk(uri: vscode.Uri): Promise<string | undefined> {
     try {
-      return this.decoder.decode(await vscode.workspace.fs.readFile(uri));
+      // The decoder drops a byte order mark, as editors do.
+      return this.decoder.decode(uri.scheme === 'file' ? await readFile(uri.fsPath) : await vscode.workspace.fs.readFile(uri));
     } catch {
       return undefined; // deleted meanwhile: the watcher's delete event follows
     }
@@ -260,10 +294,18 @@ export class WorkspaceIndexer implements vscode.Disposable {
     }
     if (!this.index.has(key)) return;
     const kind = this.index.get(key)?.kind;
-    void vscode.workspace.fs.readFile(doc.uri).then(
-      (bytes) => this.index.set(key, this.decoder.decode(bytes), kind),
-      () => this.index.delete(key),
-    );
+    void this.readDisk(doc.uri).then((text) => (text === undefined ? this.index.delete(key) : this.index.set(key, text, kind)));
+  }
+
+  /**
+   * Whether the scan reads the file at `path` (a build file by name or a `.env`, in a workspace folder, not
+   * excluded): if the index has no such file, it does not exist. Any other file a build file needs is asked for.
+   */
+  scans(path: string): boolean {
+    if (!isScannedName(path)) return false;
+    const uri = vscode.Uri.parse(path);
+    const rules = this.rulesFor(uri);
+    return rules !== undefined && !this.isExcluded(uri, rules);
   }
 
   private rulesFor(uri: vscode.Uri): FolderRules | undefined {
@@ -274,6 +316,10 @@ export class WorkspaceIndexer implements vscode.Disposable {
   private kindOf(uri: vscode.Uri, rules: FolderRules): BuildFileKind | undefined {
     const relative = vscode.workspace.asRelativePath(uri, false);
     return rules.excluded(relative) ? undefined : rules.matcher.kindOf(relative);
+  }
+
+  private isExcluded(uri: vscode.Uri, rules: FolderRules): boolean {
+    return rules.excluded(vscode.workspace.asRelativePath(uri, false));
   }
 
   private updateHasBuildFiles(): void {
@@ -292,18 +338,11 @@ export class WorkspaceIndexer implements vscode.Disposable {
 }
 
 function folderRules(folder: vscode.WorkspaceFolder): FolderRules {
-  const { dockerfileGlobs } = readSettings(folder.uri);
-  const exclude = filesExclude(folder.uri);
-  const isExcluded = exclude.length ? picomatch(exclude, { dot: true }) : () => false;
+  const { dockerfileGlobs, exclude } = readSettings(folder.uri);
   return {
     folder,
     matcher: new BuildFileMatcher(dockerfileGlobs),
     globs: [BUILD_FILE_GLOB, ...dockerfileGlobs.filter((g) => g.trim() !== '')],
-    // A file is excluded when it or any folder above it matches (`**/node_modules` hides what is inside).
-    excluded: (relative) => {
-      const parts = relative.split('/');
-      for (let i = 1; i <= parts.length; i++) if (isExcluded(parts.slice(0, i).join('/'))) return true;
-      return false;
-    },
+    excluded: pathExcluder([...filesExclude(folder.uri), ...exclude]),
   };
 }

@@ -69,6 +69,8 @@ export class BuildFileIndex {
   private variables: Readonly<Record<string, string>> = {};
   private sorted: BuildFile[] | undefined;
   private groups: ImageGroup[] | undefined;
+  /** Paths changed inside `batch()`, told to listeners when it ends. */
+  private pending: Set<string> | undefined;
 
   constructor(private readonly options: IndexOptions = {}) {}
 
@@ -317,6 +319,30 @@ export class BuildFileIndex {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Runs `update` (many `set`s: a workspace scan) and tells listeners once, after it (after the promise it returns
+   * settles), every path that changed: the tree, the lookups and the diagnostics react once, not per file. Each of
+   * them reads the whole index when told, so a scan that told them as it went cost the square of its size.
+   */
+  batch<T>(update: () => T): T {
+    if (this.pending) return update();
+    const pending = (this.pending = new Set());
+    const release = (): void => {
+      this.pending = undefined;
+      if (pending.size) this.emit([...pending]);
+    };
+    let result: T;
+    try {
+      result = update();
+    } catch (error) {
+      release();
+      throw error;
+    }
+    if (result instanceof Promise) return result.finally(release) as T;
+    release();
+    return result;
+  }
+
   // --- internals ---------------------------------------------------------------------------------------
 
   private parse(path: string): BuildFile {
@@ -450,7 +476,8 @@ export class BuildFileIndex {
   }
 
   private emit(paths: readonly string[]): void {
-    for (const listener of this.listeners) listener(paths);
+    if (this.pending) for (const path of paths) this.pending.add(path);
+    else for (const listener of this.listeners) listener(paths);
   }
 }
 

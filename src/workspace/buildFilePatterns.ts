@@ -64,6 +64,25 @@ export class BuildFileMatcher {
   }
 }
 
+/**
+ * `imageProvenance.exclude`'s default (package.json says the same): installed dependencies, as Renovate's
+ * `ignorePaths` default (`:ignoreModulesAndTests`, renovatebot/renovate lib/config/presets/internal/default.ts).
+ */
+export const DEFAULT_EXCLUDE: readonly string[] = ['**/node_modules/**', '**/vendor/**', '**/bower_components/**'];
+
+// Whether a workspace-relative path is excluded by one of `globs`: the path itself or any folder above it matches
+// (`files.exclude` names folders, `**/node_modules`; `imageProvenance.exclude` what is inside them, `**/vendor/**`).
+export function pathExcluder(globs: readonly string[]): (relativePath: string) => boolean {
+  if (!globs.length) return () => false;
+  const matches = picomatch([...globs], { dot: true });
+  return (relativePath) => {
+    const path = relativePath.replace(/\\/g, '/');
+    if (matches(path)) return true;
+    for (let slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) if (matches(path.slice(0, slash))) return true;
+    return false;
+  };
+}
+
 /** Whether the workspace scan reads a file of this name (build files by name, and `.env`). */
 export function isScannedName(path: string): boolean {
   const name = baseName(path);

@@ -1,8 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { cliRegistrySettings, isLoopbackRegistry } from '../../src/cli/settings';
+import { indexFolder } from '../../src/cli/workspaceFiles';
+import { readCheckSettings } from '../../src/cli/workspaceSettings';
+import { DEFAULT_EXCLUDE } from '../../src/workspace/buildFilePatterns';
 
 // moby api/swagger.yaml, RegistryServiceConfig.InsecureRegistryCIDRs: "By default, local registries (::1/128 and
 // 127.0.0.0/8) are configured as insecure"; `localhost` resolves into them. Docker reaches those over plain HTTP.
@@ -56,6 +60,47 @@ describe('command-line registry settings (unit)', () => {
       assert.deepEqual(settings.caCertificates, ['PEM TEXT']);
       assert.deepEqual([settings.timeoutMs, settings.maxConcurrentPerHost], [5000, 6]);
       assert.deepEqual(warnings, [`Cannot read the CA certificate file ${join(dir, 'missing.pem')}: ENOENT`]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+// The command line finds the build files the extension finds: `imageProvenance.exclude` (default: installed
+// dependencies, as package.json declares it) leaves vendor/ and node_modules/ out, alongside files.exclude.
+describe('command-line workspace files (unit)', () => {
+  const workspace = (settings?: string): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-files-'));
+    for (const folder of ['app', 'vendor/github.com/acme/tool', 'node_modules/pkg', 'generated']) mkdirSync(join(dir, folder), { recursive: true });
+    for (const folder of ['app', 'vendor/github.com/acme/tool', 'node_modules/pkg', 'generated']) writeFileSync(join(dir, folder, 'Dockerfile'), 'FROM alpine:3.21\n');
+    if (settings !== undefined) {
+      mkdirSync(join(dir, '.vscode'));
+      writeFileSync(join(dir, '.vscode', 'settings.json'), settings);
+    }
+    return dir;
+  };
+  const found = async (dir: string): Promise<string[]> => {
+    const { settings, problems } = readCheckSettings(dir);
+    assert.deepEqual(problems, []);
+    const index = await indexFolder({ root: dir, paths: [], dockerfileGlobs: settings.dockerfileGlobs, exclude: settings.filesExclude, variables: settings.buildVariables, scanned: () => false });
+    return index.files().map((f) => relative(dir, fileURLToPath(f.path)).split(sep).join('/')).sort();
+  };
+
+  it('leaves out vendor/ and node_modules/ by default, as package.json declares the default', async () => {
+    const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { contributes: { configuration: { properties: Record<string, { default?: unknown }> } } };
+    assert.deepEqual(manifest.contributes.configuration.properties['imageProvenance.exclude']?.default, [...DEFAULT_EXCLUDE]);
+    const dir = workspace();
+    try {
+      assert.deepEqual(await found(dir), ['app/Dockerfile', 'generated/Dockerfile']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads them when the setting is emptied, and leaves out what files.exclude and the setting name', async () => {
+    const dir = workspace('{ "imageProvenance.exclude": ["**/generated/**"], "files.exclude": { "**/node_modules": true } }');
+    try {
+      assert.deepEqual(await found(dir), ['app/Dockerfile', 'vendor/github.com/acme/tool/Dockerfile']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

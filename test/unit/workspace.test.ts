@@ -1,8 +1,12 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import picomatch from 'picomatch';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { BuildFileIndex } from '../../src/workspace/buildFileIndex';
-import { BAKE_NAMES, BuildFileMatcher, COMPOSE_NAMES, DOCKERFILE_NAMES, isScannedName } from '../../src/workspace/buildFilePatterns';
+import { walkFolder } from '../../src/workspace/walkFolder';
+import { BAKE_NAMES, BuildFileMatcher, COMPOSE_NAMES, DOCKERFILE_NAMES, isScannedName, pathExcluder } from '../../src/workspace/buildFilePatterns';
 
 describe('build file names', () => {
   const matcher = new BuildFileMatcher(['**/*.containerfile', 'docker/build-*']);
@@ -64,7 +68,47 @@ describe('build file names', () => {
   });
 });
 
+describe('excluded paths', () => {
+  // imageProvenance.exclude's defaults are Renovate's ignorePaths for dependencies (renovatebot/renovate,
+  // lib/config/presets/internal/default.ts, preset ignoreModulesAndTests); files.exclude's own default form names a
+  // folder (`**/node_modules`), which hides what is inside it too, as in VS Code's Explorer.
+  const excluded = pathExcluder(['**/node_modules/**', '**/vendor/**', '**/bower_components/**', '**/ignored']);
+  const cases: [path: string, excluded: boolean][] = [
+    ['vendor/github.com/docker/cli-docs-tool/Dockerfile', true],
+    ['repos/buildx/vendor/github.com/creack/pty/Dockerfile.golang', true],
+    ['web/node_modules/some-package/docker-compose.yml', true],
+    ['bower_components/x/Dockerfile', true],
+    ['ignored/Dockerfile', true],
+    ['deep/ignored/more/Dockerfile', true],
+    ['.hidden/vendor/Dockerfile', true],
+    ['vendors/Dockerfile', false],
+    ['my-vendor/Dockerfile', false],
+    ['services/vendor.Dockerfile', false],
+    ['Dockerfile', false],
+    ['not-ignored/Dockerfile', false],
+  ];
+  for (const [path, expected] of cases) it(`${expected ? 'excludes' : 'keeps'} ${path}`, () => assert.equal(excluded(path), expected));
+  it('excludes nothing without globs', () => assert.equal(pathExcluder([])('vendor/Dockerfile'), false));
+});
+
 describe('build file index', () => {
+  it('tells its listeners once per batch, with every path, when the batch (or the promise it returns) is done', async () => {
+    const index = new BuildFileIndex();
+    const told: string[][] = [];
+    index.onDidChange((paths) => told.push([...paths]));
+    index.batch(() => ['a/Dockerfile', 'b/Dockerfile'].forEach((path) => index.set(path, 'FROM alpine:3.20\n')));
+    assert.deepEqual(told, [['a/Dockerfile', 'b/Dockerfile']]);
+    const scan = index.batch(async () => {
+      index.set('c/Dockerfile', 'FROM node:22\n');
+      await new Promise((resolve) => setImmediate(resolve));
+      index.delete('a/Dockerfile');
+    });
+    assert.equal(told.length, 1, 'told before the batch ended');
+    await scan;
+    assert.deepEqual(told[1]?.sort(), ['a/Dockerfile', 'c/Dockerfile']);
+    assert.equal(index.size, 2);
+  });
+
   it('keeps one parsed file per path, replaced on change, gone on delete', () => {
     const index = new BuildFileIndex();
     const changes: string[][] = [];
@@ -200,5 +244,38 @@ describe('build file index: Compose services linked to their Dockerfiles', () =>
     assert.deepEqual(index.diagnostics('/w/compose.yaml').map((d) => d.code), ['dockerfile-not-found']);
     index.set('/w/compose.yaml', 'services:\n  web:\n    image: nginx:1.27\n', 'compose');
     assert.ok(!index.has('/w/infra/db.yaml'));
+  });
+});
+
+describe('walking a folder for build files', () => {
+  let root: string;
+  before(() => {
+    root = mkdtempSync(join(tmpdir(), 'image-provenance-walk-'));
+    for (const path of ['Dockerfile', 'app/Dockerfile', 'app/.env', 'app/README.md', 'vendor/x/Dockerfile', 'deep/a/b/c/compose.yaml', '.git/Dockerfile']) {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), '');
+    }
+    // A link to a folder is followed, as VS Code's search follows it (search.followSymlinks); a link back up is not.
+    symlinkSync(join(root, 'app'), join(root, 'linked'));
+    symlinkSync(root, join(root, 'deep', 'loop'));
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('finds wanted files, follows links to folders but not back up, and never opens an excluded folder', async () => {
+    const opened: string[] = [];
+    const excluded = pathExcluder(['**/vendor/**', '**/.git']);
+    const found = await walkFolder(root, {
+      excluded: (path) => {
+        opened.push(path);
+        return excluded(path);
+      },
+      wanted: (path) => isScannedName(path),
+    });
+    assert.deepEqual(found.sort(), ['Dockerfile', 'app/.env', 'app/Dockerfile', 'deep/a/b/c/compose.yaml', 'linked/.env', 'linked/Dockerfile']);
+    assert.ok(!opened.some((p) => p.startsWith('vendor/x') || p.startsWith('.git/')), JSON.stringify(opened));
+  });
+
+  it('stops when cancelled', async () => {
+    assert.deepEqual(await walkFolder(root, { excluded: () => false, wanted: () => true, cancelled: () => true }), []);
   });
 });

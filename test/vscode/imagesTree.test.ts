@@ -116,6 +116,8 @@ describe('Images tree', () => {
       ['postgres:16', '1 use'],
       ['python:${VARIANT}', '1 use'],
     ]);
+    // Collapsed (issue 15): a large workspace's images have tens of thousands of uses, each an expanded row to draw.
+    assert.deepEqual(new Set(images.map((r) => r.item.collapsibleState)), new Set([vscode.TreeItemCollapsibleState.Collapsed]));
     const alpine = await rows(a, row(images, 'alpine:3.20').node);
     assert.deepEqual(alpine.map((r) => [r.label, r.description]), [
       ['app/Dockerfile', 'build · RUN --mount · unpinned'],

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { api, eventually, row, rows, workspaceUri } from './helpers';
+import { api, createIndexed, eventually, row, rows, workspaceUri } from './helpers';
 
 const encode = (text: string) => new TextEncoder().encode(text);
 
@@ -90,4 +90,62 @@ describe('workspace indexing', () => {
     await a.whenIndexed();
     assert.equal(a.index.size, 5);
   });
+
+  describe('what is excluded', () => {
+    const vendored = () => workspaceUri('vendor/github.com/acme/tool/Dockerfile');
+    const installed = () => workspaceUri('web/node_modules/some-package/docker-compose.yml');
+    const bower = () => workspaceUri('bower_components/widget/Dockerfile');
+    const builder = () => workspaceUri('tools/compose.yaml');
+
+    before(async () => {
+      await vscode.workspace.fs.writeFile(vendored(), encode('FROM golang:1.23 AS build\nFROM alpine:${MISSING\n'));
+      await vscode.workspace.fs.writeFile(installed(), encode('services:\n  db:\n    image: mongo:7\n'));
+      await vscode.workspace.fs.writeFile(bower(), encode('FROM node:0.10\n'));
+    });
+
+    after(async () => {
+      await vscode.workspace.getConfiguration('imageProvenance').update('exclude', undefined, vscode.ConfigurationTarget.Workspace);
+      for (const folder of ['vendor', 'web', 'bower_components', 'tools']) await vscode.workspace.fs.delete(workspaceUri(folder), { recursive: true, useTrash: false });
+      await (await api()).whenIndexed();
+    });
+
+    // The defaults are Renovate's ignorePaths for dependencies (renovatebot/renovate, lib/config/presets/internal/
+    // default.ts, preset ignoreModulesAndTests): other projects' build files, with their problems.
+    it('leaves out vendor/, node_modules/ and bower_components/ by default, with their problems', async () => {
+      const a = await api();
+      await vscode.commands.executeCommand('imageProvenance.refresh');
+      await a.whenIndexed();
+      for (const uri of [vendored(), installed(), bower()]) assert.equal(a.index.has(uri.toString()), false, `${vscode.workspace.asRelativePath(uri)} is indexed`);
+      assert.equal(a.index.size, 5);
+      assert.deepEqual(vscode.languages.getDiagnostics(vendored()), []);
+      const labels = (await rows(a)).map((r) => `${r.label} ${r.description}`);
+      assert.ok(!labels.some((l) => /vendor|node_modules|bower_components/.test(l)), JSON.stringify(labels));
+    });
+
+    it('still reads an excluded Dockerfile that a Compose file builds, as that build sees it', async () => {
+      const a = await api();
+      await createIndexed(a, builder(), 'services:\n  tool:\n    build:\n      context: ../vendor/github.com/acme/tool\n      target: build\n');
+      const compose = builder().toString();
+      await eventually(() => a.index.linked(compose, 0)?.uses[0]?.text === 'golang:1.23', 'the vendored Dockerfile to be linked');
+      assert.equal(a.index.has(vendored().toString()), false, 'the vendored Dockerfile is listed on its own');
+      // A problem of the Dockerfile the service builds is not the service's: only files of their own are reported.
+      assert.deepEqual(vscode.languages.getDiagnostics(vendored()), []);
+      assert.ok((await rows(a)).some((r) => r.label === 'compose.yaml' && r.description === 'tools'), 'tools/compose.yaml is not listed');
+    });
+
+    it('indexes them again when the setting is emptied, and leaves out a file created in a folder it names', async () => {
+      const a = await api();
+      const config = vscode.workspace.getConfiguration('imageProvenance');
+      await config.update('exclude', [], vscode.ConfigurationTarget.Workspace);
+      await eventually(() => [vendored(), installed(), bower()].every((uri) => a.index.has(uri.toString())), 'the excluded files to be indexed');
+      await config.update('exclude', ['**/vendor/**'], vscode.ConfigurationTarget.Workspace);
+      await eventually(() => !a.index.has(vendored().toString()) && a.index.has(bower().toString()), 'only vendor/ to be left out');
+      const added = workspaceUri('vendor/other/Dockerfile');
+      await vscode.workspace.fs.writeFile(added, encode('FROM redis:7\n'));
+      const kept = await createIndexed(a, workspaceUri('web/Dockerfile'), 'FROM nginx:1.27\n');
+      assert.equal(a.index.has(added.toString()), false, 'a file created under vendor/ is indexed');
+      assert.ok(a.index.has(kept.toString()));
+    });
+  });
 });
+

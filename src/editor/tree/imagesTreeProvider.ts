@@ -18,6 +18,8 @@ const GROUP_BY_KEY = 'imageProvenance.groupBy';
 const REDRAW_DELAY_MS = 50;
 /** Up to this many files start expanded; beyond it the tree starts collapsed. */
 const EXPAND_FILES_UP_TO = 30;
+/** How long the first rows wait for the workspace scan before showing the files read so far. */
+const FIRST_ROWS_WAIT_MS = 500;
 
 /**
  * Redraws only what changed. Redrawing a row makes VS Code drop the rows under it (and their click
@@ -50,6 +52,8 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private readonly drawn = new Map<string, { readonly rows: 'file' | 'all'; readonly digest: string }>();
   /** The files each image's rows were listed from, when they were last handed out. */
   private readonly imageSources = new Map<string, Set<string>>();
+  /** The top level was handed out while the scan was still running: it is drawn again, whole, when the scan ends. */
+  private partial = false;
   /** Platform rows whose attestations are being read: each is redrawn once, when its read is done. */
   private readonly reading = new Set<DetailNode>();
 
@@ -98,7 +102,8 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     switch (node.type) {
       case 'file': {
         const file = this.index.get(node.path);
-        return file ? fileItem(file, this.index.diagnostics(file.path).length, this.index.size <= EXPAND_FILES_UP_TO) : new vscode.TreeItem(node.path);
+        // A scan still running may be a large workspace's: nothing expanded until its size is known.
+        return file ? fileItem(file, this.index.diagnostics(file.path).length, !this.partial && this.index.size <= EXPAND_FILES_UP_TO) : new vscode.TreeItem(node.path);
       }
       case 'unit': {
         const file = this.fileOf(node);
@@ -166,7 +171,10 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (!node) {
-      await this.scanned();
+      // A small workspace is read by then and drawn once; a large one shows the files read so far at once.
+      const scanned = this.scanned().then(() => true);
+      this.partial = !(await Promise.race([scanned, new Promise<false>((resolve) => setTimeout(() => resolve(false), FIRST_ROWS_WAIT_MS))]));
+      if (this.partial) void scanned.then(() => this.scheduleRedraw());
       const root = this.rootNodes().map((n) => this.handOut(n));
       this.shownRoot = root.map(nodeId).join('\n');
       // Whatever changed before is in what VS Code now asks for.
@@ -289,7 +297,8 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     this.changedAll = false;
     this.changedPaths = new Set();
     this.changedImages = new Set();
-    if (all || this.rootNodes().map(nodeId).join('\n') !== this.shownRoot) {
+    if (all || this.partial || this.rootNodes().map(nodeId).join('\n') !== this.shownRoot) {
+      this.partial = false;
       this.nodes.clear();
       this.drawn.clear();
       this.imageSources.clear();

@@ -128,8 +128,9 @@ export function linkItem(build: BuildDefinition, linked: BuildFile | undefined):
   return item;
 }
 
+/** Collapsed: a workspace's images can have tens of thousands of uses, and VS Code draws every expanded row. */
 export function imageItem(key: string, count: number): vscode.TreeItem {
-  const item = new vscode.TreeItem(key, vscode.TreeItemCollapsibleState.Expanded);
+  const item = new vscode.TreeItem(key, vscode.TreeItemCollapsibleState.Collapsed);
   item.description = count === 1 ? vscode.l10n.t('1 use') : vscode.l10n.t('{0} uses', count);
   item.iconPath = new vscode.ThemeIcon('package');
   item.contextValue = 'image';

@@ -1,0 +1,460 @@
+// A large workspace in the real editor (issue 15): about 10,250 build files — the 10,000 generated Dockerfiles of
+// bench/corpus.ts plus docker-library's python, golang and php repositories, docker-node, docker/buildx (with its Go
+// `vendor/` folder) and docker/awesome-compose — opened in code-server's VS Code in headless Chromium, with the
+// packaged extension, offline (every registry request goes to a proxy that refuses it). Measured against the SAME
+// workspace opened without the extension, in the same run, so that differences and ratios travel:
+// - extension host resident memory and the workbench's (the browser tab's renderer), once the host is idle;
+// - the whole index ready (the extension's "Indexed … build files" log line, from the moment the page is asked
+//   for) and the Images view's first rows, the view shown as soon as the workbench is;
+// - switching grouping (Group by Image, Group by File) until the new rows show;
+// - clicks on rows under an image (grouped by image) that open their file;
+// - CodeLenses and the unpinned-image hint back after typing stops in a Dockerfile.
+// The workspace is built once into a cached folder outside the repository (IMAGE_PROVENANCE_SCALE_WORKSPACE, or
+// <tmpdir>/image-provenance-scale-workspace). The six repositories come from local bare mirrors when
+// IMAGE_PROVENANCE_BENCH_MIRRORS names their folder (`<owner>+<name>/repo`), else from a shallow clone.
+// IMAGE_PROVENANCE_BENCH_PROFILE=<folder> also writes a CPU profile of the extension host while the workspace
+// opens and heap snapshots of the extension host and the workbench, settled, into that folder.
+import { execFileSync, execSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { CDPSession, Page } from 'playwright-core';
+import { WebSocket } from 'undici';
+import { launchBrowser } from '../test/host/browser';
+import { startVscodeServer, type VscodeServer } from '../test/host/vscodeServer';
+import { writeCorpus } from './corpus';
+import { median, type Measurement } from './measure';
+
+/** Another build to measure (an older commit's `npm run package`), for a before and after on one machine. */
+const OTHER_VSIX = process.env.IMAGE_PROVENANCE_BENCH_VSIX;
+const VSIX = OTHER_VSIX ? resolve(OTHER_VSIX) : resolve('dist/image-provenance.vsix');
+const GENERATED = 10_000;
+/** Bump when the workspace's content changes: a cached folder of another version is rebuilt. */
+const WORKSPACE_VERSION = '1';
+const REPOSITORIES = ['docker-library/python', 'docker-library/golang', 'docker-library/php', 'nodejs/docker-node', 'docker/buildx', 'docker/awesome-compose'] as const;
+/** The file typed into, and where a user types (a new FROM above the first one). */
+const TYPED_FILE = 'services/service-50/app-5000/Dockerfile';
+const TYPED_LINES = ['FROM alpine:3.21 AS bench-a', 'FROM busybox:1.37 AS bench-b', 'FROM debian:bookworm-slim AS bench-c'];
+const ROW_CLICKS = 8;
+const PROFILE_DIR = process.env.IMAGE_PROVENANCE_BENCH_PROFILE;
+const SIDEBAR_ROWS = '.part.sidebar .monaco-list-row';
+
+export async function workspaceBench(): Promise<Measurement[]> {
+  if (!OTHER_VSIX) execFileSync('npm', ['run', '--silent', 'package'], { stdio: 'ignore' });
+  const workspace = scaleWorkspace();
+  const files = countBuildFiles(workspace);
+  const baseline = await openWindow(workspace, false);
+  const ours = await openWindow(workspace, true);
+  const o = ours as OursWindow;
+  const hostOver = o.hostRssMb - baseline.hostRssMb;
+  const pageOver = o.rendererMb - baseline.rendererMb;
+  return [
+    { key: 'workspace.files', value: files, unit: 'files', note: `build files by name in the workspace, vendor/ and node_modules/ included (${GENERATED.toLocaleString('en')} generated)` },
+    { key: 'workspace.indexed', value: o.indexed, unit: 'files', note: 'build files the extension indexed' },
+    { key: 'workspace.indexReady.ms', value: o.indexReadyMs, unit: 'ms', target: '≤ 5000 ms', note: `from the page asked for to the index done (the scan itself: ${o.scanMs} ms)` },
+    { key: 'workspace.firstRows.ms', value: o.firstRowsMs, unit: 'ms', target: '≤ 1000 ms', note: 'from the Images view shown (with the workbench) to its first rows' },
+    { key: 'workspace.hostRss.mb', value: o.hostRssMb, unit: 'MB', note: `extension host, settled; baseline without the extension ${baseline.hostRssMb.toFixed(0)} MB` },
+    { key: 'workspace.hostRss.over.mb', value: hostOver, unit: 'MB', target: '≤ 250 MB', note: `over the baseline (${(o.hostRssMb / baseline.hostRssMb).toFixed(2)}×); after Group by Image ${(o.hostRssByImageMb - baseline.hostRssMb).toFixed(0)} MB over` },
+    { key: 'workspace.workbench.mb', value: o.rendererMb, unit: 'MB', note: `the workbench's renderer, resident; baseline ${baseline.rendererMb.toFixed(0)} MB (JS heap ${o.jsHeapMb.toFixed(0)} against ${baseline.jsHeapMb.toFixed(0)} MB)` },
+    { key: 'workspace.workbench.over.mb', value: pageOver, unit: 'MB', target: '≤ 150 MB', note: `over the baseline (${(o.rendererMb / baseline.rendererMb).toFixed(2)}×); after Group by Image ${(o.rendererByImageMb - baseline.rendererMb).toFixed(0)} MB over` },
+    { key: 'workspace.groupByImage.ms', value: o.groupByImageMs, unit: 'ms', target: '≤ 1000 ms', note: 'from Enter on Group by Image to its first rows' },
+    { key: 'workspace.groupByFile.ms', value: o.groupByFileMs, unit: 'ms', target: '≤ 1000 ms', note: 'and back' },
+    { key: 'workspace.rowClicks.opened', value: o.clicksOpened, unit: 'files', target: `${ROW_CLICKS} of ${ROW_CLICKS}`, note: `clicks on rows under an image that opened their file within 5 s, of ${ROW_CLICKS}; median ${o.clickMs.toFixed(0)} ms` },
+    { key: 'workspace.lensesAfterTyping.ms', value: o.lensMs, unit: 'ms', target: '≤ 300 ms', note: `CodeLenses of a new FROM after the last keystroke, median of ${TYPED_LINES.length}; the unpinned hint: ${o.hintMs.toFixed(0)} ms` },
+    { key: 'workspace.hostCpuAfterTyping.ms', value: o.typingCpuMs, unit: 'ms', note: `extension host CPU time in the 3 s after each edit, median; baseline ${baseline.typingCpuMs.toFixed(0)} ms` },
+  ];
+}
+
+/** The cached workspace: built once (a few seconds; the clones need the network), reused by later runs. */
+function scaleWorkspace(): string {
+  const root = process.env.IMAGE_PROVENANCE_SCALE_WORKSPACE ?? join(tmpdir(), 'image-provenance-scale-workspace');
+  const marker = join(root, '.bench-version');
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === WORKSPACE_VERSION) return root;
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(root, { recursive: true });
+  writeCorpus(join(root, 'services'), GENERATED);
+  const mirrors = process.env.IMAGE_PROVENANCE_BENCH_MIRRORS;
+  for (const repository of REPOSITORIES) {
+    const target = join(root, 'repos', repository.split('/')[1]!);
+    mkdirSync(target, { recursive: true });
+    if (mirrors) execSync(`git --git-dir=${JSON.stringify(join(mirrors, repository.replace('/', '+'), 'repo'))} archive HEAD | tar -x -C ${JSON.stringify(target)}`);
+    else {
+      execFileSync('git', ['clone', '--quiet', '--depth', '1', `https://github.com/${repository}.git`, target]);
+      rmSync(join(target, '.git'), { recursive: true, force: true });
+    }
+  }
+  writeFileSync(marker, WORKSPACE_VERSION);
+  return root;
+}
+
+const BUILD_FILE_NAME = /^(Dockerfile.*|.*\.[Dd]ockerfile|Containerfile.*|(docker-)?compose(\..+)?\.ya?ml|docker-bake(\..+)?\.(hcl|json))$/;
+
+function countBuildFiles(root: string): number {
+  return readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((path) => {
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    return BUILD_FILE_NAME.test(name) && !name.endsWith('.dockerignore');
+  }).length;
+}
+
+interface BaselineWindow {
+  readonly hostRssMb: number;
+  readonly rendererMb: number;
+  readonly jsHeapMb: number;
+  readonly typingCpuMs: number;
+}
+
+interface OursWindow extends BaselineWindow {
+  readonly indexed: number;
+  readonly scanMs: number;
+  readonly indexReadyMs: number;
+  readonly firstRowsMs: number;
+  readonly hostRssByImageMb: number;
+  readonly rendererByImageMb: number;
+  readonly groupByImageMs: number;
+  readonly groupByFileMs: number;
+  readonly clicksOpened: number;
+  readonly clickMs: number;
+  readonly lensMs: number;
+  readonly hintMs: number;
+}
+
+/** One window on the workspace, with the extension or without it (the baseline), measured as a user meets it. */
+async function openWindow(workspace: string, withExtension: boolean): Promise<BaselineWindow | OursWindow> {
+  // Offline: every request goes to a proxy nobody listens on (port 9, discard), refused at once.
+  const offline = { HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', NO_PROXY: '' };
+  const server = await startVscodeServer({
+    ...(withExtension ? { install: [VSIX] } : {}),
+    env: offline,
+    settings: { 'workbench.startupEditor': 'none', 'workbench.welcomePage.walkthroughs.openOnInstall': false, 'extensions.autoCheckUpdates': false, 'git.enabled': false },
+  });
+  const tag = `--image-provenance-scale-bench=${process.pid}-${Date.now()}`;
+  const browser = await launchBrowser([tag]);
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const cdp = await page.context().newCDPSession(page);
+    const asked = Date.now();
+    await page.goto(`${server.origin}/?folder=${encodeURIComponent(workspace)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+    if (!withExtension) {
+      await settle(server);
+      const typingCpuMs = await typeAndWait(page, server, false);
+      await settle(server);
+      return { hostRssMb: extensionHost(server).rssMb, rendererMb: rendererRssMb(tag), jsHeapMb: await jsHeapMb(cdp), typingCpuMs: median(typingCpuMs.map((t) => t.cpuMs)) };
+    }
+    const inspectPort = PROFILE_DIR ? await openInspector(server) : undefined;
+    const profiler = inspectPort ? await startHostProfile(inspectPort) : undefined;
+    // The view open from the start, as for a user who left it open.
+    await page.locator('.activitybar [aria-label^="Image Provenance"]').first().click({ timeout: 60_000 });
+    const shown = performance.now();
+    const firstRowsMs = await step(page, 'first rows', async () => {
+      await page.locator(SIDEBAR_ROWS).first().waitFor({ timeout: 600_000 });
+      return performance.now() - shown;
+    });
+    const indexedLine = await logLine(server, /Indexed (\d+) build files in (\d+) ms/, 600_000);
+    const indexReadyMs = indexedLine.at - asked;
+    progress(`index ready after ${indexReadyMs} ms (${indexedLine.match[1]} files)`);
+    await settle(server);
+    if (profiler) writeFileSync(join(PROFILE_DIR!, 'extension-host.cpuprofile'), JSON.stringify(await profiler.stop()));
+    const hostRssMb = extensionHost(server).rssMb;
+    const rendererMb = rendererRssMb(tag);
+    const jsHeap = await jsHeapMb(cdp);
+    if (PROFILE_DIR && inspectPort) {
+      await hostHeapSnapshot(inspectPort, join(PROFILE_DIR, 'extension-host-by-file.heapsnapshot'));
+      await pageHeapSnapshot(cdp, join(PROFILE_DIR, 'workbench-by-file.heapsnapshot'));
+    }
+
+    progress(`settled: host ${hostRssMb.toFixed(0)} MB, workbench ${rendererMb.toFixed(0)} MB`);
+    const groupByImageMs = await step(page, 'group by image', () => switchGrouping(page, 'Group by Image', true));
+    await settle(server);
+    const hostRssByImageMb = extensionHost(server).rssMb;
+    const rendererByImageMb = rendererRssMb(tag);
+    if (PROFILE_DIR && inspectPort) {
+      await hostHeapSnapshot(inspectPort, join(PROFILE_DIR, 'extension-host-by-image.heapsnapshot'));
+      await pageHeapSnapshot(cdp, join(PROFILE_DIR, 'workbench-by-image.heapsnapshot'));
+    }
+    progress(`by image, settled: host ${hostRssByImageMb.toFixed(0)} MB, workbench ${rendererByImageMb.toFixed(0)} MB`);
+    const clicks = await step(page, 'row clicks', () => clickRows(page), []);
+    const groupByFileMs = await step(page, 'group by file', () => switchGrouping(page, 'Group by File', false));
+    await settle(server);
+    const typing = await step(page, 'typing', () => typeAndWait(page, server, true), []);
+    return {
+      indexed: Number(indexedLine.match[1]),
+      scanMs: Number(indexedLine.match[2]),
+      indexReadyMs,
+      firstRowsMs,
+      hostRssMb,
+      rendererMb,
+      jsHeapMb: jsHeap,
+      hostRssByImageMb,
+      rendererByImageMb,
+      groupByImageMs,
+      groupByFileMs,
+      clicksOpened: clicks.filter((c) => c !== undefined).length,
+      clickMs: median(clicks.map((c) => c ?? 5_000)),
+      lensMs: median(typing.map((t) => t.lensMs)),
+      hintMs: median(typing.map((t) => t.hintMs)),
+      typingCpuMs: median(typing.map((t) => t.cpuMs)),
+    };
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+/** Runs a grouping command from the palette; the time from Enter until the top rows are images (or files). */
+async function switchGrouping(page: Page, title: string, byImage: boolean): Promise<number> {
+  await page.keyboard.press('F1');
+  await page.keyboard.type(title);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.waitForTimeout(300); // the list filtered: Enter runs this command
+  const start = performance.now();
+  await page.keyboard.press('Enter');
+  // The first top-level row is an image (its icon is a package) or a file (any other).
+  const first = page.locator(`${SIDEBAR_ROWS}[aria-level="1"]`).first();
+  for (;;) {
+    if ((await first.count()) && (await first.locator('.codicon-package').count()) === (byImage ? 1 : 0)) break;
+    if (performance.now() - start > 120_000) throw new Error(`no rows grouped ${byImage ? 'by image' : 'by file'} within 2 minutes`);
+    await page.waitForTimeout(20);
+  }
+  const ms = performance.now() - start;
+  progress(`${title}: ${ms.toFixed(0)} ms`);
+  return ms;
+}
+
+/**
+ * Clicks rows under an image, one after another (a second apart, over the time lookups finish and the tree
+ * redraws); each must open its file (the breadcrumbs name its folder) within 5 s. The milliseconds of each, or
+ * undefined for a click that opened nothing.
+ */
+async function clickRows(page: Page): Promise<(number | undefined)[]> {
+  // The first image with enough uses (images open collapsed).
+  const group = page.locator(`${SIDEBAR_ROWS}[aria-level="1"]`).filter({ hasText: /\d{2,} uses/ }).first();
+  await group.locator('.monaco-tl-twistie').click();
+  const results: (number | undefined)[] = [];
+  for (let i = 0; i < ROW_CLICKS; i++) {
+    const row = page.locator(`${SIDEBAR_ROWS}[aria-level="2"]`).nth(i);
+    await row.waitFor({ timeout: 30_000 });
+    const label = (await row.locator('.label-name').first().innerText()).trim();
+    const folder = label.split('/').slice(-2, -1)[0] ?? label;
+    const start = performance.now();
+    await row.click();
+    const opened = await page
+      .locator('.breadcrumbs-control', { hasText: folder })
+      .first()
+      .waitFor({ timeout: 5_000 })
+      .then(() => performance.now() - start)
+      .catch(() => undefined);
+    results.push(opened);
+    await page.waitForTimeout(1_000);
+  }
+  return results;
+}
+
+/**
+ * Opens TYPED_FILE and types a new FROM line above its first line, once per TYPED_LINES; with the extension, the
+ * times from the last keystroke to one more CodeLens and one more hint underline. Both: the extension host's
+ * CPU time over the 3 s after each edit.
+ */
+async function typeAndWait(page: Page, server: VscodeServer, withExtension: boolean): Promise<{ lensMs: number; hintMs: number; cpuMs: number }[]> {
+  await page.keyboard.press('Control+P');
+  await page.keyboard.type(TYPED_FILE);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'app-5000' }).first().waitFor();
+  await page.waitForTimeout(300);
+  await page.keyboard.press('Enter');
+  await page.locator('.breadcrumbs-control', { hasText: 'app-5000' }).first().waitFor();
+  const editor = page.locator('.editor-instance .monaco-editor').first();
+  const lenses = editor.locator('.codelens-decoration');
+  const hints = editor.locator('.squiggly-hint');
+  if (withExtension) await lenses.first().waitFor({ timeout: 60_000 });
+  const results = [];
+  for (const line of TYPED_LINES) {
+    await editor.locator('.view-lines').click();
+    await page.keyboard.press('Control+Home');
+    const [lensesBefore, hintsBefore] = [await lenses.count(), await hints.count()];
+    const host = extensionHost(server);
+    await page.keyboard.type(`${line}\n`, { delay: 20 });
+    const typed = performance.now();
+    const cpuBefore = cpuMs(host.pid);
+    let lensMs = NaN;
+    let hintMs = NaN;
+    while (withExtension && performance.now() - typed < 10_000 && (Number.isNaN(lensMs) || Number.isNaN(hintMs))) {
+      if (Number.isNaN(lensMs) && (await lenses.count()) > lensesBefore) lensMs = performance.now() - typed;
+      if (Number.isNaN(hintMs) && (await hints.count()) > hintsBefore) hintMs = performance.now() - typed;
+      await page.waitForTimeout(10);
+    }
+    await page.waitForTimeout(Math.max(0, 3_000 - (performance.now() - typed)));
+    results.push({ lensMs, hintMs, cpuMs: cpuMs(host.pid) - cpuBefore });
+  }
+  return results;
+}
+
+function progress(line: string): void {
+  console.error(`[workspace bench] ${line}`);
+}
+
+/** Runs one measurement; if it fails, says why, keeps a screenshot, and counts it as not measured. */
+async function step<T>(page: Page, name: string, measure: () => Promise<T>, failed?: T): Promise<T> {
+  try {
+    return await measure();
+  } catch (error) {
+    const shot = join(tmpdir(), `image-provenance-scale-${name.replace(/\W+/g, '-')}.png`);
+    await page.screenshot({ path: shot }).catch(() => undefined);
+    progress(`${name} failed (screenshot ${shot}): ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    return failed ?? (NaN as T);
+  }
+}
+
+/** The time and match of the extension's first log line matching `pattern`, waited for. */
+async function logLine(server: VscodeServer, pattern: RegExp, timeoutMs: number): Promise<{ at: number; match: RegExpExecArray }> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const file of readdirSync(server.root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('Image Provenance.log'))) {
+      for (const line of readFileSync(join(server.root, file), 'utf8').split('\n')) {
+        const match = pattern.exec(line);
+        // VS Code's log lines start with the local time: `2026-12-02 08:30:00.123 [info] …`.
+        const time = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d{3})/.exec(line);
+        if (match && time) return { at: new Date(`${time[1]}T${time[2]}`).getTime(), match };
+      }
+    }
+    await new Promise((done) => setTimeout(done, 250));
+  }
+  throw new Error(`The extension logged nothing matching ${pattern} in ${timeoutMs / 1000} s`);
+}
+
+interface Proc {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly rss: number;
+  readonly args: string;
+}
+
+function processes(): Proc[] {
+  return execFileSync('ps', ['-eo', 'pid=,ppid=,rss=,args='], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+    .split('\n')
+    .map((line) => line.trim().match(/^(\d+)\s+(\d+)\s+(\d+)\s+(.*)$/))
+    .filter((m): m is RegExpMatchArray => m !== null)
+    .map(([, pid, ppid, rss, args]) => ({ pid: Number(pid), ppid: Number(ppid), rss: Number(rss), args: args! }));
+}
+
+function under(all: readonly Proc[], pid: number, mark: string): boolean {
+  const byPid = new Map(all.map((p) => [p.pid, p]));
+  for (let at = byPid.get(pid); at; at = byPid.get(at.ppid)) if (at.args.includes(mark)) return true;
+  return false;
+}
+
+/** The extension host of this server: its pid and resident memory, MB. */
+function extensionHost(server: VscodeServer): { pid: number; rssMb: number } {
+  const host = findExtensionHost(server);
+  if (!host) throw new Error('the extension host process was not found');
+  return { pid: host.pid, rssMb: host.rss / 1024 };
+}
+
+function findExtensionHost(server: VscodeServer): Proc | undefined {
+  const all = processes();
+  return all.find((p) => p.args.includes('--type=extensionHost') && under(all, p.pid, server.root));
+}
+
+/** Resident memory of this browser's renderers (the workbench's tab; no webview is open), MB. */
+function rendererRssMb(tag: string): number {
+  const all = processes();
+  return all.filter((p) => p.args.includes('--type=renderer') && under(all, p.pid, tag)).reduce((sum, p) => sum + p.rss, 0) / 1024;
+}
+
+async function jsHeapMb(cdp: CDPSession): Promise<number> {
+  const { usedSize } = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+  return usedSize / 1e6;
+}
+
+/** User and system CPU time of a process so far, ms (from /proc: clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** Waits until the extension host has used under 5 % of a core for 3 s in a row (at most 3 minutes). */
+async function settle(server: VscodeServer): Promise<void> {
+  // Without the extension, VS Code's built-in extensions start the host a moment after the workbench.
+  for (let waited = 0; waited < 60 && !findExtensionHost(server); waited++) await new Promise((done) => setTimeout(done, 1_000));
+  const { pid } = extensionHost(server);
+  let quiet = 0;
+  for (let waited = 0; waited < 180 && quiet < 3; waited++) {
+    const before = cpuMs(pid);
+    await new Promise((done) => setTimeout(done, 1_000));
+    quiet = cpuMs(pid) - before < 50 ? quiet + 1 : 0;
+  }
+}
+
+/**
+ * Opens the extension host's inspector as Node does on SIGUSR1 (on its default port: the server's
+ * `--inspect-extensions` is only honoured for a debugging client), once the host has started.
+ */
+async function openInspector(server: VscodeServer): Promise<number> {
+  for (let waited = 0; waited < 60 && !findExtensionHost(server); waited++) await new Promise((done) => setTimeout(done, 250));
+  process.kill(extensionHost(server).pid, 'SIGUSR1');
+  return 9229;
+}
+
+/** A minimal Chrome DevTools Protocol client over the extension host's inspector. */
+async function inspector(port: number): Promise<{ send: (method: string, params?: object) => Promise<unknown>; on: (method: string, listener: (params: unknown) => void) => void; close: () => void }> {
+  const deadline = Date.now() + 60_000;
+  let targets: { webSocketDebuggerUrl: string }[] = [];
+  while (!targets.length && Date.now() < deadline) {
+    targets = await fetch(`http://127.0.0.1:${port}/json/list`).then((r) => r.json() as Promise<{ webSocketDebuggerUrl: string }[]>, () => []);
+    if (!targets.length) await new Promise((done) => setTimeout(done, 200));
+  }
+  if (!targets.length) throw new Error(`no inspector on port ${port}`);
+  const socket = new WebSocket(targets[0]!.webSocketDebuggerUrl);
+  await new Promise((done, fail) => {
+    socket.addEventListener('open', done, { once: true });
+    socket.addEventListener('error', fail, { once: true });
+  });
+  let id = 0;
+  const pending = new Map<number, (result: unknown) => void>();
+  const listeners = new Map<string, (params: unknown) => void>();
+  socket.addEventListener('message', ({ data }) => {
+    const message = JSON.parse(String(data)) as { id?: number; result?: unknown; method?: string; params?: unknown };
+    if (message.id !== undefined) pending.get(message.id)?.(message.result);
+    else if (message.method) listeners.get(message.method)?.(message.params);
+  });
+  return {
+    send: (method, params = {}) =>
+      new Promise((done) => {
+        pending.set(++id, done);
+        socket.send(JSON.stringify({ id, method, params }));
+      }),
+    on: (method, listener) => listeners.set(method, listener),
+    close: () => socket.close(),
+  };
+}
+
+async function startHostProfile(port: number): Promise<{ stop: () => Promise<unknown> }> {
+  const session = await inspector(port);
+  await session.send('Profiler.enable');
+  await session.send('Profiler.setSamplingInterval', { interval: 500 });
+  await session.send('Profiler.start');
+  return {
+    stop: async () => {
+      const { profile } = (await session.send('Profiler.stop')) as { profile: unknown };
+      session.close();
+      return profile;
+    },
+  };
+}
+
+async function hostHeapSnapshot(port: number, file: string): Promise<void> {
+  const session = await inspector(port);
+  const chunks: string[] = [];
+  session.on('HeapProfiler.addHeapSnapshotChunk', (params) => chunks.push((params as { chunk: string }).chunk));
+  await session.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  session.close();
+  writeFileSync(file, chunks.join(''));
+}
+
+async function pageHeapSnapshot(cdp: CDPSession, file: string): Promise<void> {
+  const chunks: string[] = [];
+  const collect = (params: { chunk: string }) => chunks.push(params.chunk);
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', collect);
+  await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  cdp.off('HeapProfiler.addHeapSnapshotChunk', collect);
+  writeFileSync(file, chunks.join(''));
+}
