@@ -16,7 +16,10 @@ export type GroupBy = 'file' | 'image';
 const GROUP_BY_KEY = 'imageProvenance.groupBy';
 /** Index changes arrive in bursts (a scan, a branch switch): redraw once per burst. */
 const REDRAW_DELAY_MS = 50;
-/** Up to this many files start expanded; beyond it the tree starts collapsed. */
+/**
+ * Up to this many files start expanded; beyond it the tree starts collapsed. Counted also while a scan is under
+ * way: VS Code keeps a row's first state, so a file first drawn collapsed would stay collapsed.
+ */
 const EXPAND_FILES_UP_TO = 30;
 /** How long the first rows wait for the workspace scan before showing the files read so far. */
 const FIRST_ROWS_WAIT_MS = 500;
@@ -103,7 +106,7 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       case 'file': {
         const file = this.index.get(node.path);
         // A scan still running may be a large workspace's: nothing expanded until its size is known.
-        return file ? fileItem(file, this.index.diagnostics(file.path).length, !this.partial && this.index.size <= EXPAND_FILES_UP_TO) : new vscode.TreeItem(node.path);
+        return file ? fileItem(file, this.index.diagnostics(file.path).length, this.index.size <= EXPAND_FILES_UP_TO) : new vscode.TreeItem(node.path);
       }
       case 'unit': {
         const file = this.fileOf(node);
