@@ -34,11 +34,25 @@ export interface ImageProvenanceApi {
 }
 
 export function activate(context: vscode.ExtensionContext): ImageProvenanceApi {
+  const output = vscode.window.createOutputChannel('Image Provenance', { log: true });
+  context.subscriptions.push(output);
+  try {
+    return start(context, output);
+  } catch (error) {
+    // Without this the Images view just stays empty: say why, and where the details are.
+    output.error(error instanceof Error ? error : String(error));
+    const showLog = vscode.l10n.t('Show Log');
+    const cause = error instanceof Error ? error.message : String(error);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Image Provenance could not start: {0}', cause), showLog).then((choice) => choice === showLog && output.show(true));
+    throw error;
+  }
+}
+
+function start(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): ImageProvenanceApi {
   const started = performance.now();
   // The scan finds every build file and `.env` in the workspace but excluded folders: the index need not ask for
   // those it does not have. Outside the workspace folders (`context: ../other`) or excluded ones it must ask.
   const index = new BuildFileIndex({ scanned: (path: string): boolean => indexer.scans(path) });
-  const output = vscode.window.createOutputChannel('Image Provenance', { log: true });
   const indexer = new WorkspaceIndexer(index, output);
 
   // Registry access: one client at a time, rebuilt when settings, credentials or workspace trust change.
@@ -67,7 +81,6 @@ export function activate(context: vscode.ExtensionContext): ImageProvenanceApi {
   // Every file the index reads may hold images: Dockerfiles under any name, Compose YAML, Bake HCL/JSON.
   const buildFiles: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-remote' }];
   context.subscriptions.push(
-    output,
     indexer,
     resolver,
     imagesTree,

@@ -9,6 +9,7 @@
 
 import { PackageURL } from 'packageurl-js';
 import { message, Messages, type Message } from '../model/messages';
+import { isDockerHub } from '../reference/imageReference';
 import { arrayField, booleanField, isObject, objectField, setOwn, stringField, stringMap, type JsonObject } from './jsonFields';
 import { PREDICATE_TYPES } from './statement';
 
@@ -341,7 +342,9 @@ function familiarName(reference: string): string {
   const lastSlash = name.lastIndexOf('/');
   const colon = name.lastIndexOf(':');
   if (colon > lastSlash) name = name.slice(0, colon);
-  return name.replace(/^(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '').replace(/^library\/(?=[^/]+$)/, '');
+  const firstSlash = name.indexOf('/');
+  if (firstSlash > 0 && isDockerHub(name.slice(0, firstSlash))) name = name.slice(firstSlash + 1);
+  return name.replace(/^library\/(?=[^/]+$)/, '');
 }
 
 function mountIds(value: unknown): { id: string; optional: boolean }[] {

@@ -8,7 +8,7 @@
 // docker.io/myorg/app to registry.scout.docker.com/myorg/app.
 
 import { message, Messages, type Message } from '../model/messages';
-import { isRegistryHost, isRepositoryPath, repositoryKey, type ImageRef } from '../reference/imageReference';
+import { isRegistryHost, isRepositoryPath, registryNameOf, repositoryKey, type ImageRef } from '../reference/imageReference';
 
 /** Docker Scout's referrer repository registry (`docker scout attest list --referrer-repository`'s default). */
 export const SCOUT_REFERRER_REGISTRY = 'registry.scout.docker.com';
@@ -66,5 +66,5 @@ function splitName(text: string): { host: string; path: string } | undefined {
   const looksLikeHost = host.includes('.') || host.includes(':') || host === 'localhost';
   if (!looksLikeHost || !isRegistryHost(host)) return undefined;
   if (path !== '' && !isRepositoryPath(path)) return undefined;
-  return { host: host === 'index.docker.io' ? 'docker.io' : host, path };
+  return { host: registryNameOf(host), path };
 }

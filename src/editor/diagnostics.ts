@@ -1,6 +1,7 @@
 // Publishes the model's diagnostics (broken instructions, invalid references…) to the Problems panel.
 
 import * as vscode from 'vscode';
+import { debounce } from '../async/debounce';
 import type { Severity } from '../model/buildFile';
 import type { BuildFileIndex } from '../workspace/buildFileIndex';
 import { localize } from './localize';
@@ -21,8 +22,8 @@ const SETTLE_MS = 1000;
 
 export function publishDiagnostics(index: BuildFileIndex): vscode.Disposable {
   const collection = vscode.languages.createDiagnosticCollection('imageProvenance');
-  /** Per document: the lines typed on since typing last paused, and the timer that waits for the pause. */
-  const typing = new Map<string, { readonly lines: Set<number>; readonly timer: NodeJS.Timeout }>();
+  /** Per document: the lines typed on since typing last paused. */
+  const typing = new Map<string, Set<number>>();
   const update = (path: string): void => {
     const uri = vscode.Uri.parse(path);
     const diagnostics = index.diagnostics(path);
@@ -30,7 +31,7 @@ export function publishDiagnostics(index: BuildFileIndex): vscode.Disposable {
       collection.delete(uri);
       return;
     }
-    const typed = typing.get(path)?.lines;
+    const typed = typing.get(path);
     collection.set(
       uri,
       diagnostics.map((d) => {
@@ -44,27 +45,25 @@ export function publishDiagnostics(index: BuildFileIndex): vscode.Disposable {
   };
   /** Typing paused, or the cursor left the lines typed on: their errors show as errors. */
   const settle = (path: string): void => {
-    const entry = typing.get(path);
-    if (!entry) return;
-    clearTimeout(entry.timer);
-    typing.delete(path);
+    settleSoon.cancel(path);
+    if (!typing.delete(path)) return;
     if (index.has(path)) update(path);
   };
+  const settleSoon = debounce(settle, SETTLE_MS);
   const typed = (e: vscode.TextDocumentChangeEvent): void => {
     if (!e.contentChanges.length) return;
     const path = e.document.uri.toString();
-    const entry = typing.get(path);
-    clearTimeout(entry?.timer);
-    const lines = entry?.lines ?? new Set<number>();
+    const lines = typing.get(path) ?? new Set<number>();
     for (const change of e.contentChanges) {
       const added = change.text.split('\n').length - 1;
       for (let line = change.range.start.line; line <= change.range.start.line + added; line++) lines.add(line);
     }
-    typing.set(path, { lines, timer: setTimeout(() => settle(path), SETTLE_MS) });
+    typing.set(path, lines);
+    settleSoon(path);
   };
   const moved = (e: vscode.TextEditorSelectionChangeEvent): void => {
-    const entry = typing.get(e.textEditor.document.uri.toString());
-    if (entry && !e.selections.some((s) => entry.lines.has(s.active.line))) settle(e.textEditor.document.uri.toString());
+    const lines = typing.get(e.textEditor.document.uri.toString());
+    if (lines && !e.selections.some((s) => lines.has(s.active.line))) settle(e.textEditor.document.uri.toString());
   };
 
   for (const file of index.files()) update(file.path);
@@ -73,7 +72,7 @@ export function publishDiagnostics(index: BuildFileIndex): vscode.Disposable {
     { dispose: unsubscribe },
     vscode.workspace.onDidChangeTextDocument(typed),
     vscode.window.onDidChangeTextEditorSelection(moved),
-    { dispose: () => typing.forEach((entry) => clearTimeout(entry.timer)) },
+    settleSoon,
     collection,
   );
 }

@@ -5,6 +5,7 @@
 
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
+import { debounce } from '../async/debounce';
 import type { BuildFileIndex } from '../workspace/buildFileIndex';
 import { BuildFileMatcher, BUILD_FILE_GLOB, isScannedName, pathExcluder } from '../workspace/buildFilePatterns';
 import { walkFolder } from '../workspace/walkFolder';
@@ -30,7 +31,9 @@ export class WorkspaceIndexer implements vscode.Disposable {
   private rules: FolderRules[] = [];
   private scanSource: vscode.CancellationTokenSource | undefined;
   private scanning: Promise<void> = Promise.resolve();
-  private readonly pendingEdits = new Map<string, { timer: NodeJS.Timeout; run: () => void }>();
+  /** Per document: the index update its last edit asks for, run once typing pauses. */
+  private readonly pendingEdits = new Map<string, () => void>();
+  private readonly editsSettled = debounce((key: string) => this.applyEdit(key), EDIT_DEBOUNCE_MS);
   private readonly decoder = new TextDecoder('utf-8');
   private hasBuildFiles: boolean | undefined;
 
@@ -54,7 +57,7 @@ export class WorkspaceIndexer implements vscode.Disposable {
     this.index.setVariables(readSettings().buildVariables);
     const unsubscribe = this.index.onDidChange(() => {
       this.updateHasBuildFiles();
-      this.scheduleWanted();
+      this.wantedSoon();
     });
     this.disposables.push({ dispose: unsubscribe });
     // The scan starts once activation has returned: VS Code counts what activate() does as its startup cost,
@@ -98,11 +101,7 @@ export class WorkspaceIndexer implements vscode.Disposable {
   /** Resolves once the current scan and any pending editor changes are in the index. */
   async whenIndexed(): Promise<void> {
     await this.whenScanned();
-    for (const [key, pending] of this.pendingEdits) {
-      clearTimeout(pending.timer);
-      this.pendingEdits.delete(key);
-      pending.run();
-    }
+    this.editsSettled.flush();
   }
 
   private async scan(token: vscode.CancellationToken): Promise<void> {
@@ -168,14 +167,7 @@ export class WorkspaceIndexer implements vscode.Disposable {
     }
   }
 
-  private wantedTimer: NodeJS.Timeout | undefined;
-
-  private scheduleWanted(): void {
-    this.wantedTimer ??= setTimeout(() => {
-      this.wantedTimer = undefined;
-      void this.loadWanted();
-    }, 20);
-  }
+  private readonly wantedSoon = debounce(() => void this.loadWanted(), 20, { restart: false });
 
   /**
    * Open editors win over disk: they may hold unsaved edits. Files on disk are read with Node's `fs`; VS Code's
@@ -263,30 +255,30 @@ export class WorkspaceIndexer implements vscode.Disposable {
     const key = doc.uri.toString();
     if (!kind) {
       // An open file that build files read (an included Compose file, a linked Dockerfile): its edits count.
-      if (this.index.isResource(key)) this.debounce(key, () => this.index.setResource(key, doc.getText()));
+      if (this.index.isResource(key)) this.whenTypingPauses(key, () => this.index.setResource(key, doc.getText()));
       return;
     }
-    this.debounce(key, () => {
+    this.whenTypingPauses(key, () => {
       if (!doc.isClosed) this.index.set(key, doc.getText(), kind);
     });
   }
 
   /** Runs `update` once typing pauses; `whenIndexed()` runs pending updates at once. */
-  private debounce(key: string, update: () => void): void {
-    const run = (): void => {
-      this.pendingEdits.delete(key);
-      update();
-    };
-    const pending = this.pendingEdits.get(key);
-    if (pending) clearTimeout(pending.timer);
-    this.pendingEdits.set(key, { timer: setTimeout(run, EDIT_DEBOUNCE_MS), run });
+  private whenTypingPauses(key: string, update: () => void): void {
+    this.pendingEdits.set(key, update);
+    this.editsSettled(key);
+  }
+
+  private applyEdit(key: string): void {
+    const update = this.pendingEdits.get(key);
+    this.pendingEdits.delete(key);
+    update?.();
   }
 
   /** A closed editor may have discarded unsaved edits: disk is the truth again. */
   private documentClosed(doc: vscode.TextDocument): void {
     const key = doc.uri.toString();
-    const pending = this.pendingEdits.get(key);
-    if (pending) clearTimeout(pending.timer);
+    this.editsSettled.cancel(key);
     this.pendingEdits.delete(key);
     if (this.index.isResource(key)) {
       void this.readText(doc.uri).then((text) => this.index.setResource(key, text));
@@ -331,8 +323,8 @@ export class WorkspaceIndexer implements vscode.Disposable {
 
   dispose(): void {
     this.scanSource?.cancel();
-    clearTimeout(this.wantedTimer);
-    for (const pending of this.pendingEdits.values()) clearTimeout(pending.timer);
+    this.wantedSoon.dispose();
+    this.editsSettled.dispose();
     for (const d of [...this.watchers, ...this.disposables]) d.dispose();
   }
 }

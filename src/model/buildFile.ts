@@ -299,17 +299,7 @@ export function imageUseState(use: ImageUse): ImageUseState {
  * contexts and unresolved variables pull nothing a registry could describe.
  */
 export function pulledImage(use: ImageUse): ImageRef | undefined {
-  if (use.pin.pinnable) return use.reference;
-  switch (use.pin.reason.kind) {
-    case 'sharedArg':
-    case 'partialArg':
-    case 'overridden':
-    case 'interpolated':
-    case 'contextMatch':
-      return use.reference;
-    default:
-      return undefined;
-  }
+  return isPulledImage(use) ? use.reference : undefined;
 }
 
 /** The ways to pin a use only partly made of variables, when it has them. */
@@ -326,4 +316,9 @@ const NOT_IMAGES: ReadonlySet<NotPinnableReason['kind']> = new Set(['stage', 'sc
  */
 export function isPulledImage(use: ImageUse): boolean {
   return use.pin.pinnable || !NOT_IMAGES.has(use.pin.reason.kind);
+}
+
+/** A range as a map key: uses and diagnostics at the same place share it. */
+export function rangeKey(r: Range): string {
+  return `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
 }

@@ -7,7 +7,7 @@
 // never the flags, `AS` name, quotes or comments around it, and carries the text it expects to replace:
 // an edit whose range no longer holds that text is skipped, not applied over a changed document.
 
-import { argPinChoices, isPulledImage, type ArgPinChoices, type BuildFile, type CompanionRefusal, type ImageUse, type NotPinnableReason, type PinSite, type Position, type Range } from '../model/buildFile';
+import { argPinChoices, isPulledImage, rangeKey, type ArgPinChoices, type BuildFile, type CompanionRefusal, type ImageUse, type NotPinnableReason, type PinSite, type Position, type Range } from '../model/buildFile';
 import { LineIndex } from '../model/lineIndex';
 import { withDigest, withoutDigest } from '../reference/imageReference';
 
@@ -391,8 +391,4 @@ function comparePositions(a: Position, b: Position): number {
 
 function comparePaths(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function rangeKey(r: Range): string {
-  return `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
 }

@@ -37,6 +37,11 @@ export type ParsedReference =
 export const DOCKER_HUB = 'docker.io';
 const DOCKER_HUB_LEGACY = 'index.docker.io';
 const DOCKER_HUB_API = 'registry-1.docker.io';
+/**
+ * Hosts that are Docker Hub. A reference only folds `index.docker.io` into `docker.io` (distribution/reference
+ * normalize.go, splitDockerDomain); credentials and settings also take the API host, the one requests go to.
+ */
+const DOCKER_HUB_HOSTS: ReadonlySet<string> = new Set([DOCKER_HUB, DOCKER_HUB_LEGACY, DOCKER_HUB_API]);
 /** The key Docker's CLI uses for Docker Hub in `~/.docker/config.json`. */
 export const DOCKER_HUB_CREDENTIAL_KEY = 'https://index.docker.io/v1/';
 const NAME_TOTAL_LENGTH_MAX = 255;
@@ -176,8 +181,14 @@ export function familiarName(ref: ImageRef, { withDigest = true } = {}): string 
   return name;
 }
 
-function isDockerHub(registry: string): boolean {
-  return registry === DOCKER_HUB || registry === DOCKER_HUB_API;
+/** Whether a registry name or host is Docker Hub's, under any of its names. */
+export function isDockerHub(registry: string): boolean {
+  return DOCKER_HUB_HOSTS.has(registry);
+}
+
+/** The registry name for a host, as image names spell it: `docker.io` for any of Docker Hub's hosts. */
+export function registryNameOf(host: string): string {
+  return isDockerHub(host) ? DOCKER_HUB : host;
 }
 
 /** The host that serves the registry API: Docker Hub's is `registry-1.docker.io`. */

@@ -9,7 +9,7 @@
 // - cli/command/registry.go: ResolveAuthConfig (the Docker Hub key, errors ignored)
 // - cli/config/config.go: Dir, Load
 
-import { DOCKER_HUB_CREDENTIAL_KEY } from '../reference/imageReference';
+import { DOCKER_HUB_CREDENTIAL_KEY, isDockerHub } from '../reference/imageReference';
 
 /** One `auths` entry as written in the file (the `auth` field still base64). */
 export interface AuthEntry {
@@ -39,11 +39,6 @@ export type CredentialSource =
   | { kind: 'helper'; helper: string; serverUrl: string }
   | { kind: 'inline'; credentials: Credentials }
   | { kind: 'none' };
-
-/** Hosts that are Docker Hub. The CLI itself only folds `index.docker.io` into `docker.io`
- * (registry's normalizeIndexName, whose TODO leaves `registry-1.docker.io` out); we add the API host
- * because that is the host this extension talks to. */
-const DOCKER_HUB_HOSTS: ReadonlySet<string> = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
 
 const AUTH_FIELDS = ['auth', 'username', 'password', 'identitytoken', 'registrytoken'] as const;
 
@@ -183,7 +178,9 @@ export function credentialSource(config: DockerConfig, registryHost: string): Cr
 /** The key config.json files credentials under, which is also what a helper is given on stdin. */
 function credentialKeyFor(registryHost: string): string {
   const host = registryHost.includes('/') ? convertToHostname(registryHost) : registryHost;
-  return DOCKER_HUB_HOSTS.has(host) ? DOCKER_HUB_CREDENTIAL_KEY : host;
+  // The CLI only folds `index.docker.io` (registry's normalizeIndexName, whose TODO leaves `registry-1.docker.io`
+  // out); the API host is Docker Hub too, as it is the host this extension talks to.
+  return isDockerHub(host) ? DOCKER_HUB_CREDENTIAL_KEY : host;
 }
 
 /** fileStore.Get: the exact key, else a legacy spelling (`https://host`, `host/v1/`, …) of it. */

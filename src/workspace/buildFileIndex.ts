@@ -5,7 +5,7 @@
 // target on the Dockerfile it builds. The index keeps the text of every such file it was given, re-parses
 // dependents when one changes, and says which files it still needs (`wanted()`), so the edge can read them.
 
-import { argPinChoices, isPulledImage, type BuildDefinition, type BuildFile, type BuildFileKind, type Diagnostic, type ImageUse, type NotPinnable, type Range } from '../model/buildFile';
+import { argPinChoices, isPulledImage, rangeKey, type BuildDefinition, type BuildFile, type BuildFileKind, type Diagnostic, type ImageUse, type NotPinnable, type Range } from '../model/buildFile';
 import { Messages, message } from '../model/messages';
 import { parseDockerfile } from '../dockerfile/parseDockerfile';
 import { parseBuildFile } from './parseBuildFile';
@@ -521,10 +521,6 @@ function hasKeys(record: Readonly<Record<string, unknown>>): boolean {
 
 function siteKey(path: string, range: Range): string {
   return `${path}@${rangeKey(range)}`;
-}
-
-function rangeKey(r: Range): string {
-  return `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
 }
 
 /** Binary search in files sorted by path; the path must be present. */

@@ -3,6 +3,7 @@
 // that offer something to do now). Showing them is someone looking: their images are looked up.
 
 import * as vscode from 'vscode';
+import { debounce } from '../../async/debounce';
 import { argPinChoices, pulledImage, type ImageUse } from '../../model/buildFile';
 import { pinStatus } from '../../pin/pinStatus';
 import { settledArgForm } from '../../pin/planEdits';
@@ -22,27 +23,20 @@ export class PinLenses implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
   private readonly subscriptions: vscode.Disposable[];
-  private refreshTimer: NodeJS.Timeout | undefined;
+  /** Lookups finish one by one: ask for the lenses again once per burst. */
+  private readonly refreshSoon = debounce(() => this.changed.fire(), REFRESH_DELAY_MS, { restart: false });
 
   constructor(
     private readonly index: BuildFileIndex,
     private readonly resolver: ImageResolver,
   ) {
-    const refresh = () => this.scheduleRefresh();
+    const refresh = () => this.refreshSoon();
     const unsubscribe = index.onDidChange(refresh);
     this.subscriptions = [
       { dispose: unsubscribe },
       resolver.onDidChange(refresh),
       vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration(`${SECTION}.pinning.codeLens`) || e.affectsConfiguration(`${SECTION}.pinning.argReferences`)) && refresh()),
     ];
-  }
-
-  /** Lookups finish one by one: ask for the lenses again once per burst. */
-  private scheduleRefresh(): void {
-    this.refreshTimer ??= setTimeout(() => {
-      this.refreshTimer = undefined;
-      this.changed.fire();
-    }, REFRESH_DELAY_MS);
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
@@ -109,7 +103,7 @@ export class PinLenses implements vscode.CodeLensProvider, vscode.Disposable {
   }
 
   dispose(): void {
-    clearTimeout(this.refreshTimer);
+    this.refreshSoon.dispose();
     for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }

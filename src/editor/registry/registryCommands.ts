@@ -2,7 +2,7 @@
 
 import * as vscode from 'vscode';
 import { pulledImage, type ImageUse } from '../../model/buildFile';
-import { effectiveTag, familiarName, parseImageReference, type ImageRef } from '../../reference/imageReference';
+import { effectiveTag, familiarName, parseImageReference, registryNameOf, type ImageRef } from '../../reference/imageReference';
 import { RegistryError } from '../../registry/errors';
 import type { ImageDetails } from '../../registry/imageDetails';
 import type { BuildFileIndex } from '../../workspace/buildFileIndex';
@@ -142,7 +142,7 @@ export async function addCredentials(secrets: SecretCredentialStore, host: strin
   const registry = await vscode.window.showInputBox({
     title: vscode.l10n.t('Add Registry Credentials (1/3)'),
     prompt: vscode.l10n.t('Registry host, as in image names (docker.io, ghcr.io, registry.example.com:5000)'),
-    value: host === 'registry-1.docker.io' ? 'docker.io' : (host ?? ''),
+    value: host !== undefined ? registryNameOf(host) : '',
     ignoreFocusOut: true,
     validateInput: (value) => (/^[A-Za-z0-9.-]+(:[0-9]+)?$|^\[[0-9a-fA-F:]+\](:[0-9]+)?$/.test(value.trim()) ? undefined : vscode.l10n.t('A host name, with a port if needed')),
   });

@@ -2,6 +2,7 @@
 
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
+import { debounce } from '../../async/debounce';
 import { pulledImage, type BuildDefinition, type BuildFile, type ImageUse } from '../../model/buildFile';
 import { canonicalName, type ImageRef } from '../../reference/imageReference';
 import type { BuildFileIndex, LinkKey } from '../../workspace/buildFileIndex';
@@ -35,7 +36,7 @@ const FIRST_ROWS_WAIT_MS = 500;
 export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private redrawTimer: NodeJS.Timeout | undefined;
+  private readonly redrawSoon = debounce(() => void this.redraw(), REDRAW_DELAY_MS, { restart: false });
   private readonly unsubscribe: () => void;
   private readonly resolutions: vscode.Disposable;
   private readonly decorations = notBuiltDecorations();
@@ -72,12 +73,12 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (this.mode === 'image') void vscode.commands.executeCommand('setContext', ContextKeys.groupBy, this.mode);
     this.unsubscribe = index.onDidChange((paths) => {
       for (const path of paths) this.changedPaths.add(path);
-      this.scheduleRedraw();
+      this.redrawSoon();
     });
     this.resolutions = resolver.onDidChange((keys) => {
       if (keys) for (const key of keys) this.changedImages.add(key);
       else this.changedAll = true;
-      this.scheduleRedraw();
+      this.redrawSoon();
     });
   }
 
@@ -177,7 +178,7 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       // A small workspace is read by then and drawn once; a large one shows the files read so far at once.
       const scanned = this.scanned().then(() => true);
       this.partial = !(await Promise.race([scanned, new Promise<false>((resolve) => setTimeout(() => resolve(false), FIRST_ROWS_WAIT_MS))]));
-      if (this.partial) void scanned.then(() => this.scheduleRedraw());
+      if (this.partial) void scanned.then(() => this.redrawSoon());
       const root = this.rootNodes().map((n) => this.handOut(n));
       this.shownRoot = root.map(nodeId).join('\n');
       // Whatever changed before is in what VS Code now asks for.
@@ -285,14 +286,9 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     return node.via ? this.index.linked(node.via.owner, node.via.build) : this.index.get(node.path);
   }
 
-  private scheduleRedraw(): void {
-    this.redrawTimer ??= setTimeout(() => void this.redraw(), REDRAW_DELAY_MS);
-  }
-
   /** Redraws what changed since the last redraw, once a running scan is done (one redraw for the whole scan). */
   private async redraw(): Promise<void> {
-    clearTimeout(this.redrawTimer);
-    this.redrawTimer = undefined;
+    this.redrawSoon.cancel();
     await this.scanned();
     // Nothing is drawn yet: VS Code asks for everything when it draws.
     if (this.shownRoot === undefined) return;
@@ -352,7 +348,7 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   }
 
   dispose(): void {
-    clearTimeout(this.redrawTimer);
+    this.redrawSoon.dispose();
     this.unsubscribe();
     this.resolutions.dispose();
     this.decorations.dispose();
