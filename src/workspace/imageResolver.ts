@@ -3,7 +3,7 @@
 // changed and when a batch of lookups starts and settles (the editor shows it as progress on its view).
 
 import { Emitter, type Disposable, type Event } from '../async/emitter';
-import { pulledImage } from '../model/buildFile';
+import { pulledImage, type BuildFile } from '../model/buildFile';
 import { canonicalName, familiarName, type ImageRef } from '../reference/imageReference';
 import { onAbort } from '../registry/abort';
 import type { RegistryClient } from '../registry/client';
@@ -75,6 +75,8 @@ export class ImageResolver implements Disposable {
   readonly onDidStartLookups: Event<Promise<LookupBatch>> = this.lookupsStarted.event;
   private readonly unsubscribe: () => void;
   private collectTimer: NodeJS.Timeout | undefined;
+  /** Files changed since the last collect: only their images can be new (a full collect when undefined). */
+  private changedFiles: Set<string> | undefined;
   private aborter = new AbortController();
   private running = 0;
   private finishedAll: (() => void) | undefined;
@@ -94,12 +96,17 @@ export class ImageResolver implements Disposable {
     private readonly referrerRepositories: () => Readonly<Record<string, string>> = () => ({}),
     private readonly describe: DescribeImage = describeImage,
   ) {
-    this.unsubscribe = index.onDidChange(() => this.scheduleCollect());
+    this.unsubscribe = index.onDidChange((paths) => {
+      if (!this.active) return;
+      for (const path of paths) this.changedFiles?.add(path);
+      this.scheduleCollect();
+    });
   }
 
   /** Starts (or stops looking for new) resolutions as the view shows or hides. */
   setActive(active: boolean): void {
     this.active = active;
+    this.changedFiles = undefined;
     if (active) this.collect();
   }
 
@@ -230,6 +237,7 @@ export class ImageResolver implements Disposable {
     // Images whose attestations could not be read: their rows ask again when redrawn.
     const unread = [...new Set([...this.failedReads.values()].map((f) => f.image))];
     this.failedReads.clear();
+    this.changedFiles = undefined;
     this.collect();
     if (unread.length) this.changed.fire(unread);
     // Shown as not looked up until someone looks again (the view is hidden, or an editor asks).
@@ -246,6 +254,7 @@ export class ImageResolver implements Disposable {
     this.settled.clear();
     this.failedReads.clear();
     this.changed.fire(undefined);
+    this.changedFiles = undefined;
     this.collect();
   }
 
@@ -270,14 +279,20 @@ export class ImageResolver implements Disposable {
     if (this.active) this.collectTimer ??= setTimeout(() => this.collect(), COLLECT_DELAY_MS);
   }
 
-  /** Starts a resolution for each image of the index that has none. */
+  /**
+   * Starts a resolution for each image that has none: of the files changed since the last collect (a change
+   * to one file costs that file, not a walk of the workspace), or of every file after a reset or activation.
+   */
   private collect(): void {
     clearTimeout(this.collectTimer);
     this.collectTimer = undefined;
     if (!this.active) return;
+    const paths = this.changedFiles;
+    this.changedFiles = new Set();
+    const files = paths ? [...paths].flatMap((path) => this.index.get(path) ?? []) : this.index.files();
     const started: string[] = [];
-    for (const group of this.index.byImage()) {
-      for (const { use } of group.uses) {
+    for (const file of files) {
+      for (const use of this.usesOf(file)) {
         const ref = pulledImage(use);
         const key = ref && canonicalName(ref);
         if (ref && key && !this.results.has(key)) {
@@ -290,6 +305,12 @@ export class ImageResolver implements Disposable {
       this.changed.fire(started);
       this.lookupsStarted.fire(this.batchOutcome());
     }
+  }
+
+  /** A file's uses and those of the Dockerfiles its builds build, as each build sees them (`BuildFileIndex.byImage` walks the same). */
+  private *usesOf(file: BuildFile) {
+    yield* file.uses;
+    for (let build = 0; build < (file.builds?.length ?? 0); build++) yield* this.index.linked(file.path, build)?.uses ?? [];
   }
 
   /** What the lookups running now come to, once none is left. */

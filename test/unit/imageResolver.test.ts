@@ -158,4 +158,26 @@ describe('unit: image resolver (the workspace images use-case, without VS Code)'
     pending[1]!.answer();
     assert.deepEqual(await batches[0], { looked: 2, failed: 1, failing: 1, unreachable: [] });
   });
+
+  it('after a change looks only at the files that changed, and at the Dockerfiles their builds build as built (issue 15)', async () => {
+    const { pending, asked, describe } = stagedLookups();
+    const index = workspace(['alpine:3.21']);
+    const resolver = resolverFor(index, describe);
+    resolver.setActive(true);
+    await settle();
+    let walks = 0;
+    for (const method of ['files', 'byImage'] as const) {
+      const whole = index[method].bind(index) as () => never;
+      index[method] = () => (walks++, whole());
+    }
+    index.set('file:///w/api/Dockerfile', 'ARG BASE=node:20\nFROM ${BASE}\n');
+    // compose-go loader: a service's build args are the Dockerfile's ARG values (docker/compose build: `BuildArgs`).
+    index.set('file:///w/compose.yaml', 'services:\n  api:\n    build:\n      context: api\n      args:\n        BASE: node:22\n', 'compose');
+    const idle = resolver.whenIdle();
+    await settle();
+    for (const lookup of pending) lookup.answer();
+    await idle;
+    assert.deepEqual(asked, ['docker.io/library/alpine:3.21', 'docker.io/library/node:20', 'docker.io/library/node:22']);
+    assert.equal(walks, 0, 'no walk of the whole workspace for a change to two files');
+  });
 });

@@ -9,6 +9,7 @@
 
 import * as vscode from 'vscode';
 import type { ImageSummary } from '../../attest/summary';
+import { IncrementalFindings } from '../../checks/incrementalFindings';
 import { fileFindings, lookupsFor, type CheckSettings, type RegistryAnswers } from '../../checks/workspaceChecks';
 import { argPinChoices, pulledImage, type BuildFile, type ImageUse } from '../../model/buildFile';
 import { IGNORE_COMMENT, PinCodes } from '../../pin/pinDiagnostics';
@@ -31,8 +32,8 @@ const PUBLISH_DELAY_MS = 300;
 /** Publishes the checks' findings for every indexed file and keeps them current. */
 export class PinProblems implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('imageProvenance.pins');
-  /** What was published per file, to skip files whose diagnostics did not change. */
-  private readonly published = new Map<string, string>();
+  /** Each file's findings, computed again only for the files a change reaches. */
+  private readonly findings: IncrementalFindings;
   /**
    * Attestations read for the checks (the hover's quick read, shared with it through the resolver). A failed
    * read is kept as failed until the resolver resets: asking again at each publish would never stop.
@@ -45,21 +46,24 @@ export class PinProblems implements vscode.Disposable {
     private readonly index: BuildFileIndex,
     private readonly resolver: ImageResolver,
   ) {
+    this.findings = new IncrementalFindings(index);
     const schedule = () => this.schedule();
-    const unsubscribe = index.onDidChange(schedule);
+    // Open files show their hints.
+    const openedOrClosed = (doc: vscode.TextDocument) => (this.findings.fileChanged(doc.uri.toString()), schedule());
+    const unsubscribe = index.onDidChange((paths) => (this.findings.filesChanged(paths), schedule()));
     this.subscriptions = [
       { dispose: unsubscribe },
       resolver.onDidChange((images) => {
         // A reset (settings, credentials, cache cleared): what was read is read again.
         if (images === undefined) this.reads.clear();
+        this.findings.imagesChanged(images);
         schedule();
       }),
-      vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration(`${SECTION}.pinning`) || e.affectsConfiguration(`${SECTION}.checks`)) && schedule()),
+      vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration(`${SECTION}.pinning`) || e.affectsConfiguration(`${SECTION}.checks`)) && (this.findings.all(), schedule())),
       // Files shown in editors are someone looking: their images are looked up, whether the view shows or not.
       vscode.window.onDidChangeVisibleTextEditors(schedule),
-      // Open files show their hints.
-      vscode.workspace.onDidOpenTextDocument(schedule),
-      vscode.workspace.onDidCloseTextDocument(schedule),
+      vscode.workspace.onDidOpenTextDocument(openedOrClosed),
+      vscode.workspace.onDidCloseTextDocument(openedOrClosed),
     ];
     this.publish();
   }
@@ -85,7 +89,7 @@ export class PinProblems implements vscode.Disposable {
         this.resolver.hoverAttestations(ref, digest, undefined).then(
           (done) => this.reads.set(key, done.summary),
           () => this.reads.set(key, 'failed'),
-        ).finally(() => this.schedule());
+        ).finally(() => (this.findings.imagesChanged([canonicalName(ref)]), this.schedule()));
       }
     }
   }
@@ -111,16 +115,16 @@ export class PinProblems implements vscode.Disposable {
     };
     this.lookUp(this.filesOf(vscode.window.visibleTextEditors.map((e) => e.document)), settingsFor, answers);
     const openPaths = new Set(this.filesOf(vscode.workspace.textDocuments).map((f) => f.path));
-    const live = new Set<string>();
     const units = this.index.platformsByUnit();
-    for (const file of this.index.files()) {
-      live.add(file.path);
-      const found = fileFindings(this.index, file, settingsFor(file.path), answers, units).filter((d) => d.severity !== 'hint' || openPaths.has(file.path));
-      const key = JSON.stringify(found.map((d) => [d.range, d.severity, d.code, d.message]));
-      if (this.published.get(file.path) === key) continue;
-      this.published.set(file.path, key);
+    const changed = this.findings.update((file, recorded) => fileFindings(this.index, file, settingsFor(file.path), recorded, units).filter((d) => d.severity !== 'hint' || openPaths.has(file.path)), answers);
+    for (const [path, found] of changed) {
+      const uri = vscode.Uri.parse(path);
+      if (!found) {
+        this.collection.delete(uri);
+        continue;
+      }
       this.collection.set(
-        vscode.Uri.parse(file.path),
+        uri,
         found.map((d) => {
           const diagnostic = new vscode.Diagnostic(toRange(d.range), localize(d.message), SEVERITY[d.severity]);
           diagnostic.source = PIN_SOURCE;
@@ -128,11 +132,6 @@ export class PinProblems implements vscode.Disposable {
           return diagnostic;
         }),
       );
-    }
-    for (const path of this.published.keys()) {
-      if (live.has(path)) continue;
-      this.published.delete(path);
-      this.collection.delete(vscode.Uri.parse(path));
     }
   }
 
