@@ -13,7 +13,7 @@ import { dockerCredentialStore } from '../registry/credentials';
 import { EXIT, parseOptions, UsageError, type CliCommand, type CliIo } from './command';
 import { cliRegistrySettings, workspaceReferrerRepositories, WORKSPACE_SETTINGS } from './settings';
 import { checkSettings, runChecks, type CheckRun } from './runChecks';
-import { indexFolder, wholeFolderScanned } from './workspaceFiles';
+import { indexWorkspace } from './workspaceFiles';
 import { readCheckSettings, type WorkspaceSettings } from './workspaceSettings';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -73,14 +73,7 @@ export const checkCommand: CliCommand = {
 
 export async function checkWorkspace(io: CliIo, paths: readonly string[], settings: WorkspaceSettings): Promise<CheckRun> {
   const progress = io.stderrIsTerminal ? (text: string) => io.stderr(`\r${text}`) : () => undefined;
-  const index = await indexFolder({
-    root: io.cwd,
-    paths,
-    dockerfileGlobs: settings.dockerfileGlobs,
-    exclude: settings.filesExclude,
-    variables: settings.buildVariables,
-    scanned: wholeFolderScanned(io.cwd, paths),
-  });
+  const index = await indexWorkspace(io.cwd, paths, settings);
   const warn = (text: string) => io.stderr(`image-provenance: warning: ${text}\n`);
   const referrerRepositories = workspaceReferrerRepositories(settings.values, warn);
   const images = index.files().flatMap((file) => [...file.uses.map((u) => u.reference?.registry), ...(file.builds ?? []).flatMap((_, b) => publishedImages(file, b).map((r) => r.registry))]);

@@ -17,7 +17,7 @@ import { describeImage } from '../registry/imageDetails';
 import { EXIT, parseOptions, platformOption, UsageError, type CliCommand, type CliIo } from './command';
 import { cliRegistrySettings, WORKSPACE_SETTINGS } from './settings';
 import { unifiedDiff } from './unifiedDiff';
-import { indexFolder, wholeFolderScanned } from './workspaceFiles';
+import { indexWorkspace } from './workspaceFiles';
 import { readCheckSettings } from './workspaceSettings';
 
 const USAGE = `Usage: image-provenance pin [--update] [--platform os/arch[/variant]] [--dry-run] [paths…]
@@ -63,14 +63,7 @@ async function pin(paths: readonly string[], options: PinOptions, io: CliIo): Pr
     for (const problem of problems) io.stderr(`image-provenance: ${problem}\n`);
     return EXIT.usage;
   }
-  const index = await indexFolder({
-    root: io.cwd,
-    paths,
-    dockerfileGlobs: settings.dockerfileGlobs,
-    exclude: settings.filesExclude,
-    variables: settings.buildVariables,
-    scanned: wholeFolderScanned(io.cwd, paths),
-  });
+  const index = await indexWorkspace(io.cwd, paths, settings);
   const files = filesToPin(index);
   const registries = [...new Set(files.flatMap((f) => f.uses.map((u) => pulledImage(u)?.registry).filter((r): r is string => r !== undefined)))];
   const client = new RegistryClient({ settings: cliRegistrySettings(registries, io.env, settings.values, warn), credentials: dockerCredentialStore({ env: io.env, onProblem: warn }) });

@@ -10,6 +10,7 @@ import { BuildFileIndex } from '../workspace/buildFileIndex';
 import { BuildFileMatcher, isScannedName, pathExcluder } from '../workspace/buildFilePatterns';
 import type { BuildFileKind } from '../model/buildFile';
 import { UsageError } from './command';
+import type { WorkspaceSettings } from './workspaceSettings';
 
 export interface FolderOptions {
   /** The workspace folder: globs and exclusions are relative to it. */
@@ -61,8 +62,20 @@ export async function indexFolder(options: FolderOptions): Promise<BuildFileInde
   return index;
 }
 
+/** The build files under `paths` of the workspace folder `root` (all of it when none), as its settings say to find them. */
+export function indexWorkspace(root: string, paths: readonly string[], settings: WorkspaceSettings): Promise<BuildFileIndex> {
+  return indexFolder({
+    root,
+    paths,
+    dockerfileGlobs: settings.dockerfileGlobs,
+    exclude: settings.filesExclude,
+    variables: settings.buildVariables,
+    scanned: wholeFolderScanned(root, paths),
+  });
+}
+
 /** `scanned` for a run over the whole folder (no paths named): a build file it lacks does not exist, as the extension's scan decides. */
-export function wholeFolderScanned(root: string, paths: readonly string[]): (path: string) => boolean {
+function wholeFolderScanned(root: string, paths: readonly string[]): (path: string) => boolean {
   const prefix = `${uri(root)}/`;
   return (path) => paths.length === 0 && isScannedName(path) && path.startsWith(prefix);
 }
