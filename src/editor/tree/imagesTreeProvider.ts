@@ -17,10 +17,7 @@ export type GroupBy = 'file' | 'image';
 const GROUP_BY_KEY = 'imageProvenance.groupBy';
 /** Index changes arrive in bursts (a scan, a branch switch): redraw once per burst. */
 const REDRAW_DELAY_MS = 50;
-/**
- * Up to this many files start expanded; beyond it the tree starts collapsed. Counted also while a scan is under
- * way: VS Code keeps a row's first state, so a file first drawn collapsed would stay collapsed.
- */
+/** Up to this many files start expanded; beyond it the tree starts collapsed. */
 const EXPAND_FILES_UP_TO = 30;
 /** How long the first rows wait for the workspace scan before showing the files read so far. */
 const FIRST_ROWS_WAIT_MS = 500;
@@ -98,7 +95,9 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   getTreeItem(node: TreeNode): vscode.TreeItem {
     if (node.type === 'file') this.drawn.set(node.path, { rows: 'file', digest: this.shownDigest(node.path, 'file') });
     const item = this.buildItem(node);
-    item.id = nodeId(node);
+    // Files drawn while a scan is under way get ids of their own: VS Code keeps a row's first collapsed state by
+    // its id, and these start collapsed (their children are not asked for before the redraw that ends the scan).
+    item.id = this.partial && node.type === 'file' ? `partial:${nodeId(node)}` : nodeId(node);
     return item;
   }
 
@@ -107,7 +106,7 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       case 'file': {
         const file = this.index.get(node.path);
         // A scan still running may be a large workspace's: nothing expanded until its size is known.
-        return file ? fileItem(file, this.index.diagnostics(file.path).length, this.index.size <= EXPAND_FILES_UP_TO) : new vscode.TreeItem(node.path);
+        return file ? fileItem(file, this.index.diagnostics(file.path).length, !this.partial && this.index.size <= EXPAND_FILES_UP_TO) : new vscode.TreeItem(node.path);
       }
       case 'unit': {
         const file = this.fileOf(node);
