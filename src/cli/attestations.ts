@@ -7,12 +7,10 @@ import type { Provenance } from '../attest/provenance';
 import { parseReferrerRepository, referrerRepositoryFor } from '../attest/referrerRepository';
 import { summarizeAttestations, type ImageSummary, type PlatformSummary, type SbomDocument } from '../attest/summary';
 import { formatMessage, type Message } from '../model/messages';
-import { familiarName, parseImageReference, type ImageRef } from '../reference/imageReference';
-import { RegistryClient } from '../registry/client';
-import { dockerCredentialStore } from '../registry/credentials';
-import { RegistryError } from '../registry/errors';
+import { familiarName, type ImageRef } from '../reference/imageReference';
 import { EXIT, parseOptions, platformOption, UsageError, type CliCommand, type CliIo } from './command';
-import { cliRegistrySettings, readWorkspaceSettings, REFERRER_REPOSITORIES_SETTING, WORKSPACE_SETTINGS, workspaceReferrerRepositories } from './settings';
+import { imageArgument, noSuchPlatform, withRegistry } from './imageAccess';
+import { readWorkspaceSettings, REFERRER_REPOSITORIES_SETTING, WORKSPACE_SETTINGS, workspaceReferrerRepositories } from './settings';
 
 const FORMS: Record<StorageForm, string> = {
   index: 'in the image index',
@@ -141,32 +139,22 @@ interface AttestationsOptions {
 
 async function attestations(text: string, options: AttestationsOptions, io: CliIo): Promise<number> {
   const { platform, json } = options;
-  const parsed = parseImageReference(text);
-  if (!parsed.ok) throw new UsageError(`"${text}" is not an image reference: ${formatMessage(parsed.error.message)}`);
-  const ref = parsed.ref;
+  const ref = imageArgument(text);
   const warn = (problem: string) => io.stderr(`image-provenance: warning: ${problem}\n`);
   const workspace = readWorkspaceSettings(io.cwd, warn);
   const referrerRepository = options.referrerRepository ?? referrerRepositoryFor(ref, workspaceReferrerRepositories(workspace, warn));
-  const credentials = dockerCredentialStore({ env: io.env, onProblem: warn });
-  const registries = referrerRepository ? [ref.registry, referrerRepository.registry] : [ref.registry];
-  const client = new RegistryClient({ settings: cliRegistrySettings(registries, io.env, workspace, warn), credentials });
-  try {
-    const top = await client.manifest(ref);
-    const summary = await summarizeAttestations(clientSource(client, ref), top, { ...(platform !== undefined && { platform }), ...(referrerRepository && { referrerRepository }) });
-    const image = familiarName(ref);
-    if (platform !== undefined && summary.platforms.length === 0) {
-      io.stderr(`image-provenance: ${image} has no platform ${platform}; it has ${summary.availablePlatforms.join(', ') || 'none'}\n`);
-      return EXIT.failed;
-    }
-    io.stdout(json ? summaryJson(image, summary) : renderSummary(image, summary));
-    return EXIT.ok;
-  } catch (error) {
-    if (RegistryError.is(error)) {
-      io.stderr(`image-provenance: ${error.message}\n`);
-      return EXIT.failed;
-    }
-    throw error;
-  } finally {
-    await client.close();
-  }
+  const refs = referrerRepository ? [ref, referrerRepository] : [ref];
+  return withRegistry(
+    io,
+    refs,
+    async (client) => {
+      const top = await client.manifest(ref);
+      const summary = await summarizeAttestations(clientSource(client, ref), top, { ...(platform !== undefined && { platform }), ...(referrerRepository && { referrerRepository }) });
+      const image = familiarName(ref);
+      if (platform !== undefined && summary.platforms.length === 0) return noSuchPlatform(io, image, platform, summary);
+      io.stdout(json ? summaryJson(image, summary) : renderSummary(image, summary));
+      return EXIT.ok;
+    },
+    workspace,
+  );
 }

@@ -24,9 +24,15 @@ export function imageArgument(text: string): ImageRef {
  * Runs `work` with a client for `refs`' registries, closed afterwards. A registry failure is one line on stderr
  * and exit 1; warnings (settings that cannot be used) go to stderr and change nothing else.
  */
-export async function withRegistry(io: CliIo, refs: readonly ImageRef[], work: (client: RegistryClient) => Promise<number>): Promise<number> {
+export async function withRegistry(
+  io: CliIo,
+  refs: readonly ImageRef[],
+  work: (client: RegistryClient) => Promise<number>,
+  /** The workspace's settings when the caller has read them already (their warnings said once). */
+  workspace?: Readonly<Record<string, unknown>>,
+): Promise<number> {
   const warn = (problem: string) => io.stderr(`image-provenance: warning: ${problem}\n`);
-  const workspace = readWorkspaceSettings(io.cwd, warn);
+  workspace ??= readWorkspaceSettings(io.cwd, warn);
   const credentials = dockerCredentialStore({ env: io.env, onProblem: warn });
   const client = new RegistryClient({ settings: cliRegistrySettings([...new Set(refs.map((r) => r.registry))], io.env, workspace, warn), credentials });
   try {
