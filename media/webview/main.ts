@@ -6,7 +6,7 @@
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
-import { PANEL_TABS, PROTOCOL_VERSION, unhandled, type HostMessage, type PanelLabels, type PanelTab, type PlatformOverview, type ShowMessage } from '../../src/panel/protocol';
+import { PANEL_TABS, PROTOCOL_VERSION, unhandled, type HostMessage, type Overview, type PanelLabels, type PanelTab, type PlatformOverview, type ShowMessage } from '../../src/panel/protocol';
 import { showCompare } from './compareView';
 import { addFact, digestValue, element, fill, list, platformPicker } from './dom';
 import { keep, post } from './host';
@@ -20,15 +20,20 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   const message = event.data;
   switch (message.type) {
     case 'reading':
+      shown = undefined;
       keep({ ref: message.ref, digest: message.digest, ...(message.base !== undefined && { base: message.base }) });
       root.replaceChildren(element('p', 'status', message.text));
       return;
     case 'failed':
+      shown = undefined;
       keep({ ref: message.ref, digest: message.digest, ...(message.base !== undefined && { base: message.base }) });
       root.replaceChildren(element('p', 'status error', message.text));
       return;
     case 'show':
       showImage(message);
+      return;
+    case 'sboms':
+      shown?.update(message.overview);
       return;
     case 'provenance':
       updateProvenance(message.details);
@@ -37,6 +42,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       showStatement(message);
       return;
     case 'compare':
+      shown = undefined;
       showCompare(root, message.comparison, message.labels, message.selected);
       return;
     case 'rows':
@@ -49,13 +55,14 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
 post({ type: 'ready', version: PROTOCOL_VERSION });
 
 /** Each tab's title and what it draws for a platform. */
-const TAB_VIEWS: Record<PanelTab, { title: (labels: PanelLabels) => string; draw: (entry: PlatformOverview, labels: PanelLabels) => HTMLElement }> = {
+const TAB_VIEWS: Record<PanelTab, { title: (labels: PanelLabels) => string; draw: (entry: PlatformOverview, labels: PanelLabels, image: string) => HTMLElement }> = {
   overview: { title: (l) => l.overview, draw: overviewTab },
   sbom: { title: (l) => l.sbom, draw: sbomTab },
   provenance: { title: (l) => l.provenance, draw: provenanceTab },
 };
 
 function showImage({ overview, labels, selected, tab }: ShowMessage): void {
+  shown = undefined;
   const header = element('header', 'overview-header');
   header.append(element('h1', undefined, overview.image));
   const facts = element('dl', 'facts');
@@ -93,13 +100,30 @@ function showImage({ overview, labels, selected, tab }: ShowMessage): void {
   tabs.addEventListener('vsc-tabs-select', (event) => keep({ tab: PANEL_TABS[event.detail.selectedIndex] ?? 'overview' }));
   keep({ tab: shownTab });
 
-  const show = (entry: PlatformOverview) => {
-    for (const [name, panel] of panels) panel.replaceChildren(TAB_VIEWS[name].draw(entry, labels));
-    keep({ platform: entry.digest });
+  let current = initial;
+  // The platform picked is drawn from the latest Overview (`sboms` brings the one with the SBOMs read).
+  let latest = entries;
+  const show = (picked: PlatformOverview) => {
+    current = latest.find((e) => e.digest === picked.digest) ?? picked;
+    for (const [name, panel] of panels) panel.replaceChildren(TAB_VIEWS[name].draw(current, labels, overview.image));
+    keep({ platform: current.digest });
   };
   if (entries.length > 1) {
     header.append(platformPicker(entries, initial, { label: labels.platform, id: 'platform', text: (e) => e.platform || labels.singlePlatform, digest: (e) => e.digest, onPick: show }));
   }
   root.replaceChildren(header, tabs);
   show(initial);
+  shown = {
+    // Only the tabs the SBOMs change are drawn again: the tab shown, the platform and the Provenance tab stay.
+    update: (complete) => {
+      latest = complete.entries;
+      const entry = latest.find((e) => e.digest === current.digest);
+      if (!entry) return;
+      current = entry;
+      for (const name of ['overview', 'sbom'] as const) panels.get(name)?.replaceChildren(TAB_VIEWS[name].draw(entry, labels, complete.image));
+    },
+  };
 }
+
+/** The image shown, to which the SBOMs read after its first Overview are added. */
+let shown: { update: (overview: Overview) => void } | undefined;

@@ -23,6 +23,7 @@ export function overviewTab(entry: PlatformOverview, labels: PanelLabels): HTMLE
     section.append(provenance);
   }
   if (entry.sboms.length > 0) section.append(list(labels.sboms, sbomLines(entry, labels), 'sboms'));
+  else if (entry.sbomsPending) section.append(list(labels.sboms, [labels.sbomTab.loading], 'sboms'));
   if (entry.signatures.length > 0) {
     const lines = entry.signatures.map((s) => [labels.signedNotVerified, s.artifactType ?? s.digest, fill(labels.signs, s.signs), forms(s.forms, labels)].join(' · '));
     section.append(list(labels.signatures, lines, 'signatures'));

@@ -17,14 +17,19 @@ import { licenseChart } from './licenseChart';
 
 const PACKAGE_COLUMNS: readonly PackageColumn[] = ['name', 'version', 'type', 'license', 'supplier', 'purl'];
 
-/** The SBOM tab of a platform: drawn by main.ts whenever the platform changes. */
-export function sbomTab(entry: PlatformOverview, labels: PanelLabels): HTMLElement {
+/**
+ * The SBOM tab of a platform: drawn by main.ts whenever the platform changes, and again once its SBOMs are read.
+ * While they are (`sbomsPending`), the first one's rows are asked for at once: the host answers once it is read.
+ */
+export function sbomTab(entry: PlatformOverview, labels: PanelLabels, image: string): HTMLElement {
   const container = element('div', 'sbom');
-  if (entry.sboms.length === 0) {
-    container.append(element('p', 'status', labels.noSbom));
+  for (const problem of entry.sbomProblems ?? []) container.append(element('p', 'status error', fill(labels.sbomTab.unread, image, problem)));
+  const documents = entry.sboms.length > 0 ? entry.sboms : entry.sbomsPending?.map((digest) => ({ digest })) ?? [];
+  if (documents.length === 0) {
+    if (!entry.sbomProblems) container.append(element('p', 'status', labels.noSbom));
     return container;
   }
-  tab.show(container, entry.sboms, labels);
+  tab.show(container, documents, labels);
   return container;
 }
 
@@ -35,6 +40,8 @@ export function sbomRows(sbom: string, window: SbomTableWindow): void {
 
 class SbomTab {
   private readonly tables = new Map<string, GrowingTable>();
+  /** The documents whose first window was asked for. */
+  private readonly requested = new Set<string>();
   /** The drawn table's answer to a window: its rows read again, and the next window asked for. */
   private grew: (() => void) | undefined;
   private shown: string | undefined;
@@ -43,15 +50,19 @@ class SbomTab {
   private grids: VirtualGrid[] = [];
   private visible: IntersectionObserver | undefined;
 
-  /** Draws the documents' picker into `container`; the first document's rows are asked for once it is on screen. */
-  show(container: HTMLElement, documents: readonly SbomOverview[], labels: PanelLabels): void {
+  /**
+   * Draws the documents' picker into `container`; the first document's rows are asked for once it is on screen.
+   * Documents still being read have only their digest: no picker until they are read.
+   */
+  show(container: HTMLElement, documents: readonly (SbomOverview | Pick<SbomOverview, 'digest'>)[], labels: PanelLabels): void {
     this.dispose();
     this.labels = labels.sbomTab;
     const body = element('div', 'sbom-document');
-    if (documents.length > 1) {
+    const read = documents.filter((d): d is SbomOverview => 'packages' in d);
+    if (read.length > 1) {
       const picker = element('label', 'sbom-picker', labels.sbomTab.document);
       const select = document.createElement('select');
-      for (const d of documents) {
+      for (const d of read) {
         const option = document.createElement('option');
         option.value = d.digest;
         option.textContent = [d.scope, d.format, d.packages === 1 ? labels.onePackage : fill(labels.packages, d.packages.toLocaleString())].join(' · ');
@@ -105,6 +116,9 @@ class SbomTab {
     const known = this.tables.get(sbom);
     if (known) return this.draw(sbom, known, body, this.labels!);
     body.replaceChildren(element('p', 'status', this.labels!.loading));
+    // Asked once: a document asked for while it was being read is answered once it is.
+    if (this.requested.has(sbom)) return;
+    this.requested.add(sbom);
     post({ type: 'requestRows', sbom });
   }
 

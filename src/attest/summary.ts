@@ -78,6 +78,12 @@ export interface SummaryOptions {
   referrerRepository?: ImageRef;
   /** Keep each platform's in-toto statements as decoded JSON (PlatformSummary.statements), for copying. */
   keepStatements?: boolean;
+  /**
+   * Called once, before the SBOMs are read, when there are SBOMs still to read: the summary with everything else
+   * (PlatformSummary.sbomsPending names the documents on their way). The SBOM layers are fetched from the
+   * start, beside the rest; the promise the read returns holds them all.
+   */
+  beforeSboms?: (summary: ImageSummary) => void;
   signal?: AbortSignal;
 }
 
@@ -108,6 +114,8 @@ export interface SignatureSummary {
 export interface SummaryProblem {
   digest?: string;
   message: Message;
+  /** Set when the layer was an SBOM's: the SBOM tab says it. */
+  sbom?: true;
 }
 
 export interface Explanation {
@@ -131,6 +139,8 @@ export interface PlatformSummary {
   provenanceForms?: StorageForm[];
   /** Every SPDX and CycloneDX statement, in layer order, each labelled with what it describes. */
   sboms: SbomDocument[];
+  /** Only in the summary SummaryOptions.beforeSboms is given: the SBOM layers still being read, by digest (`sboms` is empty). */
+  sbomsPending?: string[];
   signatures: SignatureSummary[];
   explanations: Explanation[];
   /** What could not be asked or read; what was found stands. */
@@ -201,18 +211,24 @@ export async function summarizeAttestations(source: AttestationSource, top: { di
     return summarizeAttestations(source, top, { ...options, quick: false, platformDigest: platform.digest });
   }
 
-  const platforms = await Promise.all(
-    discovered.map(async (found) => {
-      const descriptor = entries.find((e) => e.digest === found.digest);
-      const annotations = { ...top.manifest.annotations, ...descriptor?.annotations };
-      const summary = await summarizePlatform(bounded, kept, found, options);
-      const annotatedSource = withoutUndefined({ repository: annotations[SOURCE_ANNOTATIONS.source], revision: annotations[SOURCE_ANNOTATIONS.revision] });
+  const read = discovered.map((found) => {
+    const descriptor = entries.find((e) => e.digest === found.digest);
+    const annotations = { ...top.manifest.annotations, ...descriptor?.annotations };
+    const annotatedSource = withoutUndefined({ repository: annotations[SOURCE_ANNOTATIONS.source], revision: annotations[SOURCE_ANNOTATIONS.revision] });
+    const finish = (summary: PlatformSummary) => {
       if (annotatedSource.repository !== undefined || annotatedSource.revision !== undefined) summary.annotatedSource = annotatedSource;
       summary.explanations = explain(summary, found, index !== undefined, indexLevel, referrerRepository);
       return summary;
-    }),
-  );
-  return { digest: top.digest, availablePlatforms, platforms, ...(indexLevel && { indexLevel }), problems, ...quickMark };
+    };
+    const platform = summarizePlatform(bounded, kept, found, options);
+    return { early: () => platform.early().then(finish), complete: platform.complete.then(finish) };
+  });
+  const summaryOf = (platforms: PlatformSummary[]): ImageSummary => ({ digest: top.digest, availablePlatforms, platforms, ...(indexLevel && { indexLevel }), problems: [...problems], ...quickMark });
+  if (options.beforeSboms) {
+    const early = await Promise.all(read.map((r) => r.early()));
+    if (early.some((p) => p.sbomsPending !== undefined)) options.beforeSboms(summaryOf(early));
+  }
+  return summaryOf(await Promise.all(read.map((r) => r.complete)));
 }
 
 /** The attestations of the content `digest` names in ref's repository, read through the registry client. */
@@ -227,43 +243,61 @@ export function matchesPlatform(platform: Platform, wanted: string): boolean {
   return platform.os === os && platform.architecture === architecture && (variant === undefined || platform.variant === variant);
 }
 
-async function summarizePlatform(source: AttestationSource, kept: AttestationSource | undefined, found: PlatformAttestations, options: SummaryOptions): Promise<PlatformSummary> {
+/**
+ * One platform's summary once its layers are read (`complete`), and (`early`) once all but its SBOMs are, with
+ * `sbomsPending` when there are SBOMs still to read: the SBOM layers are fetched at once beside the rest.
+ */
+function summarizePlatform(source: AttestationSource, kept: AttestationSource | undefined, found: PlatformAttestations, options: SummaryOptions): { early: () => Promise<PlatformSummary>; complete: Promise<PlatformSummary> } {
   const problems = found.problems.map((p) => ({ message: message(Messages.attestRegistryProblem, p) }));
   const attestations = found.found.filter((f) => f.kind !== 'signature');
   // What only the referrer repository lists is read from there.
   const sourceOf = (f: FoundManifest) => (kept && f.forms.every((form) => form === 'referrerRepository') ? kept : source);
-  const read = await readLayers(sourceOf, attestations, problems, options);
+  const read = readLayers(sourceOf, attestations, options);
   const signatures: SignatureSummary[] = [];
   for (const f of found.found) {
     if (f.kind === 'signature' || f.sigstoreBundle) signatures.push(signature(f, found.digest));
     for (const s of f.signatures) signatures.push(signature(s, f.digest));
   }
-  return {
+  const summary = (provenance: ReadProvenance, sboms: ReadSboms | undefined): PlatformSummary => ({
     platform: found.platform,
     digest: found.digest,
     forms: unique(found.found.flatMap((f) => f.forms)),
     predicateTypes: unique(attestations.flatMap((f) => f.layers.flatMap((l) => predicateTypeOf(l, f) ?? []))),
-    ...(read.provenance && { provenance: read.provenance.model, provenanceSignature: read.provenance.signature, provenanceForms: read.provenance.forms }),
-    sboms: read.sboms,
+    ...(provenance.read && { provenance: provenance.read.model, provenanceSignature: provenance.read.statement.signature, provenanceForms: provenance.read.forms }),
+    sboms: sboms?.documents ?? [],
+    ...(sboms === undefined && read.sbomLayers.length > 0 && { sbomsPending: read.sbomLayers }),
     signatures,
     explanations: [],
-    problems,
-    ...(read.statements && { statements: read.statements }),
+    problems: [...problems, ...provenance.problems, ...(sboms?.problems ?? [])],
+    ...(options.keepStatements && sboms && { statements: { ...(provenance.read && { provenance: statementJson(provenance.read.statement) }), sboms: sboms.statements } }),
+  });
+  return {
+    early: () => read.provenance.then((provenance) => summary(provenance, undefined)),
+    complete: Promise.all([read.provenance, read.sboms]).then(([provenance, sboms]) => summary(provenance, sboms)),
   };
 }
 
+interface ReadProvenance {
+  read?: { model: Provenance; statement: InTotoStatement; forms: StorageForm[] };
+  problems: SummaryProblem[];
+}
+
+interface ReadSboms {
+  documents: SbomDocument[];
+  /** The statements, for KeptStatements. */
+  statements: unknown[];
+  problems: SummaryProblem[];
+}
+
 /**
- * The provenance and SBOM layers of some attestation manifests, fetched together (the source bounds how many at
- * once) and read in layer order; everything else is left unfetched.
+ * The provenance and SBOM layers of some attestation manifests, all fetched at once (the source bounds how many
+ * at once) and read in layer order; everything else is left unfetched. The provenance is there as soon as its
+ * own layer is read, the SBOMs once all of theirs are.
  */
-async function readLayers(
-  sourceOf: (manifest: FoundManifest) => AttestationSource,
-  manifests: FoundManifest[],
-  problems: SummaryProblem[],
-  options: SummaryOptions,
-): Promise<{ provenance?: { model: Provenance; signature: InTotoStatement['signature']; forms: StorageForm[] }; sboms: SbomDocument[]; statements?: KeptStatements }> {
+function readLayers(sourceOf: (manifest: FoundManifest) => AttestationSource, manifests: FoundManifest[], options: SummaryOptions): { provenance: Promise<ReadProvenance>; sboms: Promise<ReadSboms>; sbomLayers: string[] } {
   const chosen: { layer: AttestationLayer; source: AttestationSource; forms: StorageForm[] }[] = [];
   const seen = new Set<string>();
+  const tooMany: SummaryProblem[] = [];
   let provenanceChosen = false;
   for (const m of manifests) {
     for (const layer of m.layers) {
@@ -272,7 +306,7 @@ async function readLayers(
       // One provenance is shown; further ones are not fetched.
       if (PROVENANCE_TYPES.has(type) ? provenanceChosen : !SBOM_TYPES.has(type)) continue;
       if (seen.size === MAX_LAYERS_READ_PER_PLATFORM) {
-        problems.push({ message: message(Messages.attestTooManyLayers, MAX_LAYERS_READ_PER_PLATFORM) });
+        tooMany.push({ message: message(Messages.attestTooManyLayers, MAX_LAYERS_READ_PER_PLATFORM) });
         break;
       }
       seen.add(layer.digest);
@@ -280,33 +314,49 @@ async function readLayers(
       chosen.push({ layer: { ...layer, predicateType: type }, source: sourceOf(m), forms: m.forms });
     }
   }
-  const fetched = await Promise.all(chosen.map(({ layer, source }) => fetchStatement(source, layer, layer.predicateType!, options)));
-
-  let provenance: { model: Provenance; statement: InTotoStatement; forms: StorageForm[] } | undefined;
-  const documents: { sbom: Sbom; statement: InTotoStatement; digest: string; forms: StorageForm[] }[] = [];
-  fetched.forEach((result, i) => {
-    const { layer: { digest }, forms } = chosen[i]!;
-    if (!result.ok) {
-      problems.push({ digest, message: result.problem });
-      return;
-    }
-    const statement = result.statement;
-    const { predicateType, predicate } = statement;
-    if (PROVENANCE_TYPES.has(predicateType)) {
-      const read = readProvenance(predicateType, predicate);
-      if (!read.ok) problems.push({ digest, message: read.problem });
-      else provenance ??= { model: read.provenance, statement, forms };
-    } else if (SBOM_TYPES.has(predicateType)) {
-      const read = readSbom(predicateType, predicate);
-      if (read.ok) documents.push({ sbom: read.sbom, statement, digest, forms });
-      else problems.push({ digest, message: read.problem });
-    }
+  const fetched = chosen.map(({ layer, source, forms }) => {
+    const result = fetchStatement(source, layer, layer.predicateType!, options);
+    // Only cancellation rejects; it is seen where the layer is awaited, in order: not an unhandled rejection before.
+    result.catch(() => undefined);
+    return { digest: layer.digest, forms, provenance: PROVENANCE_TYPES.has(layer.predicateType!), result };
   });
-  const scopes = sbomScopes(documents.map((d) => d.sbom));
-  const sboms = documents.map((d, i) => ({ scope: scopes[i]!, scopeText: describeSbomScope(scopes[i]!), sbom: d.sbom, signature: d.statement.signature, digest: d.digest, forms: d.forms }));
-  const statements = options.keepStatements ? { ...(provenance && { provenance: statementJson(provenance.statement) }), sboms: documents.map((d) => statementJson(d.statement)) } : undefined;
-  const read = provenance && { model: provenance.model, signature: provenance.statement.signature, forms: provenance.forms };
-  return { ...(read && { provenance: read }), sboms, ...(statements && { statements }) };
+  const provenanceLayer = fetched.find((f) => f.provenance);
+  const sbomLayers = fetched.filter((f) => !f.provenance);
+
+  const provenance = (async (): Promise<ReadProvenance> => {
+    const problems = [...tooMany];
+    if (!provenanceLayer) return { problems };
+    const { digest, forms } = provenanceLayer;
+    const result = await provenanceLayer.result;
+    if (!result.ok) return { problems: [...problems, { digest, message: result.problem }] };
+    const read = readProvenance(result.statement.predicateType, result.statement.predicate);
+    if (!read.ok) return { problems: [...problems, { digest, message: read.problem }] };
+    return { read: { model: read.provenance, statement: result.statement, forms }, problems };
+  })();
+
+  const sboms = (async (): Promise<ReadSboms> => {
+    const problems: SummaryProblem[] = [];
+    const documents: { sbom: Sbom; statement: InTotoStatement; digest: string; forms: StorageForm[] }[] = [];
+    // Read in layer order, each as soon as it and those before it are in.
+    for (const { digest, forms, result: pending } of sbomLayers) {
+      const result = await pending;
+      if (!result.ok) {
+        problems.push({ digest, message: result.problem, sbom: true });
+        continue;
+      }
+      const statement = result.statement;
+      const read = readSbom(statement.predicateType, statement.predicate);
+      if (read.ok) documents.push({ sbom: read.sbom, statement, digest, forms });
+      else problems.push({ digest, message: read.problem, sbom: true });
+    }
+    const scopes = sbomScopes(documents.map((d) => d.sbom));
+    return {
+      documents: documents.map((d, i) => ({ scope: scopes[i]!, scopeText: describeSbomScope(scopes[i]!), sbom: d.sbom, signature: d.statement.signature, digest: d.digest, forms: d.forms })),
+      statements: options.keepStatements ? documents.map((d) => statementJson(d.statement)) : [],
+      problems,
+    };
+  })();
+  return { provenance, sboms, sbomLayers: sbomLayers.map((l) => l.digest) };
 }
 
 /** The statement as the in-toto JSON it was (or, for a bare predicate, would have been) written as. */

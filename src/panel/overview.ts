@@ -23,6 +23,7 @@ function platformOverview(p: PlatformSummary, localize: (m: Message) => string, 
   // The provenance's source is what the build itself recorded; the annotations are what the image says.
   const source = v?.source ? { repository: v.source.repository, revision: v.source.revision, from: 'provenance' as const } : p.annotatedSource && { ...p.annotatedSource, from: 'annotations' as const };
   const builtAt = v?.finishedOn ?? v?.startedOn;
+  const sbomProblems = p.problems.filter((x) => x.sbom);
   return {
     platform: p.platform,
     digest: p.digest,
@@ -41,6 +42,8 @@ function platformOverview(p: PlatformSummary, localize: (m: Message) => string, 
       }),
     }),
     sboms: p.sboms.map((d) => ({ digest: d.digest, format: d.sbom.specVersion ?? d.sbom.format, scope: localize(d.scopeText), packages: d.sbom.packages.length, signed: d.signature === 'unverified', forms: d.forms })),
+    ...(p.sbomsPending && { sbomsPending: p.sbomsPending }),
+    ...(sbomProblems.length > 0 && { sbomProblems: sbomProblems.map(problem) }),
     signatures: p.signatures.map((s) => ({ digest: s.digest, ...(s.artifactType !== undefined && { artifactType: s.artifactType }), signs: s.signs, forms: s.forms })),
     explanations: p.explanations.map((e) => localize(e.message)),
     problems: p.problems.map(problem),

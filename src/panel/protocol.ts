@@ -13,7 +13,7 @@ import type { ProvenanceDetail, ProvenanceLabels } from './provenanceDetail';
 import type { SbomLabels, SbomTableWindow } from './sbomTable';
 
 /** Bumped when a message changes shape: a page of another version gets nothing. */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** Bumped when PanelState changes shape: an older state is not restored. */
 export const PANEL_STATE_VERSION = 2;
@@ -52,6 +52,13 @@ export interface PlatformOverview {
   readonly source?: { readonly repository?: string; readonly revision?: string; readonly from: 'provenance' | 'annotations' };
   readonly provenance?: ProvenanceOverview;
   readonly sboms: readonly SbomOverview[];
+  /**
+   * The SBOM layers still being read, by digest (the first Overview, sent before the SBOMs are read): the SBOM
+   * tab says they are loading and asks for the first one's rows at once; the host answers once it is read.
+   */
+  readonly sbomsPending?: readonly string[];
+  /** Why an SBOM layer could not be read, each naming the layer: the SBOM tab says so (the problems list them too). */
+  readonly sbomProblems?: readonly string[];
   readonly signatures: readonly SignatureOverview[];
   readonly explanations: readonly string[];
   readonly problems: readonly string[];
@@ -131,6 +138,8 @@ export type HostMessage =
   /** The read is under way; the page keeps `ref` and `digest` in its state, so a reload restores the panel. */
   | { readonly type: 'reading'; readonly ref: string; readonly digest: string; readonly base?: string; readonly text: string }
   | ShowMessage
+  /** The Overview once the SBOMs are read, after a `show` whose Overview had SBOMs pending: the page keeps its tab and platform. */
+  | { readonly type: 'sboms'; readonly overview: Overview }
   | { readonly type: 'failed'; readonly ref: string; readonly digest: string; readonly base?: string; readonly text: string }
   /** The Provenance tab of every platform that has a provenance (by its platform digest). */
   | { readonly type: 'provenance'; readonly details: readonly ProvenanceDetail[] }

@@ -160,6 +160,8 @@ export class GrowingTable {
 export interface SbomLabels {
   readonly document: string;
   readonly loading: string;
+  /** `The SBOM of {0} could not be read: {1}`: the image, then the problem. */
+  readonly unread: string;
   readonly search: string;
   readonly type: string;
   readonly license: string;

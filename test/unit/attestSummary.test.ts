@@ -201,6 +201,66 @@ describe('attestation summary (unit, stand-in source)', () => {
     });
   });
 
+  describe('the SBOMs read after the rest (the panel shows its Overview meanwhile)', () => {
+    /** A source whose SBOM layers are held back until `release`, as a large blob on a slow link is. */
+    class SlowSboms extends StandInSource {
+      readonly held = new Set<string>();
+      readonly asked: string[] = [];
+      private released: () => void = () => undefined;
+      private readonly gate = new Promise<void>((done) => (this.released = done));
+      release(): void {
+        this.released();
+      }
+      override async blob(digest: string, options: { maxBytes: number }): Promise<Uint8Array> {
+        this.asked.push(digest);
+        if (this.held.has(digest)) await this.gate;
+        return super.blob(digest, options);
+      }
+    }
+
+    it('gives the provenance and the SBOM layers on their way before the SBOMs are in, then all of it', async () => {
+      const source = new SlowSboms();
+      const attestation = source.attestation('slow', [
+        [TYPES.provenance1, fixture('buildkit-slsa1-min.json')],
+        [TYPES.spdx, fixture('syft-spdx-image.json')],
+      ]);
+      const sbomLayer = (source.manifests.get(attestation) as { layers: Descriptor[] }).layers[1]!.digest;
+      source.held.add(sbomLayer);
+      let first: ImageSummary | undefined;
+      const complete = summarizeAttestations(source, index([platformEntry(AMD64, 'amd64'), attestationEntry(attestation, AMD64)]), {
+        beforeSboms: (summary) => {
+          first = summary;
+          // Asked for from the start, beside the provenance: not queued behind it.
+          assert.ok(source.asked.includes(sbomLayer), 'the SBOM layer asked for already');
+          source.release();
+        },
+      });
+      const summary = await complete;
+      assert.equal(first?.platforms[0]?.provenance?.mode, 'min');
+      assert.deepEqual([first?.platforms[0]?.sboms, first?.platforms[0]?.sbomsPending], [[], [sbomLayer]]);
+      assert.deepEqual(summary.platforms[0]!.sboms.map((d) => [d.digest, d.sbom.packages.length]), [[sbomLayer, 4]]);
+      assert.equal(summary.platforms[0]!.sbomsPending, undefined);
+      assert.deepEqual(texts(summary, 0), texts(first!, 0), 'the same explanations: they need the layers\' types only');
+    });
+
+    it('marks an SBOM layer that cannot be read as the SBOM\'s problem, and says nothing early when no SBOM is on its way', async () => {
+      const source = new StandInSource();
+      const attestation = source.attestation('broken', [
+        [TYPES.provenance1, fixture('buildkit-slsa1-min.json')],
+        [TYPES.spdx, new TextEncoder().encode('{"not":"a statement"')],
+      ]);
+      const sbomLayer = (source.manifests.get(attestation) as { layers: Descriptor[] }).layers[1]!.digest;
+      const summary = await summarizeAttestations(source, index([platformEntry(AMD64, 'amd64'), attestationEntry(attestation, AMD64)]), { beforeSboms: () => undefined });
+      assert.deepEqual(
+        summary.platforms[0]!.problems.map((p) => [p.digest, p.sbom]),
+        [[sbomLayer, true]],
+      );
+      let early = false;
+      await summarizeAttestations(new StandInSource(), index([platformEntry(AMD64, 'amd64')]), { beforeSboms: () => (early = true) });
+      assert.equal(early, false);
+    });
+  });
+
   describe('what is missing, and why', () => {
     // docker/buildx build/opt.go: provenance mode=min is added unless BUILDX_NO_DEFAULT_ATTESTATIONS or
     // --provenance=false; docs.docker.com/build/metadata/attestations: attestations are attached to the image index,

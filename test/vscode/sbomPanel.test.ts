@@ -39,7 +39,7 @@ describe('Attestation panel SBOM (extension host)', function () {
     const table = panel.sboms.rows(sboms[1]!)!;
     assert.deepEqual([table.packages.name, table.packages.version, table.packages.licenses], [['seed'], ['1.0.0'], ['MIT']]);
     // Its rows go in windows: the first holds the one package; none starts past the last row.
-    assert.deepEqual(panel.sboms.window(sboms[1]!, 0)?.rows.name, ['seed']);
+    assert.deepEqual((await panel.sboms.window(sboms[1]!, 0))?.rows.name, ['seed']);
     panel.rowsDelivered = undefined;
     await panel.receive({ type: 'requestRows', sbom: sboms[1], start: 1 });
     assert.equal(panel.rowsDelivered, undefined);

@@ -131,7 +131,9 @@ export class AttestationPanel implements vscode.Disposable {
     this.listener = panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message));
     panel.webview.html = pageHtml(panel.webview, extensionUri);
     if (base === undefined) {
-      resolver.attestations(ref, digest).then(
+      // The Overview as soon as all but the SBOMs is read; the SBOMs, fetched meanwhile, when they are.
+      const read = resolver.attestations(ref, digest, {}, (first) => this.showSummary(first, read));
+      read.then(
         ({ summary }) => this.showSummary(summary),
         (error: unknown) => this.fail(error),
       );
@@ -182,7 +184,7 @@ export class AttestationPanel implements vscode.Disposable {
         return;
       }
       case 'requestRows': {
-        const window = this.sboms.window(parsed.sbom, parsed.start ?? 0);
+        const window = await this.sboms.window(parsed.sbom, parsed.start ?? 0);
         if (!window) return this.refused(parsed.type);
         if (!this.ready) return;
         this.rowsDelivered = parsed.sbom;
@@ -236,10 +238,18 @@ export class AttestationPanel implements vscode.Disposable {
     this.listener.dispose();
   }
 
-  private showSummary(summary: ImageSummary): void {
-    this.sboms.offer(summary);
+  /** Shows a summary: the first, its SBOMs still being read by `rest`, or the complete one. */
+  private showSummary(summary: ImageSummary, rest?: Promise<unknown>): void {
+    this.sboms.offer(summary, rest);
+    const overview = overviewOf(summary, this.ref, localize);
+    if (this.view.kind === 'shown' && this.ready) {
+      // The page shows the first Overview: it redraws what the SBOMs change, on the tab and platform it shows.
+      this.view = { kind: 'shown', overview };
+      void this.panel.webview.postMessage({ type: 'sboms', overview } satisfies HostMessage);
+      return;
+    }
     this.provenanceMessage = this.provenance.message(summary);
-    this.show({ kind: 'shown', overview: overviewOf(summary, this.ref, localize) });
+    this.show({ kind: 'shown', overview });
   }
 
   private show(view: AttestationPanel['view']): void {

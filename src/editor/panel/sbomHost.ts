@@ -21,6 +21,8 @@ const tables = new WeakMap<SbomDocument['sbom'], SbomTable>();
 /** The SBOM documents one panel offered. */
 export class PanelSboms {
   private readonly documents = new Map<string, { readonly document: SbomDocument; readonly platform: PlatformImage }>();
+  /** The SBOM layers of the summary shown that are still being read, and the read that brings them. */
+  private pending: { readonly layers: ReadonlySet<string>; readonly read: Promise<unknown> } | undefined;
 
   constructor(
     private readonly ref: ImageRef,
@@ -28,10 +30,15 @@ export class PanelSboms {
     private readonly resolver: Pick<ImageResolver, 'statements'>,
   ) {}
 
-  /** Every SBOM of the summary the panel shows is offered; nothing else is. */
-  offer(summary: ImageSummary): void {
+  /**
+   * Every SBOM of the summary the panel shows is offered; nothing else is. A first summary's SBOMs still being
+   * read (PlatformSummary.sbomsPending) are waited for, through `rest`, when their rows are asked for.
+   */
+  offer(summary: ImageSummary, rest?: Promise<unknown>): void {
     this.documents.clear();
     for (const p of summary.platforms) for (const document of p.sboms) this.documents.set(document.digest, { document, platform: { platform: p.platform, digest: p.digest } });
+    const layers = new Set(summary.platforms.flatMap((p) => p.sbomsPending ?? []));
+    this.pending = rest && layers.size > 0 ? { layers, read: rest.catch(() => undefined) } : undefined;
   }
 
   offered(sbom: string): boolean {
@@ -50,8 +57,12 @@ export class PanelSboms {
     return table;
   }
 
-  /** The window of an offered document's rows from `start` (the first window from 0); undefined for any other digest, or past the last row. */
-  window(sbom: string, start: number): SbomTableWindow | undefined {
+  /**
+   * The window of an offered document's rows from `start` (the first window from 0), once it is read; undefined
+   * for any other digest, or past the last row.
+   */
+  async window(sbom: string, start: number): Promise<SbomTableWindow | undefined> {
+    if (this.pending?.layers.has(sbom)) await this.pending.read;
     const table = this.rows(sbom);
     if (!table || (start > 0 && start >= table.packages.name.length)) return undefined;
     return tableWindow(table, start, start === 0 ? FIRST_WINDOW_ROWS : WINDOW_ROWS);
@@ -121,6 +132,7 @@ export function sbomLabels(): SbomLabels {
   return {
     document: vscode.l10n.t('Document'),
     loading: vscode.l10n.t('Loading the packages…'),
+    unread: vscode.l10n.t('The SBOM of {0} could not be read: {1}'),
     search: vscode.l10n.t('Search packages'),
     type: vscode.l10n.t('Type'),
     license: vscode.l10n.t('License'),
