@@ -10,7 +10,7 @@
 
 import type { PanelLabels, PlatformOverview, SbomOverview } from '../../src/panel/protocol';
 import { GrowingTable, PackageRows, type PackageColumn, type PackageQuery, type SbomLabels, type SbomTableWindow } from '../../src/panel/sbomTable';
-import { element, fill } from './dom';
+import { element, fill, list } from './dom';
 import { VirtualGrid, type GridColumn } from './grid';
 import { post } from './host';
 import { licenseChart } from './licenseChart';
@@ -232,6 +232,7 @@ class SbomTab {
         afterPaint(() => post({ type: 'requestRows', sbom, start: table.next }));
         return;
       }
+      if (table.warnings.length > 0) body.append(list(labels.warnings, table.warnings, 'sbom-warnings'));
       if (table.files) body.append(this.extra(labels.files, table.files.path.length, 'files', [labels.path, labels.layer], [table.files.path, table.files.layer]));
       const r = table.relationships;
       if (r) body.append(this.extra(labels.relationships, r.type.length, 'relationships', [labels.from, labels.relationship, labels.to], [r.from, r.type, r.to]));

@@ -26,10 +26,11 @@ export interface SbomPackage {
   id?: string;
   name: string;
   version?: string;
-  /** The ecosystem, from the purl (`deb`, `apk`, `npm`, `golang`, …). */
+  /** The ecosystem, from the purl (`deb`, `apk`, `npm`, `golang`, …): purlType. */
   type?: string;
   purl?: string;
-  purlParts?: PurlParts;
+  /** The purl in its parts; on the packages readSbom gives, parsed when read (it is not an own property of those). */
+  readonly purlParts?: PurlParts;
   /** License expressions as written (SPDX NOASSERTION and NONE left out). */
   licenses: string[];
   supplier?: string;
@@ -61,6 +62,7 @@ export interface Sbom {
   packages: SbomPackage[];
   files: SbomFile[];
   relationships: SbomRelationship[];
+  /** What the read found odd; from readSbom, the purls that cannot be read are counted when this is first read. */
   warnings: Message[];
 }
 
@@ -80,7 +82,6 @@ function fromSpdx(doc: JsonObject): Sbom {
   const warnings: Message[] = [];
   const specVersion = stringField(doc, 'spdxVersion');
   if (specVersion === undefined || !SPDX_VERSIONS.has(specVersion)) warnings.push(message(Messages.sbomUnknownVersion, 'SPDX', specVersion ?? '', 'SPDX-2.3'));
-  const purls = new PurlReader();
   let unnamed = 0;
   const packages: SbomPackage[] = [];
   for (const entry of arrayField(doc, 'packages')) {
@@ -94,7 +95,7 @@ function fromSpdx(doc: JsonObject): Sbom {
     );
     const licenses = [spdxLicense(entry, 'licenseConcluded') ?? spdxLicense(entry, 'licenseDeclared')].filter((l) => l !== undefined);
     packages.push(
-      purls.complete({
+      packageOf({
         id: stringField(entry, 'SPDXID'),
         name,
         version: stringField(entry, 'versionInfo'),
@@ -112,28 +113,17 @@ function fromSpdx(doc: JsonObject): Sbom {
     const layer = /^layerID: (\S+)$/.exec(stringField(f as JsonObject, 'comment') ?? '')?.[1];
     return [layer ? { path, layerDigest: layer } : { path }];
   });
-  purls.report(warnings);
   if (unnamed > 0) warnings.push(message(Messages.sbomPackagesWithoutName, unnamed));
   const describes: SbomPackage[] = [];
   const contents: SbomPackage[] = [];
   for (const p of packages) (p.id !== undefined && described.has(p.id) ? describes : contents).push(p);
-  return compact({
-    format: 'spdx',
-    specVersion,
-    name: stringField(doc, 'name'),
-    describes,
-    packages: contents,
-    files,
-    relationships,
-    warnings,
-  });
+  return withPurlWarnings(compact({ format: 'spdx', specVersion, name: stringField(doc, 'name'), describes, packages: contents, files, relationships }), warnings);
 }
 
 function fromCycloneDx(bom: JsonObject): Sbom {
   const warnings: Message[] = [];
   const specVersion = stringField(bom, 'specVersion');
   if (specVersion === undefined || !CYCLONEDX_VERSIONS.has(specVersion)) warnings.push(message(Messages.sbomUnknownVersion, 'CycloneDX', specVersion ?? '', '1.6'));
-  const purls = new PurlReader();
   const packages: SbomPackage[] = [];
   const files: SbomFile[] = [];
   let unnamed = 0;
@@ -153,24 +143,23 @@ function fromCycloneDx(bom: JsonObject): Sbom {
       files.push({ path: name });
       continue;
     }
-    packages.push(componentPackage(component, name, purls));
+    packages.push(componentPackage(component, name));
   }
   const subject = objectField(objectField(bom, 'metadata'), 'component');
   const subjectName = stringField(subject, 'name');
-  const describes = subject && subjectName !== undefined ? [componentPackage(subject, subjectName, purls)] : [];
+  const describes = subject && subjectName !== undefined ? [componentPackage(subject, subjectName)] : [];
   const relationships = arrayField(bom, 'dependencies').flatMap((d): SbomRelationship[] => {
     const from = isObject(d) ? stringField(d, 'ref') : undefined;
     if (from === undefined) return [];
     return arrayField(d as JsonObject, 'dependsOn').flatMap((to) => (typeof to === 'string' ? [{ from, type: 'DEPENDS_ON', to }] : []));
   });
-  purls.report(warnings);
   if (unnamed > 0) warnings.push(message(Messages.sbomPackagesWithoutName, unnamed));
-  return compact({ format: 'cyclonedx', specVersion, describes, packages, files, relationships, warnings });
+  return withPurlWarnings(compact({ format: 'cyclonedx' as const, specVersion, describes, packages, files, relationships }), warnings);
 }
 
-function componentPackage(component: JsonObject, name: string, purls: PurlReader): SbomPackage {
+function componentPackage(component: JsonObject, name: string): SbomPackage {
   const supplier = objectField(component, 'supplier');
-  return purls.complete({
+  return packageOf({
     id: stringField(component, 'bom-ref'),
     name,
     version: stringField(component, 'version'),
@@ -208,37 +197,76 @@ function spdxDescribed(doc: JsonObject, relationships: readonly SbomRelationship
   return ids;
 }
 
-/** Parses purls with the purl spec's own implementation and counts the unreadable ones. */
-class PurlReader {
-  private invalid = 0;
-  private firstInvalid = '';
+/**
+ * Builds each package with only the fields that have a value (built so, not by deleting: 100,000 of them are read
+ * at once), its ecosystem read cheaply from the purl (purlType); the purl itself is parsed only when asked for.
+ */
+function packageOf(p: Omit<SbomPackage, 'type' | 'purlParts'>): SbomPackage {
+  const pkg = Object.create(READ_PACKAGE) as SbomPackage;
+  pkg.name = p.name;
+  pkg.licenses = p.licenses;
+  if (p.id !== undefined) pkg.id = p.id;
+  if (p.version !== undefined) pkg.version = p.version;
+  if (p.purl !== undefined) pkg.purl = p.purl;
+  if (p.supplier !== undefined) pkg.supplier = p.supplier;
+  const type = p.purl === undefined ? undefined : purlType(p.purl);
+  if (type !== undefined) pkg.type = type;
+  return pkg;
+}
 
-  /** The package with only the fields that have a value (built so, not by deleting: 100,000 of them are read at once). */
-  complete(p: Omit<SbomPackage, 'type' | 'purlParts'>): SbomPackage {
-    const pkg: SbomPackage = { name: p.name, licenses: p.licenses };
-    if (p.id !== undefined) pkg.id = p.id;
-    if (p.version !== undefined) pkg.version = p.version;
-    if (p.purl !== undefined) pkg.purl = p.purl;
-    if (p.supplier !== undefined) pkg.supplier = p.supplier;
-    if (p.purl === undefined) return pkg;
-    try {
-      const parsed = PackageURL.fromString(p.purl);
-      pkg.type = parsed.type;
-      const parts: PurlParts = { type: parsed.type, name: parsed.name };
-      if (parsed.namespace !== undefined) parts.namespace = parsed.namespace;
-      if (parsed.version !== undefined) parts.version = parsed.version;
-      if (parsed.qualifiers) parts.qualifiers = { ...parsed.qualifiers };
-      if (parsed.subpath !== undefined) parts.subpath = parsed.subpath;
-      pkg.purlParts = parts;
-    } catch {
-      if (this.invalid++ === 0) this.firstInvalid = p.purl;
-    }
-    return pkg;
-  }
+/**
+ * The purl type, read the way the purl spec's parsers read it (packageurl-js parseString): the scheme `pkg:`
+ * (any case; slashes after it ignored), then the type up to the first `/`, lower-cased. The spec allows ASCII
+ * letters, digits, `.`, `+` and `-` in a type, not a digit first. Undefined when that is not there.
+ */
+export function purlType(purl: string): string | undefined {
+  return /^pkg:\/*([A-Za-z.+-][A-Za-z0-9.+-]*)\//i.exec(purl)?.[1]?.toLowerCase();
+}
 
-  report(warnings: Message[]): void {
-    if (this.invalid > 0) warnings.push(message(Messages.sbomInvalidPurls, this.invalid, this.firstInvalid));
+/**
+ * The prototype of the packages read: a purl's parts are parsed (with the purl spec's own implementation,
+ * packageurl-js) when first asked for, not while 100,000 packages are read.
+ */
+const READ_PACKAGE = Object.defineProperty({}, 'purlParts', {
+  get(this: SbomPackage): PurlParts | undefined {
+    return this.purl === undefined ? undefined : parsePurl(this.purl);
+  },
+});
+
+function parsePurl(purl: string): PurlParts | undefined {
+  try {
+    const parsed = PackageURL.fromString(purl);
+    const parts: PurlParts = { type: parsed.type, name: parsed.name };
+    if (parsed.namespace !== undefined) parts.namespace = parsed.namespace;
+    if (parsed.version !== undefined) parts.version = parsed.version;
+    if (parsed.qualifiers) parts.qualifiers = { ...parsed.qualifiers };
+    if (parsed.subpath !== undefined) parts.subpath = parsed.subpath;
+    return parts;
+  } catch {
+    return undefined;
   }
+}
+
+/**
+ * The read SBOM, its warnings completed when first asked for: the purls that cannot be read are counted then
+ * (each parsed), in one warning naming the first, after what the read itself found.
+ */
+function withPurlWarnings(sbom: Omit<Sbom, 'warnings'>, found: Message[]): Sbom {
+  let warnings: Message[] | undefined;
+  return Object.defineProperty(sbom, 'warnings', {
+    enumerable: true,
+    get: () => (warnings ??= [...found, ...unreadablePurls(sbom.packages)]),
+  }) as Sbom;
+}
+
+function unreadablePurls(packages: readonly SbomPackage[]): Message[] {
+  let count = 0;
+  let first = '';
+  for (const p of packages) {
+    if (p.purl === undefined || p.purlParts !== undefined) continue;
+    if (count++ === 0) first = p.purl;
+  }
+  return count > 0 ? [message(Messages.sbomInvalidPurls, count, first)] : [];
 }
 
 function spdxLicense(entry: JsonObject, key: string): string | undefined {

@@ -63,6 +63,8 @@ export interface SbomTableWindow {
   readonly names?: Omit<PackageColumns, keyof PackageRowColumns>;
   readonly files?: FileColumns;
   readonly relationships?: RelationshipColumns;
+  /** What the host found odd in the document (unreadable purls, …), localized: with the last window. */
+  readonly warnings?: readonly string[];
 }
 
 /** Rows in the first window: a tall screen of them and a Page Down, drawn while the rest is on its way. */
@@ -102,6 +104,7 @@ export class GrowingTable {
   readonly packages: PackageColumns;
   files: FileColumns | undefined;
   relationships: RelationshipColumns | undefined;
+  warnings: readonly string[] = [];
   private received = 0;
 
   /** The table a first window starts; undefined for any other window. */
@@ -152,6 +155,7 @@ export class GrowingTable {
     this.received += length;
     if (window.files) this.files = window.files;
     if (window.relationships) this.relationships = window.relationships;
+    if (window.warnings) this.warnings = window.warnings;
     return true;
   }
 }
@@ -188,31 +192,42 @@ export interface SbomLabels {
   readonly to: string;
   readonly exportAs: string;
   readonly packagesTab: string;
+  readonly warnings: string;
 }
 
+/**
+ * The document's table. The package columns are built at once, in one pass each; the relationships, which only
+ * the last window carries, are named when first read.
+ */
 export function sbomTable(sbom: Pick<Sbom, 'packages' | 'describes' | 'files' | 'relationships'>): SbomTable {
   const packages = sbom.packages;
   const typeNames = [...new Set(packages.flatMap((p) => (p.type !== undefined ? [p.type] : [])))].sort();
   const typeIndex = new Map(typeNames.map((t, i) => [t, i]));
 
   const counts = new Map<string, number>();
-  for (const p of packages) for (const license of new Set(p.licenses)) counts.set(license, (counts.get(license) ?? 0) + 1);
+  for (const p of packages) {
+    const licenses = p.licenses;
+    // Most packages carry one license or none: no set to build for them.
+    if (licenses.length === 1) counts.set(licenses[0]!, (counts.get(licenses[0]!) ?? 0) + 1);
+    else if (licenses.length > 1) for (const license of new Set(licenses)) counts.set(license, (counts.get(license) ?? 0) + 1);
+  }
   const ranked = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const licenseIndex = new Map(ranked.map(([license], i) => [license, i]));
   const licenseSets: number[][] = [];
   const setIndex = new Map<string, number>();
   const licenseSetOf = packages.map((p) => {
-    const set = [...new Set(p.licenses)].map((l) => licenseIndex.get(l)!);
-    const key = set.join(',');
+    // Keyed by the distinct licenses in the package's order.
+    const distinct = p.licenses.length > 1 ? [...new Set(p.licenses)] : p.licenses;
+    const key = distinct.length === 1 ? distinct[0]! : distinct.join('\n');
     let index = setIndex.get(key);
     if (index === undefined) {
-      index = licenseSets.push(set) - 1;
+      index = licenseSets.push(distinct.map((l) => licenseIndex.get(l)!)) - 1;
       setIndex.set(key, index);
     }
     return index;
   });
 
-  const table: { packages: PackageColumns; files?: FileColumns; relationships?: RelationshipColumns } = {
+  const table: SbomTable = {
     packages: {
       name: packages.map((p) => p.name),
       version: packages.map((p) => p.version ?? ''),
@@ -225,19 +240,22 @@ export function sbomTable(sbom: Pick<Sbom, 'packages' | 'describes' | 'files' | 
       licenseSets,
       licenseSetOf,
     },
+    ...(sbom.files.length > 0 && { files: { path: sbom.files.map((f) => f.path), layer: sbom.files.map((f) => f.layerDigest ?? '') } }),
   };
-  if (sbom.files.length > 0) table.files = { path: sbom.files.map((f) => f.path), layer: sbom.files.map((f) => f.layerDigest ?? '') };
-  if (sbom.relationships.length > 0) {
-    const names = new Map<string, string>();
-    for (const p of [...sbom.describes, ...packages]) if (p.id !== undefined && !names.has(p.id)) names.set(p.id, p.version ? `${p.name} ${p.version}` : p.name);
-    const named = (id: string) => names.get(id) ?? id;
-    table.relationships = {
-      from: sbom.relationships.map((r) => named(r.from)),
-      type: sbom.relationships.map((r) => r.type),
-      to: sbom.relationships.map((r) => named(r.to)),
-    };
-  }
-  return table;
+  if (sbom.relationships.length === 0) return table;
+  let relationships: RelationshipColumns | undefined;
+  return Object.defineProperty(table, 'relationships', { enumerable: true, get: () => (relationships ??= relationshipColumns(sbom)) });
+}
+
+function relationshipColumns(sbom: Pick<Sbom, 'packages' | 'describes' | 'relationships'>): RelationshipColumns {
+  const names = new Map<string, string>();
+  for (const p of [...sbom.describes, ...sbom.packages]) if (p.id !== undefined && !names.has(p.id)) names.set(p.id, p.version ? `${p.name} ${p.version}` : p.name);
+  const named = (id: string) => names.get(id) ?? id;
+  return {
+    from: sbom.relationships.map((r) => named(r.from)),
+    type: sbom.relationships.map((r) => r.type),
+    to: sbom.relationships.map((r) => named(r.to)),
+  };
 }
 
 /** A package's licenses as one line: the expressions as written, in the package's order. */

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { formatMessage } from '../../src/model/messages';
-import { describeSbomScope, readSbom, sbomScopes, type Sbom } from '../../src/attest/sbom';
+import { PackageURL } from 'packageurl-js';
+import { describeSbomScope, purlType, readSbom, sbomScopes, type Sbom } from '../../src/attest/sbom';
 import { readStatement } from '../../src/attest/statement';
 
 // Fixtures: test/fixtures/attest/README.md names the source of each shape (buildkit-syft-scanner, BuildKit's
@@ -74,13 +75,24 @@ describe('SBOM model (unit)', () => {
     it('counts unreadable purls in one warning instead of one per package', () => {
       assert.deepEqual(sbom.warnings.map(formatMessage), ['1 package(s) have a package URL (purl) that cannot be read, for example "not a purl".']);
       assert.equal(sbom.packages[3]?.purl, 'not a purl');
+      assert.equal(sbom.packages[3]?.purlParts, undefined);
+    });
+
+    it('reads the type from the purl the way the purl spec\'s parser does, without parsing the rest', () => {
+      // package-url/packageurl-js src/package-url.js parseString: `pkg:` in any case, the slashes after it
+      // ignored, the type up to the first slash, lower-cased (src/normalize.js normalizeType).
+      for (const purl of ['pkg:npm/left-pad@1.3.0', 'PKG:NPM/left-pad@1.3.0', 'pkg://npm/left-pad@1.3.0']) {
+        assert.equal(purlType(purl), 'npm', purl);
+        assert.equal(purlType(purl), PackageURL.fromString(purl).type, purl);
+      }
+      for (const purl of ['not a purl', 'pkg:npm', 'npm/left-pad', 'pkg:/']) assert.equal(purlType(purl), undefined, purl);
     });
   });
 
   it('SPDX 2.2, a bare predicate: the PACKAGE_MANAGER spelling, nameless packages left out and said so', () => {
     const sbom = sbomOf('spdx-2.2.bare.json', 'https://spdx.dev/Document');
     assert.equal(sbom.specVersion, 'SPDX-2.2');
-    assert.deepEqual(sbom.packages, [
+    assert.deepEqual(sbom.packages.map((p) => ({ ...p })), [
       {
         id: 'SPDXRef-Package-apk-musl',
         name: 'musl',
@@ -89,9 +101,10 @@ describe('SBOM model (unit)', () => {
         licenses: ['MIT'],
         supplier: 'Alpine Linux',
         type: 'apk',
-        purlParts: { type: 'apk', namespace: 'alpine', name: 'musl', version: '1.2.5-r9', qualifiers: { arch: 'x86_64', distro: 'alpine-3.21.3' } },
       },
     ]);
+    // Parsed when asked for, not while reading.
+    assert.deepEqual(sbom.packages[0]?.purlParts, { type: 'apk', namespace: 'alpine', name: 'musl', version: '1.2.5-r9', qualifiers: { arch: 'x86_64', distro: 'alpine-3.21.3' } });
     assert.deepEqual(sbom.warnings.map(formatMessage), ['1 package(s) have no name and are left out.']);
   });
 

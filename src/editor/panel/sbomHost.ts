@@ -65,7 +65,11 @@ export class PanelSboms {
     if (this.pending?.layers.has(sbom)) await this.pending.read;
     const table = this.rows(sbom);
     if (!table || (start > 0 && start >= table.packages.name.length)) return undefined;
-    return tableWindow(table, start, start === 0 ? FIRST_WINDOW_ROWS : WINDOW_ROWS);
+    const window = tableWindow(table, start, start === 0 ? FIRST_WINDOW_ROWS : WINDOW_ROWS);
+    if (start + window.rows.name.length < window.total) return window;
+    // Read now, after the rows: the purls are parsed for the warning about those that cannot be read.
+    const warnings = this.documents.get(sbom)!.document.sbom.warnings.map(localize);
+    return warnings.length > 0 ? { ...window, warnings } : window;
   }
 
   /** Asks where to save an offered document, writes it and says where. False when refused or cancelled. */
@@ -157,5 +161,6 @@ export function sbomLabels(): SbomLabels {
     to: vscode.l10n.t('To'),
     exportAs: vscode.l10n.t('Export'),
     packagesTab: vscode.l10n.t('Packages'),
+    warnings: vscode.l10n.t('Warnings'),
   };
 }
