@@ -14,13 +14,15 @@
 // - all rows: from the click until the last window of rows is in the page (the filter and sort need them all);
 // - filter time per keystroke: from the search field's input event until the frame after the one the table
 //   filtered in (the page filters once per animation frame), per character of a package name typed;
-// - memory: the webview's JavaScript heap with the table drawn (Chromium's performance.memory, precise) and the
-//   extension host's resident memory, each against the same window before the panel opened.
+// - memory: the webview's JavaScript heap with the table drawn (Chromium's performance.memory, precise), the same
+//   after a garbage collection (the heap code-server's webviews share with the workbench) and over the heap before
+//   the large panels, and the extension host's resident memory, each against the same window before the panel
+//   opened. IMAGE_PROVENANCE_BENCH_HEAP_SNAPSHOT=<file> writes a heap snapshot of it at the end.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Frame, Page } from 'playwright-core';
+import type { CDPSession, Frame, Page } from 'playwright-core';
 import { readSbom } from '../src/attest/sbom';
 import { IN_TOTO, readStatement } from '../src/attest/statement';
 import { FIRST_WINDOW_ROWS, sbomTable, tableWindow } from '../src/panel/sbomTable';
@@ -77,6 +79,8 @@ export async function panelBench(): Promise<Measurement[]> {
 
       const smallRounds = [];
       for (let round = 0; round < ROUNDS; round++) smallRounds.push(await openOnSbom(page, `${registry.host}/bench/sbom:small-${round}`, 10));
+      const cdp = await page.context().newCDPSession(page);
+      const heapBefore = await collectedHeapMb(cdp, smallRounds[ROUNDS - 1]!.frame);
       const bigRounds = [];
       for (let round = 0; round < ROUNDS; round++) bigRounds.push(await openOnSbom(page, `${registry.host}/bench/sbom:big-${round}`, PACKAGES));
       const last = bigRounds[bigRounds.length - 1]!;
@@ -85,6 +89,9 @@ export async function panelBench(): Promise<Measurement[]> {
       const hostAfter = extensionHostRss(server);
       const pageHeap = await jsHeapMb(last.frame);
       const smallHeap = smallRounds[0]!.heapMb;
+      const heapAfter = await collectedHeapMb(cdp, last.frame);
+      const snapshot = process.env['IMAGE_PROVENANCE_BENCH_HEAP_SNAPSHOT'];
+      if (snapshot) await writeHeapSnapshot(cdp, snapshot);
 
       const firstRows = median(bigRounds.map((r) => r.readMs + r.rowsMs));
       const smallFirstRows = median(smallRounds.map((r) => r.readMs + r.rowsMs));
@@ -109,6 +116,8 @@ export async function panelBench(): Promise<Measurement[]> {
         { key: 'panel.sbom100k.overSmall.ratio', value: (firstRows - smallFirstRows) / parseMs, unit: '×', note: 'what the 100,000 packages add, over JSON.parse of their bytes' },
         { key: 'panel.sbom100k.filter.ms', value: median(filterMs), unit: 'ms', target: '< 50 ms', note: `per keystroke, median of ${filterMs.length} (max ${Math.max(...filterMs).toFixed(0)} ms)` },
         { key: 'panel.sbom100k.pageHeap.mb', value: pageHeap, unit: 'MB', note: `the webview's JS heap with the table drawn; ${smallHeap.toFixed(1)} MB with 10 packages` },
+        { key: 'panel.sbom100k.pageHeapCollected.mb', value: heapAfter, unit: 'MB', note: `the same after a garbage collection: the workbench's and every panel's (code-server runs its webviews in the workbench's process); ${heapBefore.toFixed(1)} MB before the ${ROUNDS} panels of 100,000 packages` },
+        { key: 'panel.sbom100k.pageHeapPerPanel.mb', value: (heapAfter - heapBefore) / ROUNDS, unit: 'MB', note: 'what each panel of 100,000 packages keeps, after a garbage collection, over the heap before them' },
         { key: 'panel.sbom100k.hostRss.mb', value: hostAfter - hostBefore, unit: 'MB', note: `extension host resident memory after the panels, over before them (${hostBefore.toFixed(0)} → ${hostAfter.toFixed(0)} MB)` },
       ];
     } finally {
@@ -252,6 +261,22 @@ function extensionHostRss(server: VscodeServer): number {
 /** The page's JavaScript heap in use, MB (Chromium's performance.memory; precise with --enable-precise-memory-info). */
 async function jsHeapMb(frame: Frame): Promise<number> {
   return ((await frame.evaluate('performance.memory.usedJSHeapSize')) as number) / 1e6;
+}
+
+/** The JavaScript heap in use after a full garbage collection, MB: what the pages keep, not what they left. */
+async function collectedHeapMb(cdp: CDPSession, frame: Frame): Promise<number> {
+  await cdp.send('HeapProfiler.collectGarbage');
+  return jsHeapMb(frame);
+}
+
+/** A heap snapshot of the workbench's process (its webviews included), for Chromium's DevTools. */
+async function writeHeapSnapshot(cdp: CDPSession, file: string): Promise<void> {
+  const chunks: string[] = [];
+  const collect = ({ chunk }: { chunk: string }) => chunks.push(chunk);
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', collect);
+  await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  cdp.off('HeapProfiler.addHeapSnapshotChunk', collect);
+  writeFileSync(file, chunks.join(''));
 }
 
 function timed(fn: () => unknown): number {

@@ -297,6 +297,17 @@ describe('Attestation panel protocol (unit)', () => {
       assert.deepEqual(entry!.explanations, [formatMessage(message(Messages.explainNoAttestations))]);
     });
 
+    it('names the SBOM layers still being read, and gives the SBOM tab the SBOMs that could not be read', () => {
+      const [amd64Entry] = summary.platforms;
+      const reading = overviewOf({ ...summary, platforms: [{ ...amd64Entry!, sboms: [], sbomsPending: [layer(3), layer(4)] }] }, ref.ref).entries[0]!;
+      assert.deepEqual([reading.sboms, reading.sbomsPending, reading.sbomProblems], [[], [layer(3), layer(4)], undefined]);
+      const unread = { digest: layer(4), message: message(Messages.attestRegistryProblem, 'blob unknown to registry'), sbom: true as const };
+      const read = overviewOf({ ...summary, platforms: [{ ...amd64Entry!, problems: [...amd64Entry!.problems, unread] }] }, ref.ref).entries[0]!;
+      assert.deepEqual(read.sbomProblems, [`${layer(4)}: blob unknown to registry`]);
+      assert.deepEqual(read.problems, [`${layer(6)}: timed out`, `${layer(4)}: blob unknown to registry`], 'in the Overview\'s problems too');
+      assert.equal(read.sbomsPending, undefined);
+    });
+
     it('localizes core messages with the function the host passes, and is plain JSON', () => {
       const overview = overviewOf(summary, ref.ref, (m) => `«${m.template}»`);
       assert.equal(overview.entries[0]!.sboms[1]!.scope, '«the build stage "{0}", scanned as well»');

@@ -7,9 +7,31 @@ import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { startFaultProxy } from '../registry/harness/faultProxy';
 import { api, eventually, ref, seeded, SLOW } from './helpers';
 
 const UNKNOWN = `sha256:${'0'.repeat(64)}`;
+
+/** A manifest of node:22-slim from the test registry, read here over HTTP (not through the extension). */
+async function manifestOf(digest: string): Promise<{ manifests?: { digest: string; annotations?: Record<string, string> }[]; layers?: { digest: string; annotations?: Record<string, string> }[] }> {
+  const accept = 'application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json';
+  const response = await fetch(`http://${seeded().host}/v2/library/node/manifests/${digest}`, { headers: { accept } });
+  assert.equal(response.status, 200, digest);
+  return (await response.json()) as never;
+}
+
+/**
+ * The SPDX layer of one platform of node:22-slim: its index lists the platform's attestation manifest
+ * (moby/buildkit docs/attestations/attestation-storage.md: `vnd.docker.reference.digest` names the platform),
+ * whose layers carry `in-toto.io/predicate-type`.
+ */
+async function sbomLayer(image: { digest: string }, platform: string): Promise<string> {
+  const attestation = (await manifestOf(image.digest)).manifests?.find((m) => m.annotations?.['vnd.docker.reference.digest'] === platform);
+  assert.ok(attestation, 'the index lists the platform\'s attestation manifest');
+  const layer = (await manifestOf(attestation.digest)).layers?.find((l) => l.annotations?.['in-toto.io/predicate-type'] === 'https://spdx.dev/Document');
+  assert.ok(layer, 'the attestation manifest has an SPDX layer');
+  return layer.digest;
+}
 
 describe('Attestation panel SBOM (extension host)', function () {
   this.timeout(60_000);
@@ -43,6 +65,42 @@ describe('Attestation panel SBOM (extension host)', function () {
     panel.rowsDelivered = undefined;
     await panel.receive({ type: 'requestRows', sbom: sboms[1], start: 1 });
     assert.equal(panel.rowsDelivered, undefined);
+  });
+
+  it('shows the Overview while an SBOM is still on its way, and sends its rows once it has come', async () => {
+    const a = await api();
+    const image = seeded().images['node:22-slim']!;
+    const platform = image.platforms['linux/amd64']!;
+    const layer = await sbomLayer(image, platform);
+    // A mirror in front of the test registry that never answers for that SBOM blob (until it is closed: then the
+    // client falls back to the next mirror, the registry itself).
+    const mirror = await startFaultProxy(`http://${seeded().host}`);
+    mirror.fault = { kind: 'stall', phase: 'headers', path: new RegExp(`/blobs/${layer}$`) };
+    const config = vscode.workspace.getConfiguration('imageProvenance.registry');
+    const hosts = config.inspect('hosts')?.workspaceValue;
+    try {
+      await config.update('hosts', { 'docker.io': { mirrors: [mirror.host, seeded().host] }, [mirror.host]: { http: true }, [seeded().host]: { http: true } }, vscode.ConfigurationTarget.Workspace);
+      // Nothing read before: no panel, no summary, no stored blob.
+      a.panels.get(ref('node:22-slim'), image.digest)?.panel.dispose();
+      await vscode.commands.executeCommand('imageProvenance.clearCache');
+      await vscode.commands.executeCommand('imageProvenance.showAttestations', 'node:22-slim');
+      const panel = a.panels.get(ref('node:22-slim'), image.digest)!;
+      await eventually(() => panel.delivered === 'show', 'the page to be sent the overview', SLOW);
+      const amd64 = () => panel.overview?.entries.find((e) => e.digest === platform);
+      assert.deepEqual([amd64()?.sbomsPending, amd64()?.sboms], [[layer], []], 'the SBOM still on its way');
+      assert.ok(amd64()?.provenance, 'the provenance shown meanwhile');
+      // The page asks for the rows of the SBOM on its way: answered once it is read.
+      const rows = panel.receive({ type: 'requestRows', sbom: layer });
+      assert.equal(panel.rowsDelivered, undefined);
+      await mirror.close();
+      await rows;
+      assert.equal(panel.rowsDelivered, layer);
+      assert.deepEqual(amd64()?.sboms.map((d) => [d.digest, d.packages]), [[layer, 1]]);
+      assert.equal(amd64()?.sbomsPending, undefined);
+    } finally {
+      await mirror.close();
+      await config.update('hosts', hosts, vscode.ConfigurationTarget.Workspace);
+    }
   });
 
   it('exports an SBOM it showed: its own format as served, the others converted; another digest writes nothing', async () => {

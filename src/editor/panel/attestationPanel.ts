@@ -212,6 +212,11 @@ export class AttestationPanel implements vscode.Disposable {
     if (this.view.kind === 'shown') this.post();
   }
 
+  /** The Overview shown: the first, SBOMs pending, then the complete one (the extension tests read it). */
+  get overview(): Overview | undefined {
+    return this.view.kind === 'shown' ? this.view.overview : undefined;
+  }
+
   /** What the compare mode shows, once read (the extension tests read it). */
   get comparison(): ComparisonView | undefined {
     return this.view.kind === 'compared' ? this.view.comparison : undefined;
