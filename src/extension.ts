@@ -36,6 +36,7 @@ export interface ImageProvenanceApi {
 }
 
 export function activate(context: vscode.ExtensionContext): ImageProvenanceApi {
+  // The log is not the owner's: it outlives a failed activation, whose message offers to show it.
   const output = vscode.window.createOutputChannel('Image Provenance', { log: true });
   context.subscriptions.push(output);
   try {
