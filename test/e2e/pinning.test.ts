@@ -56,10 +56,10 @@ describe('Pinning in the browser', function () {
   const finding = (f: CliFinding) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.check}: ${f.message}`;
 
   /**
-   * Our rows of the Problems panel, as `file:line:column severity check: message`, in the order `check` sorts
-   * them. Read from what VS Code draws (microsoft/vscode, markers/browser/markersTreeViewer.ts: a file's row
-   * with its label, then its markers' rows: the severity in the icon's class, the message, the source, the code
-   * and "[Ln l, Col c]"). The panel is maximized while it is read: its list draws only the rows it has room for.
+   * Our rows of the Problems panel, as `file:line:column severity check: message`, sorted. Read from what VS Code
+   * draws (microsoft/vscode, markers/browser/markersTreeViewer.ts: a file's row with its label, then its markers'
+   * rows: the severity in the icon's class, the message, the source, the code and "[Ln l, Col c]"). The panel is
+   * maximized while it is read: its list draws only the rows it has room for.
    */
   async function problemsPanel(): Promise<string[]> {
     type Element = { getAttribute(name: string): string | null; querySelector(selector: string): { textContent: string | null; className: string } | null };
@@ -79,7 +79,9 @@ describe('Pinning in the browser', function () {
       if (row.icon === undefined) file = row.folder ? `${row.folder}/${row.name}` : row.name;
       else if (row.source === 'Image Provenance') {
         const [, line, column] = /\[Ln (\d+), Col (\d+)\]/.exec(row.at) ?? [];
-        shown.push(`${file}:${line}:${column} ${severity[row.icon.replace('marker-icon', '').trim()]} ${row.code}: ${row.message}`);
+        // The icon's classes: `marker-icon`, the severity, and `quickFix` while the pointer is on a row that has one.
+        const level = row.icon.split(' ').find((c) => c in severity);
+        shown.push(`${file}:${line}:${column} ${level && severity[level]} ${row.code}: ${row.message}`);
       }
     }
     return shown.sort();
@@ -121,10 +123,10 @@ describe('Pinning in the browser', function () {
     assert.equal(sarif.code, 1, sarif.stderr);
     const log = JSON.parse(sarif.stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } } }[] }[] }[] };
     assert.equal(sarifSchemaErrors(log), '');
-    const located = (file: string, line: number, column: number, check: string) => `${file}:${line}:${column} ${check}`;
+    const results = log.runs[0]!.results.map((r) => ({ ...r.locations[0]!.physicalLocation, check: r.ruleId }));
     assert.deepEqual(
-      log.runs[0]!.results.map((r) => { const { artifactLocation, region } = r.locations[0]!.physicalLocation; return located(artifactLocation.uri, region.startLine, region.startColumn, r.ruleId); }),
-      findings.map((f) => located(f.file, f.line, f.column, f.check)),
+      results.map((r) => `${r.artifactLocation.uri}:${r.region.startLine}:${r.region.startColumn} ${r.check}`),
+      findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.check}`),
     );
 
     // The unpinned images at the information level: every finding is then one the panel lists, open file or not.
