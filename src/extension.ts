@@ -72,7 +72,7 @@ function start(context: vscode.ExtensionContext, output: vscode.LogOutputChannel
   const resolver = new ImageResolver(index, newClient, output, readReferrerRepositories);
   const reconnect = () => resolver.reset();
 
-  const imagesTree = new ImagesTreeProvider(index, resolver, context.workspaceState, () => indexer.whenScanned());
+  const imagesTree = new ImagesTreeProvider(index, resolver, context.workspaceState, () => indexer.whenScanned(), () => indexer.whenFirstFiles());
   const treeView = vscode.window.createTreeView(IMAGES_VIEW, { treeDataProvider: imagesTree, showCollapseAll: true });
   const pinner = new Pinner(index, indexer, resolver, output);
   const pinLenses = new PinLenses(index, resolver);
