@@ -149,7 +149,7 @@ async function openWindow(workspace: string, withExtension: boolean): Promise<Ba
     await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
     if (!withExtension) {
       await settle(server);
-      const host = hostTimeline(server, asked);
+      const host = await hostTimeline(server, asked);
       const typingCpuMs = await typeAndWait(page, server, false);
       await settle(server);
       return { hostStartedMs: host.startedMs, readyMs: host.readyMs, hostRssMb: extensionHost(server).rssMb, rendererMb: rendererRssMb(tag), jsHeapMb: await jsHeapMb(cdp), typingCpuMs: median(typingCpuMs.map((t) => t.cpuMs)) };
@@ -168,7 +168,7 @@ async function openWindow(workspace: string, withExtension: boolean): Promise<Ba
     const indexReadyMs = indexedLine.at - asked;
     progress(`index ready after ${indexReadyMs} ms (${indexedLine.match[1]} files)`);
     await settle(server);
-    const host = hostTimeline(server, asked);
+    const host = await hostTimeline(server, asked);
     if (profiler) writeFileSync(join(PROFILE_DIR!, 'extension-host.cpuprofile'), JSON.stringify(await profiler.stop()));
     const hostRssMb = extensionHost(server).rssMb;
     const rendererMb = rendererRssMb(tag);
@@ -324,11 +324,11 @@ async function step<T>(page: Page, name: string, measure: () => Promise<T>, fail
   }
 }
 
-/** The time and match of the extension's first log line matching `pattern`, waited for. */
-async function logLine(server: VscodeServer, pattern: RegExp, timeoutMs: number): Promise<{ at: number; match: RegExpExecArray }> {
+/** The time and match of the first line matching `pattern` in the extension's log (or another), waited for. */
+async function logLine(server: VscodeServer, pattern: RegExp, timeoutMs: number, log = 'Image Provenance.log'): Promise<{ at: number; match: RegExpExecArray }> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    for (const file of readdirSync(server.root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('Image Provenance.log'))) {
+    for (const file of readdirSync(server.root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith(log))) {
       for (const line of readFileSync(join(server.root, file), 'utf8').split('\n')) {
         const match = pattern.exec(line);
         const at = lineTime(line);
@@ -337,7 +337,7 @@ async function logLine(server: VscodeServer, pattern: RegExp, timeoutMs: number)
     }
     await new Promise((done) => setTimeout(done, 250));
   }
-  throw new Error(`The extension logged nothing matching ${pattern} in ${timeoutMs / 1000} s`);
+  throw new Error(`Nothing in ${log} matched ${pattern} within ${timeoutMs / 1000} s`);
 }
 
 /** A VS Code log line's time: `2026-12-02 08:30:00.123 [info] …`, local time. */
@@ -349,10 +349,11 @@ function lineTime(line: string): number | undefined {
 /**
  * From the extension host's log, ms after `asked`: its first line (the host started), "Eager extensions activated"
  * (what activates with the workspace is activated: the window is ready), and this extension's activation and event.
+ * The host writes its log a while after the fact: waited for.
  */
-function hostTimeline(server: VscodeServer, asked: number): { startedMs: number; readyMs: number; activated?: { ms: number; event: string } } {
-  const file = readdirSync(server.root, { recursive: true, encoding: 'utf8' }).find((f) => f.endsWith('exthost.log'));
-  if (!file) throw new Error('the extension host wrote no log');
+async function hostTimeline(server: VscodeServer, asked: number): Promise<{ startedMs: number; readyMs: number; activated?: { ms: number; event: string } }> {
+  await logLine(server, /Eager extensions activated/, 120_000, 'remoteexthost.log');
+  const file = readdirSync(server.root, { recursive: true, encoding: 'utf8' }).find((f) => f.endsWith('remoteexthost.log'))!;
   const lines = readFileSync(join(server.root, file), 'utf8').split('\n');
   const at = (pattern: RegExp) => {
     const line = lines.find((l) => pattern.test(l));
