@@ -97,7 +97,7 @@ export class WorkspaceIndexer implements vscode.Disposable {
       const phases = await vscode.window.withProgress({ location: { viewId: IMAGES_VIEW } }, () => this.index.batch(() => this.scan(source.token)));
       if (!source.token.isCancellationRequested) {
         const ms = (at: number) => (at - started).toFixed(0);
-        this.log.info(`Indexed ${this.index.size} build files in ${ms(performance.now())} ms (walked in ${ms(phases.walked)} ms, read in ${ms(phases.read)} ms, what they read in ${ms(phases.wanted)} ms)`);
+        this.log.info(`Indexed ${this.index.size} build files in ${ms(performance.now())} ms (walk done at ${ms(phases.walked)} ms, build files read at ${ms(phases.read)} ms, the files they read at ${ms(phases.wanted)} ms)`);
         await vscode.commands.executeCommand('setContext', ContextKeys.indexed, true);
         this.updateHasBuildFiles();
       }
