@@ -1,7 +1,9 @@
-// activate() builds the pieces and wires them together; everything else lives in src/editor and the core.
+// activate() builds the pieces and wires them together under one owner, which disposes whatever was made if a
+// later piece fails; everything else lives in src/editor and the core.
 
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { buildOwned, type Owner } from './async/owner';
 import type { RegistryClient } from './registry/client';
 import { diskContentStore } from './registry/contentStore';
 import { chainCredentialStores, dockerCredentialStore, NO_CREDENTIALS } from './registry/credentials';
@@ -34,10 +36,13 @@ export interface ImageProvenanceApi {
 }
 
 export function activate(context: vscode.ExtensionContext): ImageProvenanceApi {
+  // The log is not the owner's: it outlives a failed activation, whose message offers to show it.
   const output = vscode.window.createOutputChannel('Image Provenance', { log: true });
   context.subscriptions.push(output);
   try {
-    return start(context, output);
+    const { owner, built } = buildOwned((owner) => start(context, output, owner));
+    context.subscriptions.push(owner);
+    return built;
   } catch (error) {
     // Without this the Images view just stays empty: say why, and where the details are.
     output.error(error instanceof Error ? error : String(error));
@@ -48,12 +53,13 @@ export function activate(context: vscode.ExtensionContext): ImageProvenanceApi {
   }
 }
 
-function start(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): ImageProvenanceApi {
+/** Makes each piece owned by `owner` as soon as it exists. */
+function start(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, owner: Owner): ImageProvenanceApi {
   const started = performance.now();
   // The scan finds every build file and `.env` in the workspace but excluded folders: the index need not ask for
   // those it does not have. Outside the workspace folders (`context: ../other`) or excluded ones it must ask.
   const index = new BuildFileIndex({ scanned: (path: string): boolean => indexer.scans(path) });
-  const indexer = new WorkspaceIndexer(index, output);
+  const indexer = owner.own(new WorkspaceIndexer(index, output));
 
   // Registry access: one client at a time, rebuilt when settings, credentials or workspace trust change.
   const contentStore = diskContentStore(join(context.globalStorageUri.fsPath, 'content'));
@@ -69,38 +75,29 @@ function start(context: vscode.ExtensionContext, output: vscode.LogOutputChannel
       : NO_CREDENTIALS;
     return new RegistryClient({ settings, credentials, cache: contentStore, log: (line) => output.debug(line) });
   };
-  const resolver = new ImageResolver(index, newClient, output, readReferrerRepositories);
+  const resolver = owner.own(new ImageResolver(index, newClient, output, readReferrerRepositories));
   const reconnect = () => resolver.reset();
 
-  const imagesTree = new ImagesTreeProvider(index, resolver, context.workspaceState, () => indexer.whenScanned(), () => indexer.whenFirstFiles());
-  const treeView = vscode.window.createTreeView(IMAGES_VIEW, { treeDataProvider: imagesTree, showCollapseAll: true });
+  const imagesTree = owner.own(new ImagesTreeProvider(index, resolver, context.workspaceState, () => indexer.whenScanned(), () => indexer.whenFirstFiles()));
+  const treeView = owner.own(vscode.window.createTreeView(IMAGES_VIEW, { treeDataProvider: imagesTree, showCollapseAll: true }));
   const pinner = new Pinner(index, indexer, resolver, output);
-  const pinLenses = new PinLenses(index, resolver);
-  const pinProblems = new PinProblems(index, resolver);
-  const panels = new AttestationPanels(context.extensionUri, resolver, output);
+  const pinLenses = owner.own(new PinLenses(index, resolver));
+  owner.own(new PinProblems(index, resolver));
+  const panels = owner.own(new AttestationPanels(context.extensionUri, resolver, output));
   // Every file the index reads may hold images: Dockerfiles under any name, Compose YAML, Bake HCL/JSON.
   const buildFiles: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-remote' }];
-  context.subscriptions.push(
-    indexer,
-    resolver,
-    imagesTree,
-    treeView,
-    showLookupProgress(resolver, treeView, output),
-    publishDiagnostics(index),
-    registerCommands({ index, pinner, tree: imagesTree, treeView, indexer, resolver, panels, secrets, contentStore, log: output, reconnect }),
-    panels,
-    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, panels),
-    pinLenses,
-    pinProblems,
-    vscode.languages.registerCodeLensProvider(buildFiles, pinLenses),
-    vscode.languages.registerCodeActionsProvider(buildFiles, new PinCodeActions(index), { providedCodeActionKinds: PinCodeActions.kinds }),
-    vscode.languages.registerHoverProvider(buildFiles, new ImageHover(index, resolver)),
-    vscode.workspace.registerTextDocumentContentProvider(MANIFEST_SCHEME, new ManifestDocuments(resolver)),
-    vscode.workspace.onDidChangeConfiguration((e) => REGISTRY_SETTINGS.some((s) => e.affectsConfiguration(s)) && reconnect()),
-    vscode.workspace.onDidGrantWorkspaceTrust(reconnect),
-  );
+  owner.own(showLookupProgress(resolver, treeView, output));
+  owner.own(publishDiagnostics(index));
+  owner.own(registerCommands({ index, pinner, tree: imagesTree, treeView, indexer, resolver, panels, secrets, contentStore, log: output, reconnect }));
+  owner.own(vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, panels));
+  owner.own(vscode.languages.registerCodeLensProvider(buildFiles, pinLenses));
+  owner.own(vscode.languages.registerCodeActionsProvider(buildFiles, new PinCodeActions(index), { providedCodeActionKinds: PinCodeActions.kinds }));
+  owner.own(vscode.languages.registerHoverProvider(buildFiles, new ImageHover(index, resolver)));
+  owner.own(vscode.workspace.registerTextDocumentContentProvider(MANIFEST_SCHEME, new ManifestDocuments(resolver)));
+  owner.on(vscode.workspace.onDidChangeConfiguration, (e) => REGISTRY_SETTINGS.some((s) => e.affectsConfiguration(s)) && reconnect());
+  owner.on(vscode.workspace.onDidGrantWorkspaceTrust, reconnect);
   resolver.setActive(treeView.visible);
-  context.subscriptions.push(treeView.onDidChangeVisibility((e) => resolver.setActive(e.visible)));
+  owner.on(treeView.onDidChangeVisibility, (e) => resolver.setActive(e.visible));
   indexer.start();
   // VS Code's Running Extensions view adds the time to load the bundle, and whatever else ran meanwhile.
   output.info(`Activated in ${(performance.now() - started).toFixed(1)} ms`);

@@ -11,6 +11,7 @@ import { formatMessage } from '../model/messages';
 import { RegistryClient } from '../registry/client';
 import { dockerCredentialStore } from '../registry/credentials';
 import { EXIT, parseOptions, UsageError, type CliCommand, type CliIo } from './command';
+import { progressLine } from './progressLine';
 import { cliRegistrySettings, workspaceReferrerRepositories, WORKSPACE_SETTINGS } from './settings';
 import { checkSettings, runChecks, type CheckRun } from './runChecks';
 import { indexWorkspace } from './workspaceFiles';
@@ -72,7 +73,7 @@ export const checkCommand: CliCommand = {
 };
 
 export async function checkWorkspace(io: CliIo, paths: readonly string[], settings: WorkspaceSettings): Promise<CheckRun> {
-  const progress = io.stderrIsTerminal ? (text: string) => io.stderr(`\r${text}`) : () => undefined;
+  const progress = progressLine(io);
   const index = await indexWorkspace(io.cwd, paths, settings);
   const warn = (text: string) => io.stderr(`image-provenance: warning: ${text}\n`);
   const referrerRepositories = workspaceReferrerRepositories(settings.values, warn);
@@ -80,10 +81,9 @@ export async function checkWorkspace(io: CliIo, paths: readonly string[], settin
   const registries = [...new Set(images.filter((r): r is string => r !== undefined))];
   const client = new RegistryClient({ settings: cliRegistrySettings(registries, io.env, settings.values, warn), credentials: dockerCredentialStore({ env: io.env, onProblem: warn }) });
   try {
-    const run = await runChecks(index, checkSettings(settings), client, referrerRepositories, progress);
-    if (io.stderrIsTerminal) io.stderr('\r\x1b[K');
-    return run;
+    return await runChecks(index, checkSettings(settings), client, referrerRepositories, (text) => progress.show(text));
   } finally {
+    progress.done();
     await client.close();
   }
 }

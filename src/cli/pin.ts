@@ -15,6 +15,7 @@ import { RegistryClient } from '../registry/client';
 import { dockerCredentialStore } from '../registry/credentials';
 import { describeImage } from '../registry/imageDetails';
 import { EXIT, parseOptions, platformOption, UsageError, type CliCommand, type CliIo } from './command';
+import { progressLine } from './progressLine';
 import { cliRegistrySettings, WORKSPACE_SETTINGS } from './settings';
 import { unifiedDiff } from './unifiedDiff';
 import { indexWorkspace } from './workspaceFiles';
@@ -73,9 +74,8 @@ async function pin(paths: readonly string[], options: PinOptions, io: CliIo): Pr
   };
   const bulk = { mode: options.update ? ('update' as const) : ('pin' as const), argSetting: argSetting(settings.values['imageProvenance.pinning.argReferences']), ...(options.platform !== undefined && { platform: options.platform }) };
   try {
-    const progress = io.stderrIsTerminal ? (done: number, total: number) => io.stderr(`\rLooked up ${done} of ${total}`) : undefined;
-    const found = await lookUpBulk(files, lookups, bulk, { ...(progress && { progress }) });
-    if (progress) io.stderr('\n');
+    const progress = progressLine(io);
+    const found = await lookUpBulk(files, lookups, bulk, { progress: (done, total) => progress.show(`Looked up ${done} of ${total}`, done === total) }).finally(() => progress.done());
     const { plan, skipped } = planBulk(files, found, bulk, (path) => shown(io.cwd, path));
     const diffs: string[] = [];
     const apply = async (path: string, edits: readonly PinEdit[]): Promise<FileOutcome> => {

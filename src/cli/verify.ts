@@ -5,6 +5,7 @@
 import { describeVerification, verificationPassed, verifyImageContent, type BlobOutcome, type ContentVerification, type PlatformChoice, type VerifyProgress } from '../registry/verifyContent';
 import { EXIT, parseOptions, platformOption, UsageError, type CliCommand, type CliIo } from './command';
 import { imageArgument, jsonWithWords, printable, withRegistry } from './imageAccess';
+import { progressLine } from './progressLine';
 
 const USAGE = `Usage: image-provenance verify <image> [--platform os/arch[/variant] | --all-platforms] [--format text|json]
 
@@ -51,15 +52,16 @@ function machineArchitecture(): string {
 
 async function verify(ref: ReturnType<typeof imageArgument>, choice: PlatformChoice | undefined, format: 'text' | 'json', io: CliIo): Promise<number> {
   return withRegistry(io, [ref], async (client) => {
-    const progress = io.stderrIsTerminal === true ? terminalProgress(io) : undefined;
-    const run = (c: PlatformChoice) => verifyImageContent(client, ref, c, { ...(progress && { onProgress: progress.show }) });
+    const progress = progressLine(io);
+    const onProgress = (p: VerifyProgress) => progress.show(`Verifying: ${p.blobsDone}/${p.blobs} blobs, ${mib(p.bytesDone)}/${mib(p.bytes)} MiB`, p.blobsDone === p.blobs);
+    const run = (c: PlatformChoice) => verifyImageContent(client, ref, c, { onProgress });
     let result: ContentVerification;
     try {
       result = await run(choice ?? { platform: `linux/${machineArchitecture()}` });
       // Without --platform, an image of one platform is that platform, whatever this machine is.
       if (choice === undefined && result.platforms.length === 0 && result.availablePlatforms.length === 1) result = await run({ all: true });
     } finally {
-      progress?.clear();
+      progress.done();
     }
     if (result.platforms.length === 0) {
       const asked = choice && 'platform' in choice ? choice.platform : `linux/${machineArchitecture()} (this machine's; choose with --platform or --all-platforms)`;
@@ -86,27 +88,6 @@ function renderVerification(v: ContentVerification): string {
   const { summary, findings } = describeVerification(v);
   lines.push('', summary, ...findings.flatMap((f) => ['', f]));
   return `${lines.map(printable).join('\n')}\n`;
-}
-
-/** One line on stderr, rewritten in place (a carriage return, then spaces over what was longer). */
-function terminalProgress(io: CliIo): { show: (p: VerifyProgress) => void; clear: () => void } {
-  let shown = 0;
-  let last = 0;
-  const write = (text: string) => {
-    io.stderr(`\r${text.padEnd(shown)}`);
-    shown = text.length;
-  };
-  return {
-    show: (p) => {
-      const now = Date.now();
-      if (now - last < 100 && p.blobsDone < p.blobs) return;
-      last = now;
-      write(`Verifying: ${p.blobsDone}/${p.blobs} blobs, ${mib(p.bytesDone)}/${mib(p.bytes)} MiB`);
-    },
-    clear: () => {
-      if (shown > 0) io.stderr(`\r${' '.repeat(shown)}\r`);
-    },
-  };
 }
 
 function mib(bytes: number): string {

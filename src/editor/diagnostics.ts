@@ -67,9 +67,8 @@ export function publishDiagnostics(index: BuildFileIndex): vscode.Disposable {
   };
 
   for (const file of index.files()) update(file.path);
-  const unsubscribe = index.onDidChange((paths) => paths.forEach(update));
   return vscode.Disposable.from(
-    { dispose: unsubscribe },
+    index.onDidChange((paths) => paths.forEach(update)),
     vscode.workspace.onDidChangeTextDocument(typed),
     vscode.window.onDidChangeTextEditorSelection(moved),
     settleSoon,

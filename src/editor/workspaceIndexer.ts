@@ -71,11 +71,12 @@ export class WorkspaceIndexer implements vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument((doc) => this.documentClosed(doc)),
     );
     this.index.setVariables(readSettings().buildVariables);
-    const unsubscribe = this.index.onDidChange(() => {
-      this.updateHasBuildFiles();
-      this.wantedSoon();
-    });
-    this.disposables.push({ dispose: unsubscribe });
+    this.disposables.push(
+      this.index.onDidChange(() => {
+        this.updateHasBuildFiles();
+        this.wantedSoon();
+      }),
+    );
     // The scan starts once activation has returned: VS Code counts what activate() does as its startup cost,
     // and nothing waits for the scan to begin (whenIndexed() waits for it to end).
     const activated = new Promise<void>((resolve) => setImmediate(resolve));

@@ -5,6 +5,7 @@
 // target on the Dockerfile it builds. The index keeps the text of every such file it was given, re-parses
 // dependents when one changes, and says which files it still needs (`wanted()`), so the edge can read them.
 
+import type { Disposable } from '../async/emitter';
 import { argPinChoices, isPulledImage, rangeKey, type BuildDefinition, type BuildFile, type BuildFileKind, type Diagnostic, type ImageUse, type NotPinnable, type Range } from '../model/buildFile';
 import { Messages, message } from '../model/messages';
 import { parseDockerfile } from '../dockerfile/parseDockerfile';
@@ -313,10 +314,10 @@ export class BuildFileIndex {
     return units;
   }
 
-  /** Called with the changed paths after every change; returns a function that unsubscribes. */
-  onDidChange(listener: IndexListener): () => void {
+  /** Called with the changed paths after every change, until the subscription returned is disposed. */
+  onDidChange(listener: IndexListener): Disposable {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return { dispose: () => void this.listeners.delete(listener) };
   }
 
   /**

@@ -73,7 +73,7 @@ export class ImageResolver implements Disposable {
   /** The view's lookups started: the promise settles when none is left running. */
   private readonly lookupsStarted = new Emitter<Promise<LookupBatch>>();
   readonly onDidStartLookups: Event<Promise<LookupBatch>> = this.lookupsStarted.event;
-  private readonly unsubscribe: () => void;
+  private readonly indexChanges: Disposable;
   private collectTimer: NodeJS.Timeout | undefined;
   /** Files changed since the last collect: only their images can be new (a full collect when undefined). */
   private changedFiles: Set<string> | undefined;
@@ -96,7 +96,7 @@ export class ImageResolver implements Disposable {
     private readonly referrerRepositories: () => Readonly<Record<string, string>> = () => ({}),
     private readonly describe: DescribeImage = describeImage,
   ) {
-    this.unsubscribe = index.onDidChange((paths) => {
+    this.indexChanges = index.onDidChange((paths) => {
       if (!this.active) return;
       for (const path of paths) this.changedFiles?.add(path);
       this.scheduleCollect();
@@ -368,7 +368,7 @@ export class ImageResolver implements Disposable {
   dispose(): void {
     clearTimeout(this.collectTimer);
     this.aborter.abort();
-    this.unsubscribe();
+    this.indexChanges.dispose();
     this.changed.dispose();
     this.lookupsStarted.dispose();
     void this.closeClient();

@@ -1,14 +1,19 @@
 // UI test of pinning, as a new user tries it on the sample workspace: click a CodeLens, see the verified
 // digest appear, undo it; update a stale pin in one click; then "Pin all in workspace" and check, on disk,
 // that every pinnable image got the digest the registry serves for its tag and nothing else changed.
+// And the promise of issue 14 on the same copy of examples/: the command-line tool (dist/cli.js, as a process)
+// lists exactly the problems the Problems panel shows, and its `pin --dry-run` is the diff Pin All writes.
 // Needs `npm run package` first (scripts/test.mjs does it).
 
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { commitOf } from '../host/demoAttestations';
-import { openFile, openWorkbench, reportFailure, runCommand, type Workbench } from './workbench';
+import { runCli } from '../registry/cliRun';
+import { sarifSchemaErrors } from '../registry/sarifSchema';
+import { ACTIVITY_BAR_ITEM, openFile, openWorkbench, reportFailure, runCommand, type Workbench } from './workbench';
 
 describe('Pinning in the browser', function () {
   this.timeout(180_000);
@@ -35,6 +40,110 @@ describe('Pinning in the browser', function () {
 
   after(async () => {
     await workbench?.close();
+  });
+
+  /** The built command-line tool in the workspace copy, with the copy's settings and no Docker credentials. */
+  const cli = (...args: string[]) => runCli(workbench.workspace, workbench.scratch, args, { DOCKER_CONFIG: join(workbench.scratch, 'no-docker-config') });
+
+  interface CliFinding {
+    file: string;
+    line: number;
+    column: number;
+    severity: string;
+    check: string;
+    message: string;
+  }
+  const finding = (f: CliFinding) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.check}: ${f.message}`;
+
+  /**
+   * Our rows of the Problems panel, as `file:line:column severity check: message`, sorted. Read from what VS Code
+   * draws (microsoft/vscode, markers/browser/markersTreeViewer.ts: a file's row with its label, then its markers'
+   * rows: the severity in the icon's class, the message, the source, the code and "[Ln l, Col c]"). The panel is
+   * maximized while it is read: its list draws only the rows it has room for.
+   */
+  async function problemsPanel(): Promise<string[]> {
+    type Element = { getAttribute(name: string): string | null; querySelector(selector: string): { textContent: string | null; className: string } | null };
+    const rows = await page.locator('.markers-panel .monaco-list-row').evaluateAll((elements: Element[]) =>
+      elements.map((e) => {
+        const text = (selector: string) => e.querySelector(selector)?.textContent ?? '';
+        const icon = e.querySelector('.marker-icon')?.className;
+        return { index: Number(e.getAttribute('data-index')), name: text('.label-name'), folder: text('.label-description'), icon, message: text('.marker-message'), source: text('.marker-source'), code: text('.marker-code'), at: text('.marker-line') };
+      }),
+    );
+    const drawn = await page.locator('.markers-panel .monaco-list-rows').evaluate((e: { style: { height: string } }) => e.style.height);
+    assert.equal(`${rows.length * 22}px`, drawn, 'the Problems panel draws every row (22 px each, markersTreeViewer.ts VirtualDelegate)');
+    const severity: Record<string, string> = { error: 'error', warning: 'warning', info: 'information' };
+    let file = '';
+    const shown: string[] = [];
+    for (const row of rows.sort((a, b) => a.index - b.index)) {
+      if (row.icon === undefined) file = row.folder ? `${row.folder}/${row.name}` : row.name;
+      else if (row.source === 'Image Provenance') {
+        const [, line, column] = /\[Ln (\d+), Col (\d+)\]/.exec(row.at) ?? [];
+        // The icon's classes: `marker-icon`, the severity, and `quickFix` while the pointer is on a row that has one.
+        const level = row.icon.split(' ').find((c) => c in severity);
+        shown.push(`${file}:${line}:${column} ${level && severity[level]} ${row.code}: ${row.message}`);
+      }
+    }
+    return shown.sort();
+  }
+
+  /** Waits until the Problems panel shows `expected` (the registry's answers arrive one by one), and says what it shows if it never does. */
+  async function panelShows(expected: readonly string[]): Promise<void> {
+    await runCommand(page, 'View: Toggle Maximized Panel');
+    try {
+      let shown: string[] = [];
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline && JSON.stringify((shown = await problemsPanel())) !== JSON.stringify(expected)) await page.waitForTimeout(500);
+      assert.deepEqual(shown, expected);
+    } finally {
+      await runCommand(page, 'View: Toggle Maximized Panel');
+    }
+  }
+
+  it('image-provenance check lists exactly what the Problems panel shows, fails on it when asked, and writes valid SARIF', async () => {
+    // The worst default finding of the sample is a warning (web/Dockerfile's stale pin): --fail-on error passes,
+    // --fail-on warning fails. Both run while the workbench shows the Images view, which looks up every image of
+    // the workspace as `check` does: the panel then has every file's findings.
+    const runs = Promise.all([cli('check', '--format', 'json', '--fail-on', 'error'), cli('check', '--format', 'sarif', '--fail-on', 'warning')]);
+    await page.locator(ACTIVITY_BAR_ITEM).first().click();
+    await runCommand(page, 'Focus on Problems View');
+    const [json, sarif] = await runs;
+    assert.equal(json.code, 0, json.stderr);
+    const findings = (JSON.parse(json.stdout) as { findings: CliFinding[] }).findings;
+    // VS Code's Problems panel never lists hints (markersTreeViewer.ts, Filter.filterMarker: errors, warnings and
+    // infos only), and the extension publishes them for open files only; `check` lists them all. By default the
+    // sample's hints are its unpinned images: they are compared below at the information level, which both list.
+    const hints = findings.filter((f) => f.severity === 'hint');
+    assert.deepEqual([...new Set(hints.map((f) => f.check))], ['unpinned']);
+    const listed = findings.filter((f) => f.severity !== 'hint').map(finding).sort();
+    assert.ok(listed.some((f) => f.startsWith('web/Dockerfile:6:32 warning stale-pin: Stale pin: the tag node:22-alpine now points to')), listed.join('\n'));
+    await panelShows(listed);
+
+    // The SARIF run failed on that stale pin; its log validates and carries the same findings.
+    assert.equal(sarif.code, 1, sarif.stderr);
+    const log = JSON.parse(sarif.stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } } }[] }[] }[] };
+    assert.equal(sarifSchemaErrors(log), '');
+    const results = log.runs[0]!.results.map((r) => ({ ...r.locations[0]!.physicalLocation, check: r.ruleId }));
+    assert.deepEqual(
+      results.map((r) => `${r.artifactLocation.uri}:${r.region.startLine}:${r.region.startColumn} ${r.check}`),
+      findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.check}`),
+    );
+
+    // The unpinned images at the information level: every finding is then one the panel lists, open file or not.
+    const settings = join(workbench.workspace, '.vscode/settings.json');
+    const saved = readFileSync(settings, 'utf8');
+    writeFileSync(settings, saved.replace('{', '{\n  "imageProvenance.checks.severity": { "unpinned": "information" },'));
+    try {
+      const information = await cli('check', '--format', 'json', '--fail-on', 'note');
+      assert.equal(information.code, 1, information.stderr);
+      const all = (JSON.parse(information.stdout) as { findings: CliFinding[] }).findings;
+      assert.deepEqual(all.map((f) => f.severity === 'information' ? { ...f, severity: 'hint' } : f), findings, 'the same findings, the hints now information');
+      await panelShows(all.map(finding).sort());
+    } finally {
+      writeFileSync(settings, saved);
+    }
+    await panelShows(listed);
+    await runCommand(page, 'View: Hide Panel');
   });
 
   // A lens that runs a command is a link; one that only informs ("pinned, current") is plain text.
@@ -225,7 +334,12 @@ describe('Pinning in the browser', function () {
     await pick.waitFor({ state: 'hidden' });
   });
 
-  it('pins every pinnable image of the workspace with "Pin All in Workspace", and nothing else', async () => {
+  it('pins every pinnable image of the workspace with "Pin All in Workspace", and nothing else; pin --dry-run showed that diff', async () => {
+    // The command line's dry run first, on the files as Pin All finds them.
+    const before = join(workbench.scratch, 'before-pin-all');
+    cpSync(workbench.workspace, before, { recursive: true });
+    const dryRun = await cli('pin', '--dry-run');
+    assert.equal(dryRun.code, 0, dryRun.stderr);
     await runCommand(page, 'Image Provenance: Pin All in Workspace');
     // api 1, web 2 (its stale pin was updated above, so it is current), worker 3, tools 1, compose 3, bake 1.
     await page.locator('.notifications-toasts', { hasText: /Pinned 11 images in 6 files/ }).waitFor({ timeout: 90_000 });
@@ -266,5 +380,12 @@ describe('Pinning in the browser', function () {
       while (onDisk(file) !== want && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
       assert.equal(onDisk(file), want, file);
     }
+
+    // The dry run's diff, applied to the files as they were (git apply: exact context, no fuzz), gives every
+    // file as Pin All left it, byte for byte, and touches no other file.
+    execFileSync('git', ['apply', '--whitespace=nowarn', '-'], { cwd: before, input: dryRun.stdout });
+    const files = (root: string) => readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(root.length + 1)).sort();
+    assert.deepEqual(files(before), files(workbench.workspace));
+    for (const file of files(before)) assert.equal(readFileSync(join(before, file), 'utf8'), onDisk(file), `${file}: pin --dry-run's diff applied, against what Pin All wrote`);
   });
 });

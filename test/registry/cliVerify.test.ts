@@ -12,7 +12,6 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../../src/cli/run';
 import { runCli } from './cliRun';
 import { flipped, startFaultProxy, type FaultProxy } from './harness/faultProxy';
 import { startRegistry, type RunningRegistry } from './harness/registry';
@@ -119,22 +118,6 @@ describe('registry tier: image-provenance verify, through a mirror that alters b
     const run = await verify(image(), '--platform', 'linux/amd64');
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.ok(run.stdout.includes(`  ok        config    ${config.digest}  ${config.size} bytes  from ${registry.host}\n`), run.stdout);
-  });
-
-  it('progress goes to stderr only when it is a terminal', async () => {
-    const texts = async (stderrIsTerminal: boolean) => {
-      const out: string[] = [];
-      const err: string[] = [];
-      const code = await run(['verify', image(), '--platform', 'linux/amd64'], { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: {}, cwd: workspace, stderrIsTerminal });
-      return { code, stdout: out.join(''), stderr: err.join('') };
-    };
-    const terminal = await texts(true);
-    assert.equal(terminal.code, 0, terminal.stderr);
-    assert.match(terminal.stderr, /\rVerifying: 2\/2 blobs, [\d.]+\/[\d.]+ MiB/);
-    // The line is blanked at the end: nothing of it is left before the report.
-    assert.match(terminal.stderr, /\r +\r$/);
-    const piped = await texts(false);
-    assert.deepEqual([piped.code, piped.stderr, piped.stdout], [0, '', terminal.stdout]);
   });
 
   it('--help, and usage errors exit 2 with the usage line; a platform the image lacks exits 1 naming those it has', async () => {

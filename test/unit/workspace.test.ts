@@ -112,7 +112,7 @@ describe('build file index', () => {
   it('keeps one parsed file per path, replaced on change, gone on delete', () => {
     const index = new BuildFileIndex();
     const changes: string[][] = [];
-    const unsubscribe = index.onDidChange((paths) => changes.push([...paths]));
+    const subscription = index.onDidChange((paths) => changes.push([...paths]));
     index.set('/w/b/Dockerfile', 'FROM node:22\n');
     index.set('/w/a/Dockerfile', 'FROM alpine:3.20 AS base\nFROM base\n');
     assert.deepEqual(index.files().map((f) => f.path), ['/w/a/Dockerfile', '/w/b/Dockerfile']);
@@ -121,7 +121,7 @@ describe('build file index', () => {
     assert.deepEqual(index.files().map((f) => f.uses[0]?.text), ['alpine:3.20', 'node:20']);
     assert.ok(index.delete('/w/a/Dockerfile'));
     assert.ok(!index.delete('/w/a/Dockerfile'));
-    unsubscribe();
+    subscription.dispose();
     index.set('/w/c/Dockerfile', 'FROM x\n');
     assert.deepEqual(changes, [['/w/b/Dockerfile'], ['/w/a/Dockerfile'], ['/w/b/Dockerfile'], ['/w/a/Dockerfile']]);
     assert.equal(index.size, 2);

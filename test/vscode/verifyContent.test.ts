@@ -5,6 +5,8 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
+import { verifyImageContentCommand } from '../../src/editor/registry/verifyCommand';
+import type { TreeNode } from '../../src/editor/tree/nodes';
 import type { ImageProvenanceApi } from '../../src/extension';
 import type { ContentVerification } from '../../src/registry/verifyContent';
 import { flipped, startFaultProxy, type FaultProxy } from '../registry/harness/faultProxy';
@@ -76,6 +78,40 @@ describe('Verify Image Content', () => {
       assert.ok(mirror.requests.some((r) => r.path.endsWith(`/blobs/${layer.digest}`)), 'the layer came through the mirror');
     } finally {
       await config.update('hosts', hosts, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
+  it('Cancel stops the downloads at once and reports the verification cancelled, not failed', async () => {
+    const a = await api();
+    const platform = seeded().images['node:22-slim']!.platforms['linux/amd64']!;
+    const manifest = JSON.parse((await fromRegistry(`manifests/${platform}`, 'application/vnd.oci.image.manifest.v1+json')).toString('utf8')) as Manifest;
+    const layer = manifest.layers[0]!;
+    // The mirror sends the layer's headers and half its bytes, then nothing: only Cancel ends that download.
+    const stalling = await startFaultProxy(`http://${seeded().host}`);
+    stalling.fault = { kind: 'stall', phase: 'body', path: new RegExp(`/blobs/${layer.digest}$`) };
+    const config = vscode.workspace.getConfiguration('imageProvenance.registry');
+    const [hosts, timeout] = [config.inspect('hosts')?.workspaceValue, config.inspect('timeoutSeconds')?.workspaceValue];
+    await config.update('hosts', { 'docker.io': { mirrors: [stalling.host] }, [stalling.host]: { http: true }, [seeded().host]: { http: true } }, vscode.ConfigurationTarget.Workspace);
+    // Longer than the test may take: a download that went on after Cancel would end the test, not a timeout.
+    await config.update('timeoutSeconds', 3600, vscode.ConfigurationTarget.Workspace);
+    try {
+      const logged: string[] = [];
+      const log = { info: (line: string) => logged.push(`info ${line}`), error: (line: string) => logged.push(`error ${line}`) } as unknown as vscode.LogOutputChannel;
+      const node = (await amd64Row(a)).node;
+      // The command as the Images view runs it, with a token the test cancels where a user presses the notification's Cancel.
+      const cancel = new vscode.CancellationTokenSource();
+      const verifying = verifyImageContentCommand({ index: a.index, tree: a.imagesTree, treeView: {} as vscode.TreeView<TreeNode>, resolver: a.resolver, log }, node, cancel.token);
+      const download = () => stalling.requests.find((r) => r.path.endsWith(`/blobs/${layer.digest}`));
+      await eventually(() => download()?.status === 200, 'the layer download to start, and stall', SLOW);
+      cancel.cancel();
+      assert.equal(await verifying, 'cancelled');
+      assert.deepEqual(logged, ['info Verify Image Content: node:22-slim: cancelled']);
+      // The stalled download's connection is closed: nothing goes on streaming in the background.
+      await eventually(() => download()?.finished !== undefined, 'the stalled download to be closed', SLOW);
+    } finally {
+      await config.update('hosts', hosts, vscode.ConfigurationTarget.Workspace);
+      await config.update('timeoutSeconds', timeout, vscode.ConfigurationTarget.Workspace);
+      await stalling.close();
     }
   });
 

@@ -31,9 +31,8 @@ export class PinLenses implements vscode.CodeLensProvider, vscode.Disposable {
     private readonly resolver: ImageResolver,
   ) {
     const refresh = () => this.refreshSoon();
-    const unsubscribe = index.onDidChange(refresh);
     this.subscriptions = [
-      { dispose: unsubscribe },
+      index.onDidChange(refresh),
       resolver.onDidChange(refresh),
       vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration(`${SECTION}.pinning.codeLens`) || e.affectsConfiguration(`${SECTION}.pinning.argReferences`)) && refresh()),
     ];

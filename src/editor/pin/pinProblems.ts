@@ -50,9 +50,8 @@ export class PinProblems implements vscode.Disposable {
     const schedule = () => this.schedule();
     // Open files show their hints.
     const openedOrClosed = (doc: vscode.TextDocument) => (this.findings.fileChanged(doc.uri.toString()), schedule());
-    const unsubscribe = index.onDidChange((paths) => (this.findings.filesChanged(paths), schedule()));
     this.subscriptions = [
-      { dispose: unsubscribe },
+      index.onDidChange((paths) => (this.findings.filesChanged(paths), schedule())),
       resolver.onDidChange((images) => {
         // A reset (settings, credentials, cache cleared): what was read is read again.
         if (images === undefined) this.reads.clear();

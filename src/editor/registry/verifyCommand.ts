@@ -10,8 +10,16 @@ import { localize } from '../localize';
 import type { TreeNode } from '../tree/nodes';
 import { imageTarget, type ImageCommandDeps } from './registryCommands';
 
-/** Verifies the row's platform, else asks which of the image's platforms (or all); the result, or undefined when cancelled. */
-export async function verifyImageContentCommand(deps: ImageCommandDeps & { readonly log: vscode.LogOutputChannel }, node: TreeNode | undefined): Promise<ContentVerification | undefined> {
+/**
+ * Verifies the row's platform, else asks which of the image's platforms (or all): the result, `cancelled` when the
+ * notification's Cancel (or `cancellation`, which the extension tests cancel as a user would) stopped it, or
+ * undefined when nothing was verified.
+ */
+export async function verifyImageContentCommand(
+  deps: ImageCommandDeps & { readonly log: vscode.LogOutputChannel },
+  node: TreeNode | undefined,
+  cancellation?: vscode.CancellationToken,
+): Promise<ContentVerification | 'cancelled' | undefined> {
   const target = await imageTarget(deps, node, vscode.l10n.t('Select an image in the Images view, or put the cursor on an image, to verify its content.'));
   if (!target) return undefined;
   const { ref, details } = target;
@@ -25,7 +33,7 @@ export async function verifyImageContentCommand(deps: ImageCommandDeps & { reado
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Verifying the content of {0}', image), cancellable: true },
       async (progress, token) => {
         const aborter = new AbortController();
-        const cancel = token.onCancellationRequested(() => aborter.abort());
+        const cancels = [token, cancellation].map((t) => t?.onCancellationRequested(() => aborter.abort()));
         let reported = 0;
         try {
           return await verifyImageContent(await deps.resolver.registry, ref, choice, {
@@ -37,14 +45,14 @@ export async function verifyImageContentCommand(deps: ImageCommandDeps & { reado
             },
           });
         } finally {
-          cancel.dispose();
+          for (const cancel of cancels) cancel?.dispose();
         }
       },
     );
   } catch (error) {
     if (RegistryError.is(error, 'cancelled')) {
       deps.log.info(`Verify Image Content: ${image}: cancelled`);
-      return undefined;
+      return 'cancelled';
     }
     const text = error instanceof Error ? error.message : String(error);
     deps.log.error(`Verify Image Content: ${text}`);

@@ -34,7 +34,7 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private readonly changed = new vscode.EventEmitter<TreeNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly redrawSoon = debounce(() => void this.redraw(), REDRAW_DELAY_MS, { restart: false });
-  private readonly unsubscribe: () => void;
+  private readonly indexChanges: vscode.Disposable;
   private readonly resolutions: vscode.Disposable;
   private readonly decorations = notBuiltDecorations();
   private mode: GroupBy;
@@ -70,7 +70,7 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     this.mode = state.get<GroupBy>(GROUP_BY_KEY) === 'image' ? 'image' : 'file';
     // The menus read an unset key as grouping by file: only the other grouping costs a call at activation.
     if (this.mode === 'image') void vscode.commands.executeCommand('setContext', ContextKeys.groupBy, this.mode);
-    this.unsubscribe = index.onDidChange((paths) => {
+    this.indexChanges = index.onDidChange((paths) => {
       for (const path of paths) this.changedPaths.add(path);
       this.redrawSoon();
     });
@@ -351,7 +351,7 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   dispose(): void {
     this.redrawSoon.dispose();
-    this.unsubscribe();
+    this.indexChanges.dispose();
     this.resolutions.dispose();
     this.decorations.dispose();
     this.changed.dispose();
