@@ -78,7 +78,7 @@ function start(context: vscode.ExtensionContext, output: vscode.LogOutputChannel
   const resolver = owner.own(new ImageResolver(index, newClient, output, readReferrerRepositories));
   const reconnect = () => resolver.reset();
 
-  const imagesTree = owner.own(new ImagesTreeProvider(index, resolver, context.workspaceState, () => indexer.whenScanned()));
+  const imagesTree = owner.own(new ImagesTreeProvider(index, resolver, context.workspaceState, () => indexer.whenScanned(), () => indexer.whenFirstFiles()));
   const treeView = owner.own(vscode.window.createTreeView(IMAGES_VIEW, { treeDataProvider: imagesTree, showCollapseAll: true }));
   const pinner = new Pinner(index, indexer, resolver, output);
   const pinLenses = owner.own(new PinLenses(index, resolver));

@@ -74,13 +74,22 @@ export const DEFAULT_EXCLUDE: readonly string[] = ['**/node_modules/**', '**/ven
 // (`files.exclude` names folders, `**/node_modules`; `imageProvenance.exclude` what is inside them, `**/vendor/**`).
 export function pathExcluder(globs: readonly string[]): (relativePath: string) => boolean {
   if (!globs.length) return () => false;
-  const matches = picomatch([...globs], { dot: true });
+  const matches = globMatcher(globs);
   return (relativePath) => {
     const path = relativePath.replace(/\\/g, '/');
     if (matches(path)) return true;
     for (let slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) if (matches(path.slice(0, slash))) return true;
     return false;
   };
+}
+
+/**
+ * Whether a `/`-separated relative path itself matches one of `globs`: enough for a walk, which never asks about
+ * what is under an excluded folder (checking every folder above each of a large workspace's paths again cost it
+ * a sixth of its walk).
+ */
+export function globMatcher(globs: readonly string[]): (relativePath: string) => boolean {
+  return globs.length ? picomatch([...globs], { dot: true }) : () => false;
 }
 
 /** Whether the workspace scan reads a file of this name (build files by name, and `.env`). */

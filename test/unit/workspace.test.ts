@@ -5,8 +5,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BuildFileIndex } from '../../src/workspace/buildFileIndex';
-import { walkFolder } from '../../src/workspace/walkFolder';
-import { BAKE_NAMES, BuildFileMatcher, COMPOSE_NAMES, DOCKERFILE_NAMES, isScannedName, pathExcluder } from '../../src/workspace/buildFilePatterns';
+import { walkFolder, type WalkOptions } from '../../src/workspace/walkFolder';
+import { BAKE_NAMES, BuildFileMatcher, COMPOSE_NAMES, DOCKERFILE_NAMES, globMatcher, isScannedName, pathExcluder } from '../../src/workspace/buildFilePatterns';
 
 describe('build file names', () => {
   const matcher = new BuildFileMatcher(['**/*.containerfile', 'docker/build-*']);
@@ -247,6 +247,13 @@ describe('build file index: Compose services linked to their Dockerfiles', () =>
   });
 });
 
+/** The wanted files under `root`, sorted. */
+async function walk(root: string, options: Omit<WalkOptions, 'found'>): Promise<string[]> {
+  const found: string[] = [];
+  await walkFolder(root, { ...options, found: (path) => found.push(path) });
+  return found.sort();
+}
+
 describe('walking a folder for build files', () => {
   let root: string;
   before(() => {
@@ -264,18 +271,66 @@ describe('walking a folder for build files', () => {
   it('finds wanted files, follows links to folders but not back up, and never opens an excluded folder', async () => {
     const opened: string[] = [];
     const excluded = pathExcluder(['**/vendor/**', '**/.git']);
-    const found = await walkFolder(root, {
+    const found = await walk(root, {
       excluded: (path) => {
         opened.push(path);
         return excluded(path);
       },
       wanted: (path) => isScannedName(path),
     });
-    assert.deepEqual(found.sort(), ['Dockerfile', 'app/.env', 'app/Dockerfile', 'deep/a/b/c/compose.yaml', 'linked/.env', 'linked/Dockerfile']);
+    assert.deepEqual(found, ['Dockerfile', 'app/.env', 'app/Dockerfile', 'deep/a/b/c/compose.yaml', 'linked/.env', 'linked/Dockerfile']);
     assert.ok(!opened.some((p) => p.startsWith('vendor/x') || p.startsWith('.git/')), JSON.stringify(opened));
   });
 
   it('stops when cancelled', async () => {
-    assert.deepEqual(await walkFolder(root, { excluded: () => false, wanted: () => true, cancelled: () => true }), []);
+    assert.deepEqual(await walk(root, { excluded: () => false, wanted: () => true, cancelled: () => true }), []);
+  });
+
+  it('reads no folder once cancelled: what was found so far is returned', async () => {
+    const asked: string[] = [];
+    const found = await walk(root, {
+      excluded: (path) => asked.push(path) < 0,
+      wanted: (path) => isScannedName(path),
+      cancelled: () => asked.length > 0, // cancelled while the top folder is read
+    });
+    assert.deepEqual(found, ['Dockerfile']);
+  });
+});
+
+describe('walking a large folder several folders at a time', () => {
+  let root: string;
+  before(() => {
+    root = mkdtempSync(join(tmpdir(), 'image-provenance-walk-many-'));
+    for (let s = 0; s < 20; s++) {
+      for (let a = 0; a < 5; a++) {
+        mkdirSync(join(root, `services/s${s}/a${a}`), { recursive: true });
+        writeFileSync(join(root, `services/s${s}/a${a}/Dockerfile`), 'FROM alpine\n');
+      }
+    }
+    mkdirSync(join(root, 'services/s3/a1/node_modules/pkg'), { recursive: true });
+    writeFileSync(join(root, 'services/s3/a1/node_modules/pkg/Dockerfile'), '');
+    // ripgrep `--follow` (BurntSushi/ripgrep crates/ignore/src/walk.rs, check_symlink_loop) follows a link unless its
+    // target is one of the folders above it: a link to a sibling is walked again, a two-link loop once around.
+    symlinkSync(join(root, 'services/s1'), join(root, 'services/s0/sibling'));
+    symlinkSync(join(root, 'services'), join(root, 'services/s2/a0/up'));
+    symlinkSync(join(root, 'services/s5'), join(root, 'services/s4/to-s5'));
+    symlinkSync(join(root, 'services/s4'), join(root, 'services/s5/to-s4'));
+    // A link to a file is that file; a dangling link is nothing.
+    symlinkSync(join(root, 'services/s6/a0/Dockerfile'), join(root, 'services/s6/Dockerfile.linked'));
+    symlinkSync(join(root, 'nowhere'), join(root, 'services/s7/Dockerfile'));
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('finds each file once per route that is not a loop, skipping excluded folders', async () => {
+    const found = await walk(root, { excluded: globMatcher(['**/node_modules/**']), wanted: (path) => isScannedName(path) });
+    const plain = Array.from({ length: 100 }, (_, i) => `services/s${Math.floor(i / 5)}/a${i % 5}/Dockerfile`);
+    const expected = [
+      ...plain,
+      ...[0, 1, 2, 3, 4].map((a) => `services/s0/sibling/a${a}/Dockerfile`),
+      ...[0, 1, 2, 3, 4].map((a) => `services/s4/to-s5/a${a}/Dockerfile`),
+      ...[0, 1, 2, 3, 4].map((a) => `services/s5/to-s4/a${a}/Dockerfile`),
+      'services/s6/Dockerfile.linked',
+    ].sort();
+    assert.deepEqual(found, expected);
   });
 });

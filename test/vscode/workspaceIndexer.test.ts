@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { symlinkSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { BuildFileIndex } from '../../src/workspace/buildFileIndex';
 import { api, createIndexed, eventually, row, rows, workspaceUri } from './helpers';
 
 const encode = (text: string) => new TextEncoder().encode(text);
@@ -89,6 +91,40 @@ describe('workspace indexing', () => {
     await vscode.commands.executeCommand('imageProvenance.refresh');
     await a.whenIndexed();
     assert.equal(a.index.size, 5);
+  });
+
+  it('indexes a scanned workspace as reading its files one by one does, through a link to a folder', async () => {
+    const a = await api();
+    await vscode.workspace.fs.writeFile(workspaceUri('scanned/.env'), encode('NGINX=1.27\n'));
+    await vscode.workspace.fs.writeFile(workspaceUri('scanned/compose.yaml'), encode('services:\n  web:\n    image: nginx:${NGINX}\n  api:\n    build:\n      context: api\n      args:\n        BASE: node:22\n'));
+    await vscode.workspace.fs.writeFile(workspaceUri('scanned/api/Dockerfile'), encode('ARG BASE=alpine:3.21\nFROM ${BASE}\n'));
+    symlinkSync(workspaceUri('scanned/api').fsPath, workspaceUri('scanned/linked').fsPath);
+    try {
+      await vscode.commands.executeCommand('imageProvenance.refresh');
+      await a.whenIndexed();
+      // compose-go reads the project's .env for interpolation (compose-spec/compose-go cli/options.go,
+      // WithDotEnv); the build's args apply to the Dockerfile it builds (a build sees FROM node:22).
+      const compose = workspaceUri('scanned/compose.yaml').toString();
+      assert.deepEqual(a.index.get(compose)?.uses.map((u) => u.resolved), ['nginx:1.27']);
+      assert.deepEqual(a.index.linked(compose, 0)?.uses.map((u) => u.resolved), ['node:22']);
+      assert.ok(a.index.has(workspaceUri('scanned/linked/Dockerfile').toString()), 'the Dockerfile behind the link is not indexed');
+      // The same files given one at a time, in path order, and what they read after them.
+      const alone = new BuildFileIndex();
+      for (const file of a.index.files()) alone.set(file.path, a.index.text(file.path)!, file.kind);
+      for (let wanted = alone.wanted(), round = 0; wanted.length && round < 5; wanted = alone.wanted(), round++) for (const path of wanted) alone.setResource(path, a.index.text(path));
+      const shown = (index: BuildFileIndex) =>
+        index.files().map((f) => ({
+          path: f.path,
+          uses: f.uses.map((u) => u.resolved ?? u.text),
+          built: (f.builds ?? []).map((_, i) => index.linked(f.path, i)?.uses.map((u) => u.resolved ?? u.text)),
+          problems: index.diagnostics(f.path).map((d) => d.code),
+        }));
+      assert.deepEqual(shown(a.index), shown(alone));
+    } finally {
+      await vscode.workspace.fs.delete(workspaceUri('scanned'), { recursive: true, useTrash: false });
+      await vscode.commands.executeCommand('imageProvenance.refresh');
+      await a.whenIndexed();
+    }
   });
 
   describe('what is excluded', () => {

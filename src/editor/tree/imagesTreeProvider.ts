@@ -19,7 +19,7 @@ const GROUP_BY_KEY = 'imageProvenance.groupBy';
 const REDRAW_DELAY_MS = 50;
 /** Up to this many files start expanded; beyond it the tree starts collapsed. */
 const EXPAND_FILES_UP_TO = 30;
-/** How long the first rows wait for the workspace scan before showing the files read so far. */
+/** How long the first rows wait for the workspace scan before showing the files read so far (once there are some). */
 const FIRST_ROWS_WAIT_MS = 500;
 
 /**
@@ -64,6 +64,8 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     private readonly state: vscode.Memento,
     /** Resolves once the workspace scan is done: the tree is not drawn half-read. */
     private readonly scanned: () => Promise<void>,
+    /** Resolves once the scan has indexed its first files (or is done): a large workspace's first rows. */
+    private readonly firstFiles: () => Promise<void>,
   ) {
     this.mode = state.get<GroupBy>(GROUP_BY_KEY) === 'image' ? 'image' : 'file';
     // The menus read an unset key as grouping by file: only the other grouping costs a call at activation.
@@ -176,7 +178,8 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (!node) {
       // A small workspace is read by then and drawn once; a large one shows the files read so far at once.
       const scanned = this.scanned().then(() => true);
-      this.partial = !(await Promise.race([scanned, new Promise<false>((resolve) => setTimeout(() => resolve(false), FIRST_ROWS_WAIT_MS))]));
+      const waited = new Promise<void>((resolve) => setTimeout(resolve, FIRST_ROWS_WAIT_MS));
+      this.partial = !(await Promise.race([scanned, Promise.all([waited, this.firstFiles()]).then(() => false)]));
       if (this.partial) void scanned.then(() => this.redrawSoon());
       const root = this.rootNodes().map((n) => this.handOut(n));
       this.shownRoot = root.map(nodeId).join('\n');
