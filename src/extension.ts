@@ -75,7 +75,7 @@ function start(context: vscode.ExtensionContext, output: vscode.LogOutputChannel
   const imagesTree = new ImagesTreeProvider(index, resolver, context.workspaceState, () => indexer.whenScanned());
   const treeView = vscode.window.createTreeView(IMAGES_VIEW, { treeDataProvider: imagesTree, showCollapseAll: true });
   const pinner = new Pinner(index, indexer, resolver, output);
-  const pinLenses = new PinLenses(index, resolver);
+  const pinLenses = new PinLenses(index, resolver, indexer);
   const pinProblems = new PinProblems(index, resolver);
   const panels = new AttestationPanels(context.extensionUri, resolver, output);
   // Every file the index reads may hold images: Dockerfiles under any name, Compose YAML, Bake HCL/JSON.

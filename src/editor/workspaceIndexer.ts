@@ -244,8 +244,16 @@ export class WorkspaceIndexer implements vscode.Disposable {
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
     if (open?.isDirty) return; // the editor's text stays authoritative until saved or reverted
     void this.readText(uri).then((text) => {
-      if (text !== undefined) this.index.set(key, text, kind);
+      if (text !== undefined) this.setIfChanged(key, text, kind);
     });
+  }
+
+  /**
+   * Gives the index a build file's text unless it has that text already: opening, closing or saving a file
+   * changes nothing, and each change costs every listener a pass (the tree, the checks, the lookups).
+   */
+  private setIfChanged(path: string, text: string, kind: BuildFileKind): void {
+    if (this.index.text(path) !== text || this.index.get(path)?.kind !== kind) this.index.set(path, text, kind);
   }
 
 
@@ -259,8 +267,15 @@ export class WorkspaceIndexer implements vscode.Disposable {
       return;
     }
     this.whenTypingPauses(key, () => {
-      if (!doc.isClosed) this.index.set(key, doc.getText(), kind);
+      if (!doc.isClosed) this.setIfChanged(key, doc.getText(), kind);
     });
+  }
+
+  /** Puts a document's pending edit in the index now, not once typing pauses: something shows that document. */
+  settle(path: string): void {
+    if (!this.pendingEdits.has(path)) return;
+    this.editsSettled.cancel(path);
+    this.applyEdit(path);
   }
 
   /** Runs `update` once typing pauses; `whenIndexed()` runs pending updates at once. */
@@ -285,8 +300,8 @@ export class WorkspaceIndexer implements vscode.Disposable {
       return;
     }
     if (!this.index.has(key)) return;
-    const kind = this.index.get(key)?.kind;
-    void this.readDisk(doc.uri).then((text) => (text === undefined ? this.index.delete(key) : this.index.set(key, text, kind)));
+    const kind = this.index.get(key)?.kind ?? 'dockerfile';
+    void this.readDisk(doc.uri).then((text) => (text === undefined ? this.index.delete(key) : this.setIfChanged(key, text, kind)));
   }
 
   /**

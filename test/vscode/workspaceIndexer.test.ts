@@ -40,6 +40,25 @@ describe('workspace indexing', () => {
     await eventually(() => a.index.get(uri.toString())?.uses[0]?.text === 'alpine:3.20', 'the reverted text to be indexed');
   });
 
+  it('tells nothing when a build file is opened unchanged: a click on a row costs no pass over the workspace', async () => {
+    const a = await api();
+    const uri = workspaceUri('worker/worker.Dockerfile');
+    const told: string[] = [];
+    const stop = a.index.onDidChange((paths) => told.push(...paths));
+    try {
+      const editor = await vscode.window.showTextDocument(uri);
+      await a.whenIndexed();
+      assert.deepEqual(told, []);
+      // A real edit is still told.
+      await editor.edit((e) => e.insert(new vscode.Position(0, 0), '# a comment\n'));
+      await a.whenIndexed();
+      assert.deepEqual(told, [uri.toString()]);
+    } finally {
+      stop();
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+  });
+
   it('keeps what a broken Dockerfile says, with diagnostics at the broken text', async () => {
     const a = await api();
     const uri = workspaceUri('broken/Dockerfile');
