@@ -36,6 +36,8 @@ export class WorkspaceIndexer implements vscode.Disposable {
   private readonly editsSettled = debounce((key: string) => this.applyEdit(key), EDIT_DEBOUNCE_MS);
   private readonly decoder = new TextDecoder('utf-8');
   private hasBuildFiles: boolean | undefined;
+  /** `scans` by path, until the rules change: the index asks about every file it lacks after each change. */
+  private readonly scannedPaths = new Map<string, boolean>();
 
   constructor(
     private readonly index: BuildFileIndex,
@@ -72,6 +74,7 @@ export class WorkspaceIndexer implements vscode.Disposable {
     this.scanSource?.cancel();
     const source = (this.scanSource = new vscode.CancellationTokenSource());
     this.rules = (vscode.workspace.workspaceFolders ?? []).map(folderRules);
+    this.scannedPaths.clear();
     this.watch();
     const previous = this.scanning;
     this.scanning = (async () => {
@@ -310,9 +313,14 @@ export class WorkspaceIndexer implements vscode.Disposable {
    */
   scans(path: string): boolean {
     if (!isScannedName(path)) return false;
-    const uri = vscode.Uri.parse(path);
-    const rules = this.rulesFor(uri);
-    return rules !== undefined && !this.isExcluded(uri, rules);
+    let scanned = this.scannedPaths.get(path);
+    if (scanned === undefined) {
+      const uri = vscode.Uri.parse(path);
+      const rules = this.rulesFor(uri);
+      scanned = rules !== undefined && !this.isExcluded(uri, rules);
+      this.scannedPaths.set(path, scanned);
+    }
+    return scanned;
   }
 
   private rulesFor(uri: vscode.Uri): FolderRules | undefined {

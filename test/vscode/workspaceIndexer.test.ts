@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { api, createIndexed, eventually, row, rows, workspaceUri } from './helpers';
+import { api, createIndexed, deleteIndexed, eventually, row, rows, workspaceUri } from './helpers';
 
 const encode = (text: string) => new TextEncoder().encode(text);
 
@@ -42,7 +42,8 @@ describe('workspace indexing', () => {
 
   it('tells nothing when a build file is opened unchanged: a click on a row costs no pass over the workspace', async () => {
     const a = await api();
-    const uri = workspaceUri('worker/worker.Dockerfile');
+    // A file no test opened before: VS Code keeps a document open a while after its editor closes.
+    const uri = await createIndexed(a, workspaceUri('worker/opened.Dockerfile'), 'FROM alpine:3.20\n');
     const told: string[] = [];
     const stop = a.index.onDidChange((paths) => told.push(...paths));
     try {
@@ -56,6 +57,7 @@ describe('workspace indexing', () => {
     } finally {
       stop();
       await vscode.commands.executeCommand('workbench.action.files.revert');
+      await deleteIndexed(a, [uri]);
     }
   });
 
