@@ -437,7 +437,7 @@ export function dockerfileText(i: number): string {
 }
 
 /** Where `writeCorpus` puts file `i` (one folder each, a hundred folders to a parent). */
-function corpusPath(root: string, i: number): string {
+export function corpusPath(root: string, i: number): string {
   return join(root, `service-${Math.floor(i / 100)}`, `app-${i}`, 'Dockerfile');
 }
 

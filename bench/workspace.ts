@@ -14,17 +14,18 @@
 // The workspace is built once into a cached folder outside the repository (IMAGE_PROVENANCE_SCALE_WORKSPACE, or
 // <tmpdir>/image-provenance-scale-workspace). The six repositories come from local bare mirrors when
 // IMAGE_PROVENANCE_BENCH_MIRRORS names their folder (`<owner>+<name>/repo`), else from a shallow clone.
-// IMAGE_PROVENANCE_BENCH_PROFILE=<folder> also writes a CPU profile of the extension host while the workspace
-// opens and heap snapshots of the extension host and the workbench, settled, into that folder.
+// IMAGE_PROVENANCE_BENCH_PROFILE=<folder> also writes into that folder CPU profiles of the extension host while the
+// workspace opens and while typing, of the extension host and the workbench while grouping switches and rows are
+// clicked, and heap snapshots of the extension host and the workbench, settled.
 import { execFileSync, execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import { WebSocket } from 'undici';
 import { launchBrowser } from '../test/host/browser';
 import { startVscodeServer, type VscodeServer } from '../test/host/vscodeServer';
-import { writeCorpus } from './corpus';
+import { corpusPath, dockerfileText, writeCorpus } from './corpus';
 import { median, type Measurement } from './measure';
 
 /** Another build to measure (an older commit's `npm run package`), for a before and after on one machine. */
@@ -34,8 +35,11 @@ const GENERATED = 10_000;
 /** Bump when the workspace's content changes: a cached folder of another version is rebuilt. */
 const WORKSPACE_VERSION = '1';
 const REPOSITORIES = ['docker-library/python', 'docker-library/golang', 'docker-library/php', 'nodejs/docker-node', 'docker/buildx', 'docker/awesome-compose'] as const;
-/** The file typed into, and where a user types (a new FROM above the first one). */
-const TYPED_FILE = 'services/service-50/app-5000/Dockerfile';
+/** The generated Dockerfile typed into (restored before each window: VS Code in a browser saves after a delay). */
+const TYPED = 5000;
+const TYPED_FILE = relative('.', corpusPath('services', TYPED));
+/** Where a user types: a new FROM above the first one (below the file's parser directives and global ARGs). */
+const TYPED_AT_LINE = dockerfileText(TYPED).split('\n').findIndex((line) => /^FROM /i.test(line)) + 1;
 const TYPED_LINES = ['FROM alpine:3.21 AS bench-a', 'FROM busybox:1.37 AS bench-b', 'FROM debian:bookworm-slim AS bench-c'];
 const ROW_CLICKS = 8;
 const PROFILE_DIR = process.env.IMAGE_PROVENANCE_BENCH_PROFILE;
@@ -64,6 +68,7 @@ export async function workspaceBench(): Promise<Measurement[]> {
     { key: 'workspace.groupByImage.ms', value: o.groupByImageMs, unit: 'ms', target: '≤ 1000 ms', note: 'from Enter on Group by Image to its first rows' },
     { key: 'workspace.groupByFile.ms', value: o.groupByFileMs, unit: 'ms', target: '≤ 1000 ms', note: 'and back' },
     { key: 'workspace.rowClicks.opened', value: o.clicksOpened, unit: 'files', target: `${ROW_CLICKS} of ${ROW_CLICKS}`, note: `clicks on rows under an image that opened their file within 5 s, of ${ROW_CLICKS}; median ${o.clickMs.toFixed(0)} ms` },
+    { key: 'workspace.rowClick.ms', value: o.clickMs, unit: 'ms', note: `median; the same files opened from Quick Open (Enter to the file shown), all editors closed first: ${o.quickOpenMs.toFixed(0)} ms (${(o.clickMs / o.quickOpenMs).toFixed(2)}×)` },
     { key: 'workspace.lensesAfterTyping.ms', value: o.lensMs, unit: 'ms', target: '≤ 300 ms', note: `CodeLenses of a new FROM after the last keystroke, median of ${TYPED_LINES.length}; the unpinned hint: ${o.hintMs.toFixed(0)} ms` },
     { key: 'workspace.hostCpuAfterTyping.ms', value: o.typingCpuMs, unit: 'ms', note: `extension host CPU time in the 3 s after each edit, median; baseline ${baseline.typingCpuMs.toFixed(0)} ms` },
   ];
@@ -126,6 +131,7 @@ interface OursWindow extends BaselineWindow {
   readonly groupByFileMs: number;
   readonly clicksOpened: number;
   readonly clickMs: number;
+  readonly quickOpenMs: number;
   readonly lensMs: number;
   readonly hintMs: number;
 }
@@ -134,10 +140,12 @@ interface OursWindow extends BaselineWindow {
 async function openWindow(workspace: string, withExtension: boolean): Promise<BaselineWindow | OursWindow> {
   // Offline: every request goes to a proxy nobody listens on (port 9, discard), refused at once.
   const offline = { HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', NO_PROXY: '' };
+  writeFileSync(join(workspace, TYPED_FILE), dockerfileText(TYPED));
   const server = await startVscodeServer({
     ...(withExtension ? { install: [VSIX] } : {}),
     env: offline,
-    settings: { 'workbench.startupEditor': 'none', 'workbench.welcomePage.walkthroughs.openOnInstall': false, 'extensions.autoCheckUpdates': false, 'git.enabled': false },
+    // Enter ends the typed line: it does not take a word the editor suggests.
+    settings: { 'workbench.startupEditor': 'none', 'workbench.welcomePage.walkthroughs.openOnInstall': false, 'extensions.autoCheckUpdates': false, 'git.enabled': false, 'editor.acceptSuggestionOnEnter': 'off' },
   });
   const tag = `--image-provenance-scale-bench=${process.pid}-${Date.now()}`;
   const browser = await launchBrowser([tag]);
@@ -179,7 +187,8 @@ async function openWindow(workspace: string, withExtension: boolean): Promise<Ba
     }
 
     progress(`settled: host ${hostRssMb.toFixed(0)} MB, workbench ${rendererMb.toFixed(0)} MB`);
-    const groupByImageMs = await step(page, 'group by image', () => switchGrouping(page, 'Group by Image', true));
+    const profiled = <T>(name: string, measure: () => Promise<T>) => (inspectPort ? profile(inspectPort, cdp, name, measure) : measure());
+    const groupByImageMs = await step(page, 'group by image', () => profiled('group-by-image', () => switchGrouping(page, 'Group by Image', true)));
     await settle(server);
     const hostRssByImageMb = extensionHost(server).rssMb;
     const rendererByImageMb = rendererRssMb(tag);
@@ -188,10 +197,13 @@ async function openWindow(workspace: string, withExtension: boolean): Promise<Ba
       await pageHeapSnapshot(cdp, join(PROFILE_DIR, 'workbench-by-image.heapsnapshot'));
     }
     progress(`by image, settled: host ${hostRssByImageMb.toFixed(0)} MB, workbench ${rendererByImageMb.toFixed(0)} MB`);
-    const clicks = await step(page, 'row clicks', () => clickRows(page), []);
-    const groupByFileMs = await step(page, 'group by file', () => switchGrouping(page, 'Group by File', false));
+    const clicked = await step(page, 'row clicks', () => profiled('row-clicks', () => clickRows(page)), { clicks: [], files: [] });
+    const clicks = clicked.clicks;
+    const groupByFileMs = await step(page, 'group by file', () => profiled('group-by-file', () => switchGrouping(page, 'Group by File', false)));
     await settle(server);
-    const typing = await step(page, 'typing', () => typeAndWait(page, server, true), []);
+    const typing = await step(page, 'typing', () => profiled('typing', () => typeAndWait(page, server, true)), []);
+    // Last: Quick Open's file search runs in the extension host, busy for seconds as the path is typed.
+    const quickOpens = await step(page, 'quick open', () => quickOpen(page, clicked.files), []);
     return {
       hostStartedMs: host.startedMs,
       readyMs: host.readyMs,
@@ -211,6 +223,7 @@ async function openWindow(workspace: string, withExtension: boolean): Promise<Ba
       groupByFileMs,
       clicksOpened: clicks.filter((c) => c !== undefined).length,
       clickMs: median(clicks.map((c) => c ?? 5_000)),
+      quickOpenMs: median(quickOpens),
       lensMs: median(typing.map((t) => t.lensMs)),
       hintMs: median(typing.map((t) => t.hintMs)),
       typingCpuMs: median(typing.map((t) => t.cpuMs)),
@@ -244,34 +257,70 @@ async function switchGrouping(page: Page, title: string, byImage: boolean): Prom
 /**
  * Clicks rows under an image, one after another (a second apart, over the time lookups finish and the tree
  * redraws); each must open its file (the breadcrumbs name its folder) within 5 s. The milliseconds of each, or
- * undefined for a click that opened nothing.
+ * undefined for a click that opened nothing, and the files (workspace-relative).
  */
-async function clickRows(page: Page): Promise<(number | undefined)[]> {
+async function clickRows(page: Page): Promise<{ clicks: (number | undefined)[]; files: string[] }> {
   // The first image with enough uses (images open collapsed).
   const group = page.locator(`${SIDEBAR_ROWS}[aria-level="1"]`).filter({ hasText: /\d{2,} uses/ }).first();
   await group.locator('.monaco-tl-twistie').click();
-  const results: (number | undefined)[] = [];
+  const clicks: (number | undefined)[] = [];
+  const files: string[] = [];
   for (let i = 0; i < ROW_CLICKS; i++) {
     const row = page.locator(`${SIDEBAR_ROWS}[aria-level="2"]`).nth(i);
     await row.waitFor({ timeout: 30_000 });
     const label = (await row.locator('.label-name').first().innerText()).trim();
-    const folder = label.split('/').slice(-2, -1)[0] ?? label;
+    files.push(label);
     const start = performance.now();
     await row.click();
-    const opened = await page
-      .locator('.breadcrumbs-control', { hasText: folder })
-      .first()
-      .waitFor({ timeout: 5_000 })
-      .then(() => performance.now() - start)
-      .catch(() => undefined);
-    results.push(opened);
+    clicks.push(await opened(page, label, start));
     await page.waitForTimeout(1_000);
   }
-  return results;
+  return { clicks, files };
+}
+
+/** The milliseconds from `start` until the editor shows `file` (the breadcrumbs name its folder), or undefined after 5 s. */
+async function opened(page: Page, file: string, start: number): Promise<number | undefined> {
+  const folder = file.split('/').slice(-2, -1)[0] ?? file;
+  return page
+    .locator('.breadcrumbs-control', { hasText: folder })
+    .first()
+    .waitFor({ timeout: 5_000 })
+    .then(() => performance.now() - start)
+    .catch(() => undefined);
 }
 
 /**
- * Opens TYPED_FILE and types a new FROM line above its first line, once per TYPED_LINES; with the extension, the
+ * The same files opened as VS Code opens them without the extension, for comparison: all editors closed, each
+ * from Quick Open, timed from Enter until the editor shows it.
+ */
+async function quickOpen(page: Page, files: readonly string[]): Promise<number[]> {
+  await runCommand(page, 'View: Close All Editors');
+  const times: number[] = [];
+  for (const file of files) {
+    await page.keyboard.press('Control+P');
+    await page.keyboard.type(file);
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: file.split('/').at(-2) ?? file }).first().waitFor();
+    await page.waitForTimeout(300); // the list filtered: Enter opens this file
+    const start = performance.now();
+    await page.keyboard.press('Enter');
+    const ms = await opened(page, file, start);
+    if (ms !== undefined) times.push(ms);
+    await page.waitForTimeout(1_000);
+  }
+  return times;
+}
+
+/** Runs a command from the palette by its title. */
+async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  await page.keyboard.type(title);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.waitForTimeout(300);
+  await page.keyboard.press('Enter');
+}
+
+/**
+ * Opens TYPED_FILE and types a new FROM line above its first FROM, once per TYPED_LINES; with the extension, the
  * times from the last keystroke to one more CodeLens and one more hint underline. Both: the extension host's
  * CPU time over the 3 s after each edit.
  */
@@ -289,7 +338,10 @@ async function typeAndWait(page: Page, server: VscodeServer, withExtension: bool
   const results = [];
   for (const line of TYPED_LINES) {
     await editor.locator('.view-lines').click();
-    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('Control+G');
+    await page.keyboard.type(String(TYPED_AT_LINE));
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Home');
     const [lensesBefore, hintsBefore] = [await lenses.count(), await hints.count()];
     const host = extensionHost(server);
     await page.keyboard.type(`${line}\n`, { delay: 20 });
@@ -473,6 +525,20 @@ async function inspector(port: number): Promise<{ send: (method: string, params?
     on: (method, listener) => listeners.set(method, listener),
     close: () => socket.close(),
   };
+}
+
+/** Runs `measure` under CPU profiles of the extension host and the workbench, written as `<name>-*.cpuprofile`. */
+async function profile<T>(port: number, cdp: CDPSession, name: string, measure: () => Promise<T>): Promise<T> {
+  const host = await startHostProfile(port);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.start');
+  try {
+    return await measure();
+  } finally {
+    const { profile: page } = await cdp.send('Profiler.stop');
+    writeFileSync(join(PROFILE_DIR!, `${name}-workbench.cpuprofile`), JSON.stringify(page));
+    writeFileSync(join(PROFILE_DIR!, `${name}-extension-host.cpuprofile`), JSON.stringify(await host.stop()));
+  }
 }
 
 async function startHostProfile(port: number): Promise<{ stop: () => Promise<unknown> }> {

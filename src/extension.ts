@@ -81,7 +81,7 @@ function start(context: vscode.ExtensionContext, output: vscode.LogOutputChannel
   const imagesTree = owner.own(new ImagesTreeProvider(index, resolver, context.workspaceState, () => indexer.whenScanned(), () => indexer.whenFirstFiles()));
   const treeView = owner.own(vscode.window.createTreeView(IMAGES_VIEW, { treeDataProvider: imagesTree, showCollapseAll: true }));
   const pinner = new Pinner(index, indexer, resolver, output);
-  const pinLenses = owner.own(new PinLenses(index, resolver));
+  const pinLenses = owner.own(new PinLenses(index, resolver, indexer));
   owner.own(new PinProblems(index, resolver));
   const panels = owner.own(new AttestationPanels(context.extensionUri, resolver, output));
   // Every file the index reads may hold images: Dockerfiles under any name, Compose YAML, Bake HCL/JSON.

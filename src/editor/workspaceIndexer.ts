@@ -50,6 +50,8 @@ export class WorkspaceIndexer implements vscode.Disposable {
   /** Resolves once the first scan has indexed its first files (the Images view's first rows need not wait for all). */
   private readonly firstFiles: Promise<void>;
   private firstFilesIn!: () => void;
+  /** `scans` by path, until the rules change: the index asks about every file it lacks after each change. */
+  private readonly scannedPaths = new Map<string, boolean>();
 
   constructor(
     private readonly index: BuildFileIndex,
@@ -89,6 +91,7 @@ export class WorkspaceIndexer implements vscode.Disposable {
     this.scanSource?.cancel();
     const source = (this.scanSource = new vscode.CancellationTokenSource());
     this.rules = (vscode.workspace.workspaceFolders ?? []).map(folderRules);
+    this.scannedPaths.clear();
     this.watch();
     const previous = this.scanning;
     this.scanning = (async () => {
@@ -301,8 +304,16 @@ export class WorkspaceIndexer implements vscode.Disposable {
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
     if (open?.isDirty) return; // the editor's text stays authoritative until saved or reverted
     void this.readText(uri).then((text) => {
-      if (text !== undefined) this.index.set(key, text, kind);
+      if (text !== undefined) this.setIfChanged(key, text, kind);
     });
+  }
+
+  /**
+   * Gives the index a build file's text unless it has that text already: opening, closing or saving a file
+   * changes nothing, and each change costs every listener a pass (the tree, the checks, the lookups).
+   */
+  private setIfChanged(path: string, text: string, kind: BuildFileKind): void {
+    if (this.index.text(path) !== text || this.index.get(path)?.kind !== kind) this.index.set(path, text, kind);
   }
 
 
@@ -316,8 +327,15 @@ export class WorkspaceIndexer implements vscode.Disposable {
       return;
     }
     this.whenTypingPauses(key, () => {
-      if (!doc.isClosed) this.index.set(key, doc.getText(), kind);
+      if (!doc.isClosed) this.setIfChanged(key, doc.getText(), kind);
     });
+  }
+
+  /** Puts a document's pending edit in the index now, not once typing pauses: something shows that document. */
+  settle(path: string): void {
+    if (!this.pendingEdits.has(path)) return;
+    this.editsSettled.cancel(path);
+    this.applyEdit(path);
   }
 
   /** Runs `update` once typing pauses; `whenIndexed()` runs pending updates at once. */
@@ -342,8 +360,8 @@ export class WorkspaceIndexer implements vscode.Disposable {
       return;
     }
     if (!this.index.has(key)) return;
-    const kind = this.index.get(key)?.kind;
-    void this.readDisk(doc.uri).then((text) => (text === undefined ? this.index.delete(key) : this.index.set(key, text, kind)));
+    const kind = this.index.get(key)?.kind ?? 'dockerfile';
+    void this.readDisk(doc.uri).then((text) => (text === undefined ? this.index.delete(key) : this.setIfChanged(key, text, kind)));
   }
 
   /**
@@ -352,9 +370,14 @@ export class WorkspaceIndexer implements vscode.Disposable {
    */
   scans(path: string): boolean {
     if (!isScannedName(path)) return false;
-    const uri = vscode.Uri.parse(path);
-    const rules = this.rulesFor(uri);
-    return rules !== undefined && !this.isExcluded(uri, rules);
+    let scanned = this.scannedPaths.get(path);
+    if (scanned === undefined) {
+      const uri = vscode.Uri.parse(path);
+      const rules = this.rulesFor(uri);
+      scanned = rules !== undefined && !this.isExcluded(uri, rules);
+      this.scannedPaths.set(path, scanned);
+    }
+    return scanned;
   }
 
   private rulesFor(uri: vscode.Uri): FolderRules | undefined {

@@ -313,6 +313,18 @@ describe('Pinning', () => {
     assert.equal(text(uri), 'FROM node:22-slim\nRUN true\n');
   });
 
+  it('gives a FROM just typed its lens as soon as the editor asks, without waiting for typing to pause', async () => {
+    const uri = await create('typed.Dockerfile', 'FROM node:22-slim\n');
+    const editor = await open(uri);
+    await lensAt(uri, 0, '$(pin) Pin digest');
+    // VS Code asks for lenses a moment after each edit (250 ms at least); the index reads typing once it pauses.
+    assert.ok(await editor.edit((e) => e.insert(new vscode.Position(0, 0), 'FROM node:22-slim AS tools\n')));
+    assert.deepEqual(await lensTitles(uri), [
+      [0, '$(pin) Pin digest'],
+      [1, '$(pin) Pin digest'],
+    ]);
+  });
+
   it('warns about a stale pin and updates it to what the tag points to now', async () => {
     const { images, outdated } = seeded();
     const uri = await create('stale.Dockerfile', `FROM node:22-slim@${outdated['node:22-slim']!.digest} AS app\n`);

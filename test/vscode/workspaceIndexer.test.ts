@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { symlinkSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { BuildFileIndex } from '../../src/workspace/buildFileIndex';
-import { api, createIndexed, eventually, row, rows, workspaceUri } from './helpers';
+import { api, createIndexed, deleteIndexed, eventually, row, rows, workspaceUri } from './helpers';
 
 const encode = (text: string) => new TextEncoder().encode(text);
 
@@ -40,6 +40,27 @@ describe('workspace indexing', () => {
 
     await vscode.commands.executeCommand('workbench.action.files.revert');
     await eventually(() => a.index.get(uri.toString())?.uses[0]?.text === 'alpine:3.20', 'the reverted text to be indexed');
+  });
+
+  it('tells nothing when a build file is opened unchanged: a click on a row costs no pass over the workspace', async () => {
+    const a = await api();
+    // A file no test opened before: VS Code keeps a document open a while after its editor closes.
+    const uri = await createIndexed(a, workspaceUri('worker/opened.Dockerfile'), 'FROM alpine:3.20\n');
+    const told: string[] = [];
+    const stop = a.index.onDidChange((paths) => told.push(...paths));
+    try {
+      const editor = await vscode.window.showTextDocument(uri);
+      await a.whenIndexed();
+      assert.deepEqual(told, []);
+      // A real edit is still told.
+      await editor.edit((e) => e.insert(new vscode.Position(0, 0), '# a comment\n'));
+      await a.whenIndexed();
+      assert.deepEqual(told, [uri.toString()]);
+    } finally {
+      stop.dispose();
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+      await deleteIndexed(a, [uri]);
+    }
   });
 
   it('keeps what a broken Dockerfile says, with diagnostics at the broken text', async () => {

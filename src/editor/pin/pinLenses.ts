@@ -13,6 +13,7 @@ import { readPinSettings, SECTION, type PinSettings } from '../config';
 import { Commands } from '../context';
 import { describeReason } from '../localize';
 import type { ImageResolver } from '../../workspace/imageResolver';
+import type { WorkspaceIndexer } from '../workspaceIndexer';
 import { toRange } from '../tree/nodes';
 import { targetOf } from './pinCommands';
 import type { UseTarget } from './pinner';
@@ -25,15 +26,19 @@ export class PinLenses implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[];
   /** Lookups finish one by one: ask for the lenses again once per burst. */
   private readonly refreshSoon = debounce(() => this.changed.fire(), REFRESH_DELAY_MS, { restart: false });
+  /** The version of each document its lenses were last given for. */
+  private readonly provided = new Map<string, number>();
 
   constructor(
     private readonly index: BuildFileIndex,
     private readonly resolver: ImageResolver,
+    private readonly indexer: Pick<WorkspaceIndexer, 'settle'>,
   ) {
     const refresh = () => this.refreshSoon();
     this.subscriptions = [
-      index.onDidChange(refresh),
+      index.onDidChange((paths) => paths.some((path) => this.showsOutdated(path)) && refresh()),
       resolver.onDidChange(refresh),
+      vscode.workspace.onDidCloseTextDocument((doc) => this.provided.delete(doc.uri.toString())),
       vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration(`${SECTION}.pinning.codeLens`) || e.affectsConfiguration(`${SECTION}.pinning.argReferences`)) && refresh()),
     ];
   }
@@ -41,7 +46,11 @@ export class PinLenses implements vscode.CodeLensProvider, vscode.Disposable {
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const settings = readPinSettings(document.uri);
     if (settings.codeLens === 'off') return [];
-    const file = this.index.get(document.uri.toString());
+    const path = document.uri.toString();
+    // Asked after an edit: the lenses are of the text as typed, not as the index read it before the typing pause.
+    this.indexer.settle(path);
+    this.provided.set(path, document.version);
+    const file = this.index.get(path);
     if (!file) return [];
     const lenses: vscode.CodeLens[] = [];
     const wanted: ImageRef[] = [];
@@ -60,6 +69,15 @@ export class PinLenses implements vscode.CodeLensProvider, vscode.Disposable {
     });
     this.resolver.request(wanted);
     return lenses;
+  }
+
+  /**
+   * Whether the index changed a file whose lenses were given for the text its editor still holds. VS Code asks
+   * again after every edit by itself: asking on top of that would restart its wait and show the lenses later.
+   */
+  private showsOutdated(path: string): boolean {
+    const version = this.provided.get(path);
+    return version !== undefined && vscode.workspace.textDocuments.some((doc) => doc.version === version && doc.uri.toString() === path);
   }
 
   private commandsFor(use: ImageUse, ref: ImageRef, target: UseTarget, settings: PinSettings): vscode.Command[] {

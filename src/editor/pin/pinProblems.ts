@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import type { ImageSummary } from '../../attest/summary';
 import { IncrementalFindings } from '../../checks/incrementalFindings';
 import { fileFindings, lookupsFor, type CheckSettings, type RegistryAnswers } from '../../checks/workspaceChecks';
-import { argPinChoices, pulledImage, type BuildFile, type ImageUse } from '../../model/buildFile';
+import { argPinChoices, pulledImage, type BuildDefinition, type BuildFile, type ImageUse } from '../../model/buildFile';
 import { IGNORE_COMMENT, PinCodes } from '../../pin/pinDiagnostics';
 import { canonicalName, familiarName } from '../../reference/imageReference';
 import type { BuildFileIndex } from '../../workspace/buildFileIndex';
@@ -26,8 +26,13 @@ import type { UseTarget } from './pinner';
 
 export const PIN_SOURCE = 'Image Provenance';
 
-/** Changes (a scan, a burst of lookups) come in bursts: publish once per burst. */
+/** Lookups finish in bursts: publish once per burst. */
 const PUBLISH_DELAY_MS = 300;
+/**
+ * The index tells once per burst by itself (a scan once it is in, typing once it pauses): its changes publish at
+ * once, so a typed line's hints come with its errors.
+ */
+const INDEX_PUBLISH_DELAY_MS = 0;
 
 /** Publishes the checks' findings for every indexed file and keeps them current. */
 export class PinProblems implements vscode.Disposable {
@@ -40,6 +45,13 @@ export class PinProblems implements vscode.Disposable {
    */
   private readonly reads = new Map<string, ImageSummary | 'reading' | 'failed'>();
   private timer: NodeJS.Timeout | undefined;
+  /**
+   * The platforms units are built for, and the files they come from: computing them parses again every
+   * Dockerfile a build builds for several platforms, so they are kept until a change reaches one of those files.
+   */
+  private platforms: { readonly byUnit: ReturnType<BuildFileIndex['platformsByUnit']>; readonly from: ReadonlySet<string> } | undefined;
+  /** When the timer fires (performance.now()). */
+  private due = 0;
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(
@@ -51,7 +63,11 @@ export class PinProblems implements vscode.Disposable {
     // Open files show their hints.
     const openedOrClosed = (doc: vscode.TextDocument) => (this.findings.fileChanged(doc.uri.toString()), schedule());
     this.subscriptions = [
-      index.onDidChange((paths) => (this.findings.filesChanged(paths), schedule())),
+      index.onDidChange((paths) => {
+        if (paths.some((path) => this.platforms?.from.has(path) || multiPlatformBuilds(index.get(path)).length)) this.platforms = undefined;
+        this.findings.filesChanged(paths);
+        this.schedule(INDEX_PUBLISH_DELAY_MS);
+      }),
       resolver.onDidChange((images) => {
         // A reset (settings, credentials, cache cleared): what was read is read again.
         if (images === undefined) this.reads.clear();
@@ -67,8 +83,13 @@ export class PinProblems implements vscode.Disposable {
     this.publish();
   }
 
-  private schedule(): void {
-    this.timer ??= setTimeout(() => this.publish(), PUBLISH_DELAY_MS);
+  /** Publishes after `delayMs`, or sooner if a publish is due sooner already. */
+  private schedule(delayMs = PUBLISH_DELAY_MS): void {
+    const due = performance.now() + delayMs;
+    if (this.timer && this.due <= due) return;
+    clearTimeout(this.timer);
+    this.due = due;
+    this.timer = setTimeout(() => this.publish(), delayMs);
   }
 
   /** The indexed files of these documents. */
@@ -114,7 +135,7 @@ export class PinProblems implements vscode.Disposable {
     };
     this.lookUp(this.filesOf(vscode.window.visibleTextEditors.map((e) => e.document)), settingsFor, answers);
     const openPaths = new Set(this.filesOf(vscode.workspace.textDocuments).map((f) => f.path));
-    const units = this.index.platformsByUnit();
+    const units = this.unitPlatforms();
     const changed = this.findings.update((file, recorded) => fileFindings(this.index, file, settingsFor(file.path), recorded, units).filter((d) => d.severity !== 'hint' || openPaths.has(file.path)), answers);
     for (const [path, found] of changed) {
       const uri = vscode.Uri.parse(path);
@@ -134,11 +155,30 @@ export class PinProblems implements vscode.Disposable {
     }
   }
 
+  private unitPlatforms(): ReturnType<BuildFileIndex['platformsByUnit']> {
+    if (!this.platforms) {
+      const from = new Set<string>();
+      for (const file of this.index.files()) {
+        for (const build of multiPlatformBuilds(file)) {
+          from.add(file.path);
+          if (build.dockerfile !== undefined) from.add(build.dockerfile);
+        }
+      }
+      this.platforms = { byUnit: this.index.platformsByUnit(), from };
+    }
+    return this.platforms.byUnit;
+  }
+
   dispose(): void {
     clearTimeout(this.timer);
     for (const s of this.subscriptions) s.dispose();
     this.collection.dispose();
   }
+}
+
+/** A file's builds that build for several platforms (what `platformsByUnit` reads). */
+function multiPlatformBuilds(file: BuildFile | undefined): BuildDefinition[] {
+  return (file?.builds ?? []).filter((build) => (build.platforms?.length ?? 0) >= 2);
 }
 
 /** The quick fixes on the checks' findings. */

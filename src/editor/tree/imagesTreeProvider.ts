@@ -40,8 +40,8 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private mode: GroupBy;
   /** Every node handed to VS Code, by id, until the next whole-tree redraw. */
   private readonly nodes = new Map<string, TreeNode>();
-  /** The top level as last handed out (ids, in order); undefined until VS Code first asks. */
-  private shownRoot: string | undefined;
+  /** The top level as last handed out (file paths or image names, in order); undefined until VS Code first asks. */
+  private shownRoot: readonly string[] | undefined;
   /** What changed since the last redraw: build files, images whose lookup changed, or everything. */
   private changedPaths = new Set<string>();
   private changedImages = new Set<string>();
@@ -181,8 +181,8 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       const waited = new Promise<void>((resolve) => setTimeout(resolve, FIRST_ROWS_WAIT_MS));
       this.partial = !(await Promise.race([scanned, Promise.all([waited, this.firstFiles()]).then(() => false)]));
       if (this.partial) void scanned.then(() => this.redrawSoon());
-      const root = this.rootNodes().map((n) => this.handOut(n));
-      this.shownRoot = root.map(nodeId).join('\n');
+      this.shownRoot = this.rootKeys();
+      const root = this.shownRoot.map((key) => this.handOut(this.mode === 'file' ? { type: 'file', path: key } : { type: 'image', key }));
       // Whatever changed before is in what VS Code now asks for.
       this.changedAll = false;
       this.changedPaths.clear();
@@ -195,10 +195,9 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     return children;
   }
 
-  private rootNodes(): TreeNode[] {
-    return this.mode === 'file'
-      ? this.index.files().map((f) => ({ type: 'file', path: f.path }))
-      : this.index.byImage().map((g) => ({ type: 'image', key: g.key }));
+  /** What the top level lists: every file's path, or every image's name. */
+  private rootKeys(): string[] {
+    return this.mode === 'file' ? this.index.files().map((f) => f.path) : this.index.byImage().map((g) => g.key);
   }
 
   /** The node VS Code already holds for this id, if any: a later redraw must name that very object. */
@@ -298,7 +297,8 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     this.changedAll = false;
     this.changedPaths = new Set();
     this.changedImages = new Set();
-    if (all || this.partial || this.rootNodes().map(nodeId).join('\n') !== this.shownRoot) {
+    // Compared as they are: building ten thousand ids for it cost a typing pause in a large workspace most of its time.
+    if (all || this.partial || !sameKeys(this.rootKeys(), this.shownRoot)) {
       this.partial = false;
       this.nodes.clear();
       this.drawn.clear();
@@ -329,8 +329,11 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
    */
   private shownDigest(path: string, rows: 'file' | 'all'): string {
     const file = this.index.get(path);
+    if (!file) return '';
     const problems = this.index.diagnostics(path).length;
-    const shown = !file ? null : rows === 'file' ? problems : [problems, file.units, file.uses, file.builds, (file.builds ?? []).map((_, b) => this.index.linked(path, b)?.uses)];
+    // A file's own row, one of thousands at the top level: its count is its digest, not worth hashing.
+    if (rows === 'file') return String(problems);
+    const shown = [problems, file.units, file.uses, file.builds, (file.builds ?? []).map((_, b) => this.index.linked(path, b)?.uses)];
     return createHash('sha1')
       .update(JSON.stringify(shown, (key, value: unknown) => (key === 'range' ? undefined : value)))
       .digest('base64');
@@ -359,6 +362,10 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
 }
 
 const inGroup = (group: number | undefined) => (group !== undefined ? { group } : {});
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((key, i) => key === b[i]);
+}
 
 /** A file's rows: file-level uses (`# syntax=`) first, then its units in order. */
 function fileChildren(file: BuildFile, via?: LinkKey, group?: number): TreeNode[] {
