@@ -11,7 +11,7 @@ import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { commitOf } from '../host/demoAttestations';
-import { runCli } from '../registry/cliRun';
+import { runCli, type CliFinding } from '../registry/cliRun';
 import { sarifSchemaErrors } from '../registry/sarifSchema';
 import { ACTIVITY_BAR_ITEM, openFile, openWorkbench, reportFailure, runCommand, type Workbench } from './workbench';
 
@@ -45,14 +45,6 @@ describe('Pinning in the browser', function () {
   /** The built command-line tool in the workspace copy, with the copy's settings and no Docker credentials. */
   const cli = (...args: string[]) => runCli(workbench.workspace, workbench.scratch, args, { DOCKER_CONFIG: join(workbench.scratch, 'no-docker-config') });
 
-  interface CliFinding {
-    file: string;
-    line: number;
-    column: number;
-    severity: string;
-    check: string;
-    message: string;
-  }
   const finding = (f: CliFinding) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.check}: ${f.message}`;
 
   /**

@@ -19,3 +19,13 @@ export function runCli(cwd: string, home: string, args: readonly string[], env: 
     });
   });
 }
+
+/** One finding of `image-provenance check --format json`. */
+export interface CliFinding {
+  file: string;
+  line: number;
+  column: number;
+  severity: string;
+  check: string;
+  message: string;
+}

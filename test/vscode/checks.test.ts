@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import type { CliFinding } from '../registry/cliRun';
 import { api, createIndexed, deleteIndexed, eventually, EXTENSION_ID, ref, seeded, SLOW, workspaceUri } from './helpers';
 
 const SEVERITY = ['error', 'warning', 'information', 'hint'] as const;
@@ -21,15 +22,6 @@ function panel(files: readonly vscode.Uri[]): string[] {
         .map((d) => `${vscode.workspace.asRelativePath(uri, false)}:${d.range.start.line + 1}:${d.range.start.character + 1} ${SEVERITY[d.severity]} ${String(d.code)}: ${d.message}`),
     )
     .sort();
-}
-
-interface CliFinding {
-  file: string;
-  line: number;
-  column: number;
-  severity: string;
-  check: string;
-  message: string;
 }
 
 /** `image-provenance check --format json` in the workspace folder: the built tool the extension ships (dist/cli.js). */
