@@ -18,8 +18,12 @@
 //   after a garbage collection (the heap code-server's webviews share with the workbench) and over the heap before
 //   the large panels, and the extension host's resident memory, each against the same window before the panel
 //   opened. IMAGE_PROVENANCE_BENCH_HEAP_SNAPSHOT=<file> writes a heap snapshot of it at the end.
+// Each round's own times are printed as it ends (the table's medians hid a round that took 33 s), with when the
+// panel's page started: a read slow before it is the command, the panel or the workbench's webview, after it the
+// page and its messages. IMAGE_PROVENANCE_BENCH_LOGS=<folder> keeps code-server's logs (the extension host's, the
+// extension's) and the browser's console there.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CDPSession, Frame, Page } from 'playwright-core';
@@ -40,6 +44,7 @@ import { NO_LOGINS, reference } from './registry';
 const VSIX = resolve('dist/image-provenance.vsix');
 const PACKAGES = 100_000;
 const ROUNDS = 3;
+const LOGS = process.env['IMAGE_PROVENANCE_BENCH_LOGS'];
 export async function panelBench(): Promise<Measurement[]> {
   execFileSync('npm', ['run', '--silent', 'package'], { stdio: 'ignore' });
   const scratch = mkdtempSync(join(tmpdir(), 'image-provenance-panel-'));
@@ -72,17 +77,21 @@ export async function panelBench(): Promise<Measurement[]> {
     const browser = await launchBrowser(['--enable-precise-memory-info']);
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      if (LOGS) {
+        mkdirSync(LOGS, { recursive: true });
+        page.on('console', (m) => appendFileSync(join(LOGS, 'browser-console.log'), `${new Date().toISOString()} ${m.type()} ${m.text()}\n`));
+      }
       await page.goto(`${server.origin}/?folder=${encodeURIComponent(workspace)}`);
       await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
       await page.locator('.activitybar [aria-label^="Image Provenance"]').first().waitFor({ timeout: 60_000 });
       const hostBefore = extensionHostRss(server);
 
       const smallRounds = [];
-      for (let round = 0; round < ROUNDS; round++) smallRounds.push(await openOnSbom(page, `${registry.host}/bench/sbom:small-${round}`, 10));
+      for (let round = 0; round < ROUNDS; round++) smallRounds.push(reported(`small-${round}`, await openOnSbom(page, `${registry.host}/bench/sbom:small-${round}`, 10)));
       const cdp = await page.context().newCDPSession(page);
       const heapBefore = await collectedHeapMb(cdp, smallRounds[ROUNDS - 1]!.frame);
       const bigRounds = [];
-      for (let round = 0; round < ROUNDS; round++) bigRounds.push(await openOnSbom(page, `${registry.host}/bench/sbom:big-${round}`, PACKAGES));
+      for (let round = 0; round < ROUNDS; round++) bigRounds.push(reported(`big-${round}`, await openOnSbom(page, `${registry.host}/bench/sbom:big-${round}`, PACKAGES)));
       const last = bigRounds[bigRounds.length - 1]!;
       await last.frame.locator('.grid-packages[data-complete="true"]').waitFor({ timeout: 120_000 });
       const filterMs = await filterKeystrokes(last.frame, big[PACKAGES - 1]!.name);
@@ -124,6 +133,9 @@ export async function panelBench(): Promise<Measurement[]> {
       await browser.close();
     }
   } finally {
+    for (const logs of ['server-data/logs', 'user-data/logs']) {
+      if (LOGS && server && existsSync(join(server.root, logs))) cpSync(join(server.root, logs), join(LOGS, logs), { recursive: true });
+    }
     await server?.stop();
     await registry.close();
     rmSync(scratch, { recursive: true, force: true });
@@ -169,6 +181,8 @@ async function coreSteps(host: string, digest: string): Promise<CoreSteps> {
 
 interface Round {
   readMs: number;
+  /** Enter → the panel's page started (its document's time origin). */
+  pageStartMs: number;
   rowsMs: number;
   /** Click → the first window of rows in the page. */
   rowsArriveMs: number;
@@ -192,6 +206,7 @@ async function openOnSbom(page: Page, reference: string, packages: number): Prom
   const tab = frame.locator('vscode-tab-header[data-tab="sbom"]');
   await tab.waitFor({ timeout: 120_000 });
   const readMs = performance.now() - opened;
+  const pageStartMs = ((await frame.evaluate('performance.timeOrigin')) as number) - (performance.timeOrigin + opened);
   // When each window of rows reaches the page (its event's time, on the clock Date.now() reads here too).
   await frame.evaluate(`window.rowsArrived = []; window.addEventListener('message', (event) => {
     if (event.data && event.data.type === 'rows') window.rowsArrived.push(performance.timeOrigin + event.timeStamp);
@@ -204,7 +219,13 @@ async function openOnSbom(page: Page, reference: string, packages: number): Prom
   await frame.locator('.grid-packages[data-complete="true"]').waitFor({ timeout: 120_000 });
   const arrived = (await frame.evaluate('window.rowsArrived')) as number[];
   const heapMb = await jsHeapMb(frame);
-  return { readMs, rowsMs, rowsArriveMs: arrived[0]! - clickedAt, allRowsMs: arrived[arrived.length - 1]! - clickedAt, heapMb, frame };
+  return { readMs, pageStartMs, rowsMs, rowsArriveMs: arrived[0]! - clickedAt, allRowsMs: arrived[arrived.length - 1]! - clickedAt, heapMb, frame };
+}
+
+/** Prints a round's own times as it ends. */
+function reported(name: string, round: Round): Round {
+  console.error(`panel ${name}: read ${round.readMs.toFixed(0)} ms (its page started at ${round.pageStartMs.toFixed(0)} ms), rows ${round.rowsMs.toFixed(0)} ms, all rows ${round.allRowsMs.toFixed(0)} ms`);
+  return round;
 }
 
 /** The page of the webview whose header names `reference` (code-server nests it in two iframes). */
