@@ -175,6 +175,26 @@ describe('builds: stage names made of platform variables', () => {
 });
 
 describe('builds: the index as each build sees its Dockerfile', () => {
+  it('keeps a build’s Dockerfile as built while other files change, and reads it again when its owner or its Dockerfile does', () => {
+    const index = new BuildFileIndex();
+    const compose = (base: string) => ['services:', '  app:', '    build:', '      context: .', '      args:', `        BASE: ${base}`].join('\n');
+    index.set('/w/compose.yaml', compose('golang:1.23'), 'compose');
+    index.set('/w/Dockerfile', 'ARG BASE=golang:1.22\nFROM ${BASE}\n');
+    index.set('/w/other/Dockerfile', 'FROM alpine:3.20\n');
+    const built = index.linked('/w/compose.yaml', 0)!;
+    assert.deepEqual(pulled(built), ['golang:1.23']);
+    // Typing in another Dockerfile, or deleting it, cannot change what app builds: the same parse serves.
+    index.set('/w/other/Dockerfile', 'FROM alpine:3.21\n');
+    index.delete('/w/other/Dockerfile');
+    assert.equal(index.linked('/w/compose.yaml', 0), built);
+    // Compose's build args win over the ARG's default (compose-go types.BuildConfig.Args, passed as --build-arg).
+    index.set('/w/Dockerfile', 'ARG BASE=golang:1.22\nFROM ${BASE}\nCOPY --from=debian:12 /etc/os-release /\n');
+    assert.deepEqual(pulled(index.linked('/w/compose.yaml', 0)!), ['golang:1.23', 'debian:12']);
+    index.set('/w/compose.yaml', compose('golang:1.24'), 'compose');
+    assert.deepEqual(pulled(index.linked('/w/compose.yaml', 0)!), ['golang:1.24', 'debian:12']);
+    assert.deepEqual(index.byImage().map((g) => g.key), ['debian:12', 'golang:1.22', 'golang:1.24']);
+  });
+
   it('lists by image only what the builds build', () => {
     const index = new BuildFileIndex();
     const compose = ['services:', '  app:', '    build:', '      context: .', '      target: app', '      args:', '        BASE: golang:1.23', '  tools:', '    build:', '      context: .', '      target: tools', '      args:', '        BASE: golang:1.24'].join('\n');

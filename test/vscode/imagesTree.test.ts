@@ -2,7 +2,7 @@
 // text: columns are zero-based UTF-16 offsets, counted on the lines quoted in the comments.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { api, click, row, rows, workspaceUri } from './helpers';
+import { api, click, createIndexed, deleteIndexed, eventually, row, rows, workspaceUri } from './helpers';
 
 const DIGEST = 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
 
@@ -194,5 +194,28 @@ describe('Images tree', () => {
     const editor = vscode.window.activeTextEditor!;
     assert.equal(editor.document.uri.toString(), workspaceUri('docker-bake.hcl').toString());
     assert.deepEqual([editor.selection.start.line, editor.selection.start.character, editor.selection.end.character], [14, 35, 52]);
+  });
+
+  it('says a file row\'s path and problems on hover, and a file row kept between groupings follows its problems', async () => {
+    const a = await api();
+    const uri = await createIndexed(a, workspaceUri('hovered/Dockerfile'), 'FROM alpine:3.20\n');
+    const hovered = async () => (await rows(a)).find((r) => r.description.startsWith('hovered'));
+    try {
+      // Not sent with the row (ten thousand of them in a large workspace): VS Code asks for it on hover.
+      const clean = (await hovered())!;
+      assert.equal(clean.item.tooltip, undefined);
+      assert.equal((await a.imagesTree.resolveTreeItem(clean.item, clean.node)).tooltip, 'hovered/Dockerfile');
+      await vscode.commands.executeCommand('imageProvenance.groupByImage');
+      await vscode.commands.executeCommand('imageProvenance.groupByFile');
+      // The variable is never closed: two problems (bad-substitution, invalid-reference).
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('FROM alpine:${V\n'));
+      await eventually(async () => (await hovered())?.description === 'hovered · 2 problems', 'the row to count the problems');
+      const broken = (await hovered())!;
+      assert.equal((await a.imagesTree.resolveTreeItem(broken.item, broken.node)).tooltip, 'hovered/Dockerfile\nSee the Problems panel for what is wrong in this file.');
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('FROM alpine:3.20\n'));
+      await eventually(async () => (await hovered())?.description === 'hovered', 'the row to drop the problems');
+    } finally {
+      await deleteIndexed(a, [uri]);
+    }
   });
 });

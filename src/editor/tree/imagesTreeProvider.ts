@@ -10,7 +10,7 @@ import type { PlatformImage } from '../../registry/imageDetails';
 import { ContextKeys } from '../context';
 import type { ImageResolver, Resolution } from '../../workspace/imageResolver';
 import { attestationItem, attestationRows, type AttestationRow } from './attestationRows';
-import { detailCount, detailItem, fileItem, imageItem, linkItem, nodeId, notBuiltDecorations, unitItem, useItem, type AttestationNode, type DetailNode, type TreeNode, type UseNode } from './nodes';
+import { detailCount, detailItem, fileItem, fileTooltip, imageItem, linkItem, nodeId, notBuiltDecorations, unitItem, useItem, type AttestationNode, type DetailNode, type TreeNode, type UseNode } from './nodes';
 
 export type GroupBy = 'file' | 'image';
 
@@ -57,6 +57,11 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private partial = false;
   /** Platform rows whose attestations are being read: each is redrawn once, when its read is done. */
   private readonly reading = new Set<DetailNode>();
+  /**
+   * File rows as last built, by path, kept while their file and problem count stay the same: a switch back to
+   * grouping by file asks for every one of a large workspace's ten thousand again.
+   */
+  private readonly fileRows = new Map<string, { readonly file: BuildFile; readonly problems: number; readonly expanded: boolean; readonly item: vscode.TreeItem }>();
 
   constructor(
     private readonly index: BuildFileIndex,
@@ -71,7 +76,10 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     // The menus read an unset key as grouping by file: only the other grouping costs a call at activation.
     if (this.mode === 'image') void vscode.commands.executeCommand('setContext', ContextKeys.groupBy, this.mode);
     this.indexChanges = index.onDidChange((paths) => {
-      for (const path of paths) this.changedPaths.add(path);
+      for (const path of paths) {
+        this.changedPaths.add(path);
+        if (!index.has(path)) this.fileRows.delete(path);
+      }
       this.redrawSoon();
     });
     this.resolutions = resolver.onDidChange((keys) => {
@@ -96,20 +104,37 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
     if (node.type === 'file') this.drawn.set(node.path, { rows: 'file', digest: this.shownDigest(node.path, 'file') });
-    const item = this.buildItem(node);
+    const item = node.type === 'file' ? this.fileRow(node.path) : this.buildItem(node);
     // Files drawn while a scan is under way get ids of their own: VS Code keeps a row's first collapsed state by
     // its id, and these start collapsed (their children are not asked for before the redraw that ends the scan).
     item.id = this.partial && node.type === 'file' ? `partial:${nodeId(node)}` : nodeId(node);
     return item;
   }
 
-  private buildItem(node: TreeNode): vscode.TreeItem {
+  private fileRow(path: string): vscode.TreeItem {
+    const file = this.index.get(path);
+    if (!file) return new vscode.TreeItem(path);
+    const problems = this.index.diagnostics(path).length;
+    // A scan still running may be a large workspace's: nothing expanded until its size is known.
+    const expanded = !this.partial && this.index.size <= EXPAND_FILES_UP_TO;
+    const kept = this.fileRows.get(path);
+    if (kept?.file === file && kept.problems === problems && kept.expanded === expanded) return kept.item;
+    const item = fileItem(file, problems, expanded);
+    this.fileRows.set(path, { file, problems, expanded, item });
+    return item;
+  }
+
+  /** What a row says on hover, where it is not sent with the row (a file's, one of thousands). */
+  resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
+    if (item.tooltip !== undefined) return item;
+    const file = node.type === 'file' ? this.index.get(node.path) : undefined;
+    // Other rows without one say their label, as VS Code has them say when a view resolves nothing.
+    item.tooltip = file ? fileTooltip(file, this.index.diagnostics(file.path).length) : typeof item.label === 'string' ? item.label : item.label?.label;
+    return item;
+  }
+
+  private buildItem(node: Exclude<TreeNode, { type: 'file' }>): vscode.TreeItem {
     switch (node.type) {
-      case 'file': {
-        const file = this.index.get(node.path);
-        // A scan still running may be a large workspace's: nothing expanded until its size is known.
-        return file ? fileItem(file, this.index.diagnostics(file.path).length, !this.partial && this.index.size <= EXPAND_FILES_UP_TO) : new vscode.TreeItem(node.path);
-      }
       case 'unit': {
         const file = this.fileOf(node);
         return file ? unitItem(file, node.unit) : new vscode.TreeItem('');

@@ -60,20 +60,27 @@ export function toRange(range: Range): vscode.Range {
   return new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
 }
 
+/**
+ * A file's row. A large workspace sends ten thousand of these to VS Code at each switch back to files: the tooltip
+ * is asked for on hover (`fileTooltip`), and the row's Uri is one no path was read from (a Uri keeps its file-system
+ * path and its string once read, and sends both with the row).
+ */
 export function fileItem(file: BuildFile, problems: number, expanded: boolean): vscode.TreeItem {
-  const uri = vscode.Uri.parse(file.path);
-  const relative = vscode.workspace.asRelativePath(uri);
+  const relative = relativePath(file);
   const slash = relative.lastIndexOf('/');
-  const item = new vscode.TreeItem(uri, expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+  const item = new vscode.TreeItem(vscode.Uri.parse(file.path), expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
   item.description = slash > 0 ? relative.slice(0, slash) : '';
-  item.tooltip = relative;
   item.contextValue = 'buildFile';
-  if (problems) {
-    item.description += (item.description ? ' · ' : '') + (problems === 1 ? vscode.l10n.t('1 problem') : vscode.l10n.t('{0} problems', problems));
-    item.tooltip += '\n' + vscode.l10n.t('See the Problems panel for what is wrong in this file.');
-  }
+  if (problems) item.description += (item.description ? ' · ' : '') + (problems === 1 ? vscode.l10n.t('1 problem') : vscode.l10n.t('{0} problems', problems));
   return item;
 }
+
+export function fileTooltip(file: BuildFile, problems: number): string {
+  const relative = relativePath(file);
+  return problems ? `${relative}\n${vscode.l10n.t('See the Problems panel for what is wrong in this file.')}` : relative;
+}
+
+const relativePath = (file: BuildFile): string => vscode.workspace.asRelativePath(vscode.Uri.parse(file.path));
 
 const UNIT_ICONS = { stage: 'layers', service: 'server-process', target: 'target', group: 'folder-library' } as const;
 
