@@ -275,7 +275,7 @@ async function openView(page: Page, label: string, rows: string | undefined): Pr
   return ms;
 }
 
-/** Runs a grouping command from the palette; the time from Enter until the top rows are images (or files). */
+/** Runs a grouping command from the palette; the time from Enter until the top rows are images (or files, or folders). */
 async function switchGrouping(page: Page, title: string, byImage: boolean): Promise<number> {
   await page.keyboard.press('F1');
   await page.keyboard.type(title);
@@ -283,7 +283,7 @@ async function switchGrouping(page: Page, title: string, byImage: boolean): Prom
   await page.waitForTimeout(300); // the list filtered: Enter runs this command
   const start = performance.now();
   await page.keyboard.press('Enter');
-  // The first top-level row is an image (its icon is a package) or a file (any other).
+  // The first top-level row is an image (its icon is a package) or a file or folder (any other).
   const first = page.locator(`${SIDEBAR_ROWS}[aria-level="1"]`).first();
   for (;;) {
     if ((await first.count()) && (await first.locator('.codicon-package').count()) === (byImage ? 1 : 0)) break;

@@ -21,6 +21,7 @@ import { PinLenses } from './editor/pin/pinLenses';
 import { Pinner } from './editor/pin/pinner';
 import { PinCodeActions, PinProblems } from './editor/pin/pinProblems';
 import { ImagesTreeProvider } from './editor/tree/imagesTreeProvider';
+import type { TreeNode } from './editor/tree/nodes';
 import { ImageHover } from './editor/hover/imageHover';
 import { WorkspaceIndexer } from './editor/workspaceIndexer';
 import { PANEL_VIEW_TYPE } from './panel/protocol';
@@ -29,6 +30,7 @@ import { PANEL_VIEW_TYPE } from './panel/protocol';
 export interface ImageProvenanceApi {
   readonly index: BuildFileIndex;
   readonly imagesTree: ImagesTreeProvider;
+  readonly imagesView: vscode.TreeView<TreeNode>;
   readonly resolver: ImageResolver;
   readonly panels: AttestationPanels;
   /** Resolves once the workspace scan and pending editor changes are indexed. */
@@ -101,7 +103,7 @@ function start(context: vscode.ExtensionContext, output: vscode.LogOutputChannel
   indexer.start();
   // VS Code's Running Extensions view adds the time to load the bundle, and whatever else ran meanwhile.
   output.info(`Activated in ${(performance.now() - started).toFixed(1)} ms`);
-  return { index, imagesTree, resolver, panels, whenIndexed: () => indexer.whenIndexed() };
+  return { index, imagesTree, imagesView: treeView, resolver, panels, whenIndexed: () => indexer.whenIndexed() };
 }
 
 export function deactivate(): void {}

@@ -2,6 +2,8 @@
 // text: columns are zero-based UTF-16 offsets, counted on the lines quoted in the comments.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { TreeNode } from '../../src/editor/tree/nodes';
+import { FLAT_FILES_UP_TO } from '../../src/editor/tree/imagesTreeProvider';
 import { api, click, createIndexed, deleteIndexed, eventually, row, rows, workspaceUri } from './helpers';
 
 const DIGEST = 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
@@ -194,6 +196,84 @@ describe('Images tree', () => {
     const editor = vscode.window.activeTextEditor!;
     assert.equal(editor.document.uri.toString(), workspaceUri('docker-bake.hcl').toString());
     assert.deepEqual([editor.selection.start.line, editor.selection.start.character, editor.selection.end.character], [14, 35, 52]);
+  });
+
+  it('lists a large workspace by folder, chains of lone folders in one row, and reveals and redraws its files there', async () => {
+    const a = await api();
+    const flat = await rows(a);
+    const files = [workspaceUri('big/one/two/Dockerfile'), workspaceUri('big/one/two/three/four/Dockerfile')];
+    const [outer, inner] = files as [vscode.Uri, vscode.Uri];
+    // Above the threshold (the fixture's five files and these two against three): folders at the top level.
+    a.imagesTree.flatFilesUpTo = 3;
+    const sidebarShown = a.imagesView.visible;
+    try {
+      // The deeper first: the indexer reads a new folder's files from disk, but missed one written into a folder
+      // created inside a folder just created.
+      for (const uri of [inner, outer]) await createIndexed(a, uri, 'FROM alpine:3.20\n');
+      await vscode.commands.executeCommand('imageProvenance.groupByFile');
+      const top = await rows(a);
+      // As the Explorer with explorer.compactFolders shows them: folders first, by name, then the files at the root;
+      // big and big/one hold nothing but the next folder, so they share two's row.
+      assert.deepEqual(top.map((r) => [r.label, r.description, r.item.contextValue]), [
+        ['app', '1 build file', 'buildFolder'],
+        ['big/one/two', '2 build files', 'buildFolder'],
+        ['build', '1 build file', 'buildFolder'],
+        ['worker', '1 build file', 'buildFolder'],
+        ['compose.yaml', '', 'buildFile'],
+        ['docker-bake.hcl', '', 'buildFile'],
+      ]);
+      // Collapsed, with ids from their path: VS Code keeps what the user expanded across redraws.
+      assert.deepEqual(new Set(top.slice(0, 4).map((r) => r.item.collapsibleState)), new Set([vscode.TreeItemCollapsibleState.Collapsed]));
+      assert.equal(row(top, 'big/one/two').item.id, `folder:${workspaceUri('big/one/two').toString()}`);
+      const two = await rows(a, row(top, 'big/one/two').node);
+      assert.deepEqual(two.map((r) => [r.label, r.description]), [
+        ['three/four', '1 build file'],
+        ['Dockerfile', 'big/one/two'],
+      ]);
+      const four = await rows(a, row(two, 'three/four').node);
+      assert.deepEqual(four.map((r) => [r.label, r.description, r.item.contextValue]), [['Dockerfile', 'big/one/two/three/four', 'buildFile']]);
+      const innerRow = four[0]!;
+      // A file's rows are as in the flat list.
+      assert.deepEqual((await rows(a, (await rows(a, innerRow.node))[0]!.node)).map((r) => [r.label, r.description]), [['alpine:3.20', 'FROM · unpinned']]);
+
+      // VS Code's TreeView.reveal walks getParent up to the top level: the file is found under both folders.
+      assert.deepEqual(a.imagesTree.getParent(innerRow.node), row(two, 'three/four').node);
+      assert.deepEqual(a.imagesTree.getParent(row(two, 'three/four').node), row(top, 'big/one/two').node);
+      assert.equal(a.imagesTree.getParent(row(top, 'big/one/two').node), undefined);
+      await a.imagesView.reveal(innerRow.node, { select: true, focus: false });
+      await eventually(() => a.imagesView.selection[0] === innerRow.node, 'big/one/two/three/four/Dockerfile to be revealed and selected');
+
+      // A changed file's row is redrawn where it is listed, and its folders count its problems.
+      const redrawn: (readonly TreeNode[] | undefined)[] = [];
+      const listening = a.imagesTree.onDidChangeTreeData((nodes) => redrawn.push(nodes ?? undefined));
+      try {
+        // Typed in an editor: "FROM alpine:3.20", the tag at 12..16, its variable left unclosed.
+        const editor = await vscode.window.showTextDocument(inner);
+        await editor.edit((e) => e.replace(new vscode.Range(0, 12, 0, 16), '${V'));
+        await a.whenIndexed();
+        await eventually(() => redrawn.some((nodes) => nodes?.includes(innerRow.node)), 'the file row under three/four to be redrawn');
+      } finally {
+        listening.dispose();
+      }
+      assert.ok(redrawn.some((nodes) => nodes?.includes(row(top, 'big/one/two').node)), 'big/one/two was not redrawn');
+      // Unclosed variable: bad-substitution and invalid-reference.
+      assert.deepEqual(a.imagesTree.getTreeItem(innerRow.node).description, 'big/one/two/three/four · 2 problems');
+      assert.equal(a.imagesTree.getTreeItem(row(top, 'big/one/two').node).description, '2 build files · 2 problems');
+      assert.equal(a.imagesTree.getTreeItem(row(two, 'three/four').node).description, '1 build file · 2 problems');
+      // At or below the threshold the list is flat again, as it was.
+      a.imagesTree.flatFilesUpTo = 100;
+      await vscode.commands.executeCommand('imageProvenance.groupByFile');
+      assert.deepEqual(
+        (await rows(a)).filter((r) => !r.description.startsWith('big')).map((r) => [r.label, r.description]),
+        flat.map((r) => [r.label, r.description]),
+      );
+      assert.equal(a.imagesTree.getParent(innerRow.node), undefined);
+    } finally {
+      a.imagesTree.flatFilesUpTo = FLAT_FILES_UP_TO;
+      if (vscode.window.activeTextEditor?.document.isDirty) await vscode.commands.executeCommand('workbench.action.files.revert');
+      await deleteIndexed(a, [outer, inner]);
+      if (!sidebarShown) await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    }
   });
 
   it('says a file row\'s path and problems on hover, and a file row kept between groupings follows its problems', async () => {

@@ -10,7 +10,8 @@ import type { PlatformImage } from '../../registry/imageDetails';
 import { ContextKeys } from '../context';
 import type { ImageResolver, Resolution } from '../../workspace/imageResolver';
 import { attestationItem, attestationRows, type AttestationRow } from './attestationRows';
-import { detailCount, detailItem, fileItem, fileTooltip, imageItem, linkItem, nodeId, notBuiltDecorations, unitItem, useItem, type AttestationNode, type DetailNode, type TreeNode, type UseNode } from './nodes';
+import { folderTree, type FolderTree } from '../../workspace/folderTree';
+import { detailCount, detailItem, fileItem, folderItem, fileTooltip, imageItem, linkItem, nodeId, notBuiltDecorations, unitItem, useItem, type AttestationNode, type DetailNode, type TreeNode, type UseNode } from './nodes';
 
 export type GroupBy = 'file' | 'image';
 
@@ -19,6 +20,12 @@ const GROUP_BY_KEY = 'imageProvenance.groupBy';
 const REDRAW_DELAY_MS = 50;
 /** Up to this many files start expanded; beyond it the tree starts collapsed. */
 const EXPAND_FILES_UP_TO = 30;
+/**
+ * Grouped by file, up to this many build files are listed flat; beyond it, by folder. VS Code hands a tree's whole
+ * top level to the workbench at once: 10,000 file rows took 1–3 s to show, where 500 take a few tens of ms, and a
+ * list of 500 is still one a user scrolls through.
+ */
+export const FLAT_FILES_UP_TO = 500;
 /** How long the first rows wait for the workspace scan before showing the files read so far (once there are some). */
 const FIRST_ROWS_WAIT_MS = 500;
 
@@ -62,6 +69,12 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
    * grouping by file asks for every one of a large workspace's ten thousand again.
    */
   private readonly fileRows = new Map<string, { readonly file: BuildFile; readonly problems: number; readonly expanded: boolean; readonly item: vscode.TreeItem }>();
+  /** Grouped by file, beyond this many build files the top level lists folders (lowered by the tests). */
+  flatFilesUpTo = FLAT_FILES_UP_TO;
+  /** The folder rows of the files as they are now: built once per index change, when first asked for. */
+  private folderRows: FolderTree | undefined;
+  /** The problem count each folder row showed when VS Code last asked for it. */
+  private readonly drawnFolders = new Map<string, number>();
 
   constructor(
     private readonly index: BuildFileIndex,
@@ -76,6 +89,7 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     // The menus read an unset key as grouping by file: only the other grouping costs a call at activation.
     if (this.mode === 'image') void vscode.commands.executeCommand('setContext', ContextKeys.groupBy, this.mode);
     this.indexChanges = index.onDidChange((paths) => {
+      this.folderRows = undefined;
       for (const path of paths) {
         this.changedPaths.add(path);
         if (!index.has(path)) this.fileRows.delete(path);
@@ -103,12 +117,36 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
+    if (node.type === 'folder') return this.folderRow(node.path);
     if (node.type === 'file') this.drawn.set(node.path, { rows: 'file', digest: this.shownDigest(node.path, 'file') });
     const item = node.type === 'file' ? this.fileRow(node.path) : this.buildItem(node);
     // Files drawn while a scan is under way get ids of their own: VS Code keeps a row's first collapsed state by
     // its id, and these start collapsed (their children are not asked for before the redraw that ends the scan).
     item.id = this.partial && node.type === 'file' ? `partial:${nodeId(node)}` : nodeId(node);
     return item;
+  }
+
+  private folderRow(path: string): vscode.TreeItem {
+    const folder = this.folders().folders.get(path);
+    this.drawnFolders.set(path, folder?.problems ?? 0);
+    const item = folder ? folderItem(path, folder.label, folder.count, folder.problems) : new vscode.TreeItem('');
+    item.id = nodeId({ type: 'folder', path });
+    return item;
+  }
+
+  /** Whether the top level lists folders: grouped by file, in a workspace with many build files. */
+  private get byFolder(): boolean {
+    return this.mode === 'file' && this.index.size > this.flatFilesUpTo;
+  }
+
+  private folders(): FolderTree {
+    const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => ({ uri: f.uri.toString(), name: f.name }));
+    this.folderRows ??= folderTree(
+      this.index.files().map((f) => f.path),
+      roots,
+      (path) => this.index.diagnostics(path).length,
+    );
+    return this.folderRows;
   }
 
   private fileRow(path: string): vscode.TreeItem {
@@ -133,7 +171,7 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     return item;
   }
 
-  private buildItem(node: Exclude<TreeNode, { type: 'file' }>): vscode.TreeItem {
+  private buildItem(node: Exclude<TreeNode, { type: 'file' | 'folder' }>): vscode.TreeItem {
     switch (node.type) {
       case 'unit': {
         const file = this.fileOf(node);
@@ -207,7 +245,9 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       this.partial = !(await Promise.race([scanned, Promise.all([waited, this.firstFiles()]).then(() => false)]));
       if (this.partial) void scanned.then(() => this.redrawSoon());
       this.shownRoot = this.rootKeys();
-      const root = this.shownRoot.map((key) => this.handOut(this.mode === 'file' ? { type: 'file', path: key } : { type: 'image', key }));
+      const root = this.byFolder
+        ? this.folders().top.map((entry) => this.handOut({ type: entry.type, path: entry.path }))
+        : this.shownRoot.map((key) => this.handOut(this.mode === 'file' ? { type: 'file', path: key } : { type: 'image', key }));
       // Whatever changed before is in what VS Code now asks for.
       this.changedAll = false;
       this.changedPaths.clear();
@@ -220,7 +260,7 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     return children;
   }
 
-  /** What the top level lists: every file's path, or every image's name. */
+  /** What the top level lists (or, by folder, what its folders hold): every file's path, or every image's name. */
   private rootKeys(): string[] {
     return this.mode === 'file' ? this.index.files().map((f) => f.path) : this.index.byImage().map((g) => g.key);
   }
@@ -236,6 +276,11 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   private childrenOf(node: TreeNode): TreeNode[] {
     switch (node.type) {
+      case 'folder': {
+        const folder = this.folders().folders.get(node.path);
+        if (!folder) return [];
+        return [...folder.folders.map((path): TreeNode => ({ type: 'folder', path })), ...folder.files.map((path): TreeNode => ({ type: 'file', path }))];
+      }
       case 'file': {
         const file = this.index.get(node.path);
         return file ? fileChildren(file) : [];
@@ -277,7 +322,13 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       case 'detail':
       case 'attestation':
         return node.parent;
-      case 'file':
+      case 'folder':
+      case 'file': {
+        if (!this.byFolder) return undefined;
+        const folders = this.folders();
+        const parent = node.type === 'file' ? folders.parentOf.get(node.path) : folders.folders.get(node.path)?.parent;
+        return parent === undefined ? undefined : this.handOut({ type: 'folder', path: parent });
+      }
       case 'image':
         return undefined;
       case 'link': {
@@ -327,6 +378,7 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       this.partial = false;
       this.nodes.clear();
       this.drawn.clear();
+      this.drawnFolders.clear();
       this.imageSources.clear();
       this.shownRoot = undefined;
       this.changed.fire(undefined);
@@ -335,6 +387,7 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     const redraw = new Set<TreeNode>();
     for (const node of this.nodes.values()) {
       if (node.type === 'file' && paths.has(node.path) && this.rowsChanged(node.path)) redraw.add(node);
+      else if (node.type === 'folder' && paths.size && this.drawnFolders.has(node.path) && this.folders().folders.get(node.path)?.problems !== this.drawnFolders.get(node.path)) redraw.add(node);
       else if (node.type === 'image' && this.imageTouched(node.key, paths)) redraw.add(node);
       else if (node.type === 'use' && images.size && this.imageOf(node, images)) redraw.add(node);
     }

@@ -16,6 +16,8 @@ import type { Resolution } from '../../workspace/imageResolver';
  * named contexts applied); without it, the Dockerfile as it reads on its own.
  */
 export type TreeNode =
+  /** A folder of a large workspace's build files (see workspace/folderTree): `path` is the URI of its row's last folder. */
+  | { readonly type: 'folder'; readonly path: string }
   | { readonly type: 'file'; readonly path: string }
   /** `group` is set for a Bake target listed under a group (it is listed at the file's level too). */
   | { readonly type: 'unit'; readonly path: string; readonly unit: number; readonly via?: LinkKey; readonly group?: number }
@@ -39,6 +41,8 @@ const groupId = (group: number | undefined): string => (group !== undefined ? `:
 
 export function nodeId(node: TreeNode): string {
   switch (node.type) {
+    case 'folder':
+      return `folder:${node.path}`;
     case 'file':
       return `file:${node.path}`;
     case 'unit':
@@ -78,6 +82,20 @@ export function fileItem(file: BuildFile, problems: number, expanded: boolean): 
 export function fileTooltip(file: BuildFile, problems: number): string {
   const relative = relativePath(file);
   return problems ? `${relative}\n${vscode.l10n.t('See the Problems panel for what is wrong in this file.')}` : relative;
+}
+
+/** A folder's row: how many build files it holds, and their problems. */
+export function folderItem(path: string, label: string, count: number, problems: number): vscode.TreeItem {
+  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
+  const uri = vscode.Uri.parse(path);
+  // The file icon theme's folder icon, as the Explorer draws it.
+  item.resourceUri = uri;
+  item.iconPath = vscode.ThemeIcon.Folder;
+  item.description = count === 1 ? vscode.l10n.t('1 build file') : vscode.l10n.t('{0} build files', count);
+  if (problems) item.description += ' · ' + (problems === 1 ? vscode.l10n.t('1 problem') : vscode.l10n.t('{0} problems', problems));
+  item.tooltip = vscode.workspace.asRelativePath(uri);
+  item.contextValue = 'buildFolder';
+  return item;
 }
 
 const relativePath = (file: BuildFile): string => vscode.workspace.asRelativePath(vscode.Uri.parse(file.path));
