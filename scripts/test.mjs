@@ -1,5 +1,6 @@
-// `npm test`: every tier, in order, against real parts. Prints each tier's own output, then one line
-// totalled over all tiers: `N passed, N failed` (plus `, N skipped` if any).
+// `npm test`: every tier, in order, against real parts. Prints each tier's own output, then what failed again
+// (CI logs are often read from their end), then one line totalled over all tiers: `N passed, N failed` (plus
+// `, N skipped` if any).
 //   node scripts/test.mjs [typecheck|lint|unit|registry|vscode|e2e]...
 import { spawn } from 'node:child_process';
 
@@ -33,8 +34,16 @@ function sh(command) {
 
 const count = (output, word) => [...output.matchAll(new RegExp(`^\\s*(\\d+) ${word}\\b`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
 
+/** What a failed tier said about its failures: mocha's failure list, or the end of a whole-program check's output. */
+function failures(output, single) {
+  const lines = output.split('\n');
+  const listed = single ? -1 : lines.findIndex((line) => /^\s*\d+ failing\b/.test(line));
+  return (listed < 0 ? lines.slice(-30) : lines.slice(listed, listed + 80)).join('\n');
+}
+
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const summary = [];
+const failureReports = [];
 const started = Date.now();
 
 // Installs whatever is missing (Debian packages, node_modules); a no-op when nothing changed.
@@ -63,6 +72,7 @@ if (build.code !== 0) {
       // A runner that crashed before its summary still counts as a failure.
       if (code !== 0 && failed === 0) failed = 1;
     }
+    if (failed) failureReports.push(`--- ${name}\n${failures(output, tier.single)}`);
     totals.passed += passed;
     totals.failed += failed;
     totals.skipped += skipped;
@@ -70,6 +80,7 @@ if (build.code !== 0) {
   }
 }
 
+if (failureReports.length) console.log(`\n=== failures again\n${failureReports.join('\n')}`);
 console.log(`\n=== summary (${((Date.now() - started) / 1000).toFixed(0)} s)\n${summary.join('\n')}`);
 console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
 process.exit(totals.failed ? 1 : 0);

@@ -125,7 +125,8 @@ describe('unit: docker credential store (real config files and helpers)', functi
     writeConfig({ credsStore: 'hang' });
     const started = Date.now();
     await assert.rejects(store({ helperTimeoutMs: 300 }).get('ghcr.io'), (e: unknown) => e instanceof CredentialHelperError && e.reason === 'timeout');
-    assert.ok(Date.now() - started < 3000);
+    // Stopped at the 300 ms asked for, not at the 10 s default (a bound a loaded machine cannot break).
+    assert.ok(Date.now() - started < 8000);
   });
 
   it('concurrent lookups share one helper run', async () => {

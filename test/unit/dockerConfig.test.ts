@@ -212,10 +212,12 @@ describe('docker config: credential helpers (real processes)', function () {
     );
     assert.ok(error instanceof CredentialHelperError);
     assert.equal(error.reason, 'timeout');
-    assert.ok(Date.now() - started < 5000, 'took too long');
+    // Stopped at the 500 ms asked for, not at the 10 s default (a bound a loaded machine cannot break).
+    assert.ok(Date.now() - started < 8000, 'took too long');
     assert.match(error.message, /docker-credential-testslow/);
     const pid = Number(readFileSync(join(dir, 'slow.pid'), 'utf8'));
-    for (let i = 0; i < 50 && isRunning(pid); i++) await new Promise((r) => setTimeout(r, 20));
+    // Killing takes a moment; on a loaded machine, a few seconds.
+    for (let i = 0; i < 250 && isRunning(pid); i++) await new Promise((r) => setTimeout(r, 20));
     assert.equal(isRunning(pid), false, 'the helper\'s child still runs');
   });
 

@@ -367,8 +367,7 @@ describe('unit: registry client, size caps, timeouts, cancellation', () => {
 });
 
 describe('unit: registry client, retries', () => {
-  it('waits as long as Retry-After says (seconds), then succeeds', async function () {
-    this.timeout(5000);
+  it('waits as long as Retry-After says (seconds), then succeeds', async () => {
     const server = await serve((req, res) => {
       if (server.seen.length === 1) {
         res.writeHead(429, { 'retry-after': '1' });
@@ -382,7 +381,9 @@ describe('unit: registry client, retries', () => {
     const waited = Date.now() - started;
     assert.equal(resolved.digest, INDEX_DIGEST);
     assert.equal(server.seen.length, 2);
-    assert.ok(waited >= 950 && waited < 3000, `waited ${waited} ms`);
+    // At least the second asked for; and not read as minutes or met with a long backoff (a bound a loaded machine
+    // cannot break).
+    assert.ok(waited >= 950 && waited < 10_000, `waited ${waited} ms`);
   });
 
   it('429 without Retry-After backs off and retries; still 429 after the retries is rateLimited', async () => {
