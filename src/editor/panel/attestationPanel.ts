@@ -182,7 +182,9 @@ export class ResolvingPanel implements vscode.Disposable {
     this.busy = true;
     this.post((this.message = this.reading()));
     try {
-      return await resolve(this.aborter.signal);
+      const digest = await resolve(this.aborter.signal);
+      // Closed meanwhile: a resolution that did not stop has no panel left to show in.
+      return this.aborter.signal.aborted ? undefined : digest;
     } catch (error) {
       if (!this.aborter.signal.aborted) {
         const cause = error instanceof Error ? error.message : String(error);
