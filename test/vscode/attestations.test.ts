@@ -192,7 +192,9 @@ describe('Attestations in the tree, the commands and the hover', () => {
     await eventually(() => activeTab()?.label === 'Attestations: nginx:1.27', 'the nginx panel’s tab to be the active one');
   });
 
-  it('opens the panel at once, naming the image, while the registry still answers the tag lookup, and it becomes the image’s panel', async () => {
+  it('opens the panel at once, naming the image, while the registry still answers the tag lookup, and it becomes the image’s panel', async function () {
+    // A loaded machine can take many seconds to start a webview's page: the lookup is kept waiting longer than that.
+    this.timeout(150_000);
     const a = await api();
     const image = seeded().images['node:22-slim']!;
     // A mirror in front of the test registry that never answers the tag lookup (until it is closed: then the client
@@ -201,11 +203,14 @@ describe('Attestations in the tree, the commands and the hover', () => {
     mirror.fault = { kind: 'stall', phase: 'headers', path: /\/manifests\/22-slim$/ };
     const config = vscode.workspace.getConfiguration('imageProvenance.registry');
     const hosts = config.inspect('hosts')?.workspaceValue;
+    const timeout = config.inspect('timeoutSeconds')?.workspaceValue;
     try {
+      await config.update('timeoutSeconds', 120, vscode.ConfigurationTarget.Workspace);
       await config.update('hosts', { 'docker.io': { mirrors: [mirror.host, seeded().host] }, [mirror.host]: { http: true }, [seeded().host]: { http: true } }, vscode.ConfigurationTarget.Workspace);
       await vscode.commands.executeCommand('imageProvenance.clearCache');
       const shown = vscode.commands.executeCommand('imageProvenance.showAttestations', 'node:22-slim');
-      await eventually(() => a.panels.getResolving(ref('node:22-slim'))?.delivered !== undefined, 'the page to say what it reads', SLOW);
+      await eventually(() => a.panels.getResolving(ref('node:22-slim')) !== undefined, 'the panel to open');
+      await eventually(() => a.panels.getResolving(ref('node:22-slim'))?.delivered !== undefined, 'the page to say what it reads', 100_000);
       const resolving = a.panels.getResolving(ref('node:22-slim'))!;
       assert.deepEqual(resolving.delivered, { type: 'reading', ref: 'node:22-slim', text: 'Reading the attestations of node:22-slim…' });
       assert.ok(mirror.injected > 0, 'the tag lookup is still unanswered');
@@ -220,6 +225,7 @@ describe('Attestations in the tree, the commands and the hover', () => {
     } finally {
       await mirror.close();
       await config.update('hosts', hosts, vscode.ConfigurationTarget.Workspace);
+      await config.update('timeoutSeconds', timeout, vscode.ConfigurationTarget.Workspace);
     }
   });
 
