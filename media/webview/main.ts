@@ -21,12 +21,12 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   switch (message.type) {
     case 'reading':
       shown = undefined;
-      keep({ ref: message.ref, digest: message.digest, ...(message.base !== undefined && { base: message.base }) });
+      keep({ ref: message.ref, ...(message.digest !== undefined && { digest: message.digest }), ...(message.base !== undefined && { base: message.base }) });
       root.replaceChildren(element('p', 'status', message.text));
       return;
     case 'failed':
       shown = undefined;
-      keep({ ref: message.ref, digest: message.digest, ...(message.base !== undefined && { base: message.base }) });
+      keep({ ref: message.ref, ...(message.digest !== undefined && { digest: message.digest }), ...(message.base !== undefined && { base: message.base }) });
       root.replaceChildren(element('p', 'status error', message.text));
       return;
     case 'show':

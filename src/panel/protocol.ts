@@ -135,12 +135,16 @@ export interface PanelLabels {
 
 /** Host → page. */
 export type HostMessage =
-  /** The read is under way; the page keeps `ref` and `digest` in its state, so a reload restores the panel. */
-  | { readonly type: 'reading'; readonly ref: string; readonly digest: string; readonly base?: string; readonly text: string }
+  /**
+   * The read is under way; the page keeps `ref` and `digest` in its state, so a reload restores the panel. No
+   * digest while the image's tag is being resolved (such a panel is not restored).
+   */
+  | { readonly type: 'reading'; readonly ref: string; readonly digest?: string; readonly base?: string; readonly text: string }
   | ShowMessage
   /** The Overview once the SBOMs are read, after a `show` whose Overview had SBOMs pending: the page keeps its tab and platform. */
   | { readonly type: 'sboms'; readonly overview: Overview }
-  | { readonly type: 'failed'; readonly ref: string; readonly digest: string; readonly base?: string; readonly text: string }
+  /** No digest when the image's tag could not be resolved. */
+  | { readonly type: 'failed'; readonly ref: string; readonly digest?: string; readonly base?: string; readonly text: string }
   /** The Provenance tab of every platform that has a provenance (by its platform digest). */
   | { readonly type: 'provenance'; readonly details: readonly ProvenanceDetail[] }
   /** The raw provenance statement of a platform the page asked for; no `json` when there is none (or it could not be read: `text` says why). */

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { effectiveTag, familiarName, isDigest, isRegistryHost, isRepositoryPath, isTag, registryApiHost, type ImageRef } from '../reference/imageReference';
 import { untilAborted } from './abort';
 import { Authenticator, pullScope, type AuthTarget, type ChallengeAnswer } from './auth';
-import { memoryContentStore, type ContentStore } from './contentStore';
+import { memoryContentStore, type ContentStore, type PutOptions } from './contentStore';
 import type { CredentialStore } from './credentials';
 import { RegistryError, redactUrl } from './errors';
 import { MANIFEST_MEDIA_TYPES, MEDIA_TYPES, ManifestFormatError, parseManifest, sha256Digest, verifyDigest, type Descriptor, type ParsedManifest } from './manifest';
@@ -228,11 +228,14 @@ export class RegistryClient {
       (shared) =>
         this.viaHosts(ref, image, shared, async (target) => {
           const what = `blob ${digest}`;
-          const response = await this.registryRequest(target, ref, 'GET', `blobs/${digest}`, { maxBytes, what, signal: shared });
+          // Hashed as it streams in: verified the moment its last byte is.
+          const hashAlgorithm = digest.slice(0, digest.indexOf(':'));
+          const response = await this.registryRequest(target, ref, 'GET', `blobs/${digest}`, { maxBytes, what, signal: shared, hashAlgorithm });
           if (response.status !== 200) throw this.statusError(target, response, what);
           const { bytes } = response;
-          if (!verifyDigest(bytes, digest)) {
-            throw mismatch(target, response, `${image}: blob ${digest} from ${target.apiHost} hashes to ${hashLike(digest, bytes)} instead (a mirror or cache serving corrupt content, or a proxy that rewrites responses)`, digest, hashLike(digest, bytes));
+          const actual = response.digest ?? hashLike(digest, bytes);
+          if (actual !== digest) {
+            throw mismatch(target, response, `${image}: blob ${digest} from ${target.apiHost} hashes to ${actual} instead (a mirror or cache serving corrupt content, or a proxy that rewrites responses)`, digest, actual);
           }
           this.storeLater(digest, bytes, target.apiHost);
           return bytes;
@@ -504,7 +507,7 @@ export class RegistryClient {
     ref: ImageRef,
     method: 'GET' | 'HEAD',
     rest: string,
-    options: { accept?: string; maxBytes: number; what: string; signal: AbortSignal; consumeBody?: TransportRequest['consumeBody'] },
+    options: { accept?: string; maxBytes: number; what: string; signal: AbortSignal; consumeBody?: TransportRequest['consumeBody']; hashAlgorithm?: string },
   ): Promise<TransportResponse> {
     const url = new URL(`/v2/${ref.repository}/${rest}`, target.base);
     const scope = pullScope(ref.repository);
@@ -517,6 +520,7 @@ export class RegistryClient {
         insecure: target.insecure,
         maxBytes: options.maxBytes,
         ...(options.consumeBody !== undefined && { consumeBody: options.consumeBody }),
+        ...(options.hashAlgorithm !== undefined && { hashAlgorithm: options.hashAlgorithm }),
         signal: options.signal,
         image: target.image,
         host: target.apiHost,
@@ -645,14 +649,14 @@ export class RegistryClient {
   }
 
   /**
-   * A verified blob goes to the content store once its caller has it (the store hashes it again and writes it: a
-   * second or more for a 75 MB SBOM, which the panel waited for), and is served from memory until then.
+   * A verified blob goes to the content store once its caller has it (writing a 75 MB SBOM takes a while, which the
+   * panel waited for), and is served from memory until then. It was hashed as it came: the store need not again.
    */
   private storeLater(digest: string, bytes: Uint8Array, host: string): void {
     this.servedBy.set(digest, host);
     this.storing.set(digest, bytes);
     const write: Promise<void> = new Promise((next) => setTimeout(next, 0))
-      .then(() => this.cachePut(digest, bytes, host))
+      .then(() => this.cachePut(digest, bytes, host, { verified: true }))
       .finally(() => {
         if (this.storing.get(digest) === bytes) this.storing.delete(digest);
         this.writes.delete(write);
@@ -661,10 +665,10 @@ export class RegistryClient {
   }
 
   /** Only verified bytes get here; a store that fails to write costs a refetch later, not this request. */
-  private async cachePut(digest: string, bytes: Uint8Array, host: string): Promise<void> {
+  private async cachePut(digest: string, bytes: Uint8Array, host: string, options?: PutOptions): Promise<void> {
     this.servedBy.set(digest, host);
     try {
-      await this.cache.put(digest, bytes);
+      await this.cache.put(digest, bytes, options);
     } catch {
       this.log(`could not store ${digest} in the cache`);
     }

@@ -4,6 +4,7 @@
 // resets and 429. Every response body is read or destroyed before the host's slot is given back:
 // undici keeps a connection busy until its body is consumed.
 
+import { createHash, type Hash } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
 import * as tls from 'node:tls';
 import { Agent, Pool, ProxyAgent, request, type Dispatcher } from 'undici';
@@ -29,6 +30,11 @@ export interface TransportRequest {
    * enforce): a layer streamed through a hash. Called again, from the start, for each retried attempt.
    */
   consumeBody?: (body: AsyncIterable<Uint8Array>) => Promise<void>;
+  /**
+   * A 2xx body is hashed with this algorithm (`sha256`, …) as it arrives, into TransportResponse.digest: a blob is
+   * verified with no second pass over its bytes once they are all in.
+   */
+  hashAlgorithm?: string;
   signal?: AbortSignal | undefined;
   /** For errors: the familiar image text, the registry (or mirror) host, and what was asked for ("the manifest"). */
   image: string;
@@ -43,6 +49,8 @@ export interface TransportResponse {
   headers: Record<string, string | string[] | undefined>;
   /** The whole body of a 2xx response; at most the first ERROR_BODY_BYTES of any other. Empty for HEAD. */
   bytes: Uint8Array;
+  /** `<algorithm>:<hex>` of a 2xx body's bytes, when TransportRequest.hashAlgorithm asked for it. */
+  digest?: string;
   /** Where the response came from, after redirects. */
   url: URL;
 }
@@ -228,6 +236,7 @@ export class Transport {
         }
 
         let bytes: Uint8Array;
+        let digest: string | undefined;
         if (method === 'HEAD') {
           await this.readStatusBody(response, method, url);
           bytes = new Uint8Array(0);
@@ -239,11 +248,11 @@ export class Transport {
           }
           bytes = new Uint8Array(0);
         } else if (status >= 200 && status < 300) {
-          bytes = await readCapped(response, req, url, this.settings.timeoutMs);
+          ({ bytes, digest } = await readCapped(response, req, url, this.settings.timeoutMs));
         } else {
           bytes = await this.readStatusBody(response, method, url);
         }
-        return { status, headers: response.headers, bytes, url };
+        return { status, headers: response.headers, bytes, ...(digest !== undefined && { digest }), url };
       } finally {
         release();
       }
@@ -509,7 +518,7 @@ function redirectTarget(location: string | undefined, base: URL): URL | undefine
  * A 2xx body, rejecting past the cap (by Content-Length before reading, else while streaming) and when
  * it arrives too slowly (see readBounded).
  */
-async function readCapped(response: Dispatcher.ResponseData, req: TransportRequest, url: URL, timeoutMs: number): Promise<Uint8Array> {
+async function readCapped(response: Dispatcher.ResponseData, req: TransportRequest, url: URL, timeoutMs: number): Promise<{ bytes: Uint8Array; digest?: string }> {
   const tooLarge = (size: string): RegistryError =>
     new RegistryError('tooLarge', req.image, url.host, `${req.image}: ${req.what} from ${url.host} is larger than the ${formatBytes(req.maxBytes)} limit (${size})`, {
       url: redactUrl(url),
@@ -520,10 +529,11 @@ async function readCapped(response: Dispatcher.ResponseData, req: TransportReque
     destroyBody(response.body);
     throw tooLarge(`Content-Length ${length} bytes`);
   }
-  const read = await readBounded(response.body, req.maxBytes, timeoutMs, length);
+  const hash = req.hashAlgorithm !== undefined ? createHash(req.hashAlgorithm) : undefined;
+  const read = await readBounded(response.body, req.maxBytes, timeoutMs, length, hash);
   switch (read.ended) {
     case 'complete':
-      return read.bytes;
+      return { bytes: read.bytes, ...(hash && { digest: `${req.hashAlgorithm}:${hash.digest('hex')}` }) };
     case 'overLimit':
       throw tooLarge(`more than ${req.maxBytes} bytes sent`);
     case 'tooSlow':
@@ -550,7 +560,7 @@ type BodyRead =
  * that stops altogether is undici's to report). The stream is closed when this returns, which is what
  * frees undici's connection.
  */
-async function readBounded(body: Dispatcher.ResponseData['body'], limit: number, timeoutMs: number, expected?: number): Promise<BodyRead> {
+async function readBounded(body: Dispatcher.ResponseData['body'], limit: number, timeoutMs: number, expected?: number, hash?: Hash): Promise<BodyRead> {
   const collected = new BodyBytes(expected);
   let ended: 'complete' | 'overLimit' | 'tooSlow' = 'complete';
   const started = Date.now();
@@ -562,6 +572,8 @@ async function readBounded(body: Dispatcher.ResponseData['body'], limit: number,
         break;
       }
       collected.append(chunk);
+      // While the next chunk is on its way.
+      hash?.update(chunk);
       const elapsedMs = Date.now() - started;
       if (elapsedMs > timeoutMs && collected.size < (elapsedMs / 1000) * MIN_BYTES_PER_SECOND) {
         ended = 'tooSlow';

@@ -1,11 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import { getEventListeners } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as http from 'node:http';
 import { connect as netConnect, type AddressInfo } from 'node:net';
 import { parseImageReference, type ImageRef } from '../../src/reference/imageReference';
 import { RegistryClient, type RegistryClientOptions } from '../../src/registry/client';
-import { memoryContentStore, type ContentStore } from '../../src/registry/contentStore';
+import { diskContentStore, memoryContentStore, type ContentStore } from '../../src/registry/contentStore';
 import { NO_CREDENTIALS, type CredentialStore, type Credentials } from '../../src/registry/credentials';
 import { RegistryError, type RegistryErrorKind } from '../../src/registry/errors';
 import { DEFAULT_REGISTRY_SETTINGS, type RegistrySettings } from '../../src/registry/settings';
@@ -228,6 +231,45 @@ describe('unit: registry client, resolving and verifying', () => {
       server.seen.map((s) => s.path),
       [`/v2/demo/app/blobs/${BLOB_DIGEST}`, `/v2/demo/app/blobs/${BLOB_DIGEST}`],
     );
+  });
+
+  it('a blob is verified as it streams in: one wrong byte in its last chunk is refused, naming both digests; the right bytes are stored', async () => {
+    // The distribution spec ("Pulling blobs"): the client verifies the content against the digest it asked for.
+    const body = Buffer.alloc(1 << 20, 'spdx ');
+    const digest = sha256(body);
+    const corrupt = Buffer.from(body);
+    corrupt[corrupt.length - 1] = 0x21;
+    let served = corrupt;
+    // In many chunks, with and without a Content-Length: the hash must take in every one, in order.
+    let declareLength = true;
+    const server = await serve((_req, res) => {
+      if (declareLength) res.setHeader('content-length', served.length);
+      let at = 0;
+      const next = () => {
+        if (at >= served.length) return res.end();
+        res.write(served.subarray(at, (at += 64 * 1024)));
+        setImmediate(next);
+      };
+      next();
+    });
+    const folder = mkdtempSync(join(tmpdir(), 'streamed-blob-'));
+    try {
+      const client = clientFor(server, {}, { cache: diskContentStore(folder) });
+      const image = ref(`${server.host}/demo/app:1`);
+      for (const length of [true, false]) {
+        declareLength = length;
+        const error = await failure(client.blob(image, digest), 'digestMismatch');
+        assert.deepEqual([error.details.expected, error.details.actual], [digest, sha256(corrupt)]);
+        assert.ok(error.message.includes(`blob ${digest} from ${server.host} hashes to ${sha256(corrupt)} instead`), error.message);
+      }
+      served = body;
+      assert.ok(Buffer.from(await client.blob(image, digest)).equals(body));
+      // Closing waits for the store's write: what it wrote reads back (the disk store hashes on every read).
+      await client.close();
+      assert.ok(Buffer.from((await diskContentStore(folder).get(digest))!).equals(body));
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('a fetched manifest is cached by digest: asking again by digest makes no request', async () => {

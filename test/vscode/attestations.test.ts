@@ -11,6 +11,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ImageProvenanceApi } from '../../src/extension';
+import { startFaultProxy } from '../registry/harness/faultProxy';
 import { api, createIndexed, deleteIndexed, EXTENSION_ID, eventually, menuCommands, REFUSED, ref, row, rows, seeded, short, SLOW, workspaceUri, type Row } from './helpers';
 
 
@@ -189,6 +190,56 @@ describe('Attestations in the tree, the commands and the hover', () => {
     await shown;
     assert.ok(a.panels.get(ref('nginx:1.27'), seeded().images['nginx:1.27']!.digest), 'no panel for nginx:1.27');
     await eventually(() => activeTab()?.label === 'Attestations: nginx:1.27', 'the nginx panel’s tab to be the active one');
+  });
+
+  it('opens the panel at once, naming the image, while the registry still answers the tag lookup, and it becomes the image’s panel', async function () {
+    // A loaded machine can take many seconds to start a webview's page: the lookup is kept waiting longer than that.
+    this.timeout(150_000);
+    const a = await api();
+    const image = seeded().images['node:22-slim']!;
+    // A mirror in front of the test registry that never answers the tag lookup (until it is closed: then the client
+    // falls back to the next mirror, the registry itself).
+    const mirror = await startFaultProxy(`http://${seeded().host}`);
+    mirror.fault = { kind: 'stall', phase: 'headers', path: /\/manifests\/22-slim$/ };
+    const config = vscode.workspace.getConfiguration('imageProvenance.registry');
+    const hosts = config.inspect('hosts')?.workspaceValue;
+    const timeout = config.inspect('timeoutSeconds')?.workspaceValue;
+    try {
+      await config.update('timeoutSeconds', 120, vscode.ConfigurationTarget.Workspace);
+      await config.update('hosts', { 'docker.io': { mirrors: [mirror.host, seeded().host] }, [mirror.host]: { http: true }, [seeded().host]: { http: true } }, vscode.ConfigurationTarget.Workspace);
+      await vscode.commands.executeCommand('imageProvenance.clearCache');
+      const shown = vscode.commands.executeCommand('imageProvenance.showAttestations', 'node:22-slim');
+      await eventually(() => a.panels.getResolving(ref('node:22-slim')) !== undefined, 'the panel to open');
+      await eventually(() => a.panels.getResolving(ref('node:22-slim'))?.delivered !== undefined, 'the page to say what it reads', 100_000);
+      const resolving = a.panels.getResolving(ref('node:22-slim'))!;
+      assert.deepEqual(resolving.delivered, { type: 'reading', ref: 'node:22-slim', text: 'Reading the attestations of node:22-slim…' });
+      assert.ok(mirror.injected > 0, 'the tag lookup is still unanswered');
+      assert.equal(a.panels.get(ref('node:22-slim'), image.digest), undefined);
+      await mirror.close();
+      await shown;
+      const panel = a.panels.get(ref('node:22-slim'), image.digest);
+      assert.equal(panel?.panel, resolving.panel, 'the panel that opened is the image’s, not a second one');
+      assert.equal(a.panels.getResolving(ref('node:22-slim')), undefined);
+      await eventually(() => panel.delivered === 'show', 'the page to be sent the overview', SLOW);
+      assert.deepEqual(panel.state(), { version: 2, ref: 'node:22-slim', digest: image.digest });
+    } finally {
+      await mirror.close();
+      await config.update('hosts', hosts, vscode.ConfigurationTarget.Workspace);
+      await config.update('timeoutSeconds', timeout, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
+  it('says in the panel why a reference could not be resolved, naming the image', async () => {
+    const a = await api();
+    const missing = `${seeded().host}/library/node:no-such-tag`;
+    await vscode.commands.executeCommand('imageProvenance.showAttestations', missing);
+    const resolving = a.panels.getResolving(ref(missing));
+    assert.ok(resolving, 'the panel stays open');
+    await eventually(() => resolving.delivered?.type === 'failed', 'the page to be told the failure', SLOW);
+    const failed = resolving.delivered as { type: 'failed'; ref: string; text: string };
+    assert.equal(failed.ref, missing);
+    // distribution answers MANIFEST_UNKNOWN for a tag it does not have (registry/handlers/manifests.go GetManifest).
+    assert.match(failed.text, new RegExp(`^The attestations of ${missing.replace(/[.]/g, '\\.')} could not be read: .*no-such-tag.*not found`), failed.text);
   });
 
   it('acts only on the intents the panel offers, in their exact shapes, and ignores the rest', async () => {

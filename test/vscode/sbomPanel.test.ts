@@ -67,7 +67,10 @@ describe('Attestation panel SBOM (extension host)', function () {
     assert.equal(panel.rowsDelivered, undefined);
   });
 
-  it('shows the Overview while an SBOM is still on its way, and sends its rows once it has come', async () => {
+  it('shows the Overview while an SBOM is still on its way, and sends its rows once it has come', async function () {
+    // A loaded machine can take many seconds to start a webview's page (30 s and more seen in CI): the stalled SBOM
+    // request must outlast that, or the client gives up on the mirror and reads it from the registry meanwhile.
+    this.timeout(150_000);
     const a = await api();
     const image = seeded().images['node:22-slim']!;
     const platform = image.platforms['linux/amd64']!;
@@ -78,14 +81,16 @@ describe('Attestation panel SBOM (extension host)', function () {
     mirror.fault = { kind: 'stall', phase: 'headers', path: new RegExp(`/blobs/${layer}$`) };
     const config = vscode.workspace.getConfiguration('imageProvenance.registry');
     const hosts = config.inspect('hosts')?.workspaceValue;
+    const timeout = config.inspect('timeoutSeconds')?.workspaceValue;
     try {
+      await config.update('timeoutSeconds', 120, vscode.ConfigurationTarget.Workspace);
       await config.update('hosts', { 'docker.io': { mirrors: [mirror.host, seeded().host] }, [mirror.host]: { http: true }, [seeded().host]: { http: true } }, vscode.ConfigurationTarget.Workspace);
       // Nothing read before: no panel, no summary, no stored blob.
       a.panels.get(ref('node:22-slim'), image.digest)?.panel.dispose();
       await vscode.commands.executeCommand('imageProvenance.clearCache');
       await vscode.commands.executeCommand('imageProvenance.showAttestations', 'node:22-slim');
       const panel = a.panels.get(ref('node:22-slim'), image.digest)!;
-      await eventually(() => panel.delivered === 'show', 'the page to be sent the overview', SLOW);
+      await eventually(() => panel.delivered === 'show', 'the page to be sent the overview', 100_000);
       const amd64 = () => panel.overview?.entries.find((e) => e.digest === platform);
       assert.deepEqual([amd64()?.sbomsPending, amd64()?.sboms], [[layer], []], 'the SBOM still on its way');
       assert.ok(amd64()?.provenance, 'the provenance shown meanwhile');
@@ -100,6 +105,7 @@ describe('Attestation panel SBOM (extension host)', function () {
     } finally {
       await mirror.close();
       await config.update('hosts', hosts, vscode.ConfigurationTarget.Workspace);
+      await config.update('timeoutSeconds', timeout, vscode.ConfigurationTarget.Workspace);
     }
   });
 

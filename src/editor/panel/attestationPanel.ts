@@ -20,6 +20,8 @@ import { PanelSboms, sbomLabels } from './sbomHost';
 /** Every open panel, one per image and digest; restores panels after a reload. */
 export class AttestationPanels implements vscode.WebviewPanelSerializer, vscode.Disposable {
   private readonly open = new Map<string, AttestationPanel>();
+  /** Panels whose image's digest is still being resolved, by the reference as typed. */
+  private readonly resolving = new Map<string, ResolvingPanel>();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -38,6 +40,51 @@ export class AttestationPanels implements vscode.WebviewPanelSerializer, vscode.
     }
     const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, panelTitle(ref), vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
     return this.adopt(panel, ref, digest, chosen);
+  }
+
+  /**
+   * Shows the panel of an image whose digest is not known yet (a tag): a panel opens at once, its page loading
+   * and saying what it reads while `resolve` asks the registry, so the window's fixed cost is paid meanwhile.
+   * Once the digest is known the panel becomes that image's panel, or, when one for that digest is open already,
+   * that one comes forward instead. Asked again while it resolves, the same panel comes forward; asked again after
+   * it failed, it tries again. Undefined when the resolution failed (the panel says why) or the panel was closed.
+   */
+  async showResolving(ref: ImageRef, resolve: (signal: AbortSignal) => Promise<string>, platform?: string, tab?: PanelTab): Promise<AttestationPanel | undefined> {
+    const chosen = { ...(platform !== undefined && { platform }), ...(tab !== undefined && { tab }) };
+    const key = familiarName(ref);
+    let resolving = this.resolving.get(key);
+    if (resolving?.busy) {
+      resolving.panel.reveal();
+      return undefined;
+    }
+    if (resolving) resolving.panel.reveal();
+    else {
+      const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, panelTitle(ref), vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
+      resolving = new ResolvingPanel(panel, ref, this.extensionUri, this.log);
+      this.resolving.set(key, resolving);
+      const disposed = resolving;
+      panel.onDidDispose(() => {
+        if (this.resolving.get(key) === disposed) this.resolving.delete(key);
+        disposed.dispose();
+      });
+    }
+    const digest = await resolving.resolve(resolve);
+    if (digest === undefined) return undefined;
+    this.resolving.delete(key);
+    const page = resolving.handOver();
+    const known = this.open.get(panelKey(ref, digest));
+    if (known) {
+      resolving.panel.dispose();
+      known.panel.reveal();
+      known.choose(chosen);
+      return known;
+    }
+    return this.adopt(resolving.panel, ref, digest, chosen, undefined, page);
+  }
+
+  /** The panel of an image whose digest is still being resolved, by the reference as typed (the extension tests read it). */
+  getResolving(ref: ImageRef): ResolvingPanel | undefined {
+    return this.resolving.get(familiarName(ref));
   }
 
   /** Shows what changes from `older` to `newer` of this image: the compare panel of the two, open or new. */
@@ -71,13 +118,13 @@ export class AttestationPanels implements vscode.WebviewPanelSerializer, vscode.
   }
 
   dispose(): void {
-    for (const panel of [...this.open.values()]) panel.panel.dispose();
+    for (const panel of [...this.open.values(), ...this.resolving.values()]) panel.panel.dispose();
   }
 
-  private adopt(panel: vscode.WebviewPanel, ref: ImageRef, digest: string, restored: Restored, base?: string): AttestationPanel {
+  private adopt(panel: vscode.WebviewPanel, ref: ImageRef, digest: string, restored: Restored, base?: string, page?: LoadedPage): AttestationPanel {
     const key = panelKey(ref, digest, base);
     const showPanel = (r: ImageRef, d: string, p?: string) => this.show(r, d, p);
-    const adopted = new AttestationPanel(panel, ref, digest, restored, this.extensionUri, this.resolver, this.log, showPanel, base);
+    const adopted = new AttestationPanel(panel, ref, digest, restored, this.extensionUri, this.resolver, this.log, showPanel, base, page);
     this.open.set(key, adopted);
     panel.onDidDispose(() => {
       if (this.open.get(key) === adopted) this.open.delete(key);
@@ -89,6 +136,88 @@ export class AttestationPanels implements vscode.WebviewPanelSerializer, vscode.
 
 /** What a panel shows again after a window reload: the platform (by digest) and the tab. */
 type Restored = Pick<PanelState, 'platform' | 'tab'>;
+
+/** A page loaded while the digest was resolved, handed to the image's panel: whether it said `ready` yet. */
+interface LoadedPage {
+  readonly ready: boolean;
+}
+
+/**
+ * A panel whose page loads while its image's tag is resolved: it says what it reads, or why the reference could
+ * not be resolved, naming the image; the page is kept to be handed to the image's panel once the digest is known.
+ */
+export class ResolvingPanel implements vscode.Disposable {
+  private ready = false;
+  private message: HostMessage;
+  private readonly aborter = new AbortController();
+  private listener: vscode.Disposable | undefined;
+  /** Whether a resolution is under way. */
+  busy = false;
+  /** The last message the page was sent (the extension tests read it). */
+  delivered: HostMessage | undefined;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly ref: ImageRef,
+    extensionUri: vscode.Uri,
+    private readonly log: Pick<vscode.LogOutputChannel, 'warn'>,
+  ) {
+    this.message = this.reading();
+    this.listener = panel.webview.onDidReceiveMessage((message: unknown) => {
+      const parsed = parsePageMessage(message);
+      // Until the digest is known the page offers nothing: only its `ready` is heard.
+      if (parsed?.type !== 'ready') return;
+      if (parsed.version !== PROTOCOL_VERSION) {
+        this.log.warn(`The attestation panel's page speaks protocol ${parsed.version}, not ${PROTOCOL_VERSION}: it is sent nothing.`);
+        return;
+      }
+      this.ready = true;
+      this.post(this.message);
+    });
+    panel.webview.html = pageHtml(panel.webview, extensionUri);
+  }
+
+  /** The digest `resolve` gives, the page saying meanwhile what it reads; undefined when it failed (the page then says why) or the panel was closed. */
+  async resolve(resolve: (signal: AbortSignal) => Promise<string>): Promise<string | undefined> {
+    this.busy = true;
+    this.post((this.message = this.reading()));
+    try {
+      const digest = await resolve(this.aborter.signal);
+      // Closed meanwhile: a resolution that did not stop has no panel left to show in.
+      return this.aborter.signal.aborted ? undefined : digest;
+    } catch (error) {
+      if (!this.aborter.signal.aborted) {
+        const cause = error instanceof Error ? error.message : String(error);
+        this.post((this.message = { type: 'failed', ref: familiarName(this.ref), text: vscode.l10n.t('The attestations of {0} could not be read: {1}', familiarName(this.ref), cause) }));
+      }
+      return undefined;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Stops listening to the page: the image's panel takes it over, as loaded. */
+  handOver(): LoadedPage {
+    this.listener?.dispose();
+    this.listener = undefined;
+    return { ready: this.ready };
+  }
+
+  dispose(): void {
+    this.aborter.abort();
+    this.listener?.dispose();
+  }
+
+  private reading(): HostMessage {
+    return { type: 'reading', ref: familiarName(this.ref), text: vscode.l10n.t('Reading the attestations of {0}…', familiarName(this.ref)) };
+  }
+
+  private post(message: HostMessage): void {
+    if (!this.ready) return;
+    this.delivered = message;
+    void this.panel.webview.postMessage(message);
+  }
+}
 
 /** One panel: what it shows now, sent whenever its page (re)starts and says it is ready. */
 export class AttestationPanel implements vscode.Disposable {
@@ -123,13 +252,16 @@ export class AttestationPanel implements vscode.Disposable {
     showPanel: (ref: ImageRef, digest: string, platform?: string) => unknown,
     /** Compare mode: the old digest (a pin), compared with `digest` (what its tag points to now). */
     readonly base?: string,
+    /** A page loaded while the digest was resolved (ResolvingPanel); without it the page is loaded here. */
+    page?: LoadedPage,
   ) {
     this.selected = restored.platform;
     this.tab = restored.tab;
     this.provenance = new ProvenanceTab(ref, digest, resolver, showPanel, log);
     this.sboms = new PanelSboms(ref, digest, resolver);
     this.listener = panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message));
-    panel.webview.html = pageHtml(panel.webview, extensionUri);
+    if (page) this.ready = page.ready;
+    else panel.webview.html = pageHtml(panel.webview, extensionUri);
     if (base === undefined) {
       // The Overview as soon as all but the SBOMs is read; the SBOMs, fetched meanwhile, when they are.
       const read = resolver.attestations(ref, digest, {}, (first) => this.showSummary(first, read));
@@ -143,6 +275,8 @@ export class AttestationPanel implements vscode.Disposable {
         (error: unknown) => this.fail(error),
       );
     }
+    // A page already loaded is told the digest it now reads (it keeps it, for a restore).
+    if (page) this.post();
   }
 
   /** A message from the page: acted on only if it is one of the narrow intents, else ignored. */

@@ -14,31 +14,19 @@ import { toRange, type TreeNode } from '../tree/nodes';
 import type { ImageCommandDeps } from './registryCommands';
 
 /**
- * From a tree row or a hover link (its image, as text), or from the palette (any reference, typed in): the tag is
- * resolved, under a notification that can cancel it, and the image's panel opened; the panel reads the rest.
+ * From a tree row or a hover link (its image, as text), or from the palette (any reference, typed in): the image's
+ * panel opens at once and says what it reads while the tag is resolved (closing it cancels that), then reads the
+ * rest. Resolves once the panel knows its digest.
  */
 export async function showAttestations(deps: ImageCommandDeps & { readonly panels: AttestationPanels }, arg: TreeNode | string | undefined, options?: unknown): Promise<void> {
   const ref = typeof arg === 'string' ? parsed(arg) : arg ? imageOfRow(deps, arg) : await askForImage(deps);
   if (!ref) return;
-  const image = familiarName(ref);
-  const digest =
-    ref.digest ??
-    (await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the attestations of {0}…', image), cancellable: true },
-      async (_progress, token) => {
-        const aborter = new AbortController();
-        const cancel = token.onCancellationRequested(() => aborter.abort());
-        try {
-          return (await (await deps.resolver.registry).resolve(ref, { signal: aborter.signal })).digest;
-        } catch (error) {
-          if (!token.isCancellationRequested) void vscode.window.showWarningMessage(vscode.l10n.t('The attestations of {0} could not be read: {1}', image, errorText(error)));
-          return undefined;
-        } finally {
-          cancel.dispose();
-        }
-      },
-    ));
-  if (digest !== undefined) openAttestationReport(deps.panels, ref, digest, showOptions(options));
+  const { platform, tab } = showOptions(options);
+  if (ref.digest !== undefined) {
+    openAttestationReport(deps.panels, ref, ref.digest, { ...(platform !== undefined && { platform }), ...(tab !== undefined && { tab }) });
+    return;
+  }
+  await deps.panels.showResolving(ref, async (signal) => (await (await deps.resolver.registry).resolve(ref, { signal })).digest, platform, tab);
 }
 
 /** Where a panel opens: on a tab, with a platform (by its digest) chosen. A hover's SBOM line asks for both. */
