@@ -11,8 +11,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ImageProvenanceApi } from '../../src/extension';
-import { startFaultProxy } from '../registry/harness/faultProxy';
-import { api, createIndexed, deleteIndexed, EXTENSION_ID, eventually, menuCommands, REFUSED, ref, row, rows, seeded, short, SLOW, workspaceUri, type Row } from './helpers';
+import { api, createIndexed, deleteIndexed, EXTENSION_ID, eventually, menuCommands, REFUSED, ref, row, rows, seeded, short, SLOW, withStallingMirror, workspaceUri, type Row } from './helpers';
 
 
 
@@ -197,16 +196,8 @@ describe('Attestations in the tree, the commands and the hover', () => {
     this.timeout(150_000);
     const a = await api();
     const image = seeded().images['node:22-slim']!;
-    // A mirror in front of the test registry that never answers the tag lookup (until it is closed: then the client
-    // falls back to the next mirror, the registry itself).
-    const mirror = await startFaultProxy(`http://${seeded().host}`);
-    mirror.fault = { kind: 'stall', phase: 'headers', path: /\/manifests\/22-slim$/ };
-    const config = vscode.workspace.getConfiguration('imageProvenance.registry');
-    const hosts = config.inspect('hosts')?.workspaceValue;
-    const timeout = config.inspect('timeoutSeconds')?.workspaceValue;
-    try {
-      await config.update('timeoutSeconds', 120, vscode.ConfigurationTarget.Workspace);
-      await config.update('hosts', { 'docker.io': { mirrors: [mirror.host, seeded().host] }, [mirror.host]: { http: true }, [seeded().host]: { http: true } }, vscode.ConfigurationTarget.Workspace);
+    // The tag lookup stays unanswered until the mirror is closed.
+    await withStallingMirror(/\/manifests\/22-slim$/, async (mirror) => {
       await vscode.commands.executeCommand('imageProvenance.clearCache');
       const shown = vscode.commands.executeCommand('imageProvenance.showAttestations', 'node:22-slim');
       await eventually(() => a.panels.getResolving(ref('node:22-slim')) !== undefined, 'the panel to open');
@@ -222,11 +213,7 @@ describe('Attestations in the tree, the commands and the hover', () => {
       assert.equal(a.panels.getResolving(ref('node:22-slim')), undefined);
       await eventually(() => panel.delivered === 'show', 'the page to be sent the overview', SLOW);
       assert.deepEqual(panel.state(), { version: 2, ref: 'node:22-slim', digest: image.digest });
-    } finally {
-      await mirror.close();
-      await config.update('hosts', hosts, vscode.ConfigurationTarget.Workspace);
-      await config.update('timeoutSeconds', timeout, vscode.ConfigurationTarget.Workspace);
-    }
+    });
   });
 
   it('says in the panel why a reference could not be resolved, naming the image', async () => {

@@ -6,6 +6,7 @@ import type { ImageProvenanceApi } from '../../src/extension';
 import type { TreeNode } from '../../src/editor/tree/nodes';
 import { parseImageReference, type ImageRef } from '../../src/reference/imageReference';
 import type { SeededRegistry } from '../host/testRegistry';
+import { startFaultProxy, type FaultProxy } from '../registry/harness/faultProxy';
 
 export const EXTENSION_ID = 'image-provenance.image-provenance';
 
@@ -120,4 +121,27 @@ export function menuCommands(extensionPath: string, contextValue: string): strin
   };
   const offered = manifest.contributes.menus['view/item/context']!.filter((m) => (m.when ?? '').split('&&').every((c) => holds(c.trim())));
   return [...new Set(offered.map((m) => m.command))].sort();
+}
+
+/**
+ * Runs `body` with a mirror in front of the test registry (a fault proxy, named as such) that never answers the
+ * requests whose path matches `stalled`, until it is closed: then the client falls back to the next mirror, the
+ * registry itself. Requests may wait 120 s: a loaded machine can take many seconds to start a webview's page, and
+ * a stalled request that timed out meanwhile would be read from the registry before the test looks.
+ */
+export async function withStallingMirror(stalled: RegExp, body: (mirror: FaultProxy) => Promise<void>): Promise<void> {
+  const mirror = await startFaultProxy(`http://${seeded().host}`);
+  mirror.fault = { kind: 'stall', phase: 'headers', path: stalled };
+  const config = vscode.workspace.getConfiguration('imageProvenance.registry');
+  const hosts = config.inspect('hosts')?.workspaceValue;
+  const timeout = config.inspect('timeoutSeconds')?.workspaceValue;
+  try {
+    await config.update('timeoutSeconds', 120, vscode.ConfigurationTarget.Workspace);
+    await config.update('hosts', { 'docker.io': { mirrors: [mirror.host, seeded().host] }, [mirror.host]: { http: true }, [seeded().host]: { http: true } }, vscode.ConfigurationTarget.Workspace);
+    await body(mirror);
+  } finally {
+    await mirror.close();
+    await config.update('hosts', hosts, vscode.ConfigurationTarget.Workspace);
+    await config.update('timeoutSeconds', timeout, vscode.ConfigurationTarget.Workspace);
+  }
 }

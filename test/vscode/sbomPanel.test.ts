@@ -7,8 +7,7 @@ import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { startFaultProxy } from '../registry/harness/faultProxy';
-import { api, eventually, ref, seeded, SLOW } from './helpers';
+import { api, eventually, ref, seeded, SLOW, withStallingMirror } from './helpers';
 
 const UNKNOWN = `sha256:${'0'.repeat(64)}`;
 
@@ -75,16 +74,8 @@ describe('Attestation panel SBOM (extension host)', function () {
     const image = seeded().images['node:22-slim']!;
     const platform = image.platforms['linux/amd64']!;
     const layer = await sbomLayer(image, platform);
-    // A mirror in front of the test registry that never answers for that SBOM blob (until it is closed: then the
-    // client falls back to the next mirror, the registry itself).
-    const mirror = await startFaultProxy(`http://${seeded().host}`);
-    mirror.fault = { kind: 'stall', phase: 'headers', path: new RegExp(`/blobs/${layer}$`) };
-    const config = vscode.workspace.getConfiguration('imageProvenance.registry');
-    const hosts = config.inspect('hosts')?.workspaceValue;
-    const timeout = config.inspect('timeoutSeconds')?.workspaceValue;
-    try {
-      await config.update('timeoutSeconds', 120, vscode.ConfigurationTarget.Workspace);
-      await config.update('hosts', { 'docker.io': { mirrors: [mirror.host, seeded().host] }, [mirror.host]: { http: true }, [seeded().host]: { http: true } }, vscode.ConfigurationTarget.Workspace);
+    // That SBOM blob stays unanswered until the mirror is closed.
+    await withStallingMirror(new RegExp(`/blobs/${layer}$`), async (mirror) => {
       // Nothing read before: no panel, no summary, no stored blob.
       a.panels.get(ref('node:22-slim'), image.digest)?.panel.dispose();
       await vscode.commands.executeCommand('imageProvenance.clearCache');
@@ -102,11 +93,7 @@ describe('Attestation panel SBOM (extension host)', function () {
       assert.equal(panel.rowsDelivered, layer);
       assert.deepEqual(amd64()?.sboms.map((d) => [d.digest, d.packages]), [[layer, 1]]);
       assert.equal(amd64()?.sbomsPending, undefined);
-    } finally {
-      await mirror.close();
-      await config.update('hosts', hosts, vscode.ConfigurationTarget.Workspace);
-      await config.update('timeoutSeconds', timeout, vscode.ConfigurationTarget.Workspace);
-    }
+    });
   });
 
   it('exports an SBOM it showed: its own format as served, the others converted; another digest writes nothing', async () => {
