@@ -34,11 +34,16 @@ function sh(command) {
 
 const count = (output, word) => [...output.matchAll(new RegExp(`^\\s*(\\d+) ${word}\\b`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
 
-/** What a failed tier said about its failures: mocha's failure list, or the end of a whole-program check's output. */
+/**
+ * What a failed tier said about its failures: the tests the extension-host runner marks ✘ (it lists no failures
+ * after its count), mocha's failure list, or the end of a whole-program check's output.
+ */
 function failures(output, single) {
   const lines = output.split('\n');
-  const listed = single ? -1 : lines.findIndex((line) => /^\s*\d+ failing\b/.test(line));
-  return (listed < 0 ? lines.slice(-30) : lines.slice(listed, listed + 80)).join('\n');
+  if (single) return lines.slice(-30).join('\n');
+  const marked = lines.flatMap((line, i) => (/^\s*✘/.test(line) ? lines.slice(i, i + 4) : []));
+  const listed = lines.findIndex((line) => /^\s*\d+ failing\b/.test(line));
+  return [...marked, ...(listed < 0 ? lines.slice(-30) : lines.slice(listed, listed + 80))].join('\n');
 }
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
