@@ -47,7 +47,9 @@ Options:
 Checks: ${CHECKS.map((c) => `${c.id} (${c.level})`).join(', ')}.
 Credentials come from the Docker config ($DOCKER_CONFIG or ~/.docker/config.json); loopback registries are
 reached over plain HTTP, as Docker does. Exit codes: 0 no finding at or above --fail-on, 1 findings at or above
-it, 2 usage or configuration error.
+it, 2 usage or configuration error, or an image the files pull could not be looked up (unreachable, sign-in
+required…): its checks were not made, whatever --fail-on says. The images the workspace publishes, read for
+drift, may not be pushed yet: a failed lookup of one is a warning.
 `;
 
 export const checkCommand: CliCommand = {
@@ -64,9 +66,17 @@ export const checkCommand: CliCommand = {
       return EXIT.usage;
     }
     const run = await checkWorkspace(io, positionals, settings);
-    for (const failure of run.failures) io.stderr(`image-provenance: warning: ${failure.message}\n`);
+    for (const failure of run.publishedFailures) io.stderr(`image-provenance: warning: drift not checked: ${failure.message}\n`);
+    for (const failure of run.failures) io.stderr(`image-provenance: ${failure.message}\n`);
     const print = { text: textReport, json: jsonReport, sarif: sarifReport }[format];
     io.stdout(print(run, io.cwd));
+    // The findings are printed all the same, but a run that could not look an image up cannot call the workspace
+    // clean: exit 2, as ESLint exits 2 when linting could not be done, so CI tells it from findings (1).
+    if (run.failures.length) {
+      const images = new Set(run.failures.map((f) => f.image)).size;
+      io.stderr(`image-provenance: ${images} image${images === 1 ? '' : 's'} could not be looked up, so not every check was made\n`);
+      return EXIT.usage;
+    }
     const worst = Math.max(0, ...run.files.flatMap((f) => f.findings.map((d) => RANK[d.severity])));
     return worst >= THRESHOLD[failOn] ? EXIT.failed : EXIT.ok;
   },

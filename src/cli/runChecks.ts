@@ -7,7 +7,7 @@ import type { ImageSummary } from '../attest/summary';
 import { summarizeImage } from '../attest/summary';
 import { fileFindings, lookupsFor, type CheckSettings, type Finding } from '../checks/workspaceChecks';
 import { ignoredImagesMatcher } from '../checks/imageChecks';
-import type { BuildFile } from '../model/buildFile';
+import { pulledImage, type BuildFile } from '../model/buildFile';
 import type { Resolution } from '../pin/pinStatus';
 import { canonicalName, familiarName, type ImageRef } from '../reference/imageReference';
 import type { RegistryClient } from '../registry/client';
@@ -24,8 +24,16 @@ export interface FileFindings {
 
 export interface CheckRun {
   readonly files: FileFindings[];
-  /** Lookups that failed for another reason than what a check reports (unreachable, unauthorized…). */
+  /**
+   * Lookups of images the build files pull that failed for another reason than what a check reports (unreachable,
+   * unauthorized…): the checks of those images were not made, so the run cannot say the workspace is clean.
+   */
   readonly failures: RegistryError[];
+  /**
+   * Lookups of images the workspace publishes (for drift) that failed: an image not pushed yet, or not readable
+   * from here, is no reason to fail a check; drift says nothing of it.
+   */
+  readonly publishedFailures: RegistryError[];
 }
 
 export function checkSettings(settings: WorkspaceSettings): CheckSettings {
@@ -39,7 +47,10 @@ export async function runChecks(index: BuildFileIndex, settings: CheckSettings, 
   const resolutionOf = (ref: ImageRef) => resolutions.get(canonicalName(ref));
   const attestationsOf = (ref: ImageRef, digest: string) => reads.get(`${canonicalName(ref)} ${digest}`);
   const files = index.files();
+  const pulled = new Set(files.flatMap((file) => file.uses.map(pulledImage).filter((ref) => ref !== undefined).map(canonicalName)));
   const failures: RegistryError[] = [];
+  const publishedFailures: RegistryError[] = [];
+  const failed = (ref: ImageRef, failure: RegistryError) => (pulled.has(canonicalName(ref)) ? failures : publishedFailures).push(failure);
 
   // Images first; then what the answers call for (attestations of resolved digests, bases of published images).
   for (let round = 0; round < 3; round++) {
@@ -56,7 +67,7 @@ export async function runChecks(index: BuildFileIndex, settings: CheckSettings, 
         } catch (error) {
           const failure = asRegistryError(error, ref);
           resolutions.set(canonicalName(ref), { state: 'failed', error: failure });
-          if (failure.kind !== 'notFound' && failure.kind !== 'digestMismatch') failures.push(failure);
+          if (failure.kind !== 'notFound' && failure.kind !== 'digestMismatch') failed(ref, failure);
         }
         tick();
       }),
@@ -66,7 +77,7 @@ export async function runChecks(index: BuildFileIndex, settings: CheckSettings, 
           // The hover's read, as the extension's checks use it: one platform, the index's attestations first.
           reads.set(`${canonicalName(ref)} ${digest}`, await summarizeImage(client, ref, digest, { quick: true, ...(referrerRepository && { referrerRepository }) }));
         } catch (error) {
-          failures.push(asRegistryError(error, ref));
+          failed(ref, asRegistryError(error, ref));
         }
         tick();
       }),
@@ -77,6 +88,7 @@ export async function runChecks(index: BuildFileIndex, settings: CheckSettings, 
   return {
     files: files.map((file) => ({ file, findings: [...index.diagnostics(file.path), ...fileFindings(index, file, settings, answers, units)].sort(byPosition) })),
     failures,
+    publishedFailures,
   };
 }
 

@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startRegistry, type RunningRegistry } from './harness/registry';
@@ -14,6 +15,18 @@ import { sarifSchemaErrors } from './sarifSchema';
 import { seedImage, type SeededIndex } from './harness/seed';
 
 const CLI = resolve('dist/cli.js');
+
+/** A loopback port nothing listens on: one the system just gave out, let go of again. */
+function closedPort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => done(port));
+    });
+  });
+}
 const MISSING = `sha256:${'f0'.repeat(32)}`;
 
 interface Run {
@@ -113,6 +126,46 @@ describe('registry tier: image-provenance check and scan, end to end', function 
         ['pin-not-found', 'error', 'app/Dockerfile', 3],
       ],
     );
+  });
+
+  it('an image the files pull that cannot be looked up: exit 2 whatever --fail-on says, naming it and why; the findings still printed', async () => {
+    // A registry that is not running: a loopback port just let go of, so the connection is refused.
+    const offline = `127.0.0.1:${await closedPort()}`;
+    await mkdir(join(workspace, 'offline'));
+    await writeFile(join(workspace, 'offline/Dockerfile'), `FROM ${offline}/demo/app:1@${MISSING}\nFROM ${offline}/demo/tool:1\n`);
+    try {
+      await settings({});
+      const run = await cli('check', 'offline', '--fail-on', 'none');
+      assert.equal(run.code, 2);
+      // The unpinned image is a finding whatever the registry says; whether the pinned digest exists is not known.
+      assert.deepEqual(run.stdout.split('\n'), [`offline/Dockerfile:2:6: hint unpinned: ${offline}/demo/tool:1 is not pinned to a digest: the tag can move to different content.`, '1 problem in 1 build file (1 hint)', '']);
+      const refused = `${offline} refused the connection (is the registry running, and is the port right?)`;
+      assert.deepEqual(run.stderr.split('\n').sort(), [
+        '',
+        `image-provenance: ${offline}/demo/app:1@${MISSING}: ${refused}`,
+        `image-provenance: ${offline}/demo/tool:1: ${refused}`,
+        'image-provenance: 2 images could not be looked up, so not every check was made',
+      ]);
+    } finally {
+      await rm(join(workspace, 'offline'), { recursive: true });
+    }
+  });
+
+  it('an image the workspace publishes that cannot be looked up (for drift) is a warning, not a failure', async () => {
+    const offline = `127.0.0.1:${await closedPort()}`;
+    await mkdir(join(workspace, 'published'));
+    // Compose builds and tags the image: drift would read its provenance. Its Dockerfile's pin is current.
+    await writeFile(join(workspace, 'published/Dockerfile'), `FROM ${image('demo/base:1')}@${current.indexDigest}\n`);
+    await writeFile(join(workspace, 'published/compose.yaml'), `services:\n  web:\n    image: ${offline}/acme/web:dev\n    build: .\n`);
+    try {
+      await settings({});
+      const run = await cli('check', 'published', '--fail-on', 'note');
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(run.stdout, 'No problems in 2 build files\n');
+      assert.equal(run.stderr, `image-provenance: warning: drift not checked: ${offline}/acme/web:dev: ${offline} refused the connection (is the registry running, and is the port right?)\n`);
+    } finally {
+      await rm(join(workspace, 'published'), { recursive: true });
+    }
   });
 
   it('a setting that cannot be used is a configuration error: exit 2, naming it', async () => {

@@ -32,7 +32,9 @@ function check(): Promise<{ files: string[]; findings: string[] }> {
   const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home, DOCKER_CONFIG: join(home, 'docker') };
   return new Promise((done, fail) => {
     execFile(process.execPath, [join(extension.extensionPath, 'dist/cli.js'), 'check', '--format', 'json', '--fail-on', 'none'], { cwd: folder, env, timeout: 60_000 }, (error, stdout, stderr) => {
-      if (error) return fail(new Error(`check failed (${String(error.code)}): ${stderr}`));
+      // 2: an image could not be looked up, its checks not made. The fixture's images the test registry lacks fall
+      // through to Docker Hub, out of reach here; the Problems panel shows nothing of them either.
+      if (error && (error.code !== 2 || !/could not be looked up, so not every check was made\n$/.test(stderr))) return fail(new Error(`check failed (${String(error.code)}): ${stderr}`));
       const out = JSON.parse(stdout) as { files: string[]; findings: CliFinding[] };
       done({ files: out.files.sort(), findings: out.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.check}: ${f.message}`).sort() });
     });
