@@ -141,7 +141,7 @@ async function attestations(text: string, options: AttestationsOptions, io: CliI
   const { platform, json } = options;
   const ref = imageArgument(text);
   const warn = (problem: string) => io.stderr(`image-provenance: warning: ${problem}\n`);
-  const workspace = readWorkspaceSettings(io.cwd, warn);
+  const workspace = readWorkspaceSettings(io.cwd);
   const referrerRepository = options.referrerRepository ?? referrerRepositoryFor(ref, workspaceReferrerRepositories(workspace, warn));
   const refs = referrerRepository ? [ref, referrerRepository] : [ref];
   return withRegistry(

@@ -29,6 +29,9 @@ export interface CliCommand {
 /** A mistake in how the tool was called: exit code 2 with the command's usage line, never a stack trace. */
 export class UsageError extends Error {}
 
+/** A setting the tool cannot use (`.vscode/settings.json` that is not JSON with comments): exit code 2, said in one line. */
+export class ConfigurationError extends Error {}
+
 /** parseArgs with the command's options; its own messages ("Unknown option '--x'") become usage errors. */
 export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(argv: readonly string[], options: T) {
   try {

@@ -22,7 +22,7 @@ export function imageArgument(text: string): ImageRef {
 
 /**
  * Runs `work` with a client for `refs`' registries, closed afterwards. A registry failure is one line on stderr
- * and exit 1; warnings (settings that cannot be used) go to stderr and change nothing else.
+ * and exit 1; warnings (registry settings that cannot be used) go to stderr and change nothing else.
  */
 export async function withRegistry(
   io: CliIo,
@@ -32,7 +32,7 @@ export async function withRegistry(
   workspace?: Readonly<Record<string, unknown>>,
 ): Promise<number> {
   const warn = (problem: string) => io.stderr(`image-provenance: warning: ${problem}\n`);
-  workspace ??= readWorkspaceSettings(io.cwd, warn);
+  workspace ??= readWorkspaceSettings(io.cwd);
   const credentials = dockerCredentialStore({ env: io.env, onProblem: warn });
   const client = new RegistryClient({ settings: cliRegistrySettings([...new Set(refs.map((r) => r.registry))], io.env, workspace, warn), credentials });
   try {

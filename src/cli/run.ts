@@ -5,7 +5,7 @@ import { attestationsCommand } from './attestations';
 import { pinCommand } from './pin';
 import { checkCommand } from './check';
 import { scanCommand } from './scan';
-import { EXIT, UsageError, type CliCommand, type CliIo } from './command';
+import { ConfigurationError, EXIT, UsageError, type CliCommand, type CliIo } from './command';
 import { diffCommand } from './diff';
 import { provenanceCommand } from './provenance';
 import { sbomCommand } from './sbom';
@@ -49,6 +49,10 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`image-provenance: ${error.message}\n\n${command.usage.split('\n')[0]}\nRun "image-provenance ${command.name} --help" for more.\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof ConfigurationError) {
+      io.stderr(`image-provenance: ${error.message}\n`);
       return EXIT.usage;
     }
     // Registry failures name the image and the cause; anything else is ours, said in one line all the same.

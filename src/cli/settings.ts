@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { validateReferrerRepositories } from '../attest/referrerRepository';
 import { formatMessage } from '../model/messages';
 import { DEFAULT_REGISTRY_SETTINGS, mirrorHost, readRegistrySettingValues, type RegistrySettings } from '../registry/settings';
+import { ConfigurationError } from './command';
 
 /**
  * Settings for reaching `registries` (the image's, and a referrer repository's when it has one): the workspace's
@@ -62,9 +63,10 @@ export const WORKSPACE_SETTINGS = join('.vscode', 'settings.json');
 
 /**
  * The settings in `.vscode/settings.json` of `cwd`, by their full names; `{}` when there is no such file. A file
- * that cannot be read as JSON with comments is a warning, never a failure.
+ * that cannot be read as JSON with comments is a configuration error (exit 2) for every command: going on
+ * without it would skip its mirrors, credentials' hosts and checks without a word.
  */
-export function readWorkspaceSettings(cwd: string, warn: (text: string) => void): Record<string, unknown> {
+export function readWorkspaceSettings(cwd: string): Record<string, unknown> {
   const file = join(cwd, WORKSPACE_SETTINGS);
   let text: string;
   try {
@@ -73,8 +75,8 @@ export function readWorkspaceSettings(cwd: string, warn: (text: string) => void)
     return {};
   }
   const settings = parseJsonc(text);
-  if (settings === undefined) warn(`${file} is not valid JSON with comments; its settings are not used`);
-  return settings ?? {};
+  if (settings === undefined) throw new ConfigurationError(`${file} is not valid JSON with comments (an object of settings, as VS Code writes it)`);
+  return settings;
 }
 
 /**

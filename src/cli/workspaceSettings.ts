@@ -26,7 +26,7 @@ const DEFAULT_FILES_EXCLUDE: Readonly<Record<string, boolean>> = { '**/.git': tr
 export function readCheckSettings(cwd: string): { settings: WorkspaceSettings; problems: string[] } {
   const file = join(cwd, WORKSPACE_SETTINGS);
   const problems: string[] = [];
-  const values = readWorkspaceSettings(cwd, (problem) => problems.push(problem));
+  const values = readWorkspaceSettings(cwd);
   const problem = (key: string, expected: string) => problems.push(`${key} in ${file} is not ${expected}`);
   const strings = (key: string): string[] => {
     const value = values[key];

@@ -8,7 +8,7 @@
 // (frontend/attestations/sbom/sbom.go).
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, runCli } from './cliRun';
@@ -318,6 +318,25 @@ describe('registry tier: the command line\'s image commands (sbom, provenance, d
       assert.ok(run.stderr.startsWith(`image-provenance: ${says}`), run.stderr);
       assert.ok(run.stderr.includes(`Run "image-provenance ${args[0]} --help" for more.`), run.stderr);
       assert.doesNotMatch(run.stderr, /\n\s+at /);
+    }
+  });
+
+  it('a .vscode/settings.json that is not JSON with comments: every command exits 2 naming it, and changes nothing', async () => {
+    // Going on without it would skip the mirrors and checks it names without a word.
+    const workspace = await mkdtemp(join(tmpdir(), 'cli-broken-settings-'));
+    try {
+      await mkdir(join(workspace, '.vscode'));
+      const settings = join(workspace, '.vscode', 'settings.json');
+      await writeFile(settings, `{\n  // the team's mirror\n  "imageProvenance.registry.hosts": { "docker.io": { "mirrors": ["${registry.host}"] } }\n`);
+      const dockerfile = `FROM ${app()}\n`;
+      await writeFile(join(workspace, 'Dockerfile'), dockerfile);
+      for (const args of [['scan'], ['check'], ['pin'], ['attestations', app()], ['sbom', app()], ['provenance', app()], ['diff', app('1'), app('2')], ['verify', app()]]) {
+        const run = await runCli(workspace, home, args);
+        assert.deepEqual([run.code, run.stdout, run.stderr], [2, '', `image-provenance: ${settings} is not valid JSON with comments (an object of settings, as VS Code writes it)\n`], args.join(' '));
+      }
+      assert.equal(await readFile(join(workspace, 'Dockerfile'), 'utf8'), dockerfile);
+    } finally {
+      await rm(workspace, { recursive: true, force: true });
     }
   });
 
