@@ -48,8 +48,3 @@ export function platformOption(text: string | undefined): string | undefined {
   }
   return text;
 }
-
-/** Whether output may be colored: never when NO_COLOR is set to anything (no-color.org) or output is not a terminal. */
-export function colorAllowed(io: CliIo, isTerminal: boolean): boolean {
-  return isTerminal && (io.env['NO_COLOR'] ?? '') === '';
-}
