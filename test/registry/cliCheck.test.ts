@@ -183,6 +183,19 @@ describe('registry tier: image-provenance check and scan, end to end', function 
     assert.match(run.stderr, /^image-provenance: --format "xml" is not one of text, json, sarif\n\nUsage: image-provenance check \[paths…\]/);
   });
 
+  it('--help and -h of check and scan: their options on stdout, exit 0', async () => {
+    for (const [command, usage, option] of [
+      ['check', 'Usage: image-provenance check [paths…] [--format text|json|sarif] [--fail-on error|warning|note|none]', /^ {2}--fail-on error\|warning\|note\|none +exit 1 when a finding is at this level or above/m],
+      ['scan', 'Usage: image-provenance scan [paths…] [--format text|json]', /^ {2}--format text\|json +text \(default\): an indented tree/m],
+    ] as const) {
+      for (const flag of ['--help', '-h']) {
+        const run = await cli(command, flag);
+        assert.deepEqual([run.code, run.stderr, run.stdout.split('\n')[0]], [0, '', usage], `${command} ${flag}`);
+        assert.match(run.stdout, option);
+      }
+    }
+  });
+
   it('scan prints the tree: file, stages, images, without asking the registry', async () => {
     const run = await cli('scan');
     assert.equal(run.code, 0, run.stderr);
