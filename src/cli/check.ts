@@ -84,8 +84,8 @@ export const checkCommand: CliCommand = {
 
 export async function checkWorkspace(io: CliIo, paths: readonly string[], settings: WorkspaceSettings): Promise<CheckRun> {
   const progress = progressLine(io);
-  const index = await indexWorkspace(io.cwd, paths, settings);
   const warn = (text: string) => io.stderr(`image-provenance: warning: ${text}\n`);
+  const index = await indexWorkspace(io.cwd, paths, settings, warn);
   const referrerRepositories = workspaceReferrerRepositories(settings.values, warn);
   const images = index.files().flatMap((file) => [...file.uses.map((u) => u.reference?.registry), ...(file.builds ?? []).flatMap((_, b) => publishedImages(file, b).map((r) => r.registry))]);
   const registries = [...new Set(images.filter((r): r is string => r !== undefined))];

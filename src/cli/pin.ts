@@ -64,7 +64,7 @@ async function pin(paths: readonly string[], options: PinOptions, io: CliIo): Pr
     for (const problem of problems) io.stderr(`image-provenance: ${problem}\n`);
     return EXIT.usage;
   }
-  const index = await indexWorkspace(io.cwd, paths, settings);
+  const index = await indexWorkspace(io.cwd, paths, settings, warn);
   const files = filesToPin(index);
   const registries = [...new Set(files.flatMap((f) => f.uses.map((u) => pulledImage(u)?.registry).filter((r): r is string => r !== undefined)))];
   const client = new RegistryClient({ settings: cliRegistrySettings(registries, io.env, settings.values, warn), credentials: dockerCredentialStore({ env: io.env, onProblem: warn }) });

@@ -67,7 +67,7 @@ export const scanCommand: CliCommand = {
       for (const problem of problems) io.stderr(`image-provenance: ${problem}\n`);
       return EXIT.usage;
     }
-    const index = await indexFolder({ root: io.cwd, paths: positionals, dockerfileGlobs: settings.dockerfileGlobs, exclude: settings.filesExclude, variables: settings.buildVariables, scanned: () => false });
+    const index = await indexFolder({ root: io.cwd, paths: positionals, dockerfileGlobs: settings.dockerfileGlobs, exclude: settings.filesExclude, variables: settings.buildVariables, scanned: () => false, warn: (text) => io.stderr(`image-provenance: warning: ${text}\n`) });
     const tree = scanTree(index, io.cwd);
     io.stdout(format === 'json' ? `${JSON.stringify(tree, null, 2)}\n` : textTree(tree));
     return EXIT.ok;

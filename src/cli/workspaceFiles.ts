@@ -22,6 +22,8 @@ export interface FolderOptions {
   readonly variables: Readonly<Record<string, string>>;
   /** Paths the reading covered: a build file of such a path that is not in the index does not exist. */
   readonly scanned: (path: string) => boolean;
+  /** Told of a file named in `paths` that is left out: a run over it must not look clean without a word. */
+  readonly warn?: (text: string) => void;
 }
 
 export async function indexFolder(options: FolderOptions): Promise<BuildFileIndex> {
@@ -32,10 +34,13 @@ export async function indexFolder(options: FolderOptions): Promise<BuildFileInde
   const envFiles: string[] = [];
   const visit = async (path: string, named: boolean): Promise<void> => {
     const rel = relativeOf(path);
-    if (rel !== '' && excluded(rel)) return;
     const info = await stat(path).catch(() => undefined);
     if (!info) {
       if (named) throw new UsageError(`${path} does not exist`);
+      return;
+    }
+    if (rel !== '' && excluded(rel)) {
+      if (named) options.warn?.(`${rel} is left out: files.exclude or imageProvenance.exclude names it`);
       return;
     }
     if (info.isDirectory()) {
@@ -46,6 +51,7 @@ export async function indexFolder(options: FolderOptions): Promise<BuildFileInde
     if (entry(path) === '.env') envFiles.push(path);
     const kind = matcher.kindOf(rel);
     if (kind) buildFiles.set(path, kind);
+    else if (named) options.warn?.(`${rel} is left out: its name is not a Dockerfile's, a Compose file's or a Bake file's (imageProvenance.dockerfileGlobs adds names)`);
   };
   for (const path of options.paths.length ? options.paths : [options.root]) await visit(resolve(options.root, path), true);
 
@@ -63,7 +69,7 @@ export async function indexFolder(options: FolderOptions): Promise<BuildFileInde
 }
 
 /** The build files under `paths` of the workspace folder `root` (all of it when none), as its settings say to find them. */
-export function indexWorkspace(root: string, paths: readonly string[], settings: WorkspaceSettings): Promise<BuildFileIndex> {
+export function indexWorkspace(root: string, paths: readonly string[], settings: WorkspaceSettings, warn?: (text: string) => void): Promise<BuildFileIndex> {
   return indexFolder({
     root,
     paths,
@@ -71,6 +77,7 @@ export function indexWorkspace(root: string, paths: readonly string[], settings:
     exclude: settings.filesExclude,
     variables: settings.buildVariables,
     scanned: wholeFolderScanned(root, paths),
+    ...(warn && { warn }),
   });
 }
 

@@ -79,10 +79,10 @@ describe('command-line workspace files (unit)', () => {
     }
     return dir;
   };
-  const found = async (dir: string): Promise<string[]> => {
+  const found = async (dir: string, paths: string[] = [], warn?: (text: string) => void): Promise<string[]> => {
     const { settings, problems } = readCheckSettings(dir);
     assert.deepEqual(problems, []);
-    const index = await indexFolder({ root: dir, paths: [], dockerfileGlobs: settings.dockerfileGlobs, exclude: settings.filesExclude, variables: settings.buildVariables, scanned: () => false });
+    const index = await indexFolder({ root: dir, paths, dockerfileGlobs: settings.dockerfileGlobs, exclude: settings.filesExclude, variables: settings.buildVariables, scanned: () => false, ...(warn && { warn }) });
     return index.files().map((f) => relative(dir, fileURLToPath(f.path)).split(sep).join('/')).sort();
   };
 
@@ -92,6 +92,22 @@ describe('command-line workspace files (unit)', () => {
     const dir = workspace();
     try {
       assert.deepEqual(await found(dir), ['app/Dockerfile', 'generated/Dockerfile']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a path named on the command line that is left out is said, not passed over: a check of it would look clean', async () => {
+    const dir = workspace();
+    try {
+      writeFileSync(join(dir, 'app', 'README.md'), '# FROM alpine:3.21\n');
+      const warnings: string[] = [];
+      assert.deepEqual(await found(dir, ['app/README.md', 'app/Dockerfile', 'vendor', 'node_modules/pkg/Dockerfile'], (text) => warnings.push(text)), ['app/Dockerfile']);
+      assert.deepEqual(warnings, [
+        "app/README.md is left out: its name is not a Dockerfile's, a Compose file's or a Bake file's (imageProvenance.dockerfileGlobs adds names)",
+        'vendor is left out: files.exclude or imageProvenance.exclude names it',
+        'node_modules/pkg/Dockerfile is left out: files.exclude or imageProvenance.exclude names it',
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
