@@ -177,10 +177,13 @@ function sarifReport(run: CheckRun, cwd: string): string {
       },
     ],
   }));
+  // §3.20: whether the run could do all its work, and what stopped it (the lookups that failed), as stderr says it.
+  const notifications = [...run.failures.map((f) => ({ level: 'error', message: { text: f.message } })), ...run.publishedFailures.map((f) => ({ level: 'warning', message: { text: `drift not checked: ${f.message}` } }))];
+  const invocation = { executionSuccessful: run.failures.length === 0, ...(notifications.length && { toolExecutionNotifications: notifications }) };
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{ tool: { driver: { name: 'image-provenance', rules } }, results }],
+    runs: [{ tool: { driver: { name: 'image-provenance', rules } }, invocations: [invocation], results }],
   };
   return `${JSON.stringify(sarif, null, 2)}\n`;
 }

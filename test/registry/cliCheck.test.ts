@@ -116,8 +116,9 @@ describe('registry tier: image-provenance check and scan, end to end', function 
     await settings({});
     const run = await cli('check', '--format', 'sarif', '--fail-on', 'none');
     assert.equal(run.code, 0, run.stderr);
-    const sarif = JSON.parse(run.stdout) as { runs: { results: { ruleId: string; level: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[] };
+    const sarif = JSON.parse(run.stdout) as { runs: { invocations: unknown[]; results: { ruleId: string; level: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[] };
     assert.equal(sarifSchemaErrors(sarif), '');
+    assert.deepEqual(sarif.runs[0]!.invocations, [{ executionSuccessful: true }]);
     assert.deepEqual(
       sarif.runs[0]!.results.map((r) => [r.ruleId, r.level, r.locations[0]!.physicalLocation.artifactLocation.uri, r.locations[0]!.physicalLocation.region.startLine]),
       [
@@ -146,6 +147,16 @@ describe('registry tier: image-provenance check and scan, end to end', function 
         `image-provenance: ${offline}/demo/tool:1: ${refused}`,
         'image-provenance: 2 images could not be looked up, so not every check was made',
       ]);
+      // The SARIF log says so too: the run did not do all its work, and why (SARIF 2.1.0 §3.20 invocation).
+      const sarif = await cli('check', 'offline', '--format', 'sarif', '--fail-on', 'none');
+      assert.equal(sarif.code, 2);
+      const log = JSON.parse(sarif.stdout) as { runs: { invocations: { executionSuccessful: boolean; toolExecutionNotifications: { level: string; message: { text: string } }[] }[]; results: { ruleId: string }[] }[] };
+      assert.equal(sarifSchemaErrors(log), '');
+      const [invocation] = log.runs[0]!.invocations;
+      assert.deepEqual(
+        [invocation!.executionSuccessful, invocation!.toolExecutionNotifications.map((n) => `${n.level} ${n.message.text}`).sort(), log.runs[0]!.results.map((r) => r.ruleId)],
+        [false, [`error ${offline}/demo/app:1@${MISSING}: ${refused}`, `error ${offline}/demo/tool:1: ${refused}`], ['unpinned']],
+      );
     } finally {
       await rm(join(workspace, 'offline'), { recursive: true });
     }
