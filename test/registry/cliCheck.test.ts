@@ -4,7 +4,7 @@
 // SBOM). What each finding says follows from what the registry answers; the SARIF output is validated against
 // the official SARIF 2.1.0 schema (test/fixtures/sarif-schema-2.1.0.README.md says where it came from) with ajv.
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
@@ -217,5 +217,16 @@ describe('registry tier: image-provenance check and scan, end to end', function 
       '  stage stale',
       `    ${image(`demo/base:1@${older.indexDigest}`)}  (from, line 2, pinned)`,
     ]);
+  });
+  it('scan | head: a reader that goes away ends the output quietly, and the exit code is the run\'s own', async () => {
+    const run = await new Promise<{ code: number | null; stderr: string }>((done) => {
+      const child = spawn(process.execPath, [CLI, 'scan', '--format', 'json'], { cwd: workspace, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: workspace } });
+      // The pipe's reading end closed before the tool writes, as when `head` has read all it wanted.
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('close', (code) => done({ code, stderr }));
+    });
+    assert.deepEqual([run.code, run.stderr], [0, '']);
   });
 });
