@@ -98,10 +98,11 @@ export const REFERRER_REPOSITORIES_SETTING = 'imageProvenance.referrerRepositori
 
 /**
  * VS Code's settings.json is JSON with comments and trailing commas (its jsonc-parser): both are dropped outside
- * strings, then the text is read as JSON. Undefined when it is not an object.
+ * strings, then the text is read as JSON. A byte order mark is dropped too: VS Code's workbench decodes the file
+ * with a TextDecoder, which drops it (vs/base/common/buffer.ts VSBuffer.toString). Undefined when not an object.
  */
 export function parseJsonc(text: string): Record<string, unknown> | undefined {
-  const withoutComments = outsideStrings(text, (rest) => {
+  const withoutComments = outsideStrings(text.replace(/^\uFEFF/, ''), (rest) => {
     const end = rest.startsWith('//') ? rest.indexOf('\n') : rest.startsWith('/*') ? rest.indexOf('*/') + 2 : undefined;
     if (end === undefined) return undefined;
     return { skip: end <= 1 ? rest.length : end, put: ' ' };

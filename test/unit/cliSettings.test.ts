@@ -113,6 +113,15 @@ describe('command-line workspace files (unit)', () => {
     }
   });
 
+  it('reads a settings.json saved with a byte order mark, as VS Code reads it (its TextDecoder drops the mark)', () => {
+    const dir = workspace('\uFEFF{\n  // from a Windows editor\n  "imageProvenance.dockerfileGlobs": ["**/*.containerfile"],\n}\n');
+    try {
+      assert.deepEqual(readCheckSettings(dir).settings.dockerfileGlobs, ['**/*.containerfile']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reads them when the setting is emptied, and leaves out what files.exclude and the setting name', async () => {
     const dir = workspace('{ "imageProvenance.exclude": ["**/generated/**"], "files.exclude": { "**/node_modules": true } }');
     try {
