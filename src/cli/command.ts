@@ -3,7 +3,10 @@
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
-/** 0 done and clean; 1 a lookup failed or (check) findings at or above --fail-on; 2 usage or configuration error. */
+/**
+ * 0 done and clean; 1 a lookup failed or (check) findings at or above --fail-on; 2 usage or configuration error, or
+ * (check) an image that could not be looked up, so the check is not complete.
+ */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 export interface CliIo {

@@ -22,7 +22,7 @@ export interface FolderOptions {
   readonly variables: Readonly<Record<string, string>>;
   /** Paths the reading covered: a build file of such a path that is not in the index does not exist. */
   readonly scanned: (path: string) => boolean;
-  /** Told of a file named in `paths` that is left out: a run over it must not look clean without a word. */
+  /** Told of a file or folder named in `paths` that is left out: a run over it must not look clean without a word. */
   readonly warn?: (text: string) => void;
 }
 
