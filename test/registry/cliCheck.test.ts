@@ -218,6 +218,26 @@ describe('registry tier: image-provenance check and scan, end to end', function 
       `    ${image(`demo/base:1@${older.indexDigest}`)}  (from, line 2, pinned)`,
     ]);
   });
+  it('scan --format json: the same tree as objects, each image with its text, kind, line and state', async () => {
+    const run = await cli('scan', '--format', 'json');
+    assert.equal(run.code, 0, run.stderr);
+    const use = (written: string, line: number, state: string) => ({ image: written, written, kind: 'from', line, state });
+    assert.deepEqual(JSON.parse(run.stdout), [
+      {
+        file: 'app/Dockerfile',
+        kind: 'dockerfile',
+        images: [],
+        units: [
+          { kind: 'stage', name: 'unpinned', images: [use(image('demo/base:1'), 1, 'unpinned')] },
+          { kind: 'stage', name: 'stale', images: [use(image(`demo/base:1@${older.indexDigest}`), 2, 'pinned')] },
+          { kind: 'stage', name: 'gone', images: [use(image(`demo/gone:1@${MISSING}`), 3, 'pinned')] },
+          // The fourth stage has no name: it is called by its index, as BuildKit numbers stages.
+          { kind: 'stage', name: '3', images: [use(image('demo/base:1'), 5, 'unpinned')] },
+        ],
+      },
+    ]);
+  });
+
   it('scan | head: a reader that goes away ends the output quietly, and the exit code is the run\'s own', async () => {
     const run = await new Promise<{ code: number | null; stderr: string }>((done) => {
       const child = spawn(process.execPath, [CLI, 'scan', '--format', 'json'], { cwd: workspace, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: workspace } });
