@@ -1,0 +1,219 @@
+// The first packages of an SBOM statement while its bytes are still arriving: the panel's SBOM tab shows them,
+// marked as still reading, long before the last byte (issue 13, item 9). Pure: no I/O, no vscode.
+//
+// A byte-level scanner follows the JSON's structure chunk by chunk (strings skipped to their closing quote,
+// escapes included, as the statement reader's nesting check does) until it meets the package list: `packages`
+// (SPDX) or `components` (CycloneDX) in the statement's `predicate`, or at the top of a bare predicate. Each of
+// its elements is handed to JSON.parse as soon as its last byte is in, up to `keep` of them; then it stops (going
+// on to count the rest cost about as much as JSON.parse of the whole, on the host's thread while the rest arrives:
+// the page says how many bytes are in instead). Real producers write the list early: syft's SPDX JSON encoder (anchore/syft
+// syft/format/spdxjson/model/document.go: packages before files and relationships, the order encoding/json keeps)
+// and its CycloneDX one (CycloneDX/cyclonedx-go's BOM: metadata, then components). A list written last only
+// delays the preview to the end: never a wrong table, since what is shown is provisional and replaced by the
+// whole document's read once its digest is checked. On anything it does not follow (an envelope, a list that is
+// not an array, an element JSON.parse refuses, nesting past the limit) the scanner stops, and gives what it had.
+
+/** Where the scanner is in a string, between chunks. */
+const enum Text {
+  Outside,
+  Inside,
+  /** Inside, just after a backslash: the next byte is escaped, whatever it is. */
+  Escaped,
+}
+
+export class PackageStream {
+  /** The first `keep` elements of the package list, parsed, in the document's order. */
+  readonly first: unknown[] = [];
+  /** The list's last element is in: `first` is the whole list. */
+  finished = false;
+  /** The scanner stopped: what it gave stands, nothing more comes. */
+  stopped = false;
+
+  private offset = 0;
+  private text = Text.Outside;
+  /** One entry per open container: `{` or `[`. */
+  private readonly open: number[] = [];
+  /** Per open object: the key of the member being read, when it matters (levels 1 and 2), else undefined. */
+  private readonly keys: (string | undefined)[] = [];
+  /** Per open object: whether the next string is a key. */
+  private readonly expectKey: boolean[] = [];
+  /** The bytes of a key being read (short keys only: the ones looked for are). */
+  private key: number[] | undefined;
+  /** The depth of the package list's `[`, once met. */
+  private listDepth = 0;
+  /** The bytes of the element being read, over chunks; undefined between elements. */
+  private element: Uint8Array[] | undefined;
+  /** Whether an element has started since the last `,` or the list's `[`. */
+  private inElement = false;
+
+  constructor(
+    /** `packages` for SPDX, `components` for CycloneDX. */
+    private readonly list: 'packages' | 'components',
+    private readonly keep: number,
+    private readonly maxDepth = 64,
+  ) {}
+
+  /**
+   * The next bytes of the body, at `offset` from its start. A chunk at 0 after others starts again (a retried
+   * request); a gap or an overlap stops the scanner.
+   */
+  push(chunk: Uint8Array, offset: number): void {
+    if (offset === 0 && this.offset > 0) this.restart();
+    if (this.stopped || this.finished || this.full) return;
+    if (offset !== this.offset) return this.stop();
+    this.offset += chunk.length;
+    this.scan(chunk);
+  }
+
+  private scan(bytes: Uint8Array): void {
+    let elementFrom = this.element !== undefined && this.inElement ? 0 : -1;
+    for (let i = 0; i < bytes.length; i++) {
+      if (this.text === Text.Escaped) {
+        this.text = Text.Inside;
+        this.key = undefined;
+        continue;
+      }
+      if (this.text === Text.Inside) {
+        // The string's rest up to its next quote or backslash, at native speed when its key is not wanted.
+        if (this.key === undefined) {
+          const quote = bytes.indexOf(0x22, i);
+          const end = quote < 0 ? bytes.length : quote;
+          // A quote (or the chunk's end) after an odd run of backslashes is escaped.
+          let slashes = 0;
+          while (end - slashes - 1 >= i && bytes[end - slashes - 1] === 0x5c) slashes++;
+          if (quote < 0) {
+            if (slashes % 2 === 1) this.text = Text.Escaped;
+            i = bytes.length;
+            break;
+          }
+          i = quote;
+          if (slashes % 2 === 0) {
+            this.text = Text.Outside;
+            this.afterString();
+          }
+          continue;
+        }
+        const byte = bytes[i]!;
+        if (byte === 0x5c) this.text = Text.Escaped;
+        else if (byte === 0x22) {
+          this.text = Text.Outside;
+          this.afterString();
+        } else if (this.key.push(byte) > 16) this.key = undefined;
+        continue;
+      }
+      const byte = bytes[i]!;
+      const depth = this.open.length;
+      if (byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09) continue;
+      // A value starting directly in the list: an element.
+      if (this.listDepth > 0 && depth === this.listDepth && !this.inElement && byte !== 0x2c && byte !== 0x5d) {
+        this.inElement = true;
+        this.element = [];
+        elementFrom = i;
+      }
+      if (byte === 0x22) {
+        this.text = Text.Inside;
+        const object = depth > 0 && this.open[depth - 1] === 0x7b;
+        // Only the keys of the statement's and its predicate's members are read.
+        this.key = object && this.expectKey[depth - 1] && depth <= 2 ? [] : undefined;
+      } else if (byte === 0x7b || byte === 0x5b) {
+        if (depth >= this.maxDepth) return this.stop();
+        if (byte === 0x5b && this.listDepth === 0 && this.atList(depth)) this.listDepth = depth + 1;
+        else if (depth === 0 && byte !== 0x7b) return this.stop();
+        this.open.push(byte);
+        this.keys.push(undefined);
+        this.expectKey.push(byte === 0x7b);
+      } else if (byte === 0x7d || byte === 0x5d) {
+        if (depth === 0 || this.open[depth - 1] !== byte - 2) return this.stop();
+        if (depth === this.listDepth) {
+          // The list's end: its last element, if there is one, ends here.
+          if (this.inElement && !this.endElement(bytes, elementFrom, i)) return;
+          this.finished = true;
+          return;
+        }
+        this.open.pop();
+        this.keys.pop();
+        this.expectKey.pop();
+      } else if (byte === 0x3a /* : */) {
+        if (depth > 0) this.expectKey[depth - 1] = false;
+      } else if (byte === 0x2c /* , */) {
+        if (depth > 0 && this.open[depth - 1] === 0x7b) this.expectKey[depth - 1] = true;
+        if (depth === this.listDepth && this.inElement) {
+          if (!this.endElement(bytes, elementFrom, i) || this.full) return;
+          elementFrom = -1;
+        }
+      }
+      // A top-level statement or bare predicate is an object; anything else is not followed.
+      if (depth === 0 && this.open.length === 0) return this.stop();
+    }
+    if (this.element !== undefined && elementFrom >= 0) this.element.push(bytes.slice(elementFrom));
+  }
+
+  /** Whether a `[` at this depth opens the package list: `predicate.<list>`, or `<list>` at the top. */
+  private atList(depth: number): boolean {
+    if (this.open[depth - 1] !== 0x7b) return false;
+    if (depth === 1) return this.keys[0] === this.list;
+    return depth === 2 && this.keys[0] === 'predicate' && this.keys[1] === this.list;
+  }
+
+  /** A string just ended: a key read is kept as its object's current member. */
+  private afterString(): void {
+    const depth = this.open.length;
+    if (depth > 0 && this.open[depth - 1] === 0x7b && this.expectKey[depth - 1]) {
+      this.keys[depth - 1] = this.key === undefined ? undefined : String.fromCharCode(...this.key);
+    }
+    this.key = undefined;
+  }
+
+  /** Whether `keep` elements are parsed: nothing more is read. */
+  get full(): boolean {
+    return this.first.length >= this.keep;
+  }
+
+  /** The element that ends before `end` in `bytes` (it started at `from`, or in a chunk before), parsed. */
+  private endElement(bytes: Uint8Array, from: number, end: number): boolean {
+    this.inElement = false;
+    const parts = this.element;
+    if (parts === undefined) return true;
+    this.element = undefined;
+    parts.push(bytes.subarray(Math.max(from, 0), end));
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(parts.length === 1 ? parts[0] : concat(parts));
+      this.first.push(JSON.parse(text));
+    } catch {
+      this.stop();
+      return false;
+    }
+    return true;
+  }
+
+  private stop(): void {
+    this.stopped = true;
+    this.element = undefined;
+  }
+
+  private restart(): void {
+    this.first.length = 0;
+    this.finished = false;
+    this.stopped = false;
+    this.offset = 0;
+    this.text = Text.Outside;
+    this.open.length = 0;
+    this.keys.length = 0;
+    this.expectKey.length = 0;
+    this.key = undefined;
+    this.listDepth = 0;
+    this.element = undefined;
+    this.inElement = false;
+  }
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const joined = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    joined.set(part, at);
+    at += part.length;
+  }
+  return joined;
+}
