@@ -6,12 +6,15 @@
 // (SPDX) or `components` (CycloneDX) in the statement's `predicate`, or at the top of a bare predicate. Each of
 // its elements is handed to JSON.parse as soon as its last byte is in, up to `keep` of them; then it stops (going
 // on to count the rest cost about as much as JSON.parse of the whole, on the host's thread while the rest arrives:
-// the page says how many bytes are in instead). Real producers write the list early: syft's SPDX JSON encoder (anchore/syft
-// syft/format/spdxjson/model/document.go: packages before files and relationships, the order encoding/json keeps)
-// and its CycloneDX one (CycloneDX/cyclonedx-go's BOM: metadata, then components). A list written last only
-// delays the preview to the end: never a wrong table, since what is shown is provisional and replaced by the
-// whole document's read once its digest is checked. On anything it does not follow (an envelope, a list that is
-// not an array, an element JSON.parse refuses, nesting past the limit) the scanner stops, and gives what it had.
+// the page says how many bytes are in instead).
+//
+// Real producers write the list early, as encoding/json writes a struct's fields in their order: syft's SPDX JSON
+// is spdx/tools-golang's v2_3 Document (spdx/v2/v2_3/document.go: creationInfo, packages, then files and
+// relationships), its CycloneDX JSON cyclonedx-go's BOM (cyclonedx.go: metadata, components, …, dependencies). A
+// list written last only delays the preview to the end: never a wrong table, since what is shown is provisional
+// and replaced by the whole document's read once its digest is checked. On anything it does not follow (an
+// envelope, a list that is not an array, an element JSON.parse refuses, nesting past the limit) the scanner stops,
+// and gives what it had. A key written with escapes (`"pack\u0061ges"`) is not recognised: no preview, no harm.
 
 /** Where the scanner is in a string, between chunks. */
 const enum Text {

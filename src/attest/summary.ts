@@ -32,7 +32,8 @@ import type { RegistryClient } from '../registry/client';
 import { boundedSource } from './boundedSource';
 import { clientSource, discoverAttestations, discoverIndexLevel, type AttestationLayer, type AttestationSource, type DiscoveryOptions, type FoundManifest, type PlatformAttestations, type StorageForm } from './discover';
 import { readProvenance, type Provenance } from './provenance';
-import { describeSbomScope, readSbom, sbomScopes, type Sbom, type SbomScope } from './sbom';
+import { PackageStream } from './packageStream';
+import { describeSbomScope, previewPackages, readSbom, sbomScopes, type Sbom, type SbomPackage, type SbomScope } from './sbom';
 import { DEFAULT_STATEMENT_LIMITS, IN_TOTO, PREDICATE_TYPES, readStatement, type InTotoStatement, type StatementResult } from './statement';
 
 /** OCI image-spec annotations.md: where the image's source lives and at which revision. */
@@ -84,7 +85,22 @@ export interface SummaryOptions {
    * start, beside the rest; the promise the read returns holds them all.
    */
   beforeSboms?: (summary: ImageSummary) => void;
+  /**
+   * The first `rows` packages of each SBOM layer as its bytes arrive, before they are all in, let alone verified:
+   * given to `show` with each chunk (PackageStream). Only a preview, to be said to be one: the summary's SBOMs,
+   * read from the whole verified layer, replace it, or its problem withdraws it.
+   */
+  sbomPreview?: { readonly rows: number; readonly show: (layer: string, preview: SbomPreview) => void };
   signal?: AbortSignal;
+}
+
+/** What has arrived of an SBOM layer still on its way (SummaryOptions.sbomPreview). */
+export interface SbomPreview {
+  /** Its first packages, up to the rows asked for: more as they are read. */
+  readonly packages: readonly SbomPackage[];
+  /** Bytes in so far, and the layer's size as its manifest gives it. */
+  readonly bytes: number;
+  readonly size: number;
 }
 
 export interface SbomDocument {
@@ -378,12 +394,33 @@ async function fetchStatement(source: AttestationSource, layer: AttestationLayer
   if (layer.size > maxBytes) return { ok: false, problem: message(Messages.attestTooLarge, layer.size, maxBytes) };
   let bytes: Uint8Array;
   try {
-    bytes = await source.blob(layer.digest, { maxBytes, ...(options.signal && { signal: options.signal }) });
+    bytes = await source.blob(layer.digest, { maxBytes, ...(options.signal && { signal: options.signal }), ...previewing(layer, type, options) });
   } catch (error) {
     if (options.signal?.aborted || RegistryError.is(error, 'cancelled')) throw error;
     return { ok: false, problem: message(Messages.attestRegistryProblem, error instanceof Error ? error.message : String(error)) };
   }
   return readStatement(bytes, { mediaType: layer.mediaType, annotations: { [IN_TOTO.predicateTypeAnnotation]: type } }, { ...DEFAULT_STATEMENT_LIMITS, maxBytes });
+}
+
+/** The blob option that shows an SBOM layer's first packages as its bytes arrive, when SummaryOptions.sbomPreview asks for it. */
+function previewing(layer: AttestationLayer, type: string, options: SummaryOptions): { onChunk?: (chunk: Uint8Array, offset: number) => void } {
+  const preview = options.sbomPreview;
+  const format = type === PREDICATE_TYPES.spdx ? 'spdx' : type === PREDICATE_TYPES.cycloneDx ? 'cyclonedx' : undefined;
+  if (!preview || !format) return {};
+  const stream = new PackageStream(format === 'spdx' ? 'packages' : 'components', preview.rows);
+  let packages: readonly SbomPackage[] = [];
+  let read = 0;
+  return {
+    onChunk: (chunk, offset) => {
+      stream.push(chunk, offset);
+      // Read again only when more elements are in (a retry starts from none).
+      if (stream.first.length !== read) {
+        read = stream.first.length;
+        packages = previewPackages(format, stream.first);
+      }
+      preview.show(layer.digest, { packages, bytes: offset + chunk.length, size: layer.size });
+    },
+  };
 }
 
 /**

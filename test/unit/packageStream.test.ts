@@ -128,6 +128,12 @@ describe('PackageStream: an SBOM statement’s first packages while its bytes ar
     assert.deepEqual(stream.first, [{ name: 'a' }]);
   });
 
+  it('does not take a key written with escapes for the list (no preview: the whole document’s read decides)', () => {
+    const escaped = encoder.encode('{"predicate":{"pack\\u0061ges":[{"name":"a"}]}}');
+    const stream = streamed(escaped, [20], 'packages', 10);
+    assert.deepEqual([stream.first, stream.finished], [[], false]);
+  });
+
   it('starts again when a retried request sends the body from its first byte', () => {
     const stream = new PackageStream('packages', 100);
     stream.push(encoder.encode('{"predicate":{"packages":[{"name":"from a bad mirror"},'), 0);
