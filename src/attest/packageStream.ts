@@ -77,7 +77,7 @@ export class PackageStream {
         continue;
       }
       if (this.text === Text.Inside) {
-        // The string's rest up to its next quote or backslash, at native speed when its key is not wanted.
+        // On to the string's next quote at native speed, when its text is not wanted (most of the bytes).
         if (this.key === undefined) {
           const quote = bytes.indexOf(0x22, i);
           const end = quote < 0 ? bytes.length : quote;
