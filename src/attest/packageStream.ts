@@ -29,6 +29,8 @@ export class PackageStream {
   readonly first: unknown[] = [];
   /** The list's last element is in: `first` is the whole list. */
   finished = false;
+  /** Where the list is in the body: the offsets of its `[` and its `]`, once finished. */
+  span: { readonly start: number; readonly end: number } | undefined;
   /** The scanner stopped: what it gave stands, nothing more comes. */
   stopped = false;
 
@@ -42,8 +44,10 @@ export class PackageStream {
   private readonly expectKey: boolean[] = [];
   /** The bytes of a key being read (short keys only: the ones looked for are). */
   private key: number[] | undefined;
-  /** The depth of the package list's `[`, once met. */
+  /** The depth of the package list's `[`, once met, and its offset in the body. */
   private listDepth = 0;
+  private listStart = 0;
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   /** The bytes of the element being read, over chunks; undefined between elements. */
   private element: Uint8Array[] | undefined;
   /** Whether an element has started since the last `,` or the list's `[`. */
@@ -69,6 +73,7 @@ export class PackageStream {
   }
 
   private scan(bytes: Uint8Array): void {
+    const base = this.offset - bytes.length;
     let elementFrom = this.element !== undefined && this.inElement ? 0 : -1;
     for (let i = 0; i < bytes.length; i++) {
       if (this.text === Text.Escaped) {
@@ -120,8 +125,10 @@ export class PackageStream {
         this.key = object && this.expectKey[depth - 1] && depth <= 2 ? [] : undefined;
       } else if (byte === 0x7b || byte === 0x5b) {
         if (depth >= this.maxDepth) return this.stop();
-        if (byte === 0x5b && this.listDepth === 0 && this.atList(depth)) this.listDepth = depth + 1;
-        else if (depth === 0 && byte !== 0x7b) return this.stop();
+        if (byte === 0x5b && this.listDepth === 0 && this.atList(depth)) {
+          this.listDepth = depth + 1;
+          this.listStart = base + i;
+        } else if (depth === 0 && byte !== 0x7b) return this.stop();
         this.open.push(byte);
         this.keys.push(undefined);
         this.expectKey.push(byte === 0x7b);
@@ -131,6 +138,7 @@ export class PackageStream {
           // The list's end: its last element, if there is one, ends here.
           if (this.inElement && !this.endElement(bytes, elementFrom, i)) return;
           this.finished = true;
+          this.span = { start: this.listStart, end: base + i };
           return;
         }
         this.open.pop();
@@ -181,7 +189,7 @@ export class PackageStream {
     parts.push(bytes.subarray(Math.max(from, 0), end));
     let text: string;
     try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(parts.length === 1 ? parts[0] : concat(parts));
+      text = this.decoder.decode(parts.length === 1 ? parts[0] : concat(parts));
       this.first.push(JSON.parse(text));
     } catch {
       this.stop();
@@ -197,6 +205,7 @@ export class PackageStream {
 
   private restart(): void {
     this.first.length = 0;
+    this.span = undefined;
     this.finished = false;
     this.stopped = false;
     this.offset = 0;

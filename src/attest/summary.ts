@@ -34,7 +34,7 @@ import { clientSource, discoverAttestations, discoverIndexLevel, type Attestatio
 import { readProvenance, type Provenance } from './provenance';
 import { PackageStream } from './packageStream';
 import { describeSbomScope, previewPackages, readSbom, sbomScopes, type Sbom, type SbomPackage, type SbomScope } from './sbom';
-import { DEFAULT_STATEMENT_LIMITS, IN_TOTO, PREDICATE_TYPES, readStatement, type InTotoStatement, type StatementResult } from './statement';
+import { DEFAULT_STATEMENT_LIMITS, IN_TOTO, PREDICATE_TYPES, readStatement, type InTotoStatement, type StatementResult, type StreamedList } from './statement';
 
 /** OCI image-spec annotations.md: where the image's source lives and at which revision. */
 export const SOURCE_ANNOTATIONS = {
@@ -392,34 +392,43 @@ function statementJson(statement: InTotoStatement): unknown {
 async function fetchStatement(source: AttestationSource, layer: AttestationLayer, type: string, options: SummaryOptions): Promise<StatementResult> {
   const maxBytes = options.maxLayerBytes ?? DEFAULT_STATEMENT_LIMITS.maxBytes;
   if (layer.size > maxBytes) return { ok: false, problem: message(Messages.attestTooLarge, layer.size, maxBytes) };
+  const streamed = streaming(layer, type, options);
   let bytes: Uint8Array;
   try {
-    bytes = await source.blob(layer.digest, { maxBytes, ...(options.signal && { signal: options.signal }), ...previewing(layer, type, options) });
+    bytes = await source.blob(layer.digest, { maxBytes, ...(options.signal && { signal: options.signal }), ...(streamed && { onChunk: streamed.onChunk }) });
   } catch (error) {
     if (options.signal?.aborted || RegistryError.is(error, 'cancelled')) throw error;
     return { ok: false, problem: message(Messages.attestRegistryProblem, error instanceof Error ? error.message : String(error)) };
   }
-  return readStatement(bytes, { mediaType: layer.mediaType, annotations: { [IN_TOTO.predicateTypeAnnotation]: type } }, { ...DEFAULT_STATEMENT_LIMITS, maxBytes });
+  return readStatement(bytes, { mediaType: layer.mediaType, annotations: { [IN_TOTO.predicateTypeAnnotation]: type } }, { ...DEFAULT_STATEMENT_LIMITS, maxBytes }, streamed?.list());
 }
 
-/** The blob option that shows an SBOM layer's first packages as its bytes arrive, when SummaryOptions.sbomPreview asks for it. */
-function previewing(layer: AttestationLayer, type: string, options: SummaryOptions): { onChunk?: (chunk: Uint8Array, offset: number) => void } {
+/**
+ * When SummaryOptions.sbomPreview asks for it, an SBOM layer's package list read as its bytes arrive (PackageStream):
+ * its first packages shown meanwhile, and the whole list, each element parsed in the turn its bytes came in, handed
+ * to the statement reader, which then reads only the rest (a 75 MB SBOM is not read in one go of a second and more,
+ * during which nothing else the extension host has to do can run).
+ */
+function streaming(layer: AttestationLayer, type: string, options: SummaryOptions): { onChunk: (chunk: Uint8Array, offset: number) => void; list: () => StreamedList | undefined } | undefined {
   const preview = options.sbomPreview;
   const format = type === PREDICATE_TYPES.spdx ? 'spdx' : type === PREDICATE_TYPES.cycloneDx ? 'cyclonedx' : undefined;
-  if (!preview || !format) return {};
-  const stream = new PackageStream(format === 'spdx' ? 'packages' : 'components', preview.rows);
+  if (!preview || !format) return undefined;
+  const key = format === 'spdx' ? 'packages' : 'components';
+  const stream = new PackageStream(key, Infinity, DEFAULT_STATEMENT_LIMITS.maxDepth);
   let packages: readonly SbomPackage[] = [];
   let read = 0;
   return {
     onChunk: (chunk, offset) => {
       stream.push(chunk, offset);
-      // Read again only when more elements are in (a retry starts from none).
-      if (stream.first.length !== read) {
-        read = stream.first.length;
-        packages = previewPackages(format, stream.first);
+      // Read again only when more of the first rows are in (a retry starts from none).
+      const first = Math.min(stream.first.length, preview.rows);
+      if (first !== read) {
+        read = first;
+        packages = previewPackages(format, stream.first.slice(0, first));
       }
       preview.show(layer.digest, { packages, bytes: offset + chunk.length, size: layer.size });
     },
+    list: () => (stream.finished && stream.span ? { key, ...stream.span, elements: stream.first } : undefined),
   };
 }
 

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { PackageStream } from '../../src/attest/packageStream';
+import { readStatement } from '../../src/attest/statement';
 
 // Unit tier: the SBOM's first packages read from its bytes while they arrive. JSON.parse of the whole statement
 // is the oracle: whatever the chunks, the packages the stream gives are exactly the start of its package list.
@@ -147,5 +148,53 @@ describe('PackageStream: an SBOM statement’s first packages while its bytes ar
     stream.push(spdx.subarray(0, 100), 0);
     stream.push(spdx.subarray(120), 120);
     assert.ok(stream.stopped);
+  });
+
+  describe('readStatement around a list read as it arrived', () => {
+    /** The statement read with its list streamed in chunks ending at `cuts`, and read whole. */
+    function bothWays(text: string, key: 'packages' | 'components', cuts: readonly number[] = []) {
+      const bytes = encoder.encode(text);
+      const stream = streamed(bytes, cuts, key, Infinity);
+      assert.ok(stream.finished && stream.span, 'the list was read whole');
+      return { around: readStatement(bytes, {}, undefined, { key, ...stream.span, elements: stream.first }), whole: readStatement(bytes) };
+    }
+
+    it('gives what reading the whole bytes gives, SPDX and CycloneDX, at any cut', () => {
+      for (const cut of [0, 17, 300, 640, SPDX_TEXT.length]) {
+        const { around, whole } = bothWays(SPDX_TEXT, 'packages', [Math.min(cut, encoder.encode(SPDX_TEXT).length)]);
+        assert.ok(around.ok);
+        assert.deepEqual(around, whole);
+      }
+      const { around, whole } = bothWays(CYCLONEDX_TEXT, 'components', [100]);
+      assert.ok(around.ok);
+      assert.deepEqual(around, whole);
+    });
+
+    it('reads the bytes whole when the document names its list twice (JSON.parse keeps the last)', () => {
+      const twice = '{"predicateType":"https://spdx.dev/Document","predicate":{"spdxVersion":"SPDX-2.3","packages":[{"name":"first"}],"packages":[{"name":"last"}]}}';
+      const { around } = bothWays(twice, 'packages');
+      assert.ok(around.ok);
+      assert.deepEqual((around.statement.predicate as { packages: unknown }).packages, [{ name: 'last' }]);
+    });
+
+    it('still refuses what the whole read refuses: bad JSON after the list, nesting past the limit', () => {
+      const broken = bothWays(SPDX_TEXT.replace('"relationships": []', '"relationships": [,]'), 'packages');
+      assert.deepEqual(broken.around, broken.whole);
+      assert.ok(!broken.around.ok);
+      const deep = bothWays(`{"predicate":{"packages":[{"name":"a"}],"x":${'['.repeat(70)}${']'.repeat(70)}}}`, 'packages');
+      assert.deepEqual(deep.around, deep.whole);
+      assert.ok(!deep.around.ok);
+    });
+
+    it('matches the whole read over random statements', () => {
+      fc.assert(
+        fc.property(fc.array(fc.jsonValue({ maxDepth: 3 }), { maxLength: 10 }), fc.jsonValue({ maxDepth: 3 }), fc.nat(), (packages, rest, cut) => {
+          const text = JSON.stringify({ _type: 'https://in-toto.io/Statement/v1', predicateType: 'https://spdx.dev/Document', predicate: { spdxVersion: 'SPDX-2.3', packages, rest } });
+          const { around, whole } = bothWays(text, 'packages', [cut % (text.length + 1)]);
+          assert.deepEqual(around, whole);
+        }),
+        { numRuns: 200 },
+      );
+    });
   });
 });
