@@ -89,7 +89,15 @@ export async function panelBench(): Promise<Measurement[]> {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       if (LOGS) {
         mkdirSync(LOGS, { recursive: true });
-        page.on('console', (m) => appendFileSync(join(LOGS, 'browser-console.log'), `${new Date().toISOString()} ${m.type()} ${m.text()}\n`));
+        const log = (line: string) => appendFileSync(join(LOGS, 'browser-console.log'), `${new Date().toISOString()} ${line}\n`);
+        page.on('console', (m) => log(`${m.type()} ${m.text()}`));
+        // Each webview's outer frame registers a service worker of its own (the second big panel's page has waited
+        // tens of seconds for one): when each starts and stops, and what it logs.
+        page.context().on('serviceworker', (worker) => {
+          log(`service worker started: ${worker.url()}`);
+          worker.on('console', (m) => log(`service worker ${m.type()} ${m.text()} (${worker.url().slice(-60)})`));
+          worker.on('close', () => log(`service worker closed: ${worker.url()}`));
+        });
       }
       await page.goto(`${server.origin}/?folder=${encodeURIComponent(workspace)}`);
       await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });

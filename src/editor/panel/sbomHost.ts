@@ -184,7 +184,7 @@ export function sbomLabels(): SbomLabels {
     document: vscode.l10n.t('Document'),
     loading: vscode.l10n.t('Loading the packages…'),
     readingRows: vscode.l10n.t('Reading the SBOM… {0} of {1} MB'),
-    provisional: vscode.l10n.t('The first packages, as they arrive: search, filters, the license chart and the exports wait for the whole document and its digest check.'),
+    provisional: vscode.l10n.t('The first packages, as they arrive: search, sorting, filters, the license chart and the exports wait for the whole document and its digest check.'),
     unread: vscode.l10n.t('The SBOM of {0} could not be read: {1}'),
     search: vscode.l10n.t('Search packages'),
     type: vscode.l10n.t('Type'),
