@@ -5,6 +5,9 @@
 // - time to first rows: from Enter in "Show Attestations for Image…" until the Overview shows (the read: fetch,
 //   digest check, parse, summary), plus from a click on the SBOM tab until its first rows are drawn (the rows
 //   requested, built, posted and drawn); each round on an image of its own (a cold read, as a user meets it);
+// - time to the first rows seen: the same, until the first rows are drawn, whether the rows that arrived of a
+//   document still being read (marked so, `data-reading`) or the whole document's (issue 13's goal is this one:
+//   what a user waits for before seeing packages);
 // - the same for a 10-package document: what opening any panel costs whatever its size;
 // - where the time goes, as intervals of one panel's timeline (the Overview shows before the SBOMs are read, and
 //   the SBOM is fetched from the moment its descriptor is known, beside the rest):
@@ -86,7 +89,15 @@ export async function panelBench(): Promise<Measurement[]> {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       if (LOGS) {
         mkdirSync(LOGS, { recursive: true });
-        page.on('console', (m) => appendFileSync(join(LOGS, 'browser-console.log'), `${new Date().toISOString()} ${m.type()} ${m.text()}\n`));
+        const log = (line: string) => appendFileSync(join(LOGS, 'browser-console.log'), `${new Date().toISOString()} ${line}\n`);
+        page.on('console', (m) => log(`${m.type()} ${m.text()}`));
+        // Each webview's outer frame registers a service worker of its own (the second big panel's page has waited
+        // tens of seconds for one): when each starts and stops, and what it logs.
+        page.context().on('serviceworker', (worker) => {
+          log(`service worker started: ${worker.url()}`);
+          worker.on('console', (m) => log(`service worker ${m.type()} ${m.text()} (${worker.url().slice(-60)})`));
+          worker.on('close', () => log(`service worker closed: ${worker.url()}`));
+        });
       }
       await page.goto(`${server.origin}/?folder=${encodeURIComponent(workspace)}`);
       await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
@@ -111,14 +122,18 @@ export async function panelBench(): Promise<Measurement[]> {
 
       const firstRows = median(bigRounds.map((r) => r.readMs + r.rowsMs));
       const smallFirstRows = median(smallRounds.map((r) => r.readMs + r.rowsMs));
+      const firstSeen = median(bigRounds.map((r) => r.readMs + r.seenMs));
+      const arriving = bigRounds.filter((r) => r.seenArriving).length;
       const step = (name: keyof CoreSteps) => median(core.map((c) => c[name]));
       const corePath = step('fetchMs') + step('statementMs') + step('sbomMs') + step('tableMs') + step('firstWindowMs');
       const ms = (values: number[]) => values.map((v) => v.toFixed(0)).join(', ');
       return [
         { key: 'panel.sbom100k.bytes.mb', value: statement.length / 1e6, unit: 'MB', note: `the SPDX statement of ${PACKAGES.toLocaleString('en')} packages, as syft and BuildKit write it` },
         { key: 'panel.sbom100k.jsonParse.ms', value: parseMs, unit: 'ms', note: 'baseline: JSON.parse of the same bytes in Node, median of 5' },
-        { key: 'panel.sbom100k.firstRows.ms', value: firstRows, unit: 'ms', note: `median of ${ROUNDS} cold panels: read ${bigRounds.map((r) => r.readMs.toFixed(0)).join(', ')} ms + rows ${bigRounds.map((r) => r.rowsMs.toFixed(0)).join(', ')} ms` },
-        { key: 'panel.sbom100k.firstRows.ratio', value: firstRows / parseMs, unit: '×', target: '≤ 2×', note: 'time to first rows / JSON.parse of the same bytes' },
+        { key: 'panel.sbom100k.firstRowsSeen.ms', value: firstSeen, unit: 'ms', note: `median of ${ROUNDS} cold panels: read ${ms(bigRounds.map((r) => r.readMs))} ms + first rows drawn ${ms(bigRounds.map((r) => r.seenMs))} ms (${arriving} of ${ROUNDS} while the document was still arriving)` },
+        { key: 'panel.sbom100k.firstRowsSeen.ratio', value: firstSeen / parseMs, unit: '×', target: '≤ 2×', note: 'time to the first rows seen / JSON.parse of the same bytes' },
+        { key: 'panel.sbom100k.firstRows.ms', value: firstRows, unit: 'ms', note: `the whole document's first rows: read ${ms(bigRounds.map((r) => r.readMs))} ms + rows ${ms(bigRounds.map((r) => r.rowsMs))} ms` },
+        { key: 'panel.sbom100k.firstRows.ratio', value: firstRows / parseMs, unit: '×', note: 'time to the whole document\'s first rows / JSON.parse of the same bytes' },
         { key: 'panel.sbom100k.split.fetch.ms', value: step('fetchMs'), unit: 'ms', note: `the core in Node, same blob: fetched and its digest checked (a new client), median of ${ROUNDS}` },
         { key: 'panel.sbom100k.split.statement.ms', value: step('statementMs'), unit: 'ms', note: 'the statement read: size, UTF-8, nesting, JSON.parse' },
         { key: 'panel.sbom100k.split.sbom.ms', value: step('sbomMs'), unit: 'ms', note: 'the SPDX read: packages, purls, files, relationships' },
@@ -130,6 +145,7 @@ export async function panelBench(): Promise<Measurement[]> {
         { key: 'panel.sbom100k.split.rowsDraw.ms', value: median(bigRounds.map((r) => r.rowsMs - r.rowsArriveMs)), unit: 'ms', note: 'the first window in the page → its rows drawn and seen' },
         { key: 'panel.sbom100k.allRows.ms', value: median(bigRounds.map((r) => r.allRowsMs)), unit: 'ms', note: `click → every window of rows in the page: ${ms(bigRounds.map((r) => r.allRowsMs))}` },
         { key: 'panel.sbom10.firstRows.ms', value: smallFirstRows, unit: 'ms', note: 'the same for a 10-package document: what any panel costs' },
+        { key: 'panel.sbom10.firstRows.ratio', value: smallFirstRows / parseMs, unit: '×', note: 'that, over JSON.parse of the 100,000-package bytes: the floor the goal is measured against' },
         { key: 'panel.sbom100k.overSmall.ratio', value: (firstRows - smallFirstRows) / parseMs, unit: '×', note: 'what the 100,000 packages add, over JSON.parse of their bytes' },
         { key: 'panel.sbom100k.filter.ms', value: median(filterMs), unit: 'ms', target: '< 50 ms', note: `per keystroke, median of ${filterMs.length} (max ${Math.max(...filterMs).toFixed(0)} ms)` },
         { key: 'panel.sbom100k.pageHeap.mb', value: pageHeap, unit: 'MB', note: `the webview's JS heap with the table drawn; ${smallHeap.toFixed(1)} MB with 10 packages` },
@@ -191,6 +207,9 @@ interface Round {
   readMs: number;
   /** Enter → the panel's page started (its document's time origin). */
   pageStartMs: number;
+  /** Click → the first package rows drawn: of the document as it arrives, or of the whole (`seenArriving` says which). */
+  seenMs: number;
+  seenArriving: boolean;
   rowsMs: number;
   /** Click → the first window of rows in the page. */
   rowsArriveMs: number;
@@ -225,17 +244,23 @@ async function openOnSbom(page: Page, reference: string, packages: number): Prom
   const clickedAt = Date.now();
   const clicked = performance.now();
   await tab.click();
-  await frame.locator(`.grid-packages[data-shown="${packages}"] .grid-sizer .grid-row:not([hidden])`).first().waitFor({ timeout: 120_000 });
+  const whole = `.grid-packages[data-shown="${packages}"] .grid-sizer .grid-row:not([hidden])`;
+  await frame.locator(`.grid-packages[data-reading="true"] .grid-sizer .grid-row:not([hidden]), ${whole}`).first().waitFor({ timeout: 120_000 });
+  const seenMs = performance.now() - clicked;
+  const seenArriving = (await frame.locator('.grid-packages[data-reading="true"]').count()) > 0;
+  await frame.locator(whole).first().waitFor({ timeout: 120_000 });
   const rowsMs = performance.now() - clicked;
   await frame.locator('.grid-packages[data-complete="true"]').waitFor({ timeout: 120_000 });
   const arrived = (await frame.evaluate('window.rowsArrived')) as number[];
   const heapMb = await jsHeapMb(frame);
-  return { readMs, pageStartMs, rowsMs, rowsArriveMs: arrived[0]! - clickedAt, windowMs: arrived[0]! - openedAt, allRowsMs: arrived[arrived.length - 1]! - clickedAt, heapMb, frame };
+  return { readMs, pageStartMs, seenMs, seenArriving, rowsMs, rowsArriveMs: arrived[0]! - clickedAt, windowMs: arrived[0]! - openedAt, allRowsMs: arrived[arrived.length - 1]! - clickedAt, heapMb, frame };
 }
 
 /** Prints a round's own times as it ends. */
 function reported(name: string, round: Round): Round {
-  console.error(`panel ${name}: read ${round.readMs.toFixed(0)} ms (its page started at ${round.pageStartMs.toFixed(0)} ms), rows ${round.rowsMs.toFixed(0)} ms, all rows ${round.allRowsMs.toFixed(0)} ms`);
+  console.error(
+    `panel ${name}: read ${round.readMs.toFixed(0)} ms (its page started at ${round.pageStartMs.toFixed(0)} ms), first rows seen ${round.seenMs.toFixed(0)} ms (${round.seenArriving ? 'as they arrived' : 'the whole document\'s'}), rows ${round.rowsMs.toFixed(0)} ms, all rows ${round.allRowsMs.toFixed(0)} ms`,
+  );
   return round;
 }
 

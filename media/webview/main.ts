@@ -12,7 +12,7 @@ import { addFact, digestValue, element, fill, list, platformPicker } from './dom
 import { keep, post } from './host';
 import { overviewTab } from './overviewView';
 import { provenanceTab, showStatement, updateProvenance } from './provenanceView';
-import { sbomRows, sbomTab } from './sbomView';
+import { sbomReading, sbomRows, sbomTab } from './sbomView';
 
 const root = document.getElementById('root') ?? document.body;
 
@@ -47,6 +47,9 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       return;
     case 'rows':
       sbomRows(message.sbom, message.window);
+      return;
+    case 'rowsReading':
+      sbomReading(message.sbom, message.window, message.bytes, message.size);
       return;
     default:
       unhandled(message);

@@ -5,8 +5,14 @@
 // at once, the rest a window at a time, each asked for once the one before is drawn (GrowingTable); everything
 // after that runs here, on the columns (src/panel/sbomTable.ts). Registry text is set as text only.
 //
+// While a document is still on its way, the host sends its first rows as they arrive (`rowsReading`): they are
+// drawn as such — the bytes in so far, and no search, sort, filters, chart or exports, which need the whole
+// document (a search over part of it would say "no match" for a package still to come, and a count or chart over
+// part of it would be wrong) — until its first `rows` replace them, or an Overview naming its problem withdraws them.
+//
 // State the page shows for whoever watches it: the packages grid carries `data-shown` (rows shown after the last
-// search, filter or sort, set once they are drawn), `data-total`, and `data-complete` (every window in).
+// search, filter or sort, set once they are drawn), `data-total`, and `data-complete` (every window in); the grid
+// of rows still being read carries `data-reading` instead.
 
 import type { PanelLabels, PlatformOverview, SbomOverview } from '../../src/panel/protocol';
 import { GrowingTable, PackageRows, type PackageColumn, type PackageQuery, type SbomLabels, type SbomTableWindow } from '../../src/panel/sbomTable';
@@ -24,8 +30,11 @@ const PACKAGE_COLUMNS: readonly PackageColumn[] = ['name', 'version', 'type', 'l
 export function sbomTab(entry: PlatformOverview, labels: PanelLabels, image: string): HTMLElement {
   const container = element('div', 'sbom');
   for (const problem of entry.sbomProblems ?? []) container.append(element('p', 'status error', fill(labels.sbomTab.unread, image, problem)));
+  // Read whole: the rows of a document that could not be read, shown as they arrived, are withdrawn.
+  if (!entry.sbomsPending) tab.settled(entry.sboms.map((d) => d.digest));
   const documents = entry.sboms.length > 0 ? entry.sboms : entry.sbomsPending?.map((digest) => ({ digest })) ?? [];
   if (documents.length === 0) {
+    tab.clear();
     if (!entry.sbomProblems) container.append(element('p', 'status', labels.noSbom));
     return container;
   }
@@ -38,8 +47,23 @@ export function sbomRows(sbom: string, window: SbomTableWindow): void {
   tab.rows(sbom, window);
 }
 
+/** The host's `rowsReading` message. */
+export function sbomReading(sbom: string, window: SbomTableWindow | undefined, bytes: number, size: number): void {
+  tab.reading(sbom, window, bytes, size);
+}
+
+/** The first rows of a document still on its way, and how much of it is in. */
+interface Arriving {
+  table: GrowingTable;
+  bytes: number;
+  size: number;
+  /** The drawn status line, to say how much is in without drawing the rows again. */
+  status?: HTMLElement;
+}
+
 class SbomTab {
   private readonly tables = new Map<string, GrowingTable>();
+  private readonly arriving = new Map<string, Arriving>();
   /** The documents whose first window was asked for. */
   private readonly requested = new Set<string>();
   /** The drawn table's answer to a window: its rows read again, and the next window asked for. */
@@ -87,7 +111,8 @@ class SbomTab {
 
   /**
    * The host's answer to `requestRows`. The first window is drawn at once if that document is still the one
-   * shown; each later one fills in its rows, and the next is asked for once the page has drawn them.
+   * shown (in place of its rows as they arrived); each later one fills in its rows, and the next is asked for
+   * once the page has drawn them.
    */
   rows(sbom: string, window: SbomTableWindow): void {
     const known = this.tables.get(sbom);
@@ -98,8 +123,38 @@ class SbomTab {
     }
     const table = GrowingTable.from(window);
     if (!table) return;
+    this.arriving.delete(sbom);
     this.tables.set(sbom, table);
     if (sbom === this.shown && this.body && this.labels) this.draw(sbom, table, this.body, this.labels);
+  }
+
+  /** The host's first rows of a document still on its way (a window when there are more of them), and the bytes in. */
+  reading(sbom: string, window: SbomTableWindow | undefined, bytes: number, size: number): void {
+    if (this.tables.has(sbom)) return;
+    const known = this.arriving.get(sbom);
+    const table = window ? GrowingTable.from(window) : known?.table;
+    if (!table) return;
+    const arriving: Arriving = { table, bytes, size };
+    this.arriving.set(sbom, arriving);
+    if (sbom !== this.shown || !this.body || !this.labels) return;
+    if (!window && known?.status) {
+      known.status.textContent = readingText(this.labels, bytes, size);
+      arriving.status = known.status;
+      return;
+    }
+    this.drawArriving(arriving, this.body, this.labels);
+  }
+
+  /** Every document's read is over: the rows that arrived of any but these (read whole) are withdrawn. */
+  settled(read: readonly string[]): void {
+    for (const sbom of [...this.arriving.keys()]) if (!read.includes(sbom)) this.arriving.delete(sbom);
+  }
+
+  /** Nothing drawn any more (a platform with no SBOM to show). */
+  clear(): void {
+    this.dispose();
+    this.shown = undefined;
+    this.body = undefined;
   }
 
   private dispose(): void {
@@ -115,7 +170,9 @@ class SbomTab {
     this.shown = sbom;
     const known = this.tables.get(sbom);
     if (known) return this.draw(sbom, known, body, this.labels!);
-    body.replaceChildren(element('p', 'status', this.labels!.loading));
+    const arriving = this.arriving.get(sbom);
+    if (arriving) this.drawArriving(arriving, body, this.labels!);
+    else body.replaceChildren(element('p', 'status', this.labels!.loading));
     // Asked once: a document asked for while it was being read is answered once it is.
     if (this.requested.has(sbom)) return;
     this.requested.add(sbom);
@@ -251,6 +308,26 @@ class SbomTab {
     loaded();
   }
 
+  /** The first rows of a document still on its way: the rows and how much is in, nothing that needs the whole. */
+  private drawArriving(arriving: Arriving, body: HTMLElement, labels: SbomLabels): void {
+    for (const grid of this.grids) grid.dispose();
+    const rows = new PackageRows(arriving.table.packages);
+    const grid = new VirtualGrid({
+      label: labels.packagesTab,
+      kind: 'packages',
+      columns: PACKAGE_COLUMNS.map((column) => ({ label: labels[column] })),
+      cell: (position, column) => rows.cell(position, PACKAGE_COLUMNS[column]!),
+    });
+    this.grids = [grid];
+    grid.element.dataset['reading'] = 'true';
+    grid.element.dataset['total'] = String(rows.count);
+    const status = element('p', 'status sbom-reading', readingText(labels, arriving.bytes, arriving.size));
+    status.setAttribute('role', 'status');
+    arriving.status = status;
+    body.replaceChildren(status, element('p', 'sbom-provisional', labels.provisional), grid.element);
+    grid.setRows(rows.count);
+  }
+
   /** Files or relationships: a grid of their own, built when first opened. */
   private extra(title: string, count: number, kind: string, headers: readonly string[], columns: readonly (readonly string[])[]): HTMLElement {
     const details = element('details', `sbom-${kind}`);
@@ -267,6 +344,12 @@ class SbomTab {
     );
     return details;
   }
+}
+
+/** `Reading the SBOM… 12.3 of 74.5 MB` */
+function readingText(labels: SbomLabels, bytes: number, size: number): string {
+  const mb = (n: number) => (n / 1e6).toLocaleString(undefined, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  return fill(labels.readingRows, mb(bytes), mb(size));
 }
 
 /** Runs `then` after the next frame is drawn. */

@@ -72,8 +72,11 @@ export interface AttestationSource {
   referrers(digest: string, signal?: AbortSignal): Promise<Referrers>;
   /** A manifest by tag; undefined when the tag does not exist. */
   tagged(tag: string, signal?: AbortSignal): Promise<{ digest: string; manifest: ParsedManifest } | undefined>;
-  /** A layer by digest, verified, refused beyond maxBytes: only the layers a reader needs are fetched. */
-  blob(digest: string, options: { maxBytes: number; signal?: AbortSignal }): Promise<Uint8Array>;
+  /**
+   * A layer by digest, verified, refused beyond maxBytes: only the layers a reader needs are fetched. `onChunk`
+   * may see its bytes as they arrive, unverified (RegistryClient.blob).
+   */
+  blob(digest: string, options: { maxBytes: number; signal?: AbortSignal; onChunk?: (chunk: Uint8Array, offset: number) => void }): Promise<Uint8Array>;
   /** The same access (client, credentials per host) to another repository: a referrer repository. */
   forRepository?(ref: ImageRef): AttestationSource;
 }
@@ -286,7 +289,7 @@ export function clientSource(client: Pick<RegistryClient, 'manifest' | 'referrer
     forRepository: (other) => clientSource(client, other),
     manifest: async (digest, signal) => (await client.manifest(ref, { digest, ...withSignal(signal) })).manifest,
     referrers: (digest, signal) => client.referrers(ref, digest, withSignal(signal)),
-    blob: (digest, { maxBytes, signal }) => client.blob(ref, digest, { maxBytes, ...withSignal(signal) }),
+    blob: (digest, { maxBytes, signal, onChunk }) => client.blob(ref, digest, { maxBytes, ...withSignal(signal), ...(onChunk && { onChunk }) }),
     tagged: async (tag, signal) => {
       try {
         const fetched = await client.manifest({ ...ref, tag, digest: undefined }, withSignal(signal));

@@ -85,25 +85,9 @@ function fromSpdx(doc: JsonObject): Sbom {
   let unnamed = 0;
   const packages: SbomPackage[] = [];
   for (const entry of arrayField(doc, 'packages')) {
-    const name = isObject(entry) ? stringField(entry, 'name') : undefined;
-    if (!isObject(entry) || name === undefined) {
-      unnamed++;
-      continue;
-    }
-    const purl = arrayField(entry, 'externalRefs').find(
-      (ref) => isObject(ref) && ref['referenceType'] === 'purl' && (ref['referenceCategory'] === 'PACKAGE-MANAGER' || ref['referenceCategory'] === 'PACKAGE_MANAGER'),
-    );
-    const licenses = [spdxLicense(entry, 'licenseConcluded') ?? spdxLicense(entry, 'licenseDeclared')].filter((l) => l !== undefined);
-    packages.push(
-      packageOf({
-        id: stringField(entry, 'SPDXID'),
-        name,
-        version: stringField(entry, 'versionInfo'),
-        purl: isObject(purl) ? stringField(purl, 'referenceLocator') : undefined,
-        licenses,
-        supplier: spdxAgent(stringField(entry, 'supplier')),
-      }),
-    );
+    const read = spdxPackage(entry);
+    if (read) packages.push(read);
+    else unnamed++;
   }
   const relationships = relationshipsOf(doc);
   const described = spdxDescribed(doc, relationships);
@@ -126,9 +110,56 @@ function fromCycloneDx(bom: JsonObject): Sbom {
   if (specVersion === undefined || !CYCLONEDX_VERSIONS.has(specVersion)) warnings.push(message(Messages.sbomUnknownVersion, 'CycloneDX', specVersion ?? '', '1.6'));
   const packages: SbomPackage[] = [];
   const files: SbomFile[] = [];
+  const unnamed = walkComponents(arrayField(bom, 'components'), packages, files);
+  const subject = objectField(objectField(bom, 'metadata'), 'component');
+  const subjectName = stringField(subject, 'name');
+  const describes = subject && subjectName !== undefined ? [componentPackage(subject, subjectName)] : [];
+  const relationships = arrayField(bom, 'dependencies').flatMap((d): SbomRelationship[] => {
+    const from = isObject(d) ? stringField(d, 'ref') : undefined;
+    if (from === undefined) return [];
+    return arrayField(d as JsonObject, 'dependsOn').flatMap((to) => (typeof to === 'string' ? [{ from, type: 'DEPENDS_ON', to }] : []));
+  });
+  if (unnamed > 0) warnings.push(message(Messages.sbomPackagesWithoutName, unnamed));
+  return withPurlWarnings(compact({ format: 'cyclonedx' as const, specVersion, describes, packages, files, relationships }), warnings);
+}
+
+/**
+ * The packages of the first elements of a document's package list (`packages`, `components`), read as
+ * readSbom reads them: what the SBOM tab shows while the rest of the document is on its way (PackageStream).
+ * SPDX's described root is among them until the relationships that name it are in.
+ */
+export function previewPackages(format: Sbom['format'], elements: readonly unknown[]): SbomPackage[] {
+  if (format === 'cyclonedx') {
+    const packages: SbomPackage[] = [];
+    walkComponents(elements, packages, []);
+    return packages;
+  }
+  return elements.flatMap((entry) => spdxPackage(entry) ?? []);
+}
+
+/** An SPDX package (clause 7); undefined without a name. */
+function spdxPackage(entry: unknown): SbomPackage | undefined {
+  const name = isObject(entry) ? stringField(entry, 'name') : undefined;
+  if (!isObject(entry) || name === undefined) return undefined;
+  const purl = arrayField(entry, 'externalRefs').find(
+    (ref) => isObject(ref) && ref['referenceType'] === 'purl' && (ref['referenceCategory'] === 'PACKAGE-MANAGER' || ref['referenceCategory'] === 'PACKAGE_MANAGER'),
+  );
+  const licenses = [spdxLicense(entry, 'licenseConcluded') ?? spdxLicense(entry, 'licenseDeclared')].filter((l) => l !== undefined);
+  return packageOf({
+    id: stringField(entry, 'SPDXID'),
+    name,
+    version: stringField(entry, 'versionInfo'),
+    purl: isObject(purl) ? stringField(purl, 'referenceLocator') : undefined,
+    licenses,
+    supplier: spdxAgent(stringField(entry, 'supplier')),
+  });
+}
+
+/** CycloneDX components and the ones nested in them, in document order, into packages and files; gives how many had no name. */
+function walkComponents(roots: readonly unknown[], packages: SbomPackage[], files: SbomFile[]): number {
   let unnamed = 0;
   // Components nest (assemblies); walked with a stack, not recursion. The statement reader bounds the depth.
-  const stack: unknown[] = arrayField(bom, 'components').slice().reverse();
+  const stack: unknown[] = roots.slice().reverse();
   while (stack.length > 0) {
     const component = stack.pop();
     if (!isObject(component)) continue;
@@ -145,16 +176,7 @@ function fromCycloneDx(bom: JsonObject): Sbom {
     }
     packages.push(componentPackage(component, name));
   }
-  const subject = objectField(objectField(bom, 'metadata'), 'component');
-  const subjectName = stringField(subject, 'name');
-  const describes = subject && subjectName !== undefined ? [componentPackage(subject, subjectName)] : [];
-  const relationships = arrayField(bom, 'dependencies').flatMap((d): SbomRelationship[] => {
-    const from = isObject(d) ? stringField(d, 'ref') : undefined;
-    if (from === undefined) return [];
-    return arrayField(d as JsonObject, 'dependsOn').flatMap((to) => (typeof to === 'string' ? [{ from, type: 'DEPENDS_ON', to }] : []));
-  });
-  if (unnamed > 0) warnings.push(message(Messages.sbomPackagesWithoutName, unnamed));
-  return withPurlWarnings(compact({ format: 'cyclonedx' as const, specVersion, describes, packages, files, relationships }), warnings);
+  return unnamed;
 }
 
 function componentPackage(component: JsonObject, name: string): SbomPackage {

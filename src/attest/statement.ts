@@ -77,8 +77,25 @@ export interface StatementLimits {
  */
 export const DEFAULT_STATEMENT_LIMITS: StatementLimits = Object.freeze({ maxBytes: 128 * 1024 * 1024, maxDepth: 64 });
 
-export function readStatement(bytes: Uint8Array, layer: LayerInfo = {}, limits: StatementLimits = DEFAULT_STATEMENT_LIMITS): StatementResult {
-  const root = readJson(bytes, limits);
+/**
+ * A statement's package list already read from its bytes as they arrived (PackageStream): the offsets of its `[`
+ * and `]` in the bytes, and its elements, each parsed by JSON.parse.
+ */
+export interface StreamedList {
+  readonly key: 'packages' | 'components';
+  readonly start: number;
+  readonly end: number;
+  readonly elements: unknown[];
+}
+
+/**
+ * With `streamed`, the list is not read again: the rest of the bytes is, with a placeholder where the list was,
+ * which its elements then replace. The result is JSON.parse's whole (the elements were parsed by it, the rest is);
+ * when the placeholder is not where the list was read from (the document names its list twice: JSON.parse keeps
+ * the last), the bytes are read whole.
+ */
+export function readStatement(bytes: Uint8Array, layer: LayerInfo = {}, limits: StatementLimits = DEFAULT_STATEMENT_LIMITS, streamed?: StreamedList): StatementResult {
+  const root = (streamed && readAround(bytes, limits, streamed)) || readJson(bytes, limits);
   if (!root.ok) return root;
   const warnings: Message[] = [];
   const annotated = layer.annotations?.[IN_TOTO.predicateTypeAnnotation] || undefined;
@@ -183,22 +200,50 @@ function readJson(bytes: Uint8Array, limits: StatementLimits): JsonRead {
 }
 
 /**
- * Whether JSON text nests arrays and objects deeper than `maxDepth` (the root object is level 1). Brackets inside
- * strings do not count: a string's bytes are skipped to its closing quote, escapes included. On text that is
- * not JSON the answer does not matter: JSON.parse refuses it next.
+ * The statement around a list read as it arrived (StreamedList); undefined when anything is not as the stream
+ * saw it, for the whole read to decide (and to say what is wrong).
  */
-function nestingExceeds(bytes: Uint8Array, maxDepth: number): boolean {
+function readAround(bytes: Uint8Array, limits: StatementLimits, streamed: StreamedList): JsonRead | undefined {
+  if (bytes.byteLength > limits.maxBytes || streamed.start >= streamed.end || streamed.end >= bytes.byteLength) return undefined;
+  // The list's bytes lie between a `[` and a `]` outside any string: what is left splits at ASCII, whole UTF-8.
+  const head = bytes.subarray(0, streamed.start);
+  const tail = bytes.subarray(streamed.end + 1);
+  if (nestingExceeds([head, tail], limits.maxDepth)) return undefined;
+  const placeholder = `image-provenance: the list read as it arrived ${Math.random()} ${Math.random()}`;
+  let value: unknown;
+  try {
+    const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+    value = JSON.parse(`${decoder.decode(head)}${JSON.stringify(placeholder)}${decoder.decode(tail)}`);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(value)) return undefined;
+  const predicate = value['predicate'];
+  const holder = isObject(predicate) && predicate[streamed.key] === placeholder ? predicate : value[streamed.key] === placeholder ? value : undefined;
+  if (!holder) return undefined;
+  holder[streamed.key] = streamed.elements;
+  return { ok: true, value };
+}
+
+/**
+ * Whether JSON text nests arrays and objects deeper than `maxDepth` (the root object is level 1), its bytes given
+ * in parts (split outside strings). Brackets inside strings do not count: a string's bytes are skipped to its
+ * closing quote, escapes included. On text that is not JSON the answer does not matter: JSON.parse refuses it next.
+ */
+function nestingExceeds(parts: Uint8Array | readonly Uint8Array[], maxDepth: number): boolean {
   let depth = 0;
-  let inString = false;
-  for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i];
-    if (inString) {
-      if (byte === 0x5c /* \ */) i++;
-      else if (byte === 0x22 /* " */) inString = false;
-    } else if (byte === 0x22) inString = true;
-    else if (byte === 0x7b /* { */ || byte === 0x5b /* [ */) {
-      if (++depth > maxDepth) return true;
-    } else if (byte === 0x7d /* } */ || byte === 0x5d /* ] */) depth--;
+  for (const bytes of parts instanceof Uint8Array ? [parts] : parts) {
+    let inString = false;
+    for (let i = 0; i < bytes.length; i++) {
+      const byte = bytes[i];
+      if (inString) {
+        if (byte === 0x5c /* \ */) i++;
+        else if (byte === 0x22 /* " */) inString = false;
+      } else if (byte === 0x22) inString = true;
+      else if (byte === 0x7b /* { */ || byte === 0x5b /* [ */) {
+        if (++depth > maxDepth) return true;
+      } else if (byte === 0x7d /* } */ || byte === 0x5d /* ] */) depth--;
+    }
   }
   return false;
 }

@@ -32,8 +32,9 @@ import type { RegistryClient } from '../registry/client';
 import { boundedSource } from './boundedSource';
 import { clientSource, discoverAttestations, discoverIndexLevel, type AttestationLayer, type AttestationSource, type DiscoveryOptions, type FoundManifest, type PlatformAttestations, type StorageForm } from './discover';
 import { readProvenance, type Provenance } from './provenance';
-import { describeSbomScope, readSbom, sbomScopes, type Sbom, type SbomScope } from './sbom';
-import { DEFAULT_STATEMENT_LIMITS, IN_TOTO, PREDICATE_TYPES, readStatement, type InTotoStatement, type StatementResult } from './statement';
+import { PackageStream } from './packageStream';
+import { describeSbomScope, previewPackages, readSbom, sbomScopes, type Sbom, type SbomPackage, type SbomScope } from './sbom';
+import { DEFAULT_STATEMENT_LIMITS, IN_TOTO, PREDICATE_TYPES, readStatement, type InTotoStatement, type StatementResult, type StreamedList } from './statement';
 
 /** OCI image-spec annotations.md: where the image's source lives and at which revision. */
 export const SOURCE_ANNOTATIONS = {
@@ -84,7 +85,22 @@ export interface SummaryOptions {
    * start, beside the rest; the promise the read returns holds them all.
    */
   beforeSboms?: (summary: ImageSummary) => void;
+  /**
+   * The first `rows` packages of each SBOM layer as its bytes arrive, before they are all in, let alone verified:
+   * given to `show` with each chunk (PackageStream). Only a preview, to be said to be one: the summary's SBOMs,
+   * read from the whole verified layer, replace it, or its problem withdraws it.
+   */
+  sbomPreview?: { readonly rows: number; readonly show: (layer: string, preview: SbomPreview) => void };
   signal?: AbortSignal;
+}
+
+/** What has arrived of an SBOM layer still on its way (SummaryOptions.sbomPreview). */
+export interface SbomPreview {
+  /** Its first packages, up to the rows asked for: more as they are read. */
+  readonly packages: readonly SbomPackage[];
+  /** Bytes in so far, and the layer's size as its manifest gives it. */
+  readonly bytes: number;
+  readonly size: number;
 }
 
 export interface SbomDocument {
@@ -376,14 +392,44 @@ function statementJson(statement: InTotoStatement): unknown {
 async function fetchStatement(source: AttestationSource, layer: AttestationLayer, type: string, options: SummaryOptions): Promise<StatementResult> {
   const maxBytes = options.maxLayerBytes ?? DEFAULT_STATEMENT_LIMITS.maxBytes;
   if (layer.size > maxBytes) return { ok: false, problem: message(Messages.attestTooLarge, layer.size, maxBytes) };
+  const streamed = streaming(layer, type, options);
   let bytes: Uint8Array;
   try {
-    bytes = await source.blob(layer.digest, { maxBytes, ...(options.signal && { signal: options.signal }) });
+    bytes = await source.blob(layer.digest, { maxBytes, ...(options.signal && { signal: options.signal }), ...(streamed && { onChunk: streamed.onChunk }) });
   } catch (error) {
     if (options.signal?.aborted || RegistryError.is(error, 'cancelled')) throw error;
     return { ok: false, problem: message(Messages.attestRegistryProblem, error instanceof Error ? error.message : String(error)) };
   }
-  return readStatement(bytes, { mediaType: layer.mediaType, annotations: { [IN_TOTO.predicateTypeAnnotation]: type } }, { ...DEFAULT_STATEMENT_LIMITS, maxBytes });
+  return readStatement(bytes, { mediaType: layer.mediaType, annotations: { [IN_TOTO.predicateTypeAnnotation]: type } }, { ...DEFAULT_STATEMENT_LIMITS, maxBytes }, streamed?.list());
+}
+
+/**
+ * When SummaryOptions.sbomPreview asks for it, an SBOM layer's package list read as its bytes arrive (PackageStream):
+ * its first packages shown meanwhile, and the whole list, each element parsed in the turn its bytes came in, handed
+ * to the statement reader, which then reads only the rest (a 75 MB SBOM is not read in one go of a second and more,
+ * during which nothing else the extension host has to do can run).
+ */
+function streaming(layer: AttestationLayer, type: string, options: SummaryOptions): { onChunk: (chunk: Uint8Array, offset: number) => void; list: () => StreamedList | undefined } | undefined {
+  const preview = options.sbomPreview;
+  const format = type === PREDICATE_TYPES.spdx ? 'spdx' : type === PREDICATE_TYPES.cycloneDx ? 'cyclonedx' : undefined;
+  if (!preview || !format) return undefined;
+  const key = format === 'spdx' ? 'packages' : 'components';
+  const stream = new PackageStream(key, Infinity, DEFAULT_STATEMENT_LIMITS.maxDepth);
+  let packages: readonly SbomPackage[] = [];
+  let read = 0;
+  return {
+    onChunk: (chunk, offset) => {
+      stream.push(chunk, offset);
+      // Read again only when more of the first rows are in (a retry starts from none).
+      const first = Math.min(stream.first.length, preview.rows);
+      if (first !== read) {
+        read = first;
+        packages = previewPackages(format, stream.first.slice(0, first));
+      }
+      preview.show(layer.digest, { packages, bytes: offset + chunk.length, size: layer.size });
+    },
+    list: () => (stream.finished && stream.span ? { key, ...stream.span, elements: stream.first } : undefined),
+  };
 }
 
 /**

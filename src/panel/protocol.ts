@@ -13,7 +13,7 @@ import type { ProvenanceDetail, ProvenanceLabels } from './provenanceDetail';
 import type { SbomLabels, SbomTableWindow } from './sbomTable';
 
 /** Bumped when a message changes shape: a page of another version gets nothing. */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 /** Bumped when PanelState changes shape: an older state is not restored. */
 export const PANEL_STATE_VERSION = 2;
@@ -152,7 +152,14 @@ export type HostMessage =
   /** Compare mode: what changes from the old digest (the pin) to the new one (the tag's). */
   | { readonly type: 'compare'; readonly comparison: ComparisonView; readonly labels: CompareLabels; readonly selected?: string }
   /** A window of one SBOM document's rows, asked for by the page (`requestRows`): `sbom` is the layer digest naming it. */
-  | { readonly type: 'rows'; readonly sbom: string; readonly window: SbomTableWindow };
+  | { readonly type: 'rows'; readonly sbom: string; readonly window: SbomTableWindow }
+  /**
+   * While the page waits for an SBOM document's first `rows`: its first rows as they arrive, before the document
+   * is whole or its digest checked, and how many of its bytes are in. The page shows them as still being read,
+   * with nothing that needs the whole document; `rows` replaces them, and an Overview (`sboms`) naming the
+   * document's problem withdraws them. No `window` when only the bytes in changed.
+   */
+  | { readonly type: 'rowsReading'; readonly sbom: string; readonly window?: SbomTableWindow; readonly bytes: number; readonly size: number };
 
 /** What to show of an image: its Overview, the platform chosen (by digest) and the tab, both as last kept. */
 export interface ShowMessage {

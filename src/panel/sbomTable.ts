@@ -164,6 +164,10 @@ export class GrowingTable {
 export interface SbomLabels {
   readonly document: string;
   readonly loading: string;
+  /** `Reading the SBOM… {0} of {1} MB`: the bytes in, then the size (the page shows the first rows meanwhile). */
+  readonly readingRows: string;
+  /** Beside those rows: what waits for the whole document. */
+  readonly provisional: string;
   /** `The SBOM of {0} could not be read: {1}`: the image, then the problem. */
   readonly unread: string;
   readonly search: string;

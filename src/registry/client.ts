@@ -211,8 +211,12 @@ export class RegistryClient {
     );
   }
 
-  /** GET a blob by digest in ref's repository; size-capped; verified; cached. */
-  async blob(ref: ImageRef, digest: string, options: { signal?: AbortSignal; maxBytes?: number } = {}): Promise<Uint8Array> {
+  /**
+   * GET a blob by digest in ref's repository; size-capped; verified; cached. `onChunk` sees the bytes as they
+   * arrive, unverified (TransportRequest.onChunk), when this call is the one that fetches them: a call that joins
+   * one under way, or finds the blob cached, gets only the verified whole.
+   */
+  async blob(ref: ImageRef, digest: string, options: { signal?: AbortSignal; maxBytes?: number; onChunk?: (chunk: Uint8Array, offset: number) => void } = {}): Promise<Uint8Array> {
     const image = familiarName(ref);
     const { signal } = options;
     if (signal?.aborted) throw cancelled(image, registryApiHost(ref));
@@ -230,7 +234,7 @@ export class RegistryClient {
           const what = `blob ${digest}`;
           // Hashed as it streams in: verified the moment its last byte is.
           const hashAlgorithm = digest.slice(0, digest.indexOf(':'));
-          const response = await this.registryRequest(target, ref, 'GET', `blobs/${digest}`, { maxBytes, what, signal: shared, hashAlgorithm });
+          const response = await this.registryRequest(target, ref, 'GET', `blobs/${digest}`, { maxBytes, what, signal: shared, hashAlgorithm, ...(options.onChunk && { onChunk: options.onChunk }) });
           if (response.status !== 200) throw this.statusError(target, response, what);
           const { bytes } = response;
           const actual = response.digest ?? hashLike(digest, bytes);
@@ -507,7 +511,7 @@ export class RegistryClient {
     ref: ImageRef,
     method: 'GET' | 'HEAD',
     rest: string,
-    options: { accept?: string; maxBytes: number; what: string; signal: AbortSignal; consumeBody?: TransportRequest['consumeBody']; hashAlgorithm?: string },
+    options: { accept?: string; maxBytes: number; what: string; signal: AbortSignal; consumeBody?: TransportRequest['consumeBody']; hashAlgorithm?: string; onChunk?: TransportRequest['onChunk'] },
   ): Promise<TransportResponse> {
     const url = new URL(`/v2/${ref.repository}/${rest}`, target.base);
     const scope = pullScope(ref.repository);
@@ -521,6 +525,7 @@ export class RegistryClient {
         maxBytes: options.maxBytes,
         ...(options.consumeBody !== undefined && { consumeBody: options.consumeBody }),
         ...(options.hashAlgorithm !== undefined && { hashAlgorithm: options.hashAlgorithm }),
+        ...(options.onChunk !== undefined && { onChunk: options.onChunk }),
         signal: options.signal,
         image: target.image,
         host: target.apiHost,

@@ -35,6 +35,11 @@ export interface TransportRequest {
    * verified with no second pass over its bytes once they are all in.
    */
   hashAlgorithm?: string;
+  /**
+   * Sees a 2xx body's chunks as they arrive, each with its offset in the body (0 again for a retried attempt),
+   * before the body is whole, let alone verified: for a preview that says it is one.
+   */
+  onChunk?: (chunk: Uint8Array, offset: number) => void;
   signal?: AbortSignal | undefined;
   /** For errors: the familiar image text, the registry (or mirror) host, and what was asked for ("the manifest"). */
   image: string;
@@ -530,7 +535,7 @@ async function readCapped(response: Dispatcher.ResponseData, req: TransportReque
     throw tooLarge(`Content-Length ${length} bytes`);
   }
   const hash = req.hashAlgorithm !== undefined ? createHash(req.hashAlgorithm) : undefined;
-  const read = await readBounded(response.body, req.maxBytes, timeoutMs, length, hash);
+  const read = await readBounded(response.body, req.maxBytes, timeoutMs, length, hash, req.onChunk);
   switch (read.ended) {
     case 'complete':
       return { bytes: read.bytes, ...(hash && { digest: `${req.hashAlgorithm}:${hash.digest('hex')}` }) };
@@ -560,7 +565,14 @@ type BodyRead =
  * that stops altogether is undici's to report). The stream is closed when this returns, which is what
  * frees undici's connection.
  */
-async function readBounded(body: Dispatcher.ResponseData['body'], limit: number, timeoutMs: number, expected?: number, hash?: Hash): Promise<BodyRead> {
+async function readBounded(
+  body: Dispatcher.ResponseData['body'],
+  limit: number,
+  timeoutMs: number,
+  expected?: number,
+  hash?: Hash,
+  onChunk?: TransportRequest['onChunk'],
+): Promise<BodyRead> {
   const collected = new BodyBytes(expected);
   let ended: 'complete' | 'overLimit' | 'tooSlow' = 'complete';
   const started = Date.now();
@@ -571,6 +583,7 @@ async function readBounded(body: Dispatcher.ResponseData['body'], limit: number,
         ended = 'overLimit';
         break;
       }
+      onChunk?.(chunk, collected.size);
       collected.append(chunk);
       // While the next chunk is on its way.
       hash?.update(chunk);

@@ -162,17 +162,18 @@ export class ImageResolver implements Disposable {
   /**
    * What the attestations of the content `digest` names say, per platform. Read once per image, digest and
    * read and shared; the reader (statements, provenance, SBOMs) is a bundle of its own, loaded the first time
-   * this is asked. `beforeSboms`, when this call starts the read, is given the summary without its SBOMs as soon
-   * as everything else is read (when there are SBOMs to wait for): the panel shows it meanwhile.
+   * this is asked. `early`, when this call starts the read: `beforeSboms` is given the summary without its SBOMs
+   * as soon as everything else is read (when there are SBOMs to wait for), and `sbomPreview` the first packages
+   * of each SBOM as it arrives: the panel shows them meanwhile.
    */
-  attestations(ref: ImageRef, digest: string, read: AttestationRead = {}, beforeSboms?: (summary: ImageSummary) => void): Promise<ReadAttestations> {
+  attestations(ref: ImageRef, digest: string, read: AttestationRead = {}, early: Pick<SummaryOptions, 'beforeSboms' | 'sbomPreview'> = {}): Promise<ReadAttestations> {
     const key = summaryKey(ref, digest, read);
     const known = this.summaries.get(key);
     if (known) return known;
     const generation = this.aborter.signal;
     const summary = (async () => {
       const { summarizeImage } = loadSummary();
-      const options = { ...this.summaryOptions(ref, read), signal: generation, ...(beforeSboms && { beforeSboms }) };
+      const options = { ...this.summaryOptions(ref, read), signal: generation, ...early };
       return { summary: await summarizeImage(await this.registry, ref, digest, options), readAt: Date.now() };
     })();
     this.summaries.set(key, summary);

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { formatMessage } from '../../src/model/messages';
 import { PackageURL } from 'packageurl-js';
-import { describeSbomScope, purlType, readSbom, sbomScopes, type Sbom } from '../../src/attest/sbom';
+import { describeSbomScope, previewPackages, purlType, readSbom, sbomScopes, type Sbom } from '../../src/attest/sbom';
 import { readStatement } from '../../src/attest/statement';
 
 // Fixtures: test/fixtures/attest/README.md names the source of each shape (buildkit-syft-scanner, BuildKit's
@@ -190,6 +190,33 @@ describe('SBOM model (unit)', () => {
       assert.ok(result.ok);
       assert.equal(result.sbom.packages.length, 5000);
       assert.equal(result.sbom.packages[4999]?.purlParts?.name, 'pkg4999');
+    });
+  });
+
+  describe('previewPackages: the first elements of a package list, read as the whole document is', () => {
+    it('reads SPDX packages as readSbom does, the unnamed left out', () => {
+      const packages = [
+        { name: 'zlib', SPDXID: 'SPDXRef-zlib', versionInfo: '1.3.1-r1', licenseConcluded: 'NOASSERTION', licenseDeclared: 'Zlib', supplier: 'Person: Natanael Copa', externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: 'pkg:apk/alpine/zlib@1.3.1-r1' }] },
+        { SPDXID: 'SPDXRef-unnamed' },
+      ];
+      const whole = readSbom('https://spdx.dev/Document', { spdxVersion: 'SPDX-2.3', packages });
+      assert.ok(whole.ok);
+      assert.deepEqual(previewPackages('spdx', packages), whole.sbom.packages);
+      assert.deepEqual(
+        previewPackages('spdx', packages).map((p) => [p.name, p.version, p.type, p.licenses, p.supplier]),
+        [['zlib', '1.3.1-r1', 'apk', ['Zlib'], 'Natanael Copa']],
+      );
+    });
+
+    it('reads CycloneDX components with the ones nested in them, files left out, in document order', () => {
+      const components = [
+        { type: 'library', name: 'outer', version: '1', components: [{ type: 'library', name: 'inner', purl: 'pkg:npm/inner@2' }, { type: 'file', name: '/etc/x' }] },
+        { type: 'library', name: 'next', licenses: [{ expression: 'MIT OR Apache-2.0' }] },
+      ];
+      assert.deepEqual(
+        previewPackages('cyclonedx', components).map((p) => [p.name, p.type ?? '', p.licenses]),
+        [['outer', '', []], ['inner', 'npm', []], ['next', '', ['MIT OR Apache-2.0']]],
+      );
     });
   });
 });

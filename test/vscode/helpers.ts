@@ -6,7 +6,7 @@ import type { ImageProvenanceApi } from '../../src/extension';
 import type { TreeNode } from '../../src/editor/tree/nodes';
 import { parseImageReference, type ImageRef } from '../../src/reference/imageReference';
 import type { SeededRegistry } from '../host/testRegistry';
-import { startFaultProxy, type FaultProxy } from '../registry/harness/faultProxy';
+import { startFaultProxy, type Fault, type FaultProxy } from '../registry/harness/faultProxy';
 
 export const EXTENSION_ID = 'image-provenance.image-provenance';
 
@@ -130,14 +130,25 @@ export function menuCommands(extensionPath: string, contextValue: string): strin
  * a stalled request that timed out meanwhile would be read from the registry before the test looks.
  */
 export async function withStallingMirror(stalled: RegExp, body: (mirror: FaultProxy) => Promise<void>): Promise<void> {
+  await withFaultyMirror({ kind: 'stall', phase: 'headers', path: stalled }, { fallback: true }, body);
+}
+
+/**
+ * Runs `body` with a mirror in front of the test registry (a fault proxy, named as such) that injects `fault`.
+ * With `fallback`, the test registry is the next mirror, which a request the fault failed goes on to; without,
+ * what the fault gives is the mirrors' last word (Docker Hub itself, asked last, does not have the test images).
+ * Requests may wait 120 s, as in withStallingMirror.
+ */
+export async function withFaultyMirror(fault: Fault, options: { fallback: boolean }, body: (mirror: FaultProxy) => Promise<void>): Promise<void> {
   const mirror = await startFaultProxy(`http://${seeded().host}`);
-  mirror.fault = { kind: 'stall', phase: 'headers', path: stalled };
+  mirror.fault = fault;
   const config = vscode.workspace.getConfiguration('imageProvenance.registry');
   const hosts = config.inspect('hosts')?.workspaceValue;
   const timeout = config.inspect('timeoutSeconds')?.workspaceValue;
   try {
     await config.update('timeoutSeconds', 120, vscode.ConfigurationTarget.Workspace);
-    await config.update('hosts', { 'docker.io': { mirrors: [mirror.host, seeded().host] }, [mirror.host]: { http: true }, [seeded().host]: { http: true } }, vscode.ConfigurationTarget.Workspace);
+    const mirrors = options.fallback ? [mirror.host, seeded().host] : [mirror.host];
+    await config.update('hosts', { 'docker.io': { mirrors }, [mirror.host]: { http: true }, [seeded().host]: { http: true } }, vscode.ConfigurationTarget.Workspace);
     await body(mirror);
   } finally {
     await mirror.close();

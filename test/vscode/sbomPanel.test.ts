@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { api, eventually, ref, seeded, SLOW, withStallingMirror } from './helpers';
+import { api, eventually, ref, seeded, SLOW, withFaultyMirror, withStallingMirror } from './helpers';
 
 const UNKNOWN = `sha256:${'0'.repeat(64)}`;
 
@@ -93,6 +93,80 @@ describe('Attestation panel SBOM (extension host)', function () {
       assert.equal(panel.rowsDelivered, layer);
       assert.deepEqual(amd64()?.sboms.map((d) => [d.digest, d.packages]), [[layer, 1]]);
       assert.equal(amd64()?.sbomsPending, undefined);
+    });
+  });
+
+  /**
+   * node:22-slim's linux/amd64 panel read anew while a fault proxy in front of the registry holds back the SBOM
+   * blob's last two bytes until `release` (and, with `corrupt`, then sends them wrong); the page has asked for its
+   * rows. Gives the panel once the page was sent the rows that arrived.
+   */
+  async function panelWithSbomArriving(layer: string, image: { digest: string }) {
+    const a = await api();
+    a.panels.get(ref('node:22-slim'), image.digest)?.panel.dispose();
+    await vscode.commands.executeCommand('imageProvenance.clearCache');
+    await vscode.commands.executeCommand('imageProvenance.showAttestations', 'node:22-slim');
+    const panel = a.panels.get(ref('node:22-slim'), image.digest)!;
+    await eventually(() => panel.delivered === 'show', 'the page to be sent the overview', 100_000);
+    const rows = panel.receive({ type: 'requestRows', sbom: layer });
+    await eventually(() => panel.previewsDelivered.some((p) => p.sbom === layer && p.names !== undefined), 'the rows that arrived to be sent, as still being read', SLOW);
+    return { panel, rows };
+  }
+
+  /** The SBOM blob as the registry serves it: the statement ends with its one package's list, then `}}`. */
+  async function heldBack(layer: string): Promise<void> {
+    const response = await fetch(`http://${seeded().host}/v2/library/node/blobs/${layer}`);
+    assert.ok((await response.text()).endsWith('"}]}}'), 'the two bytes held back come after the package list');
+  }
+
+  it('shows the rows of an SBOM still arriving as such, then the whole table once its last bytes are in and checked', async () => {
+    const image = seeded().images['node:22-slim']!;
+    const platform = image.platforms['linux/amd64']!;
+    const layer = await sbomLayer(image, platform);
+    await heldBack(layer);
+    let release = () => {};
+    const tail = new Promise<void>((resolve) => (release = resolve));
+    await withFaultyMirror({ kind: 'holdTail', bytes: 2, release: tail, path: new RegExp(`/blobs/${layer}$`) }, { fallback: true }, async () => {
+      const { panel, rows } = await panelWithSbomArriving(layer, image);
+      const amd64 = () => panel.overview?.entries.find((e) => e.digest === platform);
+      assert.deepEqual(panel.previewsDelivered.find((p) => p.names)?.names, ['seed'], 'its one package, read before the last bytes');
+      assert.equal(panel.rowsDelivered, undefined, 'no rows of the whole document before its last bytes');
+      assert.deepEqual([amd64()?.sbomsPending, amd64()?.sboms], [[layer], []], 'the Overview still says it is on its way');
+      release();
+      await rows;
+      assert.equal(panel.rowsDelivered, layer, 'the whole table, once the digest is checked');
+      assert.deepEqual(amd64()?.sboms.map((d) => [d.digest, d.packages]), [[layer, 1]]);
+    });
+  });
+
+  it('withdraws the rows shown as they arrived when the last bytes turn out wrong, and says why, naming the image', async () => {
+    const image = seeded().images['node:22-slim']!;
+    const platform = image.platforms['linux/amd64']!;
+    const layer = await sbomLayer(image, platform);
+    await heldBack(layer);
+    let release = () => {};
+    const tail = new Promise<void>((resolve) => (release = resolve));
+    // No fallback: the mirror's wrong bytes are all there is (Docker Hub, asked last, does not have the test image).
+    await withFaultyMirror({ kind: 'holdTail', bytes: 2, release: tail, corrupt: true, path: new RegExp(`/blobs/${layer}$`) }, { fallback: false }, async () => {
+      try {
+        const { panel, rows } = await panelWithSbomArriving(layer, image);
+        const amd64 = () => panel.overview?.entries.find((e) => e.digest === platform);
+        release();
+        await rows;
+        assert.equal(panel.rowsDelivered, undefined, 'no rows of a document whose bytes are not the ones its digest names');
+        await eventually(() => amd64()?.sbomsPending === undefined, 'the Overview of the read SBOMs', SLOW);
+        assert.deepEqual(amd64()?.sboms, [], 'the document is not shown');
+        // The page draws this as "The SBOM of node:22-slim could not be read: …", in place of the rows (sbomView.ts).
+        const problems = amd64()?.sbomProblems ?? [];
+        assert.equal(problems.length, 1, JSON.stringify(problems));
+        assert.match(problems[0]!, /node:22-slim/);
+        assert.match(problems[0]!, /mirrors tried first: 127\.0\.0\.1:\d+ digestMismatch/);
+      } finally {
+        // The tests after this one read node:22-slim's SBOMs whole: not this read that failed.
+        release();
+        (await api()).panels.get(ref('node:22-slim'), image.digest)?.panel.dispose();
+        await vscode.commands.executeCommand('imageProvenance.clearCache');
+      }
     });
   });
 

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { ImageSummary } from '../../attest/summary';
 import type { ComparisonView } from '../../panel/compare';
 import { overviewOf } from '../../panel/overview';
+import { FIRST_WINDOW_ROWS } from '../../panel/sbomTable';
 import { PANEL_STATE_VERSION, PANEL_VIEW_TYPE, parsePageMessage, parsePanelState, PROTOCOL_VERSION, unhandled, type HostMessage, type Overview, type PanelLabels, type PanelState, type PanelTab } from '../../panel/protocol';
 import { familiarName, parseImageReference, type ImageRef } from '../../reference/imageReference';
 import { localize } from '../localize';
@@ -233,6 +234,8 @@ export class AttestationPanel implements vscode.Disposable {
   readonly sboms: PanelSboms;
   /** The last SBOM whose rows the page was sent, by its layer digest (the extension tests read it). */
   rowsDelivered: string | undefined;
+  /** What the page was sent of SBOMs still on their way (`rowsReading`), in order: the rows' names, the bytes in (the extension tests read it). */
+  readonly previewsDelivered: { readonly sbom: string; readonly names?: readonly string[]; readonly bytes: number }[] = [];
   private readonly listener: vscode.Disposable;
   /** The platform shown, by its digest: the page's choice, kept for when the page starts again. */
   private selected: string | undefined;
@@ -264,7 +267,10 @@ export class AttestationPanel implements vscode.Disposable {
     else panel.webview.html = pageHtml(panel.webview, extensionUri);
     if (base === undefined) {
       // The Overview as soon as all but the SBOMs is read; the SBOMs, fetched meanwhile, when they are.
-      const read = resolver.attestations(ref, digest, {}, (first) => this.showSummary(first, read));
+      const read = resolver.attestations(ref, digest, {}, {
+        beforeSboms: (first) => this.showSummary(first, read),
+        sbomPreview: { rows: FIRST_WINDOW_ROWS, show: (layer, preview) => this.sboms.preview(layer, preview) },
+      });
       read.then(
         ({ summary }) => this.showSummary(summary),
         (error: unknown) => this.fail(error),
@@ -318,7 +324,17 @@ export class AttestationPanel implements vscode.Disposable {
         return;
       }
       case 'requestRows': {
-        const window = await this.sboms.window(parsed.sbom, parsed.start ?? 0);
+        const start = parsed.start ?? 0;
+        // A document still on its way: its first rows as they arrive, until the whole of it is read.
+        const stop =
+          start === 0
+            ? this.sboms.previewOf(parsed.sbom, (preview) => {
+                if (!this.ready) return;
+                this.previewsDelivered.push({ sbom: parsed.sbom, ...(preview.window && { names: preview.window.rows.name }), bytes: preview.bytes });
+                void this.panel.webview.postMessage({ type: 'rowsReading', sbom: parsed.sbom, ...preview } satisfies HostMessage);
+              })
+            : undefined;
+        const window = await this.sboms.window(parsed.sbom, start).finally(stop);
         if (!window) return this.refused(parsed.type);
         if (!this.ready) return;
         this.rowsDelivered = parsed.sbom;

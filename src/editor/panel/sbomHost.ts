@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { exportFileExtension, exportSbom, type SbomExportFormat } from '../../attest/sbomExport';
-import type { ImageSummary, SbomDocument } from '../../attest/summary';
+import type { ImageSummary, SbomDocument, SbomPreview } from '../../attest/summary';
 import { FIRST_WINDOW_ROWS, sbomTable, tableWindow, WINDOW_ROWS, type SbomLabels, type SbomTable, type SbomTableWindow } from '../../panel/sbomTable';
 import { familiarName, type ImageRef } from '../../reference/imageReference';
 import type { PlatformImage } from '../../registry/imageDetails';
@@ -18,11 +18,24 @@ const EXTENSION_ID = 'image-provenance.image-provenance';
 /** Each document's rows, built once per document read (panels of the same image share the resolver's summary). */
 const tables = new WeakMap<SbomDocument['sbom'], SbomTable>();
 
+/** How often the page hears how many bytes of a document are in, once its first rows are shown. */
+const PREVIEW_INTERVAL_MS = 250;
+
+/** What the page is sent of a document still on its way (HostMessage `rowsReading`). */
+export interface RowsPreview {
+  readonly window?: SbomTableWindow;
+  readonly bytes: number;
+  readonly size: number;
+}
+
 /** The SBOM documents one panel offered. */
 export class PanelSboms {
   private readonly documents = new Map<string, { readonly document: SbomDocument; readonly platform: PlatformImage }>();
   /** The SBOM layers of the summary shown that are still being read, and the read that brings them. */
   private pending: { readonly layers: ReadonlySet<string>; readonly read: Promise<unknown> } | undefined;
+  /** What has arrived of each SBOM layer on its way (SummaryOptions.sbomPreview), and who is shown it. */
+  private readonly previews = new Map<string, SbomPreview>();
+  private readonly watchers = new Map<string, (preview: SbomPreview) => void>();
 
   constructor(
     private readonly ref: ImageRef,
@@ -39,6 +52,40 @@ export class PanelSboms {
     for (const p of summary.platforms) for (const document of p.sboms) this.documents.set(document.digest, { document, platform: { platform: p.platform, digest: p.digest } });
     const layers = new Set(summary.platforms.flatMap((p) => p.sbomsPending ?? []));
     this.pending = rest && layers.size > 0 ? { layers, read: rest.catch(() => undefined) } : undefined;
+    // Read whole (or not at all): nothing of them is shown as arriving any more.
+    if (!this.pending) this.previews.clear();
+  }
+
+  /** An SBOM layer's first packages as its bytes arrive, from the read (SummaryOptions.sbomPreview). */
+  preview(layer: string, preview: SbomPreview): void {
+    if (this.pending && !this.pending.layers.has(layer)) return;
+    this.previews.set(layer, preview);
+    this.watchers.get(layer)?.(preview);
+  }
+
+  /**
+   * While an offered document is still being read, `show` gets its first rows as they arrive: a window each time
+   * there are more of them, else the bytes in, at most every PREVIEW_INTERVAL_MS. Gives what stops it.
+   */
+  previewOf(sbom: string, show: (preview: RowsPreview) => void): () => void {
+    if (!this.pending?.layers.has(sbom)) return () => undefined;
+    let rows = 0;
+    let shownAt = 0;
+    const watch = ({ packages, bytes, size }: SbomPreview) => {
+      const grew = packages.length !== rows;
+      if (packages.length === 0 || (!grew && Date.now() - shownAt < PREVIEW_INTERVAL_MS)) return;
+      shownAt = Date.now();
+      rows = packages.length;
+      // Only these rows' types and licenses name them: nothing here counts the whole document.
+      const window = grew ? tableWindow(sbomTable({ packages: [...packages], describes: [], files: [], relationships: [] }), 0, FIRST_WINDOW_ROWS) : undefined;
+      show({ ...(window && { window }), bytes, size });
+    };
+    this.watchers.set(sbom, watch);
+    const known = this.previews.get(sbom);
+    if (known) watch(known);
+    return () => {
+      if (this.watchers.get(sbom) === watch) this.watchers.delete(sbom);
+    };
   }
 
   offered(sbom: string): boolean {
@@ -136,6 +183,8 @@ export function sbomLabels(): SbomLabels {
   return {
     document: vscode.l10n.t('Document'),
     loading: vscode.l10n.t('Loading the packages…'),
+    readingRows: vscode.l10n.t('Reading the SBOM… {0} of {1} MB'),
+    provisional: vscode.l10n.t('The first packages, as they arrive: search, sorting, filters, the license chart and the exports wait for the whole document and its digest check.'),
     unread: vscode.l10n.t('The SBOM of {0} could not be read: {1}'),
     search: vscode.l10n.t('Search packages'),
     type: vscode.l10n.t('Type'),

@@ -22,6 +22,11 @@ export type FaultKind =
   | { kind: 'endlessBody' }
   /** 'headers': never answer; 'body': headers and half the body, then nothing. */
   | { kind: 'stall'; phase: 'headers' | 'body' }
+  /**
+   * The headers and all but the body's last `bytes`, then the rest once `release` settles (with each byte's bits
+   * flipped when `corrupt`): a blob whose tail is slow, or wrong.
+   */
+  | { kind: 'holdTail'; bytes: number; release: Promise<void>; corrupt?: boolean }
   /** `retryAfter`: seconds, an HTTP date, or a function giving either when the answer is sent. */
   | { kind: 'status429'; retryAfter?: number | string | (() => number | string) }
   /** 403 with distribution's error body (code DENIED), as a registry refusing this client the repository. */
@@ -77,7 +82,7 @@ export interface FaultProxy extends RecordingProxy {
 /** A query parameter like a CDN's signature; it must not show up in the client's messages. */
 export const REDIRECT_SIGNATURE_PARAM = 'X-Test-Signature';
 
-const REPLACING = new Set<FaultKind['kind']>(['stall', 'status429', 'status403', 'status500', 'status503', 'connectionReset', 'redirectLoop', 'slow', 'slowErrorBody']);
+const REPLACING = new Set<FaultKind['kind']>(['stall', 'holdTail', 'status429', 'status403', 'status500', 'status503', 'connectionReset', 'redirectLoop', 'slow', 'slowErrorBody']);
 
 export async function startFaultProxy(upstreamUrl: string, options: Omit<RecordingProxyOptions, 'intercept'> = {}): Promise<FaultProxy> {
   const target = await startRedirectTarget();
@@ -158,6 +163,20 @@ function replace(x: Exchange, fault: Fault): void {
         record.status = r.status;
         res.writeHead(r.status, { ...r.headers, 'content-length': String(r.body.length) });
         if (req.method !== 'HEAD') res.write(r.body.subarray(0, Math.floor(r.body.length / 2)));
+      });
+      return;
+    case 'holdTail':
+      void x.upstream().then(async (r) => {
+        if (res.destroyed) return;
+        record.status = r.status;
+        res.writeHead(r.status, { ...r.headers, 'content-length': String(r.body.length) });
+        if (req.method === 'HEAD') return void res.end();
+        const held = Math.max(0, r.body.length - fault.bytes);
+        res.write(r.body.subarray(0, held));
+        await fault.release;
+        if (res.destroyed) return;
+        const tail = r.body.subarray(held);
+        res.end(fault.corrupt ? flipped(tail) : tail);
       });
       return;
     case 'slow':
