@@ -306,8 +306,14 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (!node) {
       // A small workspace is read by then and drawn once; a large one shows the files read so far at once.
       const scanned = this.scanned().then(() => true);
-      const waited = this.index.size > EXPAND_FILES_UP_TO ? Promise.resolve() : new Promise<void>((resolve) => setTimeout(resolve, FIRST_ROWS_WAIT_MS));
-      this.partial = !(await Promise.race([scanned, Promise.all([waited, this.firstFiles()]).then(() => false)]));
+      const asked = performance.now();
+      const firstRows = this.firstFiles().then(async () => {
+        // More files read than start expanded: the tree starts collapsed whatever the scan finds next.
+        if (this.index.size > EXPAND_FILES_UP_TO) return false;
+        await new Promise((resolve) => setTimeout(resolve, FIRST_ROWS_WAIT_MS - (performance.now() - asked)));
+        return false;
+      });
+      this.partial = !(await Promise.race([scanned, firstRows]));
       if (this.partial) void scanned.then(() => this.redrawSoon());
       this.shownRoot = this.rootKeys();
       const root = this.byFolder
