@@ -39,6 +39,7 @@ describe('Registry in the Images view', () => {
     // it shows, and no image has a result.
     await rows(a);
     await vscode.commands.executeCommand('workbench.view.explorer');
+    await eventually(() => !a.imagesView.visible, 'the view to hide');
     a.resolver.reset();
     const happened: ('rows' | 'lookups')[] = [];
     const lookups = a.resolver.onDidChange((images) => images?.length && happened.push('lookups'));
@@ -60,6 +61,8 @@ describe('Registry in the Images view', () => {
     } finally {
       delete (a.imagesTree as { getChildren?: unknown }).getChildren;
       lookups.dispose();
+      // Shown, as the tests after this one expect it.
+      await vscode.commands.executeCommand('imageProvenance.images.focus');
     }
   });
 
