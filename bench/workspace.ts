@@ -19,7 +19,8 @@
 // IMAGE_PROVENANCE_BENCH_MIRRORS names their folder (`<owner>+<name>/repo`), else from a shallow clone.
 // IMAGE_PROVENANCE_BENCH_PROFILE=<folder> also writes into that folder CPU profiles of the extension host while the
 // workspace opens and while typing, of the extension host and the workbench while grouping switches and rows are
-// clicked, and heap snapshots of the extension host and the workbench, settled.
+// clicked and while the view is opened once the workspace has loaded, and heap snapshots of the extension host and
+// the workbench, settled.
 import { execFileSync, execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -190,7 +191,12 @@ async function openWindow(workspace: string, kind: 'baseline' | 'viewAtStart' | 
       await logLine(server, /Indexed (\d+) build files in .*/, 600_000);
       await settle(server);
       const hostRssClosedMb = extensionHost(server).rssMb;
-      return { openedMs: await step(page, 'view opened', () => openView(page, 'Image Provenance', IMAGES_ROWS)), hostRssClosedMb };
+      const openImagesView = () => openView(page, 'Image Provenance', IMAGES_ROWS);
+      if (!PROFILE_DIR) return { openedMs: await step(page, 'view opened', openImagesView), hostRssClosedMb };
+      // The inspector opened (it costs the host a moment) and quiet again before the click.
+      const port = await openInspector(server);
+      await settle(server);
+      return { openedMs: await step(page, 'view opened', () => profile(port, cdp, 'view-opened', openImagesView)), hostRssClosedMb };
     }
     const inspectPort = PROFILE_DIR ? await openInspector(server) : undefined;
     const profiler = inspectPort ? await startHostProfile(inspectPort) : undefined;

@@ -98,8 +98,10 @@ function start(context: vscode.ExtensionContext, output: vscode.LogOutputChannel
   owner.own(vscode.workspace.registerTextDocumentContentProvider(MANIFEST_SCHEME, new ManifestDocuments(resolver)));
   owner.on(vscode.workspace.onDidChangeConfiguration, (e) => REGISTRY_SETTINGS.some((s) => e.affectsConfiguration(s)) && reconnect());
   owner.on(vscode.workspace.onDidGrantWorkspaceTrust, reconnect);
-  resolver.setActive(treeView.visible);
-  owner.on(treeView.onDidChangeVisibility, (e) => resolver.setActive(e.visible));
+  // The view's rows first: the registry work its showing starts waits until they are sent.
+  const lookWhileShown = (visible: boolean) => resolver.setActive(visible, visible ? imagesTree.topLevelSent() : undefined);
+  lookWhileShown(treeView.visible);
+  owner.on(treeView.onDidChangeVisibility, (e) => lookWhileShown(e.visible));
   indexer.start();
   // VS Code's Running Extensions view adds the time to load the bundle, and whatever else ran meanwhile.
   output.info(`Activated in ${(performance.now() - started).toFixed(1)} ms`);

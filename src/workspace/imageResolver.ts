@@ -85,6 +85,8 @@ export class ImageResolver implements Disposable {
   private client: Promise<RegistryClient> | undefined;
   /** Registries are asked only while someone looks: the view is visible, or an editor shows the image (`request`). */
   private active = false;
+  /** A `setActive(true)` waiting for its moment; it collects every file then. */
+  private starting: Promise<void> | undefined;
 
   constructor(
     private readonly index: BuildFileIndex,
@@ -103,11 +105,29 @@ export class ImageResolver implements Disposable {
     });
   }
 
-  /** Starts (or stops looking for new) resolutions as the view shows or hides. */
-  setActive(active: boolean): void {
+  /**
+   * Starts (or stops looking for new) resolutions as the view shows or hides; once `notBefore` settles, when given
+   * (the view's first rows: collecting a large workspace's images and what their lookups set off took the extension
+   * host's thread for a second and more, and VS Code's reply with the rows waited behind it).
+   */
+  setActive(active: boolean, notBefore?: Promise<unknown>): void {
     this.active = active;
     this.changedFiles = undefined;
-    if (active) this.collect();
+    this.starting = undefined;
+    if (!active) return;
+    if (!notBefore) return this.collect();
+    const starting: Promise<void> = notBefore.then(
+      () => this.started(starting),
+      () => this.started(starting),
+    );
+    this.starting = starting;
+  }
+
+  /** The collect a deferred `setActive` waited for, unless the view has hidden or shown again since. */
+  private started(starting: Promise<void>): void {
+    if (this.starting !== starting) return;
+    this.starting = undefined;
+    this.collect();
   }
 
   get(ref: ImageRef): Resolution | undefined {
@@ -151,6 +171,7 @@ export class ImageResolver implements Disposable {
 
   /** Resolves once nothing is pending (the extension tests wait on it). */
   async whenIdle(): Promise<void> {
+    await this.starting;
     if (this.collectTimer) this.collect();
     if (this.running === 0) return;
     await new Promise<void>((done) => {
@@ -278,7 +299,8 @@ export class ImageResolver implements Disposable {
   }
 
   private scheduleCollect(): void {
-    if (this.active) this.collectTimer ??= setTimeout(() => this.collect(), COLLECT_DELAY_MS);
+    // A deferred start collects every file, these included.
+    if (this.active && !this.starting) this.collectTimer ??= setTimeout(() => this.collect(), COLLECT_DELAY_MS);
   }
 
   /**

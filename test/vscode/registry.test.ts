@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ImageProvenanceApi } from '../../src/extension';
 import { parseImageReference } from '../../src/reference/imageReference';
-import { api, eventually, row, rows, seeded, short, type Row } from './helpers';
+import { api, eventually, ref, row, rows, seeded, short, type Row } from './helpers';
 
 const FAKE_PIN = 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
 
@@ -30,6 +30,40 @@ describe('Registry in the Images view', () => {
     await eventually(() => a.resolver.get(parsed.ref) !== undefined, 'resolution to start once the view shows');
     await a.resolver.whenIdle();
     assert.equal(a.resolver.get(parsed.ref)?.state, 'resolved');
+  });
+
+  it('draws the view\'s rows before it asks a registry, once shown', async () => {
+    const a = await api();
+    await a.resolver.whenIdle();
+    // The top level handed out, then everything forgotten with the view hidden: VS Code asks for the rows again when
+    // it shows, and no image has a result.
+    await rows(a);
+    await vscode.commands.executeCommand('workbench.view.explorer');
+    await eventually(() => !a.imagesView.visible, 'the view to hide');
+    a.resolver.reset();
+    const happened: ('rows' | 'lookups')[] = [];
+    const lookups = a.resolver.onDidChange((images) => images?.length && happened.push('lookups'));
+    // Observed, not replaced: VS Code calls the provider's own getChildren.
+    const getChildren = a.imagesTree.getChildren;
+    a.imagesTree.getChildren = async (node) => {
+      const children = await getChildren.call(a.imagesTree, node);
+      if (!node) happened.push('rows');
+      return children;
+    };
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.equal(happened.join(', '), '', 'nothing asked while the view is hidden');
+      await vscode.commands.executeCommand('imageProvenance.images.focus');
+      await eventually(() => happened.includes('lookups'), 'lookups to start once the view shows');
+      assert.equal(happened[0], 'rows', `the rows first: ${happened.join(', ')}`);
+      await a.resolver.whenIdle();
+      assert.equal(a.resolver.get(ref('node:22-slim'))?.state, 'resolved');
+    } finally {
+      delete (a.imagesTree as { getChildren?: unknown }).getChildren;
+      lookups.dispose();
+      // Shown, as the tests after this one expect it.
+      await vscode.commands.executeCommand('imageProvenance.images.focus');
+    }
   });
 
   it('shows what a multi-platform tag points to, with its platforms and no attestation entries', async () => {

@@ -7,7 +7,7 @@ import { debounce } from '../../async/debounce';
 import { argPinChoices, pulledImage, type ImageUse } from '../../model/buildFile';
 import { pinStatus } from '../../pin/pinStatus';
 import { settledArgForm } from '../../pin/planEdits';
-import { shortDigest, type ImageRef } from '../../reference/imageReference';
+import { canonicalName, shortDigest, type ImageRef } from '../../reference/imageReference';
 import type { BuildFileIndex } from '../../workspace/buildFileIndex';
 import { readPinSettings, SECTION, type PinSettings } from '../config';
 import { Commands } from '../context';
@@ -28,6 +28,13 @@ export class PinLenses implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly refreshSoon = debounce(() => this.changed.fire(), REFRESH_DELAY_MS, { restart: false });
   /** The version of each document its lenses were last given for. */
   private readonly provided = new Map<string, number>();
+  /**
+   * The pinned images (canonical names) each document's lenses were last given for: only a pin's lens says what the
+   * registry answered ("current", "Update pin"). A lookup of an unpinned image changes no lens; asking VS Code for
+   * the lenses again then would restart its wait after typing (codelensController.ts: a provider's change event
+   * reschedules the request) and show the lenses of the text just typed later.
+   */
+  private readonly pinnedShown = new Map<string, ReadonlySet<string>>();
 
   constructor(
     private readonly index: BuildFileIndex,
@@ -37,8 +44,8 @@ export class PinLenses implements vscode.CodeLensProvider, vscode.Disposable {
     const refresh = () => this.refreshSoon();
     this.subscriptions = [
       index.onDidChange((paths) => paths.some((path) => this.showsOutdated(path)) && refresh()),
-      resolver.onDidChange(refresh),
-      vscode.workspace.onDidCloseTextDocument((doc) => this.provided.delete(doc.uri.toString())),
+      resolver.onDidChange((images) => (images === undefined || images.some((image) => this.showsPinned(image))) && refresh()),
+      vscode.workspace.onDidCloseTextDocument((doc) => (this.provided.delete(doc.uri.toString()), this.pinnedShown.delete(doc.uri.toString()))),
       vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration(`${SECTION}.pinning.codeLens`) || e.affectsConfiguration(`${SECTION}.pinning.argReferences`)) && refresh()),
     ];
   }
@@ -50,6 +57,8 @@ export class PinLenses implements vscode.CodeLensProvider, vscode.Disposable {
     // Asked after an edit: the lenses are of the text as typed, not as the index read it before the typing pause.
     this.indexer.settle(path);
     this.provided.set(path, document.version);
+    const pinned = new Set<string>();
+    this.pinnedShown.set(path, pinned);
     const file = this.index.get(path);
     if (!file) return [];
     const lenses: vscode.CodeLens[] = [];
@@ -63,12 +72,18 @@ export class PinLenses implements vscode.CodeLensProvider, vscode.Disposable {
       if (seen.has(place)) return;
       seen.add(place);
       wanted.push(ref);
+      if (ref.digest !== undefined) pinned.add(canonicalName(ref));
       const target = targetOf(file.path, use, i);
       const range = toRange(use.range);
       for (const command of this.commandsFor(use, ref, target, settings)) lenses.push(new vscode.CodeLens(range, command));
     });
     this.resolver.request(wanted);
     return lenses;
+  }
+
+  private showsPinned(image: string): boolean {
+    for (const pinned of this.pinnedShown.values()) if (pinned.has(image)) return true;
+    return false;
   }
 
   /**

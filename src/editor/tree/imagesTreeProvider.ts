@@ -26,8 +26,20 @@ const EXPAND_FILES_UP_TO = 30;
  * list of 500 is still one a user scrolls through.
  */
 export const FLAT_FILES_UP_TO = 500;
-/** How long the first rows wait for the workspace scan before showing the files read so far (once there are some). */
+/**
+ * How long the first rows wait for the workspace scan before showing the files read so far (once there are some): a
+ * small workspace is drawn once. One that has more files read than start expanded shows them at once.
+ */
 const FIRST_ROWS_WAIT_MS = 500;
+/**
+ * VS Code sends a reply from a timer of its own (`ProtocolWriter._writeSoon` in src/vs/base/parts/ipc/common/ipc.net.ts,
+ * a `setTimeout` of 0): a timer of ours due later runs after the rows are on their way.
+ */
+const ROWS_SENT_MS = 20;
+/** How long `topLevelSent` waits for VS Code to ask for the top level: it keeps the rows of a view shown before. */
+const TOP_LEVEL_ASKED_WITHIN_MS = 1_000;
+/** The folder rows are built again once the index has been quiet this long: a view shown later finds them ready. */
+const FOLDER_ROWS_IDLE_MS = 1_000;
 
 /**
  * Redraws only what changed. Redrawing a row makes VS Code drop the rows under it (and their click
@@ -41,6 +53,8 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private readonly changed = new vscode.EventEmitter<TreeNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly redrawSoon = debounce(() => void this.redraw(), REDRAW_DELAY_MS, { restart: false });
+  /** Building the folder rows of ten thousand files took a tenth of a second: done while nobody waits for them. */
+  private readonly folderRowsWhenIdle = debounce(() => this.byFolder && this.folders(), FOLDER_ROWS_IDLE_MS);
   private readonly indexChanges: vscode.Disposable;
   private readonly resolutions: vscode.Disposable;
   private readonly decorations = notBuiltDecorations();
@@ -71,10 +85,17 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private readonly fileRows = new Map<string, { readonly file: BuildFile; readonly problems: number; readonly expanded: boolean; readonly item: vscode.TreeItem }>();
   /** Grouped by file, beyond this many build files the top level lists folders (lowered by the tests). */
   flatFilesUpTo = FLAT_FILES_UP_TO;
-  /** The folder rows of the files as they are now: built once per index change, when first asked for. */
+  /**
+   * The folder rows of the files as they are now: built when first asked for, again when files come or go; an edit
+   * only moves the problem counts (`followProblems`).
+   */
   private folderRows: FolderTree | undefined;
+  /** Each file's problem count as the folder rows hold it. */
+  private folderProblems = new Map<string, number>();
   /** The problem count each folder row showed when VS Code last asked for it. */
   private readonly drawnFolders = new Map<string, number>();
+  /** Who waits for the next top level to be handed to VS Code (`topLevelSent`). */
+  private readonly topLevelWaiters: (() => void)[] = [];
 
   constructor(
     private readonly index: BuildFileIndex,
@@ -89,12 +110,13 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     // The menus read an unset key as grouping by file: only the other grouping costs a call at activation.
     if (this.mode === 'image') void vscode.commands.executeCommand('setContext', ContextKeys.groupBy, this.mode);
     this.indexChanges = index.onDidChange((paths) => {
-      this.folderRows = undefined;
+      this.followProblems(paths);
       for (const path of paths) {
         this.changedPaths.add(path);
         if (!index.has(path)) this.fileRows.delete(path);
       }
       this.redrawSoon();
+      this.folderRowsWhenIdle();
     });
     this.resolutions = resolver.onDidChange((keys) => {
       if (keys) for (const key of keys) this.changedImages.add(key);
@@ -140,13 +162,37 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   }
 
   private folders(): FolderTree {
+    if (this.folderRows) return this.folderRows;
     const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => ({ uri: f.uri.toString(), name: f.name }));
-    this.folderRows ??= folderTree(
-      this.index.files().map((f) => f.path),
-      roots,
-      (path) => this.index.diagnostics(path).length,
-    );
+    const problems = new Map<string, number>();
+    const problemsOf = (path: string): number => {
+      const count = this.index.diagnostics(path).length;
+      problems.set(path, count);
+      return count;
+    };
+    this.folderRows = folderTree(this.index.files().map((f) => f.path), roots, problemsOf);
+    this.folderProblems = problems;
     return this.folderRows;
+  }
+
+  /**
+   * Keeps the folder rows when the index changed files it already listed: the counts of problems of the folders
+   * above each follow its own. Rebuilding the rows of ten thousand files after each typing pause took the extension
+   * host a tenth of a second, in the way of the CodeLenses VS Code asks for then. A file that came or went (or a
+   * `.env`) builds them again.
+   */
+  private followProblems(paths: readonly string[]): void {
+    const rows = this.folderRows;
+    if (!rows || !paths.every((path) => this.folderProblems.has(path) && this.index.has(path))) {
+      this.folderRows = undefined;
+      return;
+    }
+    for (const path of paths) {
+      const change = this.index.diagnostics(path).length - this.folderProblems.get(path)!;
+      if (change === 0) continue;
+      this.folderProblems.set(path, this.folderProblems.get(path)! + change);
+      for (let key = rows.parentOf.get(path); key !== undefined; key = rows.folders.get(key)?.parent) rows.folders.get(key)!.problems += change;
+    }
   }
 
   private fileRow(path: string): vscode.TreeItem {
@@ -237,12 +283,37 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     return ref && this.resolver.get(ref);
   }
 
+  /**
+   * Resolves once VS Code has been handed the top level it asks for next and has sent it on to the workbench, or
+   * when it has not asked within a second (it keeps the rows of a view shown before): work started then does not
+   * hold up the rows of a view just shown.
+   */
+  topLevelSent(): Promise<void> {
+    return new Promise((resolve) => {
+      const asked = setTimeout(sent, TOP_LEVEL_ASKED_WITHIN_MS);
+      const waiters = this.topLevelWaiters;
+      function sent() {
+        clearTimeout(asked);
+        const at = waiters.indexOf(sent);
+        if (at >= 0) waiters.splice(at, 1);
+        resolve();
+      }
+      waiters.push(sent);
+    });
+  }
+
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (!node) {
       // A small workspace is read by then and drawn once; a large one shows the files read so far at once.
       const scanned = this.scanned().then(() => true);
-      const waited = new Promise<void>((resolve) => setTimeout(resolve, FIRST_ROWS_WAIT_MS));
-      this.partial = !(await Promise.race([scanned, Promise.all([waited, this.firstFiles()]).then(() => false)]));
+      const asked = performance.now();
+      const firstRows = this.firstFiles().then(async () => {
+        // More files read than start expanded: the tree starts collapsed whatever the scan finds next.
+        if (this.index.size > EXPAND_FILES_UP_TO) return false;
+        await new Promise((resolve) => setTimeout(resolve, FIRST_ROWS_WAIT_MS - (performance.now() - asked)));
+        return false;
+      });
+      this.partial = !(await Promise.race([scanned, firstRows]));
       if (this.partial) void scanned.then(() => this.redrawSoon());
       this.shownRoot = this.rootKeys();
       const root = this.byFolder
@@ -252,6 +323,8 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       this.changedAll = false;
       this.changedPaths.clear();
       this.changedImages.clear();
+      const waiters = this.topLevelWaiters.splice(0);
+      if (waiters.length) setTimeout(() => waiters.forEach((sent) => sent()), ROWS_SENT_MS);
       return root;
     }
     const children = this.childrenOf(node).map((n) => this.handOut(n));
@@ -432,6 +505,7 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   dispose(): void {
     this.redrawSoon.dispose();
+    this.folderRowsWhenIdle.dispose();
     this.indexChanges.dispose();
     this.resolutions.dispose();
     this.decorations.dispose();
