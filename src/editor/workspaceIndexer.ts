@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { debounce } from '../async/debounce';
 import type { BuildFileIndex } from '../workspace/buildFileIndex';
 import { BuildFileMatcher, BUILD_FILE_GLOB, globMatcher, isScannedName, pathExcluder } from '../workspace/buildFilePatterns';
+import { NewFolderWatcher } from '../workspace/newFolderWatcher';
 import { walkFolder } from '../workspace/walkFolder';
 import type { BuildFileKind } from '../model/buildFile';
 import { filesExclude, readSettings, SECTION } from './config';
@@ -251,21 +252,42 @@ export class WorkspaceIndexer implements vscode.Disposable {
    * One recursive watcher per folder: several overlapping ones made VS Code's watcher drop or delay events
    * for files created in new folders. Build files are re-read by kind; files build files read (a `.env`,
    * a `Dockerfile-dev` a Compose file builds, an `extends` base) as resources; a deleted folder drops
-   * every build file under it.
+   * every build file under it. On disk, the folders that appear are walked and watched here too: VS Code's watcher
+   * may never watch a folder made inside a new one (src/workspace/newFolderWatcher.ts says why).
    */
   private watch(): void {
     for (const w of this.watchers) w.dispose();
     this.watchers = [];
     for (const rules of this.rules) {
+      const root = rules.folder.uri;
+      const newFolders = root.scheme === 'file' ? this.watchNewFolders(rules) : undefined;
+      const relative = (uri: vscode.Uri) => uri.path.slice(root.path.replace(/\/$/, '').length + 1);
       const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(rules.folder, '**'));
       watcher.onDidCreate((uri) => {
         this.diskChanged(uri, rules);
-        void this.folderCreated(uri, rules);
+        if (!newFolders) void this.folderCreated(uri, rules);
+        else if (!this.kindOf(uri, rules)) newFolders.created(relative(uri));
       });
       watcher.onDidChange((uri) => this.diskChanged(uri, rules));
-      watcher.onDidDelete((uri) => this.deleted(uri));
+      watcher.onDidDelete((uri) => {
+        this.deleted(uri);
+        newFolders?.deleted(relative(uri));
+      });
       this.watchers.push(watcher);
     }
+  }
+
+  private watchNewFolders(rules: FolderRules): NewFolderWatcher {
+    const root = rules.folder.uri;
+    const uri = (relative: string) => vscode.Uri.joinPath(root, relative);
+    const watcher = new NewFolderWatcher(root.fsPath, {
+      excluded: rules.excluded,
+      wanted: (relative) => rules.matcher.kindOf(relative) !== undefined || relative === '.env' || relative.endsWith('/.env'),
+      changed: (relative) => this.diskChanged(uri(relative), rules),
+      deleted: (relative) => this.deleted(uri(relative)),
+    });
+    this.watchers.push(watcher);
+    return watcher;
   }
 
 
@@ -279,8 +301,8 @@ export class WorkspaceIndexer implements vscode.Disposable {
   }
 
   /**
-   * Files written into a folder as it is created can come before the watcher watches that folder (Linux
-   * inotify adds a watch per folder): read a new folder's build files from disk, not from events.
+   * Files written into a folder as it is created can come before the watcher watches that folder: on a remote or
+   * virtual file system, a new folder's build files are found through VS Code's search.
    */
   private async folderCreated(uri: vscode.Uri, rules: FolderRules): Promise<void> {
     if (this.kindOf(uri, rules)) return;
