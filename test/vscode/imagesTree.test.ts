@@ -227,12 +227,13 @@ describe('Images tree', () => {
       assert.deepEqual(new Set(top.slice(0, 4).map((r) => r.item.collapsibleState)), new Set([vscode.TreeItemCollapsibleState.Collapsed]));
       assert.equal(row(top, 'big/one/two').item.id, `folder:${workspaceUri('big/one/two').toString()}`);
       const two = await rows(a, row(top, 'big/one/two').node);
+      // Under its folder a file row says its name only, as in the Explorer (its path is on hover).
       assert.deepEqual(two.map((r) => [r.label, r.description]), [
         ['three/four', '1 build file'],
-        ['Dockerfile', 'big/one/two'],
+        ['Dockerfile', ''],
       ]);
       const four = await rows(a, row(two, 'three/four').node);
-      assert.deepEqual(four.map((r) => [r.label, r.description, r.item.contextValue]), [['Dockerfile', 'big/one/two/three/four', 'buildFile']]);
+      assert.deepEqual(four.map((r) => [r.label, r.description, r.item.contextValue]), [['Dockerfile', '', 'buildFile']]);
       const innerRow = four[0]!;
       // A file's rows are as in the flat list.
       assert.deepEqual((await rows(a, (await rows(a, innerRow.node))[0]!.node)).map((r) => [r.label, r.description]), [['alpine:3.20', 'FROM · unpinned']]);
@@ -258,7 +259,7 @@ describe('Images tree', () => {
       }
       assert.ok(redrawn.some((nodes) => nodes?.some((n) => nodeId(n) === nodeId(row(top, 'big/one/two').node))), 'big/one/two was not redrawn');
       // Unclosed variable: bad-substitution and invalid-reference.
-      assert.deepEqual(a.imagesTree.getTreeItem(innerRow.node).description, 'big/one/two/three/four · 2 problems');
+      assert.deepEqual(a.imagesTree.getTreeItem(innerRow.node).description, '2 problems');
       assert.equal(a.imagesTree.getTreeItem(row(top, 'big/one/two').node).description, '2 build files · 2 problems');
       assert.equal(a.imagesTree.getTreeItem(row(two, 'three/four').node).description, '1 build file · 2 problems');
       // At or below the threshold the list is flat again, as it was.
@@ -268,6 +269,8 @@ describe('Images tree', () => {
         (await rows(a)).filter((r) => !r.description.startsWith('big')).map((r) => [r.label, r.description]),
         flat.map((r) => [r.label, r.description]),
       );
+      // In the flat list, file rows say their folder again.
+      assert.deepEqual((await rows(a)).filter((r) => r.description.startsWith('big')).map((r) => r.description).sort(), ['big/one/two', 'big/one/two/three/four · 2 problems']);
       assert.equal(a.imagesTree.getParent(innerRow.node), undefined);
     } finally {
       a.imagesTree.flatFilesUpTo = FLAT_FILES_UP_TO;
