@@ -239,7 +239,8 @@ describe('Images tree', () => {
       assert.deepEqual((await rows(a, (await rows(a, innerRow.node))[0]!.node)).map((r) => [r.label, r.description]), [['alpine:3.20', 'FROM · unpinned']]);
 
       // VS Code's TreeView.reveal walks getParent up to the top level: the file is found under both folders. (The view's
-      // selection after TreeView.reveal is not asserted: in a clean-clone run it did not follow in the extension host.)
+      // selection after a reveal is asserted in the browser, test/e2e/revealInView.test.ts: in a clean-clone run it did
+      // not follow here.)
       assert.deepEqual(a.imagesTree.getParent(innerRow.node), row(two, 'three/four').node);
       assert.deepEqual(a.imagesTree.getParent(row(two, 'three/four').node), row(top, 'big/one/two').node);
       assert.equal(a.imagesTree.getParent(row(top, 'big/one/two').node), undefined);
