@@ -40,6 +40,8 @@ type Found = readonly [vscode.Uri, BuildFileKind];
 export class WorkspaceIndexer implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private watchers: vscode.Disposable[] = [];
+  /** Per workspace folder on disk (its URI), the new folders watched on top of VS Code's watcher. */
+  private readonly newFolders = new Map<string, NewFolderWatcher>();
   private rules: FolderRules[] = [];
   private scanSource: vscode.CancellationTokenSource | undefined;
   private scanning: Promise<void> = Promise.resolve();
@@ -253,11 +255,18 @@ export class WorkspaceIndexer implements vscode.Disposable {
    * for files created in new folders. Build files are re-read by kind; files build files read (a `.env`,
    * a `Dockerfile-dev` a Compose file builds, an `extends` base) as resources; a deleted folder drops
    * every build file under it. On disk, the folders that appear are walked and watched here too: VS Code's watcher
-   * may never watch a folder made inside a new one (src/workspace/newFolderWatcher.ts says why).
+   * may never watch a folder made inside a new one (src/workspace/newFolderWatcher.ts says why). Those watches are
+   * kept while their workspace folder is open: VS Code's watcher does not watch those folders after a re-scan either.
    */
   private watch(): void {
     for (const w of this.watchers) w.dispose();
     this.watchers = [];
+    const open = new Set(this.rules.map((r) => r.folder.uri.toString()));
+    for (const [folder, watcher] of this.newFolders) {
+      if (open.has(folder)) continue;
+      watcher.dispose();
+      this.newFolders.delete(folder);
+    }
     for (const rules of this.rules) {
       const root = rules.folder.uri;
       const newFolders = root.scheme === 'file' ? this.watchNewFolders(rules) : undefined;
@@ -280,13 +289,15 @@ export class WorkspaceIndexer implements vscode.Disposable {
   private watchNewFolders(rules: FolderRules): NewFolderWatcher {
     const root = rules.folder.uri;
     const uri = (relative: string) => vscode.Uri.joinPath(root, relative);
-    const watcher = new NewFolderWatcher(root.fsPath, {
+    const options = {
       excluded: rules.excluded,
-      wanted: (relative) => rules.matcher.kindOf(relative) !== undefined || relative === '.env' || relative.endsWith('/.env'),
-      changed: (relative) => this.diskChanged(uri(relative), rules),
-      deleted: (relative) => this.deleted(uri(relative)),
-    });
-    this.watchers.push(watcher);
+      wanted: (relative: string) => rules.matcher.kindOf(relative) !== undefined || relative === '.env' || relative.endsWith('/.env'),
+      changed: (relative: string) => this.diskChanged(uri(relative), rules),
+      deleted: (relative: string) => this.deleted(uri(relative)),
+    };
+    let watcher = this.newFolders.get(root.toString());
+    if (watcher) watcher.setOptions(options);
+    else this.newFolders.set(root.toString(), (watcher = new NewFolderWatcher(root.fsPath, options)));
     return watcher;
   }
 
@@ -427,7 +438,7 @@ export class WorkspaceIndexer implements vscode.Disposable {
     this.scanSource?.cancel();
     this.wantedSoon.dispose();
     this.editsSettled.dispose();
-    for (const d of [...this.watchers, ...this.disposables]) d.dispose();
+    for (const d of [...this.watchers, ...this.newFolders.values(), ...this.disposables]) d.dispose();
   }
 }
 

@@ -41,8 +41,13 @@ export class NewFolderWatcher {
 
   constructor(
     private readonly root: string,
-    private readonly options: NewFolderWatcherOptions,
+    private options: NewFolderWatcherOptions,
   ) {}
+
+  /** New rules (the settings changed): the watches stay, so nothing that happens meanwhile goes unheard. */
+  setOptions(options: NewFolderWatcherOptions): void {
+    this.options = options;
+  }
 
   /** Something was created at `relativePath` (VS Code's watcher says so): if it is a folder, it is walked and watched. */
   created(relativePath: string): void {
@@ -61,7 +66,7 @@ export class NewFolderWatcher {
     }
   }
 
-  /** How many folders are watched here (not by VS Code). */
+  /** The folders watched here (not by VS Code). */
   get watching(): number {
     return this.watches.size;
   }

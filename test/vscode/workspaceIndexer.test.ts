@@ -51,6 +51,9 @@ describe('workspace indexing', () => {
       for (const { path, text } of files.slice(20)) write(path, text, staging);
       renameSync(join(staging, 'checkout/moved'), join(root, 'moved'));
       await eventually(() => files.every(({ path, text }) => indexed(path) === text), 'the 24 new build files to be indexed', 15_000);
+      // A Refresh (as after a change of settings) keeps following them.
+      await vscode.commands.executeCommand('imageProvenance.refresh');
+      await a.whenIndexed();
 
       // Then in each of their folders: the file changed, or its folder deleted, or a file added in a new folder.
       const changed = files.filter((_, i) => i % 3 === 0).map(({ path }) => ({ path, text: `FROM alpine:edge\n# ${path}\n` }));
