@@ -44,6 +44,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     [Commands.groupByImage]: () => deps.tree.setGroupBy('image'),
     [Commands.groupByFile]: () => deps.tree.setGroupBy('file'),
     [Commands.reveal]: (node?: TreeNode) => reveal(deps, node ?? deps.treeView.selection[0]),
+    [Commands.revealInView]: (uri?: vscode.Uri) => revealInView(deps, uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri),
     [Commands.copyDigest]: (node?: TreeNode) => copyDigest(deps, node),
     [Commands.copyPinnedReference]: (node?: TreeNode) => copyPinnedReference(deps, node),
     [Commands.showManifest]: (node?: TreeNode) => showManifest(deps, node),
@@ -65,6 +66,20 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     [Commands.verifyImageContent]: (node?: TreeNode) => verifyImageContentCommand(deps, node),
   };
   return vscode.Disposable.from(...Object.entries(table).map(([id, run]) => vscode.commands.registerCommand(id, run)));
+}
+
+/**
+ * Selects a build file's row in the Images view, the folders above it expanded, as the Explorer's Reveal does. Files
+ * have rows when the view is grouped by file: it is, after this.
+ */
+async function revealInView({ index, tree, treeView }: CommandDeps, uri: vscode.Uri | undefined): Promise<void> {
+  const path = uri?.toString();
+  if (!uri || !path || !index.has(path)) {
+    if (uri) void vscode.window.showInformationMessage(vscode.l10n.t('{0} is not a build file the Images view lists.', vscode.workspace.asRelativePath(uri)));
+    return;
+  }
+  if (tree.groupBy !== 'file') await tree.setGroupBy('file');
+  await treeView.reveal({ type: 'file', path }, { select: true, focus: true });
 }
 
 /** Opens the file and selects exactly the reference's text. */

@@ -7,6 +7,7 @@ export const Commands = {
   groupByImage: 'imageProvenance.groupByImage',
   groupByFile: 'imageProvenance.groupByFile',
   reveal: 'imageProvenance.reveal',
+  revealInView: 'imageProvenance.revealInView',
   copyDigest: 'imageProvenance.copyDigest',
   copyPinnedReference: 'imageProvenance.copyPinnedReference',
   showManifest: 'imageProvenance.showManifest',

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { debounce } from '../async/debounce';
 import type { BuildFileIndex } from '../workspace/buildFileIndex';
 import { BuildFileMatcher, BUILD_FILE_GLOB, globMatcher, isScannedName, pathExcluder } from '../workspace/buildFilePatterns';
+import { NewFolderWatcher } from '../workspace/newFolderWatcher';
 import { walkFolder } from '../workspace/walkFolder';
 import type { BuildFileKind } from '../model/buildFile';
 import { filesExclude, readSettings, SECTION } from './config';
@@ -39,6 +40,8 @@ type Found = readonly [vscode.Uri, BuildFileKind];
 export class WorkspaceIndexer implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private watchers: vscode.Disposable[] = [];
+  /** Per workspace folder on disk (its URI), the new folders watched on top of VS Code's watcher. */
+  private readonly newFolders = new Map<string, NewFolderWatcher>();
   private rules: FolderRules[] = [];
   private scanSource: vscode.CancellationTokenSource | undefined;
   private scanning: Promise<void> = Promise.resolve();
@@ -251,21 +254,51 @@ export class WorkspaceIndexer implements vscode.Disposable {
    * One recursive watcher per folder: several overlapping ones made VS Code's watcher drop or delay events
    * for files created in new folders. Build files are re-read by kind; files build files read (a `.env`,
    * a `Dockerfile-dev` a Compose file builds, an `extends` base) as resources; a deleted folder drops
-   * every build file under it.
+   * every build file under it. On disk, the folders that appear are walked and watched here too: VS Code's watcher
+   * may never watch a folder made inside a new one (src/workspace/newFolderWatcher.ts says why). Those watches are
+   * kept while their workspace folder is open: VS Code's watcher does not watch those folders after a re-scan either.
    */
   private watch(): void {
     for (const w of this.watchers) w.dispose();
     this.watchers = [];
+    const open = new Set(this.rules.map((r) => r.folder.uri.toString()));
+    for (const [folder, watcher] of this.newFolders) {
+      if (open.has(folder)) continue;
+      watcher.dispose();
+      this.newFolders.delete(folder);
+    }
     for (const rules of this.rules) {
+      const root = rules.folder.uri;
+      const newFolders = root.scheme === 'file' ? this.watchNewFolders(rules) : undefined;
+      const relative = (uri: vscode.Uri) => uri.path.slice(root.path.replace(/\/$/, '').length + 1);
       const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(rules.folder, '**'));
       watcher.onDidCreate((uri) => {
         this.diskChanged(uri, rules);
-        void this.folderCreated(uri, rules);
+        if (!newFolders) void this.folderCreated(uri, rules);
+        else if (!this.kindOf(uri, rules)) newFolders.created(relative(uri));
       });
       watcher.onDidChange((uri) => this.diskChanged(uri, rules));
-      watcher.onDidDelete((uri) => this.deleted(uri));
+      watcher.onDidDelete((uri) => {
+        this.deleted(uri);
+        newFolders?.deleted(relative(uri));
+      });
       this.watchers.push(watcher);
     }
+  }
+
+  private watchNewFolders(rules: FolderRules): NewFolderWatcher {
+    const root = rules.folder.uri;
+    const uri = (relative: string) => vscode.Uri.joinPath(root, relative);
+    const options = {
+      excluded: rules.excluded,
+      wanted: (relative: string) => rules.matcher.kindOf(relative) !== undefined || relative === '.env' || relative.endsWith('/.env'),
+      changed: (relative: string) => this.diskChanged(uri(relative), rules),
+      deleted: (relative: string) => this.deleted(uri(relative)),
+    };
+    let watcher = this.newFolders.get(root.toString());
+    if (watcher) watcher.setOptions(options);
+    else this.newFolders.set(root.toString(), (watcher = new NewFolderWatcher(root.fsPath, options)));
+    return watcher;
   }
 
 
@@ -279,8 +312,8 @@ export class WorkspaceIndexer implements vscode.Disposable {
   }
 
   /**
-   * Files written into a folder as it is created can come before the watcher watches that folder (Linux
-   * inotify adds a watch per folder): read a new folder's build files from disk, not from events.
+   * Files written into a folder as it is created can come before the watcher watches that folder: on a remote or
+   * virtual file system, a new folder's build files are found through VS Code's search.
    */
   private async folderCreated(uri: vscode.Uri, rules: FolderRules): Promise<void> {
     if (this.kindOf(uri, rules)) return;
@@ -405,7 +438,7 @@ export class WorkspaceIndexer implements vscode.Disposable {
     this.scanSource?.cancel();
     this.wantedSoon.dispose();
     this.editsSettled.dispose();
-    for (const d of [...this.watchers, ...this.disposables]) d.dispose();
+    for (const d of [...this.watchers, ...this.newFolders.values(), ...this.disposables]) d.dispose();
   }
 }
 

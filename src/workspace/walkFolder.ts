@@ -18,6 +18,8 @@ export interface WalkOptions {
   readonly wanted: (relativePath: string) => boolean;
   /** Hears of each wanted file as soon as it is found. */
   readonly found: (relativePath: string) => void;
+  /** Hears of each folder, by its relative path (`''` for the root), just before it is read. */
+  readonly entering?: (relativePath: string) => void;
   /** Stops the walk early (the scan was cancelled): no more folders are read. */
   readonly cancelled?: () => boolean;
 }
@@ -48,6 +50,7 @@ export async function walkFolder(root: string, options: WalkOptions): Promise<vo
   const queue: Folder[] = [{ relative: '', real: { path: rootReal, above: undefined } }];
   const read = async (folder: Folder): Promise<void> => {
     const absolute = folder.relative ? join(root, folder.relative) : root;
+    options.entering?.(folder.relative);
     const entries = await readdir(absolute, { withFileTypes: true }).catch(() => []);
     const links: Promise<void>[] = [];
     for (const entry of entries) {

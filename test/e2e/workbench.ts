@@ -25,12 +25,16 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
-/** A copy of examples/ open in VS Code in the browser, its mirror settings pointed at a fresh demo registry. */
-export async function openWorkbench(name: string): Promise<Workbench> {
+/**
+ * A copy of examples/ open in VS Code in the browser, its mirror settings pointed at a fresh demo registry;
+ * `prepare` adds to the copy before VS Code opens it.
+ */
+export async function openWorkbench(name: string, prepare?: (workspace: string) => void): Promise<Workbench> {
   assert.ok(existsSync(VSIX), `${VSIX} is missing: run npm run package first`);
   const scratch = mkdtempSync(join(tmpdir(), `image-provenance-${name}-`));
   const workspace = join(scratch, 'examples');
   cpSync(resolve('examples'), workspace, { recursive: true });
+  prepare?.(workspace);
   let registry: DemoRegistry | undefined;
   let server: VscodeServer | undefined;
   let browser: Browser | undefined;

@@ -36,6 +36,9 @@ class LineReporter extends Mocha.reporters.Base {
 
 export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, reporter: LineReporter, forbidOnly: true });
+  // While working on one test: IMAGE_PROVENANCE_TEST_GREP=<part of its title> runs only the tests that match.
+  const grep = process.env.IMAGE_PROVENANCE_TEST_GREP;
+  if (grep) mocha.grep(grep);
   // Bundled test files register their suites on import, so the BDD globals must exist first.
   mocha.suite.emit('pre-require', globalThis, 'bundle', mocha);
   await import('./extension.test.js');

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { symlinkSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { BuildFileIndex } from '../../src/workspace/buildFileIndex';
 import { api, createIndexed, deleteIndexed, eventually, row, rows, workspaceUri } from './helpers';
@@ -24,6 +25,52 @@ describe('workspace indexing', () => {
     await vscode.workspace.fs.delete(uri, { recursive: false });
     await eventually(() => !a.index.has(uri.toString()), 'the deleted Dockerfile to leave the index');
     await vscode.workspace.fs.delete(workspaceUri('added'), { recursive: true });
+  });
+
+  // A checkout of a branch that adds nested folders, as git writes them (folders and files made at once with Node's
+  // fs), and a tree moved in whole (an archive unpacked elsewhere). On Linux, VS Code's watcher (@parcel/watcher's
+  // inotify backend) watches a new folder but not the folders made inside it before that watch was added, for as long
+  // as it runs (parcel-bundler/watcher#97, microsoft/vscode#142694): what happens in them later is never reported.
+  it('follows a burst of nested new folders: their files, then files changed, added and deleted in them', async function () {
+    this.timeout(60_000);
+    const a = await api();
+    const root = workspaceUri('checkout').fsPath;
+    const staging = `${workspaceUri('').fsPath}-staging`;
+    // 24 build files, 4 or 5 folders deep, every fourth a Compose file: 20 checked out, 4 moved in.
+    const files = Array.from({ length: 24 }, (_, i) => {
+      const folder = i < 20 ? `checkout/g${i % 3}/m${i % 5}/n${i}${i % 2 ? '/deep' : ''}` : `checkout/moved/p${i % 2}/n${i}/deep`;
+      return i % 4 === 3 ? { folder, path: `${folder}/compose.yaml`, text: `services:\n  s${i}:\n    image: redis:7.${i}\n` } : { folder, path: `${folder}/Dockerfile`, text: `FROM alpine:3.${i}\n` };
+    });
+    const write = (path: string, text: string, under = workspaceUri('').fsPath) => {
+      mkdirSync(dirname(join(under, path)), { recursive: true });
+      writeFileSync(join(under, path), text);
+    };
+    const indexed = (path: string) => a.index.text(workspaceUri(path).toString());
+    try {
+      for (const { path, text } of files.slice(0, 20)) write(path, text);
+      for (const { path, text } of files.slice(20)) write(path, text, staging);
+      renameSync(join(staging, 'checkout/moved'), join(root, 'moved'));
+      await eventually(() => files.every(({ path, text }) => indexed(path) === text), 'the 24 new build files to be indexed', 15_000);
+      // A Refresh (as after a change of settings) keeps following them.
+      await vscode.commands.executeCommand('imageProvenance.refresh');
+      await a.whenIndexed();
+
+      // Then in each of their folders: the file changed, or its folder deleted, or a file added in a new folder.
+      const changed = files.filter((_, i) => i % 3 === 0).map(({ path }) => ({ path, text: `FROM alpine:edge\n# ${path}\n` }));
+      const deleted = files.filter((_, i) => i % 3 === 1);
+      const added = files.filter((_, i) => i % 3 === 2).map(({ folder }) => ({ path: `${folder}/added/Dockerfile`, text: `FROM busybox:1.37\n# ${folder}\n` }));
+      for (const { path, text } of [...changed, ...added]) write(path, text);
+      for (const { folder } of deleted) rmSync(workspaceUri(folder).fsPath, { recursive: true });
+      const behind = () => [
+        ...[...changed, ...added].filter(({ path, text }) => indexed(path) !== text).map(({ path }) => `${path} (not read)`),
+        ...deleted.filter(({ path }) => indexed(path) !== undefined).map(({ path }) => `${path} (still indexed)`),
+      ];
+      await eventually(() => behind().length === 0, 'the changes in the new folders to be indexed', 15_000).catch(() => assert.deepEqual(behind(), []));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+      rmSync(staging, { recursive: true, force: true });
+      await eventually(() => !a.index.files().some((f) => f.path.startsWith(workspaceUri('checkout/').toString())), 'the checkout to leave the index', 15_000);
+    }
   });
 
   it('shows unsaved edits of an open editor, and disk again after revert', async () => {

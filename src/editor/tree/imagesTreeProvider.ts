@@ -82,7 +82,7 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
    * File rows as last built, by path, kept while their file and problem count stay the same: a switch back to
    * grouping by file asks for every one of a large workspace's ten thousand again.
    */
-  private readonly fileRows = new Map<string, { readonly file: BuildFile; readonly problems: number; readonly expanded: boolean; readonly item: vscode.TreeItem }>();
+  private readonly fileRows = new Map<string, { readonly file: BuildFile; readonly problems: number; readonly expanded: boolean; readonly underFolder: boolean; readonly item: vscode.TreeItem }>();
   /** Grouped by file, beyond this many build files the top level lists folders (lowered by the tests). */
   flatFilesUpTo = FLAT_FILES_UP_TO;
   /**
@@ -201,10 +201,11 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     const problems = this.index.diagnostics(path).length;
     // A scan still running may be a large workspace's: nothing expanded until its size is known.
     const expanded = !this.partial && this.index.size <= EXPAND_FILES_UP_TO;
+    const underFolder = this.byFolder;
     const kept = this.fileRows.get(path);
-    if (kept?.file === file && kept.problems === problems && kept.expanded === expanded) return kept.item;
-    const item = fileItem(file, problems, expanded);
-    this.fileRows.set(path, { file, problems, expanded, item });
+    if (kept?.file === file && kept.problems === problems && kept.expanded === expanded && kept.underFolder === underFolder) return kept.item;
+    const item = fileItem(file, problems, expanded, underFolder);
+    this.fileRows.set(path, { file, problems, expanded, underFolder, item });
     return item;
   }
 

@@ -67,13 +67,14 @@ export function toRange(range: Range): vscode.Range {
 /**
  * A file's row. A large workspace sends ten thousand of these to VS Code at each switch back to files: the tooltip
  * is asked for on hover (`fileTooltip`), and the row's Uri is one no path was read from (a Uri keeps its file-system
- * path and its string once read, and sends both with the row).
+ * path and its string once read, and sends both with the row). In the flat list the row says its folder; under its
+ * folder's row, as in the Explorer, its name is enough.
  */
-export function fileItem(file: BuildFile, problems: number, expanded: boolean): vscode.TreeItem {
+export function fileItem(file: BuildFile, problems: number, expanded: boolean, underFolder: boolean): vscode.TreeItem {
   const relative = relativePath(file);
   const slash = relative.lastIndexOf('/');
   const item = new vscode.TreeItem(vscode.Uri.parse(file.path), expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
-  item.description = slash > 0 ? relative.slice(0, slash) : '';
+  item.description = slash > 0 && !underFolder ? relative.slice(0, slash) : '';
   item.contextValue = 'buildFile';
   if (problems) item.description += (item.description ? ' · ' : '') + (problems === 1 ? vscode.l10n.t('1 problem') : vscode.l10n.t('{0} problems', problems));
   return item;
