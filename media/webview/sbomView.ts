@@ -1,8 +1,9 @@
 // The SBOM tab: one platform's SBOM documents (a picker naming each one's scope when there are several), the
 // packages of the chosen one in a virtualized grid with search, type and license filters and sortable columns, the
 // license chart, files and relationships when the document has them, and the exports. The rows come from the host
-// on request (`requestRows`), once per document and only once the tab is on screen, in windows: the first screen's
-// at once, the rest a window at a time, each asked for once the one before is drawn (GrowingTable); everything
+// on request (`requestRows`), once per document, in windows: the first screen's as soon as the platform is drawn
+// (so the tab shows rows the moment it is opened), the rest only once the tab is on screen, a window at a time,
+// each asked for once the one before is drawn (GrowingTable); everything
 // after that runs here, on the columns (src/panel/sbomTable.ts). Registry text is set as text only.
 //
 // While a document is still on its way, the host sends its first rows as they arrive (`rowsReading`): they are
@@ -25,7 +26,8 @@ const PACKAGE_COLUMNS: readonly PackageColumn[] = ['name', 'version', 'type', 'l
 
 /**
  * The SBOM tab of a platform: drawn by main.ts whenever the platform changes, and again once its SBOMs are read.
- * While they are (`sbomsPending`), the first one's rows are asked for at once: the host answers once it is read.
+ * The first document's first rows are asked for at once; while it is still being read (`sbomsPending`), the host
+ * answers once it is.
  */
 export function sbomTab(entry: PlatformOverview, labels: PanelLabels, image: string): HTMLElement {
   const container = element('div', 'sbom');
@@ -100,7 +102,9 @@ class SbomTab {
     container.append(body);
     this.shown = undefined;
     this.body = body;
-    // Hidden tabs are not drawn: 100,000 rows are asked for only when someone looks.
+    // The first window (a screen of rows) is asked for now, tab hidden or not: the tab draws it the moment it is
+    // opened, without a round trip to the host. Hidden tabs are not drawn: the rest is asked for only when someone looks.
+    this.request(documents[0]!.digest);
     this.visible = new IntersectionObserver((seen) => {
       if (!seen.some((e) => e.isIntersecting)) return;
       this.visible?.disconnect();
@@ -123,6 +127,8 @@ class SbomTab {
     }
     const table = GrowingTable.from(window);
     if (!table) return;
+    // For a profile (DevTools, the panel bench): when the first rows of a whole document came in.
+    performance.mark('image-provenance:rows');
     this.arriving.delete(sbom);
     this.tables.set(sbom, table);
     if (sbom === this.shown && this.body && this.labels) this.draw(sbom, table, this.body, this.labels);
@@ -173,7 +179,11 @@ class SbomTab {
     const arriving = this.arriving.get(sbom);
     if (arriving) this.drawArriving(arriving, body, this.labels!);
     else body.replaceChildren(element('p', 'status', this.labels!.loading));
-    // Asked once: a document asked for while it was being read is answered once it is.
+    this.request(sbom);
+  }
+
+  /** Asks for a document's first window, once: a document asked for while it was being read is answered once it is. */
+  private request(sbom: string): void {
     if (this.requested.has(sbom)) return;
     this.requested.add(sbom);
     post({ type: 'requestRows', sbom });

@@ -50,8 +50,22 @@ describe('Attestation panel SBOM (extension host)', function () {
     return { a, image, panel, sboms };
   }
 
+  it('is asked for the first rows of the SBOM it shows by its page on the Overview, before the SBOM tab is opened', async () => {
+    const a = await api();
+    const image = seeded().images['node:22-slim']!;
+    // A new page: one shown before may have asked already.
+    a.panels.get(ref('node:22-slim'), image.digest)?.panel.dispose();
+    const { panel } = await panelWithSboms();
+    // The page opens on the Overview tab; nothing here clicks the SBOM tab or asks for rows in the page's place.
+    const first = () => panel.overview?.entries[0]?.sboms[0]?.digest;
+    await eventually(() => panel.rowsDelivered !== undefined && panel.rowsDelivered === first(), 'the page to ask for the rows of the first SBOM of the platform it shows', SLOW);
+  });
+
   it('sends the rows of an SBOM it showed, and nothing for another digest', async () => {
     const { panel, sboms } = await panelWithSboms();
+    // The page asks for the first rows of the SBOM it shows (the test above): those are not the ones asked for here.
+    await eventually(() => panel.rowsDelivered !== undefined, 'the page to ask for the rows of the SBOM it shows', SLOW);
+    panel.rowsDelivered = undefined;
     await panel.receive({ type: 'requestRows', sbom: UNKNOWN });
     await panel.receive({ type: 'requestRows', sbom: 'sha256:not-a-digest' });
     assert.equal(panel.rowsDelivered, undefined);
