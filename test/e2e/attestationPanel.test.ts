@@ -63,6 +63,8 @@ describe('Attestation panel in the browser', function () {
     // stage's (build-base, gcc, make, musl-dev = 4).
     const platform = await facts(panel, 'section.platform');
     assert.ok(platform.includes(`Source: ${DEMO_SOURCE}@${commitOf('nginx/1.27/alpine')}`), platform.join('\n'));
+    // The image config's created time (test/registry/harness/imageContent.ts platformImage writes every demo image's).
+    assert.ok(platform.includes('Created: 2026-01-01T00:00:00Z'), platform.join('\n'));
     const provenance = await facts(panel, 'section.provenance');
     for (const line of ['Provenance: SLSA v1, mode=max', 'Builder: https://github.com/acme/base-images/actions/runs/4103/attempts/1', 'Built: 2026-01-12T08:21:30Z']) {
       assert.ok(provenance.includes(line), `no "${line}" in:\n${provenance.join('\n')}`);

@@ -164,6 +164,8 @@ describe('Attestations in the tree, the commands and the hover', () => {
     // The page starts under the CSP, says ready with the protocol's version, and only then gets the overview.
     await eventually(() => panel.delivered === 'show', 'the page to be sent the overview', SLOW);
     assert.deepEqual(panel.state(), { version: 2, ref: 'node:22-slim', digest: image.digest });
+    // Each platform's created time, as its image config says it (test/registry/harness/imageContent.ts platformImage).
+    assert.deepEqual(panel.overview?.entries.map((e) => [e.platform, e.created]), [['linux/amd64', '2026-01-01T00:00:00Z'], ['linux/arm64/v8', '2026-01-01T00:00:00Z']]);
 
     // Asked again: the same panel comes forward, no second one opens.
     await vscode.commands.executeCommand('imageProvenance.showAttestations', 'node:22-slim');
