@@ -143,6 +143,17 @@ describe('Attestation panel in the browser', function () {
     assert.equal(await predicate.getAttribute('open'), '');
   });
 
+  it('comes back after Reload Window on the platform and tab it showed (its page kept them; the serializer reads them)', async () => {
+    const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+    await runCommand(page, 'Developer: Reload Window');
+    await reloaded;
+    await page.locator('.tabs-container .tab.active', { hasText: 'Attestations: nginx:1.27-alpine' }).waitFor({ timeout: 60_000 });
+    const panel = webview();
+    await panel.locator('vscode-tab-header[data-tab="provenance"][aria-selected="true"]').waitFor({ timeout: 60_000 });
+    assert.equal(await panel.locator('select#platform option:checked').textContent(), 'linux/arm64/v8');
+    await panel.locator('.provenance-tab li.material', { hasText: 'pkg:docker/alpine@3.20' }).waitFor({ timeout: 30_000 });
+  });
+
   it('Provenance: a base image opens its own panel at the digest the build used, on the platform it was', async () => {
     const alpine = workbench.registry.images.find((i) => i.image === 'alpine:3.20')!;
     await webview().locator('li.material', { hasText: 'pkg:docker/alpine@3.20' }).locator('button.open-image').click();
