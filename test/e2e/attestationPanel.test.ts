@@ -208,6 +208,15 @@ describe('Attestation panel in the browser', function () {
     await panel.locator('.grid-packages[data-shown="11"]').waitFor({ timeout: 60_000 });
     await panel.locator('.sbom-search').fill('redis');
     await panel.locator('.grid-packages[data-shown="1"] .grid-row:not([hidden])', { hasText: '7.4.2' }).waitFor();
+    // Where it came from and the base image it was built on: mode=min still records the source and the materials
+    // (demoRegistry.ts: redis/7.4/alpine of the demo's source repository, on alpine:3.20).
+    await panel.locator('vscode-tab-header[data-tab="provenance"]').click();
+    const base = panel.locator('.provenance-tab li.material', { hasText: 'pkg:docker/alpine@3.20' });
+    await base.waitFor({ timeout: 30_000 });
+    assert.match(await base.innerText(), /pulled by the build/);
+    const provenance = await facts(panel, '.provenance-tab');
+    assert.ok(provenance.includes(`Commit: ${commitOf('redis/7.4/alpine')}`), provenance.join('\n'));
+    assert.ok(provenance.some((line) => line.startsWith(`Source: ${DEMO_SOURCE}`)), provenance.join('\n'));
     // The Overview says where it came from: SLSA v1 mode=min provenance, stored as a referrer.
     await panel.locator('vscode-tab-header[data-tab="overview"]').click();
     assert.ok((await facts(panel, 'section.provenance')).includes('Provenance: SLSA v1, mode=min'));

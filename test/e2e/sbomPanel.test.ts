@@ -1,8 +1,8 @@
 // UI test of the attestation panel's SBOM tab in the browser: an image with 3,000 packages (manyPackages, pushed
 // to the demo registry beside the sample workspace's images) searched, sorted, filtered by type and by a bar of
-// the license chart, a purl copied from the keyboard; nginx:1.27-alpine’s two SPDX documents and files, and its exports
-// through the save dialog, checked against the official schemas. Needs
-// `npm run package` first (scripts/test.mjs does it).
+// the license chart, a purl copied from the keyboard; nginx:1.27-alpine's two SPDX documents and files, and its
+// exports through the save dialog, checked against the official schemas. Needs `npm run package` first
+// (scripts/test.mjs does it).
 
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
