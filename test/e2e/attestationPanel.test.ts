@@ -246,4 +246,49 @@ describe('Attestation panel in the browser', function () {
     await notes.first().waitFor({ timeout: 60_000 });
     assert.match((await notes.allInnerTexts()).join('\n'), /The provenance is mode=min, what Buildx records unless told otherwise/);
   });
+
+  it('follows the colour theme: its text and its license chart take their colours from VS Code’s theme, light and dark', async () => {
+    const panel = webview();
+    await panel.locator('vscode-tab-header[data-tab="sbom"]').click();
+    const bar = panel.locator('.license-chart .series-0 .bar');
+    await bar.waitFor({ timeout: 60_000 });
+    // What the page shows, next to what the theme says (VS Code sets its colours on the page as --vscode-* variables).
+    const colours = () =>
+      bar.evaluate((rect: ThemedElement) => {
+        const view = rect.ownerDocument.defaultView;
+        const body = view.getComputedStyle(rect.ownerDocument.body);
+        return { kind: rect.ownerDocument.body.className, text: body.color, foreground: body.getPropertyValue('--vscode-foreground'), bar: view.getComputedStyle(rect).fill, chart: body.getPropertyValue('--vscode-charts-blue') };
+      });
+    const light = await colours();
+    assert.match(light.kind, /vscode-light/);
+    assert.deepEqual([light.text, light.bar], [rgb(light.foreground), rgb(light.chart)]);
+
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+T');
+    await page.locator('.quick-input-widget input[type="text"]').waitFor();
+    await page.keyboard.type('Dark Modern');
+    const first = page.locator('.quick-input-widget .monaco-list-row').first();
+    for (let i = 0; i < 50 && !(await first.innerText().catch(() => '')).includes('Dark Modern'); i++) await page.waitForTimeout(200);
+    await page.keyboard.press('Enter');
+    await panel.locator('body.vscode-dark').waitFor({ timeout: 30_000 });
+    const dark = await colours();
+    assert.deepEqual([dark.text, dark.bar], [rgb(dark.foreground), rgb(dark.chart)]);
+    assert.notEqual(dark.text, light.text);
+    assert.notEqual(dark.bar, light.bar);
+  });
 });
+
+/** The slice of the DOM the theme check reads inside the page (this program's type check has no DOM). */
+interface ThemedElement {
+  readonly ownerDocument: {
+    readonly body: { readonly className: string };
+    readonly defaultView: { getComputedStyle(element: unknown): { readonly color: string; readonly fill: string; getPropertyValue(name: string): string } };
+  };
+}
+
+/** `#rrggbb` (a theme colour as VS Code writes it) as the browser's computed `rgb(r, g, b)`. */
+function rgb(hex: string): string {
+  const match = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex.trim());
+  assert.ok(match, `not an opaque #rrggbb colour: "${hex}"`);
+  return `rgb(${match.slice(1).map((h) => parseInt(h, 16)).join(', ')})`;
+}
