@@ -1,7 +1,7 @@
-// The license summary: a hand-drawn SVG bar chart (issue13-webview-findings.md: no chart library is both CSP-clean
-// and themable by CSS at this size). Colours come from classes whose rules use --vscode-charts-* (panel.css), so a
-// theme change needs no script; text is set as text nodes. A click on a bar filters the table by that license;
-// the license select beside the table does the same from the keyboard.
+// The license summary: a hand-drawn SVG bar chart (README, "The attestation panel's page": a few bars need no chart
+// library, and a canvas one takes its colours from script). Colours come from classes whose rules use
+// --vscode-charts-* (panel.css), so a theme change needs no script; text is set as text nodes. A click on a bar
+// filters the table by that license; the license select beside the table does the same from the keyboard.
 
 import { fill } from './dom';
 

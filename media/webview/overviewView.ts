@@ -9,6 +9,7 @@ export function overviewTab(entry: PlatformOverview, labels: PanelLabels): HTMLE
   section.append(element('h2', undefined, entry.platform || labels.singlePlatform));
   const facts = element('dl', 'facts');
   addFact(facts, labels.digest, digestValue(entry.digest, labels));
+  if (entry.created !== undefined) addFact(facts, labels.created, entry.created);
   if (entry.forms.length > 0) addFact(facts, labels.stored, forms(entry.forms, labels));
   if (entry.source) {
     const { repository, revision, from } = entry.source;

@@ -80,6 +80,11 @@ export interface SummaryOptions {
   /** Keep each platform's in-toto statements as decoded JSON (PlatformSummary.statements), for copying. */
   keepStatements?: boolean;
   /**
+   * Read each platform's image config for its `created` time too (PlatformSummary.created): the panel's read. One
+   * manifest and one small config blob per platform (none more for a single manifest), beside the attestations.
+   */
+  imageCreated?: boolean;
+  /**
    * Called once, before the SBOMs are read, when there are SBOMs still to read: the summary with everything else
    * (PlatformSummary.sbomsPending names the documents on their way). The SBOM layers are fetched from the
    * start, beside the rest; the promise the read returns holds them all.
@@ -145,6 +150,8 @@ export interface PlatformSummary {
   digest: string;
   /** From the OCI annotations of the index, its descriptor or the manifest: no attestation needed. */
   annotatedSource?: { repository?: string; revision?: string };
+  /** With SummaryOptions.imageCreated: when the image config says the image was created (RFC 3339, as written). */
+  created?: string;
   forms: StorageForm[];
   predicateTypes: string[];
   /** The first SLSA provenance statement, as one model for v0.2 and v1. */
@@ -231,13 +238,15 @@ export async function summarizeAttestations(source: AttestationSource, top: { di
     const descriptor = entries.find((e) => e.digest === found.digest);
     const annotations = { ...top.manifest.annotations, ...descriptor?.annotations };
     const annotatedSource = withoutUndefined({ repository: annotations[SOURCE_ANNOTATIONS.source], revision: annotations[SOURCE_ANNOTATIONS.revision] });
-    const finish = (summary: PlatformSummary) => {
+    const created = options.imageCreated ? imageCreated(bounded, found.digest, index ? undefined : top.manifest, signal) : Promise.resolve(undefined);
+    const finish = ([summary, createdAt]: [PlatformSummary, string | undefined]) => {
       if (annotatedSource.repository !== undefined || annotatedSource.revision !== undefined) summary.annotatedSource = annotatedSource;
+      if (createdAt !== undefined) summary.created = createdAt;
       summary.explanations = explain(summary, found, index !== undefined, indexLevel, referrerRepository);
       return summary;
     };
     const platform = summarizePlatform(bounded, kept, found, options);
-    return { early: () => platform.early().then(finish), complete: platform.complete.then(finish) };
+    return { early: () => Promise.all([platform.early(), created]).then(finish), complete: Promise.all([platform.complete, created]).then(finish) };
   });
   const summaryOf = (platforms: PlatformSummary[]): ImageSummary => ({ digest: top.digest, availablePlatforms, platforms, ...(indexLevel && { indexLevel }), problems: [...problems], ...quickMark });
   if (options.beforeSboms) {
@@ -245,6 +254,28 @@ export async function summarizeAttestations(source: AttestationSource, top: { di
     if (early.some((p) => p.sbomsPending !== undefined)) options.beforeSboms(summaryOf(early));
   }
   return summaryOf(await Promise.all(read.map((r) => r.complete)));
+}
+
+/** Image config media types (image-spec config.md; Docker's image manifest v2 schema 2). */
+const IMAGE_CONFIG_TYPES: ReadonlySet<string> = new Set(['application/vnd.oci.image.config.v1+json', 'application/vnd.docker.container.image.v1+json']);
+/** RFC 3339 as Go's time.Time writes it (the config's `created`): seconds, up to nanoseconds, a zone. */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})$/;
+
+/**
+ * The `created` time of a platform image's config (image-spec config.md), `manifest` when it is in hand already.
+ * Undefined for an artifact, a config without one or with something else there, or one that cannot be read: it is a
+ * fact beside the attestations, and its absence is not a problem of theirs.
+ */
+async function imageCreated(source: AttestationSource, digest: string, manifest: ParsedManifest | undefined, signal: AbortSignal | undefined): Promise<string | undefined> {
+  try {
+    const image = manifest ?? (await source.manifest(digest, signal));
+    if (image.kind !== 'image' || !IMAGE_CONFIG_TYPES.has(image.config.mediaType)) return undefined;
+    const config = JSON.parse(new TextDecoder().decode(await source.blob(image.config.digest, { maxBytes: 1 << 20, ...(signal && { signal }) }))) as unknown;
+    const created = typeof config === 'object' && config !== null ? (config as Record<string, unknown>)['created'] : undefined;
+    return typeof created === 'string' && RFC3339.test(created) ? created : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The attestations of the content `digest` names in ref's repository, read through the registry client. */

@@ -28,6 +28,7 @@ function platformOverview(p: PlatformSummary, localize: (m: Message) => string, 
     platform: p.platform,
     digest: p.digest,
     forms: p.forms,
+    ...(p.created !== undefined && { created: p.created }),
     ...(source && { source: withoutUndefined(source) }),
     ...(v && {
       provenance: withoutUndefined({

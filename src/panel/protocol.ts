@@ -13,7 +13,7 @@ import type { ProvenanceDetail, ProvenanceLabels } from './provenanceDetail';
 import type { SbomLabels, SbomTableWindow } from './sbomTable';
 
 /** Bumped when a message changes shape: a page of another version gets nothing. */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;
 
 /** Bumped when PanelState changes shape: an older state is not restored. */
 export const PANEL_STATE_VERSION = 2;
@@ -48,6 +48,8 @@ export interface PlatformOverview {
   readonly platform: string;
   readonly digest: string;
   readonly forms: readonly FormCode[];
+  /** When the image config says the image was created: RFC 3339 as written. */
+  readonly created?: string;
   /** From the provenance, else the image's OCI annotations (`from` says which). */
   readonly source?: { readonly repository?: string; readonly revision?: string; readonly from: 'provenance' | 'annotations' };
   readonly provenance?: ProvenanceOverview;
@@ -109,6 +111,7 @@ export interface PanelLabels {
   readonly singlePlatform: string;
   readonly digest: string;
   readonly stored: string;
+  readonly created: string;
   readonly source: string;
   readonly sourceFromAnnotations: string;
   readonly provenance: string;

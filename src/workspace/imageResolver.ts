@@ -194,7 +194,9 @@ export class ImageResolver implements Disposable {
     const generation = this.aborter.signal;
     const summary = (async () => {
       const { summarizeImage } = loadSummary();
-      const options = { ...this.summaryOptions(ref, read), signal: generation, ...early };
+      // The read of every platform is the panels' (an image's, a compare): their Overview says when each was created.
+      const whole = read.platform === undefined && !read.quick;
+      const options = { ...this.summaryOptions(ref, read), ...(whole && { imageCreated: true }), signal: generation, ...early };
       return { summary: await summarizeImage(await this.registry, ref, digest, options), readAt: Date.now() };
     })();
     this.summaries.set(key, summary);

@@ -63,6 +63,8 @@ describe('Attestation panel in the browser', function () {
     // stage's (build-base, gcc, make, musl-dev = 4).
     const platform = await facts(panel, 'section.platform');
     assert.ok(platform.includes(`Source: ${DEMO_SOURCE}@${commitOf('nginx/1.27/alpine')}`), platform.join('\n'));
+    // The image config's created time (test/registry/harness/imageContent.ts platformImage writes every demo image's).
+    assert.ok(platform.includes('Created: 2026-01-01T00:00:00Z'), platform.join('\n'));
     const provenance = await facts(panel, 'section.provenance');
     for (const line of ['Provenance: SLSA v1, mode=max', 'Builder: https://github.com/acme/base-images/actions/runs/4103/attempts/1', 'Built: 2026-01-12T08:21:30Z']) {
       assert.ok(provenance.includes(line), `no "${line}" in:\n${provenance.join('\n')}`);
@@ -141,6 +143,17 @@ describe('Attestation panel in the browser', function () {
     assert.equal(await predicate.getAttribute('open'), '');
   });
 
+  it('comes back after Reload Window on the platform and tab it showed (its page kept them; the serializer reads them)', async () => {
+    const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+    await runCommand(page, 'Developer: Reload Window');
+    await reloaded;
+    await page.locator('.tabs-container .tab.active', { hasText: 'Attestations: nginx:1.27-alpine' }).waitFor({ timeout: 60_000 });
+    const panel = webview();
+    await panel.locator('vscode-tab-header[data-tab="provenance"][aria-selected="true"]').waitFor({ timeout: 60_000 });
+    assert.equal(await panel.locator('select#platform option:checked').textContent(), 'linux/arm64/v8');
+    await panel.locator('.provenance-tab li.material', { hasText: 'pkg:docker/alpine@3.20' }).waitFor({ timeout: 30_000 });
+  });
+
   it('Provenance: a base image opens its own panel at the digest the build used, on the platform it was', async () => {
     const alpine = workbench.registry.images.find((i) => i.image === 'alpine:3.20')!;
     await webview().locator('li.material', { hasText: 'pkg:docker/alpine@3.20' }).locator('button.open-image').click();
@@ -195,6 +208,15 @@ describe('Attestation panel in the browser', function () {
     await panel.locator('.grid-packages[data-shown="11"]').waitFor({ timeout: 60_000 });
     await panel.locator('.sbom-search').fill('redis');
     await panel.locator('.grid-packages[data-shown="1"] .grid-row:not([hidden])', { hasText: '7.4.2' }).waitFor();
+    // Where it came from and the base image it was built on: mode=min still records the source and the materials
+    // (demoRegistry.ts: redis/7.4/alpine of the demo's source repository, on alpine:3.20).
+    await panel.locator('vscode-tab-header[data-tab="provenance"]').click();
+    const base = panel.locator('.provenance-tab li.material', { hasText: 'pkg:docker/alpine@3.20' });
+    await base.waitFor({ timeout: 30_000 });
+    assert.match(await base.innerText(), /pulled by the build/);
+    const provenance = await facts(panel, '.provenance-tab');
+    assert.ok(provenance.includes(`Commit: ${commitOf('redis/7.4/alpine')}`), provenance.join('\n'));
+    assert.ok(provenance.some((line) => line.startsWith(`Source: ${DEMO_SOURCE}`)), provenance.join('\n'));
     // The Overview says where it came from: SLSA v1 mode=min provenance, stored as a referrer.
     await panel.locator('vscode-tab-header[data-tab="overview"]').click();
     assert.ok((await facts(panel, 'section.provenance')).includes('Provenance: SLSA v1, mode=min'));
@@ -224,4 +246,49 @@ describe('Attestation panel in the browser', function () {
     await notes.first().waitFor({ timeout: 60_000 });
     assert.match((await notes.allInnerTexts()).join('\n'), /The provenance is mode=min, what Buildx records unless told otherwise/);
   });
+
+  it('follows the colour theme: its text and its license chart take their colours from VS Code’s theme, light and dark', async () => {
+    const panel = webview();
+    await panel.locator('vscode-tab-header[data-tab="sbom"]').click();
+    const bar = panel.locator('.license-chart .series-0 .bar');
+    await bar.waitFor({ timeout: 60_000 });
+    // What the page shows, next to what the theme says (VS Code sets its colours on the page as --vscode-* variables).
+    const colours = () =>
+      bar.evaluate((rect: ThemedElement) => {
+        const view = rect.ownerDocument.defaultView;
+        const body = view.getComputedStyle(rect.ownerDocument.body);
+        return { kind: rect.ownerDocument.body.className, text: body.color, foreground: body.getPropertyValue('--vscode-foreground'), bar: view.getComputedStyle(rect).fill, chart: body.getPropertyValue('--vscode-charts-blue') };
+      });
+    const light = await colours();
+    assert.match(light.kind, /vscode-light/);
+    assert.deepEqual([light.text, light.bar], [rgb(light.foreground), rgb(light.chart)]);
+
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+T');
+    await page.locator('.quick-input-widget input[type="text"]').waitFor();
+    await page.keyboard.type('Dark Modern');
+    const first = page.locator('.quick-input-widget .monaco-list-row').first();
+    for (let i = 0; i < 50 && !(await first.innerText().catch(() => '')).includes('Dark Modern'); i++) await page.waitForTimeout(200);
+    await page.keyboard.press('Enter');
+    await panel.locator('body.vscode-dark').waitFor({ timeout: 30_000 });
+    const dark = await colours();
+    assert.deepEqual([dark.text, dark.bar], [rgb(dark.foreground), rgb(dark.chart)]);
+    assert.notEqual(dark.text, light.text);
+    assert.notEqual(dark.bar, light.bar);
+  });
 });
+
+/** The slice of the DOM the theme check reads inside the page (this program's type check has no DOM). */
+interface ThemedElement {
+  readonly ownerDocument: {
+    readonly body: { readonly className: string };
+    readonly defaultView: { getComputedStyle(element: unknown): { readonly color: string; readonly fill: string; getPropertyValue(name: string): string } };
+  };
+}
+
+/** `#rrggbb` (a theme colour as VS Code writes it) as the browser's computed `rgb(r, g, b)`. */
+function rgb(hex: string): string {
+  const match = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex.trim());
+  assert.ok(match, `not an opaque #rrggbb colour: "${hex}"`);
+  return `rgb(${match.slice(1).map((h) => parseInt(h, 16)).join(', ')})`;
+}

@@ -84,4 +84,19 @@ describe('Compare in the browser', function () {
     await panel.locator('h2', { hasText: 'linux/arm64/v8' }).waitFor();
     assert.deepEqual(await tableRows(panel, 'compare-removed'), ['yarn | npm | 1.22.22 | BSD-2-Clause']);
   });
+
+  it('offers "What Changed?" in the summary of Update Stale Pins, which opens the comparison of the pin it moved', async () => {
+    await runCommand(page, 'View: Close All Editors');
+    await runCommand(page, 'Update Stale Pins');
+    // web/Dockerfile's node:22-alpine is the sample workspace's one stale pin (demoRegistry.ts OUTDATED_IMAGE).
+    const summary = page.locator('.notification-toast', { hasText: 'Updated 1 pin in 1 file.' });
+    await summary.waitFor({ timeout: 90_000 });
+    await summary.getByRole('button', { name: 'What Changed?' }).click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'What changes: node:22-alpine' }).waitFor({ timeout: 30_000 });
+    const panel = webview();
+    await panel.locator('h2', { hasText: 'linux/amd64' }).waitFor({ timeout: 60_000 });
+    const current = workbench.registry.images.find((i) => i.image === 'node:22-alpine')?.digest;
+    assert.equal(await panel.locator('.compare-digests').innerText(), `${workbench.registry.outdated.digest} → ${current}`);
+    assert.deepEqual(await tableRows(panel, 'compare-added'), ['libstdc++ | apk | 13.2.1_git20240309-r0 | GPL-2.0-or-later AND LGPL-2.1-or-later']);
+  });
 });

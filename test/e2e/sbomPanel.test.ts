@@ -1,13 +1,16 @@
 // UI test of the attestation panel's SBOM tab in the browser: an image with 3,000 packages (manyPackages, pushed
 // to the demo registry beside the sample workspace's images) searched, sorted, filtered by type and by a bar of
-// the license chart, a purl copied from the keyboard; and nginx:1.27-alpine's two SPDX documents and files. Needs
-// `npm run package` first (scripts/test.mjs does it).
+// the license chart, a purl copied from the keyboard; nginx:1.27-alpine's two SPDX documents and files, and its
+// exports through the save dialog, checked against the official schemas. Needs `npm run package` first
+// (scripts/test.mjs does it).
 
 import * as assert from 'node:assert/strict';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { manyPackages, syftSpdx } from '../host/demoAttestations';
 import { seedImage } from '../registry/harness/seed';
+import { schemaErrors } from '../unit/sbomSchemas';
 import { activeWebview, ACTIVITY_BAR_ITEM, cspRefusals, openWorkbench, reportFailure, runCommand, type Workbench } from './workbench';
 
 const PACKAGES = 3000;
@@ -146,5 +149,42 @@ describe('Attestation panel SBOM tab in the browser', function () {
     await picker.selectOption({ index: 1 });
     await panel.locator('.grid-packages[data-shown="4"]').waitFor({ timeout: 60_000 });
     assert.deepEqual((await column(panel, 0)).sort(), ['build-base', 'gcc', 'make', 'musl-dev']);
+  });
+
+  it('exports the document through the save dialog as SPDX JSON, CycloneDX JSON and CSV, each valid', async () => {
+    const panel = webview();
+    await panel.locator('.sbom-picker select').selectOption({ index: 0 });
+    await panel.locator('.grid-packages[data-shown="12"]').waitFor({ timeout: 60_000 });
+    const saved = async (button: string, file: string): Promise<string> => {
+      const target = join(workbench.scratch, file);
+      await panel.locator('.sbom-exports button', { hasText: button }).click();
+      // VS Code's own save dialog in the browser: a path in the quick input, then OK.
+      const path = page.locator('.quick-input-widget input[type="text"]');
+      await path.waitFor();
+      // It offers the image, platform and scope as the file's name (the dialog fills in the folder first).
+      const offered = /nginx-1\.27-alpine-linux-amd64-image\.(spdx\.json|cdx\.json|csv)$/;
+      for (let i = 0; i < 50 && !offered.test(await path.inputValue()); i++) await page.waitForTimeout(200);
+      assert.match(await path.inputValue(), offered);
+      await path.fill(target);
+      await page.locator('.quick-input-widget').getByRole('button', { name: 'OK' }).click();
+      await page.locator('.notification-toast', { hasText: `Exported the SBOM to ${target}` }).waitFor({ timeout: 30_000 });
+      assert.ok(existsSync(target), target);
+      return readFileSync(target, 'utf8');
+    };
+    // SPDX is the document's own format: the predicate as the registry served it, which validates as SPDX 2.3.
+    const spdx = JSON.parse(await saved('SPDX JSON', 'export.spdx.json')) as { spdxVersion: string; packages: unknown[] };
+    assert.equal(spdx.spdxVersion, 'SPDX-2.3');
+    assert.equal(schemaErrors('spdx', spdx), '');
+    // CycloneDX is a conversion: the 12 packages as components, valid CycloneDX 1.6 (test/fixtures/schemas).
+    const bom = JSON.parse(await saved('CycloneDX JSON', 'export.cdx.json')) as { components: { type: string; name: string }[] };
+    assert.equal(schemaErrors('cyclonedx', bom), '');
+    assert.equal(bom.components.filter((c) => c.type === 'library').length, 12);
+    // CSV: a header and one row per package, CRLF line ends (RFC 4180).
+    const csv = await saved('CSV', 'export.csv');
+    const lines = csv.split('\r\n');
+    assert.equal(lines[0], 'name,version,type,license,purl,supplier');
+    assert.equal(lines.length, 1 + 12 + 1);
+    assert.equal(lines.at(-1), '');
+    assert.ok(lines.includes('nginx,1.27.3-r1,apk,BSD-2-Clause,pkg:apk/alpine/nginx@1.27.3-r1?arch=x86_64&distro=alpine-3.20.3,Natanael Copa <ncopa@alpinelinux.org>'), lines.join('\n'));
   });
 });

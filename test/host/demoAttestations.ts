@@ -18,6 +18,7 @@
 // - CycloneDX 1.6 JSON (cyclonedx.org bom-1.6.schema.json), as a custom `--sbom=generator=…` image may write it.
 // - in-toto statements v1 (moby/buildkit exporter/attestation/make.go, makeInTotoStatement).
 
+import { createHash } from 'node:crypto';
 import { sha256Digest } from '../registry/harness/digest';
 import { PredicateTypes, StatementTypes, type StatementContent } from '../registry/harness/imageContent';
 
@@ -260,7 +261,8 @@ function purlOf(pkg: DemoPackage, platform: string): string {
 /**
  * An SPDX 2.3 document as buildkit-syft-scanner writes it: `name` is `sbom` for the final image and
  * `sbom-<stage>` for an extra scanned stage; syft lists the scanned directory itself as a package too.
- * `files` (the final image only) carry BuildKit's `layerID:` comment.
+ * `files` (the final image only) carry BuildKit's `layerID:` comment, and the SHA1 and SHA256 checksums syft writes
+ * (SPDX 2.3 clause 8.4: a file's SHA1 is mandatory; the schema requires `checksums`); invented, as the files are.
  */
 export function syftSpdx(name: string, packages: readonly DemoPackage[], platform: string, created: string, files: readonly { path: string; layer: string }[] = []): StatementContent {
   const id = (pkg: DemoPackage) => `SPDXRef-Package-${pkg.type}-${pkg.name.replace(/[^A-Za-z0-9.-]/g, '-')}-${sha256Digest(`${name} ${pkg.name}`).slice(7, 23)}`;
@@ -293,7 +295,17 @@ export function syftSpdx(name: string, packages: readonly DemoPackage[], platfor
         })),
         { name: '/', SPDXID: root, downloadLocation: 'NOASSERTION', filesAnalyzed: false, supplier: 'NOASSERTION', primaryPackagePurpose: 'FILE' },
       ],
-      files: files.map((f, i) => ({ fileName: f.path, SPDXID: `SPDXRef-File-${i}`, comment: `layerID: ${f.layer}`, licenseConcluded: 'NOASSERTION', copyrightText: '' })),
+      files: files.map((f, i) => ({
+        fileName: f.path,
+        SPDXID: `SPDXRef-File-${i}`,
+        checksums: [
+          { algorithm: 'SHA1', checksumValue: createHash('sha1').update(`${name} ${f.path}`).digest('hex') },
+          { algorithm: 'SHA256', checksumValue: sha256Digest(`${name} ${f.path}`).slice(7) },
+        ],
+        comment: `layerID: ${f.layer}`,
+        licenseConcluded: 'NOASSERTION',
+        copyrightText: '',
+      })),
       relationships: [
         { spdxElementId: 'SPDXRef-DOCUMENT', relatedSpdxElement: root, relationshipType: 'DESCRIBES' },
         ...packages.map((pkg) => ({ spdxElementId: root, relatedSpdxElement: id(pkg), relationshipType: 'CONTAINS' })),

@@ -365,6 +365,59 @@ describe('attestation summary (unit, stand-in source)', () => {
     });
   });
 
+  // image-spec config.md: `created` is "an combined date and time at which the image was created, formatted as
+  // defined by RFC 3339, section 5.6"; Go's encoding/json writes a time.Time as RFC 3339 with nanoseconds.
+  describe('when each platform image was created (the panel\'s read, SummaryOptions.imageCreated)', () => {
+    const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
+    /** A platform image manifest whose config holds `config`; its config's digest. */
+    function image(source: StandInSource, digest: string, config: unknown, mediaType = OCI_CONFIG): string {
+      const bytes = new TextEncoder().encode(typeof config === 'string' ? config : JSON.stringify(config));
+      const configDigest = digestOf(`${digest} config`);
+      source.blobs.set(configDigest, bytes);
+      source.manifests.set(digest, { kind: 'image', mediaType: OCI_MANIFEST, config: { mediaType, digest: configDigest, size: bytes.byteLength }, layers: [] });
+      return configDigest;
+    }
+
+    it('reads each platform\'s config once, beside the attestations, and says its created time as written', async () => {
+      const source = new StandInSource();
+      const amd64Config = image(source, AMD64, { architecture: 'amd64', os: 'linux', created: '2026-01-12T08:21:29.123456789Z' });
+      const arm64Config = image(source, ARM64, { architecture: 'arm64', os: 'linux', created: '2026-01-12T08:21:31+01:00' });
+      const top = index([platformEntry(AMD64, 'amd64'), platformEntry(ARM64, 'arm64', 'v8')]);
+      const summary = await summarizeAttestations(source, top, { imageCreated: true });
+      assert.deepEqual(summary.platforms.map((p) => p.created), ['2026-01-12T08:21:29.123456789Z', '2026-01-12T08:21:31+01:00']);
+      for (const [digest, config] of [[AMD64, amd64Config], [ARM64, arm64Config]]) {
+        assert.deepEqual(source.calls.filter((c) => c === `manifest ${digest}` || c === `blob ${config}`), [`manifest ${digest}`, `blob ${config}`]);
+      }
+      // Not asked for: nothing of it is read.
+      source.calls.length = 0;
+      const plain = await summarizeAttestations(source, top);
+      assert.deepEqual(plain.platforms.map((p) => p.created), [undefined, undefined]);
+      assert.ok(!source.calls.some((c) => c === `manifest ${AMD64}` || c === `blob ${amd64Config}`), source.calls.join('\n'));
+    });
+
+    it('reads a single manifest\'s config without asking for the manifest again', async () => {
+      const source = new StandInSource();
+      const config = image(source, AMD64, { architecture: 'amd64', os: 'linux', created: '2025-11-03T10:00:00Z' });
+      const summary = await summarizeAttestations(source, { digest: AMD64, manifest: source.manifests.get(AMD64)! }, { imageCreated: true });
+      assert.equal(summary.platforms[0]!.created, '2025-11-03T10:00:00Z');
+      assert.deepEqual(source.calls.filter((c) => c.endsWith(AMD64) || c.endsWith(config)), [`referrers ${AMD64}`, `blob ${config}`]);
+    });
+
+    it('says nothing of a created time that is not one, of an artifact, or of a config that cannot be read, and no problem either', async () => {
+      const source = new StandInSource();
+      const digests = ['markup', 'long', 'number', 'not json', 'artifact', 'missing'].map(digestOf);
+      image(source, digests[0]!, { created: '<img src=x onerror=alert(1)>' });
+      image(source, digests[1]!, { created: `2026-01-01T00:00:00Z${' '.repeat(1 << 19)}` });
+      image(source, digests[2]!, { created: 1767225600 });
+      image(source, digests[3]!, '{"created": "2026-');
+      image(source, digests[4]!, { created: '2026-01-01T00:00:00Z' }, 'application/vnd.cncf.helm.config.v1+json');
+      const top = index(digests.map((d, i) => platformEntry(d, `arch${i}`)));
+      const summary = await summarizeAttestations(source, top, { imageCreated: true });
+      assert.deepEqual(summary.platforms.map((p) => p.created), digests.map(() => undefined));
+      assert.deepEqual(summary.platforms.map((p) => p.problems), digests.map(() => []));
+    });
+  });
+
   describe('the quick read (the hover) and the complete read: what each asks the registry', () => {
     /** A BuildKit push: each platform's attestation manifest (provenance and SBOM) listed in the index. */
     const buildkitPush = () => {

@@ -227,6 +227,7 @@ describe('Attestation panel protocol (unit)', () => {
         {
           platform: 'linux/amd64',
           digest: amd64,
+          created: '2025-03-04T10:02:29.123456789Z',
           forms: ['index'],
           predicateTypes: ['https://slsa.dev/provenance/v1', 'https://spdx.dev/Document'],
           provenance: provenance.provenance,
@@ -262,6 +263,9 @@ describe('Attestation panel protocol (unit)', () => {
       assert.deepEqual(overview.problems, []);
       assert.equal(overview.indexSboms, undefined);
       assert.deepEqual(overview.entries.map((e) => [e.platform, e.digest]), [['linux/amd64', amd64], ['linux/arm64/v8', arm64]]);
+      // When each was created, as its image config says (a platform whose config was not read says nothing).
+      assert.deepEqual(overview.entries.map((e) => e.created), ['2025-03-04T10:02:29.123456789Z', undefined]);
+      assert.ok(!('created' in overview.entries[1]!), 'no created key: the Overview is plain JSON');
     });
 
     it('sums up a platform: provenance, each SBOM with its package count and scope, signatures, problems', () => {

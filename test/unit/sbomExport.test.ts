@@ -4,6 +4,7 @@ import { readSbom, type Sbom } from '../../src/attest/sbom';
 import { csvCell, exportFileExtension, exportSbom, isSpdxExpression, sbomCsv, type SbomExportContext } from '../../src/attest/sbomExport';
 import { readStatement } from '../../src/attest/statement';
 import { formatMessage } from '../../src/model/messages';
+import { schemaErrors } from './sbomSchemas';
 
 // SBOM exports (src/attest/sbomExport.ts). The expectations come from the specs, read for this test:
 // - SPDX 2.3 JSON schema, spdx/spdx-spec schemas/spdx-schema-2-3.json: the document requires SPDXID, creationInfo
@@ -173,6 +174,48 @@ describe('SBOM export (unit)', () => {
       const mixed: Sbom = { ...sbom, describes: [], files: [], relationships: [], packages: [{ name: 'x', licenses: ['MIT', 'Custom licence'] }, { name: 'y', licenses: ['MIT', 'Apache-2.0 OR BSD-3-Clause'] }] };
       const components = (JSON.parse(exportSbom(mixed, 'cyclonedx', context)) as { components: { licenses: unknown }[] }).components;
       assert.deepEqual(components.map((c) => c.licenses), [[{ license: { name: 'MIT' } }, { license: { name: 'Custom licence' } }], [{ expression: 'MIT AND (Apache-2.0 OR BSD-3-Clause)' }]]);
+    });
+  });
+
+  describe('valid against the official schemas (test/fixtures/schemas: SPDX 2.3, CycloneDX 1.6)', () => {
+    /** What a registry may serve and the exports must still write validly: no version, license names, odd ids, unknown relationships. */
+    const awkward: Sbom = {
+      format: 'spdx',
+      describes: [{ id: 'root with spaces', name: 'registry.example.com/app', licenses: [] }],
+      packages: [
+        { id: 'SPDXRef-a', name: 'no-version', licenses: ['Custom licence, v2', 'MIT'] },
+        { id: 'SPDXRef-a', name: 'same id again', version: '1', licenses: ['(MIT OR ISC) AND BSD-3-Clause'] },
+        { id: '', name: '\u202ename <script>', version: '=1+1', purl: 'not a purl', supplier: 'Person: someone', licenses: ['GPL-2.0+', 'LicenseRef-x'] },
+      ],
+      files: [{ path: '/etc/passwd' }],
+      relationships: [
+        { from: 'root with spaces', type: 'CONTAINS', to: 'SPDXRef-a' },
+        { from: 'SPDXRef-a', type: 'NOT_A_TYPE', to: '' },
+        { from: 'SPDXRef-a', type: 'DEPENDS_ON', to: 'SPDXRef-missing' },
+      ],
+      warnings: [],
+    };
+    const documents: [string, Sbom][] = [
+      ...['syft-spdx-image.json', 'syft-spdx-stage.json', 'syft-spdx-context.json', 'cyclonedx-1.5.json', 'cosign-att.dsse.json'].map((file): [string, Sbom] => [file, statementOf(file).sbom]),
+      ['an awkward document', awkward],
+    ];
+
+    for (const [name, sbom] of documents) {
+      it(`${name} converted to SPDX 2.3 JSON`, () => {
+        const document: unknown = JSON.parse(exportSbom(sbom, 'spdx', context));
+        assert.equal(schemaErrors('spdx', document), '');
+      });
+      it(`${name} converted to CycloneDX 1.6 JSON`, () => {
+        const document: unknown = JSON.parse(exportSbom(sbom, 'cyclonedx', context));
+        assert.equal(schemaErrors('cyclonedx', document), '');
+      });
+    }
+
+    it('the schemas refuse what they should (the validation is not vacuous)', () => {
+      assert.match(schemaErrors('spdx', { spdxVersion: 'SPDX-2.3' }), /must have required property 'SPDXID'/);
+      const bom = JSON.parse(exportSbom(awkward, 'cyclonedx', context)) as { components: { type: string }[] };
+      bom.components[0]!.type = 'not-a-type';
+      assert.match(schemaErrors('cyclonedx', bom), /must be equal to one of the allowed values/);
     });
   });
 

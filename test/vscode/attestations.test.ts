@@ -164,6 +164,8 @@ describe('Attestations in the tree, the commands and the hover', () => {
     // The page starts under the CSP, says ready with the protocol's version, and only then gets the overview.
     await eventually(() => panel.delivered === 'show', 'the page to be sent the overview', SLOW);
     assert.deepEqual(panel.state(), { version: 2, ref: 'node:22-slim', digest: image.digest });
+    // Each platform's created time, as its image config says it (test/registry/harness/imageContent.ts platformImage).
+    assert.deepEqual(panel.overview?.entries.map((e) => [e.platform, e.created]), [['linux/amd64', '2026-01-01T00:00:00Z'], ['linux/arm64/v8', '2026-01-01T00:00:00Z']]);
 
     // Asked again: the same panel comes forward, no second one opens.
     await vscode.commands.executeCommand('imageProvenance.showAttestations', 'node:22-slim');
@@ -270,15 +272,19 @@ describe('Attestations in the tree, the commands and the hover', () => {
     const log = () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'output' && d.getText().includes('attestation panel of node:22-slim'))?.getText() ?? '';
 
     // Not offered, or not https: ignored, and logged by the message's type only.
-    for (const url of ['https://evil.example/x', 'javascript:alert(1)', 'data:text/html,<script>alert(1)</script>']) await panel.receive({ type: 'openLink', url });
+    // Plain http of the very link it offers is refused too: only https becomes a link.
+    for (const url of ['https://evil.example/x', 'javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'http://github.com/example/builder']) await panel.receive({ type: 'openLink', url });
     await panel.receive({ type: 'openImage', ref: 'busybox:1.36', digest: `sha256:${'2'.repeat(64)}` });
+    // A reference that is no reference at all, at the offered material's digest: not offered either.
+    await panel.receive({ type: 'openImage', ref: '../../<script>:1.36', digest: `sha256:${'1'.repeat(64)}` });
     await panel.receive({ type: 'requestStatement', platform: `sha256:${'0'.repeat(64)}` });
     await eventually(() => log().includes('(requestStatement: not offered)'), 'the refused intents in the log', SLOW);
     assert.ok(log().includes('ignored a message it does not accept (openLink: not offered)'), log());
     assert.ok(log().includes('ignored a message it does not accept (openLink)'), log());
     assert.ok(log().includes('ignored a message it does not accept (openImage: not offered)'), log());
-    assert.ok(!log().includes('alert(1)') && !log().includes('evil.example'), 'a refused message is logged by its type only');
-    assert.ok(!log().includes('opens https://evil.example'), log());
+    assert.ok(!log().includes('alert(1)') && !log().includes('evil.example') && !log().includes('<script>'), 'a refused message is logged by its type only');
+    assert.ok(!log().includes('opens https://evil.example') && !log().includes('opens http://'), log());
+    assert.equal(log().match(/ignored a message it does not accept \(openImage: not offered\)/g)?.length, 2, log());
     assert.equal(a.panels.get(ref('busybox:1.36'), `sha256:${'2'.repeat(64)}`), undefined);
 
     // Offered: the builder's page is handed to vscode.env.openExternal. VS Code's own link protection then asks

@@ -495,6 +495,7 @@ function panelLabels(): PanelLabels {
     singlePlatform: vscode.l10n.t('single-platform image'),
     digest: vscode.l10n.t('Digest'),
     stored: vscode.l10n.t('Stored'),
+    created: vscode.l10n.t('Created'),
     source: vscode.l10n.t('Source'),
     sourceFromAnnotations: vscode.l10n.t('from the image annotations'),
     provenance: vscode.l10n.t('Provenance'),
