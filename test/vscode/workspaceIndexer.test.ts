@@ -200,6 +200,7 @@ describe('workspace indexing', () => {
     const installed = () => workspaceUri('web/node_modules/some-package/docker-compose.yml');
     const bower = () => workspaceUri('bower_components/widget/Dockerfile');
     const builder = () => workspaceUri('tools/compose.yaml');
+    const baker = () => workspaceUri('bake-tools/docker-bake.hcl');
 
     before(async () => {
       await vscode.workspace.fs.writeFile(vendored(), encode('FROM golang:1.23 AS build\nFROM alpine:${MISSING\n'));
@@ -209,7 +210,7 @@ describe('workspace indexing', () => {
 
     after(async () => {
       await vscode.workspace.getConfiguration('imageProvenance').update('exclude', undefined, vscode.ConfigurationTarget.Workspace);
-      for (const folder of ['vendor', 'web', 'bower_components', 'tools']) await vscode.workspace.fs.delete(workspaceUri(folder), { recursive: true, useTrash: false });
+      for (const folder of ['vendor', 'web', 'bower_components', 'tools', 'bake-tools']) await vscode.workspace.fs.delete(workspaceUri(folder), { recursive: true, useTrash: false });
       await (await api()).whenIndexed();
     });
 
@@ -235,6 +236,20 @@ describe('workspace indexing', () => {
       // A problem of the Dockerfile the service builds is not the service's: only files of their own are reported.
       assert.deepEqual(vscode.languages.getDiagnostics(vendored()), []);
       assert.ok((await rows(a)).some((r) => r.label === 'compose.yaml' && r.description === 'tools'), 'tools/compose.yaml is not listed');
+    });
+
+    // Bake joins `dockerfile` to `context` unless it is absolute (docker/buildx bake/bake.go, toBuildOpt); the context
+    // is relative to the Bake file's folder here, as a Compose file's is.
+    it('still reads an excluded Dockerfile that a Bake target builds, through its context and dockerfile', async () => {
+      const a = await api();
+      await createIndexed(a, baker(), 'target "tool" {\n  context = "../vendor/github.com/acme/tool"\n  dockerfile = "Dockerfile"\n  target = "build"\n}\n');
+      const bake = baker().toString();
+      await eventually(() => a.index.linked(bake, 0)?.uses[0]?.text === 'golang:1.23', 'the vendored Dockerfile to be linked to the Bake target');
+      assert.equal(a.index.linked(bake, 0)?.path, vendored().toString());
+      assert.equal(a.index.has(vendored().toString()), false, 'the vendored Dockerfile is listed on its own');
+      assert.deepEqual(vscode.languages.getDiagnostics(baker()), []);
+      assert.deepEqual(vscode.languages.getDiagnostics(vendored()), []);
+      assert.ok((await rows(a)).some((r) => r.label === 'docker-bake.hcl' && r.description === 'bake-tools'), 'bake-tools/docker-bake.hcl is not listed');
     });
 
     it('indexes them again when the setting is emptied, and leaves out a file created in a folder it names', async () => {
