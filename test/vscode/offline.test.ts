@@ -4,8 +4,7 @@
 // drops packets looks like from here (no registry can be asked to do it): the TLS handshake an https registry needs
 // never ends, and undici's connect timeout (the request timeout setting) fires, as it would for a lost SYN.
 import * as assert from 'node:assert/strict';
-import { createServer, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import * as vscode from 'vscode';
 import type { LookupBatch } from '../../src/workspace/imageResolver';
 import { api, createIndexed, deleteIndexed, eventually, workspaceUri } from './helpers';
