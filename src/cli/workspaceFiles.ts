@@ -76,15 +76,19 @@ export function indexWorkspace(root: string, paths: readonly string[], settings:
     dockerfileGlobs: settings.dockerfileGlobs,
     exclude: settings.filesExclude,
     variables: settings.buildVariables,
-    scanned: wholeFolderScanned(root, paths),
+    scanned: wholeFolderScanned(root, paths, settings.filesExclude),
     ...(warn && { warn }),
   });
 }
 
-/** `scanned` for a run over the whole folder (no paths named): a build file it lacks does not exist, as the extension's scan decides. */
-function wholeFolderScanned(root: string, paths: readonly string[]): (path: string) => boolean {
+/**
+ * `scanned` for a run over the whole folder (no paths named): a build file it lacks does not exist, as the extension's
+ * scan decides, unless it is excluded (a Compose or Bake file may build a Dockerfile under vendor/: it is read then).
+ */
+function wholeFolderScanned(root: string, paths: readonly string[], exclude: readonly string[]): (path: string) => boolean {
   const prefix = `${uri(root)}/`;
-  return (path) => paths.length === 0 && isScannedName(path) && path.startsWith(prefix);
+  const excluded = pathExcluder(exclude);
+  return (path) => paths.length === 0 && isScannedName(path) && path.startsWith(prefix) && !excluded(relative(root, fileURLToPath(path)).split(sep).join('/'));
 }
 
 export function uri(path: string): string {

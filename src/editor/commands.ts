@@ -14,6 +14,7 @@ import type { ImagesTreeProvider } from './tree/imagesTreeProvider';
 import { toRange, type TreeNode } from './tree/nodes';
 import type { WorkspaceIndexer } from './workspaceIndexer';
 import type { BuildFileIndex } from '../workspace/buildFileIndex';
+import { pulledImage } from '../model/buildFile';
 import { pinCommands } from './pin/pinCommands';
 import type { Pinner, UseTarget } from './pin/pinner';
 
@@ -51,7 +52,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     [Commands.showAttestations]: (arg?: TreeNode | string, options?: unknown) => showAttestations(deps, arg, options),
     [Commands.copyProvenance]: (node?: TreeNode) => copyAttestation(deps, 'provenance', node),
     [Commands.copySbom]: (node?: TreeNode) => copyAttestation(deps, 'sbom', node),
-    [Commands.addCredentials]: async (host?: string) => (await addCredentials(deps.secrets, typeof host === 'string' ? host : undefined)) && deps.reconnect(),
+    // A failure row's click sends no host (see nodes.ts, problemItem): the host comes from the row it selected.
+    [Commands.addCredentials]: async (arg?: string | TreeNode) =>
+      (await addCredentials(deps.secrets, typeof arg === 'string' ? arg : failedHost(deps, arg ?? deps.treeView.selection[0]))) && deps.reconnect(),
     [Commands.removeCredentials]: async () => (await removeCredentials(deps.secrets)) && deps.reconnect(),
     [Commands.clearCache]: async () => {
       await deps.contentStore.clear();
@@ -66,6 +69,15 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     [Commands.verifyImageContent]: (node?: TreeNode) => verifyImageContentCommand(deps, node),
   };
   return vscode.Disposable.from(...Object.entries(table).map(([id, run]) => vscode.commands.registerCommand(id, run)));
+}
+
+/** The registry host whose lookup failed, for a use row or its failure row: what a sign-in is for. */
+function failedHost({ tree, resolver }: CommandDeps, node: TreeNode | undefined): string | undefined {
+  const use = node?.type === 'detail' ? node.parent : node?.type === 'use' ? node : undefined;
+  const found = use && tree.resolve(use);
+  const ref = found && pulledImage(found.use);
+  const resolution = ref ? resolver.get(ref) : undefined;
+  return resolution?.state === 'failed' ? resolution.error.host : undefined;
 }
 
 /**

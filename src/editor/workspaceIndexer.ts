@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { debounce } from '../async/debounce';
 import type { BuildFileIndex } from '../workspace/buildFileIndex';
 import { BuildFileMatcher, BUILD_FILE_GLOB, globMatcher, isScannedName, pathExcluder } from '../workspace/buildFilePatterns';
-import { NewFolderWatcher } from '../workspace/newFolderWatcher';
+import { MAX_WATCHED_FOLDERS, NewFolderWatcher } from '../workspace/newFolderWatcher';
 import { walkFolder } from '../workspace/walkFolder';
 import type { BuildFileKind } from '../model/buildFile';
 import { filesExclude, readSettings, SECTION } from './config';
@@ -59,7 +59,7 @@ export class WorkspaceIndexer implements vscode.Disposable {
   constructor(
     private readonly index: BuildFileIndex,
     /** Each scan's size and time (the scale bench reads it). */
-    private readonly log: Pick<vscode.LogOutputChannel, 'info'>,
+    private readonly log: Pick<vscode.LogOutputChannel, 'info' | 'warn'>,
   ) {
     this.firstFiles = new Promise((resolve) => (this.firstFilesIn = resolve));
   }
@@ -294,6 +294,10 @@ export class WorkspaceIndexer implements vscode.Disposable {
       wanted: (relative: string) => rules.matcher.kindOf(relative) !== undefined || relative === '.env' || relative.endsWith('/.env'),
       changed: (relative: string) => this.diskChanged(uri(relative), rules),
       deleted: (relative: string) => this.deleted(uri(relative)),
+      unwatched: (count: number) =>
+        this.log.warn(
+          `${count} new ${count === 1 ? 'folder is' : 'folders are'} not watched for changes in ${root.fsPath} (at most ${MAX_WATCHED_FOLDERS} new folders are, each an inotify watch): their build files were read, and later changes in them show after a Refresh`,
+        ),
     };
     let watcher = this.newFolders.get(root.toString());
     if (watcher) watcher.setOptions(options);

@@ -65,8 +65,11 @@ export class BuildFileMatcher {
 }
 
 /**
- * `imageProvenance.exclude`'s default (package.json says the same): installed dependencies, as Renovate's
- * `ignorePaths` default (`:ignoreModulesAndTests`, renovatebot/renovate lib/config/presets/internal/default.ts).
+ * `imageProvenance.exclude`'s default (package.json says the same): installed dependencies. Renovate's own
+ * `ignorePaths` default is node_modules and bower_components (renovatebot/renovate lib/config/options/index.ts);
+ * its `:ignoreModulesAndTests` preset (lib/config/presets/internal/default.preset.ts), which `config:recommended`
+ * extends (config.preset.ts), adds vendor, and test and example folders, which stay in here: a Dockerfile there is
+ * usually the project's own.
  */
 export const DEFAULT_EXCLUDE: readonly string[] = ['**/node_modules/**', '**/vendor/**', '**/bower_components/**'];
 

@@ -23,19 +23,27 @@ export interface NewFolderWatcherOptions {
   readonly changed: (relativePath: string) => void;
   /** A file or folder is gone (what was under a folder went with it). */
   readonly deleted: (relativePath: string) => void;
+  /**
+   * Folders a burst's walks read but could not watch (`MAX_WATCHED_FOLDERS` reached, or the system's inotify watches
+   * used up): what happens in them later goes unseen until a Refresh reads them again. Told once per burst.
+   */
+  readonly unwatched?: (count: number) => void;
 }
 
 /** Paths heard of are looked at together this long after the first of a burst: one walk per burst, not per event. */
 const SETTLE_MS = 150;
 /**
  * Folders watched at most: each costs an inotify watch, which VS Code's own watcher needs too (Linux's default limit
- * was 8192 until kernel 5.11). Beyond it, changes in a new folder wait for a Refresh, as VS Code's watcher left them.
+ * was 8192 until kernel 5.11; fs.watch's `recursive` adds one per folder as well, so it lifts nothing). Beyond it,
+ * changes in a new folder wait for a Refresh, as VS Code's watcher left them, and `unwatched` says how many.
  */
 export const MAX_WATCHED_FOLDERS = 4096;
 
 export class NewFolderWatcher {
   private readonly watches = new Map<string, FSWatcher>();
   private heard = new Set<string>();
+  /** Folders the current burst's walks could not watch. */
+  private unwatchedInBurst = 0;
   private readonly settled = debounce(() => void this.lookAtHeard(), SETTLE_MS, { restart: false });
   private disposed = false;
 
@@ -88,6 +96,9 @@ export class NewFolderWatcher {
       return false;
     };
     await Promise.all([...paths].map((path) => this.lookAt(path, isUnderAnother(path))));
+    const unwatched = this.unwatchedInBurst;
+    this.unwatchedInBurst = 0;
+    if (unwatched > 0 && !this.disposed) this.options.unwatched?.(unwatched);
   }
 
   private async lookAt(relativePath: string, walkedAnyway: boolean): Promise<void> {
@@ -115,7 +126,11 @@ export class NewFolderWatcher {
   }
 
   private watch(relativePath: string): void {
-    if (this.watches.has(relativePath) || this.watches.size >= MAX_WATCHED_FOLDERS) return;
+    if (this.watches.has(relativePath)) return;
+    if (this.watches.size >= MAX_WATCHED_FOLDERS) {
+      this.unwatchedInBurst++;
+      return;
+    }
     try {
       // Not persistent: the watches never keep a process alive (the command-line tool, a test).
       const watcher = watch(join(this.root, relativePath), { persistent: false }, (_event, name) => {
@@ -123,8 +138,9 @@ export class NewFolderWatcher {
       });
       watcher.on('error', () => this.deleted(relativePath));
       this.watches.set(relativePath, watcher);
-    } catch {
+    } catch (error) {
       // Gone already (its deletion is heard), or no inotify watch left: VS Code's watcher is all there is.
+      if ((error as NodeJS.ErrnoException).code === 'ENOSPC') this.unwatchedInBurst++;
     }
   }
 }

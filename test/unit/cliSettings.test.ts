@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cliRegistrySettings, isLoopbackRegistry } from '../../src/cli/settings';
-import { indexFolder } from '../../src/cli/workspaceFiles';
+import { indexFolder, indexWorkspace, uri } from '../../src/cli/workspaceFiles';
 import { readCheckSettings } from '../../src/cli/workspaceSettings';
 import { DEFAULT_EXCLUDE } from '../../src/workspace/buildFilePatterns';
 
@@ -117,6 +117,22 @@ describe('command-line workspace files (unit)', () => {
     const dir = workspace('\uFEFF{\n  // from a Windows editor\n  "imageProvenance.dockerfileGlobs": ["**/*.containerfile"],\n}\n');
     try {
       assert.deepEqual(readCheckSettings(dir).settings.dockerfileGlobs, ['**/*.containerfile']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('still reads an excluded Dockerfile that a Compose file builds, as the extension does, over the whole folder', async () => {
+    const dir = workspace();
+    try {
+      writeFileSync(join(dir, 'vendor/github.com/acme/tool/Dockerfile'), 'FROM golang:1.23 AS build\nFROM alpine:3.21\n');
+      writeFileSync(join(dir, 'app', 'compose.yaml'), 'services:\n  tool:\n    build:\n      context: ../vendor/github.com/acme/tool\n      target: build\n');
+      const { settings } = readCheckSettings(dir);
+      const index = await indexWorkspace(dir, [], settings);
+      const compose = uri(join(dir, 'app', 'compose.yaml'));
+      assert.equal(index.has(uri(join(dir, 'vendor/github.com/acme/tool/Dockerfile'))), false, 'the vendored Dockerfile is listed on its own');
+      assert.deepEqual(index.linked(compose, 0)?.uses.map((u) => u.text), ['golang:1.23', 'alpine:3.21']);
+      assert.deepEqual(index.diagnostics(compose), []);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { isScannedName, pathExcluder } from '../../src/workspace/buildFilePatterns';
-import { NewFolderWatcher } from '../../src/workspace/newFolderWatcher';
+import { MAX_WATCHED_FOLDERS, NewFolderWatcher } from '../../src/workspace/newFolderWatcher';
 
 async function eventually(check: () => boolean, what: () => string, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -82,5 +82,29 @@ describe('watching new folders (real file system)', () => {
     }
     rmSync(join(root, 'a/b/c'), { recursive: true });
     await eventually(() => indexed.size === 1 && indexed.has('a/b/m/n/docker-bake.hcl'), shown);
+  });
+
+  it('reads every build file of more new folders than it watches, and says how many it does not watch', async function () {
+    this.timeout(30_000);
+    // The limit and 5 more: big/ and its folders, a Dockerfile in each of these.
+    const folders = Array.from({ length: MAX_WATCHED_FOLDERS + 4 }, (_, i) => `big/f${i}`);
+    for (const folder of folders) write(`${folder}/Dockerfile`);
+    const told: number[] = [];
+    const limited = new NewFolderWatcher(root, {
+      excluded: () => false,
+      wanted: isScannedName,
+      changed: (path) => indexed.add(path),
+      deleted: () => undefined,
+      unwatched: (count) => told.push(count),
+    });
+    try {
+      limited.created('big');
+      await eventually(() => told.length > 0, () => `${indexed.size} files read, ${limited.watching} folders watched`);
+      assert.equal(indexed.size, folders.length, 'a folder past the limit was not read');
+      assert.equal(limited.watching, MAX_WATCHED_FOLDERS);
+      assert.deepEqual(told, [folders.length + 1 - MAX_WATCHED_FOLDERS]);
+    } finally {
+      limited.dispose();
+    }
   });
 });

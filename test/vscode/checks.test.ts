@@ -64,6 +64,10 @@ describe('checks in the Problems panel', function () {
     await vscode.window.showTextDocument(uri);
     await eventually(() => codes().length === 2, 'the hint once the file is open', SLOW);
     assert.deepEqual(codes(), ['0 unpinned hint', '1 stale-pin warning']);
+    // Closed, its hints go with it (VS Code closes the document once no editor shows it).
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await eventually(() => codes().length === 1, 'the hint to go once the file is closed', SLOW);
+    assert.deepEqual(codes(), ['1 stale-pin warning']);
   });
 
   it('image-provenance check lists exactly what the Problems panel shows, on the same workspace', async () => {

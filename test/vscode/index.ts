@@ -47,6 +47,7 @@ export async function run(): Promise<void> {
   await import('./registry.test.js');
   await import('./builds.test.js');
   await import('./imageRows.test.js');
+  await import('./offline.test.js');
   await import('./hover.test.js');
   await import('./attestations.test.js');
   await import('./compare.test.js');

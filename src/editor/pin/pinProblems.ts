@@ -5,7 +5,9 @@
 //
 // Hints (an unpinned image is one by default) are published for open files only: a workspace of 10,000
 // Dockerfiles would otherwise hand VS Code one per image, ~67,000 rows the Problems panel holds in memory for
-// nothing (issue 15). Warnings and errors are published for every file.
+// nothing (issue 15). Warnings and errors are published for every file. Open means in an editor tab: VS Code keeps
+// a closed tab's document for a while, and says so ("no guarantee that [onDidCloseTextDocument] fires when an editor
+// tab is closed, use the onDidChangeTabs-event": vscode.d.ts); its hints stayed after the tab closed.
 
 import * as vscode from 'vscode';
 import type { ImageSummary } from '../../attest/summary';
@@ -60,8 +62,13 @@ export class PinProblems implements vscode.Disposable {
   ) {
     this.findings = new IncrementalFindings(index);
     const schedule = () => this.schedule();
-    // Open files show their hints.
-    const openedOrClosed = (doc: vscode.TextDocument) => (this.findings.fileChanged(doc.uri.toString()), schedule());
+    // Files opened or closed in a tab show or drop their hints.
+    const tabsChanged = (e: vscode.TabChangeEvent) => {
+      const paths = [...e.opened, ...e.closed].flatMap(tabPaths);
+      if (!paths.length) return;
+      for (const path of paths) this.findings.fileChanged(path);
+      schedule();
+    };
     this.subscriptions = [
       index.onDidChange((paths) => {
         if (paths.some((path) => this.platforms?.from.has(path) || multiPlatformBuilds(index.get(path)).length)) this.platforms = undefined;
@@ -77,8 +84,7 @@ export class PinProblems implements vscode.Disposable {
       vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration(`${SECTION}.pinning`) || e.affectsConfiguration(`${SECTION}.checks`)) && (this.findings.all(), schedule())),
       // Files shown in editors are someone looking: their images are looked up, whether the view shows or not.
       vscode.window.onDidChangeVisibleTextEditors(schedule),
-      vscode.workspace.onDidOpenTextDocument(openedOrClosed),
-      vscode.workspace.onDidCloseTextDocument(openedOrClosed),
+      vscode.window.tabGroups.onDidChangeTabs(tabsChanged),
     ];
     this.publish();
   }
@@ -134,7 +140,7 @@ export class PinProblems implements vscode.Disposable {
       },
     };
     this.lookUp(this.filesOf(vscode.window.visibleTextEditors.map((e) => e.document)), settingsFor, answers);
-    const openPaths = new Set(this.filesOf(vscode.workspace.textDocuments).map((f) => f.path));
+    const openPaths = new Set(vscode.window.tabGroups.all.flatMap((group) => group.tabs.flatMap(tabPaths)));
     const units = this.unitPlatforms();
     const changed = this.findings.update((file, recorded) => fileFindings(this.index, file, settingsFor(file.path), recorded, units).filter((d) => d.severity !== 'hint' || openPaths.has(file.path)), answers);
     for (const [path, found] of changed) {
@@ -174,6 +180,14 @@ export class PinProblems implements vscode.Disposable {
     for (const s of this.subscriptions) s.dispose();
     this.collection.dispose();
   }
+}
+
+/** The files a tab shows: a text editor's, or both sides of a diff. */
+function tabPaths(tab: vscode.Tab): string[] {
+  const { input } = tab;
+  if (input instanceof vscode.TabInputText) return [input.uri.toString()];
+  if (input instanceof vscode.TabInputTextDiff) return [input.original.toString(), input.modified.toString()];
+  return [];
 }
 
 /** A file's builds that build for several platforms (what `platformsByUnit` reads). */

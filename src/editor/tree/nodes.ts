@@ -308,7 +308,8 @@ function problemItem(node: DetailNode, error: RegistryError): vscode.TreeItem {
   // A click runs the fix when it is certain (sign in, trust, a certificate setting); otherwise it retries.
   const [action, command]: [string, vscode.Command] =
     fix === 'signIn'
-      ? [vscode.l10n.t('Click to add credentials for {0}.', error.host), { command: Commands.addCredentials, title: vscode.l10n.t('Add Registry Credentials'), arguments: [error.host] }]
+      ? // No arguments, as a use row's command (see useItem): the command reads the host off the row the click selected.
+        [vscode.l10n.t('Click to add credentials for {0}.', error.host), { command: Commands.addCredentials, title: vscode.l10n.t('Add Registry Credentials') }]
       : fix === 'trust'
         ? [vscode.l10n.t('Click to manage workspace trust.'), { command: 'workbench.trust.manage', title: vscode.l10n.t('Manage Workspace Trust') }]
         : error.kind === 'tls' || error.kind === 'insecure'
