@@ -7,6 +7,24 @@ import { api, createIndexed, deleteIndexed, eventually, row, rows, workspaceUri 
 
 const encode = (text: string) => new TextEncoder().encode(text);
 
+/**
+ * While `work` runs, a timer every millisecond: the longest gap between two of its ticks (before `until()`, if it
+ * gives a time) is the longest the extension host's event loop could not answer anything.
+ */
+async function longestGap(work: () => Promise<unknown>, until: () => number | undefined = () => undefined): Promise<{ longest: number }> {
+  const ticks: number[] = [performance.now()];
+  const timer = setInterval(() => ticks.push(performance.now()), 1);
+  try {
+    await work();
+  } finally {
+    clearInterval(timer);
+  }
+  // Listeners told before `until()`'s own ran in the gap that ends with it: that gap is left out.
+  const end = until() ?? Infinity;
+  const during = ticks.filter((t) => t < end);
+  return { longest: Math.max(...during.slice(1).map((t, i) => t - during[i]!)) };
+}
+
 describe('workspace indexing', () => {
   afterEach(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -195,6 +213,42 @@ describe('workspace indexing', () => {
       assert.deepEqual(shown(a.index), shown(alone));
     } finally {
       await vscode.workspace.fs.delete(workspaceUri('scanned'), { recursive: true, useTrash: false });
+      await vscode.commands.executeCommand('imageProvenance.refresh');
+      await a.whenIndexed();
+    }
+  });
+
+  // VS Code's requests (the Images view asking for its first rows while a large workspace is scanned) are answered on
+  // the extension host's one event loop: the scan must not hold it for the time of a whole batch of files.
+  it('lets the extension host answer between files while a scan parses large Dockerfiles', async function () {
+    this.timeout(120_000);
+    const a = await api();
+    // 192 Dockerfiles of some 2,000 lines (four stages of long RUN, ENV and COPY lists): three of the scan's batches.
+    const step = (i: number) => `ENV STEP_${i}=value-${i}\nRUN --mount=type=cache,target=/root/.cache ./build.sh --step ${i} \\\n  && rm -rf /tmp/step-${i}\nCOPY --from=deps /app/step-${i} /app/step-${i}\n`;
+    const stage = (name: string) => `FROM node:22-bookworm-slim AS ${name}\nARG VERSION=1.0\nWORKDIR /app\n${Array.from({ length: 125 }, (_, i) => step(i)).join('')}`;
+    const text = ['deps', 'build', 'test', 'release'].map(stage).join('');
+    const root = workspaceUri('large').fsPath;
+    const paths = Array.from({ length: 192 }, (_, i) => `large/app-${i}/Dockerfile`);
+    try {
+      for (const path of paths) {
+        mkdirSync(dirname(workspaceUri(path).fsPath), { recursive: true });
+        writeFileSync(workspaceUri(path).fsPath, text);
+      }
+      await eventually(() => paths.every((path) => a.index.has(workspaceUri(path).toString())), 'the large Dockerfiles to be indexed', 60_000);
+      // What their arrival started (problems published on a timer of their own) done: that work is not the scan's.
+      await eventually(async () => (await longestGap(() => new Promise((done) => setTimeout(done, 500)))).longest < 50, 'the extension host to be quiet', 60_000);
+      // The gaps end when the index tells its listeners of the whole scan (their work is not the scan's).
+      let scanned: number | undefined;
+      const told = a.index.onDidChange(() => (scanned ??= performance.now()));
+      const { longest } = await longestGap(async () => {
+        await vscode.commands.executeCommand('imageProvenance.refresh');
+        await a.whenIndexed();
+      }, () => scanned).finally(() => told.dispose());
+      assert.ok(scanned !== undefined, 'the scan did not tell the index listeners');
+      // A batch of 64 of these files parsed at once held the host for several hundred milliseconds.
+      assert.ok(longest < 100, `the extension host was held for ${longest.toFixed(0)} ms during the scan`);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
       await vscode.commands.executeCommand('imageProvenance.refresh');
       await a.whenIndexed();
     }
