@@ -126,6 +126,12 @@ class DockerfileReader {
   private readonly diagnostics: Diagnostic[] = [];
   private readonly global: Scope = new Map();
   private readonly stages: Stage[] = [];
+  /** The first stage of each name: what a later FROM names (a second one of that name is an error). */
+  private readonly firstStage = new Map<string, Stage>();
+  /** The index of the latest stage of each name so far, which BuildKit's FROM links to. */
+  private readonly latestStage = new Map<string, number>();
+  /** Every stage key in ascending order with its place in the file, for the names a platform pattern may match; made on first use. */
+  private sortedStageKeys: { readonly key: string; readonly order: number }[] | undefined;
   /** Every stage name in the file, for `COPY --from` (which may name a later stage). */
   private readonly allStageKeys = new Map<string, string>();
   /** Each FROM's words (read once for the stage names, used again for the stage). */
@@ -277,7 +283,7 @@ class DockerfileReader {
       this.diagnoseIn(ins, rest[1], 'error', 'from-extra-arguments', message(Messages.dockerfileFromExtraArguments, rest[1].text));
     }
     const key = name?.text.toLowerCase();
-    const previous = key === undefined ? undefined : this.stages.find((s) => s.key === key);
+    const previous = key === undefined ? undefined : this.firstStage.get(key);
     if (previous && name) {
       this.diagnoseIn(ins, name, 'error', 'duplicate-stage-name', message(Messages.dockerfileDuplicateStageName, name.text, previous.unit.index));
     }
@@ -292,18 +298,22 @@ class DockerfileReader {
     } else {
       const platform = flags.find((f) => f.name === 'platform')?.value?.text;
       const expansion = expandWord(image.text, (n) => this.global.get(n), this.escape);
-      const parent = expansion.unresolved ? undefined : this.stages.find((s) => s.key !== undefined && s.key === expansion.value);
+      const parent = expansion.unresolved ? undefined : this.firstStage.get(expansion.value);
       if (parent) for (const [name, v] of parent.scope) if (v.origin === 'env') scope.set(name, v);
       // A named context with the stage's own name replaces the whole stage (BuildKit checks it first).
       // BuildKit lowercases stage names before it looks one up as a context.
       const replacing = name ? this.contexts[name.text.toLowerCase()] : undefined;
       this.useIn(ins, 'from', image, expansion, index, platform, (n) => this.global.get(n), (value) =>
         // FROM can only build on a stage defined before it.
-        this.stages.find((s) => s.key === value)?.unit.name,
+        this.firstStage.get(value)?.unit.name,
         replacing && name ? [name.text.toLowerCase(), replacing] : undefined,
       );
     }
-    this.stages.push({ unit, ...(key ? { key } : {}), scope });
+    const stage: Stage = { unit, ...(key ? { key } : {}), scope };
+    this.stages.push(stage);
+    if (key === undefined) return;
+    if (!previous) this.firstStage.set(key, stage);
+    this.latestStage.set(key, index);
   }
 
   private arg(ins: Instruction, stage: Stage | undefined): void {
@@ -322,7 +332,7 @@ class DockerfileReader {
       } else if (PLATFORM_ARGS.has(name)) {
         variable = { name, state: 'platform', value: '', origin: 'platform' };
       } else if (eq >= 0) {
-        variable = this.defined(ins, name, word, eq, scope, 'arg');
+        variable = this.defined(ins, name, word, eq, (n) => scope.get(n), 'arg');
         this.declaredBy.set(variable, ins);
       } else if (stage) {
         // `ARG X` in a stage takes the global X's value, if there is one.
@@ -346,23 +356,26 @@ class DockerfileReader {
       const last = words[words.length - 1]!;
       const valueWord: Word = { text: ins.text.slice(second.start, last.end), start: second.start, end: last.end };
       const joined: Word = { text: `${first.text}=${valueWord.text}`, start: valueWord.start - first.text.length - 1, end: last.end };
-      stage.scope.set(first.text, this.defined(ins, first.text, joined, first.text.length, stage.scope, 'env'));
+      stage.scope.set(first.text, this.defined(ins, first.text, joined, first.text.length, (n) => stage.scope.get(n), 'env'));
       return;
     }
-    // All pairs of one ENV see the values from before it, as in BuildKit.
-    const before = new Map(stage.scope);
+    // All pairs of one ENV see the values from before it, as in BuildKit: the values this ENV replaces are
+    // kept aside (copying the whole scope for each ENV made a long run of them quadratic).
+    const replaced = new Map<string, Variable | undefined>();
+    const before: Lookup = (n) => (replaced.has(n) ? replaced.get(n) : stage.scope.get(n));
     for (const word of words) {
       const eq = word.text.indexOf('=');
       if (eq <= 0) continue;
       const name = word.text.slice(0, eq);
+      if (!replaced.has(name)) replaced.set(name, stage.scope.get(name));
       stage.scope.set(name, this.defined(ins, name, word, eq, before, 'env'));
     }
   }
 
   /** A variable whose value is written in the file: `NAME=value` in `word`, `=` at `eq`. */
-  private defined(ins: Instruction, name: string, word: Word, eq: number, scope: Scope, origin: 'arg' | 'env'): Variable {
+  private defined(ins: Instruction, name: string, word: Word, eq: number, lookup: Lookup, origin: 'arg' | 'env'): Variable {
     const raw = word.text.slice(eq + 1);
-    const expansion = expandWord(raw, (n) => scope.get(n), this.escape);
+    const expansion = expandWord(raw, lookup, this.escape);
     this.expansionProblems(ins, word.start + eq + 1, expansion);
     if (expansion.unresolved) {
       // Built from a variable without a value: unknown as a whole.
@@ -423,7 +436,7 @@ class DockerfileReader {
       const parts = expansion.value.split(WILDCARD);
       const pattern = new RegExp(`^${parts.map((part, i) => (i % 2 ? PLATFORM_PATTERNS[part] : escapeRegExp(part))).join('')}$`);
       let named = false;
-      for (const key of this.allStageKeys.keys()) {
+      for (const key of this.stageKeysStartingWith(parts[0]!)) {
         const stage = pattern.test(key) ? stageOf(key) : undefined;
         if (stage === undefined) continue;
         found.add(stage);
@@ -432,6 +445,25 @@ class DockerfileReader {
       if (!named) return undefined;
     }
     return [...found];
+  }
+
+  /**
+   * The stage keys that start with `prefix`, in the file's order: only they can match a pattern that
+   * starts with it (testing every stage for every use was quadratic in files of many stages).
+   */
+  private stageKeysStartingWith(prefix: string): Iterable<string> {
+    if (!prefix) return this.allStageKeys.keys();
+    const sorted = (this.sortedStageKeys ??= [...this.allStageKeys.keys()].map((key, order) => ({ key, order })).sort((a, b) => (a.key < b.key ? -1 : 1)));
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid]!.key < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    let end = lo;
+    while (end < sorted.length && sorted[end]!.key.startsWith(prefix)) end++;
+    return sorted.slice(lo, end).sort((a, b) => a.order - b.order).map((s) => s.key);
   }
 
   /** `TARGETOS`, `TARGETARCH`… for each of the build's platforms; one set of unknowns when they are not known. */
@@ -455,11 +487,8 @@ class DockerfileReader {
       return;
     }
     // FROM builds on the latest stage of that name defined before it.
-    for (let i = this.stages.length - 1; i >= 0; i--) {
-      if (this.stages[i]!.key !== to.toLowerCase()) continue;
-      this.stageLinks.push({ from, to: i });
-      return;
-    }
+    const latest = this.latestStage.get(to.toLowerCase());
+    if (latest !== undefined) this.stageLinks.push({ from, to: latest });
   }
 
   /** `--from` of COPY and RUN --mount: a stage name (any stage in the file) or index, or an image. */
