@@ -99,6 +99,25 @@ export function headerValues(headers: TransportResponse['headers'], name: string
  * listens, no route, no answer to the connect): the next request to it would only wait as long again.
  */
 const UNREACHABLE_CODES: ReadonlySet<string> = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+/** A connection closed under a request: retried once it is judged (see `answerlessClose`). */
+const RESET_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+
+/**
+ * A host that took requests and answered none: one waited out the timeout, or its connection was closed after a
+ * long wait. The requests queued behind it fail with this at once, each waiting as long again otherwise.
+ */
+class HostNotAnswering extends Error {
+  constructor(host: string, what: string) {
+    super(`${host} ${what}`);
+  }
+}
+
+/** A connection closed without an answer after the request had waited `waitedMs`: not a stale keep-alive socket. */
+class ClosedWithoutAnswer extends Error {
+  constructor(readonly waitedMs: number) {
+    super(`closed without an answer after ${waitedMs} ms`);
+  }
+}
 
 export class Transport {
   private readonly dispatchers = new Map<string, Dispatcher>();
@@ -106,9 +125,12 @@ export class Transport {
    * Hosts found unreachable, with the failure that said so. Offline, each lookup waited for its own DNS
    * failure (some 20 s with two name servers), a few at a time per host: the Images view's progress ran for
    * many minutes. The requests queued behind the first failure fail with it at once instead, until
-   * `forgetUnreachable` (Retry).
+   * `forgetUnreachable` (Retry). A host that accepts connections and never answers is one too (a
+   * `HostNotAnswering`): each lookup queued for it waited out its own timeout, six at a time.
    */
   private readonly unreachable = new Map<string, unknown>();
+  /** When each host last answered: one that answered others while a request waited is slow on that one, not down. */
+  private readonly answeredAt = new Map<string, number>();
   private readonly semaphores = new Map<string, Semaphore>();
   private readonly secureContext: tls.SecureContext | undefined;
   private readonly retryBaseMs: number;
@@ -167,6 +189,17 @@ export class Transport {
   /** Asks unreachable hosts again (the user retries: the network may be back). */
   forgetUnreachable(): void {
     this.unreachable.clear();
+    this.answeredAt.clear();
+  }
+
+  /**
+   * A connection closed before any answer, after the request waited at least half the timeout. A stale
+   * keep-alive socket fails as soon as it is written to, and that is the reset worth retrying (Go's
+   * net/http retries a request only when a reused connection broke: transport.go, `shouldRetryRequest`);
+   * a host that holds a request that long and then drops it would hold the retry as long again.
+   */
+  private answerlessClose(code: string, waitedMs: number): boolean {
+    return RESET_CODES.has(code) && waitedMs * 2 >= this.settings.timeoutMs;
   }
 
   async close(): Promise<void> {
@@ -209,10 +242,23 @@ export class Transport {
             bodyTimeout: this.settings.timeoutMs,
           });
         } catch (error) {
-          this.log(`${method} ${url.host} ${url.pathname} failed after ${Date.now() - started} ms (${errorCode(error) ?? 'error'})`);
-          if (!req.signal?.aborted && UNREACHABLE_CODES.has(errorCode(error) ?? '')) this.unreachable.set(url.host, error);
+          const waited = Date.now() - started;
+          const code = errorCode(error) ?? '';
+          this.log(`${method} ${url.host} ${url.pathname} failed after ${waited} ms (${code || 'error'})`);
+          if (req.signal?.aborted) throw error;
+          if (UNREACHABLE_CODES.has(code)) this.unreachable.set(url.host, error);
+          const silent = !((this.answeredAt.get(url.host) ?? -1) >= started);
+          if (code === 'UND_ERR_HEADERS_TIMEOUT') {
+            if (silent) this.unreachable.set(url.host, new HostNotAnswering(url.host, `did not answer an earlier request within ${this.settings.timeoutMs} ms`));
+          } else if (this.answerlessClose(code, waited) && !isProxyFailure(error)) {
+            if (silent) this.unreachable.set(url.host, new HostNotAnswering(url.host, `closed the connection of an earlier request after ${waited} ms without answering`));
+            throw new ClosedWithoutAnswer(waited);
+          }
           throw error;
         }
+        // It answered: requests queued for it are worth sending, whatever an earlier one met.
+        this.answeredAt.set(url.host, Date.now());
+        if (this.unreachable.size) this.unreachable.delete(url.host);
         const status = response.statusCode;
         this.log(`${method} ${url.host} ${url.pathname} ${status} ${Date.now() - started} ms`);
 
@@ -356,6 +402,8 @@ export class Transport {
     const host = req.url.host;
     const fail = (kind: RegistryErrorKind, text: string): RegistryError => new RegistryError(kind, req.image, host, `${req.image}: ${text}`, { url: redactUrl(req.url) });
     if (error instanceof ProxySettingError) return { failure: fail('network', 'the proxy setting is not a valid proxy URL'), retry: false };
+    if (error instanceof HostNotAnswering) return { failure: fail('timeout', `not tried: ${error.message}`), retry: false };
+    if (error instanceof ClosedWithoutAnswer) return { failure: fail('timeout', `${host} closed the connection after ${error.waitedMs} ms without answering ${req.what}`), retry: false };
     const code = errorCode(error) ?? '';
     const message = error instanceof Error ? error.message : '';
     if (isProxyFailure(error)) return this.classifyProxyFailure(error, code, req, fail);

@@ -476,6 +476,47 @@ describe('unit: registry client, retries', () => {
     await failure(client.resolve(ref(`${host}/demo/again:1`)), 'network');
     assert.equal(client.stats.requests, 2);
   });
+
+  // Issue 15's second half: a host that accepts connections and never answers (a hung registry, a proxy holding
+  // requests). Each lookup queued for it waited out its own timeout, a few at a time per host. The fault servers
+  // below are fakes, named as such: plain HTTP servers that read each request and never answer it, or drop it late.
+  it('a host that never answers: after the first timeout, the requests queued for it fail at once, naming the host and the cause', async () => {
+    const server = await serve(() => undefined);
+    const client = clientFor(server, { timeoutMs: 300, maxConcurrentPerHost: 2 });
+    const errors = await Promise.all(Array.from({ length: 10 }, (_, i) => failure(client.resolve(ref(`${server.host}/demo/app${i}:1`)), 'timeout')));
+    // The first to a new host is auth.ts's probe, the others wait for it: it alone was sent.
+    assert.equal(client.stats.requests, 1);
+    assert.equal(server.seen.length, 1);
+    assert.match(errors[0]!.message, new RegExp(`^${server.host}/demo/app0:1: ${server.host} did not answer within 300 ms for `));
+    assert.deepEqual(
+      errors.slice(1).map((e) => e.message),
+      errors.slice(1).map((_, i) => `${server.host}/demo/app${i + 1}:1: not tried: ${server.host} did not answer an earlier request within 300 ms`),
+    );
+    // Retry asks again.
+    client.forgetUnreachable();
+    await failure(client.resolve(ref(`${server.host}/demo/again:1`)), 'timeout');
+    assert.equal(server.seen.length, 2);
+  });
+
+  it('a host that answered other requests while one waited out its timeout is slow on that one, not down: later requests are sent', async () => {
+    const server = await serve((req, res) => !req.url?.includes('/slow/') && sendManifest(req, res, INDEX));
+    const client = clientFor(server, { timeoutMs: 300, maxConcurrentPerHost: 2 });
+    await client.resolve(ref(`${server.host}/demo/first:1`));
+    const slow = failure(client.resolve(ref(`${server.host}/slow/app:1`)), 'timeout');
+    for (let i = 0; i < 3; i++) assert.equal((await client.resolve(ref(`${server.host}/demo/app${i}:1`))).digest, INDEX_DIGEST);
+    await slow;
+    assert.equal((await client.resolve(ref(`${server.host}/demo/after:1`))).digest, INDEX_DIGEST);
+  });
+
+  it('a connection held long and then reset is not retried, and fails the requests queued for its host', async () => {
+    const server = await serve((req) => setTimeout(() => req.socket.destroy(), 250));
+    const client = clientFor(server, { timeoutMs: 400, retries: 2, maxConcurrentPerHost: 1 });
+    const errors = await Promise.all(Array.from({ length: 4 }, (_, i) => failure(client.resolve(ref(`${server.host}/demo/app${i}:1`)), 'timeout')));
+    // Without the rule: 4 lookups × 3 attempts, each held 250 ms.
+    assert.equal(server.seen.length, 1);
+    assert.match(errors[0]!.message, new RegExp(`${server.host} closed the connection after \\d+ ms without answering `));
+    assert.match(errors[3]!.message, new RegExp(`not tried: ${server.host} closed the connection of an earlier request after \\d+ ms without answering$`));
+  });
 });
 
 describe('unit: registry client, redirects', () => {
