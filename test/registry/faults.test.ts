@@ -36,6 +36,11 @@ interface FaultCase {
   injected?: number;
   /** More checks on the error. */
   check?: (error: RegistryError) => void;
+  /**
+   * The host answered nothing while the request waited: the client asks it nothing more (each request would wait as
+   * long again) until the user retries (`forgetUnreachable`), as for a host found unreachable.
+   */
+  untilRetry?: true;
 }
 
 describe('registry tier: faults between the client and a real registry', function () {
@@ -128,7 +133,7 @@ describe('registry tier: faults between the client and a real registry', functio
     { name: 'oversized: chunked body padded past the cap', fault: { kind: 'oversized', mode: 'padded', bytes: 4 * CAP, path: manifests }, call: 'manifestByDigest', kind: 'tooLarge', cause: /larger|limit/i },
     { name: 'endlessBody on a blob', fault: { kind: 'endlessBody', path: blobs }, call: 'blob', kind: 'tooLarge', cause: /larger|limit/i },
     { name: 'endlessBody on a manifest', fault: { kind: 'endlessBody', path: manifests }, call: 'manifestByTag', kind: 'tooLarge', cause: /larger|limit/i },
-    { name: 'stall before the headers', fault: { kind: 'stall', phase: 'headers', path: manifests }, call: 'resolve', kind: 'timeout', cause: /within|time/i },
+    { name: 'stall before the headers', fault: { kind: 'stall', phase: 'headers', path: manifests }, call: 'resolve', kind: 'timeout', cause: /within|time/i, untilRetry: true },
     { name: 'stall in the middle of the body', fault: { kind: 'stall', phase: 'body', path: manifests, method: 'GET' }, call: 'manifestByTag', kind: 'timeout', cause: /stopped|time/i },
     {
       name: 'status429 with a Retry-After too long to wait',
@@ -204,6 +209,12 @@ describe('registry tier: faults between the client and a real registry', functio
       t.check?.(error);
 
       proxy.fault = undefined;
+      if (t.untilRetry) {
+        const sent = c.stats.requests;
+        assertRegistryError(await registryError(run(c)), t.kind, image(), new RegExp(`not tried: .* did not answer an earlier request within ${TIMEOUT_MS} ms`), SECRETS, c.logLines);
+        assert.equal(c.stats.requests, sent, 'a request was sent to a host that answered nothing');
+        c.forgetUnreachable();
+      }
       const before = c.stats.requests;
       assert.equal(await run(c), expected());
       assert.ok(c.stats.requests > before, 'the retry after the fault was answered from a cache');
