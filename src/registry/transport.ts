@@ -99,7 +99,7 @@ export function headerValues(headers: TransportResponse['headers'], name: string
  * listens, no route, no answer to the connect): the next request to it would only wait as long again.
  */
 const UNREACHABLE_CODES: ReadonlySet<string> = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
-/** A connection closed under a request: retried once it is judged (see `answerlessClose`). */
+/** A connection closed under a request: retried, unless it was closed late (`answerlessClose`). */
 const RESET_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 
 /**
@@ -247,7 +247,7 @@ export class Transport {
           this.log(`${method} ${url.host} ${url.pathname} failed after ${waited} ms (${code || 'error'})`);
           if (req.signal?.aborted) throw error;
           if (UNREACHABLE_CODES.has(code)) this.unreachable.set(url.host, error);
-          const silent = !((this.answeredAt.get(url.host) ?? -1) >= started);
+          const silent = (this.answeredAt.get(url.host) ?? -Infinity) < started;
           if (code === 'UND_ERR_HEADERS_TIMEOUT') {
             if (silent) this.unreachable.set(url.host, new HostNotAnswering(url.host, `did not answer an earlier request within ${this.settings.timeoutMs} ms`));
           } else if (this.answerlessClose(code, waited) && !isProxyFailure(error)) {
