@@ -81,7 +81,8 @@ export async function panelBench(): Promise<Measurement[]> {
       seedImage(registry.url, 'bench/sbom', tag, {
         platforms: ['linux/amd64'],
         salt: tag,
-        attestationShape: { statements: () => [syftSpdx('sbom', packages, 'linux/amd64', '2026-01-12T08:21:30Z')] },
+        // Named by its tag: each image's SBOM is a blob of its own, never in the extension's cache before its panel.
+        attestationShape: { statements: () => [syftSpdx(tag, packages, 'linux/amd64', '2026-01-12T08:21:30Z')] },
       });
     const bigImages = [];
     for (let round = 0; round < ROUNDS; round++) bigImages.push(await seed(`big-${round}`, big));
