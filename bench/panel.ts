@@ -65,7 +65,7 @@ const VSIX = resolve('dist/image-provenance.vsix');
 const PACKAGES = 100_000;
 const ROUNDS = 3;
 /** Windows, each a new browser profile: the first panel of each is ours or the floor's by turns. */
-const WINDOWS = 4;
+const WINDOWS = 6;
 const FLOOR_COMMAND = 'Show Floor Panel';
 const OURS_COMMAND = 'Show Attestations for Image';
 const LOGS = process.env['IMAGE_PROVENANCE_BENCH_LOGS'];
