@@ -113,6 +113,8 @@ export class RegistryClient {
   private readonly storing = new Map<string, Uint8Array>();
   private readonly writes = new Set<Promise<void>>();
   private readonly flights = new Flights();
+  /** Each blob being fetched: what a call that joins the fetch needs to see its bytes arrive (see blob). */
+  private readonly arriving = new Map<string, ArrivingBlob>();
 
   constructor(options: RegistryClientOptions) {
     this.settings = options.settings;
@@ -213,8 +215,9 @@ export class RegistryClient {
 
   /**
    * GET a blob by digest in ref's repository; size-capped; verified; cached. `onChunk` sees the bytes as they
-   * arrive, unverified (TransportRequest.onChunk), when this call is the one that fetches them: a call that joins
-   * one under way, or finds the blob cached, gets only the verified whole.
+   * arrive, unverified (TransportRequest.onChunk), whether this call fetches them or joins a fetch under way in its
+   * first JOINABLE_BYTES (handed the chunks before it first); a call that joins later, or finds the blob cached, gets
+   * only the verified whole.
    */
   async blob(ref: ImageRef, digest: string, options: { signal?: AbortSignal; maxBytes?: number; onChunk?: (chunk: Uint8Array, offset: number) => void } = {}): Promise<Uint8Array> {
     const image = familiarName(ref);
@@ -225,26 +228,46 @@ export class RegistryClient {
     const cached = await this.cacheGet(digest);
     if (cached !== undefined) return cached;
     const maxBytes = options.maxBytes ?? this.settings.maxBlobBytes;
-    return this.flights.run(
-      `blob ${ref.registry}/${ref.repository}@${digest} ${maxBytes}`,
-      signal,
-      () => cancelled(image, registryApiHost(ref)),
-      (shared) =>
-        this.viaHosts(ref, image, shared, async (target) => {
-          const what = `blob ${digest}`;
-          // Hashed as it streams in: verified the moment its last byte is.
-          const hashAlgorithm = digest.slice(0, digest.indexOf(':'));
-          const response = await this.registryRequest(target, ref, 'GET', `blobs/${digest}`, { maxBytes, what, signal: shared, hashAlgorithm, ...(options.onChunk && { onChunk: options.onChunk }) });
-          if (response.status !== 200) throw this.statusError(target, response, what);
-          const { bytes } = response;
-          const actual = response.digest ?? hashLike(digest, bytes);
-          if (actual !== digest) {
-            throw mismatch(target, response, `${image}: blob ${digest} from ${target.apiHost} hashes to ${actual} instead (a mirror or cache serving corrupt content, or a proxy that rewrites responses)`, digest, actual);
-          }
-          this.storeLater(digest, bytes, target.apiHost);
-          return bytes;
-        }),
-    );
+    const key = `blob ${ref.registry}/${ref.repository}@${digest} ${maxBytes}`;
+    const { onChunk } = options;
+    // Joining a fetch under way: its bytes so far first, then the rest as they come.
+    const joined = onChunk && this.arriving.get(key);
+    if (joined && joined.chunks) {
+      for (const [chunk, offset] of joined.chunks) onChunk(chunk, offset);
+      joined.watchers.add(onChunk);
+    }
+    const fetched = this.flights.run(key, signal, () => cancelled(image, registryApiHost(ref)), (shared) => {
+      const arriving: ArrivingBlob = { chunks: [], watchers: new Set(onChunk ? [onChunk] : []) };
+      this.arriving.set(key, arriving);
+      const seen = (chunk: Uint8Array, offset: number) => {
+        // A retry, or the next host, starts from the first byte again.
+        if (offset === 0) arriving.chunks = [];
+        if (arriving.chunks && offset + chunk.length <= JOINABLE_BYTES) arriving.chunks.push([chunk, offset]);
+        else arriving.chunks = undefined;
+        for (const watcher of arriving.watchers) watcher(chunk, offset);
+      };
+      return this.viaHosts(ref, image, shared, async (target) => {
+        const what = `blob ${digest}`;
+        // Hashed as it streams in: verified the moment its last byte is.
+        const hashAlgorithm = digest.slice(0, digest.indexOf(':'));
+        const response = await this.registryRequest(target, ref, 'GET', `blobs/${digest}`, { maxBytes, what, signal: shared, hashAlgorithm, onChunk: seen });
+        if (response.status !== 200) throw this.statusError(target, response, what);
+        const { bytes } = response;
+        const actual = response.digest ?? hashLike(digest, bytes);
+        if (actual !== digest) {
+          throw mismatch(target, response, `${image}: blob ${digest} from ${target.apiHost} hashes to ${actual} instead (a mirror or cache serving corrupt content, or a proxy that rewrites responses)`, digest, actual);
+        }
+        this.storeLater(digest, bytes, target.apiHost);
+        return bytes;
+      }).finally(() => {
+        if (this.arriving.get(key) === arriving) this.arriving.delete(key);
+      });
+    });
+    if (joined && joined.chunks) {
+      const leave = () => joined.watchers.delete(onChunk);
+      fetched.then(leave, leave);
+    }
+    return fetched;
   }
 
   /**
@@ -727,6 +750,19 @@ function mismatch(target: Target, response: TransportResponse, message: string, 
 function cancelled(image: string, host: string): RegistryError {
   return new RegistryError('cancelled', image, host, `${image}: cancelled`);
 }
+
+/**
+ * A blob on its way, for calls that join its fetch (RegistryClient.blob): the `onChunk` of each, and the chunks so
+ * far while they are its first JOINABLE_BYTES (the transport's own buffers, not copies; it also copies them into
+ * the whole, so they are kept only that far). A call that joins later gets the verified whole only.
+ */
+interface ArrivingBlob {
+  chunks: [chunk: Uint8Array, offset: number][] | undefined;
+  readonly watchers: Set<(chunk: Uint8Array, offset: number) => void>;
+}
+
+/** How far into a blob a call can join its fetch and still see its bytes arrive: an SBOM's first packages are in. */
+const JOINABLE_BYTES = 4 * 1024 * 1024;
 
 /**
  * One in-flight request per key. Callers share it; one caller aborting stops only its own wait,

@@ -4,7 +4,7 @@
 // steps or arguments: what `mode=min` writes, moby/buildkit solver/llbsolver/provenance.go) and an SPDX SBOM.
 import * as assert from 'node:assert/strict';
 import { clientSource } from '../../src/attest/discover';
-import { summarizeAttestations } from '../../src/attest/summary';
+import { summarizeAttestations, type SummaryOptions } from '../../src/attest/summary';
 import { formatMessage } from '../../src/model/messages';
 import { NO_CREDENTIALS } from '../../src/registry/credentials';
 import { startRegistry, type RunningRegistry } from './harness/registry';
@@ -34,6 +34,38 @@ describe('registry tier: attestation summary', function () {
       await client.close();
     }
   };
+
+  /** The panel's read of one platform, with the first packages of each SBOM as they come (what it shows meanwhile). */
+  const readWithPreview = (client: ReturnType<typeof newClient>, image: ReturnType<typeof ref>) => {
+    const previews: { layer: string; names: string[]; readDone: boolean }[] = [];
+    let readDone = false;
+    const options: SummaryOptions = {
+      platform: 'linux/amd64',
+      sbomPreview: { rows: 50, show: (layer, p) => previews.push({ layer, names: p.packages.map((pkg) => pkg.name), readDone }) },
+    };
+    const read = client.manifest(image).then(async (top) => {
+      const summary = await summarizeAttestations(clientSource(client, image), top, options);
+      readDone = true;
+      return summary;
+    });
+    return { previews, read };
+  };
+
+  it('shows the first packages of an SBOM whose fetch another read started, as they arrive', async () => {
+    const image = ref(`${registry.host}/demo/summary:1`);
+    const client = newClient({ settings: settings({ [registry.host]: { http: true } }), credentials: NO_CREDENTIALS });
+    try {
+      // Another read (the tree's, the hover's) asks for the same blob first: the panel's joins its fetch.
+      const other = client.manifest(image).then((top) => summarizeAttestations(clientSource(client, image), top, { platform: 'linux/amd64' }));
+      const { previews, read } = readWithPreview(client, image);
+      const [, summary] = await Promise.all([other, read]);
+      const layer = summary.platforms[0]!.sboms[0]!.digest;
+      const shown = previews.find((p) => p.names.length > 0);
+      assert.deepEqual(shown, { layer, names: ['seed'], readDone: false });
+    } finally {
+      await client.close();
+    }
+  });
 
   it('reads the provenance and SBOM of each platform, and explains mode=min', async () => {
     const summary = await summarize('demo/summary:1');

@@ -153,6 +153,40 @@ describe('Attestation panel SBOM (extension host)', function () {
     });
   });
 
+  it('shows the rows of an SBOM whose fetch another read started as they are read, before the whole table', async () => {
+    const a = await api();
+    const image = seeded().images['node:22-slim']!;
+    const platform = image.platforms['linux/amd64']!;
+    const layer = await sbomLayer(image, platform);
+    await heldBack(layer);
+    let release = () => {};
+    const tail = new Promise<void>((resolve) => (release = resolve));
+    await withFaultyMirror({ kind: 'holdTail', bytes: 2, release: tail, path: new RegExp(`/blobs/${layer}$`) }, { fallback: true }, async () => {
+      try {
+        a.panels.get(ref('node:22-slim'), image.digest)?.panel.dispose();
+        await vscode.commands.executeCommand('imageProvenance.clearCache');
+        // The tree's read of the platform fetches the SBOM first; the panel's read joins that fetch: it is handed the
+        // bytes that came before it, then the rest (RegistryClient.blob).
+        let fetching = false;
+        const first = a.resolver.attestations(ref('node:22-slim'), image.digest, { platform: { platform: 'linux/amd64', digest: platform } }, { sbomPreview: { rows: 1, show: () => (fetching = true) } });
+        await eventually(() => fetching, 'the first read\'s fetch of the SBOM under way', SLOW);
+        await vscode.commands.executeCommand('imageProvenance.showAttestations', 'node:22-slim');
+        const panel = a.panels.get(ref('node:22-slim'), image.digest)!;
+        await eventually(() => panel.delivered === 'show', 'the page to be sent the overview', 100_000);
+        const rows = panel.receive({ type: 'requestRows', sbom: layer });
+        await eventually(() => panel.previewsDelivered.some((p) => p.sbom === layer && p.names !== undefined), 'the rows that arrived to be sent, as still being read', SLOW);
+        assert.deepEqual(panel.previewsDelivered.find((p) => p.sbom === layer && p.names)?.names, ['seed'], 'its one package, read before the last bytes');
+        assert.equal(panel.rowsDelivered, undefined, 'no rows of the whole document before its last bytes');
+        release();
+        await rows;
+        assert.equal(panel.rowsDelivered, layer, 'then the whole table');
+        await first;
+      } finally {
+        release();
+      }
+    });
+  });
+
   it('withdraws the rows shown as they arrived when the last bytes turn out wrong, and says why, naming the image', async () => {
     const image = seeded().images['node:22-slim']!;
     const platform = image.platforms['linux/amd64']!;
