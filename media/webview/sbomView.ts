@@ -3,8 +3,8 @@
 // license chart, files and relationships when the document has them, and the exports. The rows come from the host
 // on request (`requestRows`), once per document, in windows: the first screen's as soon as the platform is drawn
 // (so the tab shows rows the moment it is opened), the rest only once the tab is on screen, a window at a time,
-// each asked for once the one before is drawn (GrowingTable); everything
-// after that runs here, on the columns (src/panel/sbomTable.ts). Registry text is set as text only.
+// each asked for once the one before is drawn (GrowingTable); everything after that runs here, on the columns
+// (src/panel/sbomTable.ts). Registry text is set as text only.
 //
 // While a document is still on its way, the host sends its first rows as they arrive (`rowsReading`): they are
 // drawn as such — the bytes in so far, and no search, sort, filters, chart or exports, which need the whole

@@ -468,7 +468,7 @@ describe('unit: Dockerfile model', () => {
 // Each file below is far larger than any real one. The reader takes 1-2 s on the first two and 0.2 s on the
 // third on the 2-core development machine; the old code, quadratic in their size (a scan of every earlier stage
 // for each FROM, of every stage name for each platform-named --from, a copy of the stage's variables for each
-// ENV), took about 20, 27 and 30 s. The bounds leave room for a loaded machine and still fail that.
+// ENV), took 17, 27 and 47 s in one run under load. The bounds leave room for a loaded machine and still fail that.
 describe('unit: Dockerfile model at scale (linear in stages and instructions)', () => {
   function timed<T>(run: () => T): { value: T; ms: number } {
     const start = performance.now();

@@ -127,19 +127,23 @@ describe('Attestation panel SBOM (extension host)', function () {
     return { panel, rows };
   }
 
-  /** The SBOM blob as the registry serves it: the statement ends with its one package's list, then `}}`. */
-  async function heldBack(layer: string): Promise<void> {
-    const response = await fetch(`http://${seeded().host}/v2/library/node/blobs/${layer}`);
-    assert.ok((await response.text()).endsWith('"}]}}'), 'the two bytes held back come after the package list');
-  }
-
-  it('shows the rows of an SBOM still arriving as such, then the whole table once its last bytes are in and checked', async () => {
+  /**
+   * node:22-slim's linux/amd64 SBOM layer, whose last two bytes a test's fault proxy holds back until `release()`.
+   * As the registry serves it, the statement ends with its one package's list, then `}}`.
+   */
+  async function sbomWithTailHeldBack() {
     const image = seeded().images['node:22-slim']!;
     const platform = image.platforms['linux/amd64']!;
     const layer = await sbomLayer(image, platform);
-    await heldBack(layer);
+    const response = await fetch(`http://${seeded().host}/v2/library/node/blobs/${layer}`);
+    assert.ok((await response.text()).endsWith('"}]}}'), 'the two bytes held back come after the package list');
     let release = () => {};
     const tail = new Promise<void>((resolve) => (release = resolve));
+    return { image, platform, layer, tail, release };
+  }
+
+  it('shows the rows of an SBOM still arriving as such, then the whole table once its last bytes are in and checked', async () => {
+    const { image, platform, layer, tail, release } = await sbomWithTailHeldBack();
     await withFaultyMirror({ kind: 'holdTail', bytes: 2, release: tail, path: new RegExp(`/blobs/${layer}$`) }, { fallback: true }, async () => {
       const { panel, rows } = await panelWithSbomArriving(layer, image);
       const amd64 = () => panel.overview?.entries.find((e) => e.digest === platform);
@@ -155,12 +159,7 @@ describe('Attestation panel SBOM (extension host)', function () {
 
   it('shows the rows of an SBOM whose fetch another read started as they are read, before the whole table', async () => {
     const a = await api();
-    const image = seeded().images['node:22-slim']!;
-    const platform = image.platforms['linux/amd64']!;
-    const layer = await sbomLayer(image, platform);
-    await heldBack(layer);
-    let release = () => {};
-    const tail = new Promise<void>((resolve) => (release = resolve));
+    const { image, platform, layer, tail, release } = await sbomWithTailHeldBack();
     await withFaultyMirror({ kind: 'holdTail', bytes: 2, release: tail, path: new RegExp(`/blobs/${layer}$`) }, { fallback: true }, async () => {
       try {
         a.panels.get(ref('node:22-slim'), image.digest)?.panel.dispose();
@@ -188,12 +187,7 @@ describe('Attestation panel SBOM (extension host)', function () {
   });
 
   it('withdraws the rows shown as they arrived when the last bytes turn out wrong, and says why, naming the image', async () => {
-    const image = seeded().images['node:22-slim']!;
-    const platform = image.platforms['linux/amd64']!;
-    const layer = await sbomLayer(image, platform);
-    await heldBack(layer);
-    let release = () => {};
-    const tail = new Promise<void>((resolve) => (release = resolve));
+    const { image, platform, layer, tail, release } = await sbomWithTailHeldBack();
     // No fallback: the mirror's wrong bytes are all there is (Docker Hub, asked last, does not have the test image).
     await withFaultyMirror({ kind: 'holdTail', bytes: 2, release: tail, corrupt: true, path: new RegExp(`/blobs/${layer}$`) }, { fallback: false }, async () => {
       try {
